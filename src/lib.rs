@@ -1,0 +1,3 @@
+//! grapevine: a word-of-mouth reputation simulator.
+pub mod rng;
+pub mod scenario;

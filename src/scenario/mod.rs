@@ -1,0 +1,608 @@
+//! The scenario: a TOML file turned into a validated, runnable [`Scenario`].
+//!
+//! Two stages, after ripgrep's "low" and "high" arguments: serde reads the
+//! file into raw structs that mirror it (unknown keys refused), then
+//! [`validate`] checks every value and every rule that spans several fields
+//! and builds the [`Scenario`] the engine takes. A value of that type is
+//! always runnable. Every problem found is reported at once, each at its line
+//! and column.
+
+pub mod error;
+pub mod params;
+pub mod spans;
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+pub use error::{FieldPath, InputError, Problem};
+pub use params::{FanOut, Hearing, Market, Overflow, Service, Telling};
+use params::{RawHearing, RawMarket, RawService, RawTelling, whole, within};
+use spans::SpanIndex;
+
+/// Defaults for the top level.
+pub const DEFAULT_TICKS: u32 = 52;
+pub const DEFAULT_RUNS: u32 = 20;
+pub const DEFAULT_SEED: u64 = 1;
+/// The most agents one scenario may have (agent ids are 32-bit).
+pub const MAX_AGENTS: u64 = u32::MAX as u64 - 1;
+
+/// The top level of a scenario file, as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawScenario {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub ticks: Option<i64>,
+    pub runs: Option<i64>,
+    pub seed: Option<i64>,
+    pub tick_unit: Option<String>,
+    pub network: RawNetwork,
+    pub groups: Option<Vec<RawGroup>>,
+    #[serde(default)]
+    pub service: RawService,
+    #[serde(default)]
+    pub telling: RawTelling,
+    #[serde(default)]
+    pub hearing: RawHearing,
+    #[serde(default)]
+    pub market: RawMarket,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum NetworkKind {
+    ErdosRenyi,
+    WattsStrogatz,
+    BarabasiAlbert,
+    Organisations,
+    Complete,
+    EdgeList,
+}
+
+/// `[network]` as written: which fields apply depends on `kind`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawNetwork {
+    pub kind: NetworkKind,
+    pub n: Option<i64>,
+    pub mean_degree: Option<f64>,
+    pub rewire: Option<f64>,
+    pub m: Option<i64>,
+    pub organisations: Option<i64>,
+    pub within_degree: Option<f64>,
+    pub between_degree: Option<f64>,
+    pub path: Option<String>,
+}
+
+/// Market status of a group's members at the start.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    /// Not in the market (staff, stakeholders, competitors' staff): hears
+    /// and tells, never buys.
+    None,
+    Prospect,
+    Customer,
+    Lapsed,
+}
+
+/// One `[[groups]]` entry as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawGroup {
+    pub name: String,
+    pub share: f64,
+    pub status: Option<Status>,
+    pub attitude: Option<f64>,
+    pub attitude_spread: Option<f64>,
+    pub aware_share: Option<f64>,
+    #[serde(default)]
+    pub service: RawService,
+    #[serde(default)]
+    pub telling: RawTelling,
+    #[serde(default)]
+    pub hearing: RawHearing,
+    #[serde(default)]
+    pub market: RawMarket,
+}
+
+/// The network to build, with its parameters checked.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum NetworkSpec {
+    /// G(n, p) with p = mean_degree / (n - 1).
+    ErdosRenyi { n: u64, mean_degree: f64 },
+    /// A ring where each node links to its `mean_degree` nearest, each link
+    /// rewired with probability `rewire`.
+    WattsStrogatz { n: u64, mean_degree: u32, rewire: f64 },
+    /// Preferential attachment: each new node links to `m` existing ones.
+    BarabasiAlbert { n: u64, m: u32 },
+    /// Agents in `organisations` workplaces of equal size: random ties inside
+    /// a workplace (mean `within_degree`) and between (mean `between_degree`).
+    Organisations {
+        n: u64,
+        organisations: u32,
+        within_degree: f64,
+        between_degree: f64,
+    },
+    /// Everyone knows everyone.
+    Complete { n: u64 },
+    /// A file of `u v` lines, as networkx, igraph and SNAP write them.
+    EdgeList { path: PathBuf },
+}
+
+impl NetworkSpec {
+    /// The number of agents, when it is known before the network is built.
+    pub fn agents(&self) -> Option<u64> {
+        match *self {
+            NetworkSpec::ErdosRenyi { n, .. }
+            | NetworkSpec::WattsStrogatz { n, .. }
+            | NetworkSpec::BarabasiAlbert { n, .. }
+            | NetworkSpec::Organisations { n, .. }
+            | NetworkSpec::Complete { n } => Some(n),
+            NetworkSpec::EdgeList { .. } => None,
+        }
+    }
+}
+
+/// A group of agents with its own parameters.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Group {
+    pub name: String,
+    /// Share of the population in this group.
+    pub share: f64,
+    pub status: Status,
+    /// Mean initial attitude, in [-1, 1].
+    pub attitude: f64,
+    /// Initial attitudes are uniform within `attitude ± attitude_spread`.
+    pub attitude_spread: f64,
+    /// Share of the group aware of the brand at the start.
+    pub aware_share: f64,
+    pub service: Service,
+    pub telling: Telling,
+    pub hearing: Hearing,
+    pub market: Market,
+}
+
+/// A validated scenario: every value in range, ready to run.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Scenario {
+    pub title: String,
+    pub description: String,
+    pub ticks: u32,
+    pub runs: u32,
+    pub seed: u64,
+    /// What one tick stands for, for chart labels ("week").
+    pub tick_unit: String,
+    pub network: NetworkSpec,
+    pub groups: Vec<Group>,
+    /// The file it was read from.
+    pub source: PathBuf,
+}
+
+impl Scenario {
+    /// Reads and validates a scenario file.
+    pub fn load(path: &Path) -> Result<Scenario, InputError> {
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            InputError::single(
+                path,
+                Problem::new(FieldPath::root(), format!("cannot read the scenario file: {e}")),
+            )
+        })?;
+        Self::parse(&text, path)
+    }
+
+    /// Validates scenario text; `path` names it in errors and anchors
+    /// relative paths (an edge list) to its folder.
+    pub fn parse(text: &str, path: &Path) -> Result<Scenario, InputError> {
+        let fail = |problems| InputError::new(path, Some(text.to_string()), problems);
+        let index = SpanIndex::parse(text).map_err(|e| fail(vec![syntax_problem(&e)]))?;
+        let raw: RawScenario = toml::from_str(text).map_err(|e| fail(vec![serde_problem(&e, &index)]))?;
+        validate(raw, path).map_err(|mut problems| {
+            for p in &mut problems {
+                p.span = index.span_of(&p.path);
+            }
+            fail(problems)
+        })
+    }
+}
+
+fn syntax_problem(e: &toml::de::Error) -> Problem {
+    Problem::new(FieldPath::root(), format!("TOML syntax: {}", e.message().trim()))
+        .allowed("TOML: `key = value` lines under `[table]` headers")
+        .at(e.span())
+}
+
+/// Turns serde's message into a problem with the field's path, the allowed
+/// names and a near-miss suggestion.
+fn serde_problem(e: &toml::de::Error, index: &SpanIndex<'_>) -> Problem {
+    let message = e.message().trim().to_string();
+    let path = e
+        .span()
+        .map(|s| index.path_at(s.start))
+        .unwrap_or_default();
+    let mut problem = Problem::new(path, message.clone()).at(e.span());
+    for (what, prefix) in [("field", "unknown field `"), ("value", "unknown variant `")] {
+        let Some(rest) = message.strip_prefix(prefix) else { continue };
+        let typed = rest.split('`').next().unwrap_or_default();
+        let known: Vec<&str> = message
+            .split(", expected ")
+            .nth(1)
+            .unwrap_or_default()
+            .split('`')
+            .skip(1)
+            .step_by(2)
+            .collect();
+        problem = problem.allowed(format!(
+            "{}: {}",
+            if what == "field" { "the keys" } else { "one of" },
+            known.join(", ")
+        ));
+        if let Some(near) = error::did_you_mean(typed, known.iter().copied()) {
+            problem = problem.help(format!("did you mean `{near}`?"));
+        } else if what == "field" {
+            problem = problem.help("remove the key, or see docs/scenario.md for the keys this table takes");
+        }
+    }
+    if message.starts_with("missing field") {
+        problem = problem.help("add the field; docs/scenario.md lists what each table needs");
+    }
+    problem
+}
+
+/// Checks every value and cross-field rule; returns all problems found.
+pub fn validate(raw: RawScenario, source: &Path) -> Result<Scenario, Vec<Problem>> {
+    let mut problems = Vec::new();
+    let p = &mut problems;
+    let root = FieldPath::root();
+
+    let ticks = checked(p, root.key("ticks"), raw.ticks, DEFAULT_TICKS as i64, |v| whole(v, 1, 100_000));
+    let runs = checked(p, root.key("runs"), raw.runs, DEFAULT_RUNS as i64, |v| whole(v, 1, 100_000));
+    let seed = checked(p, root.key("seed"), raw.seed, DEFAULT_SEED as i64, |v| whole(v, 0, i64::MAX));
+    let network = network(raw.network, source, p);
+
+    let service = raw.service.resolve(&root.key("service"), &Service::default(), p);
+    let telling = raw.telling.resolve(&root.key("telling"), &Telling::default(), p);
+    let hearing = raw.hearing.resolve(&root.key("hearing"), &Hearing::default(), p);
+    let market = raw.market.resolve(&root.key("market"), &Market::default(), p);
+    let base = Group {
+        name: String::new(),
+        share: 0.0,
+        status: Status::Prospect,
+        attitude: 0.0,
+        attitude_spread: 0.0,
+        aware_share: 0.0,
+        service,
+        telling,
+        hearing,
+        market,
+    };
+    let groups = match raw.groups {
+        Some(gs) => groups(gs, &base, p),
+        None => default_groups(&base),
+    };
+
+    let title = raw.title.unwrap_or_else(|| {
+        source
+            .file_stem()
+            .map_or_else(|| "grapevine".to_string(), |s| s.to_string_lossy().into_owned())
+    });
+    if problems.is_empty() {
+        Ok(Scenario {
+            title,
+            description: raw.description.unwrap_or_default(),
+            ticks: ticks as u32,
+            runs: runs as u32,
+            seed: seed as u64,
+            tick_unit: raw.tick_unit.unwrap_or_else(|| "week".to_string()),
+            network: network.expect("no problems means the network was valid"),
+            groups,
+            source: source.to_path_buf(),
+        })
+    } else {
+        Err(problems)
+    }
+}
+
+/// A checked whole number, or the default with a problem recorded.
+fn checked(
+    problems: &mut Vec<Problem>,
+    path: FieldPath,
+    value: Option<i64>,
+    default: i64,
+    check: impl Fn(i64) -> Result<i64, params::Bad>,
+) -> i64 {
+    match value.map(check) {
+        None => default,
+        Some(Ok(v)) => v,
+        Some(Err(bad)) => {
+            problems.push(params::out_of_range(path, bad));
+            default
+        }
+    }
+}
+
+/// The groups used when a scenario names none: 30% customers, 70% prospects.
+fn default_groups(base: &Group) -> Vec<Group> {
+    vec![
+        Group {
+            name: "customers".into(),
+            share: 0.3,
+            status: Status::Customer,
+            aware_share: 1.0,
+            ..base.clone()
+        },
+        Group {
+            name: "prospects".into(),
+            share: 0.7,
+            status: Status::Prospect,
+            ..base.clone()
+        },
+    ]
+}
+
+/// The most groups a scenario may have (a group id is one byte).
+pub const MAX_GROUPS: usize = 250;
+
+fn groups(raw: Vec<RawGroup>, base: &Group, p: &mut Vec<Problem>) -> Vec<Group> {
+    let root = FieldPath::root().key("groups");
+    if raw.is_empty() {
+        p.push(
+            Problem::new(root.clone(), "`groups` is empty")
+                .allowed(format!("1 to {MAX_GROUPS} [[groups]] tables"))
+                .help("remove `groups` to use the default customers and prospects, or add a [[groups]] table"),
+        );
+    }
+    if raw.len() > MAX_GROUPS {
+        p.push(Problem::new(root.clone(), format!("{} groups are too many", raw.len())).allowed(format!("1 to {MAX_GROUPS} groups")));
+    }
+    let mut out: Vec<Group> = Vec::with_capacity(raw.len());
+    for (i, g) in raw.into_iter().enumerate() {
+        let at = root.index(i);
+        let name = g.name.trim().to_string();
+        if name.is_empty() || name == "all" || name.contains(',') {
+            p.push(
+                Problem::new(at.key("name"), format!("`{name}` cannot name a group"))
+                    .allowed("a non-empty name without commas, other than `all` (which stands for everyone)"),
+            );
+        } else if out.iter().any(|o| o.name == name) {
+            p.push(Problem::new(at.key("name"), format!("two groups are named `{name}`")).allowed("a name used once"));
+        }
+        let share = within(g.share, 0.0, 1.0).unwrap_or_else(|bad| {
+            p.push(params::out_of_range(at.key("share"), bad));
+            0.0
+        });
+        let real = |p: &mut Vec<Problem>, key: &str, v: Option<f64>, lo, hi, default| match v.map(|v| within(v, lo, hi)) {
+            None => default,
+            Some(Ok(v)) => v,
+            Some(Err(bad)) => {
+                p.push(params::out_of_range(at.key(key), bad));
+                default
+            }
+        };
+        let status = g.status.unwrap_or(Status::Prospect);
+        let aware_default = if status == Status::Prospect { 0.0 } else { 1.0 };
+        out.push(Group {
+            name,
+            share,
+            status,
+            attitude: real(p, "attitude", g.attitude, -1.0, 1.0, 0.0),
+            attitude_spread: real(p, "attitude_spread", g.attitude_spread, 0.0, 2.0, 0.0),
+            aware_share: real(p, "aware_share", g.aware_share, 0.0, 1.0, aware_default),
+            service: g.service.resolve(&at.key("service"), &base.service, p),
+            telling: g.telling.resolve(&at.key("telling"), &base.telling, p),
+            hearing: g.hearing.resolve(&at.key("hearing"), &base.hearing, p),
+            market: g.market.resolve(&at.key("market"), &base.market, p),
+        });
+    }
+    let total: f64 = out.iter().map(|g| g.share).sum();
+    if !out.is_empty() && (total - 1.0).abs() > 1e-6 {
+        p.push(
+            Problem::new(root, format!("the groups' shares add up to {total}, not 1"))
+                .allowed("shares in [0, 1] that add up to 1")
+                .help("adjust the `share` of each [[groups]] table"),
+        );
+    }
+    out
+}
+
+/// Checks `[network]`: the fields its `kind` needs, no others, each in range.
+fn network(raw: RawNetwork, source: &Path, p: &mut Vec<Problem>) -> Option<NetworkSpec> {
+    use NetworkKind as K;
+    let at = FieldPath::root().key("network");
+    let (needs, example): (&[&str], &str) = match raw.kind {
+        K::ErdosRenyi => (&["n", "mean_degree"], "n = 10000, mean_degree = 10"),
+        K::WattsStrogatz => (&["n", "mean_degree", "rewire"], "n = 10000, mean_degree = 10, rewire = 0.1"),
+        K::BarabasiAlbert => (&["n", "m"], "n = 10000, m = 5"),
+        K::Organisations => (
+            &["n", "organisations", "within_degree", "between_degree"],
+            "n = 10000, organisations = 100, within_degree = 6, between_degree = 4",
+        ),
+        K::Complete => (&["n"], "n = 1000"),
+        K::EdgeList => (&["path"], "path = \"network.txt\""),
+    };
+    let kind = serde_name(&raw.kind);
+    let given = [
+        ("n", raw.n.is_some()),
+        ("mean_degree", raw.mean_degree.is_some()),
+        ("rewire", raw.rewire.is_some()),
+        ("m", raw.m.is_some()),
+        ("organisations", raw.organisations.is_some()),
+        ("within_degree", raw.within_degree.is_some()),
+        ("between_degree", raw.between_degree.is_some()),
+        ("path", raw.path.is_some()),
+    ];
+    let before = p.len();
+    for (name, set) in given {
+        if set && !needs.contains(&name) {
+            p.push(
+                Problem::new(at.key(name), format!("`{name}` does not apply to kind = \"{kind}\""))
+                    .allowed(format!("for kind = \"{kind}\": {}", needs.join(", ")))
+                    .help(format!("for example: {example}")),
+            );
+        }
+        if !set && needs.contains(&name) {
+            p.push(
+                Problem::new(at.clone(), format!("kind = \"{kind}\" needs `{name}`"))
+                    .allowed(format!("for kind = \"{kind}\": {}", needs.join(", ")))
+                    .help(format!("for example: {example}")),
+            );
+        }
+    }
+    if p.len() > before {
+        return None;
+    }
+    let max_n = if raw.kind == K::Complete { 200_000 } else { MAX_AGENTS as i64 };
+    let n = raw.n.map(|n| whole(n, 2, max_n).map(|v| v as u64));
+    let mut bad = |key: &str, r: Result<f64, params::Bad>| match r {
+        Ok(v) => Some(v),
+        Err(b) => {
+            p.push(params::out_of_range(at.key(key), b));
+            None
+        }
+    };
+    let n = match n {
+        Some(Ok(n)) => Some(n),
+        Some(Err(b)) => {
+            bad("n", Err(b));
+            return None;
+        }
+        None => None,
+    };
+    let nf = n.unwrap_or(0) as f64;
+    let spec = match raw.kind {
+        K::ErdosRenyi => NetworkSpec::ErdosRenyi {
+            n: n?,
+            mean_degree: bad("mean_degree", within(raw.mean_degree?, 0.0, nf - 1.0))?,
+        },
+        K::WattsStrogatz => {
+            let k = bad("mean_degree", within(raw.mean_degree?, 2.0, (nf - 1.0).min(10_000.0)))?;
+            if k.fract() != 0.0 || k as u64 % 2 != 0 {
+                bad(
+                    "mean_degree",
+                    Err(params::Bad {
+                        found: k.to_string(),
+                        allowed: "an even whole number (each node links to k/2 neighbours on each side)".into(),
+                    }),
+                );
+                return None;
+            }
+            NetworkSpec::WattsStrogatz {
+                n: n?,
+                mean_degree: k as u32,
+                rewire: bad("rewire", within(raw.rewire?, 0.0, 1.0))?,
+            }
+        }
+        K::BarabasiAlbert => {
+            let m = raw.m?;
+            let m = bad("m", whole(m, 1, (n? as i64 - 1).min(10_000)).map(|v| v as f64))?;
+            NetworkSpec::BarabasiAlbert { n: n?, m: m as u32 }
+        }
+        K::Organisations => {
+            let orgs = raw.organisations?;
+            let orgs = bad("organisations", whole(orgs, 1, n? as i64).map(|v| v as f64))? as u32;
+            let size = nf / f64::from(orgs);
+            NetworkSpec::Organisations {
+                n: n?,
+                organisations: orgs,
+                within_degree: bad("within_degree", within(raw.within_degree?, 0.0, (size - 1.0).max(0.0)))?,
+                between_degree: bad("between_degree", within(raw.between_degree?, 0.0, (nf - size).min(10_000.0)))?,
+            }
+        }
+        K::Complete => NetworkSpec::Complete { n: n? },
+        K::EdgeList => {
+            let rel = raw.path?;
+            let dir = source.parent().unwrap_or_else(|| Path::new("."));
+            NetworkSpec::EdgeList { path: dir.join(rel) }
+        }
+    };
+    Some(spec)
+}
+
+fn serde_name(kind: &NetworkKind) -> String {
+    serde_json::to_value(kind)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Scenario, InputError> {
+        Scenario::parse(text, Path::new("test.toml"))
+    }
+
+    const MINIMAL: &str = "[network]\nkind = \"erdos-renyi\"\nn = 100\nmean_degree = 4\n";
+
+    #[test]
+    fn a_minimal_scenario_gets_the_documented_defaults() {
+        let s = parse(MINIMAL).unwrap();
+        assert_eq!((s.ticks, s.runs, s.seed), (DEFAULT_TICKS, DEFAULT_RUNS, DEFAULT_SEED));
+        assert_eq!(s.groups.len(), 2);
+        assert_eq!(s.groups[0].telling.bad, FanOut::Uniform { min: 20, max: 30 });
+        assert_eq!(s.title, "test");
+    }
+
+    #[test]
+    fn unknown_keys_are_errors_with_a_suggestion() {
+        let e = parse(&format!("{MINIMAL}[telling]\nretel_probability = 0.2\n")).unwrap_err();
+        let p = &e.problems[0];
+        assert!(p.message.contains("unknown field"), "{}", p.message);
+        assert_eq!(p.help.as_deref(), Some("did you mean `retell_probability`?"));
+        assert_eq!(e.line_col(p), Some((6, 1)));
+        assert_eq!(p.path.to_string(), "telling.retel_probability");
+    }
+
+    #[test]
+    fn out_of_range_values_point_at_the_value() {
+        let text = format!("{MINIMAL}[[groups]]\nname = \"a\"\nshare = 1.0\n[groups.service]\nrecovery_rate = 2\n");
+        let e = parse(&text).unwrap_err();
+        assert_eq!(e.problems.len(), 1, "{e}");
+        let p = &e.problems[0];
+        assert_eq!(p.path.to_string(), "groups[0].service.recovery_rate");
+        assert_eq!(e.line_col(p), Some((9, 17)));
+    }
+
+    #[test]
+    fn all_problems_are_reported_at_once() {
+        let text = "ticks = 0\nruns = -1\n[network]\nkind = \"complete\"\nn = 1\n";
+        let e = parse(text).unwrap_err();
+        assert_eq!(e.problems.len(), 3, "{e}");
+    }
+
+    #[test]
+    fn network_fields_must_fit_the_kind() {
+        let e = parse("[network]\nkind = \"complete\"\nn = 10\nm = 3\n").unwrap_err();
+        assert!(e.problems[0].message.contains("does not apply"), "{e}");
+        let e = parse("[network]\nkind = \"barabasi-albert\"\nn = 10\n").unwrap_err();
+        assert!(e.problems[0].message.contains("needs `m`"), "{e}");
+        let e = parse("[network]\nkind = \"watts-strogatz\"\nn = 100\nmean_degree = 5\nrewire = 0.1\n").unwrap_err();
+        assert!(e.problems[0].allowed.as_deref().unwrap().contains("even"), "{e}");
+    }
+
+    #[test]
+    fn shares_must_add_up_to_one() {
+        let text = format!("{MINIMAL}[[groups]]\nname = \"a\"\nshare = 0.5\n");
+        let e = parse(&text).unwrap_err();
+        assert!(e.problems[0].message.contains("add up to"), "{e}");
+    }
+
+    #[test]
+    fn syntax_errors_have_a_place() {
+        let e = parse("ticks = \n").unwrap_err();
+        assert_eq!(e.line_col(&e.problems[0]).map(|l| l.0), Some(1));
+    }
+
+    #[test]
+    fn edge_list_paths_are_relative_to_the_scenario() {
+        let s = Scenario::parse(
+            "[network]\nkind = \"edge-list\"\npath = \"net.txt\"\n",
+            Path::new("dir/s.toml"),
+        )
+        .unwrap();
+        assert_eq!(s.network, NetworkSpec::EdgeList { path: PathBuf::from("dir/net.txt") });
+    }
+}

@@ -1,0 +1,357 @@
+//! The model's parameters, section by section, each defined once.
+//!
+//! A section (`[service]`, `[telling]`, `[hearing]`, `[market]`) may stand at
+//! the top of a scenario, where it sets every group's values, and inside a
+//! group, where it overrides them for that group alone. The `section!` macro
+//! writes, from one list of fields with their defaults, checks and docs: the
+//! raw form serde reads (every field optional, unknown keys refused), the
+//! resolved form the model takes, and the merge of the two.
+
+use serde::{Deserialize, Serialize};
+
+use super::error::{FieldPath, Problem};
+
+/// Why a value was refused: what was found and what is allowed.
+pub struct Bad {
+    pub found: String,
+    pub allowed: String,
+}
+
+type Check<R, T> = fn(&R) -> Result<T, Bad>;
+
+macro_rules! section {
+    (
+        $(#[doc = $sdoc:literal])*
+        $name:ident / $raw:ident {
+            $( $(#[doc = $doc:literal])* $field:ident : $rty:ty => $ty:ty = $default:expr, $check:expr ; )*
+        }
+    ) => {
+        $(#[doc = $sdoc])*
+        #[derive(Debug, Clone, PartialEq, Serialize)]
+        pub struct $name {
+            $( $(#[doc = $doc])* pub $field: $ty, )*
+        }
+
+        #[doc = concat!("The raw form of [`", stringify!($name), "`]: as written, every field optional.")]
+        #[derive(Debug, Clone, Default, Deserialize)]
+        #[serde(deny_unknown_fields)]
+        pub struct $raw {
+            $( #[serde(default)] pub $field: Option<$rty>, )*
+        }
+
+        impl Default for $name {
+            fn default() -> Self {
+                Self { $( $field: $default, )* }
+            }
+        }
+
+        impl $name {
+            /// Each field's name and its documentation, for docs and checks.
+            pub const FIELDS: &'static [(&'static str, &'static str)] = &[
+                $( (stringify!($field), concat!($($doc),*)), )*
+            ];
+        }
+
+        impl $raw {
+            /// The values written here, falling back to `base` for the rest;
+            /// a value that fails its check is reported and `base`'s is kept.
+            pub fn resolve(&self, path: &FieldPath, base: &$name, problems: &mut Vec<Problem>) -> $name {
+                $name {
+                    $( $field: match &self.$field {
+                        Some(v) => {
+                            let check: Check<$rty, $ty> = $check;
+                            match check(v) {
+                                Ok(t) => t,
+                                Err(bad) => {
+                                    problems.push(out_of_range(path.key(stringify!($field)), bad));
+                                    base.$field.clone()
+                                }
+                            }
+                        }
+                        None => base.$field.clone(),
+                    }, )*
+                }
+            }
+        }
+    };
+}
+
+pub(crate) fn out_of_range(path: FieldPath, bad: Bad) -> Problem {
+    let name = match path.0.last() {
+        Some(super::error::Segment::Key(k)) => k.clone(),
+        _ => path.to_string(),
+    };
+    Problem::new(path, format!("`{name}` is out of range: found {}", bad.found)).allowed(bad.allowed)
+}
+
+/// A real number within `[lo, hi]`.
+pub fn within(v: f64, lo: f64, hi: f64) -> Result<f64, Bad> {
+    if v.is_finite() && v >= lo && v <= hi {
+        Ok(v)
+    } else {
+        Err(Bad {
+            found: v.to_string(),
+            allowed: format!("a number from {lo} to {hi}"),
+        })
+    }
+}
+
+/// A probability.
+pub fn probability(v: &f64) -> Result<f64, Bad> {
+    within(*v, 0.0, 1.0)
+}
+
+/// A whole number within `[lo, hi]`.
+pub fn whole(v: i64, lo: i64, hi: i64) -> Result<i64, Bad> {
+    if v >= lo && v <= hi {
+        Ok(v)
+    } else {
+        Err(Bad {
+            found: v.to_string(),
+            allowed: format!("a whole number from {lo} to {hi}"),
+        })
+    }
+}
+
+/// How many people one teller tells: a distribution over whole numbers.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum FanOut {
+    /// Always `k`.
+    Fixed { k: u32 },
+    /// Equally likely any of `min..=max`.
+    Uniform { min: u32, max: u32 },
+    /// Poisson with the given mean.
+    Poisson { mean: f64 },
+    /// Negative binomial with the given mean and dispersion `r`
+    /// (variance = mean + mean²/r): a few tell very many.
+    NegativeBinomial { mean: f64, dispersion: f64 },
+}
+
+impl FanOut {
+    pub fn mean(&self) -> f64 {
+        match *self {
+            FanOut::Fixed { k } => f64::from(k),
+            FanOut::Uniform { min, max } => (f64::from(min) + f64::from(max)) / 2.0,
+            FanOut::Poisson { mean } | FanOut::NegativeBinomial { mean, .. } => mean,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FanOutKind {
+    Fixed,
+    Uniform,
+    Poisson,
+    NegativeBinomial,
+}
+
+/// A fan-out distribution as written: `{ kind = "uniform", min = 2, max = 3 }`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawFanOut {
+    pub kind: FanOutKind,
+    pub k: Option<i64>,
+    pub min: Option<i64>,
+    pub max: Option<i64>,
+    pub mean: Option<f64>,
+    pub dispersion: Option<f64>,
+}
+
+/// The most people one story can be told to in a tick.
+pub const MAX_FAN_OUT: i64 = 100_000;
+
+fn fan_out(raw: &RawFanOut) -> Result<FanOut, Bad> {
+    let need = |what: &str, allowed: &str| Bad {
+        found: format!("{:?} without `{what}`", raw.kind),
+        allowed: allowed.to_string(),
+    };
+    let count = |v: i64| whole(v, 0, MAX_FAN_OUT).map(|v| v as u32);
+    let (used, fo): (&[&str], FanOut) = match raw.kind {
+        FanOutKind::Fixed => {
+            let k = raw.k.ok_or_else(|| need("k", "{ kind = \"fixed\", k = 3 }"))?;
+            (&["k"], FanOut::Fixed { k: count(k)? })
+        }
+        FanOutKind::Uniform => {
+            let allowed = "{ kind = \"uniform\", min = 2, max = 3 } with min <= max";
+            let min = count(raw.min.ok_or_else(|| need("min", allowed))?)?;
+            let max = count(raw.max.ok_or_else(|| need("max", allowed))?)?;
+            if min > max {
+                return Err(Bad {
+                    found: format!("min = {min} > max = {max}"),
+                    allowed: allowed.into(),
+                });
+            }
+            (&["min", "max"], FanOut::Uniform { min, max })
+        }
+        FanOutKind::Poisson => {
+            let mean = raw.mean.ok_or_else(|| need("mean", "{ kind = \"poisson\", mean = 2.5 }"))?;
+            (&["mean"], FanOut::Poisson { mean: within(mean, 0.0, MAX_FAN_OUT as f64 / 10.0)? })
+        }
+        FanOutKind::NegativeBinomial => {
+            let allowed = "{ kind = \"negative-binomial\", mean = 25, dispersion = 2 }";
+            let mean = raw.mean.ok_or_else(|| need("mean", allowed))?;
+            let r = raw.dispersion.ok_or_else(|| need("dispersion", allowed))?;
+            let mean = within(mean, 0.0, MAX_FAN_OUT as f64 / 10.0)?;
+            let dispersion = within(r, 1e-3, 1e6)?;
+            (&["mean", "dispersion"], FanOut::NegativeBinomial { mean, dispersion })
+        }
+    };
+    let given = [
+        ("k", raw.k.is_some()),
+        ("min", raw.min.is_some()),
+        ("max", raw.max.is_some()),
+        ("mean", raw.mean.is_some()),
+        ("dispersion", raw.dispersion.is_some()),
+    ];
+    if let Some((extra, _)) = given.iter().find(|(name, set)| *set && !used.contains(name)) {
+        return Err(Bad {
+            found: format!("`{extra}`, which {:?} does not take", raw.kind),
+            allowed: format!("for {:?}: {}", raw.kind, used.join(", ")),
+        });
+    }
+    Ok(fo)
+}
+
+/// What happens to the part of a fan-out larger than the teller's contacts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Overflow {
+    /// The rest reach strangers, drawn at random from the whole population
+    /// (reviews, social media, a broadcast complaint).
+    Strangers,
+    /// The rest are lost: a teller can tell only its contacts.
+    Lost,
+}
+
+section! {
+    /// How a group's customers are served (phase 1). Quality and expectation
+    /// are on one scale: a unit is one standard deviation of quality at the defaults.
+    Service / RawService {
+        /// Probability that a customer buys (and so has an experience) in a tick.
+        purchase_rate: f64 => f64 = 0.25, probability;
+        /// Mean quality of an experience.
+        quality_mean: f64 => f64 = 0.0, |v| within(*v, -10.0, 10.0);
+        /// Standard deviation of quality between experiences.
+        quality_sd: f64 => f64 = 1.0, |v| within(*v, 0.0, 10.0);
+        /// The quality the customer expects.
+        expectation: f64 => f64 = 0.0, |v| within(*v, -10.0, 10.0);
+        /// How far above expectation an experience must be to delight (a good story).
+        delight_margin: f64 => f64 = 1.0, |v| within(*v, 0.0, 20.0);
+        /// How far below expectation an experience must be to disappoint (a bad story).
+        disappoint_margin: f64 => f64 = 1.0, |v| within(*v, 0.0, 20.0);
+        /// Probability that a disappointment is recovered: the customer is made whole and tells a good story instead.
+        recovery_rate: f64 => f64 = 0.0, probability;
+        /// Intensity of the good story a recovered failure becomes (a first-hand story has intensity 1).
+        recovery_intensity: f64 => f64 = 1.0, |v| within(*v, 0.0, 2.0);
+        /// How far a delight or a disappointment moves the customer's own attitude toward +1 or -1.
+        experience_weight: f64 => f64 = 0.3, probability;
+        /// Attitude change per unit of (quality - expectation) for an unremarkable experience.
+        drift: f64 => f64 = 0.05, |v| within(*v, 0.0, 1.0);
+    }
+}
+
+section! {
+    /// How a group's members tell stories (phase 2).
+    Telling / RawTelling {
+        /// How many people a good story is told to: a fan-out distribution.
+        good: RawFanOut => FanOut = FanOut::Uniform { min: 2, max: 3 }, fan_out;
+        /// How many people a bad story is told to: a fan-out distribution.
+        bad: RawFanOut => FanOut = FanOut::Uniform { min: 20, max: 30 }, fan_out;
+        /// What happens when the fan-out exceeds the teller's contacts: "strangers" or "lost".
+        overflow: Overflow => Overflow = Overflow::Strangers, |v| Ok(*v);
+        /// Probability that someone who heard a story from its first-hand teller retells it (hop 1).
+        retell_probability: f64 => f64 = 0.1, probability;
+        /// Factor applied to the retelling probability at each further hop.
+        retell_decay: f64 => f64 = 0.5, probability;
+        /// Factor applied to a story's intensity at each hop.
+        intensity_decay: f64 => f64 = 0.5, probability;
+        /// The most hops a story travels from its first-hand teller.
+        max_hops: i64 => u32 = 3, |v| whole(*v, 1, 100).map(|v| v as u32);
+    }
+}
+
+section! {
+    /// How a group's members take what they hear (phase 3).
+    Hearing / RawHearing {
+        /// How far one first-hand story from a fully trusted teller moves attitude toward its valence.
+        influence: f64 => f64 = 0.2, probability;
+        /// Trust in a story from a personal contact.
+        trust: f64 => f64 = 0.8, probability;
+        /// Trust in a story from a stranger (a review, a post).
+        stranger_trust: f64 => f64 = 0.3, probability;
+        /// How much more a bad story weighs than a good one.
+        negativity_bias: f64 => f64 = 2.0, |v| within(*v, 0.0, 10.0);
+    }
+}
+
+section! {
+    /// How a group's members buy, lapse and come back (phase 4), after the
+    /// Bass model: outside influence p, inside influence q.
+    Market / RawMarket {
+        /// Probability per tick that a prospect buys for outside reasons (advertising): Bass p.
+        p: f64 => f64 = 0.002, probability;
+        /// Added probability of buying per good story heard this tick: Bass q.
+        q: f64 => f64 = 0.05, probability;
+        /// The least attitude at which a prospect or lapsed customer will buy.
+        min_attitude: f64 => f64 = 0.0, |v| within(*v, -1.0, 1.0);
+        /// Probability per tick that a customer with attitude 0 lapses.
+        lapse_rate: f64 => f64 = 0.005, probability;
+        /// How steeply lapsing rises as attitude falls: rate x exp(-sensitivity x attitude).
+        lapse_sensitivity: f64 => f64 = 2.0, |v| within(*v, 0.0, 20.0);
+        /// Probability per tick that a lapsed customer comes back for outside reasons.
+        win_back: f64 => f64 = 0.002, probability;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn group_values_override_and_fall_back() {
+        let base = Service::default();
+        let raw = RawService {
+            quality_mean: Some(0.5),
+            ..Default::default()
+        };
+        let mut problems = Vec::new();
+        let s = raw.resolve(&FieldPath::parse("groups[0].service"), &base, &mut problems);
+        assert!(problems.is_empty());
+        assert_eq!(s.quality_mean, 0.5);
+        assert_eq!(s.quality_sd, base.quality_sd);
+    }
+
+    #[test]
+    fn out_of_range_values_are_reported_with_their_path() {
+        let raw = RawService {
+            recovery_rate: Some(1.5),
+            ..Default::default()
+        };
+        let mut problems = Vec::new();
+        raw.resolve(&FieldPath::parse("service"), &Service::default(), &mut problems);
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].path.to_string(), "service.recovery_rate");
+        assert!(problems[0].allowed.as_deref().unwrap().contains("0 to 1"));
+    }
+
+    #[test]
+    fn fan_out_checks_its_own_fields() {
+        let raw = |kind, k, min, max| RawFanOut {
+            kind,
+            k,
+            min,
+            max,
+            mean: None,
+            dispersion: None,
+        };
+        assert_eq!(
+            fan_out(&raw(FanOutKind::Uniform, None, Some(2), Some(3))).ok(),
+            Some(FanOut::Uniform { min: 2, max: 3 })
+        );
+        assert!(fan_out(&raw(FanOutKind::Uniform, None, Some(3), Some(2))).is_err());
+        assert!(fan_out(&raw(FanOutKind::Fixed, None, None, None)).is_err());
+        assert!(fan_out(&raw(FanOutKind::Fixed, Some(3), Some(1), None)).is_err());
+    }
+}
