@@ -1,3 +1,4 @@
 //! grapevine: a word-of-mouth reputation simulator.
+pub mod network;
 pub mod rng;
 pub mod scenario;

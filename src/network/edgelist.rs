@@ -1,0 +1,146 @@
+//! Edge-list files: one `u v` pair a line, separated by white space or a
+//! comma, `#` or `%` starting a comment; further columns (weights) are
+//! ignored. This is what networkx's `write_edgelist(data=False)`, igraph's
+//! `write_edgelist` and SNAP's text files hold.
+//!
+//! Node ids are whatever non-negative integers the file uses (1-based, with
+//! gaps, unsorted); they are mapped to dense indices in increasing id order,
+//! so an id that appears in no edge never becomes an agent.
+
+use std::fs::File;
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+
+use crate::scenario::{FieldPath, InputError, Problem};
+
+/// The edges of a file, in dense indices, and the file's id of each index.
+pub struct EdgeList {
+    pub edges: Vec<(u32, u32)>,
+    pub ids: Vec<u64>,
+}
+
+fn field() -> FieldPath {
+    FieldPath::parse("network.path")
+}
+
+/// Reads an edge-list file; a bad line is reported with its line and column.
+pub fn read_edge_list(path: &Path) -> Result<EdgeList, InputError> {
+    let file = File::open(path).map_err(|e| {
+        InputError::single(
+            path,
+            Problem::new(field(), format!("cannot open the edge-list file: {e}"))
+                .help("`path` is relative to the scenario file's folder"),
+        )
+    })?;
+    let mut raw: Vec<(u64, u64)> = Vec::new();
+    let mut line = String::new();
+    let mut reader = BufReader::new(file);
+    let mut number = 0usize;
+    loop {
+        line.clear();
+        let read = reader.read_line(&mut line).map_err(|e| {
+            InputError::single(path, Problem::new(field(), format!("cannot read the edge-list file: {e}")))
+        })?;
+        if read == 0 {
+            break;
+        }
+        number += 1;
+        if let Some(pair) = parse_line(&line).map_err(|(col, msg)| {
+            InputError::single(
+                path,
+                Problem::new(field(), msg)
+                    .allowed("`u v` per line: two non-negative whole-number node ids, separated by spaces, tabs or a comma; `#` or `%` starts a comment")
+                    .at_line(number, col),
+            )
+        })? {
+            raw.push(pair);
+        }
+    }
+    if raw.is_empty() {
+        return Err(InputError::single(
+            path,
+            Problem::new(field(), "the edge-list file has no edges").allowed("at least one `u v` line"),
+        ));
+    }
+    let mut ids: Vec<u64> = raw.iter().flat_map(|&(u, v)| [u, v]).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    if ids.len() as u64 > crate::scenario::MAX_AGENTS {
+        return Err(InputError::single(
+            path,
+            Problem::new(field(), format!("{} nodes are more than grapevine can hold", ids.len()))
+                .allowed(format!("at most {} nodes", crate::scenario::MAX_AGENTS)),
+        ));
+    }
+    let index = |id: u64| ids.binary_search(&id).expect("every id was collected") as u32;
+    let edges = raw.iter().map(|&(u, v)| (index(u), index(v))).collect();
+    Ok(EdgeList { edges, ids })
+}
+
+/// One line: `Ok(None)` for a blank or comment line, or the column (1-based)
+/// and message of what is wrong.
+fn parse_line(line: &str) -> Result<Option<(u64, u64)>, (usize, String)> {
+    let content = line.split(['#', '%']).next().unwrap_or_default();
+    let mut tokens = content
+        .char_indices()
+        .filter(|&(i, c)| !is_sep(c) && (i == 0 || content[..i].chars().next_back().is_some_and(is_sep)))
+        .map(|(i, _)| {
+            let end = content[i..].find(is_sep).map_or(content.len(), |e| i + e);
+            (i, &content[i..end])
+        });
+    let Some(first) = tokens.next() else { return Ok(None) };
+    let Some(second) = tokens.next() else {
+        return Err((first.0 + 1, format!("`{}` is a node with no partner: an edge needs two ids", first.1.trim())));
+    };
+    let id = |(col, text): (usize, &str)| {
+        text.parse::<u64>()
+            .map_err(|_| (col + 1, format!("`{text}` is not a node id")))
+    };
+    Ok(Some((id(first)?, id(second)?)))
+}
+
+fn is_sep(c: char) -> bool {
+    c.is_whitespace() || c == ','
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    #[test]
+    fn lines_parse_in_every_common_form() {
+        assert_eq!(parse_line("1 2\n"), Ok(Some((1, 2))));
+        assert_eq!(parse_line("1,2"), Ok(Some((1, 2))));
+        assert_eq!(parse_line("  7\t9  0.5 {}"), Ok(Some((7, 9))));
+        assert_eq!(parse_line("# a comment"), Ok(None));
+        assert_eq!(parse_line("% matrix market"), Ok(None));
+        assert_eq!(parse_line("   \n"), Ok(None));
+        assert_eq!(parse_line("3 4 # trailing"), Ok(Some((3, 4))));
+    }
+
+    #[test]
+    fn bad_tokens_are_located() {
+        assert_eq!(parse_line("1 x\n").unwrap_err().0, 3);
+        assert_eq!(parse_line("  5\n").unwrap_err().0, 3);
+        assert!(parse_line("source,target").is_err());
+    }
+
+    #[test]
+    fn ids_map_to_dense_indices_without_phantoms() {
+        let mut f = tempfile::NamedTempFile::new().unwrap();
+        writeln!(f, "# SNAP-style header\n10 30\n30 1000\n10 10\n30 10").unwrap();
+        let list = read_edge_list(f.path()).unwrap();
+        assert_eq!(list.ids, vec![10, 30, 1000]);
+        assert_eq!(list.edges, vec![(0, 1), (1, 2), (0, 0), (1, 0)]);
+    }
+
+    #[test]
+    fn a_bad_line_names_the_file_line_and_column() {
+        let mut f = tempfile::NamedTempFile::new().unwrap();
+        writeln!(f, "1 2\n2 three\n").unwrap();
+        let e = read_edge_list(f.path()).err().unwrap();
+        assert_eq!(e.problems[0].line_col, Some((2, 3)));
+        assert!(e.to_string().contains(":2:3"), "{e}");
+    }
+}

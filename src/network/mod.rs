@@ -1,0 +1,229 @@
+//! Social networks: generators and edge-list files, built into a compressed
+//! sparse row (CSR) graph.
+//!
+//! A CSR graph keeps every agent's contacts in one array, agent by agent,
+//! with an offset array to find where each agent's run starts: two
+//! allocations for the whole graph, and a tick's pass over it reads memory
+//! in order. The network is built once per scenario from a stream keyed by
+//! the scenario's seed, and shared read-only by every replication.
+
+mod edgelist;
+mod generators;
+
+use std::path::Path;
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::scenario::{InputError, NetworkSpec};
+
+pub use edgelist::read_edge_list;
+
+/// An undirected graph in compressed sparse row form: the contacts of agent
+/// `i` are `neighbours[offsets[i]..offsets[i + 1]]`, sorted, without
+/// duplicates or self-loops.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Graph {
+    offsets: Vec<u64>,
+    neighbours: Vec<u32>,
+}
+
+/// What was dropped while building a graph from a list of edges.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Dropped {
+    /// Undirected edges listed more than once (counted once each extra time).
+    pub duplicate_edges: u64,
+    /// Edges from a node to itself.
+    pub self_loops: u64,
+}
+
+impl Graph {
+    /// Builds the graph of `n` nodes from undirected edges. Self-loops and
+    /// repeated edges (in either direction) are dropped and counted.
+    pub fn from_edges(n: usize, edges: Vec<(u32, u32)>) -> (Graph, Dropped) {
+        let listed = edges.len() as u64;
+        let mut dropped = Dropped::default();
+        // Both directions of each edge, as one sortable key.
+        let mut arcs: Vec<u64> = Vec::with_capacity(edges.len() * 2);
+        for (u, v) in edges {
+            if u == v {
+                dropped.self_loops += 1;
+            } else {
+                arcs.push(u64::from(u) << 32 | u64::from(v));
+                arcs.push(u64::from(v) << 32 | u64::from(u));
+            }
+        }
+        arcs.par_sort_unstable();
+        arcs.dedup();
+        dropped.duplicate_edges = listed - dropped.self_loops - arcs.len() as u64 / 2;
+        let mut offsets = vec![0u64; n + 1];
+        for &a in &arcs {
+            offsets[(a >> 32) as usize + 1] += 1;
+        }
+        for i in 0..n {
+            offsets[i + 1] += offsets[i];
+        }
+        let neighbours = arcs.into_par_iter().map(|a| a as u32).collect();
+        (Graph { offsets, neighbours }, dropped)
+    }
+
+    /// The number of agents.
+    pub fn nodes(&self) -> usize {
+        self.offsets.len() - 1
+    }
+
+    /// The number of undirected edges.
+    pub fn edges(&self) -> u64 {
+        self.neighbours.len() as u64 / 2
+    }
+
+    #[inline]
+    pub fn degree(&self, i: usize) -> usize {
+        (self.offsets[i + 1] - self.offsets[i]) as usize
+    }
+
+    #[inline]
+    pub fn neighbours(&self, i: usize) -> &[u32] {
+        &self.neighbours[self.offsets[i] as usize..self.offsets[i + 1] as usize]
+    }
+
+    pub fn max_degree(&self) -> usize {
+        (0..self.nodes()).map(|i| self.degree(i)).max().unwrap_or(0)
+    }
+
+    /// Bytes held by the graph.
+    pub fn bytes(&self) -> u64 {
+        (self.offsets.len() * 8 + self.neighbours.len() * 4) as u64
+    }
+}
+
+/// Facts about a built network, for `check` and `summary.json`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct NetworkStats {
+    pub agents: u64,
+    pub edges: u64,
+    pub mean_degree: f64,
+    pub max_degree: u64,
+    pub isolated: u64,
+    pub dropped: Dropped,
+}
+
+/// A built network: the personal ties, and each agent's organisation where
+/// the network has organisations.
+#[derive(Debug, Clone)]
+pub struct Network {
+    pub graph: Graph,
+    /// The organisation (workplace) of each agent; empty when the network
+    /// has none.
+    pub organisation: Vec<u32>,
+    /// For an edge list, the id each agent had in the file.
+    pub ids: Vec<u64>,
+    pub dropped: Dropped,
+}
+
+impl Network {
+    pub fn agents(&self) -> usize {
+        self.graph.nodes()
+    }
+
+    pub fn stats(&self) -> NetworkStats {
+        let n = self.graph.nodes();
+        NetworkStats {
+            agents: n as u64,
+            edges: self.graph.edges(),
+            mean_degree: if n == 0 { 0.0 } else { 2.0 * self.graph.edges() as f64 / n as f64 },
+            max_degree: self.graph.max_degree() as u64,
+            isolated: (0..n).filter(|&i| self.graph.degree(i) == 0).count() as u64,
+            dropped: self.dropped,
+        }
+    }
+}
+
+/// Builds the network a scenario describes. Generated networks are keyed by
+/// `seed`; an edge list is read from its file.
+pub fn build(spec: &NetworkSpec, seed: u64) -> Result<Network, InputError> {
+    let plain = |graph: (Graph, Dropped)| Network {
+        graph: graph.0,
+        organisation: Vec::new(),
+        ids: Vec::new(),
+        dropped: graph.1,
+    };
+    Ok(match *spec {
+        NetworkSpec::ErdosRenyi { n, mean_degree } => plain(generators::erdos_renyi(n as usize, mean_degree, seed)),
+        NetworkSpec::WattsStrogatz { n, mean_degree, rewire } => {
+            plain(generators::watts_strogatz(n as usize, mean_degree, rewire, seed))
+        }
+        NetworkSpec::BarabasiAlbert { n, m } => plain(generators::barabasi_albert(n as usize, m, seed)),
+        NetworkSpec::Complete { n } => plain(generators::complete(n as usize)),
+        NetworkSpec::Organisations {
+            n,
+            organisations,
+            within_degree,
+            between_degree,
+        } => {
+            let (graph, organisation) =
+                generators::organisations(n as usize, organisations, within_degree, between_degree, seed);
+            Network {
+                organisation,
+                ..plain(graph)
+            }
+        }
+        NetworkSpec::EdgeList { ref path } => {
+            let list = read_edge_list(path)?;
+            let (graph, dropped) = Graph::from_edges(list.ids.len(), list.edges);
+            Network {
+                graph,
+                organisation: Vec::new(),
+                ids: list.ids,
+                dropped,
+            }
+        }
+    })
+}
+
+/// The number of undirected edges a spec will have, roughly, before it is
+/// built (for memory estimates). For an edge list, from the file's size.
+pub fn expected_edges(spec: &NetworkSpec) -> u64 {
+    match *spec {
+        NetworkSpec::ErdosRenyi { n, mean_degree } => (n as f64 * mean_degree / 2.0) as u64,
+        NetworkSpec::WattsStrogatz { n, mean_degree, .. } => n * u64::from(mean_degree) / 2,
+        NetworkSpec::BarabasiAlbert { n, m } => n * u64::from(m),
+        NetworkSpec::Organisations {
+            n,
+            within_degree,
+            between_degree,
+            ..
+        } => (n as f64 * (within_degree + between_degree) / 2.0) as u64,
+        NetworkSpec::Complete { n } => n * (n - 1) / 2,
+        NetworkSpec::EdgeList { ref path } => file_len(path) / 8,
+    }
+}
+
+fn file_len(path: &Path) -> u64 {
+    std::fs::metadata(path).map(|m| m.len()).unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csr_drops_self_loops_and_duplicates_and_counts_them() {
+        let (g, d) = Graph::from_edges(4, vec![(0, 1), (1, 0), (1, 2), (2, 2), (0, 1), (3, 1)]);
+        assert_eq!(d, Dropped { duplicate_edges: 2, self_loops: 1 });
+        assert_eq!(g.edges(), 3);
+        assert_eq!(g.neighbours(1), &[0, 2, 3]);
+        assert_eq!(g.neighbours(0), &[1]);
+        assert_eq!(g.degree(3), 1);
+    }
+
+    #[test]
+    fn csr_is_symmetric() {
+        let (g, _) = generators::erdos_renyi(500, 6.0, 3);
+        for u in 0..g.nodes() {
+            for &v in g.neighbours(u) {
+                assert!(g.neighbours(v as usize).binary_search(&(u as u32)).is_ok());
+            }
+        }
+    }
+}
