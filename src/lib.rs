@@ -1,4 +1,5 @@
 //! grapevine: a word-of-mouth reputation simulator.
+pub mod model;
 pub mod network;
 pub mod rng;
 pub mod scenario;

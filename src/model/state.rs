@@ -1,0 +1,321 @@
+//! The agents' state, one array per field.
+//!
+//! Per-field arrays keep a phase's pass over the population to the fields it
+//! needs. During a phase an agent writes only its own slots (through
+//! [`Agents`], a view that splits into disjoint chunks for threads) and
+//! reaches other agents only through [`Inbox`] atomics whose updates commute
+//! (additions and maxima), so the result does not depend on which thread
+//! ran first.
+
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering::Relaxed};
+
+/// Market status codes (one byte per agent).
+pub mod status {
+    /// Not in the market: hears and tells, never buys.
+    pub const NONE: u8 = 0;
+    pub const PROSPECT: u8 = 1;
+    pub const CUSTOMER: u8 = 2;
+    pub const LAPSED: u8 = 3;
+}
+
+/// Lasting per-agent flags.
+pub mod flag {
+    pub const AWARE: u8 = 1;
+    /// Has ever heard a good story.
+    pub const REACHED_GOOD: u8 = 2;
+    /// Has ever heard a bad story.
+    pub const REACHED_BAD: u8 = 4;
+}
+
+/// What happened to an agent this tick, for the metrics.
+pub mod event {
+    pub const EXPERIENCE: u16 = 1;
+    pub const DELIGHT: u16 = 1 << 1;
+    pub const FAILURE: u16 = 1 << 2;
+    pub const RECOVERED: u16 = 1 << 3;
+    pub const CONVERTED_OUTSIDE: u16 = 1 << 4;
+    pub const CONVERTED_REFERRAL: u16 = 1 << 5;
+    pub const WON_BACK: u16 = 1 << 6;
+    pub const LAPSED: u16 = 1 << 7;
+    pub const HEARD_GOOD: u16 = 1 << 8;
+    pub const HEARD_BAD: u16 = 1 << 9;
+}
+
+/// A story an agent will tell this tick.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Story {
+    /// +1 good, -1 bad, 0 no story.
+    pub valence: i8,
+    /// 0 for a first-hand story; one more at each retelling.
+    pub hops: u8,
+    /// How strongly it is told: 1 first-hand, less as it is retold.
+    pub intensity: f32,
+}
+
+impl Story {
+    pub const NONE: Story = Story {
+        valence: 0,
+        hops: 0,
+        intensity: 0.0,
+    };
+
+    pub fn first_hand(valence: i8, intensity: f32) -> Story {
+        Story {
+            valence,
+            hops: 0,
+            intensity,
+        }
+    }
+}
+
+/// Fixed-point scale of story weights in the inbox: integer sums commute,
+/// so the total does not depend on the order stories arrive in.
+pub const WEIGHT_SCALE: f64 = 4096.0;
+
+/// What each agent heard this tick, written by tellers.
+pub struct Inbox {
+    pub good: Vec<AtomicU32>,
+    pub bad: Vec<AtomicU32>,
+    pub good_weight: Vec<AtomicU32>,
+    pub bad_weight: Vec<AtomicU32>,
+    /// The strongest good story heard ([`story_key`]), whose teller gets
+    /// the credit for a referral.
+    pub best_good: Vec<AtomicU64>,
+    pub best_bad: Vec<AtomicU64>,
+}
+
+/// Orders heard stories by intensity, then fewer hops, then teller id; keeps
+/// the teller in the low 32 bits.
+#[inline]
+pub fn story_key(intensity: f32, hops: u8, teller: u32) -> u64 {
+    let q = (f64::from(intensity) / 2.0 * 65535.0).round().clamp(0.0, 65535.0) as u64;
+    q << 48 | u64::from(255 - hops) << 40 | u64::from(teller)
+}
+
+/// The (intensity, hops, teller) a key holds.
+#[inline]
+pub fn unpack_key(key: u64) -> (f32, u8, u32) {
+    let intensity = ((key >> 48) as f64 / 65535.0 * 2.0) as f32;
+    (intensity, 255 - ((key >> 40) & 0xff) as u8, key as u32)
+}
+
+fn atomics32(n: usize) -> Vec<AtomicU32> {
+    (0..n).map(|_| AtomicU32::new(0)).collect()
+}
+
+fn atomics64(n: usize) -> Vec<AtomicU64> {
+    (0..n).map(|_| AtomicU64::new(0)).collect()
+}
+
+impl Inbox {
+    fn new(n: usize) -> Self {
+        Self {
+            good: atomics32(n),
+            bad: atomics32(n),
+            good_weight: atomics32(n),
+            bad_weight: atomics32(n),
+            best_good: atomics64(n),
+            best_bad: atomics64(n),
+        }
+    }
+
+    /// Empties agent `i`'s inbox (only `i`'s own pass calls this).
+    #[inline]
+    pub fn clear(&self, i: usize) {
+        self.good[i].store(0, Relaxed);
+        self.bad[i].store(0, Relaxed);
+        self.good_weight[i].store(0, Relaxed);
+        self.bad_weight[i].store(0, Relaxed);
+        self.best_good[i].store(0, Relaxed);
+        self.best_bad[i].store(0, Relaxed);
+    }
+
+    /// Delivers one story to agent `j`.
+    #[inline]
+    pub fn deliver(&self, j: usize, good: bool, weight: f64, key: u64) {
+        let w = (weight * WEIGHT_SCALE).round() as u32;
+        if good {
+            self.good[j].fetch_add(1, Relaxed);
+            self.good_weight[j].fetch_add(w, Relaxed);
+            self.best_good[j].fetch_max(key, Relaxed);
+        } else {
+            self.bad[j].fetch_add(1, Relaxed);
+            self.bad_weight[j].fetch_add(w, Relaxed);
+            self.best_bad[j].fetch_max(key, Relaxed);
+        }
+    }
+}
+
+/// The whole population's state in one replication.
+pub struct State {
+    pub status: Vec<u8>,
+    pub attitude: Vec<f32>,
+    pub flags: Vec<u8>,
+    /// The story each agent tells this tick.
+    pub story: Vec<Story>,
+    /// The story each agent will retell next tick (written while hearing).
+    pub next_story: Vec<Story>,
+    /// Cumulative counters: people told, stories heard, referrals credited.
+    pub told: Vec<u32>,
+    pub heard: Vec<u32>,
+    pub referrals: Vec<u32>,
+    /// People told this tick.
+    pub told_now: Vec<u32>,
+    /// [`event`] bits for this tick.
+    pub events: Vec<u16>,
+    pub inbox: Inbox,
+    /// Referrals credited to each agent this tick (by the converts).
+    pub referred_now: Vec<AtomicU32>,
+}
+
+/// Bytes of state per agent, for memory estimates.
+pub const BYTES_PER_AGENT: u64 = (1 + 4 + 1 + 2 * std::mem::size_of::<Story>() + 4 * 4 + 2 + 4 * 4 + 2 * 8 + 4) as u64;
+
+impl State {
+    pub fn new(n: usize) -> Self {
+        Self {
+            status: vec![status::NONE; n],
+            attitude: vec![0.0; n],
+            flags: vec![0; n],
+            story: vec![Story::NONE; n],
+            next_story: vec![Story::NONE; n],
+            told: vec![0; n],
+            heard: vec![0; n],
+            referrals: vec![0; n],
+            told_now: vec![0; n],
+            events: vec![0; n],
+            inbox: Inbox::new(n),
+            referred_now: atomics32(n),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.status.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.status.is_empty()
+    }
+
+    /// The agents' own slots, and the shared atomics.
+    pub fn split(&mut self) -> (Agents<'_>, Shared<'_>) {
+        (
+            Agents {
+                first: 0,
+                status: &mut self.status,
+                attitude: &mut self.attitude,
+                flags: &mut self.flags,
+                story: &mut self.story,
+                next_story: &mut self.next_story,
+                told: &mut self.told,
+                heard: &mut self.heard,
+                referrals: &mut self.referrals,
+                told_now: &mut self.told_now,
+                events: &mut self.events,
+            },
+            Shared {
+                inbox: &self.inbox,
+                referred_now: &self.referred_now,
+            },
+        )
+    }
+}
+
+/// What agents reach of each other during a phase: atomics only.
+#[derive(Clone, Copy)]
+pub struct Shared<'a> {
+    pub inbox: &'a Inbox,
+    pub referred_now: &'a [AtomicU32],
+}
+
+macro_rules! agents_view {
+    ($($field:ident : $ty:ty),* $(,)?) => {
+        /// A run of consecutive agents' own slots, `first..first + len()`.
+        pub struct Agents<'a> {
+            pub first: usize,
+            $(pub $field: &'a mut [$ty],)*
+        }
+
+        impl<'a> Agents<'a> {
+            pub fn len(&self) -> usize {
+                self.status.len()
+            }
+
+            pub fn is_empty(&self) -> bool {
+                self.status.is_empty()
+            }
+
+            /// Two disjoint views: agents before `mid` and from `mid` on.
+            pub fn split_at(self, mid: usize) -> (Agents<'a>, Agents<'a>) {
+                $(let $field = self.$field.split_at_mut(mid);)*
+                (
+                    Agents { first: self.first, $($field: $field.0,)* },
+                    Agents { first: self.first + mid, $($field: $field.1,)* },
+                )
+            }
+        }
+    };
+}
+
+agents_view! {
+    status: u8,
+    attitude: f32,
+    flags: u8,
+    story: Story,
+    next_story: Story,
+    told: u32,
+    heard: u32,
+    referrals: u32,
+    told_now: u32,
+    events: u16,
+}
+
+/// Agents per chunk of parallel work: large enough to amortise scheduling,
+/// small enough to balance two to sixteen threads.
+pub const CHUNK: usize = 4096;
+
+/// Runs `f` over all agents: on this thread, or split into chunks across
+/// rayon's threads. Both give the same result, since `f` writes only the
+/// chunk's own slots.
+pub fn for_each_chunk<F>(parallel: bool, agents: Agents<'_>, f: &F)
+where
+    F: Fn(Agents<'_>) + Sync,
+{
+    if !parallel || agents.len() <= CHUNK {
+        f(agents);
+    } else {
+        let mid = (agents.len() / 2).div_ceil(CHUNK) * CHUNK;
+        let (a, b) = agents.split_at(mid);
+        rayon::join(|| for_each_chunk(true, a, f), || for_each_chunk(true, b, f));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn story_keys_order_by_intensity_then_hops_and_round_trip() {
+        let strong = story_key(1.0, 1, 5);
+        let weak = story_key(0.5, 1, 9);
+        let far = story_key(1.0, 3, 9);
+        assert!(strong > weak && strong > far);
+        let (i, h, t) = unpack_key(far);
+        assert!((i - 1.0).abs() < 1e-4);
+        assert_eq!((h, t), (3, 9));
+    }
+
+    #[test]
+    fn chunks_cover_every_agent_once() {
+        let mut s = State::new(3 * CHUNK + 17);
+        let (agents, _) = s.split();
+        for_each_chunk(true, agents, &|a: Agents<'_>| {
+            for k in 0..a.len() {
+                a.told[k] += 1;
+                a.heard[k] = (a.first + k) as u32;
+            }
+        });
+        assert!(s.told.iter().all(|&t| t == 1));
+        assert!(s.heard.iter().enumerate().all(|(i, &h)| h as usize == i));
+    }
+}

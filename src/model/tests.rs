@@ -1,0 +1,263 @@
+//! Unit tests of the model's rules, each on a small hand-made world.
+
+use std::path::Path;
+
+use super::*;
+use crate::network::Graph;
+use crate::scenario::Scenario;
+
+/// A scenario with one group of the given status over the graph `edges`,
+/// with `extra` TOML added to the group's own tables.
+fn scenario(status: &str, extra: &str) -> Scenario {
+    let text = format!(
+        "seed = 5\n[network]\nkind = \"complete\"\nn = 2\n[[groups]]\nname = \"g\"\nshare = 1.0\nstatus = \"{status}\"\n{extra}"
+    );
+    Scenario::parse(&text, Path::new("t.toml")).unwrap()
+}
+
+fn graph(n: usize, edges: &[(u32, u32)]) -> Graph {
+    Graph::from_edges(n, edges.to_vec()).0
+}
+
+fn star(leaves: usize) -> Graph {
+    graph(leaves + 1, &(1..=leaves as u32).map(|j| (0, j)).collect::<Vec<_>>())
+}
+
+const CLOCK: Clock = Clock {
+    replication: 0,
+    tick: 1,
+};
+
+fn run_phase(
+    world: &World<'_>,
+    state: &mut State,
+    phase: fn(&World<'_>, Clock, Agents<'_>, Shared<'_>),
+) {
+    let (agents, shared) = state.split();
+    phase(world, CLOCK, agents, shared);
+}
+
+#[test]
+fn delight_makes_a_good_story_and_raises_attitude() {
+    let s = scenario("customer", "[groups.service]\npurchase_rate = 1.0\nquality_mean = 5.0\nquality_sd = 0.0\n");
+    let g = star(3);
+    let world = World::new(&s, &g);
+    let mut state = initial_state(&world, 0);
+    run_phase(&world, &mut state, experience);
+    assert!(state.story.iter().all(|s| *s == Story::first_hand(1, 1.0)));
+    assert!(state.attitude.iter().all(|&a| (a - 0.3).abs() < 1e-6));
+    assert!(state.events.iter().all(|e| e & event::DELIGHT != 0));
+}
+
+#[test]
+fn failures_are_bad_stories_unless_recovered() {
+    let bad = "[groups.service]\npurchase_rate = 1.0\nquality_mean = -5.0\nquality_sd = 0.0\n";
+    let g = star(3);
+    let s = scenario("customer", bad);
+    let world = World::new(&s, &g);
+    let mut state = initial_state(&world, 0);
+    run_phase(&world, &mut state, experience);
+    assert!(state.story.iter().all(|s| s.valence == -1));
+    assert!(state.attitude.iter().all(|&a| a < 0.0));
+
+    let s = scenario("customer", &format!("{bad}recovery_rate = 1.0\nrecovery_intensity = 1.5\n"));
+    let world = World::new(&s, &g);
+    let mut state = initial_state(&world, 0);
+    run_phase(&world, &mut state, experience);
+    assert!(state.story.iter().all(|s| *s == Story::first_hand(1, 1.5)));
+    assert!(state.events.iter().all(|e| e & event::RECOVERED != 0));
+}
+
+#[test]
+fn mediocre_experiences_make_no_story() {
+    let s = scenario("customer", "[groups.service]\npurchase_rate = 1.0\nquality_mean = 0.5\nquality_sd = 0.0\n");
+    let g = star(3);
+    let world = World::new(&s, &g);
+    let mut state = initial_state(&world, 0);
+    run_phase(&world, &mut state, experience);
+    assert!(state.story.iter().all(|s| s.valence == 0));
+    assert!(state.attitude.iter().all(|&a| (a - 0.025).abs() < 1e-6));
+}
+
+fn tell_from_hub(fan_out: &str, overflow: &str, leaves: usize, others: usize) -> (State, usize) {
+    let s = scenario(
+        "none",
+        &format!("[groups.telling]\nbad = {fan_out}\noverflow = \"{overflow}\"\n"),
+    );
+    // A star of `leaves` around agent 0, plus `others` agents outside it.
+    let mut edges: Vec<(u32, u32)> = (1..=leaves as u32).map(|j| (0, j)).collect();
+    let first_other = leaves as u32 + 1;
+    for j in 1..others as u32 {
+        edges.push((first_other, first_other + j));
+    }
+    let g = graph(leaves + 1 + others, &edges);
+    let world = World::new(&s, &g);
+    let mut state = initial_state(&world, 0);
+    state.story[0] = Story::first_hand(-1, 1.0);
+    run_phase(&world, &mut state, telling);
+    let n = state.len();
+    (state, n)
+}
+
+fn heard(state: &State, i: usize) -> u32 {
+    use std::sync::atomic::Ordering::Relaxed;
+    state.inbox.good[i].load(Relaxed) + state.inbox.bad[i].load(Relaxed)
+}
+
+#[test]
+fn a_teller_tells_k_distinct_contacts() {
+    let (state, _) = tell_from_hub("{ kind = \"fixed\", k = 3 }", "lost", 10, 0);
+    assert_eq!(state.told_now[0], 3);
+    let hearers: Vec<usize> = (1..=10).filter(|&j| heard(&state, j) > 0).collect();
+    assert_eq!(hearers.len(), 3);
+    assert!(hearers.iter().all(|&j| heard(&state, j) == 1));
+}
+
+#[test]
+fn fan_out_beyond_contacts_reaches_strangers_or_is_lost() {
+    let (state, n) = tell_from_hub("{ kind = \"fixed\", k = 30 }", "strangers", 5, 200);
+    assert_eq!(state.told_now[0], 30);
+    let total: u32 = (0..n).map(|j| heard(&state, j)).sum();
+    assert_eq!(total, 30);
+    assert!((1..=5).all(|j| heard(&state, j) >= 1), "every contact hears it");
+    assert_eq!(heard(&state, 0), 0, "no one tells themselves");
+
+    let (state, n) = tell_from_hub("{ kind = \"fixed\", k = 30 }", "lost", 5, 200);
+    assert_eq!(state.told_now[0], 5);
+    assert_eq!((0..n).map(|j| heard(&state, j)).sum::<u32>(), 5);
+}
+
+#[test]
+fn choose_distinct_picks_uniform_subsets() {
+    // Every item of 10 is picked with probability k/10; 5 standard errors.
+    let items: Vec<u32> = (0..10).collect();
+    for k in [1usize, 2, 5, 9] {
+        let mut counts = [0u32; 10];
+        let trials = 20_000;
+        for t in 0..trials {
+            let mut r = rng::stream(1, 0, 0, t, Purpose::Telling);
+            let mut picked = Vec::new();
+            choose_distinct(&items, k, &mut r, |x| picked.push(x));
+            picked.sort_unstable();
+            picked.dedup();
+            assert_eq!(picked.len(), k);
+            picked.iter().for_each(|&x| counts[x as usize] += 1);
+        }
+        let p = k as f64 / 10.0;
+        let se = (p * (1.0 - p) / trials as f64).sqrt();
+        for c in counts {
+            let share = f64::from(c) / trials as f64;
+            assert!((share - p).abs() < 5.0 * se, "k {k}: share {share}");
+        }
+    }
+}
+
+#[test]
+fn bad_news_weighs_more_than_good() {
+    let s = scenario("prospect", "");
+    let g = star(2);
+    let world = World::new(&s, &g);
+    let mut state = initial_state(&world, 0);
+    let key = story_key(1.0, 1, 1);
+    state.inbox.deliver(0, true, 0.1, key);
+    state.inbox.deliver(0, false, 0.1 * 2.0, key);
+    run_phase(&world, &mut state, hearing);
+    // W = 0.3, v = (0.1 - 0.2) / 0.3: a = 0 + 0.3 * v = -0.1.
+    assert!((state.attitude[0] + 0.1).abs() < 1e-3, "{}", state.attitude[0]);
+    assert!(state.flags[0] & flag::AWARE != 0);
+    assert_eq!(state.heard[0], 2);
+}
+
+#[test]
+fn retelling_stops_at_max_hops() {
+    let s = scenario("prospect", "[groups.telling]\nretell_probability = 1.0\nretell_decay = 1.0\nmax_hops = 2\n");
+    let g = star(2);
+    let world = World::new(&s, &g);
+    let mut state = initial_state(&world, 0);
+    state.inbox.deliver(1, false, 0.1, story_key(1.0, 1, 0));
+    state.inbox.deliver(2, false, 0.1, story_key(0.5, 2, 0));
+    run_phase(&world, &mut state, hearing);
+    assert_eq!(state.next_story[1].valence, -1);
+    assert_eq!(state.next_story[1].hops, 1);
+    assert!((state.next_story[1].intensity - 0.5).abs() < 1e-3);
+    assert_eq!(state.next_story[2], Story::NONE, "hop 2 is the last");
+}
+
+#[test]
+fn conversions_after_good_stories_are_referrals_credited_to_the_teller() {
+    let s = scenario("prospect", "[groups.market]\np = 0.0\nq = 1.0\n");
+    let g = star(2);
+    let world = World::new(&s, &g);
+    let mut state = initial_state(&world, 0);
+    state.inbox.deliver(1, true, 0.1, story_key(1.0, 1, 0));
+    run_phase(&world, &mut state, decisions);
+    run_phase(&world, &mut state, |_, _, a, s| settle(a, s));
+    assert_eq!(state.status[1], status::CUSTOMER);
+    assert!(state.events[1] & event::CONVERTED_REFERRAL != 0);
+    assert_eq!(state.status[2], status::PROSPECT, "no story, no p: no purchase");
+    assert_eq!(state.referrals[0], 1);
+}
+
+#[test]
+fn advertising_converts_and_a_low_attitude_blocks() {
+    let s = scenario("prospect", "attitude = -0.5\n[groups.market]\np = 1.0\nmin_attitude = -0.4\n");
+    let g = star(2);
+    let world = World::new(&s, &g);
+    let mut state = initial_state(&world, 0);
+    run_phase(&world, &mut state, decisions);
+    assert!(state.status.iter().all(|&s| s == status::PROSPECT));
+    let s = scenario("prospect", "[groups.market]\np = 1.0\n");
+    let world = World::new(&s, &g);
+    let mut state = initial_state(&world, 0);
+    run_phase(&world, &mut state, decisions);
+    assert!(state.events.iter().all(|e| e & event::CONVERTED_OUTSIDE != 0));
+}
+
+#[test]
+fn unhappy_customers_lapse_more() {
+    let n = 20_000;
+    let g = graph(n, &[]);
+    let rate = |attitude: f64| {
+        let s = scenario("customer", &format!("attitude = {attitude}\n[groups.market]\nlapse_rate = 0.05\n"));
+        let world = World::new(&s, &g);
+        let mut state = initial_state(&world, 0);
+        run_phase(&world, &mut state, decisions);
+        state.status.iter().filter(|&&s| s == status::LAPSED).count() as f64 / n as f64
+    };
+    let (sad, glad) = (rate(-1.0), rate(1.0));
+    // Expected 0.05 e^2 = 0.369 and 0.05 e^-2 = 0.0068.
+    assert!((sad - 0.05 * 2f64.exp()).abs() < 0.02, "{sad}");
+    assert!((glad - 0.05 * (-2f64).exp()).abs() < 0.005, "{glad}");
+}
+
+#[test]
+fn groups_get_their_shares_at_random_places() {
+    let text = "[network]\nkind = \"complete\"\nn = 2\n[[groups]]\nname = \"a\"\nshare = 0.25\n[[groups]]\nname = \"b\"\nshare = 0.75\n";
+    let s = Scenario::parse(text, Path::new("t.toml")).unwrap();
+    let labels = assign_groups(1001, &s.groups, 1);
+    let a = labels.iter().filter(|&&l| l == 0).count();
+    assert!(a == 250 || a == 251, "{a}");
+    assert!(labels[..100].iter().any(|&l| l == 1) && labels[..100].iter().any(|&l| l == 0));
+}
+
+#[test]
+fn serial_and_parallel_steps_agree() {
+    let s = scenario("customer", "[groups.market]\np = 0.01\n");
+    let (g, _) = crate::network::Graph::from_edges(
+        3 * state::CHUNK + 100,
+        (0..(3 * state::CHUNK as u32 + 99)).map(|i| (i, i + 1)).collect(),
+    );
+    let world = World::new(&s, &g);
+    let mut serial = initial_state(&world, 3);
+    let mut parallel = initial_state(&world, 3);
+    for tick in 1..=5 {
+        let clock = Clock { replication: 3, tick };
+        step(&world, &mut serial, clock, false);
+        step(&world, &mut parallel, clock, true);
+    }
+    assert_eq!(serial.attitude, parallel.attitude);
+    assert_eq!(serial.status, parallel.status);
+    assert_eq!(serial.told, parallel.told);
+    assert_eq!(serial.heard, parallel.heard);
+    assert!(serial.told.iter().any(|&t| t > 0));
+}
