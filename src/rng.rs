@@ -75,11 +75,15 @@ mod tests {
     fn same_key_same_numbers() {
         let a: Vec<u64> = (0..4)
             .map(|_| 0)
-            .scan(stream(7, 1, 2, 3, Purpose::Telling), |r, _| Some(r.random()))
+            .scan(stream(7, 1, 2, 3, Purpose::Telling), |r, _| {
+                Some(r.random())
+            })
             .collect();
         let b: Vec<u64> = (0..4)
             .map(|_| 0)
-            .scan(stream(7, 1, 2, 3, Purpose::Telling), |r, _| Some(r.random()))
+            .scan(stream(7, 1, 2, 3, Purpose::Telling), |r, _| {
+                Some(r.random())
+            })
             .collect();
         assert_eq!(a, b);
     }

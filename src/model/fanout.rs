@@ -25,10 +25,12 @@ impl Sampler {
                 Ok(p) => Sampler::Poisson(p),
                 Err(_) => Sampler::Fixed(0),
             },
-            FanOut::NegativeBinomial { mean, dispersion } => match Gamma::new(dispersion, mean / dispersion) {
-                Ok(g) if mean > 0.0 => Sampler::NegativeBinomial(g),
-                _ => Sampler::Fixed(0),
-            },
+            FanOut::NegativeBinomial { mean, dispersion } => {
+                match Gamma::new(dispersion, mean / dispersion) {
+                    Ok(g) if mean > 0.0 => Sampler::NegativeBinomial(g),
+                    _ => Sampler::Fixed(0),
+                }
+            }
         }
     }
 
@@ -67,12 +69,29 @@ mod tests {
         let check = |f: FanOut, mean: f64, var: f64| {
             let (m, v) = moments(f, n);
             let se = (var / n as f64).sqrt();
-            assert!((m - mean).abs() < 5.0 * se, "{f:?}: mean {m}, expected {mean}");
-            assert!((v - var).abs() < 0.1 * var + 0.01, "{f:?}: variance {v}, expected {var}");
+            assert!(
+                (m - mean).abs() < 5.0 * se,
+                "{f:?}: mean {m}, expected {mean}"
+            );
+            assert!(
+                (v - var).abs() < 0.1 * var + 0.01,
+                "{f:?}: variance {v}, expected {var}"
+            );
         };
-        check(FanOut::Uniform { min: 20, max: 30 }, 25.0, (11.0f64 * 11.0 - 1.0) / 12.0);
+        check(
+            FanOut::Uniform { min: 20, max: 30 },
+            25.0,
+            (11.0f64 * 11.0 - 1.0) / 12.0,
+        );
         check(FanOut::Poisson { mean: 2.5 }, 2.5, 2.5);
-        check(FanOut::NegativeBinomial { mean: 25.0, dispersion: 2.0 }, 25.0, 25.0 + 625.0 / 2.0);
+        check(
+            FanOut::NegativeBinomial {
+                mean: 25.0,
+                dispersion: 2.0,
+            },
+            25.0,
+            25.0 + 625.0 / 2.0,
+        );
         assert_eq!(moments(FanOut::Fixed { k: 3 }, 10), (3.0, 0.0));
     }
 }

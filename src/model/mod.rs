@@ -44,7 +44,8 @@ impl GroupParams {
     pub fn new(g: &Group) -> Self {
         Self {
             service: g.service.clone(),
-            quality: Normal::new(g.service.quality_mean, g.service.quality_sd).expect("sd checked >= 0"),
+            quality: Normal::new(g.service.quality_mean, g.service.quality_sd)
+                .expect("sd checked >= 0"),
             telling: g.telling.clone(),
             good: Sampler::new(&g.telling.good),
             bad: Sampler::new(&g.telling.bad),
@@ -180,7 +181,13 @@ pub fn experience(world: &World<'_>, clock: Clock, a: Agents<'_>, shared: Shared
             continue;
         }
         let s = &world.params_of(i).service;
-        let mut r = rng::stream(world.seed, clock.replication, clock.tick, i as u64, Purpose::Experience);
+        let mut r = rng::stream(
+            world.seed,
+            clock.replication,
+            clock.tick,
+            i as u64,
+            Purpose::Experience,
+        );
         if r.random::<f64>() >= s.purchase_rate {
             continue;
         }
@@ -218,7 +225,13 @@ pub fn telling(world: &World<'_>, clock: Clock, a: Agents<'_>, shared: Shared<'_
         }
         let i = a.first + k;
         let p = world.params_of(i);
-        let mut r = rng::stream(world.seed, clock.replication, clock.tick, i as u64, Purpose::Telling);
+        let mut r = rng::stream(
+            world.seed,
+            clock.replication,
+            clock.tick,
+            i as u64,
+            Purpose::Telling,
+        );
         let good = story.valence > 0;
         let fan_out = if good { &p.good } else { &p.bad }.sample(&mut r) as usize;
         let contacts = world.graph.neighbours(i);
@@ -313,16 +326,29 @@ pub fn hearing(world: &World<'_>, clock: Clock, a: Agents<'_>, shared: Shared<'_
         if total > 0.0 {
             a.attitude[k] = toward(a.attitude[k], ((wg - wb) / total) as f32, total.min(1.0));
         }
-        let (kg, kb) = (inbox.best_good[i].load(Relaxed), inbox.best_bad[i].load(Relaxed));
+        let (kg, kb) = (
+            inbox.best_good[i].load(Relaxed),
+            inbox.best_bad[i].load(Relaxed),
+        );
         // Bad news wins a tie.
-        let (valence, key) = if kb >> 40 >= kg >> 40 { (-1, kb) } else { (1, kg) };
+        let (valence, key) = if kb >> 40 >= kg >> 40 {
+            (-1, kb)
+        } else {
+            (1, kg)
+        };
         let (intensity, hops, _) = unpack_key(key);
         let t = &world.params_of(i).telling;
         if u32::from(hops) >= t.max_hops {
             continue;
         }
         let chance = t.retell_probability * t.retell_decay.powi(i32::from(hops) - 1);
-        let mut r = rng::stream(world.seed, clock.replication, clock.tick, i as u64, Purpose::Hearing);
+        let mut r = rng::stream(
+            world.seed,
+            clock.replication,
+            clock.tick,
+            i as u64,
+            Purpose::Hearing,
+        );
         if r.random::<f64>() < chance {
             a.next_story[k] = Story {
                 valence,
@@ -347,7 +373,13 @@ pub fn decisions(world: &World<'_>, clock: Clock, a: Agents<'_>, shared: Shared<
         }
         let i = a.first + k;
         let m: &Market = &world.params_of(i).market;
-        let mut r = rng::stream(world.seed, clock.replication, clock.tick, i as u64, Purpose::Decision);
+        let mut r = rng::stream(
+            world.seed,
+            clock.replication,
+            clock.tick,
+            i as u64,
+            Purpose::Decision,
+        );
         let u: f64 = r.random();
         if st == status::CUSTOMER {
             let chance = m.lapse_rate * (-m.lapse_sensitivity * f64::from(a.attitude[k])).exp();
@@ -360,7 +392,11 @@ pub fn decisions(world: &World<'_>, clock: Clock, a: Agents<'_>, shared: Shared<
         if f64::from(a.attitude[k]) < m.min_attitude {
             continue;
         }
-        let outside = if st == status::PROSPECT { m.p } else { m.win_back };
+        let outside = if st == status::PROSPECT {
+            m.p
+        } else {
+            m.win_back
+        };
         let good = shared.inbox.good[i].load(Relaxed);
         if u < outside {
             a.status[k] = status::CUSTOMER;

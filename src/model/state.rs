@@ -88,7 +88,9 @@ pub struct Inbox {
 /// the teller in the low 32 bits.
 #[inline]
 pub fn story_key(intensity: f32, hops: u8, teller: u32) -> u64 {
-    let q = (f64::from(intensity) / 2.0 * 65535.0).round().clamp(0.0, 65535.0) as u64;
+    let q = (f64::from(intensity) / 2.0 * 65535.0)
+        .round()
+        .clamp(0.0, 65535.0) as u64;
     q << 48 | u64::from(255 - hops) << 40 | u64::from(teller)
 }
 
@@ -169,7 +171,8 @@ pub struct State {
 }
 
 /// Bytes of state per agent, for memory estimates.
-pub const BYTES_PER_AGENT: u64 = (1 + 4 + 1 + 2 * std::mem::size_of::<Story>() + 4 * 4 + 2 + 4 * 4 + 2 * 8 + 4) as u64;
+pub const BYTES_PER_AGENT: u64 =
+    (1 + 4 + 1 + 2 * std::mem::size_of::<Story>() + 4 * 4 + 2 + 4 * 4 + 2 * 8 + 4) as u64;
 
 impl State {
     pub fn new(n: usize) -> Self {

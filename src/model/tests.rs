@@ -20,7 +20,10 @@ fn graph(n: usize, edges: &[(u32, u32)]) -> Graph {
 }
 
 fn star(leaves: usize) -> Graph {
-    graph(leaves + 1, &(1..=leaves as u32).map(|j| (0, j)).collect::<Vec<_>>())
+    graph(
+        leaves + 1,
+        &(1..=leaves as u32).map(|j| (0, j)).collect::<Vec<_>>(),
+    )
 }
 
 const CLOCK: Clock = Clock {
@@ -39,7 +42,10 @@ fn run_phase(
 
 #[test]
 fn delight_makes_a_good_story_and_raises_attitude() {
-    let s = scenario("customer", "[groups.service]\npurchase_rate = 1.0\nquality_mean = 5.0\nquality_sd = 0.0\n");
+    let s = scenario(
+        "customer",
+        "[groups.service]\npurchase_rate = 1.0\nquality_mean = 5.0\nquality_sd = 0.0\n",
+    );
     let g = star(3);
     let world = World::new(&s, &g);
     let mut state = initial_state(&world, 0);
@@ -60,7 +66,10 @@ fn failures_are_bad_stories_unless_recovered() {
     assert!(state.story.iter().all(|s| s.valence == -1));
     assert!(state.attitude.iter().all(|&a| a < 0.0));
 
-    let s = scenario("customer", &format!("{bad}recovery_rate = 1.0\nrecovery_intensity = 1.5\n"));
+    let s = scenario(
+        "customer",
+        &format!("{bad}recovery_rate = 1.0\nrecovery_intensity = 1.5\n"),
+    );
     let world = World::new(&s, &g);
     let mut state = initial_state(&world, 0);
     run_phase(&world, &mut state, experience);
@@ -70,7 +79,10 @@ fn failures_are_bad_stories_unless_recovered() {
 
 #[test]
 fn mediocre_experiences_make_no_story() {
-    let s = scenario("customer", "[groups.service]\npurchase_rate = 1.0\nquality_mean = 0.5\nquality_sd = 0.0\n");
+    let s = scenario(
+        "customer",
+        "[groups.service]\npurchase_rate = 1.0\nquality_mean = 0.5\nquality_sd = 0.0\n",
+    );
     let g = star(3);
     let world = World::new(&s, &g);
     let mut state = initial_state(&world, 0);
@@ -119,7 +131,10 @@ fn fan_out_beyond_contacts_reaches_strangers_or_is_lost() {
     assert_eq!(state.told_now[0], 30);
     let total: u32 = (0..n).map(|j| heard(&state, j)).sum();
     assert_eq!(total, 30);
-    assert!((1..=5).all(|j| heard(&state, j) >= 1), "every contact hears it");
+    assert!(
+        (1..=5).all(|j| heard(&state, j) >= 1),
+        "every contact hears it"
+    );
     assert_eq!(heard(&state, 0), 0, "no one tells themselves");
 
     let (state, n) = tell_from_hub("{ kind = \"fixed\", k = 30 }", "lost", 5, 200);
@@ -163,14 +178,21 @@ fn bad_news_weighs_more_than_good() {
     state.inbox.deliver(0, false, 0.1 * 2.0, key);
     run_phase(&world, &mut state, hearing);
     // W = 0.3, v = (0.1 - 0.2) / 0.3: a = 0 + 0.3 * v = -0.1.
-    assert!((state.attitude[0] + 0.1).abs() < 1e-3, "{}", state.attitude[0]);
+    assert!(
+        (state.attitude[0] + 0.1).abs() < 1e-3,
+        "{}",
+        state.attitude[0]
+    );
     assert!(state.flags[0] & flag::AWARE != 0);
     assert_eq!(state.heard[0], 2);
 }
 
 #[test]
 fn retelling_stops_at_max_hops() {
-    let s = scenario("prospect", "[groups.telling]\nretell_probability = 1.0\nretell_decay = 1.0\nmax_hops = 2\n");
+    let s = scenario(
+        "prospect",
+        "[groups.telling]\nretell_probability = 1.0\nretell_decay = 1.0\nmax_hops = 2\n",
+    );
     let g = star(2);
     let world = World::new(&s, &g);
     let mut state = initial_state(&world, 0);
@@ -194,13 +216,20 @@ fn conversions_after_good_stories_are_referrals_credited_to_the_teller() {
     run_phase(&world, &mut state, |_, _, a, s| settle(a, s));
     assert_eq!(state.status[1], status::CUSTOMER);
     assert!(state.events[1] & event::CONVERTED_REFERRAL != 0);
-    assert_eq!(state.status[2], status::PROSPECT, "no story, no p: no purchase");
+    assert_eq!(
+        state.status[2],
+        status::PROSPECT,
+        "no story, no p: no purchase"
+    );
     assert_eq!(state.referrals[0], 1);
 }
 
 #[test]
 fn advertising_converts_and_a_low_attitude_blocks() {
-    let s = scenario("prospect", "attitude = -0.5\n[groups.market]\np = 1.0\nmin_attitude = -0.4\n");
+    let s = scenario(
+        "prospect",
+        "attitude = -0.5\n[groups.market]\np = 1.0\nmin_attitude = -0.4\n",
+    );
     let g = star(2);
     let world = World::new(&s, &g);
     let mut state = initial_state(&world, 0);
@@ -210,7 +239,12 @@ fn advertising_converts_and_a_low_attitude_blocks() {
     let world = World::new(&s, &g);
     let mut state = initial_state(&world, 0);
     run_phase(&world, &mut state, decisions);
-    assert!(state.events.iter().all(|e| e & event::CONVERTED_OUTSIDE != 0));
+    assert!(
+        state
+            .events
+            .iter()
+            .all(|e| e & event::CONVERTED_OUTSIDE != 0)
+    );
 }
 
 #[test]
@@ -218,11 +252,19 @@ fn unhappy_customers_lapse_more() {
     let n = 20_000;
     let g = graph(n, &[]);
     let rate = |attitude: f64| {
-        let s = scenario("customer", &format!("attitude = {attitude}\n[groups.market]\nlapse_rate = 0.05\n"));
+        let s = scenario(
+            "customer",
+            &format!("attitude = {attitude}\n[groups.market]\nlapse_rate = 0.05\n"),
+        );
         let world = World::new(&s, &g);
         let mut state = initial_state(&world, 0);
         run_phase(&world, &mut state, decisions);
-        state.status.iter().filter(|&&s| s == status::LAPSED).count() as f64 / n as f64
+        state
+            .status
+            .iter()
+            .filter(|&&s| s == status::LAPSED)
+            .count() as f64
+            / n as f64
     };
     let (sad, glad) = (rate(-1.0), rate(1.0));
     // Expected 0.05 e^2 = 0.369 and 0.05 e^-2 = 0.0068.
@@ -237,7 +279,7 @@ fn groups_get_their_shares_at_random_places() {
     let labels = assign_groups(1001, &s.groups, 1);
     let a = labels.iter().filter(|&&l| l == 0).count();
     assert!(a == 250 || a == 251, "{a}");
-    assert!(labels[..100].iter().any(|&l| l == 1) && labels[..100].iter().any(|&l| l == 0));
+    assert!(labels[..100].contains(&1) && labels[..100].contains(&0));
 }
 
 #[test]
@@ -245,13 +287,18 @@ fn serial_and_parallel_steps_agree() {
     let s = scenario("customer", "[groups.market]\np = 0.01\n");
     let (g, _) = crate::network::Graph::from_edges(
         3 * state::CHUNK + 100,
-        (0..(3 * state::CHUNK as u32 + 99)).map(|i| (i, i + 1)).collect(),
+        (0..(3 * state::CHUNK as u32 + 99))
+            .map(|i| (i, i + 1))
+            .collect(),
     );
     let world = World::new(&s, &g);
     let mut serial = initial_state(&world, 3);
     let mut parallel = initial_state(&world, 3);
     for tick in 1..=5 {
-        let clock = Clock { replication: 3, tick };
+        let clock = Clock {
+            replication: 3,
+            tick,
+        };
         step(&world, &mut serial, clock, false);
         step(&world, &mut parallel, clock, true);
     }

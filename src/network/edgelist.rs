@@ -39,7 +39,10 @@ pub fn read_edge_list(path: &Path) -> Result<EdgeList, InputError> {
     loop {
         line.clear();
         let read = reader.read_line(&mut line).map_err(|e| {
-            InputError::single(path, Problem::new(field(), format!("cannot read the edge-list file: {e}")))
+            InputError::single(
+                path,
+                Problem::new(field(), format!("cannot read the edge-list file: {e}")),
+            )
         })?;
         if read == 0 {
             break;
@@ -59,7 +62,8 @@ pub fn read_edge_list(path: &Path) -> Result<EdgeList, InputError> {
     if raw.is_empty() {
         return Err(InputError::single(
             path,
-            Problem::new(field(), "the edge-list file has no edges").allowed("at least one `u v` line"),
+            Problem::new(field(), "the edge-list file has no edges")
+                .allowed("at least one `u v` line"),
         ));
     }
     let mut ids: Vec<u64> = raw.iter().flat_map(|&(u, v)| [u, v]).collect();
@@ -68,8 +72,11 @@ pub fn read_edge_list(path: &Path) -> Result<EdgeList, InputError> {
     if ids.len() as u64 > crate::scenario::MAX_AGENTS {
         return Err(InputError::single(
             path,
-            Problem::new(field(), format!("{} nodes are more than grapevine can hold", ids.len()))
-                .allowed(format!("at most {} nodes", crate::scenario::MAX_AGENTS)),
+            Problem::new(
+                field(),
+                format!("{} nodes are more than grapevine can hold", ids.len()),
+            )
+            .allowed(format!("at most {} nodes", crate::scenario::MAX_AGENTS)),
         ));
     }
     let index = |id: u64| ids.binary_search(&id).expect("every id was collected") as u32;
@@ -83,14 +90,24 @@ fn parse_line(line: &str) -> Result<Option<(u64, u64)>, (usize, String)> {
     let content = line.split(['#', '%']).next().unwrap_or_default();
     let mut tokens = content
         .char_indices()
-        .filter(|&(i, c)| !is_sep(c) && (i == 0 || content[..i].chars().next_back().is_some_and(is_sep)))
+        .filter(|&(i, c)| {
+            !is_sep(c) && (i == 0 || content[..i].chars().next_back().is_some_and(is_sep))
+        })
         .map(|(i, _)| {
             let end = content[i..].find(is_sep).map_or(content.len(), |e| i + e);
             (i, &content[i..end])
         });
-    let Some(first) = tokens.next() else { return Ok(None) };
+    let Some(first) = tokens.next() else {
+        return Ok(None);
+    };
     let Some(second) = tokens.next() else {
-        return Err((first.0 + 1, format!("`{}` is a node with no partner: an edge needs two ids", first.1.trim())));
+        return Err((
+            first.0 + 1,
+            format!(
+                "`{}` is a node with no partner: an edge needs two ids",
+                first.1.trim()
+            ),
+        ));
     };
     let id = |(col, text): (usize, &str)| {
         text.parse::<u64>()

@@ -127,7 +127,13 @@ pub fn organisation_of(i: usize, n: usize, orgs: u32) -> u32 {
 /// A block model of workplaces: G(n, p) inside each organisation with mean
 /// degree `within`, plus random ties between organisations with mean degree
 /// `between`.
-pub fn organisations(n: usize, orgs: u32, within: f64, between: f64, seed: u64) -> ((Graph, Dropped), Vec<u32>) {
+pub fn organisations(
+    n: usize,
+    orgs: u32,
+    within: f64,
+    between: f64,
+    seed: u64,
+) -> ((Graph, Dropped), Vec<u32>) {
     let org: Vec<u32> = (0..n).map(|i| organisation_of(i, n, orgs)).collect();
     let mut edges = Vec::with_capacity((n as f64 * (within + between) / 2.0 * 1.05) as usize + 16);
     let r = &mut stream(seed, 0);
@@ -174,7 +180,11 @@ mod tests {
         let (n, k) = (20_000, 8.0);
         let (g, d) = erdos_renyi(n, k, 11);
         let sd = (2.0 * k / n as f64).sqrt();
-        assert!((mean_degree(&g) - k).abs() < 5.0 * sd, "{}", mean_degree(&g));
+        assert!(
+            (mean_degree(&g) - k).abs() < 5.0 * sd,
+            "{}",
+            mean_degree(&g)
+        );
         assert_eq!(d, Dropped::default());
     }
 
@@ -192,7 +202,11 @@ mod tests {
         assert_eq!(d, Dropped::default());
         assert_eq!(g.edges(), 6 + (n as u64 - 4) * 3);
         assert!((0..n).all(|i| g.degree(i) >= m as usize));
-        assert!(g.max_degree() > 20 * m as usize, "max degree {}", g.max_degree());
+        assert!(
+            g.max_degree() > 20 * m as usize,
+            "max degree {}",
+            g.max_degree()
+        );
     }
 
     #[test]
@@ -202,7 +216,11 @@ mod tests {
         let (mut inside, mut across) = (0u64, 0u64);
         for u in 0..n {
             for &v in g.neighbours(u) {
-                if org[u] == org[v as usize] { inside += 1 } else { across += 1 }
+                if org[u] == org[v as usize] {
+                    inside += 1
+                } else {
+                    across += 1
+                }
             }
         }
         let share = inside as f64 / (inside + across) as f64;

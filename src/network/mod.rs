@@ -64,7 +64,13 @@ impl Graph {
             offsets[i + 1] += offsets[i];
         }
         let neighbours = arcs.into_par_iter().map(|a| a as u32).collect();
-        (Graph { offsets, neighbours }, dropped)
+        (
+            Graph {
+                offsets,
+                neighbours,
+            },
+            dropped,
+        )
     }
 
     /// The number of agents.
@@ -131,7 +137,11 @@ impl Network {
         NetworkStats {
             agents: n as u64,
             edges: self.graph.edges(),
-            mean_degree: if n == 0 { 0.0 } else { 2.0 * self.graph.edges() as f64 / n as f64 },
+            mean_degree: if n == 0 {
+                0.0
+            } else {
+                2.0 * self.graph.edges() as f64 / n as f64
+            },
             max_degree: self.graph.max_degree() as u64,
             isolated: (0..n).filter(|&i| self.graph.degree(i) == 0).count() as u64,
             dropped: self.dropped,
@@ -149,11 +159,22 @@ pub fn build(spec: &NetworkSpec, seed: u64) -> Result<Network, InputError> {
         dropped: graph.1,
     };
     Ok(match *spec {
-        NetworkSpec::ErdosRenyi { n, mean_degree } => plain(generators::erdos_renyi(n as usize, mean_degree, seed)),
-        NetworkSpec::WattsStrogatz { n, mean_degree, rewire } => {
-            plain(generators::watts_strogatz(n as usize, mean_degree, rewire, seed))
+        NetworkSpec::ErdosRenyi { n, mean_degree } => {
+            plain(generators::erdos_renyi(n as usize, mean_degree, seed))
         }
-        NetworkSpec::BarabasiAlbert { n, m } => plain(generators::barabasi_albert(n as usize, m, seed)),
+        NetworkSpec::WattsStrogatz {
+            n,
+            mean_degree,
+            rewire,
+        } => plain(generators::watts_strogatz(
+            n as usize,
+            mean_degree,
+            rewire,
+            seed,
+        )),
+        NetworkSpec::BarabasiAlbert { n, m } => {
+            plain(generators::barabasi_albert(n as usize, m, seed))
+        }
         NetworkSpec::Complete { n } => plain(generators::complete(n as usize)),
         NetworkSpec::Organisations {
             n,
@@ -161,8 +182,13 @@ pub fn build(spec: &NetworkSpec, seed: u64) -> Result<Network, InputError> {
             within_degree,
             between_degree,
         } => {
-            let (graph, organisation) =
-                generators::organisations(n as usize, organisations, within_degree, between_degree, seed);
+            let (graph, organisation) = generators::organisations(
+                n as usize,
+                organisations,
+                within_degree,
+                between_degree,
+                seed,
+            );
             Network {
                 organisation,
                 ..plain(graph)
@@ -210,7 +236,13 @@ mod tests {
     #[test]
     fn csr_drops_self_loops_and_duplicates_and_counts_them() {
         let (g, d) = Graph::from_edges(4, vec![(0, 1), (1, 0), (1, 2), (2, 2), (0, 1), (3, 1)]);
-        assert_eq!(d, Dropped { duplicate_edges: 2, self_loops: 1 });
+        assert_eq!(
+            d,
+            Dropped {
+                duplicate_edges: 2,
+                self_loops: 1
+            }
+        );
         assert_eq!(g.edges(), 3);
         assert_eq!(g.neighbours(1), &[0, 2, 3]);
         assert_eq!(g.neighbours(0), &[1]);

@@ -284,7 +284,10 @@ mod tests {
 
     #[test]
     fn suggests_near_misses_only() {
-        assert_eq!(did_you_mean("fan_ot", ["fan_out", "trust"]), Some("fan_out"));
+        assert_eq!(
+            did_you_mean("fan_ot", ["fan_out", "trust"]),
+            Some("fan_out")
+        );
         assert_eq!(did_you_mean("zzz", ["fan_out", "trust"]), None);
     }
 

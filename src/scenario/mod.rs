@@ -115,7 +115,11 @@ pub enum NetworkSpec {
     ErdosRenyi { n: u64, mean_degree: f64 },
     /// A ring where each node links to its `mean_degree` nearest, each link
     /// rewired with probability `rewire`.
-    WattsStrogatz { n: u64, mean_degree: u32, rewire: f64 },
+    WattsStrogatz {
+        n: u64,
+        mean_degree: u32,
+        rewire: f64,
+    },
     /// Preferential attachment: each new node links to `m` existing ones.
     BarabasiAlbert { n: u64, m: u32 },
     /// Agents in `organisations` workplaces of equal size: random ties inside
@@ -187,7 +191,10 @@ impl Scenario {
         let text = std::fs::read_to_string(path).map_err(|e| {
             InputError::single(
                 path,
-                Problem::new(FieldPath::root(), format!("cannot read the scenario file: {e}")),
+                Problem::new(
+                    FieldPath::root(),
+                    format!("cannot read the scenario file: {e}"),
+                ),
             )
         })?;
         Self::parse(&text, path)
@@ -198,7 +205,8 @@ impl Scenario {
     pub fn parse(text: &str, path: &Path) -> Result<Scenario, InputError> {
         let fail = |problems| InputError::new(path, Some(text.to_string()), problems);
         let index = SpanIndex::parse(text).map_err(|e| fail(vec![syntax_problem(&e)]))?;
-        let raw: RawScenario = toml::from_str(text).map_err(|e| fail(vec![serde_problem(&e, &index)]))?;
+        let raw: RawScenario =
+            toml::from_str(text).map_err(|e| fail(vec![serde_problem(&e, &index)]))?;
         validate(raw, path).map_err(|mut problems| {
             for p in &mut problems {
                 p.span = index.span_of(&p.path);
@@ -208,23 +216,34 @@ impl Scenario {
     }
 }
 
+/// Places a problem found after validation (a size that will not fit in
+/// memory, say) at its field in the scenario's text.
+pub fn locate(text: &str, path: &Path, mut problem: Problem) -> InputError {
+    if let Ok(index) = SpanIndex::parse(text) {
+        problem.span = index.span_of(&problem.path);
+    }
+    InputError::new(path, Some(text.to_string()), vec![problem])
+}
+
 fn syntax_problem(e: &toml::de::Error) -> Problem {
-    Problem::new(FieldPath::root(), format!("TOML syntax: {}", e.message().trim()))
-        .allowed("TOML: `key = value` lines under `[table]` headers")
-        .at(e.span())
+    Problem::new(
+        FieldPath::root(),
+        format!("TOML syntax: {}", e.message().trim()),
+    )
+    .allowed("TOML: `key = value` lines under `[table]` headers")
+    .at(e.span())
 }
 
 /// Turns serde's message into a problem with the field's path, the allowed
 /// names and a near-miss suggestion.
 fn serde_problem(e: &toml::de::Error, index: &SpanIndex<'_>) -> Problem {
     let message = e.message().trim().to_string();
-    let path = e
-        .span()
-        .map(|s| index.path_at(s.start))
-        .unwrap_or_default();
+    let path = e.span().map(|s| index.path_at(s.start)).unwrap_or_default();
     let mut problem = Problem::new(path, message.clone()).at(e.span());
     for (what, prefix) in [("field", "unknown field `"), ("value", "unknown variant `")] {
-        let Some(rest) = message.strip_prefix(prefix) else { continue };
+        let Some(rest) = message.strip_prefix(prefix) else {
+            continue;
+        };
         let typed = rest.split('`').next().unwrap_or_default();
         let known: Vec<&str> = message
             .split(", expected ")
@@ -236,13 +255,18 @@ fn serde_problem(e: &toml::de::Error, index: &SpanIndex<'_>) -> Problem {
             .collect();
         problem = problem.allowed(format!(
             "{}: {}",
-            if what == "field" { "the keys" } else { "one of" },
+            if what == "field" {
+                "the keys"
+            } else {
+                "one of"
+            },
             known.join(", ")
         ));
         if let Some(near) = error::did_you_mean(typed, known.iter().copied()) {
             problem = problem.help(format!("did you mean `{near}`?"));
         } else if what == "field" {
-            problem = problem.help("remove the key, or see docs/scenario.md for the keys this table takes");
+            problem = problem
+                .help("remove the key, or see docs/scenario.md for the keys this table takes");
         }
     }
     if message.starts_with("missing field") {
@@ -257,15 +281,29 @@ pub fn validate(raw: RawScenario, source: &Path) -> Result<Scenario, Vec<Problem
     let p = &mut problems;
     let root = FieldPath::root();
 
-    let ticks = checked(p, root.key("ticks"), raw.ticks, DEFAULT_TICKS as i64, |v| whole(v, 1, 100_000));
-    let runs = checked(p, root.key("runs"), raw.runs, DEFAULT_RUNS as i64, |v| whole(v, 1, 100_000));
-    let seed = checked(p, root.key("seed"), raw.seed, DEFAULT_SEED as i64, |v| whole(v, 0, i64::MAX));
+    let ticks = checked(p, root.key("ticks"), raw.ticks, DEFAULT_TICKS as i64, |v| {
+        whole(v, 1, 100_000)
+    });
+    let runs = checked(p, root.key("runs"), raw.runs, DEFAULT_RUNS as i64, |v| {
+        whole(v, 1, 100_000)
+    });
+    let seed = checked(p, root.key("seed"), raw.seed, DEFAULT_SEED as i64, |v| {
+        whole(v, 0, i64::MAX)
+    });
     let network = network(raw.network, source, p);
 
-    let service = raw.service.resolve(&root.key("service"), &Service::default(), p);
-    let telling = raw.telling.resolve(&root.key("telling"), &Telling::default(), p);
-    let hearing = raw.hearing.resolve(&root.key("hearing"), &Hearing::default(), p);
-    let market = raw.market.resolve(&root.key("market"), &Market::default(), p);
+    let service = raw
+        .service
+        .resolve(&root.key("service"), &Service::default(), p);
+    let telling = raw
+        .telling
+        .resolve(&root.key("telling"), &Telling::default(), p);
+    let hearing = raw
+        .hearing
+        .resolve(&root.key("hearing"), &Hearing::default(), p);
+    let market = raw
+        .market
+        .resolve(&root.key("market"), &Market::default(), p);
     let base = Group {
         name: String::new(),
         share: 0.0,
@@ -284,9 +322,10 @@ pub fn validate(raw: RawScenario, source: &Path) -> Result<Scenario, Vec<Problem
     };
 
     let title = raw.title.unwrap_or_else(|| {
-        source
-            .file_stem()
-            .map_or_else(|| "grapevine".to_string(), |s| s.to_string_lossy().into_owned())
+        source.file_stem().map_or_else(
+            || "grapevine".to_string(),
+            |s| s.to_string_lossy().into_owned(),
+        )
     });
     if problems.is_empty() {
         Ok(Scenario {
@@ -323,20 +362,24 @@ fn checked(
     }
 }
 
-/// The groups used when a scenario names none: 30% customers, 70% prospects.
+/// The groups used when a scenario names none: 20% customers who think well
+/// of the brand (attitude 0.5 ± 0.4), 80% prospects who do not know it yet.
 fn default_groups(base: &Group) -> Vec<Group> {
     vec![
         Group {
             name: "customers".into(),
-            share: 0.3,
+            share: 0.2,
             status: Status::Customer,
+            attitude: 0.5,
+            attitude_spread: 0.4,
             aware_share: 1.0,
             ..base.clone()
         },
         Group {
             name: "prospects".into(),
-            share: 0.7,
+            share: 0.8,
             status: Status::Prospect,
+            attitude_spread: 0.2,
             ..base.clone()
         },
     ]
@@ -355,7 +398,10 @@ fn groups(raw: Vec<RawGroup>, base: &Group, p: &mut Vec<Problem>) -> Vec<Group> 
         );
     }
     if raw.len() > MAX_GROUPS {
-        p.push(Problem::new(root.clone(), format!("{} groups are too many", raw.len())).allowed(format!("1 to {MAX_GROUPS} groups")));
+        p.push(
+            Problem::new(root.clone(), format!("{} groups are too many", raw.len()))
+                .allowed(format!("1 to {MAX_GROUPS} groups")),
+        );
     }
     let mut out: Vec<Group> = Vec::with_capacity(raw.len());
     for (i, g) in raw.into_iter().enumerate() {
@@ -363,17 +409,23 @@ fn groups(raw: Vec<RawGroup>, base: &Group, p: &mut Vec<Problem>) -> Vec<Group> 
         let name = g.name.trim().to_string();
         if name.is_empty() || name == "all" || name.contains(',') {
             p.push(
-                Problem::new(at.key("name"), format!("`{name}` cannot name a group"))
-                    .allowed("a non-empty name without commas, other than `all` (which stands for everyone)"),
+                Problem::new(at.key("name"), format!("`{name}` cannot name a group")).allowed(
+                    "a non-empty name without commas, other than `all` (which stands for everyone)",
+                ),
             );
         } else if out.iter().any(|o| o.name == name) {
-            p.push(Problem::new(at.key("name"), format!("two groups are named `{name}`")).allowed("a name used once"));
+            p.push(
+                Problem::new(at.key("name"), format!("two groups are named `{name}`"))
+                    .allowed("a name used once"),
+            );
         }
         let share = within(g.share, 0.0, 1.0).unwrap_or_else(|bad| {
             p.push(params::out_of_range(at.key("share"), bad));
             0.0
         });
-        let real = |p: &mut Vec<Problem>, key: &str, v: Option<f64>, lo, hi, default| match v.map(|v| within(v, lo, hi)) {
+        let real = |p: &mut Vec<Problem>, key: &str, v: Option<f64>, lo, hi, default| match v
+            .map(|v| within(v, lo, hi))
+        {
             None => default,
             Some(Ok(v)) => v,
             Some(Err(bad)) => {
@@ -413,7 +465,10 @@ fn network(raw: RawNetwork, source: &Path, p: &mut Vec<Problem>) -> Option<Netwo
     let at = FieldPath::root().key("network");
     let (needs, example): (&[&str], &str) = match raw.kind {
         K::ErdosRenyi => (&["n", "mean_degree"], "n = 10000, mean_degree = 10"),
-        K::WattsStrogatz => (&["n", "mean_degree", "rewire"], "n = 10000, mean_degree = 10, rewire = 0.1"),
+        K::WattsStrogatz => (
+            &["n", "mean_degree", "rewire"],
+            "n = 10000, mean_degree = 10, rewire = 0.1",
+        ),
         K::BarabasiAlbert => (&["n", "m"], "n = 10000, m = 5"),
         K::Organisations => (
             &["n", "organisations", "within_degree", "between_degree"],
@@ -437,9 +492,12 @@ fn network(raw: RawNetwork, source: &Path, p: &mut Vec<Problem>) -> Option<Netwo
     for (name, set) in given {
         if set && !needs.contains(&name) {
             p.push(
-                Problem::new(at.key(name), format!("`{name}` does not apply to kind = \"{kind}\""))
-                    .allowed(format!("for kind = \"{kind}\": {}", needs.join(", ")))
-                    .help(format!("for example: {example}")),
+                Problem::new(
+                    at.key(name),
+                    format!("`{name}` does not apply to kind = \"{kind}\""),
+                )
+                .allowed(format!("for kind = \"{kind}\": {}", needs.join(", ")))
+                .help(format!("for example: {example}")),
             );
         }
         if !set && needs.contains(&name) {
@@ -453,7 +511,11 @@ fn network(raw: RawNetwork, source: &Path, p: &mut Vec<Problem>) -> Option<Netwo
     if p.len() > before {
         return None;
     }
-    let max_n = if raw.kind == K::Complete { 200_000 } else { MAX_AGENTS as i64 };
+    let max_n = if raw.kind == K::Complete {
+        200_000
+    } else {
+        MAX_AGENTS as i64
+    };
     let n = raw.n.map(|n| whole(n, 2, max_n).map(|v| v as u64));
     let mut bad = |key: &str, r: Result<f64, params::Bad>| match r {
         Ok(v) => Some(v),
@@ -477,13 +539,18 @@ fn network(raw: RawNetwork, source: &Path, p: &mut Vec<Problem>) -> Option<Netwo
             mean_degree: bad("mean_degree", within(raw.mean_degree?, 0.0, nf - 1.0))?,
         },
         K::WattsStrogatz => {
-            let k = bad("mean_degree", within(raw.mean_degree?, 2.0, (nf - 1.0).min(10_000.0)))?;
+            let k = bad(
+                "mean_degree",
+                within(raw.mean_degree?, 2.0, (nf - 1.0).min(10_000.0)),
+            )?;
             if k.fract() != 0.0 || k as u64 % 2 != 0 {
                 bad(
                     "mean_degree",
                     Err(params::Bad {
                         found: k.to_string(),
-                        allowed: "an even whole number (each node links to k/2 neighbours on each side)".into(),
+                        allowed:
+                            "an even whole number (each node links to k/2 neighbours on each side)"
+                                .into(),
                     }),
                 );
                 return None;
@@ -496,7 +563,10 @@ fn network(raw: RawNetwork, source: &Path, p: &mut Vec<Problem>) -> Option<Netwo
         }
         K::BarabasiAlbert => {
             let m = raw.m?;
-            let m = bad("m", whole(m, 1, (n? as i64 - 1).min(10_000)).map(|v| v as f64))?;
+            let m = bad(
+                "m",
+                whole(m, 1, (n? as i64 - 1).min(10_000)).map(|v| v as f64),
+            )?;
             NetworkSpec::BarabasiAlbert { n: n?, m: m as u32 }
         }
         K::Organisations => {
@@ -506,15 +576,23 @@ fn network(raw: RawNetwork, source: &Path, p: &mut Vec<Problem>) -> Option<Netwo
             NetworkSpec::Organisations {
                 n: n?,
                 organisations: orgs,
-                within_degree: bad("within_degree", within(raw.within_degree?, 0.0, (size - 1.0).max(0.0)))?,
-                between_degree: bad("between_degree", within(raw.between_degree?, 0.0, (nf - size).min(10_000.0)))?,
+                within_degree: bad(
+                    "within_degree",
+                    within(raw.within_degree?, 0.0, (size - 1.0).max(0.0)),
+                )?,
+                between_degree: bad(
+                    "between_degree",
+                    within(raw.between_degree?, 0.0, (nf - size).min(10_000.0)),
+                )?,
             }
         }
         K::Complete => NetworkSpec::Complete { n: n? },
         K::EdgeList => {
             let rel = raw.path?;
             let dir = source.parent().unwrap_or_else(|| Path::new("."));
-            NetworkSpec::EdgeList { path: dir.join(rel) }
+            NetworkSpec::EdgeList {
+                path: dir.join(rel),
+            }
         }
     };
     Some(spec)
@@ -540,9 +618,15 @@ mod tests {
     #[test]
     fn a_minimal_scenario_gets_the_documented_defaults() {
         let s = parse(MINIMAL).unwrap();
-        assert_eq!((s.ticks, s.runs, s.seed), (DEFAULT_TICKS, DEFAULT_RUNS, DEFAULT_SEED));
+        assert_eq!(
+            (s.ticks, s.runs, s.seed),
+            (DEFAULT_TICKS, DEFAULT_RUNS, DEFAULT_SEED)
+        );
         assert_eq!(s.groups.len(), 2);
-        assert_eq!(s.groups[0].telling.bad, FanOut::Uniform { min: 20, max: 30 });
+        assert_eq!(
+            s.groups[0].telling.bad,
+            FanOut::Uniform { min: 20, max: 30 }
+        );
         assert_eq!(s.title, "test");
     }
 
@@ -551,14 +635,19 @@ mod tests {
         let e = parse(&format!("{MINIMAL}[telling]\nretel_probability = 0.2\n")).unwrap_err();
         let p = &e.problems[0];
         assert!(p.message.contains("unknown field"), "{}", p.message);
-        assert_eq!(p.help.as_deref(), Some("did you mean `retell_probability`?"));
+        assert_eq!(
+            p.help.as_deref(),
+            Some("did you mean `retell_probability`?")
+        );
         assert_eq!(e.line_col(p), Some((6, 1)));
         assert_eq!(p.path.to_string(), "telling.retel_probability");
     }
 
     #[test]
     fn out_of_range_values_point_at_the_value() {
-        let text = format!("{MINIMAL}[[groups]]\nname = \"a\"\nshare = 1.0\n[groups.service]\nrecovery_rate = 2\n");
+        let text = format!(
+            "{MINIMAL}[[groups]]\nname = \"a\"\nshare = 1.0\n[groups.service]\nrecovery_rate = 2\n"
+        );
         let e = parse(&text).unwrap_err();
         assert_eq!(e.problems.len(), 1, "{e}");
         let p = &e.problems[0];
@@ -579,8 +668,13 @@ mod tests {
         assert!(e.problems[0].message.contains("does not apply"), "{e}");
         let e = parse("[network]\nkind = \"barabasi-albert\"\nn = 10\n").unwrap_err();
         assert!(e.problems[0].message.contains("needs `m`"), "{e}");
-        let e = parse("[network]\nkind = \"watts-strogatz\"\nn = 100\nmean_degree = 5\nrewire = 0.1\n").unwrap_err();
-        assert!(e.problems[0].allowed.as_deref().unwrap().contains("even"), "{e}");
+        let e =
+            parse("[network]\nkind = \"watts-strogatz\"\nn = 100\nmean_degree = 5\nrewire = 0.1\n")
+                .unwrap_err();
+        assert!(
+            e.problems[0].allowed.as_deref().unwrap().contains("even"),
+            "{e}"
+        );
     }
 
     #[test]
@@ -603,6 +697,11 @@ mod tests {
             Path::new("dir/s.toml"),
         )
         .unwrap();
-        assert_eq!(s.network, NetworkSpec::EdgeList { path: PathBuf::from("dir/net.txt") });
+        assert_eq!(
+            s.network,
+            NetworkSpec::EdgeList {
+                path: PathBuf::from("dir/net.txt")
+            }
+        );
     }
 }

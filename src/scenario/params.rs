@@ -81,7 +81,11 @@ pub(crate) fn out_of_range(path: FieldPath, bad: Bad) -> Problem {
         Some(super::error::Segment::Key(k)) => k.clone(),
         _ => path.to_string(),
     };
-    Problem::new(path, format!("`{name}` is out of range: found {}", bad.found)).allowed(bad.allowed)
+    Problem::new(
+        path,
+        format!("`{name}` is out of range: found {}", bad.found),
+    )
+    .allowed(bad.allowed)
 }
 
 /// A real number within `[lo, hi]`.
@@ -170,7 +174,9 @@ fn fan_out(raw: &RawFanOut) -> Result<FanOut, Bad> {
     let count = |v: i64| whole(v, 0, MAX_FAN_OUT).map(|v| v as u32);
     let (used, fo): (&[&str], FanOut) = match raw.kind {
         FanOutKind::Fixed => {
-            let k = raw.k.ok_or_else(|| need("k", "{ kind = \"fixed\", k = 3 }"))?;
+            let k = raw
+                .k
+                .ok_or_else(|| need("k", "{ kind = \"fixed\", k = 3 }"))?;
             (&["k"], FanOut::Fixed { k: count(k)? })
         }
         FanOutKind::Uniform => {
@@ -186,8 +192,15 @@ fn fan_out(raw: &RawFanOut) -> Result<FanOut, Bad> {
             (&["min", "max"], FanOut::Uniform { min, max })
         }
         FanOutKind::Poisson => {
-            let mean = raw.mean.ok_or_else(|| need("mean", "{ kind = \"poisson\", mean = 2.5 }"))?;
-            (&["mean"], FanOut::Poisson { mean: within(mean, 0.0, MAX_FAN_OUT as f64 / 10.0)? })
+            let mean = raw
+                .mean
+                .ok_or_else(|| need("mean", "{ kind = \"poisson\", mean = 2.5 }"))?;
+            (
+                &["mean"],
+                FanOut::Poisson {
+                    mean: within(mean, 0.0, MAX_FAN_OUT as f64 / 10.0)?,
+                },
+            )
         }
         FanOutKind::NegativeBinomial => {
             let allowed = "{ kind = \"negative-binomial\", mean = 25, dispersion = 2 }";
@@ -195,7 +208,10 @@ fn fan_out(raw: &RawFanOut) -> Result<FanOut, Bad> {
             let r = raw.dispersion.ok_or_else(|| need("dispersion", allowed))?;
             let mean = within(mean, 0.0, MAX_FAN_OUT as f64 / 10.0)?;
             let dispersion = within(r, 1e-3, 1e6)?;
-            (&["mean", "dispersion"], FanOut::NegativeBinomial { mean, dispersion })
+            (
+                &["mean", "dispersion"],
+                FanOut::NegativeBinomial { mean, dispersion },
+            )
         }
     };
     let given = [
@@ -205,7 +221,10 @@ fn fan_out(raw: &RawFanOut) -> Result<FanOut, Bad> {
         ("mean", raw.mean.is_some()),
         ("dispersion", raw.dispersion.is_some()),
     ];
-    if let Some((extra, _)) = given.iter().find(|(name, set)| *set && !used.contains(name)) {
+    if let Some((extra, _)) = given
+        .iter()
+        .find(|(name, set)| *set && !used.contains(name))
+    {
         return Err(Bad {
             found: format!("`{extra}`, which {:?} does not take", raw.kind),
             allowed: format!("for {:?}: {}", raw.kind, used.join(", ")),
@@ -230,7 +249,7 @@ section! {
     /// are on one scale: a unit is one standard deviation of quality at the defaults.
     Service / RawService {
         /// Probability that a customer buys (and so has an experience) in a tick.
-        purchase_rate: f64 => f64 = 0.25, probability;
+        purchase_rate: f64 => f64 = 0.1, probability;
         /// Mean quality of an experience.
         quality_mean: f64 => f64 = 0.0, |v| within(*v, -10.0, 10.0);
         /// Standard deviation of quality between experiences.
@@ -238,9 +257,9 @@ section! {
         /// The quality the customer expects.
         expectation: f64 => f64 = 0.0, |v| within(*v, -10.0, 10.0);
         /// How far above expectation an experience must be to delight (a good story).
-        delight_margin: f64 => f64 = 1.0, |v| within(*v, 0.0, 20.0);
+        delight_margin: f64 => f64 = 1.5, |v| within(*v, 0.0, 20.0);
         /// How far below expectation an experience must be to disappoint (a bad story).
-        disappoint_margin: f64 => f64 = 1.0, |v| within(*v, 0.0, 20.0);
+        disappoint_margin: f64 => f64 = 1.5, |v| within(*v, 0.0, 20.0);
         /// Probability that a disappointment is recovered: the customer is made whole and tells a good story instead.
         recovery_rate: f64 => f64 = 0.0, probability;
         /// Intensity of the good story a recovered failure becomes (a first-hand story has intensity 1).
@@ -276,7 +295,7 @@ section! {
     /// How a group's members take what they hear (phase 3).
     Hearing / RawHearing {
         /// How far one first-hand story from a fully trusted teller moves attitude toward its valence.
-        influence: f64 => f64 = 0.2, probability;
+        influence: f64 => f64 = 0.1, probability;
         /// Trust in a story from a personal contact.
         trust: f64 => f64 = 0.8, probability;
         /// Trust in a story from a stranger (a review, a post).
@@ -330,7 +349,11 @@ mod tests {
             ..Default::default()
         };
         let mut problems = Vec::new();
-        raw.resolve(&FieldPath::parse("service"), &Service::default(), &mut problems);
+        raw.resolve(
+            &FieldPath::parse("service"),
+            &Service::default(),
+            &mut problems,
+        );
         assert_eq!(problems.len(), 1);
         assert_eq!(problems[0].path.to_string(), "service.recovery_rate");
         assert!(problems[0].allowed.as_deref().unwrap().contains("0 to 1"));

@@ -76,9 +76,8 @@ fn find_in_value(value: &Spanned<DeValue<'_>>, offset: usize) -> Option<FieldPat
     match value.get_ref() {
         DeValue::Table(t) => find_in_table(t, offset),
         DeValue::Array(items) => items.iter().enumerate().find_map(|(i, item)| {
-            let inner = find_in_value(item, offset).or_else(|| {
-                item.span().contains(&offset).then(FieldPath::root)
-            })?;
+            let inner = find_in_value(item, offset)
+                .or_else(|| item.span().contains(&offset).then(FieldPath::root))?;
             let mut path = FieldPath::root().index(i);
             path.0.extend(inner.0);
             Some(path)

@@ -1,0 +1,140 @@
+//! The engine: replications, threads and seeding.
+//!
+//! A replication starts from [`initial_state`] and steps tick by tick,
+//! calling an [`Observer`] after tick 0 and after each tick. Small
+//! populations run many replications side by side, each on one thread;
+//! large ones run replications one after another, each split across all
+//! threads within a tick. Either way every number comes from streams keyed
+//! by (seed, replication, tick, agent, purpose), so the results are the same
+//! on any number of threads, and in either mode.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use rayon::prelude::*;
+
+use crate::metrics::{Observer, Recorder};
+use crate::model::state::BYTES_PER_AGENT;
+use crate::model::{Clock, World, initial_state, step};
+
+/// How to spread the work over threads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Mode {
+    /// Within runs for large populations, across runs for small ones.
+    #[default]
+    Auto,
+    /// Replications one at a time, each split across threads.
+    WithinRuns,
+    /// Replications side by side, each on one thread.
+    AcrossRuns,
+}
+
+/// Populations at least this large run one replication at a time, split
+/// across threads (and hold one state in memory, not one per thread).
+pub const WITHIN_RUNS_FROM: usize = 50_000;
+
+impl Mode {
+    pub fn within_runs(self, agents: usize) -> bool {
+        match self {
+            Mode::Auto => agents >= WITHIN_RUNS_FROM,
+            Mode::WithinRuns => true,
+            Mode::AcrossRuns => false,
+        }
+    }
+}
+
+/// The run was stopped before it finished (Ctrl-C).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("the run was interrupted")]
+pub struct Cancelled;
+
+/// What a run needs besides the world.
+#[derive(Default, Clone, Copy)]
+pub struct Options<'a> {
+    pub runs: u32,
+    pub ticks: u32,
+    pub mode: Mode,
+    /// Checked once a tick; when set, the run stops with [`Cancelled`].
+    pub cancel: Option<&'a AtomicBool>,
+    /// Called once for each tick done, from any thread.
+    pub progress: Option<&'a (dyn Fn(u64) + Sync)>,
+}
+
+/// Runs one replication, reporting each tick's state to `observer`.
+pub fn run_replication(
+    world: &World<'_>,
+    replication: u32,
+    options: &Options<'_>,
+    parallel: bool,
+    observer: &mut impl Observer,
+) -> Result<(), Cancelled> {
+    let mut state = initial_state(world, replication);
+    observer.observe(0, world, &state, parallel);
+    for tick in 1..=options.ticks {
+        if options.cancel.is_some_and(|c| c.load(Ordering::Relaxed)) {
+            return Err(Cancelled);
+        }
+        step(world, &mut state, Clock { replication, tick }, parallel);
+        observer.observe(tick, world, &state, parallel);
+        if let Some(p) = options.progress {
+            p(1);
+        }
+    }
+    Ok(())
+}
+
+/// Runs every replication and returns their recordings, in replication order.
+pub fn run(world: &World<'_>, options: &Options<'_>) -> Result<Vec<Recorder>, Cancelled> {
+    let one = |r: u32, parallel: bool| {
+        let mut rec = Recorder::default();
+        run_replication(world, r, options, parallel, &mut rec).map(|_| rec)
+    };
+    if options.mode.within_runs(world.agents()) {
+        (0..options.runs).map(|r| one(r, true)).collect()
+    } else {
+        (0..options.runs)
+            .into_par_iter()
+            .map(|r| one(r, false))
+            .collect()
+    }
+}
+
+/// Predicted memory for a run, in bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct MemoryEstimate {
+    /// While the network is built (edge list plus both directions, sorted).
+    pub building: u64,
+    /// While replications run (the graph plus the states alive at once).
+    pub running: u64,
+    pub peak: u64,
+}
+
+/// Predicts the memory a run takes, before anything is allocated.
+pub fn estimate_memory(
+    agents: u64,
+    edges: u64,
+    runs: u32,
+    threads: usize,
+    mode: Mode,
+) -> MemoryEstimate {
+    let graph = 8 * (agents + 1) + 8 * edges;
+    let building = 24 * edges + 8 * (agents + 1);
+    let states_at_once = if mode.within_runs(agents as usize) {
+        1
+    } else {
+        u64::from(runs).min(threads as u64)
+    };
+    let running = graph + agents + states_at_once * BYTES_PER_AGENT * agents;
+    MemoryEstimate {
+        building,
+        running,
+        peak: building.max(running),
+    }
+}
+
+/// Memory the system can give without swapping (Linux: MemAvailable), if known.
+pub fn available_memory() -> Option<u64> {
+    let info = std::fs::read_to_string("/proc/meminfo").ok()?;
+    let line = info.lines().find(|l| l.starts_with("MemAvailable:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
+}

@@ -1,0 +1,43 @@
+//! The errors a command can end with, and the exit code of each.
+
+use crate::scenario::InputError;
+
+/// Why a command failed.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A scenario or edge-list file is wrong (or asks for more than fits).
+    #[error("{0}")]
+    Input(InputError),
+    /// Several input files are wrong.
+    #[error("{}", .0.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n"))]
+    Inputs(Vec<InputError>),
+    /// The command line asks for something impossible.
+    #[error("error: {0}")]
+    Usage(String),
+    #[error("interrupted: no results were written, and earlier results are as they were")]
+    Cancelled,
+    #[error("error: {context}: {source}")]
+    Io {
+        context: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("error: {0}")]
+    Other(String),
+}
+
+impl Error {
+    /// 2 for bad input (scenario, arguments), 1 for anything else.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Error::Input(_) | Error::Inputs(_) | Error::Usage(_) => 2,
+            Error::Cancelled | Error::Io { .. } | Error::Other(_) => 1,
+        }
+    }
+}
+
+impl From<InputError> for Error {
+    fn from(e: InputError) -> Self {
+        Error::Input(e)
+    }
+}

@@ -1,0 +1,455 @@
+//! What is measured each tick, overall and per group.
+//!
+//! [`Recorder`] is the observer the engine calls after tick 0 and after each
+//! tick; it reduces the population to one [`Frame`] of numbers per group
+//! with integer counts and fixed-size chunks summed in a fixed order, so the
+//! figures are bit-identical on any number of threads. [`aggregate`] turns
+//! the replications' frames into a mean and a 90% band.
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::model::state::{CHUNK, event, flag, status};
+use crate::model::{State, World};
+
+/// Whether a metric is a level (read at a tick) or a flow (counted during it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Level,
+    Flow,
+}
+
+/// A measured quantity: its name in the CSV, kind, unit and meaning.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Metric {
+    pub name: &'static str,
+    pub kind: Kind,
+    pub unit: &'static str,
+    pub about: &'static str,
+}
+
+const fn metric(name: &'static str, kind: Kind, unit: &'static str, about: &'static str) -> Metric {
+    Metric {
+        name,
+        kind,
+        unit,
+        about,
+    }
+}
+
+/// Every metric, in the order of the CSV.
+pub const METRICS: &[Metric] = &[
+    metric(
+        "reputation",
+        Kind::Level,
+        "mean attitude, -1 to 1",
+        "mean attitude toward the brand",
+    ),
+    metric(
+        "nps",
+        Kind::Level,
+        "-100 to 100",
+        "Net Promoter Score of current customers: attitude mapped to 0-10 (round(5(a+1))), % promoters (9-10) minus % detractors (0-6)",
+    ),
+    metric(
+        "awareness",
+        Kind::Level,
+        "share, 0 to 1",
+        "share of agents aware of the brand",
+    ),
+    metric(
+        "prospects",
+        Kind::Level,
+        "agents",
+        "agents who could buy but have not",
+    ),
+    metric(
+        "customers",
+        Kind::Level,
+        "agents",
+        "agents who are customers",
+    ),
+    metric("lapsed", Kind::Level, "agents", "former customers"),
+    metric(
+        "new_customers_outside",
+        Kind::Flow,
+        "agents per tick",
+        "prospects who bought for outside reasons (advertising: Bass p)",
+    ),
+    metric(
+        "new_customers_referral",
+        Kind::Flow,
+        "agents per tick",
+        "prospects and lapsed customers who bought after a good story (Bass q)",
+    ),
+    metric(
+        "won_back",
+        Kind::Flow,
+        "agents per tick",
+        "lapsed customers who came back for outside reasons",
+    ),
+    metric(
+        "lapses",
+        Kind::Flow,
+        "agents per tick",
+        "customers who lapsed",
+    ),
+    metric(
+        "experiences",
+        Kind::Flow,
+        "per tick",
+        "purchases, each an experience of the service",
+    ),
+    metric(
+        "delights",
+        Kind::Flow,
+        "per tick",
+        "experiences far above expectation",
+    ),
+    metric(
+        "failures",
+        Kind::Flow,
+        "per tick",
+        "experiences far below expectation",
+    ),
+    metric(
+        "recoveries",
+        Kind::Flow,
+        "per tick",
+        "failures recovered into a good story",
+    ),
+    metric(
+        "good_told_first_hand",
+        Kind::Flow,
+        "tellings per tick",
+        "people told a good story by someone who lived it",
+    ),
+    metric(
+        "good_told_retold",
+        Kind::Flow,
+        "tellings per tick",
+        "people told a good story second-hand or further",
+    ),
+    metric(
+        "bad_told_first_hand",
+        Kind::Flow,
+        "tellings per tick",
+        "people told a bad story by someone who lived it",
+    ),
+    metric(
+        "bad_told_retold",
+        Kind::Flow,
+        "tellings per tick",
+        "people told a bad story second-hand or further",
+    ),
+    metric(
+        "good_hearers",
+        Kind::Flow,
+        "agents per tick",
+        "distinct people who heard a good story this tick",
+    ),
+    metric(
+        "bad_hearers",
+        Kind::Flow,
+        "agents per tick",
+        "distinct people who heard a bad story this tick",
+    ),
+    metric(
+        "good_reached",
+        Kind::Level,
+        "agents",
+        "distinct people who have heard a good story so far",
+    ),
+    metric(
+        "bad_reached",
+        Kind::Level,
+        "agents",
+        "distinct people who have heard a bad story so far",
+    ),
+    metric(
+        "referrals",
+        Kind::Flow,
+        "per tick",
+        "referrals credited to tellers in the group",
+    ),
+];
+
+/// The index of a metric by name.
+pub fn index_of(name: &str) -> Option<usize> {
+    METRICS.iter().position(|m| m.name == name)
+}
+
+/// Counts over some agents, per group.
+#[derive(Debug, Clone, Copy, Default)]
+struct Tally {
+    agents: u64,
+    attitude: f64,
+    aware: u64,
+    promoters: u64,
+    detractors: u64,
+    by_status: [u64; 4],
+    events: [u64; 10],
+    told: [u64; 4],
+    reached_good: u64,
+    reached_bad: u64,
+    referrals: u64,
+}
+
+impl Tally {
+    fn add(&mut self, o: &Tally) {
+        self.agents += o.agents;
+        self.attitude += o.attitude;
+        self.aware += o.aware;
+        self.promoters += o.promoters;
+        self.detractors += o.detractors;
+        self.reached_good += o.reached_good;
+        self.reached_bad += o.reached_bad;
+        self.referrals += o.referrals;
+        self.by_status
+            .iter_mut()
+            .zip(o.by_status)
+            .for_each(|(a, b)| *a += b);
+        self.events
+            .iter_mut()
+            .zip(o.events)
+            .for_each(|(a, b)| *a += b);
+        self.told.iter_mut().zip(o.told).for_each(|(a, b)| *a += b);
+    }
+
+    fn values(&self) -> [f64; METRICS.len()] {
+        let f = |x: u64| x as f64;
+        let share = |x: u64, of: u64| if of == 0 { 0.0 } else { x as f64 / of as f64 };
+        let customers = self.by_status[status::CUSTOMER as usize];
+        let nps = if customers == 0 {
+            0.0
+        } else {
+            100.0 * (f(self.promoters) - f(self.detractors)) / f(customers)
+        };
+        let e = |bit: u16| f(self.events[bit.trailing_zeros() as usize]);
+        [
+            if self.agents == 0 {
+                0.0
+            } else {
+                self.attitude / f(self.agents)
+            },
+            nps,
+            share(self.aware, self.agents),
+            f(self.by_status[status::PROSPECT as usize]),
+            f(self.by_status[status::CUSTOMER as usize]),
+            f(self.by_status[status::LAPSED as usize]),
+            e(event::CONVERTED_OUTSIDE),
+            e(event::CONVERTED_REFERRAL),
+            e(event::WON_BACK),
+            e(event::LAPSED),
+            e(event::EXPERIENCE),
+            e(event::DELIGHT),
+            e(event::FAILURE),
+            e(event::RECOVERED),
+            f(self.told[0]),
+            f(self.told[1]),
+            f(self.told[2]),
+            f(self.told[3]),
+            e(event::HEARD_GOOD),
+            e(event::HEARD_BAD),
+            f(self.reached_good),
+            f(self.reached_bad),
+            f(self.referrals),
+        ]
+    }
+}
+
+/// The 0-10 score of an attitude: round(5 (a + 1)).
+#[inline]
+pub fn nps_score(attitude: f32) -> u8 {
+    (5.0 * (f64::from(attitude) + 1.0)).round() as u8
+}
+
+fn tally_range(
+    world: &World<'_>,
+    state: &State,
+    range: std::ops::Range<usize>,
+    groups: usize,
+) -> Vec<Tally> {
+    use std::sync::atomic::Ordering::Relaxed;
+    let mut t = vec![Tally::default(); groups];
+    for i in range {
+        let g = &mut t[world.group[i] as usize];
+        let a = state.attitude[i];
+        g.agents += 1;
+        g.attitude += f64::from(a);
+        g.aware += u64::from(state.flags[i] & flag::AWARE != 0);
+        if state.status[i] == status::CUSTOMER {
+            match nps_score(a) {
+                9.. => g.promoters += 1,
+                0..=6 => g.detractors += 1,
+                _ => {}
+            }
+        }
+        g.by_status[state.status[i] as usize] += 1;
+        let ev = state.events[i];
+        for (b, count) in g.events.iter_mut().enumerate() {
+            *count += u64::from(ev >> b & 1);
+        }
+        let story = state.story[i];
+        if story.valence != 0 {
+            let slot = usize::from(story.valence < 0) * 2 + usize::from(story.hops > 0);
+            g.told[slot] += u64::from(state.told_now[i]);
+        }
+        g.reached_good += u64::from(state.flags[i] & flag::REACHED_GOOD != 0);
+        g.reached_bad += u64::from(state.flags[i] & flag::REACHED_BAD != 0);
+        g.referrals += u64::from(state.referred_now[i].load(Relaxed));
+    }
+    t
+}
+
+/// One tick's figures: `(groups + 1) x METRICS.len()` values, the whole
+/// population ("all") first, then each group in the scenario's order.
+pub type Frame = Vec<f64>;
+
+/// Measures the state: one frame.
+pub fn measure(world: &World<'_>, state: &State, parallel: bool) -> Frame {
+    let n = state.len();
+    let groups = world.groups.len();
+    let chunks = n.div_ceil(CHUNK);
+    let part = |c: usize| tally_range(world, state, c * CHUNK..((c + 1) * CHUNK).min(n), groups);
+    let parts: Vec<Vec<Tally>> = if parallel {
+        (0..chunks).into_par_iter().map(part).collect()
+    } else {
+        (0..chunks).map(part).collect()
+    };
+    let mut per_group = vec![Tally::default(); groups];
+    for p in &parts {
+        per_group.iter_mut().zip(p).for_each(|(a, b)| a.add(b));
+    }
+    let mut all = Tally::default();
+    per_group.iter().for_each(|g| all.add(g));
+    std::iter::once(&all)
+        .chain(&per_group)
+        .flat_map(|t| t.values())
+        .collect()
+}
+
+/// The engine's observer: called with the state after tick 0 and each tick.
+pub trait Observer {
+    fn observe(&mut self, tick: u32, world: &World<'_>, state: &State, parallel: bool);
+}
+
+/// Keeps every frame of one replication.
+#[derive(Debug, Clone, Default)]
+pub struct Recorder {
+    pub frames: Vec<Frame>,
+}
+
+impl Observer for Recorder {
+    fn observe(&mut self, _tick: u32, world: &World<'_>, state: &State, parallel: bool) {
+        self.frames.push(measure(world, state, parallel));
+    }
+}
+
+impl Recorder {
+    /// A value: `slot` 0 is all, 1.. the groups.
+    pub fn value(&self, tick: usize, slot: usize, metric: usize) -> f64 {
+        self.frames[tick][slot * METRICS.len() + metric]
+    }
+
+    /// A run's final figure: a level's last value, or a flow's total.
+    pub fn final_value(&self, slot: usize, metric: usize) -> f64 {
+        match METRICS[metric].kind {
+            Kind::Level => self.value(self.frames.len() - 1, slot, metric),
+            Kind::Flow => (1..self.frames.len())
+                .map(|t| self.value(t, slot, metric))
+                .sum(),
+        }
+    }
+}
+
+/// Mean and 90% band of one figure across replications.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Band {
+    pub mean: f64,
+    pub p05: f64,
+    pub p95: f64,
+}
+
+impl Band {
+    /// From the replications' values; percentiles by linear interpolation
+    /// between order statistics (numpy's default).
+    pub fn of(values: &mut [f64]) -> Band {
+        values.sort_by(f64::total_cmp);
+        let mean = values.iter().sum::<f64>() / values.len() as f64;
+        Band {
+            mean,
+            p05: quantile(values, 0.05),
+            p95: quantile(values, 0.95),
+        }
+    }
+}
+
+fn quantile(sorted: &[f64], q: f64) -> f64 {
+    let h = (sorted.len() - 1) as f64 * q;
+    let (lo, hi) = (h.floor() as usize, h.ceil() as usize);
+    sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
+}
+
+/// Every figure of a run set across replications: `bands[tick][slot][metric]`.
+#[derive(Debug, Clone)]
+pub struct Aggregate {
+    pub bands: Vec<Vec<Vec<Band>>>,
+}
+
+/// Aggregates replications tick by tick.
+pub fn aggregate(runs: &[Recorder]) -> Aggregate {
+    let ticks = runs[0].frames.len();
+    let slots = runs[0].frames[0].len() / METRICS.len();
+    let mut values = vec![0.0; runs.len()];
+    let bands = (0..ticks)
+        .map(|t| {
+            (0..slots)
+                .map(|s| {
+                    (0..METRICS.len())
+                        .map(|m| {
+                            values
+                                .iter_mut()
+                                .zip(runs)
+                                .for_each(|(v, r)| *v = r.value(t, s, m));
+                            Band::of(&mut values)
+                        })
+                        .collect()
+                })
+                .collect()
+        })
+        .collect();
+    Aggregate { bands }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nps_scores_split_at_the_usual_places() {
+        assert_eq!(nps_score(1.0), 10);
+        assert_eq!(nps_score(0.7), 9);
+        assert_eq!(nps_score(0.69), 8);
+        assert_eq!(nps_score(0.3), 7);
+        assert_eq!(nps_score(0.29), 6);
+        assert_eq!(nps_score(-1.0), 0);
+    }
+
+    #[test]
+    fn bands_use_interpolated_percentiles() {
+        let mut v: Vec<f64> = (0..=100).map(f64::from).collect();
+        let b = Band::of(&mut v);
+        assert_eq!((b.mean, b.p05, b.p95), (50.0, 5.0, 95.0));
+        let b = Band::of(&mut [3.0]);
+        assert_eq!((b.mean, b.p05, b.p95), (3.0, 3.0, 3.0));
+    }
+
+    #[test]
+    fn metric_names_are_unique() {
+        for (i, m) in METRICS.iter().enumerate() {
+            assert_eq!(index_of(m.name), Some(i));
+        }
+    }
+}
