@@ -193,8 +193,19 @@ fn check_memory(l: &Loaded, edges: u64, threads: usize) -> Result<engine::Memory
     Ok(estimate)
 }
 
+/// Builds a scenario's network. A file that cannot be opened is reported at
+/// the scenario's `path` line; a bad line inside it, at that line of the file.
 fn build_network(l: &Loaded) -> Result<Network, Error> {
-    network::build(&l.scenario.network, l.scenario.seed).map_err(Error::Input)
+    network::build(&l.scenario.network, l.scenario.seed).map_err(|mut e| {
+        let p = e.problems.remove(0);
+        if p.line_col.is_some() {
+            e.problems.insert(0, p);
+            return Error::Input(e);
+        }
+        let message = format!("{} (`{}`)", p.message, e.file.display());
+        let problem = Problem { message, ..p };
+        Error::Input(scenario::locate(&l.text, &l.scenario.source, problem))
+    })
 }
 
 fn run_command(args: &RunArgs) -> Result<(), Error> {

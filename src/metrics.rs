@@ -259,10 +259,12 @@ impl Tally {
     }
 }
 
-/// The 0-10 score of an attitude: round(5 (a + 1)).
+/// The 0-10 score of an attitude: round(5 (a + 1)), halves rounded up. The
+/// tiny nudge keeps attitudes stored as f32 (0.7 is 0.69999999) on the side
+/// of the boundary they were written on.
 #[inline]
 pub fn nps_score(attitude: f32) -> u8 {
-    (5.0 * (f64::from(attitude) + 1.0)).round() as u8
+    (5.0 * (f64::from(attitude) + 1.0) + 1e-6).round() as u8
 }
 
 fn tally_range(

@@ -237,7 +237,12 @@ fn syntax_problem(e: &toml::de::Error) -> Problem {
 /// Turns serde's message into a problem with the field's path, the allowed
 /// names and a near-miss suggestion.
 fn serde_problem(e: &toml::de::Error, index: &SpanIndex<'_>) -> Problem {
-    let message = e.message().trim().to_string();
+    let message = e
+        .message()
+        .trim()
+        .replace("expected i64", "expected a whole number")
+        .replace("expected f64", "expected a number")
+        .replace("expected a string", "expected text in quotes");
     let path = e.span().map(|s| index.path_at(s.start)).unwrap_or_default();
     let mut problem = Problem::new(path, message.clone()).at(e.span());
     for (what, prefix) in [("field", "unknown field `"), ("value", "unknown variant `")] {

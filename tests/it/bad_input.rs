@@ -1,0 +1,140 @@
+//! Broken input: each error names the file, the line and column, the field
+//! and what is allowed; the exit status is 2 and nothing is written.
+
+use predicates::prelude::*;
+
+use crate::common::{grapevine, repo};
+
+/// Runs a broken scenario and returns its stderr, checking exit 2 and that
+/// no output folder appeared.
+fn fails(scenario: &str) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let assert = grapevine()
+        .arg("run")
+        .arg(repo(scenario))
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .code(2);
+    assert!(!out.exists(), "no output folder for a bad scenario");
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        0,
+        "nothing half-written"
+    );
+    let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    stderr
+}
+
+#[test]
+fn unknown_keys_are_errors_with_a_suggestion() {
+    let e = fails("tests/data/broken/unknown-key.toml");
+    assert!(e.contains("unknown-key.toml:9:1"), "{e}");
+    assert!(e.contains("field: telling.retel_probability"), "{e}");
+    assert!(e.contains("did you mean `retell_probability`?"), "{e}");
+    assert!(e.contains("allowed: the keys: good, bad"), "{e}");
+}
+
+#[test]
+fn out_of_range_values_say_what_is_allowed() {
+    let e = fails("tests/data/broken/out-of-range.toml");
+    assert!(e.contains("out-of-range.toml:12:17"), "{e}");
+    assert!(e.contains("field: groups[0].service.recovery_rate"), "{e}");
+    assert!(
+        e.contains("found 1.5") && e.contains("allowed: a number from 0 to 1"),
+        "{e}"
+    );
+}
+
+#[test]
+fn syntax_errors_are_located() {
+    let e = fails("tests/data/broken/syntax.toml");
+    assert!(e.contains("syntax.toml:4:"), "{e}");
+    assert!(e.contains("TOML syntax"), "{e}");
+}
+
+#[test]
+fn wrong_types_name_the_expected_type() {
+    let e = fails("tests/data/broken/wrong-type.toml");
+    assert!(e.contains("wrong-type.toml:1:9"), "{e}");
+    assert!(
+        e.contains("expected a whole number") && e.contains("field: ticks"),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_missing_edge_list_points_at_its_path_line() {
+    let e = fails("tests/data/broken/missing-edge-list.toml");
+    assert!(e.contains("missing-edge-list.toml:3:8"), "{e}");
+    assert!(
+        e.contains("no-such-file.txt") && e.contains("field: network.path"),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_bad_edge_list_line_is_located_in_the_edge_list() {
+    let e = fails("tests/data/broken/bad-edge-list.toml");
+    assert!(e.contains("bad-edges.txt:4:3"), "{e}");
+    assert!(e.contains("`x4` is not a node id"), "{e}");
+}
+
+#[test]
+fn a_network_too_large_for_memory_is_refused_before_allocating() {
+    let e = fails("tests/data/broken/too-large.toml");
+    assert!(e.contains("too-large.toml:4:5"), "{e}");
+    assert!(
+        e.contains("of memory") && e.contains("field: network.n"),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_missing_scenario_file_is_bad_input() {
+    grapevine()
+        .args(["run", "no/such/scenario.toml"])
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::contains("no/such/scenario.toml")
+                .and(predicate::str::contains("cannot read")),
+        );
+}
+
+#[test]
+fn check_reports_every_broken_file_at_once() {
+    grapevine()
+        .arg("check")
+        .arg(repo("tests/data/broken/unknown-key.toml"))
+        .arg(repo("tests/data/broken/out-of-range.toml"))
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::contains("unknown-key.toml")
+                .and(predicate::str::contains("out-of-range.toml")),
+        );
+}
+
+#[test]
+fn a_failed_run_leaves_earlier_results_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    grapevine()
+        .args(["run", "--runs", "2", "--quiet", "--out"])
+        .arg(&out)
+        .arg(repo("scenarios/quick.toml"))
+        .assert()
+        .success();
+    let before = std::fs::read(out.join("timeseries.csv")).unwrap();
+    grapevine()
+        .args(["run", "--out"])
+        .arg(&out)
+        .arg(repo("tests/data/broken/bad-edge-list.toml"))
+        .assert()
+        .code(2);
+    assert_eq!(std::fs::read(out.join("timeseries.csv")).unwrap(), before);
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+}

@@ -1,0 +1,187 @@
+//! Running and checking shipped scenarios through the binary.
+
+use predicates::prelude::*;
+
+use crate::common::{grapevine, repo, run_into, series};
+
+#[test]
+fn quick_scenario_writes_every_output() {
+    let (_dir, out) = run_into("scenarios/quick.toml", &["--runs", "3", "--quiet"]);
+    let ts = std::fs::read_to_string(out.join("timeseries.csv")).unwrap();
+    assert_eq!(
+        ts.lines().next(),
+        Some("variant,group,tick,metric,mean,p05,p95")
+    );
+    // 3 group slots (all, customers, prospects) x 27 ticks x every metric.
+    assert_eq!(
+        ts.lines().count() - 1,
+        3 * 27 * grapevine::metrics::METRICS.len()
+    );
+    assert!(
+        ts.lines()
+            .nth(1)
+            .unwrap()
+            .starts_with("baseline,all,0,reputation,")
+    );
+
+    let runs = std::fs::read_to_string(out.join("runs.csv")).unwrap();
+    assert!(runs.starts_with("variant,run,seed,reputation,nps,"));
+    assert_eq!(runs.lines().count(), 1 + 3);
+
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["seed"], 7);
+    assert_eq!(summary["runs"], 3);
+    assert_eq!(summary["grapevine_version"], env!("CARGO_PKG_VERSION"));
+    assert_eq!(
+        summary["scenario"]["groups"][0]["telling"]["bad"]["kind"],
+        "uniform"
+    );
+    assert!(summary["variants"][0]["headline"]["final_nps"]["mean"].is_number());
+    assert_eq!(
+        std::fs::read_to_string(out.join("scenario.toml")).unwrap(),
+        std::fs::read_to_string(repo("scenarios/quick.toml")).unwrap()
+    );
+
+    for chart in ["reputation", "customers", "stories"] {
+        let png = std::fs::read(out.join(format!("{chart}.png"))).unwrap();
+        assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n", "{chart}.png is a PNG");
+        let width = u32::from_be_bytes(png[16..20].try_into().unwrap());
+        let height = u32::from_be_bytes(png[20..24].try_into().unwrap());
+        assert_eq!((width, height), (1600, 900));
+        let svg = std::fs::read_to_string(out.join(format!("{chart}.svg"))).unwrap();
+        assert!(
+            svg.contains("<svg") && svg.contains("Quick look"),
+            "{chart}.svg has its title"
+        );
+    }
+}
+
+#[test]
+fn overrides_change_runs_and_seed() {
+    let (_dir, out) = run_into(
+        "scenarios/quick.toml",
+        &["--runs", "2", "--seed", "99", "--quiet"],
+    );
+    let runs = std::fs::read_to_string(out.join("runs.csv")).unwrap();
+    assert_eq!(runs.lines().count(), 3);
+    assert!(runs.lines().nth(1).unwrap().starts_with("baseline,0,99,"));
+    let (_dir2, out2) = run_into(
+        "scenarios/quick.toml",
+        &["--runs", "2", "--seed", "100", "--quiet"],
+    );
+    assert_ne!(
+        std::fs::read(out.join("timeseries.csv")).unwrap(),
+        std::fs::read(out2.join("timeseries.csv")).unwrap(),
+        "another seed gives other numbers"
+    );
+}
+
+#[test]
+fn a_run_prints_its_headline_figures() {
+    let dir = tempfile::tempdir().unwrap();
+    grapevine()
+        .args(["run", "--runs", "2", "--out"])
+        .arg(dir.path().join("o"))
+        .arg(repo("scenarios/quick.toml"))
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("final_reputation")
+                .and(predicate::str::contains("Quick look")),
+        );
+}
+
+#[test]
+fn several_scenarios_each_get_a_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    grapevine()
+        .args(["run", "--runs", "2", "--quiet", "--out"])
+        .arg(dir.path())
+        .arg(repo("scenarios/quick.toml"))
+        .arg(repo("tests/data/edges.toml"))
+        .assert()
+        .success();
+    assert!(dir.path().join("quick/timeseries.csv").exists());
+    assert!(dir.path().join("edges/timeseries.csv").exists());
+}
+
+#[test]
+fn edge_lists_map_ids_and_report_what_was_dropped() {
+    let text = std::fs::read_to_string(repo("tests/data/edges.txt")).unwrap();
+    let mut ids = std::collections::BTreeSet::new();
+    let mut pairs = std::collections::BTreeSet::new();
+    let (mut listed, mut loops) = (0, 0);
+    for line in text
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.starts_with('%'))
+    {
+        let v: Vec<u64> = line
+            .split([' ', '\t', ','])
+            .map(|t| t.parse().unwrap())
+            .collect();
+        ids.extend([v[0], v[1]]);
+        listed += 1;
+        if v[0] == v[1] {
+            loops += 1;
+        } else {
+            pairs.insert((v[0].min(v[1]), v[0].max(v[1])));
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("o");
+    grapevine()
+        .args(["run", "--out"])
+        .arg(&out)
+        .arg(repo("tests/data/edges.toml"))
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(format!(
+            "dropped {} duplicate edges and {loops} self-loops",
+            listed - loops - pairs.len()
+        )));
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["network"]["agents"], ids.len());
+    assert_eq!(summary["network"]["edges"], pairs.len());
+    assert_eq!(series(&out, "all", "customers").len(), 11);
+}
+
+#[test]
+fn check_says_what_a_run_would_take_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    grapevine()
+        .current_dir(dir.path())
+        .arg("check")
+        .arg(repo("scenarios/bad-news-travels-fast.toml"))
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("20000 agents")
+                .and(predicate::str::contains("about 100000 edges"))
+                .and(predicate::str::contains("runs:     20"))
+                .and(predicate::str::contains("memory:")),
+        );
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+}
+
+#[test]
+fn every_subcommand_has_help_with_an_example() {
+    for sub in ["run", "check"] {
+        grapevine().args([sub, "--help"]).assert().success().stdout(
+            predicate::str::contains("Examples:").and(predicate::str::contains("grapevine ")),
+        );
+    }
+}
+
+#[test]
+fn bad_arguments_exit_2() {
+    grapevine().args(["run"]).assert().code(2);
+    grapevine()
+        .args(["run", "--runs", "0"])
+        .arg(repo("scenarios/quick.toml"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--runs"));
+    grapevine().args(["frobnicate"]).assert().code(2);
+}

@@ -1,0 +1,62 @@
+//! Same scenario, same seed: byte-identical outputs on any number of
+//! threads, in either of the engine's parallel modes.
+
+use std::path::Path;
+
+use grapevine::engine::{self, Mode, Options};
+use grapevine::model::World;
+use grapevine::scenario::Scenario;
+
+use crate::common::{repo, run_into};
+
+fn files(out: &Path) -> Vec<Vec<u8>> {
+    ["timeseries.csv", "runs.csv", "summary.json"]
+        .iter()
+        .map(|f| std::fs::read(out.join(f)).unwrap())
+        .collect()
+}
+
+fn same_bytes_on(scenario: &str, runs: &str) {
+    let (_a, one) = run_into(scenario, &["--threads", "1", "--runs", runs, "--quiet"]);
+    let (_b, two) = run_into(scenario, &["--threads", "2", "--runs", runs, "--quiet"]);
+    let (_c, four) = run_into(scenario, &["--threads", "4", "--runs", runs, "--quiet"]);
+    assert_eq!(files(&one), files(&two), "1 and 2 threads");
+    assert_eq!(files(&one), files(&four), "1 and 4 threads");
+}
+
+#[test]
+fn replications_side_by_side_give_the_same_bytes_on_any_thread_count() {
+    same_bytes_on("scenarios/bad-news-travels-fast.toml", "4");
+}
+
+#[test]
+fn a_run_split_across_threads_gives_the_same_bytes_on_any_thread_count() {
+    same_bytes_on("tests/data/large.toml", "2");
+}
+
+#[test]
+fn both_parallel_modes_give_the_same_numbers() {
+    let path = repo("scenarios/quick.toml");
+    let scenario = Scenario::load(&path).unwrap();
+    let network = grapevine::network::build(&scenario.network, scenario.seed).unwrap();
+    let world = World::new(&scenario, &network.graph);
+    let run = |mode, threads| {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        let options = Options {
+            runs: 3,
+            ticks: 10,
+            mode,
+            ..Options::default()
+        };
+        pool.install(|| engine::run(&world, &options).unwrap())
+            .into_iter()
+            .map(|r| r.frames)
+            .collect::<Vec<_>>()
+    };
+    let across = run(Mode::AcrossRuns, 2);
+    assert_eq!(across, run(Mode::WithinRuns, 1));
+    assert_eq!(across, run(Mode::WithinRuns, 3));
+}

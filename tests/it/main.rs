@@ -1,0 +1,18 @@
+//! Integration tests: the real `grapevine` binary on real scenario files.
+//!
+//! - `cli`: running and checking shipped scenarios; what lands in the
+//!   output folder; help and usage errors.
+//! - `bad_input`: broken scenarios and edge lists get located errors,
+//!   exit 2, and write nothing.
+//! - `determinism`: the same seed gives byte-identical files on 1, 2 and 4
+//!   threads, and in either parallel mode of the engine.
+//! - `invariants`: property tests over random small scenarios.
+//! - `lessons`: the shipped scenarios show what they claim to.
+
+mod common;
+
+mod bad_input;
+mod cli;
+mod determinism;
+mod invariants;
+mod lessons;
