@@ -13,7 +13,8 @@ use grapevine::network::{self, Network};
 use grapevine::scenario::Scenario;
 
 fn scenario(n: u64) -> Scenario {
-    let text = format!("ticks = 52\nruns = 1\n[network]\nkind = \"barabasi-albert\"\nn = {n}\nm = 5\n");
+    let text =
+        format!("ticks = 52\nruns = 1\n[network]\nkind = \"barabasi-albert\"\nn = {n}\nm = 5\n");
     Scenario::parse(&text, Path::new("bench.toml")).expect("a valid bench scenario")
 }
 
@@ -26,7 +27,9 @@ fn benches(c: &mut Criterion) {
     g.sample_size(10);
     for n in [10_000u64, 100_000] {
         let s = scenario(n);
-        g.bench_with_input(BenchmarkId::new("network", n), &s, |b, s| b.iter(|| black_box(build(s))));
+        g.bench_with_input(BenchmarkId::new("network", n), &s, |b, s| {
+            b.iter(|| black_box(build(s)))
+        });
         let net = build(&s);
         let world = World::new(&s, &net.graph);
         let mut state = initial_state(&world, 0);
@@ -34,7 +37,15 @@ fn benches(c: &mut Criterion) {
         g.bench_with_input(BenchmarkId::new("tick", n), &n, |b, _| {
             b.iter(|| {
                 tick += 1;
-                step(&world, &mut state, Clock { replication: 0, tick }, true);
+                step(
+                    &world,
+                    &mut state,
+                    Clock {
+                        replication: 0,
+                        tick,
+                    },
+                    true,
+                );
             })
         });
         let options = Options {

@@ -167,27 +167,39 @@ fn check_memory(l: &Loaded, edges: u64, threads: usize) -> Result<engine::Memory
         .network
         .agents()
         .unwrap_or(edges.min(scenario::MAX_AGENTS));
-    let estimate = engine::estimate_memory(agents, edges, s.runs, threads, Mode::Auto);
+    let size = engine::RunSize {
+        agents,
+        edges,
+        groups: s.groups.len(),
+        ticks: s.ticks,
+        runs: s.runs,
+    };
+    let estimate = engine::estimate_memory(size, threads, Mode::Auto);
     if let Some(available) = engine::available_memory()
         && estimate.peak > available
     {
         let field = match s.network {
+            _ if estimate.recordings > estimate.peak / 2 => "runs",
             NetworkSpec::EdgeList { .. } => "network.path",
             _ => "network.n",
         };
         let problem = Problem::new(
             FieldPath::parse(field),
             format!(
-                "this network needs about {} of memory; this machine has {} available",
+                "this run needs about {} of memory; this machine has {} available",
                 bytes(estimate.peak),
                 bytes(available)
             ),
         )
         .allowed(format!(
-            "a network whose agents and edges fit in {}",
+            "a run whose network, states and recorded figures fit in {}",
             bytes(available)
         ))
-        .help("use fewer agents or a lower mean degree");
+        .help(if field == "runs" {
+            "use fewer runs, ticks or groups"
+        } else {
+            "use fewer agents or a lower mean degree"
+        });
         return Err(Error::Input(scenario::locate(&l.text, &s.source, problem)));
     }
     Ok(estimate)

@@ -105,17 +105,31 @@ pub struct MemoryEstimate {
     pub building: u64,
     /// While replications run (the graph plus the states alive at once).
     pub running: u64,
+    /// The figures recorded: every metric, tick, group and replication,
+    /// and their aggregate.
+    pub recordings: u64,
     pub peak: u64,
 }
 
+/// The size of a run, as far as memory goes.
+#[derive(Debug, Clone, Copy)]
+pub struct RunSize {
+    pub agents: u64,
+    pub edges: u64,
+    pub groups: usize,
+    pub ticks: u32,
+    pub runs: u32,
+}
+
 /// Predicts the memory a run takes, before anything is allocated.
-pub fn estimate_memory(
-    agents: u64,
-    edges: u64,
-    runs: u32,
-    threads: usize,
-    mode: Mode,
-) -> MemoryEstimate {
+pub fn estimate_memory(size: RunSize, threads: usize, mode: Mode) -> MemoryEstimate {
+    let RunSize {
+        agents,
+        edges,
+        groups,
+        ticks,
+        runs,
+    } = size;
     let graph = 8 * (agents + 1) + 8 * edges;
     let building = 24 * edges + 8 * (agents + 1);
     let states_at_once = if mode.within_runs(agents as usize) {
@@ -123,11 +137,14 @@ pub fn estimate_memory(
     } else {
         u64::from(runs).min(threads as u64)
     };
+    let frame = (groups as u64 + 1) * crate::metrics::METRICS.len() as u64 * 8;
+    let recordings = (u64::from(runs) * 8 + 24) * (u64::from(ticks) + 1) * frame / 8;
     let running = graph + agents + states_at_once * BYTES_PER_AGENT * agents;
     MemoryEstimate {
         building,
         running,
-        peak: building.max(running),
+        recordings,
+        peak: building.max(running) + recordings,
     }
 }
 

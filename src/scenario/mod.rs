@@ -718,16 +718,44 @@ mod docs_tests {
     /// Every key a scenario takes is documented in docs/scenario.md.
     #[test]
     fn every_field_is_documented() {
-        let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/scenario.md")).unwrap();
-        let sections = [Service::FIELDS, Telling::FIELDS, Hearing::FIELDS, Market::FIELDS];
-        let tables = sections.iter().flat_map(|s| s.iter().map(|(name, _)| *name));
+        let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/scenario.md"))
+            .unwrap();
+        let sections = [
+            Service::FIELDS,
+            Telling::FIELDS,
+            Hearing::FIELDS,
+            Market::FIELDS,
+        ];
+        let tables = sections
+            .iter()
+            .flat_map(|s| s.iter().map(|(name, _)| *name));
         let others = [
-            "title", "description", "ticks", "runs", "seed", "tick_unit", "n", "mean_degree", "rewire", "m",
-            "organisations", "within_degree", "between_degree", "path", "name", "share", "status", "attitude",
-            "attitude_spread", "aware_share",
+            "title",
+            "description",
+            "ticks",
+            "runs",
+            "seed",
+            "tick_unit",
+            "n",
+            "mean_degree",
+            "rewire",
+            "m",
+            "organisations",
+            "within_degree",
+            "between_degree",
+            "path",
+            "name",
+            "share",
+            "status",
+            "attitude",
+            "attitude_spread",
+            "aware_share",
         ];
         for field in tables.chain(others) {
-            assert!(doc.contains(&format!("`{field}`")), "docs/scenario.md does not mention `{field}`");
+            assert!(
+                doc.contains(&format!("`{field}`")),
+                "docs/scenario.md does not mention `{field}`"
+            );
         }
     }
 }

@@ -138,3 +138,10 @@ fn a_failed_run_leaves_earlier_results_untouched() {
     assert_eq!(std::fs::read(out.join("timeseries.csv")).unwrap(), before);
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
 }
+
+#[test]
+fn too_many_recorded_figures_are_refused_before_running() {
+    let e = fails("tests/data/broken/too-many-runs.toml");
+    assert!(e.contains("too-many-runs.toml:4:8"), "{e}");
+    assert!(e.contains("field: runs") && e.contains("fewer runs"), "{e}");
+}
