@@ -279,7 +279,11 @@ fn run_one(
         );
     }
     let world = World::new(s, &network.graph);
-    let bar = progress_bar(u64::from(s.runs) * u64::from(s.ticks), talk, &s.title);
+    let what = format!(
+        "{}: {} runs x {} {}s",
+        s.title, s.runs, s.ticks, s.tick_unit
+    );
+    let bar = progress_bar(u64::from(s.runs) * u64::from(s.ticks), talk, &what);
     let tick = |k: u64| bar.inc(k);
     let options = Options {
         runs: s.runs,

@@ -95,13 +95,11 @@ pub fn assign_groups(n: usize, groups: &[Group], seed: u64) -> Vec<u8> {
     let mut counts: Vec<usize> = exact.iter().map(|x| x.floor() as usize).collect();
     let mut order: Vec<usize> = (0..groups.len()).collect();
     order.sort_by(|&a, &b| (exact[b] - exact[b].floor()).total_cmp(&(exact[a] - exact[a].floor())));
-    let mut short = n.saturating_sub(counts.iter().sum());
-    for &g in order.iter().cycle().take(short.min(groups.len() * 2)) {
-        if short == 0 {
-            break;
-        }
+    // Fewer agents are short than there are groups: one more each for the
+    // largest remainders.
+    let short = n.saturating_sub(counts.iter().sum());
+    for &g in order.iter().take(short) {
         counts[g] += 1;
-        short -= 1;
     }
     let mut labels: Vec<u8> = counts
         .iter()
