@@ -91,9 +91,11 @@ pub fn run(world: &World<'_>, options: &Options<'_>) -> Result<Vec<Recorder>, Ca
     if options.mode.within_runs(world.agents()) {
         (0..options.runs).map(|r| one(r, true)).collect()
     } else {
+        // Fewer runs than threads: let each run use the idle threads too.
+        let inner = (options.runs as usize) < rayon::current_num_threads();
         (0..options.runs)
             .into_par_iter()
-            .map(|r| one(r, false))
+            .map(|r| one(r, inner))
             .collect()
     }
 }
