@@ -2,9 +2,10 @@
 //!
 //! A replication starts from [`initial_state`] and steps tick by tick,
 //! calling an [`Observer`] after tick 0 and after each tick. Small
-//! populations run many replications side by side, each on one thread;
-//! large ones run replications one after another, each split across all
-//! threads within a tick. Either way every number comes from streams keyed
+//! populations run many replications side by side, each on one thread
+//! (or split across threads when there are fewer replications than
+//! threads); large ones run replications one after another, each split
+//! across all threads within a tick. Either way every number comes from streams keyed
 //! by (seed, replication, tick, agent, purpose), so the results are the same
 //! on any number of threads, and in either mode.
 
@@ -24,7 +25,8 @@ pub enum Mode {
     Auto,
     /// Replications one at a time, each split across threads.
     WithinRuns,
-    /// Replications side by side, each on one thread.
+    /// Replications side by side (each also split across threads when
+    /// there are fewer replications than threads).
     AcrossRuns,
 }
 
