@@ -129,20 +129,8 @@ fn load_all(paths: &[PathBuf]) -> Result<Vec<Loaded>, Error> {
     let mut loaded = Vec::new();
     let mut errors = Vec::new();
     for path in paths {
-        let text = std::fs::read_to_string(path);
-        match text.map_err(|e| {
-            scenario::InputError::single(
-                path,
-                Problem::new(
-                    FieldPath::root(),
-                    format!("cannot read the scenario file: {e}"),
-                ),
-            )
-        }) {
-            Ok(text) => match Scenario::parse(&text, path) {
-                Ok(scenario) => loaded.push(Loaded { scenario, text }),
-                Err(e) => errors.push(e),
-            },
+        match Scenario::read(path) {
+            Ok((scenario, text)) => loaded.push(Loaded { scenario, text }),
             Err(e) => errors.push(e),
         }
     }
@@ -312,15 +300,6 @@ fn run_one(
         print_headline(&report, dest, started.elapsed().as_secs_f64());
     }
     Ok(())
-}
-
-impl From<std::io::Error> for Error {
-    fn from(source: std::io::Error) -> Self {
-        Error::Io {
-            context: "writing the output folder".into(),
-            source,
-        }
-    }
 }
 
 fn progress_bar(len: u64, show: bool, title: &str) -> ProgressBar {

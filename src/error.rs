@@ -41,3 +41,13 @@ impl From<InputError> for Error {
         Error::Input(e)
     }
 }
+
+/// I/O outside the input files happens while writing results.
+impl From<std::io::Error> for Error {
+    fn from(source: std::io::Error) -> Self {
+        Error::Io {
+            context: "writing the output folder".into(),
+            source,
+        }
+    }
+}

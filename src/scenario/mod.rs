@@ -188,6 +188,12 @@ pub struct Scenario {
 impl Scenario {
     /// Reads and validates a scenario file.
     pub fn load(path: &Path) -> Result<Scenario, InputError> {
+        Self::read(path).map(|(scenario, _)| scenario)
+    }
+
+    /// Reads and validates a scenario file, returning its text too (kept
+    /// beside the results, and for locating later problems in it).
+    pub fn read(path: &Path) -> Result<(Scenario, String), InputError> {
         let text = std::fs::read_to_string(path).map_err(|e| {
             InputError::single(
                 path,
@@ -197,7 +203,7 @@ impl Scenario {
                 ),
             )
         })?;
-        Self::parse(&text, path)
+        Self::parse(&text, path).map(|scenario| (scenario, text))
     }
 
     /// Validates scenario text; `path` names it in errors and anchors
