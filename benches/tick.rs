@@ -19,7 +19,7 @@ fn scenario(n: u64) -> Scenario {
 }
 
 fn build(s: &Scenario) -> Network {
-    network::build(&s.network, s.seed).expect("generated networks build")
+    network::build(&s.baseline().network, s.seed).expect("generated networks build")
 }
 
 fn benches(c: &mut Criterion) {

@@ -1,4 +1,4 @@
-//! The command line: `grapevine run` and `grapevine check`.
+//! The command line: `grapevine run`, `grapevine sweep` and `grapevine check`.
 //!
 //! [`run`] reads like the program's table of contents: parse the arguments,
 //! load and check every scenario, then for each one build its network, run
@@ -15,11 +15,12 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::engine::{self, Mode, Options};
 use crate::error::Error;
-use crate::metrics::aggregate;
+use crate::metrics::{self, aggregate};
 use crate::model::World;
 use crate::network::{self, Network};
-use crate::output::{self, Report, VariantResult, tables};
-use crate::scenario::{self, FieldPath, NetworkSpec, Problem, Scenario};
+use crate::output::charts::short_number;
+use crate::output::{self, Format, Report, VariantResult, sweep, tables};
+use crate::scenario::{self, FieldPath, NetworkSpec, Override, Problem, Scenario};
 
 const RUN_EXAMPLES: &str = "\
 Examples:
@@ -28,8 +29,19 @@ Examples:
       summary.json, scenario.toml and reputation, customers and stories
       charts as PNG and SVG
   grapevine run scenarios/quick.toml --runs 5 --seed 7 --out /tmp/quick
-  grapevine run scenarios/*.toml --threads 2
+  grapevine run scenarios/service-recovery.toml --set service.recovery_rate=0.3
+      any value by its dotted path; a group's by its name
+      (--set groups.customers.service.expectation=0.5); any number of --set
+  grapevine run scenarios/*.toml --threads 2 --format png,svg
       several scenarios: each goes to output/<file stem>/ (or <--out>/<file stem>/)";
+
+const SWEEP_EXAMPLES: &str = "\
+Examples:
+  grapevine sweep scenarios/bad-news-travels-fast.toml --param telling.bad.max=3,10,20,30 --metric nps
+      runs the scenario (every variant) once per value and writes
+      output/bad-news-travels-fast-sweep/: sweep.csv and a chart of the final
+      NPS against the value, with its 90% band
+  grapevine sweep scenarios/service-recovery.toml --param service.recovery_rate=0,0.2,0.4,0.6,0.8";
 
 const CHECK_EXAMPLES: &str = "\
 Examples:
@@ -55,9 +67,64 @@ pub enum Command {
     /// Run scenarios and write their charts and data.
     #[command(after_help = RUN_EXAMPLES)]
     Run(RunArgs),
+    /// Run a scenario once per value of a parameter, and chart an outcome against it.
+    #[command(after_help = SWEEP_EXAMPLES)]
+    Sweep(SweepArgs),
     /// Check scenarios without running them, and say what a run would take.
     #[command(after_help = CHECK_EXAMPLES)]
     Check(CheckArgs),
+}
+
+/// How a run goes: shared by `run` and `sweep`.
+#[derive(Debug, Args)]
+pub struct RunOptions {
+    /// Set a value by its dotted path, overriding the scenario file (any
+    /// number): --set service.recovery_rate=0.6
+    #[arg(long = "set", value_name = "PATH=VALUE", value_parser = parse_override)]
+    pub set: Vec<Override>,
+    /// Replications, overriding the scenario's `runs`.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub runs: Option<u32>,
+    /// Random seed, overriding the scenario's `seed`.
+    #[arg(long, value_name = "S")]
+    pub seed: Option<u64>,
+    /// Worker threads [default: one per core]. Results do not depend on it.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub threads: Option<u32>,
+    /// Chart formats, comma-separated.
+    #[arg(
+        long,
+        value_name = "FORMATS",
+        value_delimiter = ',',
+        default_value = "png"
+    )]
+    pub format: Vec<Format>,
+    /// No progress bar or summary on the terminal.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+fn parse_override(arg: &str) -> Result<Override, String> {
+    Override::parse_arg(arg)
+}
+
+#[derive(Debug, Args)]
+pub struct SweepArgs {
+    /// The scenario file (TOML).
+    #[arg(value_name = "SCENARIO.toml")]
+    pub scenario: PathBuf,
+    /// The parameter and its values: PATH=V1,V2,...
+    #[arg(long, value_name = "PATH=V1,V2,...")]
+    pub param: String,
+    /// The outcome to chart: a metric's final value (a level at the last
+    /// tick, a flow's total over the run).
+    #[arg(long, value_name = "NAME", default_value = "nps")]
+    pub metric: String,
+    /// Output folder [default: output/<scenario file stem>-sweep].
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub options: RunOptions,
 }
 
 #[derive(Debug, Args)]
@@ -69,18 +136,8 @@ pub struct RunArgs {
     /// scenarios, each goes to <DIR>/<scenario file stem>.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// Replications, overriding the scenario's `runs`.
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100_000))]
-    pub runs: Option<u32>,
-    /// Random seed, overriding the scenario's `seed`.
-    #[arg(long, value_name = "S")]
-    pub seed: Option<u64>,
-    /// Worker threads [default: one per core]. Results do not depend on it.
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1024))]
-    pub threads: Option<u32>,
-    /// No progress bar or summary on the terminal.
-    #[arg(long, short)]
-    pub quiet: bool,
+    #[command(flatten)]
+    pub options: RunOptions,
 }
 
 #[derive(Debug, Args)]
@@ -88,6 +145,9 @@ pub struct CheckArgs {
     /// Scenario files (TOML).
     #[arg(required = true, value_name = "SCENARIO.toml")]
     pub scenarios: Vec<PathBuf>,
+    /// Set a value by its dotted path, as `run --set` does.
+    #[arg(long = "set", value_name = "PATH=VALUE", value_parser = parse_override)]
+    pub set: Vec<Override>,
 }
 
 /// Runs the command line `args` (the program name first).
@@ -113,6 +173,7 @@ where
     };
     match cli.command {
         Command::Run(args) => run_command(&args),
+        Command::Sweep(args) => sweep_command(&args),
         Command::Check(args) => check_command(&args),
     }
 }
@@ -125,11 +186,11 @@ struct Loaded {
 
 /// Loads every scenario before running any, so a typo in the third file
 /// fails at once rather than after the first two have run.
-fn load_all(paths: &[PathBuf]) -> Result<Vec<Loaded>, Error> {
+fn load_all(paths: &[PathBuf], set: &[Override]) -> Result<Vec<Loaded>, Error> {
     let mut loaded = Vec::new();
     let mut errors = Vec::new();
     for path in paths {
-        match Scenario::read(path) {
+        match Scenario::read(path, set) {
             Ok((scenario, text)) => loaded.push(Loaded { scenario, text }),
             Err(e) => errors.push(e),
         }
@@ -151,22 +212,29 @@ fn threads(requested: Option<u32>) -> usize {
 /// Refuses a run that would not fit in memory, before anything is allocated.
 fn check_memory(l: &Loaded, edges: u64, threads: usize) -> Result<engine::MemoryEstimate, Error> {
     let s = &l.scenario;
-    let agents = s
+    let base = s.baseline();
+    let agents = base
         .network
         .agents()
         .unwrap_or(edges.min(scenario::MAX_AGENTS));
     let size = engine::RunSize {
         agents,
         edges,
-        groups: s.groups.len(),
+        groups: base.groups.len(),
         ticks: s.ticks,
         runs: s.runs,
+        variants: s.variants.len() as u32,
+        colleagues: s
+            .variants
+            .iter()
+            .filter_map(|v| v.workplaces.as_ref().map(|w| w.colleagues))
+            .max(),
     };
     let estimate = engine::estimate_memory(size, threads, Mode::Auto);
     if let Some(available) = engine::available_memory()
         && estimate.peak > available
     {
-        let field = match s.network {
+        let field = match base.network {
             _ if estimate.recordings > estimate.peak / 2 => "runs",
             NetworkSpec::EdgeList { .. } => "network.path",
             _ => "network.n",
@@ -184,7 +252,7 @@ fn check_memory(l: &Loaded, edges: u64, threads: usize) -> Result<engine::Memory
             bytes(available)
         ))
         .help(if field == "runs" {
-            "use fewer runs, ticks or groups"
+            "use fewer runs, ticks, groups or variants"
         } else {
             "use fewer agents or a lower mean degree"
         });
@@ -193,10 +261,10 @@ fn check_memory(l: &Loaded, edges: u64, threads: usize) -> Result<engine::Memory
     Ok(estimate)
 }
 
-/// Builds a scenario's network. A file that cannot be opened is reported at
-/// the scenario's `path` line; a bad line inside it, at that line of the file.
-fn build_network(l: &Loaded) -> Result<Network, Error> {
-    network::build(&l.scenario.network, l.scenario.seed).map_err(|mut e| {
+/// Builds a network. A file that cannot be opened is reported at the
+/// scenario's `path` line; a bad line inside it, at that line of the file.
+fn build_network(l: &Loaded, spec: &NetworkSpec) -> Result<Network, Error> {
+    network::build(spec, l.scenario.seed).map_err(|mut e| {
         let p = e.problems.remove(0);
         if p.line_col.is_some() {
             e.problems.insert(0, p);
@@ -208,27 +276,56 @@ fn build_network(l: &Loaded) -> Result<Network, Error> {
     })
 }
 
-fn run_command(args: &RunArgs) -> Result<(), Error> {
-    let mut loaded = load_all(&args.scenarios)?;
-    for l in &mut loaded {
-        if let Some(runs) = args.runs {
-            l.scenario.runs = runs;
-        }
-        if let Some(seed) = args.seed {
-            l.scenario.seed = seed;
-        }
+/// The thread pool and Ctrl-C flag a command runs with.
+struct Runtime {
+    pool: rayon::ThreadPool,
+    threads: usize,
+    cancel: &'static AtomicBool,
+}
+
+impl Runtime {
+    fn new(requested: Option<u32>) -> Result<Self, Error> {
+        let threads = threads(requested);
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .map_err(|e| Error::Other(format!("cannot start {threads} threads: {e}")))?;
+        let cancel: &'static AtomicBool = Box::leak(Box::new(AtomicBool::new(false)));
+        let _ = ctrlc::set_handler(move || cancel.store(true, Ordering::Relaxed));
+        Ok(Self {
+            pool,
+            threads,
+            cancel,
+        })
     }
-    let threads = threads(args.threads);
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .map_err(|e| Error::Other(format!("cannot start {threads} threads: {e}")))?;
-    let cancel: &'static AtomicBool = Box::leak(Box::new(AtomicBool::new(false)));
-    let _ = ctrlc::set_handler(move || cancel.store(true, Ordering::Relaxed));
+}
+
+fn apply_options(l: &mut Loaded, o: &RunOptions) {
+    if let Some(runs) = o.runs {
+        l.scenario.runs = runs;
+    }
+    if let Some(seed) = o.seed {
+        l.scenario.seed = seed;
+    }
+}
+
+fn run_command(args: &RunArgs) -> Result<(), Error> {
+    let o = &args.options;
+    let mut loaded = load_all(&args.scenarios, &o.set)?;
+    loaded.iter_mut().for_each(|l| apply_options(l, o));
+    let rt = Runtime::new(o.threads)?;
     let several = loaded.len() > 1;
     for l in &loaded {
         let dest = output_folder(args.out.as_deref(), &l.scenario.source, several);
-        pool.install(|| run_one(l, &dest, threads, args.quiet, cancel))?;
+        let started = Instant::now();
+        let report = rt.pool.install(|| simulate(l, &rt, !o.quiet, "runs"))?;
+        output::write_folder(&dest, |dir| {
+            output::write_report(dir, &report, &o.format)
+                .map_err(|e| Error::Other(format!("writing {}: {e}", dest.display())))
+        })?;
+        if !o.quiet {
+            print_headline(&report, &dest, started.elapsed().as_secs_f64());
+        }
     }
     Ok(())
 }
@@ -245,19 +342,23 @@ pub fn output_folder(out: Option<&Path>, scenario: &Path, several: bool) -> Path
     }
 }
 
-fn run_one(
-    l: &Loaded,
-    dest: &Path,
-    threads: usize,
-    quiet: bool,
-    cancel: &AtomicBool,
-) -> Result<(), Error> {
+/// Runs every variant of a scenario: builds each distinct network once,
+/// then the replications, with the same keyed streams for every variant
+/// (common random numbers).
+fn simulate<'a>(l: &'a Loaded, rt: &Runtime, talk: bool, what: &str) -> Result<Report<'a>, Error> {
     let s = &l.scenario;
-    let started = Instant::now();
-    check_memory(l, network::expected_edges(&s.network), threads)?;
-    let network = build_network(l)?;
-    let stats = network.stats();
-    let talk = !quiet;
+    check_memory(
+        l,
+        network::expected_edges(&s.baseline().network),
+        rt.threads,
+    )?;
+    let mut networks: Vec<(NetworkSpec, Network)> = Vec::new();
+    for v in &s.variants {
+        if !networks.iter().any(|(spec, _)| *spec == v.network) {
+            networks.push((v.network.clone(), build_network(l, &v.network)?));
+        }
+    }
+    let stats = networks[0].1.stats();
     if talk && (stats.dropped.duplicate_edges > 0 || stats.dropped.self_loops > 0) {
         eprintln!(
             "note: {}: dropped {} duplicate edges and {} self-loops from the edge list",
@@ -266,40 +367,47 @@ fn run_one(
             stats.dropped.self_loops
         );
     }
-    let world = World::new(s, &network.graph);
-    let what = format!(
-        "{}: {} runs x {} {}s",
-        s.title, s.runs, s.ticks, s.tick_unit
+    let label = format!(
+        "{}: {} variant{} x {} {what} x {} {}s",
+        s.title,
+        s.variants.len(),
+        if s.variants.len() == 1 { "" } else { "s" },
+        s.runs,
+        s.ticks,
+        s.tick_unit
     );
-    let bar = progress_bar(u64::from(s.runs) * u64::from(s.ticks), talk, &what);
+    let total = s.variants.len() as u64 * u64::from(s.runs) * u64::from(s.ticks);
+    let bar = progress_bar(total, talk, &label);
     let tick = |k: u64| bar.inc(k);
     let options = Options {
         runs: s.runs,
         ticks: s.ticks,
         mode: Mode::Auto,
-        cancel: Some(cancel),
+        cancel: Some(rt.cancel),
         progress: Some(&tick),
     };
-    let runs = engine::run(&world, &options).map_err(|_| Error::Cancelled)?;
+    let mut variants = Vec::new();
+    for v in &s.variants {
+        let net = &networks
+            .iter()
+            .find(|(spec, _)| *spec == v.network)
+            .expect("built above")
+            .1;
+        let world = World::for_variant(s, v, &net.graph, &net.organisation);
+        let runs = engine::run(&world, &options).map_err(|_| Error::Cancelled)?;
+        variants.push(VariantResult {
+            name: v.name.clone(),
+            aggregate: aggregate(&runs),
+            runs,
+        });
+    }
     bar.finish_and_clear();
-    let report = Report {
+    Ok(Report {
         scenario: s,
         scenario_text: &l.text,
         network: stats,
-        variants: vec![VariantResult {
-            name: "baseline".into(),
-            aggregate: aggregate(&runs),
-            runs,
-        }],
-    };
-    output::write_folder(dest, |dir| {
-        output::write_report(dir, &report)
-            .map_err(|e| Error::Other(format!("writing {}: {e}", dest.display())))
-    })?;
-    if talk {
-        print_headline(&report, dest, started.elapsed().as_secs_f64());
-    }
-    Ok(())
+        variants,
+    })
 }
 
 fn progress_bar(len: u64, show: bool, title: &str) -> ProgressBar {
@@ -317,37 +425,161 @@ fn progress_bar(len: u64, show: bool, title: &str) -> ProgressBar {
 
 fn print_headline(report: &Report<'_>, dest: &Path, seconds: f64) {
     let s = report.scenario;
-    let v = &report.variants[0];
     println!(
-        "{}: {} agents, {} runs of {} {}s in {:.1} s -> {}/",
+        "{}: {} agents, {} variant(s) x {} runs of {} {}s in {:.1} s -> {}/",
         s.title,
         report.network.agents,
+        report.variants.len(),
         s.runs,
         s.ticks,
         s.tick_unit,
         seconds,
         dest.display()
     );
-    for (name, metric) in tables::HEADLINES {
-        let b = tables::final_band(v, metric);
-        println!(
-            "  {:<32} {:>10}  (90% band {} to {})",
-            name,
-            output::charts::short_number(b.mean),
-            output::charts::short_number(b.p05),
-            output::charts::short_number(b.p95)
-        );
+    let base = &report.variants[0];
+    for v in &report.variants {
+        if report.variants.len() > 1 {
+            println!("  {}:", v.name);
+        }
+        for (name, metric) in tables::HEADLINES {
+            let b = tables::final_band(v, metric);
+            let mut line = format!(
+                "  {:<32} {:>10}  (90% band {} to {})",
+                name,
+                short_number(b.mean),
+                short_number(b.p05),
+                short_number(b.p95)
+            );
+            if !std::ptr::eq(v, base) {
+                let d = tables::difference_band(v, base, metric);
+                line.push_str(&format!(
+                    "  vs baseline {:+} ({} to {})",
+                    short_number(d.mean),
+                    short_number(d.p05),
+                    short_number(d.p95)
+                ));
+            }
+            println!("{line}");
+        }
     }
 }
 
+fn sweep_command(args: &SweepArgs) -> Result<(), Error> {
+    let o = &args.options;
+    let (path, values) = args.param.split_once('=').ok_or_else(|| {
+        Error::Usage(format!(
+            "--param `{}` is not PATH=V1,V2,... (for example telling.bad.max=5,10,20)",
+            args.param
+        ))
+    })?;
+    let values = split_values(values);
+    if values.is_empty() {
+        return Err(Error::Usage(format!(
+            "--param `{}` lists no values",
+            args.param
+        )));
+    }
+    let metric = metrics::index_of(&args.metric).ok_or_else(|| {
+        let names: Vec<&str> = metrics::METRICS.iter().map(|m| m.name).collect();
+        Error::Usage(format!(
+            "--metric `{}` is not a metric; allowed: {}",
+            args.metric,
+            names.join(", ")
+        ))
+    })?;
+    let mut loaded = Vec::new();
+    for value in &values {
+        let mut set = o.set.clone();
+        set.push(Override::parse_arg(&format!("{path}={value}")).map_err(Error::Usage)?);
+        let mut l = load_all(std::slice::from_ref(&args.scenario), &set)?.remove(0);
+        apply_options(&mut l, o);
+        loaded.push(l);
+    }
+    let rt = Runtime::new(o.threads)?;
+    let started = Instant::now();
+    let mut points = Vec::new();
+    for (l, value) in loaded.iter().zip(&values) {
+        let what = format!("runs ({path} = {value})");
+        let report = rt.pool.install(|| simulate(l, &rt, !o.quiet, &what))?;
+        points.push(sweep::Point::of(value, &report, metric));
+    }
+    let stem = args
+        .scenario
+        .file_stem()
+        .map_or_else(|| "scenario".into(), |s| s.to_string_lossy().into_owned());
+    let dest = args
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("output").join(format!("{stem}-sweep")));
+    let sweep = sweep::Sweep {
+        scenario: &loaded[0].scenario,
+        scenario_text: &loaded[0].text,
+        parameter: path.trim().to_string(),
+        metric,
+        points,
+    };
+    output::write_folder(&dest, |dir| {
+        sweep::write(dir, &sweep, &o.format)
+            .map_err(|e| Error::Other(format!("writing {}: {e}", dest.display())))
+    })?;
+    if !o.quiet {
+        println!(
+            "{}: final {} against {} ({} values) in {:.1} s -> {}/",
+            loaded[0].scenario.title,
+            args.metric,
+            sweep.parameter,
+            values.len(),
+            started.elapsed().as_secs_f64(),
+            dest.display()
+        );
+        for p in &sweep.points {
+            for (name, b) in &p.bands {
+                println!(
+                    "  {} = {:<12} {:<24} {:>10}  (90% band {} to {})",
+                    sweep.parameter,
+                    p.value,
+                    name,
+                    short_number(b.mean),
+                    short_number(b.p05),
+                    short_number(b.p95)
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Splits `1,2,{ kind = "fixed", k = 3 }` at the commas outside braces,
+/// brackets and quotes.
+pub fn split_values(text: &str) -> Vec<String> {
+    let (mut out, mut cur, mut depth, mut quoted) = (Vec::new(), String::new(), 0i32, false);
+    for c in text.chars() {
+        match c {
+            '"' => quoted = !quoted,
+            '{' | '[' if !quoted => depth += 1,
+            '}' | ']' if !quoted => depth -= 1,
+            ',' if !quoted && depth == 0 => {
+                out.push(std::mem::take(&mut cur).trim().to_string());
+                continue;
+            }
+            _ => {}
+        }
+        cur.push(c);
+    }
+    out.push(cur.trim().to_string());
+    out.retain(|v| !v.is_empty());
+    out
+}
+
 fn check_command(args: &CheckArgs) -> Result<(), Error> {
-    let loaded = load_all(&args.scenarios)?;
+    let loaded = load_all(&args.scenarios, &args.set)?;
     let threads = threads(None);
     for l in &loaded {
         let s = &l.scenario;
-        let (agents, edges, exact) = match &s.network {
+        let base = s.baseline();
+        let (agents, edges, exact) = match &base.network {
             NetworkSpec::EdgeList { .. } => {
-                let net = build_network(l)?;
+                let net = build_network(l, &base.network)?;
                 (net.agents() as u64, net.graph.edges(), true)
             }
             spec => (
@@ -361,13 +593,13 @@ fn check_command(args: &CheckArgs) -> Result<(), Error> {
         println!("  title:    {}", s.title);
         println!(
             "  network:  {}, {} agents, {}{} edges (mean degree {:.1})",
-            network_kind(&s.network),
+            network_kind(&base.network),
             agents,
             if exact { "" } else { "about " },
             edges,
             2.0 * edges as f64 / agents.max(1) as f64
         );
-        let groups: Vec<String> = s
+        let groups: Vec<String> = base
             .groups
             .iter()
             .map(|g| format!("{} {:.0}% ({:?})", g.name, g.share * 100.0, g.status).to_lowercase())
@@ -375,6 +607,17 @@ fn check_command(args: &CheckArgs) -> Result<(), Error> {
         println!("  groups:   {}", groups.join(", "));
         println!("  ticks:    {} ({}s)", s.ticks, s.tick_unit);
         println!("  runs:     {} (seed {})", s.runs, s.seed);
+        for v in &s.variants {
+            let changes = if v.changes.is_empty() {
+                "as written".to_string()
+            } else {
+                v.changes.join("; ")
+            };
+            println!("  variant:  {}: {changes}", v.name);
+            for e in &v.events {
+                println!("            event `{}`, {}", e.name, describe_window(e));
+            }
+        }
         println!(
             "  memory:   about {} at peak{}",
             bytes(estimate.peak),
@@ -387,6 +630,14 @@ fn check_command(args: &CheckArgs) -> Result<(), Error> {
         );
     }
     Ok(())
+}
+
+fn describe_window(e: &scenario::Event) -> String {
+    if e.from == e.to {
+        format!("tick {}", e.from)
+    } else {
+        format!("ticks {} to {}", e.from, e.to)
+    }
 }
 
 fn network_kind(spec: &NetworkSpec) -> String {

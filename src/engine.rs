@@ -14,7 +14,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use rayon::prelude::*;
 
 use crate::metrics::{Observer, Recorder};
-use crate::model::state::BYTES_PER_AGENT;
+use crate::model::state::{BYTES_PER_AGENT, workplace_bytes_per_agent};
 use crate::model::{Clock, World, initial_state, step};
 
 /// How to spread the work over threads.
@@ -81,6 +81,7 @@ pub fn run_replication(
             p(1);
         }
     }
+    observer.finish();
     Ok(())
 }
 
@@ -123,6 +124,10 @@ pub struct RunSize {
     pub groups: usize,
     pub ticks: u32,
     pub runs: u32,
+    /// Variants run one after another, each keeping its recorded figures.
+    pub variants: u32,
+    /// Workplace ties per agent, when there are workplaces.
+    pub colleagues: Option<u32>,
 }
 
 /// Predicts the memory a run takes, before anything is allocated.
@@ -133,6 +138,8 @@ pub fn estimate_memory(size: RunSize, threads: usize, mode: Mode) -> MemoryEstim
         groups,
         ticks,
         runs,
+        variants,
+        colleagues,
     } = size;
     let graph = 8 * (agents + 1) + 8 * edges;
     let building = 24 * edges + 8 * (agents + 1);
@@ -142,8 +149,10 @@ pub fn estimate_memory(size: RunSize, threads: usize, mode: Mode) -> MemoryEstim
         u64::from(runs).min(threads as u64)
     };
     let frame = (groups as u64 + 1) * crate::metrics::METRICS.len() as u64 * 8;
-    let recordings = (u64::from(runs) * 8 + 24) * (u64::from(ticks) + 1) * frame / 8;
-    let running = graph + agents + states_at_once * BYTES_PER_AGENT * agents;
+    let recordings =
+        u64::from(variants) * (u64::from(runs) * 8 + 24) * (u64::from(ticks) + 1) * frame / 8;
+    let per_agent = BYTES_PER_AGENT + colleagues.map_or(0, workplace_bytes_per_agent);
+    let running = graph + agents + states_at_once * per_agent * agents;
     MemoryEstimate {
         building,
         running,

@@ -36,7 +36,7 @@
 //!     rewire = 0.1
 //! "#;
 //! let scenario = Scenario::parse(text, Path::new("example.toml")).unwrap();
-//! let net = network::build(&scenario.network, scenario.seed).unwrap();
+//! let net = network::build(&scenario.baseline().network, scenario.seed).unwrap();
 //! let world = World::new(&scenario, &net.graph);
 //! let options = engine::Options { runs: scenario.runs, ticks: scenario.ticks, ..Default::default() };
 //! let runs = engine::run(&world, &options).unwrap();

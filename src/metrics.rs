@@ -173,6 +173,36 @@ pub const METRICS: &[Metric] = &[
         "per tick",
         "referrals credited to tellers in the group",
     ),
+    metric(
+        "invited",
+        Kind::Flow,
+        "agents per tick",
+        "guests given a one-off experience by an event",
+    ),
+    metric(
+        "moved",
+        Kind::Flow,
+        "agents per tick",
+        "agents who changed organisation",
+    ),
+    metric(
+        "morale",
+        Kind::Level,
+        "mean attitude, -1 to 1",
+        "staff morale: mean attitude of members of staff groups (0 where there are none)",
+    ),
+    metric(
+        "value",
+        Kind::Flow,
+        "value per tick",
+        "customers x value_per_tick plus referral conversions x value_per_referral",
+    ),
+    metric(
+        "organisations_with_customers",
+        Kind::Level,
+        "organisations",
+        "organisations with at least one customer (0 without workplaces)",
+    ),
 ];
 
 /// The index of a metric by name.
@@ -189,11 +219,15 @@ struct Tally {
     promoters: u64,
     detractors: u64,
     by_status: [u64; 4],
-    events: [u64; 10],
+    events: [u64; event::COUNT],
     told: [u64; 4],
     reached_good: u64,
     reached_bad: u64,
     referrals: u64,
+    staff: u64,
+    staff_attitude: f64,
+    value: f64,
+    organisations: u64,
 }
 
 impl Tally {
@@ -206,6 +240,10 @@ impl Tally {
         self.reached_good += o.reached_good;
         self.reached_bad += o.reached_bad;
         self.referrals += o.referrals;
+        self.staff += o.staff;
+        self.staff_attitude += o.staff_attitude;
+        self.value += o.value;
+        self.organisations += o.organisations;
         self.by_status
             .iter_mut()
             .zip(o.by_status)
@@ -255,6 +293,15 @@ impl Tally {
             f(self.reached_good),
             f(self.reached_bad),
             f(self.referrals),
+            e(event::INVITED),
+            e(event::MOVED),
+            if self.staff == 0 {
+                0.0
+            } else {
+                self.staff_attitude / f(self.staff)
+            },
+            self.value,
+            f(self.organisations),
         ]
     }
 }
@@ -270,14 +317,27 @@ pub fn nps_score(attitude: f32) -> u8 {
 fn tally_range(
     world: &World<'_>,
     state: &State,
+    tick: u32,
     range: std::ops::Range<usize>,
     groups: usize,
 ) -> Vec<Tally> {
     use std::sync::atomic::Ordering::Relaxed;
     let mut t = vec![Tally::default(); groups];
     for i in range {
-        let g = &mut t[world.group[i] as usize];
+        let gi = world.group[i] as usize;
+        let g = &mut t[gi];
         let a = state.attitude[i];
+        if world.groups[gi].staff {
+            g.staff += 1;
+            g.staff_attitude += f64::from(a);
+        }
+        let market = &world.params(tick, i).market;
+        if state.status[i] == status::CUSTOMER {
+            g.value += market.value_per_tick;
+        }
+        if state.events[i] & event::CONVERTED_REFERRAL != 0 {
+            g.value += market.value_per_referral;
+        }
         g.agents += 1;
         g.attitude += f64::from(a);
         g.aware += u64::from(state.flags[i] & flag::AWARE != 0);
@@ -309,12 +369,20 @@ fn tally_range(
 /// population ("all") first, then each group in the scenario's order.
 pub type Frame = Vec<f64>;
 
-/// Measures the state: one frame.
-pub fn measure(world: &World<'_>, state: &State, parallel: bool) -> Frame {
+/// Measures the state after `tick`: one frame.
+pub fn measure(world: &World<'_>, state: &State, tick: u32, parallel: bool) -> Frame {
     let n = state.len();
     let groups = world.groups.len();
     let chunks = n.div_ceil(CHUNK);
-    let part = |c: usize| tally_range(world, state, c * CHUNK..((c + 1) * CHUNK).min(n), groups);
+    let part = |c: usize| {
+        tally_range(
+            world,
+            state,
+            tick,
+            c * CHUNK..((c + 1) * CHUNK).min(n),
+            groups,
+        )
+    };
     let parts: Vec<Vec<Tally>> = if parallel {
         (0..chunks).into_par_iter().map(part).collect()
     } else {
@@ -326,27 +394,97 @@ pub fn measure(world: &World<'_>, state: &State, parallel: bool) -> Frame {
     }
     let mut all = Tally::default();
     per_group.iter().for_each(|g| all.add(g));
+    if let Some(w) = &world.work {
+        let (each, any) = organisations_with_customers(world, state, w.organisations as usize);
+        per_group
+            .iter_mut()
+            .zip(each)
+            .for_each(|(t, c)| t.organisations = c);
+        all.organisations = any;
+    }
     std::iter::once(&all)
         .chain(&per_group)
         .flat_map(|t| t.values())
         .collect()
 }
 
-/// The engine's observer: called with the state after tick 0 and each tick.
-pub trait Observer {
-    fn observe(&mut self, tick: u32, world: &World<'_>, state: &State, parallel: bool);
+/// Organisations with at least one customer: per group, and of anyone.
+fn organisations_with_customers(world: &World<'_>, state: &State, orgs: usize) -> (Vec<u64>, u64) {
+    use std::sync::atomic::Ordering::Relaxed;
+    let groups = world.groups.len();
+    let mut seen = vec![false; (groups + 1) * orgs];
+    for i in 0..state.len() {
+        if state.status[i] == status::CUSTOMER {
+            let o = state.org[i].load(Relaxed) as usize;
+            seen[world.group[i] as usize * orgs + o] = true;
+            seen[groups * orgs + o] = true;
+        }
+    }
+    let count = |g: usize| {
+        seen[g * orgs..(g + 1) * orgs]
+            .iter()
+            .filter(|&&s| s)
+            .count() as u64
+    };
+    ((0..groups).map(count).collect(), count(groups))
 }
 
-/// Keeps every frame of one replication.
+/// The engine's observer: called with the state after tick 0 and each tick,
+/// and once at the end of the replication.
+pub trait Observer {
+    fn observe(&mut self, tick: u32, world: &World<'_>, state: &State, parallel: bool);
+    fn finish(&mut self) {}
+}
+
+/// How far one first-hand story travelled: the distinct people who heard it
+/// from its teller or through retelling.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reach {
+    pub bad: bool,
+    pub people: u32,
+}
+
+/// Keeps every frame of one replication, and the reach of its stories.
 #[derive(Debug, Clone, Default)]
 pub struct Recorder {
     pub frames: Vec<Frame>,
+    /// (story id, hearer) noted while the run goes; emptied by `finish`.
+    heard: Vec<(u64, u32)>,
+    /// Each tracked story's reach, in the order of their ids.
+    pub reach: Vec<Reach>,
 }
 
 impl Observer for Recorder {
-    fn observe(&mut self, _tick: u32, world: &World<'_>, state: &State, parallel: bool) {
-        self.frames.push(measure(world, state, parallel));
+    fn observe(&mut self, tick: u32, world: &World<'_>, state: &State, parallel: bool) {
+        self.frames.push(measure(world, state, tick, parallel));
+        let mut noted = state.reach.lock().unwrap_or_else(|e| e.into_inner());
+        self.heard.append(&mut noted);
     }
+
+    fn finish(&mut self) {
+        self.reach = reach(std::mem::take(&mut self.heard));
+    }
+}
+
+/// Each story's distinct hearers, not counting its teller. The pairs come
+/// in whatever order threads noted them; sorting makes the result the same.
+pub fn reach(mut heard: Vec<(u64, u32)>) -> Vec<Reach> {
+    use crate::model::state::{NOBODY, unpack_id};
+    heard.sort_unstable();
+    heard.dedup();
+    let mut out: Vec<Reach> = Vec::new();
+    let mut current = None;
+    for (id, hearer) in heard {
+        let (bad, _, origin) = unpack_id(id);
+        if current != Some(id) {
+            current = Some(id);
+            out.push(Reach { bad, people: 0 });
+        }
+        if hearer != NOBODY && hearer != origin {
+            out.last_mut().expect("pushed above").people += 1;
+        }
+    }
+    out
 }
 
 impl Recorder {

@@ -27,6 +27,14 @@ pub enum Purpose {
     Hearing = 6,
     /// Phase 4: conversions, lapses, win-backs.
     Decision = 7,
+    /// Phase 5: who changes organisation, and where to.
+    Mobility = 8,
+    /// Choosing colleagues (workplace ties).
+    Workplace = 9,
+    /// Who a one-off event chooses at random.
+    Event = 10,
+    /// Which stories have their reach tracked.
+    Reach = 11,
 }
 
 /// The generator behind every stream: PCG-64 (MCG variant), small, fast and

@@ -7,6 +7,7 @@
 //! (additions and maxima), so the result does not depend on which thread
 //! ran first.
 
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering::Relaxed};
 
 /// Market status codes (one byte per agent).
@@ -39,6 +40,12 @@ pub mod event {
     pub const LAPSED: u16 = 1 << 7;
     pub const HEARD_GOOD: u16 = 1 << 8;
     pub const HEARD_BAD: u16 = 1 << 9;
+    /// Had a one-off experience from an event (an invited guest).
+    pub const INVITED: u16 = 1 << 10;
+    /// Changed organisation.
+    pub const MOVED: u16 = 1 << 11;
+    /// Bits in use.
+    pub const COUNT: usize = 12;
 }
 
 /// A story an agent will tell this tick.
@@ -50,6 +57,9 @@ pub struct Story {
     pub hops: u8,
     /// How strongly it is told: 1 first-hand, less as it is retold.
     pub intensity: f32,
+    /// The agent who lived it: with the tick it was first told (the tick
+    /// it is told minus its hops) this names the story.
+    pub origin: u32,
 }
 
 impl Story {
@@ -57,16 +67,66 @@ impl Story {
         valence: 0,
         hops: 0,
         intensity: 0.0,
+        origin: u32::MAX,
     };
 
-    pub fn first_hand(valence: i8, intensity: f32) -> Story {
+    pub fn first_hand(valence: i8, intensity: f32, origin: u32) -> Story {
         Story {
             valence,
             hops: 0,
             intensity,
+            origin,
         }
     }
+
+    /// A number naming this story among all a replication tells: its
+    /// valence, the tick it was first told, and its origin.
+    pub fn id(&self, tick: u32) -> u64 {
+        let born = u64::from(tick.saturating_sub(u32::from(self.hops)));
+        u64::from(self.valence < 0) << 63 | born << 32 | u64::from(self.origin)
+    }
 }
+
+/// The (bad, tick first told, origin) a story id holds.
+pub fn unpack_id(id: u64) -> (bool, u32, u32) {
+    (id >> 63 == 1, ((id >> 32) & 0x7fff_ffff) as u32, id as u32)
+}
+
+/// Who belongs to which organisation: the members of organisation `o` are
+/// `list[offsets[o]..offsets[o + 1]]`, rebuilt after people move.
+#[derive(Debug, Clone, Default)]
+pub struct Members {
+    pub offsets: Vec<u32>,
+    pub list: Vec<u32>,
+}
+
+impl Members {
+    /// Sorts agents into their organisations (a counting sort: O(n)).
+    pub fn rebuild(&mut self, org: &[AtomicU32], organisations: usize) {
+        self.offsets.clear();
+        self.offsets.resize(organisations + 1, 0);
+        for o in org {
+            self.offsets[o.load(Relaxed) as usize + 1] += 1;
+        }
+        for k in 0..organisations {
+            self.offsets[k + 1] += self.offsets[k];
+        }
+        self.list.resize(org.len(), 0);
+        let mut next = self.offsets.clone();
+        for (i, o) in org.iter().enumerate() {
+            let o = o.load(Relaxed) as usize;
+            self.list[next[o] as usize] = i as u32;
+            next[o] += 1;
+        }
+    }
+
+    pub fn of(&self, o: u32) -> &[u32] {
+        &self.list[self.offsets[o as usize] as usize..self.offsets[o as usize + 1] as usize]
+    }
+}
+
+/// No agent: an empty colleague slot.
+pub const NOBODY: u32 = u32::MAX;
 
 /// Fixed-point scale of story weights in the inbox: integer sums commute,
 /// so the total does not depend on the order stories arrive in.
@@ -168,11 +228,27 @@ pub struct State {
     pub inbox: Inbox,
     /// Referrals credited to each agent this tick (by the converts).
     pub referred_now: Vec<AtomicU32>,
+    /// The origin of the story each agent told this tick, for its hearers.
+    pub origin: Vec<AtomicU32>,
+    /// Each agent's organisation (empty without workplaces).
+    pub org: Vec<AtomicU32>,
+    /// Each agent's workplace ties, `colleagues` slots per agent.
+    pub colleagues: Vec<AtomicU32>,
+    pub members: Members,
+    /// Staff morale: the mean attitude of staff at the end of the last tick.
+    pub morale: f32,
+    /// (story id, hearer) for the stories whose reach is tracked, this tick.
+    pub reach: Mutex<Vec<(u64, u32)>>,
 }
 
-/// Bytes of state per agent, for memory estimates.
+/// Bytes of state per agent, for memory estimates (without workplaces).
 pub const BYTES_PER_AGENT: u64 =
-    (1 + 4 + 1 + 2 * std::mem::size_of::<Story>() + 4 * 4 + 2 + 4 * 4 + 2 * 8 + 4) as u64;
+    (1 + 4 + 1 + 2 * std::mem::size_of::<Story>() + 4 * 4 + 2 + 4 * 4 + 2 * 8 + 4 + 4) as u64;
+
+/// Bytes per agent that workplaces add: organisation, membership and ties.
+pub fn workplace_bytes_per_agent(colleagues: u32) -> u64 {
+    8 + 4 * u64::from(colleagues)
+}
 
 impl State {
     pub fn new(n: usize) -> Self {
@@ -189,7 +265,24 @@ impl State {
             events: vec![0; n],
             inbox: Inbox::new(n),
             referred_now: atomics32(n),
+            origin: atomics32(n),
+            org: Vec::new(),
+            colleagues: Vec::new(),
+            members: Members::default(),
+            morale: 0.0,
+            reach: Mutex::new(Vec::new()),
         }
+    }
+
+    /// Adds workplaces: every agent in organisation 0, with `colleagues`
+    /// empty slots each.
+    pub fn with_workplaces(mut self, colleagues: u32) -> Self {
+        let n = self.len();
+        self.org = atomics32(n);
+        self.colleagues = (0..n * colleagues as usize)
+            .map(|_| AtomicU32::new(NOBODY))
+            .collect();
+        self
     }
 
     pub fn len(&self) -> usize {
@@ -219,6 +312,12 @@ impl State {
             Shared {
                 inbox: &self.inbox,
                 referred_now: &self.referred_now,
+                origin: &self.origin,
+                org: &self.org,
+                colleagues: &self.colleagues,
+                members: &self.members,
+                morale: self.morale,
+                reach: &self.reach,
             },
         )
     }
@@ -229,6 +328,12 @@ impl State {
 pub struct Shared<'a> {
     pub inbox: &'a Inbox,
     pub referred_now: &'a [AtomicU32],
+    pub origin: &'a [AtomicU32],
+    pub org: &'a [AtomicU32],
+    pub colleagues: &'a [AtomicU32],
+    pub members: &'a Members,
+    pub morale: f32,
+    pub reach: &'a Mutex<Vec<(u64, u32)>>,
 }
 
 macro_rules! agents_view {

@@ -50,7 +50,12 @@ fn delight_makes_a_good_story_and_raises_attitude() {
     let world = World::new(&s, &g);
     let mut state = initial_state(&world, 0);
     run_phase(&world, &mut state, experience);
-    assert!(state.story.iter().all(|s| *s == Story::first_hand(1, 1.0)));
+    assert!(
+        state
+            .story
+            .iter()
+            .all(|s| *s == Story::first_hand(1, 1.0, s.origin))
+    );
     assert!(state.attitude.iter().all(|&a| (a - 0.3).abs() < 1e-6));
     assert!(state.events.iter().all(|e| e & event::DELIGHT != 0));
 }
@@ -73,7 +78,12 @@ fn failures_are_bad_stories_unless_recovered() {
     let world = World::new(&s, &g);
     let mut state = initial_state(&world, 0);
     run_phase(&world, &mut state, experience);
-    assert!(state.story.iter().all(|s| *s == Story::first_hand(1, 1.5)));
+    assert!(
+        state
+            .story
+            .iter()
+            .all(|s| *s == Story::first_hand(1, 1.5, s.origin))
+    );
     assert!(state.events.iter().all(|e| e & event::RECOVERED != 0));
 }
 
@@ -105,7 +115,7 @@ fn tell_from_hub(fan_out: &str, overflow: &str, leaves: usize, others: usize) ->
     let g = graph(leaves + 1 + others, &edges);
     let world = World::new(&s, &g);
     let mut state = initial_state(&world, 0);
-    state.story[0] = Story::first_hand(-1, 1.0);
+    state.story[0] = Story::first_hand(-1, 1.0, 0);
     run_phase(&world, &mut state, telling);
     let n = state.len();
     (state, n)
@@ -145,14 +155,13 @@ fn fan_out_beyond_contacts_reaches_strangers_or_is_lost() {
 #[test]
 fn choose_distinct_picks_uniform_subsets() {
     // Every item of 10 is picked with probability k/10; 5 standard errors.
-    let items: Vec<u32> = (0..10).collect();
     for k in [1usize, 2, 5, 9] {
         let mut counts = [0u32; 10];
         let trials = 20_000;
         for t in 0..trials {
             let mut r = rng::stream(1, 0, 0, t, Purpose::Telling);
             let mut picked = Vec::new();
-            choose_distinct(&items, k, &mut r, |x| picked.push(x));
+            choose_distinct(10, k, &mut r, |x| picked.push(x));
             picked.sort_unstable();
             picked.dedup();
             assert_eq!(picked.len(), k);
@@ -276,7 +285,8 @@ fn unhappy_customers_lapse_more() {
 fn groups_get_their_shares_at_random_places() {
     let text = "[network]\nkind = \"complete\"\nn = 2\n[[groups]]\nname = \"a\"\nshare = 0.25\n[[groups]]\nname = \"b\"\nshare = 0.75\n";
     let s = Scenario::parse(text, Path::new("t.toml")).unwrap();
-    let labels = assign_groups(1001, &s.groups, 1);
+    let g = graph(1001, &[]);
+    let labels = assign_groups(&g, &s.baseline().groups, 1, &[]);
     let a = labels.iter().filter(|&&l| l == 0).count();
     assert!(a == 250 || a == 251, "{a}");
     assert!(labels[..100].contains(&1) && labels[..100].contains(&0));

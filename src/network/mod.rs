@@ -18,6 +18,7 @@ use serde::Serialize;
 use crate::scenario::{InputError, NetworkSpec};
 
 pub use edgelist::read_edge_list;
+pub use generators::organisation_of;
 
 /// An undirected graph in compressed sparse row form: the contacts of agent
 /// `i` are `neighbours[offsets[i]..offsets[i + 1]]`, sorted, without

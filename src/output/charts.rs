@@ -1,6 +1,11 @@
 //! Slide-ready charts: PNG (1600 x 900) and SVG, drawn with plotters from
 //! the simulated replications, the mean as a line and the 90% band shaded.
 //!
+//! A run writes three overview figures of the baseline, a comparison of
+//! the variants, one chart per metric (every variant overlaid, beside each
+//! what-if's difference from the baseline), and the reach of stories.
+//! Timeline events are drawn as labelled markers.
+//!
 //! Text is drawn with DejaVu Sans, shipped in `assets/fonts` and registered
 //! with plotters at run time, so charts render the same on a bare machine
 //! with no font packages installed.
@@ -11,11 +16,12 @@ use std::sync::Once;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::{Report, VariantResult};
-use crate::metrics::{self, Band};
+use super::{Format, Report, VariantResult};
+use crate::metrics::{self, Band, Recorder};
+use crate::scenario::Event;
 
 static FONT: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
-const FAMILY: &str = "sans-serif";
+pub(super) const FAMILY: &str = "sans-serif";
 
 /// Chart size in pixels: 16:9, sharp on a projector.
 pub const SIZE: (u32, u32) = (1600, 900);
@@ -39,230 +45,483 @@ fn register_font() {
     });
 }
 
-/// One line on a panel: the sum of some metrics of the whole population.
-struct Series {
-    label: &'static str,
-    metrics: &'static [&'static str],
-    color: RGBColor,
+/// Colours for variants, in order: the baseline blue, then vermillion,
+/// green, orange, purple and sky (Okabe-Ito), repeating after six.
+pub const VARIANT_COLOURS: [RGBColor; 6] = [
+    palette::BLUE,
+    palette::VERMILLION,
+    palette::GREEN,
+    palette::ORANGE,
+    palette::PURPLE,
+    palette::SKY,
+];
+
+fn variant_colour(i: usize) -> RGBColor {
+    VARIANT_COLOURS[i % VARIANT_COLOURS.len()]
 }
 
+/// A line to draw: its legend label, colour, and mean and band at each tick.
+struct Line {
+    label: String,
+    color: RGBColor,
+    bands: Vec<Band>,
+}
+
+/// One panel of a figure.
 struct Panel {
     title: String,
-    y_desc: &'static str,
-    series: Vec<Series>,
-    /// A fixed y range (reputation, NPS); otherwise fitted from zero.
+    y_desc: String,
+    lines: Vec<Line>,
+    /// A fixed y range (reputation, NPS); otherwise fitted to the bands.
     y_range: Option<(f64, f64)>,
     legend: SeriesLabelPosition,
+    /// A horizontal line at zero (for differences).
+    zero: bool,
 }
 
-struct Figure {
-    stem: &'static str,
-    title: &'static str,
-    panels: [Panel; 2],
+/// Which metrics a line sums, and whether it shows a flow's running total.
+struct Pick<'a> {
+    metrics: &'a [&'a str],
+    cumulative: bool,
 }
 
-fn figures(unit: &str) -> Vec<Figure> {
-    use palette::*;
-    let s = |label, metrics, color| Series {
-        label,
-        metrics,
-        color,
-    };
-    vec![
-        Figure {
-            stem: "reputation",
-            title: "Reputation and Net Promoter Score",
-            panels: [
-                Panel {
-                    title: "Reputation (mean attitude)".into(),
-                    y_desc: "mean attitude (-1 to 1)",
-                    series: vec![s("reputation", &["reputation"], BLUE)],
-                    y_range: Some((-1.0, 1.0)),
-                    legend: SeriesLabelPosition::LowerLeft,
-                },
-                Panel {
-                    title: "Net Promoter Score of customers".into(),
-                    y_desc: "NPS (-100 to 100)",
-                    series: vec![s("NPS", &["nps"], BLUE)],
-                    y_range: Some((-100.0, 100.0)),
-                    legend: SeriesLabelPosition::LowerLeft,
-                },
-            ],
-        },
-        Figure {
-            stem: "customers",
-            title: "Customers, new customers by cause, and referrals",
-            panels: [
-                Panel {
-                    title: "Customers".into(),
-                    y_desc: "people",
-                    series: vec![
-                        s("customers", &["customers"], BLUE),
-                        s("lapsed", &["lapsed"], VERMILLION),
-                    ],
-                    y_range: None,
-                    legend: SeriesLabelPosition::UpperLeft,
-                },
-                Panel {
-                    title: format!("New customers per {unit}, by cause"),
-                    y_desc: "people",
-                    series: vec![
-                        s("advertising (Bass p)", &["new_customers_outside"], ORANGE),
-                        s("referral (good story)", &["new_customers_referral"], GREEN),
-                        s("won back", &["won_back"], PURPLE),
-                    ],
-                    y_range: None,
-                    legend: SeriesLabelPosition::UpperRight,
-                },
-            ],
-        },
-        Figure {
-            stem: "stories",
-            title: "Good versus bad stories",
-            panels: [
-                Panel {
-                    title: format!("People told a story, per {unit}"),
-                    y_desc: "tellings",
-                    series: vec![
-                        s(
-                            "good stories",
-                            &["good_told_first_hand", "good_told_retold"],
-                            GREEN,
-                        ),
-                        s(
-                            "bad stories",
-                            &["bad_told_first_hand", "bad_told_retold"],
-                            VERMILLION,
-                        ),
-                    ],
-                    y_range: None,
-                    legend: SeriesLabelPosition::UpperLeft,
-                },
-                Panel {
-                    title: "People reached so far".into(),
-                    y_desc: "distinct people",
-                    series: vec![
-                        s("by good stories", &["good_reached"], GREEN),
-                        s("by bad stories", &["bad_reached"], VERMILLION),
-                    ],
-                    y_range: None,
-                    legend: SeriesLabelPosition::UpperLeft,
-                },
-            ],
-        },
-    ]
-}
-
-/// The mean and band of a series at every tick, across replications.
-fn bands(v: &VariantResult, series: &Series) -> Vec<Band> {
-    let ms: Vec<usize> = series
-        .metrics
+fn indices(names: &[&str]) -> Vec<usize> {
+    names
         .iter()
         .map(|m| metrics::index_of(m).expect("charts name known metrics"))
-        .collect();
-    let ticks = v.runs[0].frames.len();
+        .collect()
+}
+
+/// A replication's value of `pick` at every tick, for the whole population.
+fn trace(r: &Recorder, pick: &Pick<'_>) -> Vec<f64> {
+    let ms = indices(pick.metrics);
+    let mut total = 0.0;
+    (0..r.frames.len())
+        .map(|t| {
+            let x: f64 = ms.iter().map(|&m| r.value(t, 0, m)).sum();
+            if pick.cumulative {
+                if t > 0 {
+                    total += x;
+                }
+                total
+            } else {
+                x
+            }
+        })
+        .collect()
+}
+
+/// Mean and band across replications at each tick of `f(replication)`.
+fn bands_of(runs: usize, ticks: usize, f: impl Fn(usize) -> Vec<f64>) -> Vec<Band> {
+    let traces: Vec<Vec<f64>> = (0..runs).map(f).collect();
     (0..ticks)
         .map(|t| {
-            let mut values: Vec<f64> = v
-                .runs
-                .iter()
-                .map(|r| ms.iter().map(|&m| r.value(t, 0, m)).sum())
-                .collect();
+            let mut values: Vec<f64> = traces.iter().map(|tr| tr[t]).collect();
             Band::of(&mut values)
         })
         .collect()
 }
 
-/// Draws every chart into `dir` as PNG and SVG.
-pub fn draw_all(dir: &Path, report: &Report<'_>) -> Result<(), String> {
+fn bands(v: &VariantResult, pick: &Pick<'_>) -> Vec<Band> {
+    bands_of(v.runs.len(), v.runs[0].frames.len(), |r| {
+        trace(&v.runs[r], pick)
+    })
+}
+
+/// What-if minus baseline, replication by replication (the same streams
+/// drive replication r of both), then mean and band across replications.
+fn difference(v: &VariantResult, base: &VariantResult, pick: &Pick<'_>) -> Vec<Band> {
+    bands_of(v.runs.len(), v.runs[0].frames.len(), |r| {
+        let (a, b) = (trace(&v.runs[r], pick), trace(&base.runs[r], pick));
+        a.iter().zip(&b).map(|(x, y)| x - y).collect()
+    })
+}
+
+/// The three overview figures of the baseline: each panel one or more
+/// metrics of the whole population.
+fn overview(report: &Report<'_>) -> Vec<(&'static str, String, Vec<Panel>)> {
+    use palette::*;
+    let unit = &report.scenario.tick_unit;
+    let v = &report.variants[0];
+    let line = |label: &str, metrics: &[&str], color| Line {
+        label: label.to_string(),
+        color,
+        bands: bands(
+            v,
+            &Pick {
+                metrics,
+                cumulative: false,
+            },
+        ),
+    };
+    let panel = |title: String, y_desc: &str, lines, y_range, legend| Panel {
+        title,
+        y_desc: y_desc.to_string(),
+        lines,
+        y_range,
+        legend,
+        zero: false,
+    };
+    vec![
+        (
+            "reputation",
+            "Reputation and Net Promoter Score".to_string(),
+            vec![
+                panel(
+                    "Reputation (mean attitude)".into(),
+                    "mean attitude (-1 to 1)",
+                    vec![line("reputation", &["reputation"], BLUE)],
+                    Some((-1.0, 1.0)),
+                    SeriesLabelPosition::LowerLeft,
+                ),
+                panel(
+                    "Net Promoter Score of customers".into(),
+                    "NPS (-100 to 100)",
+                    vec![line("NPS", &["nps"], BLUE)],
+                    Some((-100.0, 100.0)),
+                    SeriesLabelPosition::LowerLeft,
+                ),
+            ],
+        ),
+        (
+            "customers",
+            "Customers, new customers by cause, and referrals".to_string(),
+            vec![
+                panel(
+                    "Customers".into(),
+                    "people",
+                    vec![
+                        line("customers", &["customers"], BLUE),
+                        line("lapsed", &["lapsed"], VERMILLION),
+                    ],
+                    None,
+                    SeriesLabelPosition::UpperLeft,
+                ),
+                panel(
+                    format!("New customers per {unit}, by cause"),
+                    "people",
+                    vec![
+                        line("advertising (Bass p)", &["new_customers_outside"], ORANGE),
+                        line("referral (good story)", &["new_customers_referral"], GREEN),
+                        line("won back", &["won_back"], PURPLE),
+                    ],
+                    None,
+                    SeriesLabelPosition::UpperRight,
+                ),
+            ],
+        ),
+        (
+            "stories",
+            "Good versus bad stories".to_string(),
+            vec![
+                panel(
+                    format!("People told a story, per {unit}"),
+                    "tellings",
+                    vec![
+                        line(
+                            "good stories",
+                            &["good_told_first_hand", "good_told_retold"],
+                            GREEN,
+                        ),
+                        line(
+                            "bad stories",
+                            &["bad_told_first_hand", "bad_told_retold"],
+                            VERMILLION,
+                        ),
+                    ],
+                    None,
+                    SeriesLabelPosition::UpperLeft,
+                ),
+                panel(
+                    "People reached so far".into(),
+                    "distinct people",
+                    vec![
+                        line("by good stories", &["good_reached"], GREEN),
+                        line("by bad stories", &["bad_reached"], VERMILLION),
+                    ],
+                    None,
+                    SeriesLabelPosition::UpperLeft,
+                ),
+            ],
+        ),
+    ]
+}
+
+/// A fixed y range for metrics on a bounded scale.
+fn y_range_of(metric: &str) -> Option<(f64, f64)> {
+    match metric {
+        "reputation" | "morale" => Some((-1.0, 1.0)),
+        "nps" => Some((-100.0, 100.0)),
+        "awareness" => Some((0.0, 1.0)),
+        _ => None,
+    }
+}
+
+/// One metric: every variant overlaid, and (with variants) each what-if's
+/// difference from the baseline.
+fn metric_panels(report: &Report<'_>, metric: &str, cumulative: bool) -> Vec<Panel> {
+    let m = &metrics::METRICS[metrics::index_of(metric).expect("known metric")];
+    let pick = Pick {
+        metrics: &[metric],
+        cumulative,
+    };
+    let what = if cumulative {
+        format!("{} (total so far)", m.name.replace('_', " "))
+    } else {
+        m.name.replace('_', " ")
+    };
+    let y_desc = if cumulative {
+        m.unit.replace(" per tick", "")
+    } else {
+        m.unit.to_string()
+    };
+    let lines = report
+        .variants
+        .iter()
+        .enumerate()
+        .map(|(i, v)| Line {
+            label: v.name.clone(),
+            color: variant_colour(i),
+            bands: bands(v, &pick),
+        })
+        .collect();
+    let mut panels = vec![Panel {
+        title: capitalise(&what),
+        y_desc: y_desc.clone(),
+        lines,
+        y_range: if cumulative { None } else { y_range_of(metric) },
+        legend: SeriesLabelPosition::UpperLeft,
+        zero: false,
+    }];
+    if report.variants.len() > 1 {
+        let base = &report.variants[0];
+        panels.push(Panel {
+            title: format!("Difference from {}", base.name),
+            y_desc,
+            lines: report
+                .variants
+                .iter()
+                .enumerate()
+                .skip(1)
+                .map(|(i, v)| Line {
+                    label: format!("{} - {}", v.name, base.name),
+                    color: variant_colour(i),
+                    bands: difference(v, base, &pick),
+                })
+                .collect(),
+            y_range: None,
+            legend: SeriesLabelPosition::UpperLeft,
+            zero: true,
+        });
+    }
+    panels
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+        .unwrap_or_default()
+}
+
+/// The comparison slide: four key measures with every variant overlaid.
+fn compare(report: &Report<'_>) -> Vec<Panel> {
+    [
+        ("reputation", false),
+        ("nps", false),
+        ("customers", false),
+        ("referrals", true),
+    ]
+    .iter()
+    .map(|&(m, cumulative)| metric_panels(report, m, cumulative).remove(0))
+    .collect()
+}
+
+/// Draws every chart into `dir` in each of `formats`.
+pub fn draw_all(dir: &Path, report: &Report<'_>, formats: &[Format]) -> Result<(), String> {
     register_font();
-    for fig in figures(&report.scenario.tick_unit) {
-        let png = dir.join(format!("{}.png", fig.stem));
-        draw(
-            BitMapBackend::new(&png, SIZE).into_drawing_area(),
-            &fig,
-            report,
-        )?;
-        let mut svg = String::new();
-        draw(
-            SVGBackend::with_string(&mut svg, SIZE).into_drawing_area(),
-            &fig,
-            report,
-        )?;
-        std::fs::write(dir.join(format!("{}.svg", fig.stem)), svg).map_err(|e| e.to_string())?;
+    let events = &report.scenario.baseline().events;
+    for (stem, title, panels) in overview(report) {
+        save(dir, stem, formats, |area| {
+            figure(area, report, &title, &panels, (1, 2), events)
+        })?;
+    }
+    if report.variants.len() > 1 {
+        let panels = compare(report);
+        let title = "Variants compared".to_string();
+        save(dir, "compare", formats, |area| {
+            figure(area, report, &title, &panels, (2, 2), events)
+        })?;
+    }
+    let charts = dir.join("charts");
+    std::fs::create_dir_all(&charts).map_err(|e| e.to_string())?;
+    for m in metrics::METRICS {
+        let panels = metric_panels(report, m.name, false);
+        let title = capitalise(&m.about);
+        save(&charts, m.name, formats, |area| {
+            figure(area, report, &title, &panels, (1, panels.len()), events)
+        })?;
+    }
+    save(dir, "reach", formats, |area| reach_figure(area, report))?;
+    Ok(())
+}
+
+/// Draws with `paint` into `<dir>/<stem>.png` and `.svg`, as asked.
+pub(super) fn save(
+    dir: &Path,
+    stem: &str,
+    formats: &[Format],
+    paint: impl Fn(Area<'_, '_>) -> Result<(), String>,
+) -> Result<(), String> {
+    for f in formats {
+        match f {
+            Format::Png => {
+                let path = dir.join(format!("{stem}.png"));
+                let root = BitMapBackend::new(&path, SIZE).into_drawing_area();
+                paint(Area::Png(&root))?;
+                root.present().map_err(|e| e.to_string())?;
+            }
+            Format::Svg => {
+                let mut svg = String::new();
+                {
+                    let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
+                    paint(Area::Svg(&root))?;
+                    root.present().map_err(|e| e.to_string())?;
+                }
+                std::fs::write(dir.join(format!("{stem}.svg")), svg).map_err(|e| e.to_string())?;
+            }
+        }
     }
     Ok(())
 }
 
-fn draw<DB: DrawingBackend>(
-    root: DrawingArea<DB, Shift>,
-    fig: &Figure,
+/// A drawing area of either backend.
+pub(super) enum Area<'r, 'b> {
+    Png(&'r DrawingArea<BitMapBackend<'b>, Shift>),
+    Svg(&'r DrawingArea<SVGBackend<'b>, Shift>),
+}
+
+/// Calls a generic drawing function on whichever backend an [`Area`] holds.
+macro_rules! on_area {
+    ($area:expr, |$a:ident| $body:expr) => {
+        match $area {
+            Area::Png($a) => $body,
+            Area::Svg($a) => $body,
+        }
+    };
+}
+pub(super) use on_area;
+
+fn figure(
+    area: Area<'_, '_>,
     report: &Report<'_>,
+    title: &str,
+    panels: &[Panel],
+    grid: (usize, usize),
+    events: &[Event],
+) -> Result<(), String> {
+    on_area!(area, |a| draw_figure(
+        a, report, title, panels, grid, events
+    ))
+}
+
+/// The frame every figure shares: a title, panels on a grid, and a footer
+/// saying what the lines are and where the numbers came from.
+fn draw_figure<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    report: &Report<'_>,
+    title: &str,
+    panels: &[Panel],
+    grid: (usize, usize),
+    events: &[Event],
 ) -> Result<(), String>
 where
     DB::ErrorType: 'static,
 {
     let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
-    root.fill(&WHITE).map_err(err)?;
-    let scenario = report.scenario;
-    let title = format!("{}: {}", scenario.title, fig.title);
-    let body = root
-        .margin(18, 0, 0, 0)
-        .titled(&title, (FAMILY, 44))
-        .map_err(err)?;
-    let v = &report.variants[0];
+    let body = frame(root, report, title)?;
+    let areas = body.split_evenly(grid);
+    let small = grid.0 > 1;
+    for (area, panel) in areas.iter().zip(panels) {
+        draw_panel(area, panel, &report.scenario.tick_unit, events, small).map_err(err)?;
+    }
+    Ok(())
+}
+
+/// Fills the background, draws the title and the footer; returns the body.
+pub(super) fn frame<'a, DB: DrawingBackend>(
+    root: &'a DrawingArea<DB, Shift>,
+    report: &Report<'_>,
+    title: &str,
+) -> Result<DrawingArea<DB, Shift>, String>
+where
+    DB::ErrorType: 'static,
+{
+    let s = report.scenario;
     let note = format!(
-        "Lines: mean of {} runs; shaded: 90% band (5th to 95th percentile). Seed {}. {} agents. grapevine {}",
-        v.runs.len(),
-        scenario.seed,
+        "Lines: mean of {} runs; shaded: 90% band (5th to 95th percentile). Seed {}. {} agents. {}. grapevine {}",
+        s.runs,
+        s.seed,
         report.network.agents,
+        s.source.display(),
         env!("CARGO_PKG_VERSION")
     );
+    footer_frame(root, &format!("{}: {title}", s.title), &note)
+}
+
+/// A white figure with a title on top and a grey note at the bottom.
+pub(super) fn footer_frame<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    title: &str,
+    note: &str,
+) -> Result<DrawingArea<DB, Shift>, String>
+where
+    DB::ErrorType: 'static,
+{
+    let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
+    root.fill(&WHITE).map_err(err)?;
+    let body = root
+        .margin(18, 0, 0, 0)
+        .titled(title, (FAMILY, 44))
+        .map_err(err)?;
     let (body, footer) = body.split_vertically(body.dim_in_pixel().1 - 44);
     footer
         .draw(&Text::new(
-            note,
+            note.to_string(),
             (30, 6),
             (FAMILY, 22).into_font().color(&RGBColor(90, 90, 90)),
         ))
         .map_err(err)?;
-    let areas = body.split_evenly((1, 2));
-    for (area, panel) in areas.iter().zip(&fig.panels) {
-        draw_panel(area, panel, v, &scenario.tick_unit).map_err(err)?;
-    }
-    root.present().map_err(err)?;
-    Ok(())
+    Ok(body)
 }
 
 fn draw_panel<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     panel: &Panel,
-    v: &VariantResult,
     unit: &str,
+    events: &[Event],
+    small: bool,
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
-    let lines: Vec<(&Series, Vec<Band>)> = panel.series.iter().map(|s| (s, bands(v, s))).collect();
-    let ticks = (lines[0].1.len() - 1).max(1) as f64;
-    let (lo, hi) = panel.y_range.unwrap_or_else(|| {
-        let top = lines
-            .iter()
-            .flat_map(|(_, b)| b.iter().map(|b| b.p95))
-            .fold(0.0, f64::max);
-        (0.0, if top > 0.0 { top * 1.08 } else { 1.0 })
-    });
+    let ticks = (panel.lines.first().map_or(1, |l| l.bands.len()) - 1).max(1) as f64;
+    let (lo, hi) = panel
+        .y_range
+        .unwrap_or_else(|| fitted(&panel.lines, panel.zero));
+    let scale = if small { 0.8 } else { 1.0 };
+    let px = |x: f64| (x * scale) as u32;
     let mut chart = ChartBuilder::on(area)
-        .caption(&panel.title, (FAMILY, 34))
-        .margin(24)
-        .x_label_area_size(80)
-        .y_label_area_size(120)
+        .caption(&panel.title, (FAMILY, px(34.0)))
+        .margin(px(22.0))
+        .x_label_area_size(px(76.0))
+        .y_label_area_size(px(120.0))
         .build_cartesian_2d(0f64..ticks, lo..hi)?;
     let y_fmt = |y: &f64| short_number(*y);
     let x_fmt = |x: &f64| format!("{}", x.round() as i64);
     chart
         .configure_mesh()
         .x_desc(format!("time ({unit}s)"))
-        .y_desc(panel.y_desc)
-        .label_style((FAMILY, 24))
-        .axis_desc_style((FAMILY, 28))
+        .y_desc(&panel.y_desc)
+        .label_style((FAMILY, px(24.0)))
+        .axis_desc_style((FAMILY, px(28.0)))
         .bold_line_style(RGBColor(215, 215, 215))
         .light_line_style(RGBColor(240, 240, 240))
         .x_labels(10)
@@ -270,10 +529,40 @@ fn draw_panel<DB: DrawingBackend>(
         .x_label_formatter(&x_fmt)
         .y_label_formatter(&y_fmt)
         .draw()?;
-    for (series, bands) in &lines {
-        let color = series.color;
-        let upper = bands.iter().enumerate().map(|(t, b)| (t as f64, b.p95));
-        let lower = bands
+    for e in events {
+        let (from, to) = (f64::from(e.from), f64::from(e.to));
+        let grey = RGBColor(120, 120, 120);
+        if to > from {
+            chart.draw_series(std::iter::once(Rectangle::new(
+                [(from, lo), (to, hi)],
+                grey.mix(0.12).filled(),
+            )))?;
+        }
+        chart.draw_series(std::iter::once(PathElement::new(
+            vec![(from, lo), (from, hi)],
+            grey.stroke_width(2),
+        )))?;
+        chart.draw_series(std::iter::once(Text::new(
+            format!(" {}", e.name),
+            (from, hi - (hi - lo) * 0.02),
+            (FAMILY, px(22.0)).into_font().color(&RGBColor(60, 60, 60)),
+        )))?;
+    }
+    if panel.zero {
+        chart.draw_series(std::iter::once(PathElement::new(
+            vec![(0.0, 0.0), (ticks, 0.0)],
+            BLACK.stroke_width(1),
+        )))?;
+    }
+    for line in &panel.lines {
+        let color = line.color;
+        let upper = line
+            .bands
+            .iter()
+            .enumerate()
+            .map(|(t, b)| (t as f64, b.p95));
+        let lower = line
+            .bands
             .iter()
             .enumerate()
             .rev()
@@ -284,10 +573,13 @@ fn draw_panel<DB: DrawingBackend>(
         )))?;
         chart
             .draw_series(LineSeries::new(
-                bands.iter().enumerate().map(|(t, b)| (t as f64, b.mean)),
+                line.bands
+                    .iter()
+                    .enumerate()
+                    .map(|(t, b)| (t as f64, b.mean)),
                 color.stroke_width(4),
             ))?
-            .label(series.label)
+            .label(line.label.as_str())
             .legend(move |(x, y)| {
                 Rectangle::new([(x - 4, y - 4), (x + 22, y + 4)], color.filled())
             });
@@ -295,8 +587,147 @@ fn draw_panel<DB: DrawingBackend>(
     chart
         .configure_series_labels()
         .position(panel.legend.clone())
-        .margin(16)
-        .label_font((FAMILY, 26))
+        .margin(px(16.0))
+        .label_font((FAMILY, px(26.0)))
+        .background_style(WHITE.mix(0.85))
+        .border_style(RGBColor(190, 190, 190))
+        .draw()?;
+    Ok(())
+}
+
+/// A y range holding every band, from zero (or below, for differences),
+/// with a little room above for the legend.
+fn fitted(lines: &[Line], zero: bool) -> (f64, f64) {
+    let top = lines
+        .iter()
+        .flat_map(|l| l.bands.iter().map(|b| b.p95.max(b.mean)))
+        .fold(0.0, f64::max);
+    let bottom = lines
+        .iter()
+        .flat_map(|l| l.bands.iter().map(|b| b.p05.min(b.mean)))
+        .fold(0.0, f64::min);
+    let span = (top - bottom).max(if zero { 1e-9 } else { 0.0 });
+    if span <= 0.0 {
+        return (0.0, 1.0);
+    }
+    let lo = if bottom < 0.0 {
+        bottom - span * 0.08
+    } else {
+        0.0
+    };
+    (lo, top + span * 0.25)
+}
+
+fn reach_figure(area: Area<'_, '_>, report: &Report<'_>) -> Result<(), String> {
+    on_area!(area, |a| draw_reach(a, report))
+}
+
+/// The reach of first-hand stories: how many stories reached how many
+/// people, good against bad, one panel per variant (up to four).
+fn draw_reach<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    report: &Report<'_>,
+) -> Result<(), String>
+where
+    DB::ErrorType: 'static,
+{
+    let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
+    let body = frame(root, report, "How far each story travelled")?;
+    let shown = report.variants.len().min(4);
+    let areas = body.split_evenly((1, shown));
+    for (area, v) in areas.iter().zip(&report.variants) {
+        draw_reach_panel(area, v, shown > 2).map_err(err)?;
+    }
+    Ok(())
+}
+
+fn draw_reach_panel<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    v: &VariantResult,
+    small: bool,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    let stories = |bad: bool| -> Vec<u32> {
+        v.runs
+            .iter()
+            .flat_map(|r| &r.reach)
+            .filter(|s| s.bad == bad)
+            .map(|s| s.people)
+            .collect()
+    };
+    let (good, bad) = (stories(false), stories(true));
+    let max = good.iter().chain(&bad).copied().max().unwrap_or(0);
+    let width = (max / 30 + 1).max(1);
+    let bins = (max / width + 1) as usize;
+    let hist = |xs: &[u32]| {
+        let mut h = vec![0.0; bins];
+        xs.iter().for_each(|&x| h[(x / width) as usize] += 1.0);
+        let total = xs.len().max(1) as f64;
+        h.iter_mut().for_each(|c| *c *= 100.0 / total);
+        h
+    };
+    let (hg, hb) = (hist(&good), hist(&bad));
+    let top = hg.iter().chain(&hb).copied().fold(0.0, f64::max).max(1.0) * 1.3;
+    let mean = |xs: &[u32]| {
+        if xs.is_empty() {
+            0.0
+        } else {
+            xs.iter().map(|&x| f64::from(x)).sum::<f64>() / xs.len() as f64
+        }
+    };
+    let scale = if small { 0.75 } else { 1.0 };
+    let px = |x: f64| (x * scale) as u32;
+    let mut chart = ChartBuilder::on(area)
+        .caption(
+            format!(
+                "{}: mean reach good {:.1}, bad {:.1}",
+                v.name,
+                mean(&good),
+                mean(&bad)
+            ),
+            (FAMILY, px(30.0)),
+        )
+        .margin(px(22.0))
+        .x_label_area_size(px(76.0))
+        .y_label_area_size(px(110.0))
+        .build_cartesian_2d(0f64..(bins as f64 * f64::from(width)), 0f64..top)?;
+    let y_fmt = |y: &f64| format!("{}%", short_number(*y));
+    let x_fmt = |x: &f64| format!("{}", x.round() as i64);
+    chart
+        .configure_mesh()
+        .x_desc("people reached by one story")
+        .y_desc("share of stories")
+        .label_style((FAMILY, px(24.0)))
+        .axis_desc_style((FAMILY, px(28.0)))
+        .bold_line_style(RGBColor(215, 215, 215))
+        .light_line_style(RGBColor(240, 240, 240))
+        .x_label_formatter(&x_fmt)
+        .y_label_formatter(&y_fmt)
+        .draw()?;
+    let w = f64::from(width);
+    for (h, color, label, shift, n) in [
+        (&hg, palette::GREEN, "good stories", 0.0, good.len()),
+        (&hb, palette::VERMILLION, "bad stories", 0.5, bad.len()),
+    ] {
+        chart
+            .draw_series(
+                h.iter()
+                    .enumerate()
+                    .filter(|(_, c)| **c > 0.0)
+                    .map(|(b, &c)| {
+                        let x0 = b as f64 * w + shift * w;
+                        Rectangle::new([(x0, 0.0), (x0 + 0.5 * w, c)], color.filled())
+                    }),
+            )?
+            .label(format!("{label} ({n})"))
+            .legend(move |(x, y)| {
+                Rectangle::new([(x - 4, y - 4), (x + 22, y + 4)], color.filled())
+            });
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperRight)
+        .margin(px(16.0))
+        .label_font((FAMILY, px(26.0)))
         .background_style(WHITE.mix(0.85))
         .border_style(RGBColor(190, 190, 190))
         .draw()?;

@@ -7,6 +7,7 @@
 //! results as they were and no half-written folder.
 
 pub mod charts;
+pub mod sweep;
 pub mod tables;
 
 use std::fs;
@@ -16,6 +17,15 @@ use std::path::{Path, PathBuf};
 use crate::metrics::{Aggregate, Recorder};
 use crate::network::NetworkStats;
 use crate::scenario::Scenario;
+
+/// A chart file format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// 1600 x 900 bitmaps, for slides.
+    Png,
+    /// Vector drawings, for editing and print.
+    Svg,
+}
 
 /// The results of one variant of a scenario.
 pub struct VariantResult {
@@ -37,19 +47,30 @@ impl Report<'_> {
     /// Column names for groups: `all`, then the scenario's groups.
     pub fn slots(&self) -> Vec<&str> {
         std::iter::once("all")
-            .chain(self.scenario.groups.iter().map(|g| g.name.as_str()))
+            .chain(
+                self.scenario
+                    .baseline()
+                    .groups
+                    .iter()
+                    .map(|g| g.name.as_str()),
+            )
             .collect()
     }
 }
 
 /// Writes every file of a report into `dir`: the tables, the scenario
-/// file as it was read, and the charts.
-pub fn write_report(dir: &Path, report: &Report<'_>) -> Result<(), Box<dyn std::error::Error>> {
+/// file as it was read, and the charts in each format.
+pub fn write_report(
+    dir: &Path,
+    report: &Report<'_>,
+    formats: &[Format],
+) -> Result<(), Box<dyn std::error::Error>> {
     fs::write(dir.join("timeseries.csv"), tables::timeseries_csv(report))?;
     fs::write(dir.join("runs.csv"), tables::runs_csv(report))?;
+    fs::write(dir.join("reach.csv"), tables::reach_csv(report))?;
     fs::write(dir.join("summary.json"), tables::summary_json(report))?;
     fs::write(dir.join("scenario.toml"), report.scenario_text)?;
-    charts::draw_all(dir, report)?;
+    charts::draw_all(dir, report, formats)?;
     Ok(())
 }
 

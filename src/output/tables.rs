@@ -4,8 +4,8 @@ use std::fmt::Write;
 
 use serde_json::{Value, json};
 
-use super::{Report, num};
-use crate::metrics::{self, Band, Kind, METRICS};
+use super::{Report, VariantResult, num};
+use crate::metrics::{self, Band, Kind, METRICS, Recorder};
 
 /// Long form: one row per variant, group, tick and metric.
 pub fn timeseries_csv(report: &Report<'_>) -> String {
@@ -62,10 +62,95 @@ pub fn runs_csv(report: &Report<'_>) -> String {
 }
 
 /// A final figure of the whole population across a variant's replications.
-pub fn final_band(v: &super::VariantResult, metric: &str) -> Band {
+pub fn final_band(v: &VariantResult, metric: &str) -> Band {
     let m = metrics::index_of(metric).expect("a known metric");
     let mut values: Vec<f64> = v.runs.iter().map(|r| r.final_value(0, m)).collect();
     Band::of(&mut values)
+}
+
+/// What-if minus baseline for a final figure, replication by replication:
+/// replication r of each variant draws the same numbers where they do not
+/// differ, so the band is of the change's effect, not of luck.
+pub fn difference_band(v: &VariantResult, base: &VariantResult, metric: &str) -> Band {
+    let m = metrics::index_of(metric).expect("a known metric");
+    let mut values: Vec<f64> = v
+        .runs
+        .iter()
+        .zip(&base.runs)
+        .map(|(a, b)| a.final_value(0, m) - b.final_value(0, m))
+        .collect();
+    Band::of(&mut values)
+}
+
+/// Failures not recovered, in total over a replication.
+fn unrecovered(r: &Recorder) -> f64 {
+    let f = metrics::index_of("failures").expect("known");
+    let rec = metrics::index_of("recoveries").expect("known");
+    r.final_value(0, f) - r.final_value(0, rec)
+}
+
+/// Reach figures for one valence: stories tracked over all replications,
+/// the mean reach (band across replications), the largest.
+fn reach_summary(v: &VariantResult, bad: bool) -> Value {
+    let per_run: Vec<(usize, f64, u32)> = v
+        .runs
+        .iter()
+        .map(|r| {
+            let people: Vec<u32> = r
+                .reach
+                .iter()
+                .filter(|s| s.bad == bad)
+                .map(|s| s.people)
+                .collect();
+            let mean = if people.is_empty() {
+                0.0
+            } else {
+                people.iter().map(|&p| f64::from(p)).sum::<f64>() / people.len() as f64
+            };
+            (
+                people.len(),
+                mean,
+                people.iter().copied().max().unwrap_or(0),
+            )
+        })
+        .collect();
+    let stories: usize = per_run.iter().map(|p| p.0).sum();
+    let all: f64 = v
+        .runs
+        .iter()
+        .flat_map(|r| r.reach.iter().filter(|s| s.bad == bad))
+        .map(|s| f64::from(s.people))
+        .sum();
+    let mut means: Vec<f64> = per_run.iter().map(|p| p.1).collect();
+    json!({
+        "stories": stories,
+        "mean_people_reached": if stories == 0 { 0.0 } else { all / stories as f64 },
+        "mean_people_reached_per_run": Band::of(&mut means),
+        "most_people_reached": per_run.iter().map(|p| p.2).max().unwrap_or(0),
+    })
+}
+
+/// The reach histogram: how many stories reached each number of people,
+/// over all replications.
+pub fn reach_csv(report: &Report<'_>) -> String {
+    let mut out = String::from("variant,story,people_reached,stories\n");
+    for v in &report.variants {
+        for (bad, label) in [(false, "good"), (true, "bad")] {
+            let mut counts: std::collections::BTreeMap<u32, u64> = Default::default();
+            for s in v
+                .runs
+                .iter()
+                .flat_map(|r| &r.reach)
+                .filter(|s| s.bad == bad)
+            {
+                *counts.entry(s.people).or_default() += 1;
+            }
+            for (people, stories) in counts {
+                let _ = writeln!(out, "{},{label},{people},{stories}", v.name);
+            }
+        }
+    }
+    out
 }
 
 /// The headline figures shown in `summary.json` and on the console.
@@ -78,7 +163,7 @@ pub const HEADLINES: &[(&str, &str)] = &[
     ("people_reached_by_bad_stories", "bad_reached"),
 ];
 
-pub fn headlines(v: &super::VariantResult) -> Value {
+pub fn headlines(v: &VariantResult) -> Value {
     let mut map = serde_json::Map::new();
     for (name, metric) in HEADLINES {
         map.insert((*name).to_string(), json!(final_band(v, metric)));
@@ -86,21 +171,75 @@ pub fn headlines(v: &super::VariantResult) -> Value {
     Value::Object(map)
 }
 
+/// The headlines' differences from the baseline, each with its band.
+pub fn differences(v: &VariantResult, base: &VariantResult) -> Value {
+    let mut map = serde_json::Map::new();
+    for (name, metric) in HEADLINES.iter().chain(&[("total_value", "value")]) {
+        map.insert((*name).to_string(), json!(difference_band(v, base, metric)));
+    }
+    Value::Object(map)
+}
+
+/// Customer value, and what each unrecovered failure cost against the
+/// baseline: the change in total value over the change in unrecovered
+/// failures (means over replications).
+fn value(v: &VariantResult, base: &VariantResult) -> Value {
+    let mut failures: Vec<f64> = v.runs.iter().map(unrecovered).collect();
+    let total = final_band(v, "value");
+    let mut out = json!({
+        "total_value": total,
+        "unrecovered_failures": Band::of(&mut failures),
+    });
+    if !std::ptr::eq(v, base) {
+        let dv = difference_band(v, base, "value").mean;
+        let df: f64 = v
+            .runs
+            .iter()
+            .zip(&base.runs)
+            .map(|(a, b)| unrecovered(a) - unrecovered(b))
+            .sum::<f64>()
+            / v.runs.len() as f64;
+        out["value_per_unrecovered_failure"] = if df.abs() > 0.0 {
+            json!(dv / df)
+        } else {
+            Value::Null
+        };
+    }
+    out
+}
+
 /// The scenario as resolved, the seed, the version, and the headlines. It
 /// holds nothing that varies between identical runs (no times, no thread
 /// counts), so it is byte-identical too.
 pub fn summary_json(report: &Report<'_>) -> String {
     let s = report.scenario;
+    let base = &report.variants[0];
     let variants: Vec<Value> = report
         .variants
         .iter()
-        .map(|v| json!({ "name": v.name, "headline": headlines(v) }))
+        .zip(&s.variants)
+        .map(|(v, spec)| {
+            let mut entry = json!({
+                "name": v.name,
+                "description": spec.description,
+                "changes": spec.changes,
+                "headline": headlines(v),
+                "story_reach": { "good": reach_summary(v, false), "bad": reach_summary(v, true) },
+                "value": value(v, base),
+            });
+            if !std::ptr::eq(v, base) {
+                entry["difference_from_baseline"] = differences(v, base);
+            }
+            entry
+        })
         .collect();
     let summary = json!({
         "grapevine_version": env!("CARGO_PKG_VERSION"),
         "scenario_file": s.source.display().to_string(),
         "title": s.title,
         "seed": s.seed,
+        "overrides": s.overrides,
+        "story_reach_sampled": report.network.agents as usize > crate::model::REACH_TRACKED_AGENTS,
         "runs": s.runs,
         "ticks": s.ticks,
         "tick_unit": s.tick_unit,

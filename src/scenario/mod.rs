@@ -8,14 +8,19 @@
 //! and column.
 
 pub mod error;
+pub mod events;
+pub mod overrides;
 pub mod params;
 pub mod spans;
+mod variants;
 
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
 pub use error::{FieldPath, InputError, Problem};
+pub use events::{Action, Chosen, Event, Size};
+pub use overrides::Override;
 pub use params::{FanOut, Hearing, Market, Overflow, Service, Telling};
 use params::{RawHearing, RawMarket, RawService, RawTelling, whole, within};
 use spans::SpanIndex;
@@ -47,7 +52,47 @@ pub struct RawScenario {
     pub hearing: RawHearing,
     #[serde(default)]
     pub market: RawMarket,
+    pub workplaces: Option<RawWorkplaces>,
+    /// The name of the scenario as written, among its variants.
+    pub baseline: Option<String>,
+    pub variants: Option<Vec<RawVariant>>,
+    pub events: Option<Vec<events::RawEvent>>,
 }
+
+/// One `[[variants]]` entry: a what-if beside the baseline.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawVariant {
+    pub name: String,
+    pub description: Option<String>,
+    /// Values to change, by dotted path.
+    pub set: Option<toml::Table>,
+    /// Events this variant has besides the scenario's own.
+    pub events: Option<Vec<events::RawEvent>>,
+}
+
+/// `[workplaces]` as written.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawWorkplaces {
+    pub organisations: Option<i64>,
+    pub colleagues: Option<i64>,
+    pub mobility: Option<f64>,
+}
+
+/// Workplace ties and job mobility (phase 5).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Workplaces {
+    /// How many organisations; `None` when the network's own are used.
+    pub organisations: Option<u32>,
+    /// Workplace ties per agent: colleagues it talks to.
+    pub colleagues: u32,
+    /// Probability per tick that an agent changes organisation.
+    pub mobility: f64,
+}
+
+/// The most workplace ties an agent keeps.
+pub const MAX_COLLEAGUES: i64 = 32;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -97,6 +142,8 @@ pub struct RawGroup {
     pub attitude: Option<f64>,
     pub attitude_spread: Option<f64>,
     pub aware_share: Option<f64>,
+    pub staff: Option<bool>,
+    pub placement: Option<Placement>,
     #[serde(default)]
     pub service: RawService,
     #[serde(default)]
@@ -150,6 +197,20 @@ impl NetworkSpec {
     }
 }
 
+/// Which agents a group's members are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Placement {
+    /// Anywhere, at random.
+    #[default]
+    Random,
+    /// The best-connected agents (influencers, connectors).
+    TopDegree,
+    /// Whole organisations, from the first: a group concentrated in a few
+    /// workplaces.
+    FirstOrganisations,
+}
+
 /// A group of agents with its own parameters.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Group {
@@ -163,6 +224,10 @@ pub struct Group {
     pub attitude_spread: f64,
     /// Share of the group aware of the brand at the start.
     pub aware_share: f64,
+    /// The company's own staff: their experiences are of how they are
+    /// treated (this group's `service`), and their mean attitude is morale.
+    pub staff: bool,
+    pub placement: Placement,
     pub service: Service,
     pub telling: Telling,
     pub hearing: Hearing,
@@ -179,21 +244,62 @@ pub struct Scenario {
     pub seed: u64,
     /// What one tick stands for, for chart labels ("week").
     pub tick_unit: String,
-    pub network: NetworkSpec,
-    pub groups: Vec<Group>,
+    /// The baseline first, then the what-ifs, in the file's order.
+    pub variants: Vec<Variant>,
+    /// Values set from the command line, for the record.
+    pub overrides: Vec<String>,
     /// The file it was read from.
     pub source: PathBuf,
+}
+
+/// One version of the world: the baseline, or a what-if.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Variant {
+    pub name: String,
+    pub description: String,
+    /// What differs from the baseline, as `path = value`.
+    pub changes: Vec<String>,
+    pub network: NetworkSpec,
+    pub groups: Vec<Group>,
+    pub workplaces: Option<Workplaces>,
+    pub events: Vec<Event>,
+    /// The groups' parameters tick by tick, with the events' overrides.
+    #[serde(skip)]
+    pub timeline: Timeline,
+}
+
+/// Group parameters over time: at tick `t` they are `params[at[t]]`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Timeline {
+    pub params: Vec<Vec<Group>>,
+    pub at: Vec<u16>,
+}
+
+impl Timeline {
+    /// Parameters that do not change.
+    pub fn constant(groups: &[Group], ticks: u32) -> Self {
+        Self {
+            params: vec![groups.to_vec()],
+            at: vec![0; ticks as usize + 1],
+        }
+    }
 }
 
 impl Scenario {
     /// Reads and validates a scenario file.
     pub fn load(path: &Path) -> Result<Scenario, InputError> {
-        Self::read(path).map(|(scenario, _)| scenario)
+        Self::read(path, &[]).map(|(scenario, _)| scenario)
     }
 
-    /// Reads and validates a scenario file, returning its text too (kept
-    /// beside the results, and for locating later problems in it).
-    pub fn read(path: &Path) -> Result<(Scenario, String), InputError> {
+    /// The scenario as written, before any what-if.
+    pub fn baseline(&self) -> &Variant {
+        &self.variants[0]
+    }
+
+    /// Reads and validates a scenario file with `overrides` applied (from
+    /// the command line), returning its text too (kept beside the results,
+    /// and for locating later problems in it).
+    pub fn read(path: &Path, overrides: &[Override]) -> Result<(Scenario, String), InputError> {
         let text = std::fs::read_to_string(path).map_err(|e| {
             InputError::single(
                 path,
@@ -203,22 +309,34 @@ impl Scenario {
                 ),
             )
         })?;
-        Self::parse(&text, path).map(|scenario| (scenario, text))
+        Self::parse_with(&text, path, overrides).map(|scenario| (scenario, text))
     }
 
     /// Validates scenario text; `path` names it in errors and anchors
     /// relative paths (an edge list) to its folder.
     pub fn parse(text: &str, path: &Path) -> Result<Scenario, InputError> {
+        Self::parse_with(text, path, &[])
+    }
+
+    /// Validates scenario text as written, then applies `overrides` and
+    /// builds each variant and its timeline.
+    pub fn parse_with(
+        text: &str,
+        path: &Path,
+        overrides: &[Override],
+    ) -> Result<Scenario, InputError> {
         let fail = |problems| InputError::new(path, Some(text.to_string()), problems);
         let index = SpanIndex::parse(text).map_err(|e| fail(vec![syntax_problem(&e)]))?;
         let raw: RawScenario =
             toml::from_str(text).map_err(|e| fail(vec![serde_problem(&e, &index)]))?;
-        validate(raw, path).map_err(|mut problems| {
+        let checked = validate(raw, path).map_err(|mut problems| {
             for p in &mut problems {
                 p.span = index.span_of(&p.path);
             }
             fail(problems)
-        })
+        })?;
+        let doc: toml::Table = text.parse().map_err(|e| fail(vec![syntax_problem(&e)]))?;
+        variants::build(checked, doc, overrides, path, &index).map_err(fail)
     }
 }
 
@@ -243,14 +361,18 @@ fn syntax_problem(e: &toml::de::Error) -> Problem {
 /// Turns serde's message into a problem with the field's path, the allowed
 /// names and a near-miss suggestion.
 fn serde_problem(e: &toml::de::Error, index: &SpanIndex<'_>) -> Problem {
-    let message = e
-        .message()
+    let path = e.span().map(|s| index.path_at(s.start)).unwrap_or_default();
+    problem_from_serde(e.message(), path).at(e.span())
+}
+
+/// A problem from serde's message about the field at `path`.
+pub(crate) fn problem_from_serde(message: &str, path: FieldPath) -> Problem {
+    let message = message
         .trim()
         .replace("expected i64", "expected a whole number")
         .replace("expected f64", "expected a number")
         .replace("expected a string", "expected text in quotes");
-    let path = e.span().map(|s| index.path_at(s.start)).unwrap_or_default();
-    let mut problem = Problem::new(path, message.clone()).at(e.span());
+    let mut problem = Problem::new(path, message.clone());
     for (what, prefix) in [("field", "unknown field `"), ("value", "unknown variant `")] {
         let Some(rest) = message.strip_prefix(prefix) else {
             continue;
@@ -286,22 +408,45 @@ fn serde_problem(e: &toml::de::Error, index: &SpanIndex<'_>) -> Problem {
     problem
 }
 
+/// A scenario file checked as written, before its variants are built.
+#[derive(Debug, Clone)]
+pub struct Checked {
+    pub title: String,
+    pub description: String,
+    pub ticks: u32,
+    pub runs: u32,
+    pub seed: u64,
+    pub tick_unit: String,
+    /// The baseline's name among the variants.
+    pub baseline: String,
+    pub network: NetworkSpec,
+    pub groups: Vec<Group>,
+    pub workplaces: Option<Workplaces>,
+    pub events: Vec<Event>,
+    pub variants: Vec<RawVariant>,
+}
+
 /// Checks every value and cross-field rule; returns all problems found.
-pub fn validate(raw: RawScenario, source: &Path) -> Result<Scenario, Vec<Problem>> {
+pub fn validate(raw: RawScenario, source: &Path) -> Result<Checked, Vec<Problem>> {
     let mut problems = Vec::new();
     let p = &mut problems;
     let root = FieldPath::root();
 
     let ticks = checked(p, root.key("ticks"), raw.ticks, DEFAULT_TICKS as i64, |v| {
         whole(v, 1, 100_000)
-    });
+    }) as u32;
     let runs = checked(p, root.key("runs"), raw.runs, DEFAULT_RUNS as i64, |v| {
         whole(v, 1, 100_000)
     });
     let seed = checked(p, root.key("seed"), raw.seed, DEFAULT_SEED as i64, |v| {
         whole(v, 0, i64::MAX)
     });
+    let has_organisations = raw.network.kind == NetworkKind::Organisations;
     let network = network(raw.network, source, p);
+    let workplaces = raw
+        .workplaces
+        .as_ref()
+        .and_then(|w| workplaces(w, has_organisations, p));
 
     let service = raw
         .service
@@ -322,6 +467,8 @@ pub fn validate(raw: RawScenario, source: &Path) -> Result<Scenario, Vec<Problem
         attitude: 0.0,
         attitude_spread: 0.0,
         aware_share: 0.0,
+        staff: false,
+        placement: Placement::Random,
         service,
         telling,
         hearing,
@@ -331,6 +478,48 @@ pub fn validate(raw: RawScenario, source: &Path) -> Result<Scenario, Vec<Problem
         Some(gs) => groups(gs, &base, p),
         None => default_groups(&base),
     };
+    if groups
+        .iter()
+        .any(|g| g.placement == Placement::FirstOrganisations)
+        && workplaces.is_none()
+        && !has_organisations
+    {
+        p.push(
+            Problem::new(
+                root.key("groups"),
+                "placement = \"first-organisations\" needs organisations",
+            )
+            .allowed("a [workplaces] table, or network kind = \"organisations\""),
+        );
+    }
+    let events = events::validate(
+        raw.events.as_deref().unwrap_or_default(),
+        &root.key("events"),
+        ticks,
+        &groups,
+        p,
+    );
+    let baseline = raw.baseline.unwrap_or_else(|| "baseline".to_string());
+    let variants = raw.variants.unwrap_or_default();
+    let mut names = vec![baseline.clone()];
+    for (i, v) in variants.iter().enumerate() {
+        let name = v.name.trim();
+        if name.is_empty() || name.contains(',') {
+            p.push(
+                Problem::new(
+                    root.key("variants").index(i).key("name"),
+                    format!("`{name}` cannot name a variant"),
+                )
+                .allowed("a non-empty name without commas"),
+            );
+        } else if names.iter().any(|n| n == name) {
+            p.push(
+                Problem::new(root.key("variants").index(i).key("name"), format!("two variants are named `{name}`"))
+                    .allowed("a name used once (the scenario itself is `baseline`, or the name given by `baseline = ...`)"),
+            );
+        }
+        names.push(name.to_string());
+    }
 
     let title = raw.title.unwrap_or_else(|| {
         source.file_stem().map_or_else(
@@ -339,20 +528,72 @@ pub fn validate(raw: RawScenario, source: &Path) -> Result<Scenario, Vec<Problem
         )
     });
     if problems.is_empty() {
-        Ok(Scenario {
+        Ok(Checked {
             title,
             description: raw.description.unwrap_or_default(),
-            ticks: ticks as u32,
+            ticks,
             runs: runs as u32,
             seed: seed as u64,
             tick_unit: raw.tick_unit.unwrap_or_else(|| "week".to_string()),
+            baseline,
             network: network.expect("no problems means the network was valid"),
             groups,
-            source: source.to_path_buf(),
+            workplaces,
+            events,
+            variants,
         })
     } else {
         Err(problems)
     }
+}
+
+fn workplaces(
+    raw: &RawWorkplaces,
+    has_organisations: bool,
+    p: &mut Vec<Problem>,
+) -> Option<Workplaces> {
+    let at = FieldPath::root().key("workplaces");
+    let before = p.len();
+    let organisations = match (raw.organisations, has_organisations) {
+        (Some(_), true) => {
+            p.push(
+                Problem::new(
+                    at.key("organisations"),
+                    "the network's own organisations are used",
+                )
+                .allowed("no `organisations` here when network kind = \"organisations\""),
+            );
+            None
+        }
+        (None, false) => {
+            p.push(
+                Problem::new(at.clone(), "[workplaces] needs `organisations` (how many)")
+                    .allowed("organisations = 100 (1 to 10,000,000)"),
+            );
+            None
+        }
+        (Some(o), false) => whole(o, 1, 10_000_000)
+            .map_err(|bad| p.push(params::out_of_range(at.key("organisations"), bad)))
+            .ok()
+            .map(|o| o as u32),
+        (None, true) => None,
+    };
+    let colleagues = checked(p, at.key("colleagues"), raw.colleagues, 5, |v| {
+        whole(v, 0, MAX_COLLEAGUES)
+    }) as u32;
+    let mobility = match raw.mobility.map(|m| within(m, 0.0, 1.0)) {
+        None => 0.0,
+        Some(Ok(m)) => m,
+        Some(Err(bad)) => {
+            p.push(params::out_of_range(at.key("mobility"), bad));
+            0.0
+        }
+    };
+    (p.len() == before).then_some(Workplaces {
+        organisations,
+        colleagues,
+        mobility,
+    })
 }
 
 /// A checked whole number, or the default with a problem recorded.
@@ -418,10 +659,10 @@ fn groups(raw: Vec<RawGroup>, base: &Group, p: &mut Vec<Problem>) -> Vec<Group> 
     for (i, g) in raw.into_iter().enumerate() {
         let at = root.index(i);
         let name = g.name.trim().to_string();
-        if name.is_empty() || name == "all" || name.contains(',') {
+        if name.is_empty() || name == "all" || name.contains([',', '.']) {
             p.push(
                 Problem::new(at.key("name"), format!("`{name}` cannot name a group")).allowed(
-                    "a non-empty name without commas, other than `all` (which stands for everyone)",
+                    "a non-empty name without commas or dots, other than `all` (which stands for everyone)",
                 ),
             );
         } else if out.iter().any(|o| o.name == name) {
@@ -453,6 +694,8 @@ fn groups(raw: Vec<RawGroup>, base: &Group, p: &mut Vec<Problem>) -> Vec<Group> 
             attitude: real(p, "attitude", g.attitude, -1.0, 1.0, 0.0),
             attitude_spread: real(p, "attitude_spread", g.attitude_spread, 0.0, 2.0, 0.0),
             aware_share: real(p, "aware_share", g.aware_share, 0.0, 1.0, aware_default),
+            staff: g.staff.unwrap_or(false),
+            placement: g.placement.unwrap_or_default(),
             service: g.service.resolve(&at.key("service"), &base.service, p),
             telling: g.telling.resolve(&at.key("telling"), &base.telling, p),
             hearing: g.hearing.resolve(&at.key("hearing"), &base.hearing, p),
@@ -633,9 +876,9 @@ mod tests {
             (s.ticks, s.runs, s.seed),
             (DEFAULT_TICKS, DEFAULT_RUNS, DEFAULT_SEED)
         );
-        assert_eq!(s.groups.len(), 2);
+        assert_eq!(s.baseline().groups.len(), 2);
         assert_eq!(
-            s.groups[0].telling.bad,
+            s.baseline().groups[0].telling.bad,
             FanOut::Uniform { min: 20, max: 30 }
         );
         assert_eq!(s.title, "test");
@@ -709,7 +952,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(
-            s.network,
+            s.baseline().network,
             NetworkSpec::EdgeList {
                 path: PathBuf::from("dir/net.txt")
             }

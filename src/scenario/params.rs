@@ -268,6 +268,8 @@ section! {
         experience_weight: f64 => f64 = 0.3, probability;
         /// Attitude change per unit of (quality - expectation) for an unremarkable experience.
         drift: f64 => f64 = 0.05, |v| within(*v, 0.0, 1.0);
+        /// Shift of quality per unit of staff morale (the mean attitude of the staff groups, -1 to 1): how much morale reaches customers.
+        morale_effect: f64 => f64 = 0.0, |v| within(*v, 0.0, 10.0);
     }
 }
 
@@ -321,6 +323,10 @@ section! {
         lapse_sensitivity: f64 => f64 = 2.0, |v| within(*v, 0.0, 20.0);
         /// Probability per tick that a lapsed customer comes back for outside reasons.
         win_back: f64 => f64 = 0.002, probability;
+        /// Value of a customer per tick (margin, in any currency), for the value measure.
+        value_per_tick: f64 => f64 = 0.0, |v| within(*v, 0.0, 1e9);
+        /// Value of each referral conversion on top (a referral fee saved, say).
+        value_per_referral: f64 => f64 = 0.0, |v| within(*v, 0.0, 1e9);
     }
 }
 

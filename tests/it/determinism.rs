@@ -38,7 +38,7 @@ fn a_run_split_across_threads_gives_the_same_bytes_on_any_thread_count() {
 fn both_parallel_modes_give_the_same_numbers() {
     let path = repo("scenarios/quick.toml");
     let scenario = Scenario::load(&path).unwrap();
-    let network = grapevine::network::build(&scenario.network, scenario.seed).unwrap();
+    let network = grapevine::network::build(&scenario.baseline().network, scenario.seed).unwrap();
     let world = World::new(&scenario, &network.graph);
     let run = |mode, threads| {
         let pool = rayon::ThreadPoolBuilder::new()

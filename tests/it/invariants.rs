@@ -107,17 +107,17 @@ proptest! {
         let degree = degree.min(n - 2);
         let s = scenario(n, degree, customers, staff, quality, recovery,
             fan_out(gk, ga, gb), fan_out(bk, ba, bb), lost, bias, p, q);
-        let network = grapevine::network::build(&s.network, s.seed).unwrap();
+        let network = grapevine::network::build(&s.baseline().network, s.seed).unwrap();
         let world = World::new(&s, &network.graph);
         let mut state = initial_state(&world, 0);
-        let groups = s.groups.len();
+        let groups = s.baseline().groups.len();
         let m = METRICS.len();
         let (aware, good, bad) = (index_of("awareness").unwrap(), index_of("good_reached").unwrap(), index_of("bad_reached").unwrap());
-        let mut last = measure(&world, &state, false);
+        let mut last = measure(&world, &state, 0, false);
         for tick in 1..=8 {
             step(&world, &mut state, Clock { replication: 0, tick }, parallel);
             prop_assert!(state.attitude.iter().all(|a| a.is_finite() && (-1.0..=1.0).contains(a)));
-            let frame = measure(&world, &state, parallel);
+            let frame = measure(&world, &state, tick, parallel);
             for g in 0..groups {
                 let size = world.group.iter().filter(|&&x| x as usize == g).count();
                 let none = (0..state.len())

@@ -1,0 +1,338 @@
+//! From a scenario checked as written to its variants and their timelines.
+//!
+//! Each variant, and each window of events within it, is the scenario's
+//! document with some values set ([`overrides`]), read and checked again
+//! in full, so a what-if meets exactly the rules the file does. A problem
+//! found there is reported at the `set` entry that caused it.
+
+use std::path::Path;
+
+use toml::{Table, Value};
+
+use super::error::{FieldPath, Problem, Segment};
+use super::overrides::{self, Override};
+use super::spans::SpanIndex;
+use super::{
+    Action, Checked, RawScenario, Scenario, Timeline, Variant, problem_from_serde, validate,
+};
+
+/// Top-level keys a variant may not set: the variants are compared over the
+/// same runs, ticks and seed.
+const FIXED_FOR_VARIANTS: &[&str] = &[
+    "title",
+    "description",
+    "ticks",
+    "runs",
+    "seed",
+    "tick_unit",
+    "baseline",
+    "variants",
+    "events",
+];
+
+/// Where a set of overrides was written.
+enum Origin<'a> {
+    /// `--set` on the command line.
+    CommandLine,
+    /// A `set` table in the file, with what it belongs to (for messages).
+    File { at: FieldPath, what: &'a str },
+}
+
+pub(super) fn build(
+    written: Checked,
+    mut doc: Table,
+    cli: &[Override],
+    source: &Path,
+    index: &SpanIndex<'_>,
+) -> Result<Scenario, Vec<Problem>> {
+    let mut applied = Vec::new();
+    for o in cli {
+        if ["variants", "events", "baseline"].contains(&o.path[0].as_str()) {
+            return Err(vec![
+                Problem::new(FieldPath::root(), format!("--set {}: `{}` cannot be set from the command line", o.describe(), o.path[0]))
+                    .allowed("a value inside the scenario: a section's field, a group's, the network's, ticks, runs or seed"),
+            ]);
+        }
+        match overrides::apply(&mut doc, o) {
+            Ok(at) => applied.push((o.clone(), at)),
+            Err(e) => {
+                return Err(vec![
+                    Problem::new(
+                        FieldPath::root(),
+                        format!("--set {}: {}", o.describe(), e.message),
+                    )
+                    .allowed(e.allowed),
+                ]);
+            }
+        }
+    }
+    let c = if cli.is_empty() {
+        written
+    } else {
+        recheck(&doc, source).map_err(|ps| attribute(ps, &Origin::CommandLine, &applied, index))?
+    };
+    let mut variants = vec![variant(
+        &c,
+        &doc,
+        (c.baseline.clone(), String::new(), Vec::new()),
+        source,
+        index,
+    )?];
+    let base_events = doc.get("events").cloned();
+    for (i, raw) in c.variants.iter().enumerate() {
+        let at = FieldPath::root().key("variants").index(i);
+        let mut d = doc.clone();
+        let set = raw.set.as_ref().map(overrides::flatten).unwrap_or_default();
+        let origin = Origin::File {
+            at: at.key("set"),
+            what: &raw.name,
+        };
+        let mut applied = Vec::new();
+        for o in &set {
+            if FIXED_FOR_VARIANTS.contains(&o.path[0].as_str()) {
+                return Err(vec![
+                    Problem::new(at.key("set"), format!("a variant cannot set `{}`", o.dotted()))
+                        .allowed("values of the model: [network], [[groups]], [service], [telling], [hearing], [market], [workplaces]")
+                        .help("variants are compared over the same runs, ticks and seed; set those for the whole scenario")
+                        .at(index.span_of(&keys(&at.key("set"), &o.path))),
+                ]);
+            }
+            match overrides::apply(&mut d, o) {
+                Ok(resolved) => applied.push((o.clone(), resolved)),
+                Err(e) => {
+                    return Err(vec![
+                        Problem::new(
+                            at.key("set"),
+                            format!("in variant `{}`: {}", raw.name, e.message),
+                        )
+                        .allowed(e.allowed)
+                        .at(index.span_of(&keys(&at.key("set"), &o.path))),
+                    ]);
+                }
+            }
+        }
+        let own = raw.events.as_deref().unwrap_or_default().len();
+        if own > 0 {
+            let mut all = match &base_events {
+                Some(Value::Array(a)) => a.clone(),
+                _ => Vec::new(),
+            };
+            if let Some(Value::Array(extra)) = doc
+                .get("variants")
+                .and_then(|v| v.get(i))
+                .and_then(|v| v.get("events"))
+            {
+                all.extend(extra.iter().cloned());
+            }
+            d.insert("events".into(), Value::Array(all));
+        }
+        let cv = recheck(&d, source).map_err(|ps| {
+            let base_count = c.events.len();
+            let ps = ps
+                .into_iter()
+                .map(|p| own_event_path(p, base_count, &at))
+                .collect();
+            attribute(ps, &origin, &applied, index)
+        })?;
+        let names = |c: &Checked| c.groups.iter().map(|g| g.name.clone()).collect::<Vec<_>>();
+        if names(&cv) != names(&c) {
+            return Err(vec![
+                Problem::new(at.key("set"), format!("variant `{}` changes the list of groups", raw.name))
+                    .allowed(format!("the scenario's groups, in its order: {}", names(&c).join(", ")))
+                    .help("set one group's values by its name: groups.NAME.share, groups.NAME.service.expectation, ...")
+                    .at(index.span_of(&at.key("set"))),
+            ]);
+        }
+        let changes = set.iter().map(Override::describe).collect();
+        variants.push(variant(
+            &cv,
+            &d,
+            (
+                raw.name.trim().to_string(),
+                raw.description.clone().unwrap_or_default(),
+                changes,
+            ),
+            source,
+            index,
+        )?);
+    }
+    Ok(Scenario {
+        title: c.title,
+        description: c.description,
+        ticks: c.ticks,
+        runs: c.runs,
+        seed: c.seed,
+        tick_unit: c.tick_unit,
+        variants,
+        overrides: cli.iter().map(Override::describe).collect(),
+        source: source.to_path_buf(),
+    })
+}
+
+/// A problem in a variant's own event (appended after the scenario's) is
+/// placed where that event is written: `variants[i].events[j]`.
+fn own_event_path(mut p: Problem, base_count: usize, at: &FieldPath) -> Problem {
+    if let [Segment::Key(k), Segment::Index(e), rest @ ..] = p.path.0.as_slice()
+        && k == "events"
+        && *e >= base_count
+    {
+        let mut path = at.key("events").index(e - base_count);
+        path.0.extend(rest.iter().cloned());
+        p.path = path;
+    }
+    p
+}
+
+/// The variant `c` describes, with its timeline: the groups' parameters
+/// under each combination of overlapping event windows.
+fn variant(
+    c: &Checked,
+    doc: &Table,
+    (name, description, changes): (String, String, Vec<String>),
+    source: &Path,
+    index: &SpanIndex<'_>,
+) -> Result<Variant, Vec<Problem>> {
+    let windows: Vec<usize> = (0..c.events.len())
+        .filter(|&e| matches!(c.events[e].action, Action::Set { .. }))
+        .collect();
+    let mut timeline = Timeline::constant(&c.groups, c.ticks);
+    let mut combos: Vec<Vec<usize>> = vec![Vec::new()];
+    for tick in 1..=c.ticks {
+        let active: Vec<usize> = windows
+            .iter()
+            .copied()
+            .filter(|&e| c.events[e].active(tick))
+            .collect();
+        let k = match combos.iter().position(|a| *a == active) {
+            Some(k) => k,
+            None => {
+                timeline
+                    .params
+                    .push(event_groups(c, doc, &active, source, index)?);
+                combos.push(active);
+                combos.len() - 1
+            }
+        };
+        timeline.at[tick as usize] = k as u16;
+    }
+    Ok(Variant {
+        name,
+        description,
+        changes,
+        network: c.network.clone(),
+        groups: c.groups.clone(),
+        workplaces: c.workplaces.clone(),
+        events: c.events.clone(),
+        timeline,
+    })
+}
+
+/// The groups' parameters while the events `active` are on.
+fn event_groups(
+    c: &Checked,
+    doc: &Table,
+    active: &[usize],
+    source: &Path,
+    index: &SpanIndex<'_>,
+) -> Result<Vec<super::Group>, Vec<Problem>> {
+    let mut d = doc.clone();
+    let mut applied = Vec::new();
+    for &e in active {
+        let Action::Set { overrides: os } = &c.events[e].action else {
+            continue;
+        };
+        let at = FieldPath::root().key("events").index(e).key("set");
+        for o in os {
+            match overrides::apply(&mut d, o) {
+                Ok(resolved) => applied.push((o.clone(), resolved)),
+                Err(err) => {
+                    return Err(vec![
+                        Problem::new(
+                            at.clone(),
+                            format!("in event `{}`: {}", c.events[e].name, err.message),
+                        )
+                        .allowed(err.allowed)
+                        .at(index.span_of(&keys(&at, &o.path))),
+                    ]);
+                }
+            }
+        }
+    }
+    let what = active
+        .iter()
+        .map(|&e| c.events[e].name.as_str())
+        .collect::<Vec<_>>()
+        .join(" + ");
+    let at = FieldPath::root()
+        .key("events")
+        .index(active.first().copied().unwrap_or(0))
+        .key("set");
+    recheck(&d, source)
+        .map(|c| c.groups)
+        .map_err(|ps| attribute(ps, &Origin::File { at, what: &what }, &applied, index))
+}
+
+/// Reads and checks a document with overrides applied.
+fn recheck(doc: &Table, source: &Path) -> Result<Checked, Vec<Problem>> {
+    let raw: RawScenario = Value::Table(doc.clone())
+        .try_into()
+        .map_err(|e: toml::de::Error| vec![problem_from_serde(e.message(), FieldPath::root())])?;
+    validate(raw, source)
+}
+
+/// `at` followed by an override's keys as written.
+fn keys(at: &FieldPath, path: &[String]) -> FieldPath {
+    path.iter().fold(at.clone(), |p, k| p.key(k))
+}
+
+fn starts_with(path: &FieldPath, prefix: &FieldPath) -> bool {
+    path.0.len() >= prefix.0.len() && path.0[..prefix.0.len()] == prefix.0[..]
+}
+
+/// Places problems found after overrides at the override that caused them
+/// (the one whose path holds the problem, or names the unknown key).
+fn attribute(
+    problems: Vec<Problem>,
+    origin: &Origin<'_>,
+    applied: &[(Override, FieldPath)],
+    index: &SpanIndex<'_>,
+) -> Vec<Problem> {
+    problems
+        .into_iter()
+        .map(|mut p| {
+            let culprit = applied.iter().find(|(o, resolved)| {
+                (!p.path.is_root()
+                    && (starts_with(&p.path, resolved) || starts_with(resolved, &p.path)))
+                    || o.path.iter().any(|k| p.message.contains(&format!("`{k}`")))
+            });
+            match origin {
+                Origin::CommandLine => {
+                    let by = culprit.map_or_else(
+                        || {
+                            applied
+                                .iter()
+                                .map(|(o, _)| o.describe())
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        },
+                        |(o, _)| o.describe(),
+                    );
+                    p.message = format!("with --set {by}: {}", p.message);
+                    p.span = None;
+                }
+                Origin::File { at, what } => {
+                    p.message = format!("in `{what}`: {}", p.message);
+                    p.span = match culprit {
+                        Some((o, _)) => index.span_of(&keys(at, &o.path)),
+                        None if p.path.is_root() => index.span_of(at),
+                        None => index.span_of(&p.path).or_else(|| index.span_of(at)),
+                    };
+                    if p.path.is_root() {
+                        p.path = at.clone();
+                    }
+                }
+            }
+            p
+        })
+        .collect()
+}
