@@ -622,6 +622,25 @@ fn reach_figure(area: Area<'_, '_>, report: &Report<'_>) -> Result<(), String> {
     on_area!(area, |a| draw_reach(a, report))
 }
 
+/// Bins of people reached, widening as stories travel further: (the
+/// least in the bin, its label).
+const REACH_BINS: &[(u32, &str)] = &[
+    (0, "0"),
+    (1, "1"),
+    (2, "2"),
+    (3, "3"),
+    (4, "4-5"),
+    (6, "6-10"),
+    (11, "11-20"),
+    (21, "21-30"),
+    (31, "31-50"),
+    (51, "51-100"),
+    (101, "101-200"),
+    (201, "201-500"),
+    (501, "501-1000"),
+    (1001, "1001+"),
+];
+
 /// The reach of first-hand stories: how many stories reached how many
 /// people, good against bad, one panel per variant (up to four).
 fn draw_reach<DB: DrawingBackend>(
@@ -632,7 +651,15 @@ where
     DB::ErrorType: 'static,
 {
     let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
-    let body = frame(root, report, "How far each story travelled")?;
+    let s = report.scenario;
+    let note = format!(
+        "Bars: share of first-hand stories (all {} runs) by the distinct people they reached, retelling included. Seed {}. {}. grapevine {}",
+        s.runs,
+        s.seed,
+        s.source.display(),
+        env!("CARGO_PKG_VERSION")
+    );
+    let body = footer_frame(root, &format!("{}: how far each story travelled", s.title), &note)?;
     let shown = report.variants.len().min(4);
     let areas = body.split_evenly((1, shown));
     for (area, v) in areas.iter().zip(&report.variants) {
@@ -656,17 +683,22 @@ fn draw_reach_panel<DB: DrawingBackend>(
     };
     let (good, bad) = (stories(false), stories(true));
     let max = good.iter().chain(&bad).copied().max().unwrap_or(0);
-    let width = (max / 30 + 1).max(1);
-    let bins = (max / width + 1) as usize;
+    let bins = REACH_BINS
+        .iter()
+        .position(|&(lo, _)| lo > max)
+        .unwrap_or(REACH_BINS.len());
     let hist = |xs: &[u32]| {
         let mut h = vec![0.0; bins];
-        xs.iter().for_each(|&x| h[(x / width) as usize] += 1.0);
+        for &x in xs {
+            let b = REACH_BINS.iter().rposition(|&(lo, _)| lo <= x).unwrap_or(0);
+            h[b.min(bins - 1)] += 1.0;
+        }
         let total = xs.len().max(1) as f64;
         h.iter_mut().for_each(|c| *c *= 100.0 / total);
         h
     };
     let (hg, hb) = (hist(&good), hist(&bad));
-    let top = hg.iter().chain(&hb).copied().fold(0.0, f64::max).max(1.0) * 1.3;
+    let top = (hg.iter().chain(&hb).copied().fold(0.0, f64::max) * 1.25).clamp(1.0, 110.0);
     let mean = |xs: &[u32]| {
         if xs.is_empty() {
             0.0
@@ -689,9 +721,15 @@ fn draw_reach_panel<DB: DrawingBackend>(
         .margin(px(22.0))
         .x_label_area_size(px(76.0))
         .y_label_area_size(px(110.0))
-        .build_cartesian_2d(0f64..(bins as f64 * f64::from(width)), 0f64..top)?;
+        .build_cartesian_2d(0f64..bins as f64, 0f64..top)?;
     let y_fmt = |y: &f64| format!("{}%", short_number(*y));
-    let x_fmt = |x: &f64| format!("{}", x.round() as i64);
+    let x_fmt = |x: &f64| {
+        let b = (x - 0.5).round();
+        if (x - 0.5 - b).abs() > 1e-6 || b < 0.0 || b as usize >= bins {
+            return String::new();
+        }
+        REACH_BINS[b as usize].1.to_string()
+    };
     chart
         .configure_mesh()
         .x_desc("people reached by one story")
@@ -700,10 +738,11 @@ fn draw_reach_panel<DB: DrawingBackend>(
         .axis_desc_style((FAMILY, px(28.0)))
         .bold_line_style(RGBColor(215, 215, 215))
         .light_line_style(RGBColor(240, 240, 240))
+        .x_labels(bins * 2 + 1)
         .x_label_formatter(&x_fmt)
         .y_label_formatter(&y_fmt)
+        .disable_x_mesh()
         .draw()?;
-    let w = f64::from(width);
     for (h, color, label, shift, n) in [
         (&hg, palette::GREEN, "good stories", 0.0, good.len()),
         (&hb, palette::VERMILLION, "bad stories", 0.5, bad.len()),
@@ -714,8 +753,8 @@ fn draw_reach_panel<DB: DrawingBackend>(
                     .enumerate()
                     .filter(|(_, c)| **c > 0.0)
                     .map(|(b, &c)| {
-                        let x0 = b as f64 * w + shift * w;
-                        Rectangle::new([(x0, 0.0), (x0 + 0.5 * w, c)], color.filled())
+                        let x0 = b as f64 + 0.1 + shift * 0.8;
+                        Rectangle::new([(x0, 0.0), (x0 + 0.4, c)], color.filled())
                     }),
             )?
             .label(format!("{label} ({n})"))
