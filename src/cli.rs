@@ -359,7 +359,8 @@ fn simulate<'a>(l: &'a Loaded, rt: &Runtime, talk: bool, what: &str) -> Result<R
         }
     }
     let stats = networks[0].1.stats();
-    if talk && (stats.dropped.duplicate_edges > 0 || stats.dropped.self_loops > 0) {
+    let listed = matches!(s.baseline().network, NetworkSpec::EdgeList { .. });
+    if talk && listed && (stats.dropped.duplicate_edges > 0 || stats.dropped.self_loops > 0) {
         eprintln!(
             "note: {}: dropped {} duplicate edges and {} self-loops from the edge list",
             s.source.display(),
@@ -452,8 +453,10 @@ fn print_headline(report: &Report<'_>, dest: &Path, seconds: f64) {
             );
             if !std::ptr::eq(v, base) {
                 let d = tables::difference_band(v, base, metric);
+                let sign = if d.mean > 0.0 { "+" } else { "" };
                 line.push_str(&format!(
-                    "  vs baseline {:+} ({} to {})",
+                    "  vs {}: {sign}{} ({} to {})",
+                    base.name,
                     short_number(d.mean),
                     short_number(d.p05),
                     short_number(d.p95)

@@ -18,7 +18,6 @@ use plotters::prelude::*;
 
 use super::{Format, Report, VariantResult};
 use crate::metrics::{self, Band, Recorder};
-use crate::scenario::Event;
 
 static FONT: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
 pub(super) const FAMILY: &str = "sans-serif";
@@ -266,14 +265,15 @@ fn metric_panels(report: &Report<'_>, metric: &str, cumulative: bool) -> Vec<Pan
         cumulative,
     };
     let what = if cumulative {
-        format!("{} (total so far)", m.name.replace('_', " "))
+        format!("{} (total so far)", title_of(m.name))
     } else {
-        m.name.replace('_', " ")
+        title_of(m.name)
     };
-    let y_desc = if cumulative {
-        m.unit.replace(" per tick", "")
-    } else {
-        m.unit.to_string()
+    let y_desc = match (cumulative, m.unit) {
+        (true, "per tick") => title_of(m.name).to_lowercase(),
+        (true, unit) => unit.replace(" per tick", ""),
+        (false, "per tick") => format!("{} per tick", title_of(m.name).to_lowercase()),
+        (false, unit) => unit.to_string(),
     };
     let lines = report
         .variants
@@ -286,7 +286,7 @@ fn metric_panels(report: &Report<'_>, metric: &str, cumulative: bool) -> Vec<Pan
         })
         .collect();
     let mut panels = vec![Panel {
-        title: capitalise(&what),
+        title: what,
         y_desc: y_desc.clone(),
         lines,
         y_range: if cumulative { None } else { y_range_of(metric) },
@@ -317,6 +317,25 @@ fn metric_panels(report: &Report<'_>, metric: &str, cumulative: bool) -> Vec<Pan
     panels
 }
 
+/// A metric's name as a chart title.
+fn title_of(metric: &str) -> String {
+    match metric {
+        "reputation" => "Reputation (mean attitude)".into(),
+        "nps" => "Net Promoter Score of customers".into(),
+        "new_customers_outside" => "New customers from advertising".into(),
+        "new_customers_referral" => "New customers from referrals".into(),
+        "good_reached" => "People reached by good stories".into(),
+        "bad_reached" => "People reached by bad stories".into(),
+        "good_hearers" => "People hearing a good story".into(),
+        "bad_hearers" => "People hearing a bad story".into(),
+        "morale" => "Staff morale (mean attitude of staff)".into(),
+        "invited" => "Guests of events".into(),
+        "moved" => "People changing jobs".into(),
+        "value" => "Customer value".into(),
+        m => capitalise(&m.replace('_', " ")),
+    }
+}
+
 fn capitalise(s: &str) -> String {
     let mut c = s.chars();
     c.next()
@@ -340,12 +359,14 @@ fn compare(report: &Report<'_>) -> Vec<Panel> {
 /// Draws every chart into `dir` in each of `formats`.
 pub fn draw_all(dir: &Path, report: &Report<'_>, formats: &[Format]) -> Result<(), String> {
     register_font();
-    let events = &report.scenario.baseline().events;
+    let baseline_events = markers(report, 1);
     for (stem, title, panels) in overview(report) {
         save(dir, stem, formats, |area| {
-            figure(area, report, &title, &panels, (1, 2), events)
+            figure(area, report, &title, &panels, (1, 2), &baseline_events)
         })?;
     }
+    let all_events = markers(report, report.variants.len());
+    let events = &all_events;
     if report.variants.len() > 1 {
         let panels = compare(report);
         let title = "Variants compared".to_string();
@@ -364,6 +385,43 @@ pub fn draw_all(dir: &Path, report: &Report<'_>, formats: &[Format]) -> Result<(
     }
     save(dir, "reach", formats, |area| reach_figure(area, report))?;
     Ok(())
+}
+
+/// An event drawn on a chart, in the colour of the variant it belongs to
+/// (grey for events every variant shares).
+pub(super) struct Marker {
+    name: String,
+    from: u32,
+    to: u32,
+    color: RGBColor,
+}
+
+/// The events of the first `variants` variants, each once.
+fn markers(report: &Report<'_>, variants: usize) -> Vec<Marker> {
+    let all = &report.scenario.variants[..variants];
+    let mut out: Vec<Marker> = Vec::new();
+    for (i, v) in all.iter().enumerate() {
+        for e in &v.events {
+            if out
+                .iter()
+                .any(|m| m.name == e.name && m.from == e.from && m.to == e.to)
+            {
+                continue;
+            }
+            let shared = all.iter().all(|w| w.events.contains(e));
+            out.push(Marker {
+                name: e.name.clone(),
+                from: e.from,
+                to: e.to,
+                color: if shared || variants == 1 {
+                    RGBColor(110, 110, 110)
+                } else {
+                    variant_colour(i)
+                },
+            });
+        }
+    }
+    out
 }
 
 /// Draws with `paint` into `<dir>/<stem>.png` and `.svg`, as asked.
@@ -418,7 +476,7 @@ fn figure(
     title: &str,
     panels: &[Panel],
     grid: (usize, usize),
-    events: &[Event],
+    events: &[Marker],
 ) -> Result<(), String> {
     on_area!(area, |a| draw_figure(
         a, report, title, panels, grid, events
@@ -433,7 +491,7 @@ fn draw_figure<DB: DrawingBackend>(
     title: &str,
     panels: &[Panel],
     grid: (usize, usize),
-    events: &[Event],
+    events: &[Marker],
 ) -> Result<(), String>
 where
     DB::ErrorType: 'static,
@@ -499,7 +557,7 @@ fn draw_panel<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     panel: &Panel,
     unit: &str,
-    events: &[Event],
+    events: &[Marker],
     small: bool,
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     let ticks = (panel.lines.first().map_or(1, |l| l.bands.len()) - 1).max(1) as f64;
@@ -529,13 +587,13 @@ fn draw_panel<DB: DrawingBackend>(
         .x_label_formatter(&x_fmt)
         .y_label_formatter(&y_fmt)
         .draw()?;
-    for e in events {
+    for (k, e) in events.iter().enumerate() {
         let (from, to) = (f64::from(e.from), f64::from(e.to));
-        let grey = RGBColor(120, 120, 120);
+        let grey = e.color;
         if to > from {
             chart.draw_series(std::iter::once(Rectangle::new(
                 [(from, lo), (to, hi)],
-                grey.mix(0.12).filled(),
+                grey.mix(0.07).filled(),
             )))?;
         }
         chart.draw_series(std::iter::once(PathElement::new(
@@ -544,8 +602,8 @@ fn draw_panel<DB: DrawingBackend>(
         )))?;
         chart.draw_series(std::iter::once(Text::new(
             format!(" {}", e.name),
-            (from, hi - (hi - lo) * 0.02),
-            (FAMILY, px(22.0)).into_font().color(&RGBColor(60, 60, 60)),
+            (from, hi - (hi - lo) * (0.02 + 0.07 * (k % 3) as f64)),
+            (FAMILY, px(22.0)).into_font().color(&grey),
         )))?;
     }
     if panel.zero {
@@ -598,6 +656,7 @@ fn draw_panel<DB: DrawingBackend>(
 /// A y range holding every band, from zero (or below, for differences),
 /// with a little room above for the legend.
 fn fitted(lines: &[Line], zero: bool) -> (f64, f64) {
+    let room = 0.12 + 0.1 * lines.len() as f64;
     let top = lines
         .iter()
         .flat_map(|l| l.bands.iter().map(|b| b.p95.max(b.mean)))
@@ -615,7 +674,7 @@ fn fitted(lines: &[Line], zero: bool) -> (f64, f64) {
     } else {
         0.0
     };
-    (lo, top + span * 0.25)
+    (lo, top + span * room)
 }
 
 fn reach_figure(area: Area<'_, '_>, report: &Report<'_>) -> Result<(), String> {
@@ -659,7 +718,11 @@ where
         s.source.display(),
         env!("CARGO_PKG_VERSION")
     );
-    let body = footer_frame(root, &format!("{}: how far each story travelled", s.title), &note)?;
+    let body = footer_frame(
+        root,
+        &format!("{}: how far each story travelled", s.title),
+        &note,
+    )?;
     let shown = report.variants.len().min(4);
     let areas = body.split_evenly((1, shown));
     for (area, v) in areas.iter().zip(&report.variants) {
@@ -775,6 +838,7 @@ fn draw_reach_panel<DB: DrawingBackend>(
 
 /// Axis labels a room can read at a glance: 12k, 1.5M.
 pub fn short_number(y: f64) -> String {
+    let y = if y.abs() < 0.005 { 0.0 } else { y };
     let a = y.abs();
     let trim = |s: String| {
         if s.contains('.') {

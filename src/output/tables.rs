@@ -181,8 +181,10 @@ pub fn differences(v: &VariantResult, base: &VariantResult) -> Value {
 }
 
 /// Customer value, and what each unrecovered failure cost against the
-/// baseline: the change in total value over the change in unrecovered
-/// failures (means over replications).
+/// baseline: the value lost (baseline minus what-if) over the extra
+/// unrecovered failures (what-if minus baseline), means over paired
+/// replications. It charges the whole difference in value to failures, so
+/// it means most when failures are what the variants change.
 fn value(v: &VariantResult, base: &VariantResult) -> Value {
     let mut failures: Vec<f64> = v.runs.iter().map(unrecovered).collect();
     let total = final_band(v, "value");
