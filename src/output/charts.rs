@@ -358,7 +358,6 @@ fn compare(report: &Report<'_>) -> Vec<Panel> {
 
 /// Draws every chart into `dir` in each of `formats`.
 pub fn draw_all(dir: &Path, report: &Report<'_>, formats: &[Format]) -> Result<(), String> {
-    register_font();
     let baseline_events = markers(report, 1);
     for (stem, title, panels) in overview(report) {
         save(dir, stem, formats, |area| {
@@ -431,6 +430,7 @@ pub(super) fn save(
     formats: &[Format],
     paint: impl Fn(Area<'_, '_>) -> Result<(), String>,
 ) -> Result<(), String> {
+    register_font();
     for f in formats {
         match f {
             Format::Png => {

@@ -201,8 +201,8 @@ fn value(v: &VariantResult, base: &VariantResult) -> Value {
             .map(|(a, b)| unrecovered(a) - unrecovered(b))
             .sum::<f64>()
             / v.runs.len() as f64;
-        out["value_per_unrecovered_failure"] = if df.abs() > 0.0 {
-            json!(dv / df)
+        out["value_lost_per_unrecovered_failure"] = if df.abs() > 0.0 {
+            json!(-dv / df)
         } else {
             Value::Null
         };

@@ -131,10 +131,10 @@ fn event(
 ) -> Option<Event> {
     let before = p.len();
     let tick = |p: &mut Vec<Problem>, key: &str, v: i64| match whole(v, 1, i64::from(ticks)) {
-        Ok(v) => v as u32,
+        Ok(v) => Some(v as u32),
         Err(bad) => {
             p.push(params::out_of_range(at.key(key), bad));
-            1
+            None
         }
     };
     let action = match (&e.set, &e.experience) {
@@ -187,12 +187,15 @@ fn event(
     };
     let (from, to) = match e.at {
         Some(t) => {
-            let t = tick(p, "at", t);
+            let t = tick(p, "at", t).unwrap_or(1);
             (t, t)
         }
         None => {
-            let from = e.from.map_or(1, |v| tick(p, "from", v));
-            let to = e.to.map_or(ticks, |v| tick(p, "to", v));
+            let from = e.from.map_or(Some(1), |v| tick(p, "from", v));
+            let to = e.to.map_or(Some(ticks), |v| tick(p, "to", v));
+            let (Some(from), Some(to)) = (from, to) else {
+                return None;
+            };
             if to < from {
                 p.push(
                     Problem::new(

@@ -145,3 +145,35 @@ fn too_many_recorded_figures_are_refused_before_running() {
     assert!(e.contains("too-many-runs.toml:4:8"), "{e}");
     assert!(e.contains("field: runs") && e.contains("fewer runs"), "{e}");
 }
+
+#[test]
+fn a_typo_in_a_variant_points_at_the_variant() {
+    let e = fails("tests/data/broken/variant-typo.toml");
+    assert!(e.contains("variant-typo.toml:10:"), "{e}");
+    assert!(e.contains("in `with recovery`"), "{e}");
+    assert!(e.contains("did you mean `recovery_rate`?"), "{e}");
+}
+
+#[test]
+fn a_bad_value_in_a_variant_points_at_its_line() {
+    let e = fails("tests/data/broken/variant-out-of-range.toml");
+    assert!(e.contains("variant-out-of-range.toml:16:17"), "{e}");
+    assert!(e.contains("field: service.recovery_rate"), "{e}");
+    assert!(e.contains("a number from 0 to 1"), "{e}");
+}
+
+#[test]
+fn a_variant_cannot_change_the_run() {
+    let e = fails("tests/data/broken/variant-sets-ticks.toml");
+    assert!(e.contains("a variant cannot set `ticks`"), "{e}");
+    assert!(e.contains("variant-sets-ticks.toml:10:"), "{e}");
+}
+
+#[test]
+fn events_stay_inside_the_run_and_set_only_parameters() {
+    let e = fails("tests/data/broken/event-window.toml");
+    assert!(e.contains("event-window.toml:12:6"), "{e}");
+    assert!(e.contains("a whole number from 1 to 30"), "{e}");
+    let e = fails("tests/data/broken/event-sets-network.toml");
+    assert!(e.contains("an event cannot set `network.n`"), "{e}");
+}

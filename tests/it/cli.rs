@@ -6,7 +6,10 @@ use crate::common::{grapevine, repo, run_into, series};
 
 #[test]
 fn quick_scenario_writes_every_output() {
-    let (_dir, out) = run_into("scenarios/quick.toml", &["--runs", "3", "--quiet"]);
+    let (_dir, out) = run_into(
+        "scenarios/quick.toml",
+        &["--runs", "3", "--quiet", "--format", "png,svg"],
+    );
     let ts = std::fs::read_to_string(out.join("timeseries.csv")).unwrap();
     assert_eq!(
         ts.lines().next(),
@@ -34,7 +37,7 @@ fn quick_scenario_writes_every_output() {
     assert_eq!(summary["runs"], 3);
     assert_eq!(summary["grapevine_version"], env!("CARGO_PKG_VERSION"));
     assert_eq!(
-        summary["scenario"]["groups"][0]["telling"]["bad"]["kind"],
+        summary["scenario"]["variants"][0]["groups"][0]["telling"]["bad"]["kind"],
         "uniform"
     );
     assert!(summary["variants"][0]["headline"]["final_nps"]["mean"].is_number());
@@ -43,7 +46,20 @@ fn quick_scenario_writes_every_output() {
         std::fs::read_to_string(repo("scenarios/quick.toml")).unwrap()
     );
 
-    for chart in ["reputation", "customers", "stories"] {
+    let metric_charts = std::fs::read_dir(out.join("charts")).unwrap().count();
+    assert_eq!(
+        metric_charts,
+        2 * grapevine::metrics::METRICS.len(),
+        "a PNG and an SVG per metric"
+    );
+    for chart in [
+        "reputation",
+        "customers",
+        "stories",
+        "reach",
+        "charts/nps",
+        "charts/value",
+    ] {
         let png = std::fs::read(out.join(format!("{chart}.png"))).unwrap();
         assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n", "{chart}.png is a PNG");
         let width = u32::from_be_bytes(png[16..20].try_into().unwrap());

@@ -7,7 +7,8 @@
 //! - `determinism`: the same seed gives byte-identical files on 1, 2 and 4
 //!   threads, and in either parallel mode of the engine.
 //! - `invariants`: property tests over random small scenarios.
-//! - `lessons`: the shipped scenarios show what they claim to.
+//! - `lessons`: every shipped scenario runs and shows what it claims to.
+//! - `variants`: common random numbers, event windows, `--set` and sweeps.
 
 mod common;
 
@@ -16,3 +17,4 @@ mod cli;
 mod determinism;
 mod invariants;
 mod lessons;
+mod variants;

@@ -1,0 +1,145 @@
+//! Variants, events, `--set` and sweeps through the binary.
+
+use crate::common::{grapevine, repo, run_into, series, series_of, summary};
+
+#[test]
+fn a_variant_identical_to_the_baseline_gives_identical_numbers() {
+    let (_dir, out) = run_into("tests/data/variants.toml", &["--quiet"]);
+    let ts = std::fs::read_to_string(out.join("timeseries.csv")).unwrap();
+    let rows = |v: &str| -> Vec<String> {
+        ts.lines()
+            .filter_map(|l| l.strip_prefix(&format!("{v},")).map(str::to_string))
+            .collect()
+    };
+    assert!(!rows("baseline").is_empty());
+    assert_eq!(rows("baseline"), rows("same"), "common random numbers");
+    assert_ne!(rows("baseline"), rows("recovery"));
+    // In the first tick the same customers buy and the same experiences
+    // fail; only what follows a failure differs.
+    for metric in ["experiences", "failures"] {
+        assert_eq!(
+            series(&out, "all", metric)[..2],
+            series_of(&out, "recovery", "all", metric)[..2]
+        );
+    }
+}
+
+#[test]
+fn an_event_window_starts_and_ends_on_the_ticks_stated() {
+    let (_dir, out) = run_into("tests/data/variants.toml", &["--quiet"]);
+    let experiences = series(&out, "all", "experiences");
+    for (tick, e) in experiences.iter().enumerate().skip(1) {
+        let closed = (5..=8).contains(&tick);
+        assert_eq!(e.2 == 0.0, closed, "tick {tick}: {e:?}");
+    }
+    let s = summary(&out);
+    assert_eq!(s["scenario"]["variants"][0]["events"][0]["from"], 5);
+    assert_eq!(s["scenario"]["variants"][0]["events"][0]["to"], 8);
+}
+
+#[test]
+fn set_overrides_the_file_and_is_recorded() {
+    let (_dir, out) = run_into(
+        "tests/data/variants.toml",
+        &[
+            "--quiet",
+            "--set",
+            "service.purchase_rate=0",
+            "--set",
+            "ticks=10",
+        ],
+    );
+    assert_eq!(series(&out, "all", "experiences").len(), 11);
+    assert!(
+        series(&out, "all", "experiences")
+            .iter()
+            .all(|e| e.2 == 0.0)
+    );
+    let s = summary(&out);
+    assert_eq!(s["overrides"][0], "service.purchase_rate = 0");
+    assert_eq!(s["ticks"], 10);
+}
+
+#[test]
+fn bad_set_values_are_refused_with_what_is_allowed() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |set: &str| {
+        let a = grapevine()
+            .arg("run")
+            .arg(repo("tests/data/variants.toml"))
+            .args(["--out"])
+            .arg(dir.path().join("out"))
+            .args(["--set", set])
+            .assert()
+            .code(2);
+        String::from_utf8(a.get_output().stderr.clone()).unwrap()
+    };
+    let e = run("service.recovery_rat=0.5");
+    assert!(e.contains("did you mean `recovery_rate`?"), "{e}");
+    let e = run("service.recovery_rate=2");
+    assert!(e.contains("a number from 0 to 1"), "{e}");
+    let e = run("ticks.x=2");
+    assert!(e.contains("not a table"), "{e}");
+    assert!(!dir.path().join("out").exists());
+}
+
+#[test]
+fn a_sweep_writes_its_table_and_chart() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("sweep");
+    grapevine()
+        .arg("sweep")
+        .arg(repo("tests/data/variants.toml"))
+        .args([
+            "--param",
+            "service.recovery_rate=0,0.5,1",
+            "--metric",
+            "failures",
+        ])
+        .args(["--runs", "2", "--quiet", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let csv = std::fs::read_to_string(out.join("sweep.csv")).unwrap();
+    let rows: Vec<Vec<&str>> = csv
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').collect())
+        .collect();
+    // 3 values x 3 variants.
+    assert_eq!(rows.len(), 9, "{csv}");
+    assert!(
+        rows.iter()
+            .all(|r| r[0] == "service.recovery_rate" && r[3] == "failures_total")
+    );
+    // Recovery does not change how many experiences fail, so "failures"
+    // is the same at every value; the baseline and "same" agree exactly.
+    let baseline: Vec<&&str> = rows
+        .iter()
+        .filter(|r| r[2] == "baseline")
+        .map(|r| &r[4])
+        .collect();
+    let same: Vec<&&str> = rows
+        .iter()
+        .filter(|r| r[2] == "same")
+        .map(|r| &r[4])
+        .collect();
+    assert_eq!(baseline, same);
+    assert!(out.join("sweep.png").is_file());
+}
+
+#[test]
+fn a_sweep_refuses_an_unknown_metric() {
+    grapevine()
+        .arg("sweep")
+        .arg(repo("tests/data/variants.toml"))
+        .args([
+            "--param",
+            "service.recovery_rate=0,1",
+            "--metric",
+            "happiness",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("allowed: reputation, nps"));
+}
