@@ -301,10 +301,8 @@ pub fn assign_groups(graph: &Graph, groups: &[Group], seed: u64, organisation: &
     let mut labels = vec![FREE; n];
     let place = |labels: &mut Vec<u8>, g: usize, candidates: &mut dyn Iterator<Item = u32>| {
         let mut left = counts[g];
-        for i in candidates {
-            if left == 0 {
-                break;
-            }
+        while left > 0 {
+            let Some(i) = candidates.next() else { break };
             if labels[i as usize] == FREE {
                 labels[i as usize] = g as u8;
                 left -= 1;

@@ -5,6 +5,7 @@ use std::path::Path;
 use super::*;
 use crate::network::Graph;
 use crate::scenario::Scenario;
+use state::NOBODY;
 
 /// A scenario with one group of the given status over the graph `edges`,
 /// with `extra` TOML added to the group's own tables.
@@ -317,4 +318,185 @@ fn serial_and_parallel_steps_agree() {
     assert_eq!(serial.told, parallel.told);
     assert_eq!(serial.heard, parallel.heard);
     assert!(serial.told.iter().any(|&t| t > 0));
+}
+
+/// A scenario of several groups (TOML for `[[groups]]` and more) over a
+/// 2-agent placeholder network; tests pass their own graph.
+fn scenario_with(extra: &str) -> Scenario {
+    let text = format!("seed = 5\nticks = 10\n[network]\nkind = \"complete\"\nn = 2\n{extra}");
+    Scenario::parse(&text, Path::new("t.toml")).unwrap()
+}
+
+#[test]
+fn an_event_invites_exactly_the_best_connected() {
+    let s = scenario_with(
+        "[[groups]]\nname = \"g\"\nshare = 1.0\nstatus = \"prospect\"\n\
+         [[events]]\nname = \"party\"\nat = 1\nexperience = { who = \"top-degree\", count = 1 }\n",
+    );
+    let g = star(5);
+    let world = World::new(&s, &g);
+    let mut state = initial_state(&world, 0);
+    run_phase(&world, &mut state, experience);
+    let invited: Vec<usize> = (0..6)
+        .filter(|&i| state.events[i] & event::INVITED != 0)
+        .collect();
+    assert_eq!(invited, [0], "the hub, and only the hub");
+    assert_eq!(state.story[0].valence, 1, "a delight at quality 3");
+    assert!(state.flags[0] & flag::AWARE != 0);
+    // Not at another tick.
+    let mut state = initial_state(&world, 0);
+    let (agents, shared) = state.split();
+    experience(
+        &world,
+        Clock {
+            replication: 0,
+            tick: 2,
+        },
+        agents,
+        shared,
+    );
+    assert!(state.events.iter().all(|e| e & event::INVITED == 0));
+}
+
+#[test]
+fn top_degree_groups_sit_on_the_hubs() {
+    let s = scenario_with(
+        "[[groups]]\nname = \"influencers\"\nshare = 0.1\nplacement = \"top-degree\"\n\
+         [[groups]]\nname = \"rest\"\nshare = 0.9\n",
+    );
+    let g = star(9);
+    let labels = assign_groups(&g, &s.baseline().groups, 1, &[]);
+    assert_eq!(labels[0], 0);
+    assert!(labels[1..].iter().all(|&l| l == 1));
+}
+
+#[test]
+fn mobility_keeps_attitude_and_personal_ties_and_replaces_workplace_ties() {
+    let s = scenario_with(
+        "[[groups]]\nname = \"g\"\nshare = 1.0\nstatus = \"customer\"\nattitude_spread = 0.5\n\
+         [groups.service]\npurchase_rate = 0.0\n\
+         [workplaces]\norganisations = 10\ncolleagues = 3\nmobility = 0.5\n",
+    );
+    let n = 2000;
+    let (g, _) = crate::network::Graph::from_edges(
+        n,
+        (0..n as u32).map(|i| (i, (i * 7 + 1) % n as u32)).collect(),
+    );
+    let world = World::new(&s, &g);
+    let mut state = initial_state(&world, 0);
+    let attitude = state.attitude.clone();
+    let degrees: Vec<usize> = (0..n).map(|i| g.degree(i)).collect();
+    let org_before: Vec<u32> = state.org.iter().map(|o| o.load(Relaxed)).collect();
+    step(
+        &world,
+        &mut state,
+        Clock {
+            replication: 0,
+            tick: 1,
+        },
+        true,
+    );
+    let org: Vec<u32> = state.org.iter().map(|o| o.load(Relaxed)).collect();
+    let moved = (0..n)
+        .filter(|&i| state.events[i] & event::MOVED != 0)
+        .count();
+    // Half move (5 standard errors of a binomial(2000, 0.5)).
+    assert!((moved as f64 - 1000.0).abs() < 5.0 * 22.4, "{moved}");
+    for i in 0..n {
+        assert_eq!(state.events[i] & event::MOVED != 0, org[i] != org_before[i]);
+        for slot in &state.colleagues[i * 3..(i + 1) * 3] {
+            let j = slot.load(Relaxed);
+            assert!(
+                j == NOBODY || org[j as usize] == org[i],
+                "ties only within the new organisation"
+            );
+        }
+    }
+    assert_eq!(
+        state.attitude, attitude,
+        "no stories: opinions unchanged by moving"
+    );
+    assert_eq!((0..n).map(|i| g.degree(i)).collect::<Vec<_>>(), degrees);
+    for o in 0..10 {
+        assert!(state.members.of(o).iter().all(|&i| org[i as usize] == o));
+    }
+    assert_eq!(state.members.list.len(), n);
+}
+
+#[test]
+fn colleagues_hear_stories_too() {
+    // No personal ties at all: every telling goes to a colleague.
+    let s = scenario_with(
+        "[[groups]]\nname = \"g\"\nshare = 1.0\nstatus = \"customer\"\n\
+         [groups.service]\npurchase_rate = 1.0\nquality_mean = 5.0\nquality_sd = 0.0\n\
+         [groups.telling]\ngood = { kind = \"fixed\", k = 2 }\noverflow = \"lost\"\n\
+         [workplaces]\norganisations = 1\ncolleagues = 4\n",
+    );
+    let g = graph(50, &[]);
+    let world = World::new(&s, &g);
+    let mut state = initial_state(&world, 0);
+    step(
+        &world,
+        &mut state,
+        Clock {
+            replication: 0,
+            tick: 1,
+        },
+        false,
+    );
+    assert!(
+        state.told_now.iter().all(|&t| t == 2),
+        "{:?}",
+        state.told_now
+    );
+}
+
+#[test]
+fn reach_counts_distinct_hearers_of_each_story() {
+    use crate::metrics::{Observer, Recorder};
+    let s = scenario(
+        "customer",
+        "[groups.service]\npurchase_rate = 1.0\nquality_mean = 5.0\nquality_sd = 0.0\n\
+         [groups.telling]\ngood = { kind = \"fixed\", k = 1000 }\noverflow = \"lost\"\nretell_probability = 0.0\n",
+    );
+    let g = star(10);
+    let world = World::new(&s, &g);
+    let mut state = initial_state(&world, 0);
+    let mut rec = Recorder::default();
+    step(&world, &mut state, CLOCK, false);
+    rec.observe(1, &world, &state, false);
+    rec.finish();
+    // The hub's story reaches its 10 leaves; each leaf's reaches the hub.
+    let mut people: Vec<u32> = rec.reach.iter().map(|r| r.people).collect();
+    people.sort_unstable();
+    assert_eq!(people.len(), 11);
+    assert_eq!(people[10], 10);
+    assert!(people[..10].iter().all(|&p| p == 1));
+    assert!(rec.reach.iter().all(|r| !r.bad));
+}
+
+#[test]
+fn staff_morale_reaches_customers() {
+    let text = |effect: f64| {
+        format!(
+            "[[groups]]\nname = \"staff\"\nshare = 0.5\nstatus = \"none\"\nstaff = true\nattitude = 1.0\n\
+             [groups.service]\npurchase_rate = 0.0\n\
+             [[groups]]\nname = \"customers\"\nshare = 0.5\nstatus = \"customer\"\n\
+             [groups.service]\npurchase_rate = 1.0\nquality_mean = 0.0\nquality_sd = 0.0\nmorale_effect = {effect}\n"
+        )
+    };
+    let g = graph(100, &[]);
+    for (effect, delights) in [(0.0, 0), (2.0, 50)] {
+        let s = scenario_with(&text(effect));
+        let world = World::new(&s, &g);
+        let mut state = initial_state(&world, 0);
+        assert_eq!(state.morale, 1.0, "morale is the staff's mean attitude");
+        run_phase(&world, &mut state, experience);
+        let got = state
+            .events
+            .iter()
+            .filter(|e| *e & event::DELIGHT != 0)
+            .count();
+        assert_eq!(got, delights, "morale effect {effect}");
+    }
 }

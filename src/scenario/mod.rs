@@ -999,6 +999,21 @@ mod docs_tests {
             "attitude",
             "attitude_spread",
             "aware_share",
+            "staff",
+            "placement",
+            "baseline",
+            "set",
+            "from",
+            "to",
+            "at",
+            "experience",
+            "who",
+            "count",
+            "group",
+            "quality",
+            "organisations",
+            "colleagues",
+            "mobility",
         ];
         for field in tables.chain(others) {
             assert!(
