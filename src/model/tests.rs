@@ -166,7 +166,7 @@ fn choose_distinct_picks_uniform_subsets() {
             picked.sort_unstable();
             picked.dedup();
             assert_eq!(picked.len(), k);
-            picked.iter().for_each(|&x| counts[x as usize] += 1);
+            picked.iter().for_each(|&x| counts[x] += 1);
         }
         let p = k as f64 / 10.0;
         let se = (p * (1.0 - p) / trials as f64).sqrt();

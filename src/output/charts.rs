@@ -377,7 +377,7 @@ pub fn draw_all(dir: &Path, report: &Report<'_>, formats: &[Format]) -> Result<(
     std::fs::create_dir_all(&charts).map_err(|e| e.to_string())?;
     for m in metrics::METRICS {
         let panels = metric_panels(report, m.name, false);
-        let title = capitalise(&m.about);
+        let title = capitalise(m.about);
         save(&charts, m.name, formats, |area| {
             figure(area, report, &title, &panels, (1, panels.len()), events)
         })?;
@@ -507,8 +507,8 @@ where
 }
 
 /// Fills the background, draws the title and the footer; returns the body.
-pub(super) fn frame<'a, DB: DrawingBackend>(
-    root: &'a DrawingArea<DB, Shift>,
+pub(super) fn frame<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
     report: &Report<'_>,
     title: &str,
 ) -> Result<DrawingArea<DB, Shift>, String>

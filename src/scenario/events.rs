@@ -260,7 +260,7 @@ fn chosen(
     };
     let given = (x.count.is_some(), x.share.is_some(), x.group.is_some());
     let ok = match x.who {
-        Who::TopDegree => given.2 == false && size.is_some(),
+        Who::TopDegree => !given.2 && size.is_some(),
         Who::Random => given == (false, true, false),
         Who::Group => given == (false, false, true),
     };
