@@ -73,7 +73,9 @@ struct Panel {
     lines: Vec<Line>,
     /// A fixed y range (reputation, NPS); otherwise fitted to the bands.
     y_range: Option<(f64, f64)>,
-    legend: SeriesLabelPosition,
+    /// Where the panel's own legend goes; none when the figure has one
+    /// legend for all its panels (the variants).
+    legend: Option<SeriesLabelPosition>,
     /// A horizontal line at zero (for differences).
     zero: bool,
 }
@@ -158,7 +160,7 @@ fn overview(report: &Report<'_>) -> Vec<(&'static str, String, Vec<Panel>)> {
         y_desc: y_desc.to_string(),
         lines,
         y_range,
-        legend,
+        legend: Some(legend),
         zero: false,
     };
     vec![
@@ -290,7 +292,7 @@ fn metric_panels(report: &Report<'_>, metric: &str, cumulative: bool) -> Vec<Pan
         y_desc: y_desc.clone(),
         lines,
         y_range: if cumulative { None } else { y_range_of(metric) },
-        legend: SeriesLabelPosition::UpperLeft,
+        legend: None,
         zero: false,
     }];
     if report.variants.len() > 1 {
@@ -310,7 +312,7 @@ fn metric_panels(report: &Report<'_>, metric: &str, cumulative: bool) -> Vec<Pan
                 })
                 .collect(),
             y_range: None,
-            legend: SeriesLabelPosition::UpperLeft,
+            legend: None,
             zero: true,
         });
     }
@@ -344,16 +346,19 @@ fn capitalise(s: &str) -> String {
 }
 
 /// The comparison slide: four key measures with every variant overlaid.
+/// Flows are shown as running totals, which a room reads more easily than
+/// a noisy weekly count.
 fn compare(report: &Report<'_>) -> Vec<Panel> {
-    [
-        ("reputation", false),
-        ("nps", false),
-        ("customers", false),
-        ("referrals", true),
-    ]
-    .iter()
-    .map(|&(m, cumulative)| metric_panels(report, m, cumulative).remove(0))
-    .collect()
+    report
+        .scenario
+        .compare
+        .iter()
+        .map(|m| {
+            let i = metrics::index_of(m).expect("checked with the scenario");
+            let cumulative = metrics::METRICS[i].kind == metrics::Kind::Flow;
+            metric_panels(report, m, cumulative).remove(0)
+        })
+        .collect()
 }
 
 /// Draws every chart into `dir` in each of `formats`.
@@ -368,16 +373,26 @@ pub fn draw_all(dir: &Path, report: &Report<'_>, formats: &[Format]) -> Result<(
     let events = &all_events;
     if report.variants.len() > 1 {
         let panels = compare(report);
-        let title = "Variants compared".to_string();
+        let names: Vec<&str> = report.variants.iter().map(|v| v.name.as_str()).collect();
+        let title = if names.join(" vs ").len() + report.scenario.title.len() <= 60 {
+            names.join(" vs ")
+        } else {
+            format!("{} variants compared", names.len())
+        };
+        let grid = match panels.len() {
+            1 => (1, 1),
+            2 => (1, 2),
+            _ => (2, 2),
+        };
         save(dir, "compare", formats, |area| {
-            figure(area, report, &title, &panels, (2, 2), events)
+            figure(area, report, &title, &panels, grid, events)
         })?;
     }
     let charts = dir.join("charts");
     std::fs::create_dir_all(&charts).map_err(|e| e.to_string())?;
     for m in metrics::METRICS {
         let panels = metric_panels(report, m.name, false);
-        let title = capitalise(m.about);
+        let title = capitalise(m.about.split(" (").next().unwrap_or(m.about));
         save(&charts, m.name, formats, |area| {
             figure(area, report, &title, &panels, (1, panels.len()), events)
         })?;
@@ -497,13 +512,43 @@ where
     DB::ErrorType: 'static,
 {
     let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
-    let body = frame(root, report, title)?;
+    let mut body = frame(root, report, title)?;
+    if panels.iter().all(|p| p.legend.is_none()) {
+        body = variant_legend(body, report).map_err(err)?;
+    }
     let areas = body.split_evenly(grid);
     let small = grid.0 > 1;
     for (area, panel) in areas.iter().zip(panels) {
         draw_panel(area, panel, &report.scenario.tick_unit, events, small).map_err(err)?;
     }
     Ok(())
+}
+
+/// One legend for the whole figure: a row of the variants' colours and
+/// names under the title. Returns the area below it.
+fn variant_legend<DB: DrawingBackend>(
+    body: DrawingArea<DB, Shift>,
+    report: &Report<'_>,
+) -> Result<DrawingArea<DB, Shift>, DrawingAreaErrorKind<DB::ErrorType>> {
+    let (row, rest) = body.split_vertically(52);
+    let font: TextStyle<'_> = (FAMILY, 28).into_text_style(&row);
+    let widths: Vec<i32> = report
+        .variants
+        .iter()
+        .map(|v| {
+            let (w, _) = row.estimate_text_size(&v.name, &font).unwrap_or((200, 0));
+            w as i32 + 70
+        })
+        .collect();
+    let total: i32 = widths.iter().sum();
+    let mut x = ((row.dim_in_pixel().0 as i32 - total) / 2).max(10);
+    for (i, (v, w)) in report.variants.iter().zip(&widths).enumerate() {
+        let color = variant_colour(i);
+        row.draw(&Rectangle::new([(x, 16), (x + 34, 30)], color.filled()))?;
+        row.draw(&Text::new(v.name.clone(), (x + 44, 8), font.clone()))?;
+        x += w;
+    }
+    Ok(rest)
 }
 
 /// Fills the background, draws the title and the footer; returns the body.
@@ -563,7 +608,7 @@ fn draw_panel<DB: DrawingBackend>(
     let ticks = (panel.lines.first().map_or(1, |l| l.bands.len()) - 1).max(1) as f64;
     let (lo, hi) = panel
         .y_range
-        .unwrap_or_else(|| fitted(&panel.lines, panel.zero));
+        .unwrap_or_else(|| fitted(&panel.lines, panel.zero, panel.legend.is_some()));
     let scale = if small { 0.8 } else { 1.0 };
     let px = |x: f64| (x * scale) as u32;
     let mut chart = ChartBuilder::on(area)
@@ -642,21 +687,27 @@ fn draw_panel<DB: DrawingBackend>(
                 Rectangle::new([(x - 4, y - 4), (x + 22, y + 4)], color.filled())
             });
     }
-    chart
-        .configure_series_labels()
-        .position(panel.legend.clone())
-        .margin(px(16.0))
-        .label_font((FAMILY, px(26.0)))
-        .background_style(WHITE.mix(0.85))
-        .border_style(RGBColor(190, 190, 190))
-        .draw()?;
+    if let Some(position) = &panel.legend {
+        chart
+            .configure_series_labels()
+            .position(position.clone())
+            .margin(px(16.0))
+            .label_font((FAMILY, px(26.0)))
+            .background_style(WHITE.mix(0.85))
+            .border_style(RGBColor(190, 190, 190))
+            .draw()?;
+    }
     Ok(())
 }
 
 /// A y range holding every band, from zero (or below, for differences),
-/// with a little room above for the legend.
-fn fitted(lines: &[Line], zero: bool) -> (f64, f64) {
-    let room = 0.12 + 0.1 * lines.len() as f64;
+/// with a little room above for the legend (and the event labels).
+fn fitted(lines: &[Line], zero: bool, legend: bool) -> (f64, f64) {
+    let room = if legend {
+        0.12 + 0.1 * lines.len() as f64
+    } else {
+        0.2
+    };
     let top = lines
         .iter()
         .flat_map(|l| l.bands.iter().map(|b| b.p95.max(b.mean)))

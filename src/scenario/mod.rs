@@ -42,6 +42,7 @@ pub struct RawScenario {
     pub runs: Option<i64>,
     pub seed: Option<i64>,
     pub tick_unit: Option<String>,
+    pub compare: Option<Vec<String>>,
     pub network: RawNetwork,
     pub groups: Option<Vec<RawGroup>>,
     #[serde(default)]
@@ -244,6 +245,8 @@ pub struct Scenario {
     pub seed: u64,
     /// What one tick stands for, for chart labels ("week").
     pub tick_unit: String,
+    /// The measures on the comparison chart, in its order.
+    pub compare: Vec<String>,
     /// The baseline first, then the what-ifs, in the file's order.
     pub variants: Vec<Variant>,
     /// Values set from the command line, for the record.
@@ -417,6 +420,7 @@ pub struct Checked {
     pub runs: u32,
     pub seed: u64,
     pub tick_unit: String,
+    pub compare: Vec<String>,
     /// The baseline's name among the variants.
     pub baseline: String,
     pub network: NetworkSpec,
@@ -499,6 +503,7 @@ pub fn validate(raw: RawScenario, source: &Path) -> Result<Checked, Vec<Problem>
         &groups,
         p,
     );
+    let compare = compare_measures(raw.compare, p);
     let baseline = raw.baseline.unwrap_or_else(|| "baseline".to_string());
     let variants = raw.variants.unwrap_or_default();
     let mut names = vec![baseline.clone()];
@@ -535,6 +540,7 @@ pub fn validate(raw: RawScenario, source: &Path) -> Result<Checked, Vec<Problem>
             runs: runs as u32,
             seed: seed as u64,
             tick_unit: raw.tick_unit.unwrap_or_else(|| "week".to_string()),
+            compare,
             baseline,
             network: network.expect("no problems means the network was valid"),
             groups,
@@ -545,6 +551,38 @@ pub fn validate(raw: RawScenario, source: &Path) -> Result<Checked, Vec<Problem>
     } else {
         Err(problems)
     }
+}
+
+/// The measures the comparison chart shows by default.
+pub const DEFAULT_COMPARE: [&str; 4] = ["reputation", "nps", "customers", "referrals"];
+
+/// Checks `compare`: one to four names of measures.
+fn compare_measures(raw: Option<Vec<String>>, p: &mut Vec<Problem>) -> Vec<String> {
+    let Some(names) = raw else {
+        return DEFAULT_COMPARE.iter().map(|s| s.to_string()).collect();
+    };
+    let at = FieldPath::root().key("compare");
+    let known: Vec<&str> = crate::metrics::METRICS.iter().map(|m| m.name).collect();
+    if names.is_empty() || names.len() > 4 {
+        p.push(
+            Problem::new(
+                at.clone(),
+                format!("{} measures cannot share one chart", names.len()),
+            )
+            .allowed("one to four names of measures"),
+        );
+    }
+    for (i, n) in names.iter().enumerate() {
+        if !known.contains(&n.as_str()) {
+            let mut problem = Problem::new(at.index(i), format!("`{n}` is not a measure"))
+                .allowed(format!("one of: {}", known.join(", ")));
+            if let Some(near) = error::did_you_mean(n, known.iter().copied()) {
+                problem = problem.help(format!("did you mean `{near}`?"));
+            }
+            p.push(problem);
+        }
+    }
+    names
 }
 
 fn workplaces(
@@ -939,6 +977,43 @@ mod tests {
     }
 
     #[test]
+    fn the_comparison_names_known_measures() {
+        let e = parse(&format!("compare = [\"nps\", \"reputaton\"]\n{MINIMAL}")).unwrap_err();
+        assert_eq!(e.problems[0].path.to_string(), "compare[1]");
+        assert_eq!(
+            e.problems[0].help.as_deref(),
+            Some("did you mean `reputation`?")
+        );
+        let s = parse(MINIMAL).unwrap();
+        assert_eq!(s.compare, DEFAULT_COMPARE);
+    }
+
+    #[test]
+    fn variants_set_values_by_path_and_events_make_a_timeline() {
+        let text = format!(
+            "ticks = 10\n{MINIMAL}[[groups]]\nname = \"a\"\nshare = 1.0\n\
+             [[events]]\nname = \"outage\"\nfrom = 3\nto = 4\nset = {{ service.quality_mean = -2 }}\n\
+             [[events]]\nname = \"programme\"\nfrom = 4\nset = {{ groups.a.service.recovery_rate = 0.5 }}\n\
+             [[variants]]\nname = \"picky\"\nset = {{ groups.a.service.expectation = 1 }}\n"
+        );
+        let s = parse(&text).unwrap();
+        assert_eq!(s.variants.len(), 2);
+        assert_eq!(s.variants[1].groups[0].service.expectation, 1.0);
+        assert_eq!(s.variants[1].changes, ["groups.a.service.expectation = 1"]);
+        let t = &s.variants[0].timeline;
+        let at = |tick: usize| &t.params[t.at[tick] as usize][0].service;
+        assert_eq!((at(2).quality_mean, at(2).recovery_rate), (0.0, 0.0));
+        assert_eq!((at(3).quality_mean, at(3).recovery_rate), (-2.0, 0.0));
+        assert_eq!((at(4).quality_mean, at(4).recovery_rate), (-2.0, 0.5));
+        assert_eq!((at(5).quality_mean, at(5).recovery_rate), (0.0, 0.5));
+        assert_eq!((at(10).quality_mean, at(10).recovery_rate), (0.0, 0.5));
+        // The what-if keeps the scenario's events.
+        let v = &s.variants[1].timeline;
+        assert_eq!(v.params[v.at[3] as usize][0].service.expectation, 1.0);
+        assert_eq!(v.params[v.at[3] as usize][0].service.quality_mean, -2.0);
+    }
+
+    #[test]
     fn syntax_errors_have_a_place() {
         let e = parse("ticks = \n").unwrap_err();
         assert_eq!(e.line_col(&e.problems[0]).map(|l| l.0), Some(1));
@@ -985,6 +1060,7 @@ mod docs_tests {
             "runs",
             "seed",
             "tick_unit",
+            "compare",
             "n",
             "mean_degree",
             "rewire",
