@@ -192,7 +192,8 @@ fn value(v: &VariantResult, base: &VariantResult) -> Value {
         "total_value": total,
         "unrecovered_failures": Band::of(&mut failures),
     });
-    if !std::ptr::eq(v, base) {
+    let valued = total.mean != 0.0 || final_band(base, "value").mean != 0.0;
+    if !std::ptr::eq(v, base) && valued {
         let dv = difference_band(v, base, "value").mean;
         let df: f64 = v
             .runs
