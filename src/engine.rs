@@ -152,7 +152,9 @@ pub fn estimate_memory(size: RunSize, threads: usize, mode: Mode) -> MemoryEstim
     let recordings =
         u64::from(variants) * (u64::from(runs) * 8 + 24) * (u64::from(ticks) + 1) * frame / 8;
     let per_agent = BYTES_PER_AGENT + colleagues.map_or(0, workplace_bytes_per_agent);
-    let running = graph + agents + states_at_once * per_agent * agents;
+    // Story reach: pairs of (story, hearer), at most the budget.
+    let reach = 16 * (crate::metrics::REACH_BUDGET as u64).min(64 * agents);
+    let running = graph + agents + states_at_once * (per_agent * agents + reach);
     MemoryEstimate {
         building,
         running,

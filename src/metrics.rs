@@ -444,25 +444,63 @@ pub struct Reach {
     pub people: u32,
 }
 
+/// The most (story, hearer) pairs a replication keeps for the reach
+/// measure (16 bytes each: 64 MiB). Past it, half the stories are dropped
+/// from the sample, as many times as it takes.
+pub const REACH_BUDGET: usize = 4 << 20;
+
 /// Keeps every frame of one replication, and the reach of its stories.
 #[derive(Debug, Clone, Default)]
 pub struct Recorder {
     pub frames: Vec<Frame>,
     /// (story id, hearer) noted while the run goes; emptied by `finish`.
     heard: Vec<(u64, u32)>,
+    /// How many times the sample of stories has been halved to stay within
+    /// the budget.
+    halvings: u32,
+    /// The most pairs kept: [`REACH_BUDGET`] unless set (for tests).
+    pub reach_budget: Option<usize>,
     /// Each tracked story's reach, in the order of their ids.
     pub reach: Vec<Reach>,
+}
+
+/// Whether a story stays in the sample after `halvings` halvings: a hash
+/// of its id, so the choice depends on the story, not on the order threads
+/// noted it.
+fn kept(id: u64, halvings: u32) -> bool {
+    halvings == 0
+        || crate::rng::hash(id, 0, 0, 0, crate::rng::Purpose::Reach) >> (64 - halvings) == 0
 }
 
 impl Observer for Recorder {
     fn observe(&mut self, tick: u32, world: &World<'_>, state: &State, parallel: bool) {
         self.frames.push(measure(world, state, tick, parallel));
         let mut noted = state.reach.lock().unwrap_or_else(|e| e.into_inner());
-        self.heard.append(&mut noted);
+        let halvings = self.halvings;
+        self.heard
+            .extend(noted.drain(..).filter(|&(id, _)| kept(id, halvings)));
+        drop(noted);
+        let budget = self.reach_budget.unwrap_or(REACH_BUDGET);
+        if self.heard.len() > budget {
+            self.heard.sort_unstable();
+            self.heard.dedup();
+            while self.heard.len() > budget / 2 && self.halvings < 63 {
+                self.halvings += 1;
+                let h = self.halvings;
+                self.heard.retain(|&(id, _)| kept(id, h));
+            }
+        }
     }
 
     fn finish(&mut self) {
         self.reach = reach(std::mem::take(&mut self.heard));
+    }
+}
+
+impl Recorder {
+    /// Whether reach was measured on a sample of the tracked stories.
+    pub fn reach_sampled(&self) -> bool {
+        self.halvings > 0
     }
 }
 
@@ -584,6 +622,19 @@ mod tests {
         assert_eq!((b.mean, b.p05, b.p95), (50.0, 5.0, 95.0));
         let b = Band::of(&mut [3.0]);
         assert_eq!((b.mean, b.p05, b.p95), (3.0, 3.0, 3.0));
+    }
+
+    #[test]
+    fn halving_keeps_about_half_of_the_stories_each_time() {
+        let n = 100_000u64;
+        for h in 1..=3 {
+            let k = (0..n).filter(|&id| kept(id << 20, h)).count() as f64;
+            let p = 0.5f64.powi(h as i32);
+            let se = (p * (1.0 - p) / n as f64).sqrt() * n as f64;
+            assert!((k - p * n as f64).abs() < 5.0 * se, "{h}: {k}");
+        }
+        // Kept after h + 1 halvings means kept after h: the sample shrinks.
+        assert!((0..n).all(|id| !kept(id, 2) || kept(id, 1)));
     }
 
     #[test]

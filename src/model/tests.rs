@@ -500,3 +500,53 @@ fn staff_morale_reaches_customers() {
         assert_eq!(got, delights, "morale effect {effect}");
     }
 }
+
+#[test]
+fn reach_is_sampled_to_stay_within_its_budget() {
+    use crate::metrics::{Observer, Recorder};
+    let s = scenario(
+        "customer",
+        "[groups.service]\npurchase_rate = 1.0\nquality_mean = 5.0\nquality_sd = 0.0\n\
+         [groups.telling]\ngood = { kind = \"fixed\", k = 1000 }\noverflow = \"lost\"\nretell_probability = 0.0\n",
+    );
+    let g = graph(
+        400,
+        &(0..400u32).map(|i| (i, (i + 1) % 400)).collect::<Vec<_>>(),
+    );
+    let world = World::new(&s, &g);
+    let run = |budget| {
+        let mut state = initial_state(&world, 0);
+        let mut rec = Recorder::default();
+        rec.reach_budget = budget;
+        for tick in 1..=3 {
+            step(
+                &world,
+                &mut state,
+                Clock {
+                    replication: 0,
+                    tick,
+                },
+                false,
+            );
+            rec.observe(tick, &world, &state, false);
+        }
+        rec.finish();
+        rec
+    };
+    let full = run(None);
+    // About 400 stories a tick (a few customers lapse), each to 2 neighbours.
+    assert!(full.reach.len() > 1150, "{}", full.reach.len());
+    assert!(full.reach.iter().all(|r| r.people == 2));
+    assert!(!full.reach_sampled());
+    let small = run(Some(1000));
+    assert!(small.reach_sampled());
+    assert!(
+        small.reach.len() < 600 && small.reach.len() > 100,
+        "{}",
+        small.reach.len()
+    );
+    assert!(
+        small.reach.iter().all(|r| r.people == 2),
+        "a sampled story keeps all its hearers"
+    );
+}

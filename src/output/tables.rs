@@ -242,7 +242,8 @@ pub fn summary_json(report: &Report<'_>) -> String {
         "title": s.title,
         "seed": s.seed,
         "overrides": s.overrides,
-        "story_reach_sampled": report.network.agents as usize > crate::model::REACH_TRACKED_AGENTS,
+        "story_reach_sampled": report.network.agents as usize > crate::model::REACH_TRACKED_AGENTS
+            || report.variants.iter().flat_map(|v| &v.runs).any(Recorder::reach_sampled),
         "runs": s.runs,
         "ticks": s.ticks,
         "tick_unit": s.tick_unit,

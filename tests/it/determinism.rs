@@ -10,7 +10,7 @@ use grapevine::scenario::Scenario;
 use crate::common::{repo, run_into};
 
 fn files(out: &Path) -> Vec<Vec<u8>> {
-    ["timeseries.csv", "runs.csv", "summary.json"]
+    ["timeseries.csv", "runs.csv", "reach.csv", "summary.json"]
         .iter()
         .map(|f| std::fs::read(out.join(f)).unwrap())
         .collect()
@@ -27,6 +27,18 @@ fn same_bytes_on(scenario: &str, runs: &str) {
 #[test]
 fn replications_side_by_side_give_the_same_bytes_on_any_thread_count() {
     same_bytes_on("scenarios/bad-news-travels-fast.toml", "4");
+}
+
+#[test]
+fn mobility_morale_and_events_give_the_same_bytes_on_any_thread_count() {
+    same_bytes_on("scenarios/people-move.toml", "3");
+    same_bytes_on("scenarios/customer-myopia.toml", "3");
+    same_bytes_on("scenarios/invited-guests.toml", "3");
+}
+
+#[test]
+fn a_split_run_with_every_feature_gives_the_same_bytes_on_any_thread_count() {
+    same_bytes_on("tests/data/large-everything.toml", "2");
 }
 
 #[test]
