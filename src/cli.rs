@@ -611,10 +611,10 @@ fn check_command(args: &CheckArgs) -> Result<(), Error> {
         println!("  ticks:    {} ({}s)", s.ticks, s.tick_unit);
         println!("  runs:     {} (seed {})", s.runs, s.seed);
         for v in &s.variants {
-            let changes = if v.changes.is_empty() {
-                "as written".to_string()
-            } else {
-                v.changes.join("; ")
+            let changes = match (v.changes.is_empty(), std::ptr::eq(v, base)) {
+                (_, true) => "as written".to_string(),
+                (true, false) => "no values changed".to_string(),
+                (false, false) => v.changes.join("; "),
             };
             println!("  variant:  {}: {changes}", v.name);
             for e in &v.events {
@@ -622,8 +622,11 @@ fn check_command(args: &CheckArgs) -> Result<(), Error> {
             }
         }
         println!(
-            "  memory:   about {} at peak{}",
+            "  memory:   about {} at peak (building the network {}, running {}, recorded figures {}){}",
             bytes(estimate.peak),
+            bytes(estimate.building),
+            bytes(estimate.running),
+            bytes(estimate.recordings),
             engine::available_memory()
                 .map_or(String::new(), |a| format!(" ({} available)", bytes(a)))
         );
