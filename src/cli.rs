@@ -20,7 +20,7 @@ use crate::model::World;
 use crate::network::{self, Network};
 use crate::output::charts::short_number;
 use crate::output::{self, Format, Report, VariantResult, sweep, tables};
-use crate::scenario::{self, FieldPath, NetworkSpec, Override, Problem, Scenario};
+use crate::scenario::{self, FieldPath, ModelKind, NetworkSpec, Override, Problem, Scenario};
 
 const RUN_EXAMPLES: &str = "\
 Examples:
@@ -73,6 +73,20 @@ pub enum Command {
     /// Check scenarios without running them, and say what a run would take.
     #[command(after_help = CHECK_EXAMPLES)]
     Check(CheckArgs),
+    /// Run the classic models (Bass, SIR, independent cascade, linear
+    /// threshold) against their known answers; exit 1 if any check fails.
+    Validate(ValidateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// Fewer replications and a smaller SIR graph (what the test suite
+    /// runs): wider tolerances, same checks.
+    #[arg(long)]
+    pub quick: bool,
+    /// Worker threads [default: one per core]. Results do not depend on it.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub threads: Option<u32>,
 }
 
 /// How a run goes: shared by `run` and `sweep`.
@@ -116,10 +130,11 @@ pub struct SweepArgs {
     /// The parameter and its values: PATH=V1,V2,...
     #[arg(long, value_name = "PATH=V1,V2,...")]
     pub param: String,
-    /// The outcome to chart: a metric's final value (a level at the last
-    /// tick, a flow's total over the run).
-    #[arg(long, value_name = "NAME", default_value = "nps")]
-    pub metric: String,
+    /// The outcome to chart: a measure's final value (a level at the last
+    /// tick, a flow's total over the run) [default: nps; for a classic
+    /// model, its main share: share_recovered, share_active, share_adopted].
+    #[arg(long, value_name = "NAME")]
+    pub metric: Option<String>,
     /// Output folder [default: output/<scenario file stem>-sweep].
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
@@ -175,6 +190,7 @@ where
         Command::Run(args) => run_command(&args),
         Command::Sweep(args) => sweep_command(&args),
         Command::Check(args) => check_command(&args),
+        Command::Validate(args) => validate_command(&args),
     }
 }
 
@@ -442,7 +458,7 @@ fn print_headline(report: &Report<'_>, dest: &Path, seconds: f64) {
         if report.variants.len() > 1 {
             println!("  {}:", v.name);
         }
-        for (name, metric) in tables::HEADLINES {
+        for (name, metric) in tables::headlines_for(s.baseline().model.kind()) {
             let b = tables::final_band(v, metric);
             let mut line = format!(
                 "  {:<32} {:>10}  (90% band {} to {})",
@@ -482,14 +498,6 @@ fn sweep_command(args: &SweepArgs) -> Result<(), Error> {
             args.param
         )));
     }
-    let metric = metrics::index_of(&args.metric).ok_or_else(|| {
-        let names: Vec<&str> = metrics::METRICS.iter().map(|m| m.name).collect();
-        Error::Usage(format!(
-            "--metric `{}` is not a metric; allowed: {}",
-            args.metric,
-            names.join(", ")
-        ))
-    })?;
     let mut loaded = Vec::new();
     for value in &values {
         let mut set = o.set.clone();
@@ -498,6 +506,20 @@ fn sweep_command(args: &SweepArgs) -> Result<(), Error> {
         apply_options(&mut l, o);
         loaded.push(l);
     }
+    let kind = loaded[0].scenario.baseline().model.kind();
+    let list = metrics::metrics_for(kind);
+    let name = args.metric.clone().unwrap_or_else(|| {
+        tables::headlines_for(kind)[if kind == ModelKind::WordOfMouth { 1 } else { 0 }]
+            .1
+            .to_string()
+    });
+    let metric = metrics::index_in(list, &name).ok_or_else(|| {
+        let names: Vec<&str> = list.iter().map(|m| m.name).collect();
+        Error::Usage(format!(
+            "--metric `{name}` is not a measure of this model; allowed: {}",
+            names.join(", ")
+        ))
+    })?;
     let rt = Runtime::new(o.threads)?;
     let started = Instant::now();
     let mut points = Vec::new();
@@ -518,7 +540,7 @@ fn sweep_command(args: &SweepArgs) -> Result<(), Error> {
         scenario: &loaded[0].scenario,
         scenario_text: &loaded[0].text,
         parameter: path.trim().to_string(),
-        metric,
+        metric: &list[metric],
         points,
     };
     output::write_folder(&dest, |dir| {
@@ -529,7 +551,7 @@ fn sweep_command(args: &SweepArgs) -> Result<(), Error> {
         println!(
             "{}: final {} against {} ({} values) in {:.1} s -> {}/",
             loaded[0].scenario.title,
-            args.metric,
+            name,
             sweep.parameter,
             values.len(),
             started.elapsed().as_secs_f64(),
@@ -634,6 +656,28 @@ fn check_command(args: &CheckArgs) -> Result<(), Error> {
             "  output:   {}/",
             output_folder(None, &s.source, false).display()
         );
+    }
+    Ok(())
+}
+
+fn validate_command(args: &ValidateArgs) -> Result<(), Error> {
+    let rt = Runtime::new(args.threads)?;
+    let started = Instant::now();
+    let checks = rt
+        .pool
+        .install(|| crate::validation::run_all(crate::validation::Effort { quick: args.quick }));
+    print!("{}", crate::validation::table(&checks));
+    let failed = checks.iter().filter(|c| !c.passed()).count();
+    println!(
+        "{} checks, {} passed, {} failed, in {:.1} s (tolerance: {} standard errors of the simulated mean, plus the computed gap between discrete and continuous time where the theory is continuous)",
+        checks.len(),
+        checks.len() - failed,
+        failed,
+        started.elapsed().as_secs_f64(),
+        crate::validation::Z
+    );
+    if failed > 0 {
+        return Err(Error::Other(format!("{failed} validation checks failed")));
     }
     Ok(())
 }

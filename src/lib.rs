@@ -16,6 +16,9 @@
 //!   aggregation of replications into a mean and a 90% band;
 //! - [`output`]: CSV, JSON and charts, written into a folder as a whole.
 //!
+//! [`validation`] runs the classic models (SIR, independent cascade, linear
+//! threshold, Bass) in the same engine against their known answers.
+//!
 //! [`cli`] is the command line over all of it; [`rng`] keys every random
 //! stream by (seed, replication, tick, agent, purpose), so results do not
 //! depend on the number of threads.
@@ -57,3 +60,4 @@ pub mod network;
 pub mod output;
 pub mod rng;
 pub mod scenario;
+pub mod validation;

@@ -9,8 +9,10 @@
 use rayon::prelude::*;
 use serde::Serialize;
 
+use crate::model::classic::{change, node};
 use crate::model::state::{CHUNK, event, flag, status};
 use crate::model::{State, World};
+use crate::scenario::{ModelKind, ModelSpec};
 
 /// Whether a metric is a level (read at a tick) or a flow (counted during it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -205,9 +207,90 @@ pub const METRICS: &[Metric] = &[
     ),
 ];
 
-/// The index of a metric by name.
+/// The index of a word-of-mouth metric by name.
 pub fn index_of(name: &str) -> Option<usize> {
-    METRICS.iter().position(|m| m.name == name)
+    index_in(METRICS, name)
+}
+
+/// The index of a metric by name in a model's list.
+pub fn index_in(list: &[Metric], name: &str) -> Option<usize> {
+    list.iter().position(|m| m.name == name)
+}
+
+/// Discrete-time SIR's measures.
+pub const SIR_METRICS: &[Metric] = &[
+    metric(
+        "share_susceptible",
+        Kind::Level,
+        "share, 0 to 1",
+        "share of agents susceptible",
+    ),
+    metric(
+        "share_infected",
+        Kind::Level,
+        "share, 0 to 1",
+        "share of agents infected",
+    ),
+    metric(
+        "share_recovered",
+        Kind::Level,
+        "share, 0 to 1",
+        "share of agents recovered (removed)",
+    ),
+    metric(
+        "new_infected",
+        Kind::Flow,
+        "agents per tick",
+        "agents infected this tick",
+    ),
+    metric(
+        "new_recovered",
+        Kind::Flow,
+        "agents per tick",
+        "agents recovered this tick",
+    ),
+];
+
+/// The independent cascade and linear threshold models' measures.
+pub const CASCADE_METRICS: &[Metric] = &[
+    metric(
+        "share_active",
+        Kind::Level,
+        "share, 0 to 1",
+        "share of agents active",
+    ),
+    metric(
+        "new_active",
+        Kind::Flow,
+        "agents per tick",
+        "agents activated this tick",
+    ),
+];
+
+/// The Bass model's measures.
+pub const BASS_METRICS: &[Metric] = &[
+    metric(
+        "share_adopted",
+        Kind::Level,
+        "share, 0 to 1",
+        "share of agents who have adopted",
+    ),
+    metric(
+        "new_adopters",
+        Kind::Flow,
+        "agents per tick",
+        "agents who adopted this tick",
+    ),
+];
+
+/// The measures a model records, in the order of its CSV.
+pub fn metrics_for(kind: ModelKind) -> &'static [Metric] {
+    match kind {
+        ModelKind::WordOfMouth => METRICS,
+        ModelKind::Sir => SIR_METRICS,
+        ModelKind::IndependentCascade | ModelKind::LinearThreshold => CASCADE_METRICS,
+        ModelKind::Bass => BASS_METRICS,
+    }
 }
 
 /// Counts over some agents, per group.
@@ -371,6 +454,9 @@ pub type Frame = Vec<f64>;
 
 /// Measures the state after `tick`: one frame.
 pub fn measure(world: &World<'_>, state: &State, tick: u32, parallel: bool) -> Frame {
+    if world.model.is_classic() {
+        return measure_classic(world, state, parallel);
+    }
     let n = state.len();
     let groups = world.groups.len();
     let chunks = n.div_ceil(CHUNK);
@@ -405,6 +491,69 @@ pub fn measure(world: &World<'_>, state: &State, tick: u32, parallel: bool) -> F
     std::iter::once(&all)
         .chain(&per_group)
         .flat_map(|t| t.values())
+        .collect()
+}
+
+/// A classic model's frame: per group and overall, the share in each state
+/// and the changes this tick, counted in fixed chunks.
+fn measure_classic(world: &World<'_>, state: &State, parallel: bool) -> Frame {
+    let c = state.classic.as_ref().expect("a classic model's state");
+    let groups = world.groups.len();
+    let n = state.len();
+    // Per group: agents, agents in each node state, started, ended.
+    let part = |k: usize| {
+        let mut t = vec![[0u64; 6]; groups];
+        for i in k * CHUNK..((k + 1) * CHUNK).min(n) {
+            let g = &mut t[world.group[i] as usize];
+            g[0] += 1;
+            g[1 + c.node[i].min(2) as usize] += 1;
+            g[4] += u64::from(c.changed[i] == change::STARTED);
+            g[5] += u64::from(c.changed[i] == change::ENDED);
+        }
+        t
+    };
+    let chunks = n.div_ceil(CHUNK);
+    let parts: Vec<Vec<[u64; 6]>> = if parallel {
+        (0..chunks).into_par_iter().map(part).collect()
+    } else {
+        (0..chunks).map(part).collect()
+    };
+    let mut per_group = vec![[0u64; 6]; groups];
+    for p in &parts {
+        for (a, b) in per_group.iter_mut().zip(p) {
+            a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
+        }
+    }
+    let mut all = [0u64; 6];
+    for g in &per_group {
+        all.iter_mut().zip(g).for_each(|(x, y)| *x += y);
+    }
+    let values = |t: &[u64; 6]| -> Vec<f64> {
+        let share = |x: u64| {
+            if t[0] == 0 {
+                0.0
+            } else {
+                x as f64 / t[0] as f64
+            }
+        };
+        match world.model {
+            ModelSpec::Sir { .. } => vec![
+                share(t[1 + node::SUSCEPTIBLE as usize]),
+                share(t[1 + node::INFECTED as usize]),
+                share(t[1 + node::RECOVERED as usize]),
+                t[4] as f64,
+                t[5] as f64,
+            ],
+            ModelSpec::IndependentCascade { .. } => vec![
+                share(t[1 + node::NEW as usize] + t[1 + node::ACTIVE as usize]),
+                t[4] as f64,
+            ],
+            _ => vec![share(t[1 + node::ACTIVE as usize]), t[4] as f64],
+        }
+    };
+    std::iter::once(&all)
+        .chain(&per_group)
+        .flat_map(values)
         .collect()
 }
 
@@ -450,8 +599,10 @@ pub struct Reach {
 pub const REACH_BUDGET: usize = 4 << 20;
 
 /// Keeps every frame of one replication, and the reach of its stories.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Recorder {
+    /// The measures in each frame (the model's list).
+    pub metrics: &'static [Metric],
     pub frames: Vec<Frame>,
     /// (story id, hearer) noted while the run goes; emptied by `finish`.
     heard: Vec<(u64, u32)>,
@@ -472,9 +623,26 @@ fn kept(id: u64, halvings: u32) -> bool {
         || crate::rng::hash(id, 0, 0, 0, crate::rng::Purpose::Reach) >> (64 - halvings) == 0
 }
 
+impl Default for Recorder {
+    fn default() -> Self {
+        Self {
+            metrics: METRICS,
+            frames: Vec::new(),
+            heard: Vec::new(),
+            halvings: 0,
+            reach_budget: None,
+            reach: Vec::new(),
+        }
+    }
+}
+
 impl Observer for Recorder {
     fn observe(&mut self, tick: u32, world: &World<'_>, state: &State, parallel: bool) {
+        self.metrics = metrics_for(world.model.kind());
         self.frames.push(measure(world, state, tick, parallel));
+        if world.model.is_classic() {
+            return;
+        }
         let mut noted = state.reach.lock().unwrap_or_else(|e| e.into_inner());
         let halvings = self.halvings;
         self.heard
@@ -528,12 +696,12 @@ pub fn reach(mut heard: Vec<(u64, u32)>) -> Vec<Reach> {
 impl Recorder {
     /// A value: `slot` 0 is all, 1.. the groups.
     pub fn value(&self, tick: usize, slot: usize, metric: usize) -> f64 {
-        self.frames[tick][slot * METRICS.len() + metric]
+        self.frames[tick][slot * self.metrics.len() + metric]
     }
 
     /// A run's final figure: a level's last value, or a flow's total.
     pub fn final_value(&self, slot: usize, metric: usize) -> f64 {
-        match METRICS[metric].kind {
+        match self.metrics[metric].kind {
             Kind::Level => self.value(self.frames.len() - 1, slot, metric),
             Kind::Flow => (1..self.frames.len())
                 .map(|t| self.value(t, slot, metric))
@@ -579,13 +747,14 @@ pub struct Aggregate {
 /// Aggregates replications tick by tick.
 pub fn aggregate(runs: &[Recorder]) -> Aggregate {
     let ticks = runs[0].frames.len();
-    let slots = runs[0].frames[0].len() / METRICS.len();
+    let width = runs[0].metrics.len();
+    let slots = runs[0].frames[0].len() / width;
     let mut values = vec![0.0; runs.len()];
     let bands = (0..ticks)
         .map(|t| {
             (0..slots)
                 .map(|s| {
-                    (0..METRICS.len())
+                    (0..width)
                         .map(|m| {
                             values
                                 .iter_mut()

@@ -21,6 +21,7 @@
 //! The model knows nothing of files, charts or threads beyond "run this
 //! phase over these agents".
 
+pub mod classic;
 pub mod fanout;
 pub mod state;
 
@@ -32,8 +33,8 @@ use rand_distr::{Distribution, Normal};
 use crate::network::Graph;
 use crate::rng::{self, Purpose};
 use crate::scenario::{
-    Action, Chosen, Group, Hearing, Market, Overflow, Placement, Scenario, Service, Status,
-    Telling, Variant,
+    Action, Chosen, Group, Hearing, Market, ModelSpec, Overflow, Placement, Scenario, Service,
+    Status, Telling, Variant,
 };
 use fanout::Sampler;
 pub use state::{Agents, Shared, State, Story};
@@ -114,6 +115,8 @@ pub struct World<'a> {
     pub staff: bool,
     /// Stories whose key hashes below this have their reach tracked.
     pub reach_below: u64,
+    /// The dynamics: word of mouth, or a classic model.
+    pub model: ModelSpec,
 }
 
 impl<'a> World<'a> {
@@ -187,6 +190,7 @@ impl<'a> World<'a> {
             work,
             staff: variant.groups.iter().any(|g| g.staff),
             reach_below,
+            model: variant.model,
         }
     }
 
@@ -353,6 +357,9 @@ pub fn assign_groups(graph: &Graph, groups: &[Group], seed: u64, organisation: &
 
 /// The state at tick 0 of a replication.
 pub fn initial_state(world: &World<'_>, replication: u32) -> State {
+    if world.model.is_classic() {
+        return classic::initial_state(world, replication);
+    }
     let n = world.agents();
     let mut state = State::new(n);
     for i in 0..n {
@@ -396,6 +403,9 @@ pub struct Clock {
 
 /// One tick: the phases, each over the whole population.
 pub fn step(world: &World<'_>, state: &mut State, clock: Clock, parallel: bool) {
+    if world.model.is_classic() {
+        return classic::step(world, state, clock, parallel);
+    }
     let (agents, shared) = state.split();
     for_each_chunk(parallel, agents, &|a| experience(world, clock, a, shared));
     let (agents, shared) = state.split();

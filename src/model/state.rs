@@ -208,8 +208,14 @@ impl Inbox {
     }
 }
 
-/// The whole population's state in one replication.
+/// The whole population's state in one replication. The word-of-mouth
+/// model uses the per-field arrays; a classic model only `classic` (the
+/// other arrays are then empty).
 pub struct State {
+    /// The number of agents.
+    pub n: usize,
+    /// A classic model's state.
+    pub classic: Option<super::classic::Classic>,
     pub status: Vec<u8>,
     pub attitude: Vec<f32>,
     pub flags: Vec<u8>,
@@ -251,8 +257,18 @@ pub fn workplace_bytes_per_agent(colleagues: u32) -> u64 {
 }
 
 impl State {
+    /// A classic model's state, without the word-of-mouth arrays.
+    pub fn classic(c: super::classic::Classic) -> Self {
+        let mut s = Self::new(0);
+        s.n = c.node.len();
+        s.classic = Some(c);
+        s
+    }
+
     pub fn new(n: usize) -> Self {
         Self {
+            n,
+            classic: None,
             status: vec![status::NONE; n],
             attitude: vec![0.0; n],
             flags: vec![0; n],
@@ -286,11 +302,11 @@ impl State {
     }
 
     pub fn len(&self) -> usize {
-        self.status.len()
+        self.n
     }
 
     pub fn is_empty(&self) -> bool {
-        self.status.is_empty()
+        self.n == 0
     }
 
     /// The agents' own slots, and the shared atomics.

@@ -86,16 +86,16 @@ struct Pick<'a> {
     cumulative: bool,
 }
 
-fn indices(names: &[&str]) -> Vec<usize> {
+fn indices(list: &[metrics::Metric], names: &[&str]) -> Vec<usize> {
     names
         .iter()
-        .map(|m| metrics::index_of(m).expect("charts name known metrics"))
+        .map(|m| metrics::index_in(list, m).expect("charts name known metrics"))
         .collect()
 }
 
 /// A replication's value of `pick` at every tick, for the whole population.
 fn trace(r: &Recorder, pick: &Pick<'_>) -> Vec<f64> {
-    let ms = indices(pick.metrics);
+    let ms = indices(r.metrics, pick.metrics);
     let mut total = 0.0;
     (0..r.frames.len())
         .map(|t| {
@@ -261,7 +261,8 @@ fn y_range_of(metric: &str) -> Option<(f64, f64)> {
 /// One metric: every variant overlaid, and (with variants) each what-if's
 /// difference from the baseline.
 fn metric_panels(report: &Report<'_>, metric: &str, cumulative: bool) -> Vec<Panel> {
-    let m = &metrics::METRICS[metrics::index_of(metric).expect("known metric")];
+    let list = report.metrics();
+    let m = &list[metrics::index_in(list, metric).expect("known metric")];
     let pick = Pick {
         metrics: &[metric],
         cumulative,
@@ -354,8 +355,9 @@ fn compare(report: &Report<'_>) -> Vec<Panel> {
         .compare
         .iter()
         .map(|m| {
-            let i = metrics::index_of(m).expect("checked with the scenario");
-            let cumulative = metrics::METRICS[i].kind == metrics::Kind::Flow;
+            let list = report.metrics();
+            let i = metrics::index_in(list, m).expect("checked with the scenario");
+            let cumulative = list[i].kind == metrics::Kind::Flow;
             metric_panels(report, m, cumulative).remove(0)
         })
         .collect()
@@ -364,7 +366,12 @@ fn compare(report: &Report<'_>) -> Vec<Panel> {
 /// Draws every chart into `dir` in each of `formats`.
 pub fn draw_all(dir: &Path, report: &Report<'_>, formats: &[Format]) -> Result<(), String> {
     let baseline_events = markers(report, 1);
-    for (stem, title, panels) in overview(report) {
+    let overviews = if report.is_classic() {
+        classic_overview(report)
+    } else {
+        overview(report)
+    };
+    for (stem, title, panels) in overviews {
         save(dir, stem, formats, |area| {
             figure(area, report, &title, &panels, (1, 2), &baseline_events)
         })?;
@@ -390,15 +397,72 @@ pub fn draw_all(dir: &Path, report: &Report<'_>, formats: &[Format]) -> Result<(
     }
     let charts = dir.join("charts");
     std::fs::create_dir_all(&charts).map_err(|e| e.to_string())?;
-    for m in metrics::METRICS {
+    for m in report.metrics() {
         let panels = metric_panels(report, m.name, false);
         let title = capitalise(m.about.split(" (").next().unwrap_or(m.about));
         save(&charts, m.name, formats, |area| {
             figure(area, report, &title, &panels, (1, panels.len()), events)
         })?;
     }
-    save(dir, "reach", formats, |area| reach_figure(area, report))?;
+    if !report.is_classic() {
+        save(dir, "reach", formats, |area| reach_figure(area, report))?;
+    }
     Ok(())
+}
+
+/// A classic model's overview of its baseline: the share in each state,
+/// and the changes per tick.
+fn classic_overview(report: &Report<'_>) -> Vec<(&'static str, String, Vec<Panel>)> {
+    use palette::*;
+    let v = &report.variants[0];
+    let colours = [BLUE, VERMILLION, GREEN, ORANGE, PURPLE, SKY];
+    let (levels, flows): (Vec<_>, Vec<_>) = report
+        .metrics()
+        .iter()
+        .partition(|m| m.kind == metrics::Kind::Level);
+    let lines = |ms: &[&metrics::Metric]| -> Vec<Line> {
+        ms.iter()
+            .enumerate()
+            .map(|(i, m)| Line {
+                label: m.name.replace('_', " "),
+                color: colours[i % colours.len()],
+                bands: bands(
+                    v,
+                    &Pick {
+                        metrics: &[m.name],
+                        cumulative: false,
+                    },
+                ),
+            })
+            .collect()
+    };
+    let unit = &report.scenario.tick_unit;
+    let kind = serde_json::to_value(report.scenario.baseline().model.kind())
+        .ok()
+        .and_then(|k| k.as_str().map(str::to_string))
+        .unwrap_or_default();
+    vec![(
+        "states",
+        format!("{kind} model"),
+        vec![
+            Panel {
+                title: "Share of agents in each state".into(),
+                y_desc: "share, 0 to 1".into(),
+                lines: lines(&levels),
+                y_range: Some((0.0, 1.0)),
+                legend: Some(SeriesLabelPosition::UpperRight),
+                zero: false,
+            },
+            Panel {
+                title: format!("Changes per {unit}"),
+                y_desc: "agents".into(),
+                lines: lines(&flows),
+                y_range: None,
+                legend: Some(SeriesLabelPosition::UpperRight),
+                zero: false,
+            },
+        ],
+    )]
 }
 
 /// An event drawn on a chart, in the colour of the variant it belongs to

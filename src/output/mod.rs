@@ -44,6 +44,15 @@ pub struct Report<'a> {
 }
 
 impl Report<'_> {
+    /// The measures this report's model records.
+    pub fn metrics(&self) -> &'static [crate::metrics::Metric] {
+        crate::metrics::metrics_for(self.scenario.baseline().model.kind())
+    }
+
+    pub fn is_classic(&self) -> bool {
+        self.scenario.baseline().model.is_classic()
+    }
+
     /// Column names for groups: `all`, then the scenario's groups.
     pub fn slots(&self) -> Vec<&str> {
         std::iter::once("all")
@@ -67,7 +76,9 @@ pub fn write_report(
 ) -> Result<(), Box<dyn std::error::Error>> {
     fs::write(dir.join("timeseries.csv"), tables::timeseries_csv(report))?;
     fs::write(dir.join("runs.csv"), tables::runs_csv(report))?;
-    fs::write(dir.join("reach.csv"), tables::reach_csv(report))?;
+    if !report.is_classic() {
+        fs::write(dir.join("reach.csv"), tables::reach_csv(report))?;
+    }
     fs::write(dir.join("summary.json"), tables::summary_json(report))?;
     fs::write(dir.join("scenario.toml"), report.scenario_text)?;
     charts::draw_all(dir, report, formats)?;

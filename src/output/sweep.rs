@@ -10,7 +10,7 @@ use plotters::prelude::*;
 
 use super::charts::{self, Area, FAMILY, on_area, short_number};
 use super::{Format, Report, num};
-use crate::metrics::{Band, METRICS};
+use crate::metrics::{Band, Metric};
 use crate::scenario::Scenario;
 
 /// One value of the parameter: each variant's final figure.
@@ -41,7 +41,7 @@ pub struct Sweep<'a> {
     pub scenario: &'a Scenario,
     pub scenario_text: &'a str,
     pub parameter: String,
-    pub metric: usize,
+    pub metric: &'static Metric,
     pub points: Vec<Point>,
 }
 
@@ -91,7 +91,7 @@ where
     DB::ErrorType: 'static,
 {
     let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
-    let m = &METRICS[s.metric];
+    let m = s.metric;
     let what = super::tables::final_name(s.metric).replace('_', " ");
     let note = format!(
         "Points: mean of {} runs at each value; shaded: 90% band. Seed {}. {}. grapevine {}",
@@ -124,6 +124,7 @@ where
     let (lo, hi) = match m.name {
         "nps" => (-100.0, 100.0),
         "reputation" | "morale" => (-1.0, 1.0),
+        name if name.starts_with("share_") => (0.0, 1.0),
         _ => {
             let top = all.iter().map(|b| b.p95).fold(0.0, f64::max);
             let bottom = all.iter().map(|b| b.p05).fold(0.0, f64::min);

@@ -5,7 +5,8 @@ use std::fmt::Write;
 use serde_json::{Value, json};
 
 use super::{Report, VariantResult, num};
-use crate::metrics::{self, Band, Kind, METRICS, Recorder};
+use crate::metrics::{self, Band, Kind, Metric, Recorder};
+use crate::scenario::ModelKind;
 
 /// Long form: one row per variant, group, tick and metric.
 pub fn timeseries_csv(report: &Report<'_>) -> String {
@@ -21,7 +22,7 @@ pub fn timeseries_csv(report: &Report<'_>) -> String {
                         v.name,
                         group,
                         t,
-                        METRICS[m].name,
+                        report.metrics()[m].name,
                         num(band.mean),
                         num(band.p05),
                         num(band.p95)
@@ -34,17 +35,18 @@ pub fn timeseries_csv(report: &Report<'_>) -> String {
 }
 
 /// The name of a metric's final figure: a level as it is, a flow as a total.
-pub fn final_name(m: usize) -> String {
-    match METRICS[m].kind {
-        Kind::Level => METRICS[m].name.to_string(),
-        Kind::Flow => format!("{}_total", METRICS[m].name),
+pub fn final_name(m: &Metric) -> String {
+    match m.kind {
+        Kind::Level => m.name.to_string(),
+        Kind::Flow => format!("{}_total", m.name),
     }
 }
 
 /// One row per replication: its final figures for the whole population.
 pub fn runs_csv(report: &Report<'_>) -> String {
     let mut out = String::from("variant,run,seed");
-    for m in 0..METRICS.len() {
+    let list = report.metrics();
+    for m in list {
         out.push(',');
         out.push_str(&final_name(m));
     }
@@ -52,7 +54,7 @@ pub fn runs_csv(report: &Report<'_>) -> String {
     for v in &report.variants {
         for (r, rec) in v.runs.iter().enumerate() {
             let _ = write!(out, "{},{},{}", v.name, r, report.scenario.seed);
-            for m in 0..METRICS.len() {
+            for m in 0..list.len() {
                 let _ = write!(out, ",{}", num(rec.final_value(0, m)));
             }
             out.push('\n');
@@ -63,7 +65,7 @@ pub fn runs_csv(report: &Report<'_>) -> String {
 
 /// A final figure of the whole population across a variant's replications.
 pub fn final_band(v: &VariantResult, metric: &str) -> Band {
-    let m = metrics::index_of(metric).expect("a known metric");
+    let m = metrics::index_in(v.runs[0].metrics, metric).expect("a known metric");
     let mut values: Vec<f64> = v.runs.iter().map(|r| r.final_value(0, m)).collect();
     Band::of(&mut values)
 }
@@ -72,7 +74,7 @@ pub fn final_band(v: &VariantResult, metric: &str) -> Band {
 /// replication r of each variant draws the same numbers where they do not
 /// differ, so the band is of the change's effect, not of luck.
 pub fn difference_band(v: &VariantResult, base: &VariantResult, metric: &str) -> Band {
-    let m = metrics::index_of(metric).expect("a known metric");
+    let m = metrics::index_in(v.runs[0].metrics, metric).expect("a known metric");
     let mut values: Vec<f64> = v
         .runs
         .iter()
@@ -153,7 +155,8 @@ pub fn reach_csv(report: &Report<'_>) -> String {
     out
 }
 
-/// The headline figures shown in `summary.json` and on the console.
+/// The headline figures shown in `summary.json` and on the console, for
+/// the word-of-mouth model.
 pub const HEADLINES: &[(&str, &str)] = &[
     ("final_reputation", "reputation"),
     ("final_nps", "nps"),
@@ -163,18 +166,38 @@ pub const HEADLINES: &[(&str, &str)] = &[
     ("people_reached_by_bad_stories", "bad_reached"),
 ];
 
-pub fn headlines(v: &VariantResult) -> Value {
+/// A model's headline figures: (name in the summary, measure).
+pub fn headlines_for(kind: ModelKind) -> &'static [(&'static str, &'static str)] {
+    match kind {
+        ModelKind::WordOfMouth => HEADLINES,
+        ModelKind::Sir => &[
+            ("final_share_recovered", "share_recovered"),
+            ("final_share_infected", "share_infected"),
+            ("final_share_susceptible", "share_susceptible"),
+        ],
+        ModelKind::IndependentCascade | ModelKind::LinearThreshold => {
+            &[("final_share_active", "share_active")]
+        }
+        ModelKind::Bass => &[("final_share_adopted", "share_adopted")],
+    }
+}
+
+pub fn headlines(v: &VariantResult, kind: ModelKind) -> Value {
     let mut map = serde_json::Map::new();
-    for (name, metric) in HEADLINES {
+    for (name, metric) in headlines_for(kind) {
         map.insert((*name).to_string(), json!(final_band(v, metric)));
     }
     Value::Object(map)
 }
 
 /// The headlines' differences from the baseline, each with its band.
-pub fn differences(v: &VariantResult, base: &VariantResult) -> Value {
+pub fn differences(v: &VariantResult, base: &VariantResult, kind: ModelKind) -> Value {
     let mut map = serde_json::Map::new();
-    for (name, metric) in HEADLINES.iter().chain(&[("total_value", "value")]) {
+    let value: &[(&str, &str)] = match kind {
+        ModelKind::WordOfMouth => &[("total_value", "value")],
+        _ => &[],
+    };
+    for (name, metric) in headlines_for(kind).iter().chain(value) {
         map.insert((*name).to_string(), json!(difference_band(v, base, metric)));
     }
     Value::Object(map)
@@ -217,6 +240,7 @@ fn value(v: &VariantResult, base: &VariantResult) -> Value {
 pub fn summary_json(report: &Report<'_>) -> String {
     let s = report.scenario;
     let base = &report.variants[0];
+    let kind = s.baseline().model.kind();
     let variants: Vec<Value> = report
         .variants
         .iter()
@@ -226,12 +250,15 @@ pub fn summary_json(report: &Report<'_>) -> String {
                 "name": v.name,
                 "description": spec.description,
                 "changes": spec.changes,
-                "headline": headlines(v),
-                "story_reach": { "good": reach_summary(v, false), "bad": reach_summary(v, true) },
-                "value": value(v, base),
+                "headline": headlines(v, kind),
             });
+            if kind == ModelKind::WordOfMouth {
+                entry["story_reach"] =
+                    json!({ "good": reach_summary(v, false), "bad": reach_summary(v, true) });
+                entry["value"] = value(v, base);
+            }
             if !std::ptr::eq(v, base) {
-                entry["difference_from_baseline"] = differences(v, base);
+                entry["difference_from_baseline"] = differences(v, base, kind);
             }
             entry
         })
@@ -249,7 +276,8 @@ pub fn summary_json(report: &Report<'_>) -> String {
         "tick_unit": s.tick_unit,
         "network": report.network,
         "variants": variants,
-        "metrics": METRICS,
+        "model": s.baseline().model,
+        "metrics": report.metrics(),
         "scenario": s,
     });
     let mut text = serde_json::to_string_pretty(&summary).expect("plain data serialises");

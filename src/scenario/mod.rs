@@ -9,6 +9,7 @@
 
 pub mod error;
 pub mod events;
+pub mod model;
 pub mod overrides;
 pub mod params;
 pub mod spans;
@@ -20,6 +21,7 @@ use serde::{Deserialize, Serialize};
 
 pub use error::{FieldPath, InputError, Problem};
 pub use events::{Action, Chosen, Event, Size};
+pub use model::{ModelKind, ModelSpec};
 pub use overrides::Override;
 pub use params::{FanOut, Hearing, Market, Overflow, Service, Telling};
 use params::{RawHearing, RawMarket, RawService, RawTelling, whole, within};
@@ -54,6 +56,7 @@ pub struct RawScenario {
     #[serde(default)]
     pub market: RawMarket,
     pub workplaces: Option<RawWorkplaces>,
+    pub model: Option<model::RawModel>,
     /// The name of the scenario as written, among its variants.
     pub baseline: Option<String>,
     pub variants: Option<Vec<RawVariant>>,
@@ -265,6 +268,8 @@ pub struct Variant {
     pub network: NetworkSpec,
     pub groups: Vec<Group>,
     pub workplaces: Option<Workplaces>,
+    /// The dynamics: word of mouth, or a classic model.
+    pub model: ModelSpec,
     pub events: Vec<Event>,
     /// The groups' parameters tick by tick, with the events' overrides.
     #[serde(skip)]
@@ -426,6 +431,7 @@ pub struct Checked {
     pub network: NetworkSpec,
     pub groups: Vec<Group>,
     pub workplaces: Option<Workplaces>,
+    pub model: ModelSpec,
     pub events: Vec<Event>,
     pub variants: Vec<RawVariant>,
 }
@@ -503,7 +509,11 @@ pub fn validate(raw: RawScenario, source: &Path) -> Result<Checked, Vec<Problem>
         &groups,
         p,
     );
-    let compare = compare_measures(raw.compare, p);
+    let model = raw
+        .model
+        .as_ref()
+        .map_or(ModelSpec::WordOfMouth, |m| model::validate(m, p));
+    let compare = compare_measures(raw.compare, model.kind(), p);
     let baseline = raw.baseline.unwrap_or_else(|| "baseline".to_string());
     let variants = raw.variants.unwrap_or_default();
     let mut names = vec![baseline.clone()];
@@ -545,6 +555,7 @@ pub fn validate(raw: RawScenario, source: &Path) -> Result<Checked, Vec<Problem>
             network: network.expect("no problems means the network was valid"),
             groups,
             workplaces,
+            model,
             events,
             variants,
         })
@@ -553,16 +564,28 @@ pub fn validate(raw: RawScenario, source: &Path) -> Result<Checked, Vec<Problem>
     }
 }
 
-/// The measures the comparison chart shows by default.
+/// The measures the comparison chart shows by default (word of mouth).
 pub const DEFAULT_COMPARE: [&str; 4] = ["reputation", "nps", "customers", "referrals"];
 
-/// Checks `compare`: one to four names of measures.
-fn compare_measures(raw: Option<Vec<String>>, p: &mut Vec<Problem>) -> Vec<String> {
+/// Checks `compare`: one to four names of the model's measures.
+fn compare_measures(
+    raw: Option<Vec<String>>,
+    kind: ModelKind,
+    p: &mut Vec<Problem>,
+) -> Vec<String> {
+    let measures = crate::metrics::metrics_for(kind);
     let Some(names) = raw else {
-        return DEFAULT_COMPARE.iter().map(|s| s.to_string()).collect();
+        return match kind {
+            ModelKind::WordOfMouth => DEFAULT_COMPARE.iter().map(|s| s.to_string()).collect(),
+            _ => measures
+                .iter()
+                .take(4)
+                .map(|m| m.name.to_string())
+                .collect(),
+        };
     };
     let at = FieldPath::root().key("compare");
-    let known: Vec<&str> = crate::metrics::METRICS.iter().map(|m| m.name).collect();
+    let known: Vec<&str> = measures.iter().map(|m| m.name).collect();
     if names.is_empty() || names.len() > 4 {
         p.push(
             Problem::new(
@@ -1014,6 +1037,46 @@ mod tests {
     }
 
     #[test]
+    fn classic_models_take_exactly_their_keys() {
+        let model = |body: &str| parse(&format!("{MINIMAL}[model]\n{body}\n"));
+        let s = model("kind = \"sir\"\nbeta = 0.1\ngamma = 0.2\ninitial_infected_share = 0.01")
+            .unwrap();
+        assert_eq!(
+            s.baseline().model,
+            ModelSpec::Sir {
+                beta: 0.1,
+                gamma: 0.2,
+                initial_infected_share: 0.01
+            }
+        );
+        assert_eq!(s.compare[0], "share_susceptible");
+        let e = model("kind = \"sir\"\nbeta = 0.1\ngamma = 0.2").unwrap_err();
+        assert!(
+            e.problems[0]
+                .message
+                .contains("needs `initial_infected_share`"),
+            "{e}"
+        );
+        let e = model("kind = \"bass\"\np = 0.1\nq = 0.2\nbeta = 1").unwrap_err();
+        assert!(e.problems[0].message.contains("does not apply"), "{e}");
+        assert_eq!(e.problems[0].path.to_string(), "model.beta");
+        let e = model("kind = \"bass\"\np = 1.5\nq = 0.2").unwrap_err();
+        assert!(
+            e.problems[0].allowed.as_deref().unwrap().contains("0 to 1"),
+            "{e}"
+        );
+        let e = model("kind = \"sri\"").unwrap_err();
+        assert!(
+            e.problems[0]
+                .allowed
+                .as_deref()
+                .unwrap_or("")
+                .contains("sir"),
+            "{e}"
+        );
+    }
+
+    #[test]
     fn syntax_errors_have_a_place() {
         let e = parse("ticks = \n").unwrap_err();
         assert_eq!(e.line_col(&e.problems[0]).map(|l| l.0), Some(1));
@@ -1090,6 +1153,14 @@ mod docs_tests {
             "organisations",
             "colleagues",
             "mobility",
+            "kind",
+            "beta",
+            "gamma",
+            "initial_infected_share",
+            "probability",
+            "initial_active_share",
+            "p",
+            "q",
         ];
         for field in tables.chain(others) {
             assert!(

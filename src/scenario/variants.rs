@@ -135,6 +135,16 @@ pub(super) fn build(
                 .collect();
             attribute(ps, &origin, &applied, index)
         })?;
+        if cv.model.kind() != c.model.kind() {
+            return Err(vec![
+                Problem::new(
+                    at.key("set"),
+                    format!("variant `{}` changes the kind of model", raw.name),
+                )
+                .allowed("the scenario's own model kind, with other values for its keys")
+                .at(index.span_of(&at.key("set"))),
+            ]);
+        }
         let names = |c: &Checked| c.groups.iter().map(|g| g.name.clone()).collect::<Vec<_>>();
         if names(&cv) != names(&c) {
             return Err(vec![
@@ -224,6 +234,7 @@ fn variant(
         network: c.network.clone(),
         groups: c.groups.clone(),
         workplaces: c.workplaces.clone(),
+        model: c.model,
         events: c.events.clone(),
         timeline,
     })

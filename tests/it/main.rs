@@ -8,11 +8,13 @@
 //!   threads, and in either parallel mode of the engine.
 //! - `invariants`: property tests over random small scenarios.
 //! - `lessons`: every shipped scenario runs and shows what it claims to.
+//! - `classic`: `grapevine validate` and classic-model scenarios.
 //! - `variants`: common random numbers, event windows, `--set` and sweeps.
 
 mod common;
 
 mod bad_input;
+mod classic;
 mod cli;
 mod determinism;
 mod invariants;

@@ -1,0 +1,464 @@
+//! `grapevine validate`: the classic models, run in grapevine's own engine,
+//! against their known answers.
+//!
+//! Each case runs a model many times and compares a simulated mean with
+//! theory. A check passes when the two differ by at most [`Z`] standard
+//! errors of the simulated mean (the spread of the replications over the
+//! square root of their number), plus, where the theory is for continuous
+//! time and the model runs in ticks, the computed difference between the
+//! two (shown in its own column): no tolerance is tuned by hand.
+//!
+//! - Bass on a complete graph against F(t) = (1 - e^{-(p+q)t}) / (1 + (q/p)
+//!   e^{-(p+q)t}) and the peak time t* = ln(q/p) / (p+q);
+//! - SIR on a large Erdős–Rényi graph against the final-size relation for
+//!   its transmissibility T = beta / (beta + gamma - beta gamma), using the
+//!   graph's own degree distribution;
+//! - independent cascade and linear threshold on small graphs against their
+//!   exact expected spread, by enumerating every live-edge graph.
+
+use crate::engine::{self, Options};
+use crate::metrics::{Recorder, index_in};
+use crate::model::World;
+use crate::network::{self, Graph};
+use crate::scenario::{NetworkSpec, Scenario};
+
+/// Standard errors allowed between simulation and theory. With about a
+/// dozen checks, the chance that a correct engine fails any of them by
+/// luck is under 0.1%.
+pub const Z: f64 = 4.0;
+
+/// One comparison of simulation with theory.
+#[derive(Debug, Clone)]
+pub struct Check {
+    pub case: &'static str,
+    pub what: String,
+    pub theory: f64,
+    pub mean: f64,
+    /// Standard error of the simulated mean.
+    pub se: f64,
+    /// The computed gap between the discrete-time model and a
+    /// continuous-time theory (0 where the theory is exact for the model).
+    pub discretisation: f64,
+    pub runs: u32,
+}
+
+impl Check {
+    pub fn tolerance(&self) -> f64 {
+        Z * self.se + self.discretisation
+    }
+
+    pub fn passed(&self) -> bool {
+        (self.mean - self.theory).abs() <= self.tolerance()
+    }
+}
+
+/// How many replications: `quick` for the test suite, full for the command.
+#[derive(Debug, Clone, Copy)]
+pub struct Effort {
+    pub quick: bool,
+}
+
+impl Effort {
+    fn runs(self, full: u32, quick: u32) -> u32 {
+        if self.quick { quick } else { full }
+    }
+}
+
+/// Every case.
+pub fn run_all(effort: Effort) -> Vec<Check> {
+    let mut checks = bass(effort);
+    checks.extend(sir(effort));
+    for (name, graph) in small_graphs() {
+        checks.push(independent_cascade(name, &graph, effort));
+        checks.push(linear_threshold(name, &graph, effort));
+    }
+    checks
+}
+
+/// Runs a classic model (`model` is the `[model]` table's body) on `graph`.
+fn simulate(graph: &Graph, model: &str, ticks: u32, runs: u32, seed: u64) -> Vec<Recorder> {
+    let text = format!(
+        "ticks = {ticks}\nruns = {runs}\nseed = {seed}\n[network]\nkind = \"complete\"\nn = {}\n[model]\n{model}\n",
+        graph.nodes().max(2)
+    );
+    let scenario = Scenario::parse(&text, std::path::Path::new("validation.toml"))
+        .expect("validation scenarios are valid");
+    let world = World::for_variant(&scenario, scenario.baseline(), graph, &[]);
+    let options = Options {
+        runs,
+        ticks,
+        ..Default::default()
+    };
+    engine::run(&world, &options).expect("nothing cancels a validation run")
+}
+
+/// A measure of the whole population at every tick of one replication.
+fn trace(r: &Recorder, metric: &str) -> Vec<f64> {
+    let m = index_in(r.metrics, metric).expect("a measure of the model");
+    (0..r.frames.len()).map(|t| r.value(t, 0, m)).collect()
+}
+
+/// Mean and standard error of the mean.
+fn mean_se(values: &[f64]) -> (f64, f64) {
+    let n = values.len() as f64;
+    let mean = values.iter().sum::<f64>() / n;
+    let var = values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1.0).max(1.0);
+    (mean, (var / n).sqrt())
+}
+
+/// The Bass model's cumulative adoption in continuous time.
+pub fn bass_f(p: f64, q: f64, t: f64) -> f64 {
+    let e = (-(p + q) * t).exp();
+    (1.0 - e) / (1.0 + q / p * e)
+}
+
+/// The discrete-time mean field of the model as simulated:
+/// F(t+1) = F(t) + (p + q F(t)) (1 - F(t)).
+pub fn bass_discrete(p: f64, q: f64, ticks: usize) -> Vec<f64> {
+    let mut f = vec![0.0; ticks + 1];
+    for t in 1..=ticks {
+        f[t] = f[t - 1] + (p + q * f[t - 1]) * (1.0 - f[t - 1]);
+    }
+    f
+}
+
+/// The (interpolated) time a curve first reaches `level`.
+fn crossing(curve: &[f64], level: f64) -> Option<f64> {
+    (1..curve.len())
+        .find(|&t| curve[t] >= level)
+        .map(|t| t as f64 - 1.0 + (level - curve[t - 1]) / (curve[t] - curve[t - 1]))
+}
+
+fn bass(effort: Effort) -> Vec<Check> {
+    let (p, q, n, ticks) = (0.003, 0.04, 2000, 150);
+    let runs = effort.runs(60, 24);
+    let graph = network::build(&NetworkSpec::Complete { n }, 1)
+        .expect("a complete graph builds")
+        .graph;
+    let recs = simulate(
+        &graph,
+        &format!("kind = \"bass\"\np = {p}\nq = {q}"),
+        ticks,
+        runs,
+        1,
+    );
+    let traces: Vec<Vec<f64>> = recs.iter().map(|r| trace(r, "share_adopted")).collect();
+    let discrete = bass_discrete(p, q, ticks as usize);
+    let checkpoints = [20usize, 40, 60, 80, 100];
+    let at = |t: usize| mean_se(&traces.iter().map(|tr| tr[t]).collect::<Vec<_>>());
+    let mut checks: Vec<Check> = checkpoints
+        .iter()
+        .map(|&t| {
+            let (mean, se) = at(t);
+            let theory = bass_f(p, q, t as f64);
+            Check {
+                case: "bass, complete graph",
+                what: format!("F({t}) against the formula, p = {p}, q = {q}, n = {n}"),
+                theory,
+                mean,
+                se,
+                discretisation: (discrete[t] - theory).abs(),
+                runs,
+            }
+        })
+        .collect();
+    // The same against the model's own discrete-time mean field, with no
+    // allowance for the step.
+    checks.extend(checkpoints.iter().map(|&t| {
+        let (mean, se) = at(t);
+        Check {
+            case: "bass, complete graph",
+            what: format!("F({t}) against F(t+1) = F + (p + qF)(1 - F)"),
+            theory: discrete[t],
+            mean,
+            se,
+            discretisation: 0.0,
+            runs,
+        }
+    }));
+    // The peak of adoption is where F reaches 1/2 - p/(2q).
+    let level = 0.5 - p / (2.0 * q);
+    let times: Vec<f64> = traces.iter().filter_map(|tr| crossing(tr, level)).collect();
+    let (mean, se) = mean_se(&times);
+    let peak = (q / p).ln() / (p + q);
+    checks.push(Check {
+        case: "bass, complete graph",
+        what: "peak tick t* = ln(q/p)/(p+q)".into(),
+        theory: peak,
+        mean,
+        se,
+        discretisation: (crossing(&discrete, level).unwrap_or(peak) - peak).abs(),
+        runs,
+    });
+    checks
+}
+
+/// SIR's transmissibility: the chance an infected node passes the
+/// infection to a given neighbour before it recovers. It tries once a tick
+/// with probability beta and recovers after each try with probability
+/// gamma, so it makes D tries, D geometric on 1, 2, ...
+pub fn transmissibility(beta: f64, gamma: f64) -> f64 {
+    beta / (beta + gamma - beta * gamma)
+}
+
+/// The expected final size (share ever infected) of SIR with
+/// transmissibility `t` from a random share `rho` of seeds, on a large
+/// random graph with degree distribution `degrees` (configuration model):
+/// u = 1 - (1 - rho) G1(1 - t u), R = 1 - (1 - rho) G0(1 - t u).
+pub fn sir_final_size(degrees: &[usize], t: f64, rho: f64) -> f64 {
+    let n = degrees.len() as f64;
+    let mean = degrees.iter().sum::<usize>() as f64 / n;
+    let g0 = |x: f64| degrees.iter().map(|&k| x.powi(k as i32)).sum::<f64>() / n;
+    let g1 = |x: f64| {
+        degrees
+            .iter()
+            .filter(|&&k| k > 0)
+            .map(|&k| k as f64 * x.powi(k as i32 - 1))
+            .sum::<f64>()
+            / (n * mean)
+    };
+    let mut u = 1.0;
+    for _ in 0..10_000 {
+        let next = 1.0 - (1.0 - rho) * g1(1.0 - t * u);
+        if (next - u).abs() < 1e-15 {
+            break;
+        }
+        u = next;
+    }
+    1.0 - (1.0 - rho) * g0(1.0 - t * u)
+}
+
+fn sir(effort: Effort) -> Vec<Check> {
+    let (beta, gamma, rho) = (0.1, 0.2, 0.005);
+    let n = if effort.quick { 20_000 } else { 100_000 };
+    let runs = effort.runs(40, 16);
+    let spec = NetworkSpec::ErdosRenyi {
+        n,
+        mean_degree: 5.0,
+    };
+    let graph = network::build(&spec, 3).expect("ER builds").graph;
+    let degrees: Vec<usize> = (0..graph.nodes()).map(|i| graph.degree(i)).collect();
+    let model =
+        format!("kind = \"sir\"\nbeta = {beta}\ngamma = {gamma}\ninitial_infected_share = {rho}");
+    let ticks = 250;
+    let recs = simulate(&graph, &model, ticks, runs, 3);
+    let finals: Vec<f64> = recs
+        .iter()
+        .map(|r| 1.0 - *trace(r, "share_susceptible").last().expect("ticks ran"))
+        .collect();
+    let (mean, se) = mean_se(&finals);
+    let t = transmissibility(beta, gamma);
+    vec![Check {
+        case: "sir, Erdős–Rényi graph",
+        what: format!(
+            "final size, beta = {beta}, gamma = {gamma}, T = {t:.4}, n = {n}, mean degree 5"
+        ),
+        theory: sir_final_size(&degrees, t, rho),
+        mean,
+        se,
+        discretisation: 0.0,
+        runs,
+    }]
+}
+
+/// Small graphs whose live-edge graphs can all be enumerated.
+pub fn small_graphs() -> Vec<(&'static str, Graph)> {
+    let g = |n: usize, edges: &[(u32, u32)]| Graph::from_edges(n, edges.to_vec()).0;
+    vec![
+        ("path of 4", g(4, &[(0, 1), (1, 2), (2, 3)])),
+        (
+            "house (5 nodes, 6 edges)",
+            g(5, &[(0, 1), (1, 2), (2, 3), (3, 0), (2, 4), (3, 4)]),
+        ),
+        (
+            "star of 5 with a chord",
+            g(6, &[(0, 1), (0, 2), (0, 3), (0, 4), (0, 5), (1, 2)]),
+        ),
+    ]
+}
+
+/// The nodes reachable from `seed` along live arcs (`live[u]` lists u's).
+fn reached(live: &[Vec<u32>], seed: usize) -> usize {
+    let mut seen = vec![false; live.len()];
+    let mut stack = vec![seed];
+    seen[seed] = true;
+    let mut count = 1;
+    while let Some(u) = stack.pop() {
+        for &v in &live[u] {
+            if !seen[v as usize] {
+                seen[v as usize] = true;
+                count += 1;
+                stack.push(v as usize);
+            }
+        }
+    }
+    count
+}
+
+/// Exact expected spread of the independent cascade from one seed chosen
+/// uniformly: every arc (each direction of each edge) is live with
+/// probability p, independently; enumerate all 2^arcs live-arc sets.
+pub fn ic_exact(graph: &Graph, p: f64) -> f64 {
+    let n = graph.nodes();
+    let arcs: Vec<(usize, u32)> = (0..n)
+        .flat_map(|u| graph.neighbours(u).iter().map(move |&v| (u, v)))
+        .collect();
+    assert!(arcs.len() <= 24, "enumeration is for small graphs");
+    let mut total = 0.0;
+    for mask in 0u64..1 << arcs.len() {
+        let live_count = mask.count_ones() as i32;
+        let prob = p.powi(live_count) * (1.0 - p).powi(arcs.len() as i32 - live_count);
+        let mut live = vec![Vec::new(); n];
+        for (k, &(u, v)) in arcs.iter().enumerate() {
+            if mask >> k & 1 == 1 {
+                live[u].push(v);
+            }
+        }
+        let spread: usize = (0..n).map(|s| reached(&live, s)).sum();
+        total += prob * spread as f64 / n as f64;
+    }
+    total
+}
+
+/// Exact expected spread of the linear threshold model (uniform
+/// thresholds, in-weights 1/degree) from one seed chosen uniformly: by
+/// Kempe, Kleinberg and Tardos (2003) it equals reachability when each node
+/// keeps one incoming arc, from a neighbour chosen uniformly; enumerate
+/// every choice.
+pub fn lt_exact(graph: &Graph) -> f64 {
+    let n = graph.nodes();
+    let choices: Vec<usize> = (0..n).map(|v| graph.degree(v).max(1)).collect();
+    let combos: usize = choices.iter().product();
+    assert!(combos <= 1 << 20, "enumeration is for small graphs");
+    let mut total = 0.0;
+    for mut code in 0..combos {
+        let mut live = vec![Vec::new(); n];
+        let mut prob = 1.0;
+        for v in 0..n {
+            let d = graph.degree(v);
+            let pick = code % choices[v];
+            code /= choices[v];
+            if d > 0 {
+                live[graph.neighbours(v)[pick] as usize].push(v as u32);
+                prob /= d as f64;
+            }
+        }
+        let spread: usize = (0..n).map(|s| reached(&live, s)).sum();
+        total += prob * spread as f64 / n as f64;
+    }
+    total
+}
+
+/// Final active count per replication of a cascade model.
+fn final_active(recs: &[Recorder], n: usize) -> Vec<f64> {
+    recs.iter()
+        .map(|r| trace(r, "share_active").last().expect("ticks ran") * n as f64)
+        .collect()
+}
+
+fn independent_cascade(name: &'static str, graph: &Graph, effort: Effort) -> Check {
+    let p = 0.4;
+    let n = graph.nodes();
+    let runs = effort.runs(40_000, 8_000);
+    let model = format!(
+        "kind = \"independent-cascade\"\nprobability = {p}\ninitial_active_share = {}",
+        1.0 / n as f64
+    );
+    let recs = simulate(graph, &model, n as u32 + 1, runs, 5);
+    let (mean, se) = mean_se(&final_active(&recs, n));
+    Check {
+        case: "independent cascade, exact",
+        what: format!("expected spread from 1 seed, p = {p}, {name}"),
+        theory: ic_exact(graph, p),
+        mean,
+        se,
+        discretisation: 0.0,
+        runs,
+    }
+}
+
+fn linear_threshold(name: &'static str, graph: &Graph, effort: Effort) -> Check {
+    let n = graph.nodes();
+    let runs = effort.runs(40_000, 8_000);
+    let model = format!(
+        "kind = \"linear-threshold\"\ninitial_active_share = {}",
+        1.0 / n as f64
+    );
+    let recs = simulate(graph, &model, n as u32 + 1, runs, 7);
+    let (mean, se) = mean_se(&final_active(&recs, n));
+    Check {
+        case: "linear threshold, exact",
+        what: format!("expected spread from 1 seed, {name}"),
+        theory: lt_exact(graph),
+        mean,
+        se,
+        discretisation: 0.0,
+        runs,
+    }
+}
+
+/// The checks as a table for the terminal.
+pub fn table(checks: &[Check]) -> String {
+    let mut out = format!(
+        "{:<30} {:<62} {:>10} {:>22} {:>10} {:>6}\n",
+        "case", "check", "theory", "simulated (mean ± se)", "tolerance", "result"
+    );
+    for c in checks {
+        out.push_str(&format!(
+            "{:<30} {:<62} {:>10.4} {:>12.4} ± {:<7.4} {:>10.4} {:>6}\n",
+            c.case,
+            c.what,
+            c.theory,
+            c.mean,
+            c.se,
+            c.tolerance(),
+            if c.passed() { "pass" } else { "FAIL" }
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exact_spreads_of_tiny_graphs_by_hand() {
+        // Two nodes: the seed, and the other with probability p.
+        let two = Graph::from_edges(2, vec![(0, 1)]).0;
+        assert!((ic_exact(&two, 0.3) - 1.3).abs() < 1e-12);
+        // LT: each has one neighbour, whose in-weight is 1: always spreads.
+        assert!((lt_exact(&two) - 2.0).abs() < 1e-12);
+        // A path 0-1-2: from the middle 1 + 2p; from an end 1 + p + p^2.
+        let path = Graph::from_edges(3, vec![(0, 1), (1, 2)]).0;
+        let p: f64 = 0.5;
+        let expected = ((1.0 + 2.0 * p) + 2.0 * (1.0 + p + p * p)) / 3.0;
+        assert!((ic_exact(&path, p) - expected).abs() < 1e-12);
+        // LT on the path: from the middle both ends follow (each has the
+        // middle as its only neighbour): 3. From an end the middle follows
+        // with probability 1/2 (weight 1/2), then the other end: 1 + 2/2 = 2.
+        assert!((lt_exact(&path) - 7.0 / 3.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn bass_curve_and_its_peak_agree() {
+        let (p, q): (f64, f64) = (0.003, 0.04);
+        let peak = (q / p).ln() / (p + q);
+        let f = |t| bass_f(p, q, t);
+        // F at the peak is 1/2 - p/(2q), and the slope is largest there.
+        assert!((f(peak) - (0.5 - p / (2.0 * q))).abs() < 1e-9);
+        let slope = |t: f64| f(t + 1e-3) - f(t - 1e-3);
+        assert!(slope(peak) > slope(peak - 5.0) && slope(peak) > slope(peak + 5.0));
+    }
+
+    #[test]
+    fn final_size_solves_its_equation() {
+        // Poisson-like degrees: R = 1 - (1 - rho) exp(-c T R) approximately.
+        let degrees: Vec<usize> = (0..10_000).map(|i| 3 + i % 5).collect(); // mean 5
+        let r = sir_final_size(&degrees, 0.5, 0.0);
+        assert!(r > 0.5 && r < 1.0, "{r}");
+        // Below the threshold (T x excess degree < 1) there is no outbreak.
+        assert!(sir_final_size(&degrees, 0.1, 0.0) < 1e-6);
+        assert!((transmissibility(0.1, 1.0) - 0.1).abs() < 1e-12);
+    }
+}
