@@ -245,6 +245,8 @@ fn check_memory(l: &Loaded, edges: u64, threads: usize) -> Result<engine::Memory
             .iter()
             .filter_map(|v| v.workplaces.as_ref().map(|w| w.colleagues))
             .max(),
+        classic: base.model.is_classic(),
+        measures: metrics::metrics_for(base.model.kind()).len(),
     };
     let estimate = engine::estimate_memory(size, threads, Mode::Auto);
     if let Some(available) = engine::available_memory()
@@ -629,7 +631,12 @@ fn check_command(args: &CheckArgs) -> Result<(), Error> {
             .iter()
             .map(|g| format!("{} {:.0}% ({:?})", g.name, g.share * 100.0, g.status).to_lowercase())
             .collect();
-        println!("  groups:   {}", groups.join(", "));
+        if base.model.is_classic() {
+            let model = serde_json::to_string(&base.model).unwrap_or_default();
+            println!("  model:    {model}");
+        } else {
+            println!("  groups:   {}", groups.join(", "));
+        }
         println!("  ticks:    {} ({}s)", s.ticks, s.tick_unit);
         println!("  runs:     {} (seed {})", s.runs, s.seed);
         for v in &s.variants {

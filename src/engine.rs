@@ -128,6 +128,10 @@ pub struct RunSize {
     pub variants: u32,
     /// Workplace ties per agent, when there are workplaces.
     pub colleagues: Option<u32>,
+    /// A classic model, whose state is a few bytes an agent.
+    pub classic: bool,
+    /// Measures recorded per group and tick.
+    pub measures: usize,
 }
 
 /// Predicts the memory a run takes, before anything is allocated.
@@ -140,6 +144,8 @@ pub fn estimate_memory(size: RunSize, threads: usize, mode: Mode) -> MemoryEstim
         runs,
         variants,
         colleagues,
+        classic,
+        measures,
     } = size;
     let graph = 8 * (agents + 1) + 8 * edges;
     let building = 24 * edges + 8 * (agents + 1);
@@ -148,12 +154,18 @@ pub fn estimate_memory(size: RunSize, threads: usize, mode: Mode) -> MemoryEstim
     } else {
         u64::from(runs).min(threads as u64)
     };
-    let frame = (groups as u64 + 1) * crate::metrics::METRICS.len() as u64 * 8;
+    let frame = (groups as u64 + 1) * measures as u64 * 8;
     let recordings =
         u64::from(variants) * (u64::from(runs) * 8 + 24) * (u64::from(ticks) + 1) * frame / 8;
-    let per_agent = BYTES_PER_AGENT + colleagues.map_or(0, workplace_bytes_per_agent);
-    // Story reach: pairs of (story, hearer), at most the budget.
-    let reach = 16 * (crate::metrics::REACH_BUDGET as u64).min(64 * agents);
+    let (per_agent, reach) = if classic {
+        (crate::model::classic::BYTES_PER_AGENT, 0)
+    } else {
+        (
+            BYTES_PER_AGENT + colleagues.map_or(0, workplace_bytes_per_agent),
+            // Story reach: pairs of (story, hearer), at most the budget.
+            16 * (crate::metrics::REACH_BUDGET as u64).min(64 * agents),
+        )
+    };
     let running = graph + agents + states_at_once * (per_agent * agents + reach);
     MemoryEstimate {
         building,

@@ -39,13 +39,19 @@ def scenario(name):
         return tomllib.load(f)
 
 
+def build():
+    subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
+
+
 def grapevine(name, column):
-    """Runs grapevine on a scenario and returns each run's final value."""
+    """Runs grapevine on a scenario and returns each run's final value, and
+    the wall time of the run (the whole process: all replications, the
+    tables and the charts)."""
     out = os.path.join(OUT, name.replace(".toml", ""))
     start = time.perf_counter()
     subprocess.run(
-        ["cargo", "run", "--release", "--quiet", "--", "run", os.path.join(HERE, name),
-         "--out", out, "--quiet"],
+        [os.path.join(ROOT, "target", "release", "grapevine"), "run",
+         os.path.join(HERE, name), "--out", out, "--quiet"],
         cwd=ROOT, check=True)
     seconds = time.perf_counter() - start
     with open(os.path.join(out, "runs.csv")) as f:
@@ -97,6 +103,7 @@ def describe(values):
 
 def main():
     os.makedirs(OUT, exist_ok=True)
+    build()
     g = nx.read_edgelist(os.path.join(HERE, "graph.txt"), nodetype=int)
     np.random.seed(2026)
     rng = np.random.default_rng(2026)
