@@ -103,6 +103,18 @@ pub fn run(world: &World<'_>, options: &Options<'_>) -> Result<Vec<Recorder>, Ca
     }
 }
 
+/// Memory any run takes besides its data: the program, its libraries,
+/// thread stacks and allocator slack (measured: about 18 MiB).
+pub const FIXED_OVERHEAD: u64 = 18 << 20;
+
+/// Memory while the charts are drawn, once the states are gone (measured:
+/// about 24 MiB, two charts drawn at once).
+pub const CHARTS_OVERHEAD: u64 = 24 << 20;
+
+/// (story, hearer) pairs a tracked agent adds to the reach bookkeeping in
+/// a run, with the slack of a growing vector (the lessons: 6 to 11).
+const REACH_PAIRS_PER_TRACKED_AGENT: u64 = 24;
+
 /// Predicted memory for a run, in bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub struct MemoryEstimate {
@@ -147,8 +159,12 @@ pub fn estimate_memory(size: RunSize, threads: usize, mode: Mode) -> MemoryEstim
         classic,
         measures,
     } = size;
+    // CSR: a u64 offset per agent, a u32 per adjacency entry (two per edge).
     let graph = 8 * (agents + 1) + 8 * edges;
-    let building = 24 * edges + 8 * (agents + 1);
+    // While building: the edge list (8 bytes an edge) and, for a generator
+    // like Barabasi-Albert, its list of edge ends (8); then the edge list
+    // beside the adjacency entries (8), offsets and cursors (16 an agent).
+    let building = 16 * edges + 16 * (agents + 1) + FIXED_OVERHEAD;
     let states_at_once = if mode.within_runs(agents as usize) {
         1
     } else {
@@ -163,15 +179,18 @@ pub fn estimate_memory(size: RunSize, threads: usize, mode: Mode) -> MemoryEstim
         (
             BYTES_PER_AGENT + colleagues.map_or(0, workplace_bytes_per_agent),
             // Story reach: pairs of (story, hearer), at most the budget.
-            16 * (crate::metrics::REACH_BUDGET as u64).min(64 * agents),
+            16 * (crate::metrics::REACH_BUDGET as u64).min(
+                REACH_PAIRS_PER_TRACKED_AGENT
+                    * agents.min(crate::model::REACH_TRACKED_AGENTS as u64),
+            ),
         )
     };
-    let running = graph + agents + states_at_once * (per_agent * agents + reach);
+    let running = graph + agents + states_at_once * (per_agent * agents + reach) + FIXED_OVERHEAD;
     MemoryEstimate {
         building,
         running,
         recordings,
-        peak: building.max(running) + recordings,
+        peak: building.max(running).max(CHARTS_OVERHEAD) + recordings,
     }
 }
 

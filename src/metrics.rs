@@ -414,12 +414,16 @@ fn tally_range(
             g.staff += 1;
             g.staff_attitude += f64::from(a);
         }
-        let market = &world.params(tick, i).market;
-        if state.status[i] == status::CUSTOMER {
-            g.value += market.value_per_tick;
-        }
-        if state.events[i] & event::CONVERTED_REFERRAL != 0 {
-            g.value += market.value_per_referral;
+        let customer = state.status[i] == status::CUSTOMER;
+        let referred = state.events[i] & event::CONVERTED_REFERRAL != 0;
+        if customer || referred {
+            let market = &world.params(tick, i).market;
+            if customer {
+                g.value += market.value_per_tick;
+            }
+            if referred {
+                g.value += market.value_per_referral;
+            }
         }
         g.agents += 1;
         g.attitude += f64::from(a);
@@ -433,13 +437,15 @@ fn tally_range(
         }
         g.by_status[state.status[i] as usize] += 1;
         let ev = state.events[i];
-        for (b, count) in g.events.iter_mut().enumerate() {
-            *count += u64::from(ev >> b & 1);
-        }
-        let story = state.story[i];
-        if story.valence != 0 {
-            let slot = usize::from(story.valence < 0) * 2 + usize::from(story.hops > 0);
-            g.told[slot] += u64::from(state.told_now[i]);
+        if ev != 0 {
+            for (b, count) in g.events.iter_mut().enumerate() {
+                *count += u64::from(ev >> b & 1);
+            }
+            if ev & event::TOLD != 0 {
+                let slot = usize::from(ev & event::TOLD_BAD != 0) * 2
+                    + usize::from(ev & event::TOLD_RETOLD != 0);
+                g.told[slot] += u64::from(state.told_now[i]);
+            }
         }
         g.reached_good += u64::from(state.flags[i] & flag::REACHED_GOOD != 0);
         g.reached_bad += u64::from(state.flags[i] & flag::REACHED_BAD != 0);

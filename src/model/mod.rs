@@ -471,7 +471,8 @@ fn toward(a: f32, target: f32, w: f64) -> f32 {
     (a + (w as f32) * (target - a)).clamp(-1.0, 1.0)
 }
 
-/// Phase 1. Clears last tick's marks, brings forward the stories heard last
+/// Phase 1. Clears last tick's marks (the story to retell, chosen while
+/// hearing last tick, stays), brings forward the stories heard last
 /// tick that are to be retold, and gives an experience to each customer who
 /// buys, each member of staff treated notably (their group's `service` is
 /// how they are treated), and each guest of a one-off event. Quality is
@@ -484,7 +485,6 @@ pub fn experience(world: &World<'_>, clock: Clock, a: Agents<'_>, shared: Shared
         shared.referred_now[i].store(0, Relaxed);
         a.events[k] = 0;
         a.told_now[k] = 0;
-        a.story[k] = std::mem::replace(&mut a.next_story[k], Story::NONE);
         let guest = world.guest(clock, i);
         let staff = world.groups[world.group[i] as usize].staff;
         if guest.is_none() && a.status[k] != status::CUSTOMER && !staff {
@@ -629,8 +629,11 @@ pub fn telling(world: &World<'_>, clock: Clock, a: Agents<'_>, shared: Shared<'_
             }
             reached = fan_out;
         }
-        a.told_now[k] = reached as u32;
+        a.told_now[k] = reached as u16;
         a.told[k] = a.told[k].saturating_add(reached as u32);
+        a.events[k] |= event::TOLD
+            | if good { 0 } else { event::TOLD_BAD }
+            | if story.hops > 0 { event::TOLD_RETOLD } else { 0 };
     }
     if !noted.is_empty() {
         shared
@@ -684,6 +687,8 @@ pub fn hearing(world: &World<'_>, clock: Clock, a: Agents<'_>, shared: Shared<'_
     let inbox = shared.inbox;
     for k in 0..a.len() {
         let i = a.first + k;
+        // This tick's story is told; what is kept is the one to retell.
+        a.story[k] = Story::NONE;
         let (good, bad) = (inbox.good[i].load(Relaxed), inbox.bad[i].load(Relaxed));
         if good + bad == 0 {
             continue;
@@ -728,7 +733,7 @@ pub fn hearing(world: &World<'_>, clock: Clock, a: Agents<'_>, shared: Shared<'_
             Purpose::Hearing,
         );
         if r.random::<f64>() < chance {
-            a.next_story[k] = Story {
+            a.story[k] = Story {
                 valence,
                 hops,
                 intensity: intensity * t.intensity_decay as f32,

@@ -44,7 +44,13 @@ pub mod event {
     pub const INVITED: u16 = 1 << 10;
     /// Changed organisation.
     pub const MOVED: u16 = 1 << 11;
-    /// Bits in use.
+    /// Told a story this tick (`told_now` people)...
+    pub const TOLD: u16 = 1 << 12;
+    /// ...a bad one...
+    pub const TOLD_BAD: u16 = 1 << 13;
+    /// ...heard from someone else (retold).
+    pub const TOLD_RETOLD: u16 = 1 << 14;
+    /// Bits counted as events in the metrics (the TOLD bits are read apart).
     pub const COUNT: usize = 12;
 }
 
@@ -219,16 +225,15 @@ pub struct State {
     pub status: Vec<u8>,
     pub attitude: Vec<f32>,
     pub flags: Vec<u8>,
-    /// The story each agent tells this tick.
+    /// The story each agent tells this tick; after hearing, the one it will
+    /// retell next tick.
     pub story: Vec<Story>,
-    /// The story each agent will retell next tick (written while hearing).
-    pub next_story: Vec<Story>,
     /// Cumulative counters: people told, stories heard, referrals credited.
     pub told: Vec<u32>,
     pub heard: Vec<u32>,
     pub referrals: Vec<u32>,
     /// People told this tick.
-    pub told_now: Vec<u32>,
+    pub told_now: Vec<u16>,
     /// [`event`] bits for this tick.
     pub events: Vec<u16>,
     pub inbox: Inbox,
@@ -249,7 +254,7 @@ pub struct State {
 
 /// Bytes of state per agent, for memory estimates (without workplaces).
 pub const BYTES_PER_AGENT: u64 =
-    (1 + 4 + 1 + 2 * std::mem::size_of::<Story>() + 4 * 4 + 2 + 4 * 4 + 2 * 8 + 4 + 4) as u64;
+    (1 + 4 + 1 + std::mem::size_of::<Story>() + 3 * 4 + 2 + 2 + 4 * 4 + 2 * 8 + 4 + 4) as u64;
 
 /// Bytes per agent that workplaces add: organisation, membership and ties.
 pub fn workplace_bytes_per_agent(colleagues: u32) -> u64 {
@@ -273,7 +278,6 @@ impl State {
             attitude: vec![0.0; n],
             flags: vec![0; n],
             story: vec![Story::NONE; n],
-            next_story: vec![Story::NONE; n],
             told: vec![0; n],
             heard: vec![0; n],
             referrals: vec![0; n],
@@ -318,7 +322,6 @@ impl State {
                 attitude: &mut self.attitude,
                 flags: &mut self.flags,
                 story: &mut self.story,
-                next_story: &mut self.next_story,
                 told: &mut self.told,
                 heard: &mut self.heard,
                 referrals: &mut self.referrals,
@@ -386,11 +389,10 @@ agents_view! {
     attitude: f32,
     flags: u8,
     story: Story,
-    next_story: Story,
     told: u32,
     heard: u32,
     referrals: u32,
-    told_now: u32,
+    told_now: u16,
     events: u16,
 }
 

@@ -209,10 +209,10 @@ fn retelling_stops_at_max_hops() {
     state.inbox.deliver(1, false, 0.1, story_key(1.0, 1, 0));
     state.inbox.deliver(2, false, 0.1, story_key(0.5, 2, 0));
     run_phase(&world, &mut state, hearing);
-    assert_eq!(state.next_story[1].valence, -1);
-    assert_eq!(state.next_story[1].hops, 1);
-    assert!((state.next_story[1].intensity - 0.5).abs() < 1e-3);
-    assert_eq!(state.next_story[2], Story::NONE, "hop 2 is the last");
+    assert_eq!(state.story[1].valence, -1);
+    assert_eq!(state.story[1].hops, 1);
+    assert!((state.story[1].intensity - 0.5).abs() < 1e-3);
+    assert_eq!(state.story[2], Story::NONE, "hop 2 is the last");
 }
 
 #[test]

@@ -41,30 +41,60 @@ pub struct Dropped {
 impl Graph {
     /// Builds the graph of `n` nodes from undirected edges. Self-loops and
     /// repeated edges (in either direction) are dropped and counted.
+    ///
+    /// A counting sort: count each node's degree, place both ends of every
+    /// edge in their node's run (in parallel, with atomic cursors), drop the
+    /// edge list, then sort and deduplicate each run. It needs the edge list
+    /// plus one `u32` per adjacency entry at its peak, rather than a sorted
+    /// copy of every arc.
     pub fn from_edges(n: usize, edges: Vec<(u32, u32)>) -> (Graph, Dropped) {
+        use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
         let listed = edges.len() as u64;
-        let mut dropped = Dropped::default();
-        // Both directions of each edge, as one sortable key.
-        let mut arcs: Vec<u64> = Vec::with_capacity(edges.len() * 2);
-        for (u, v) in edges {
-            if u == v {
-                dropped.self_loops += 1;
-            } else {
-                arcs.push(u64::from(u) << 32 | u64::from(v));
-                arcs.push(u64::from(v) << 32 | u64::from(u));
+        let self_loops = edges.par_iter().filter(|(u, v)| u == v).count() as u64;
+        let cursor: Vec<AtomicU64> = (0..n).map(|_| AtomicU64::new(0)).collect();
+        edges.par_iter().for_each(|&(u, v)| {
+            if u != v {
+                cursor[u as usize].fetch_add(1, Relaxed);
+                cursor[v as usize].fetch_add(1, Relaxed);
             }
-        }
-        arcs.par_sort_unstable();
-        arcs.dedup();
-        dropped.duplicate_edges = listed - dropped.self_loops - arcs.len() as u64 / 2;
+        });
         let mut offsets = vec![0u64; n + 1];
-        for &a in &arcs {
-            offsets[(a >> 32) as usize + 1] += 1;
-        }
         for i in 0..n {
-            offsets[i + 1] += offsets[i];
+            let degree = cursor[i].swap(offsets[i], Relaxed);
+            offsets[i + 1] = offsets[i] + degree;
         }
-        let neighbours = arcs.into_par_iter().map(|a| a as u32).collect();
+        let neighbours: Vec<std::sync::atomic::AtomicU32> = (0..offsets[n])
+            .map(|_| std::sync::atomic::AtomicU32::new(0))
+            .collect();
+        edges.par_iter().for_each(|&(u, v)| {
+            if u != v {
+                let at = cursor[u as usize].fetch_add(1, Relaxed);
+                neighbours[at as usize].store(v, Relaxed);
+                let at = cursor[v as usize].fetch_add(1, Relaxed);
+                neighbours[at as usize].store(u, Relaxed);
+            }
+        });
+        drop(edges);
+        drop(cursor);
+        let mut neighbours: Vec<u32> = neighbours.into_iter().map(|a| a.into_inner()).collect();
+        // Sort each run and count what is left after removing repeats.
+        let mut kept = vec![0u64; n];
+        sort_runs(&offsets, 0, &mut neighbours, &mut kept);
+        // Close the gaps the repeats left, in order.
+        let mut write = 0usize;
+        for i in 0..n {
+            let (start, len) = (offsets[i] as usize, kept[i] as usize);
+            neighbours.copy_within(start..start + len, write);
+            offsets[i] = write as u64;
+            write += len;
+        }
+        offsets[n] = write as u64;
+        neighbours.truncate(write);
+        neighbours.shrink_to_fit();
+        let dropped = Dropped {
+            self_loops,
+            duplicate_edges: listed - self_loops - write as u64 / 2,
+        };
         (
             Graph {
                 offsets,
@@ -102,6 +132,40 @@ impl Graph {
     pub fn bytes(&self) -> u64 {
         (self.offsets.len() * 8 + self.neighbours.len() * 4) as u64
     }
+}
+
+/// Sorts and deduplicates the adjacency runs of nodes `first..` held in
+/// `runs` (which starts at `offsets[first]`), writing each node's length
+/// after deduplication into `kept`; halves in parallel.
+fn sort_runs(offsets: &[u64], first: usize, runs: &mut [u32], kept: &mut [u64]) {
+    const NODES: usize = 4096;
+    let nodes = kept.len();
+    if nodes <= NODES {
+        let base = offsets[first];
+        for (k, keep) in kept.iter_mut().enumerate() {
+            let start = (offsets[first + k] - base) as usize;
+            let end = (offsets[first + k + 1] - base) as usize;
+            let run = &mut runs[start..end];
+            run.sort_unstable();
+            let mut len = 0;
+            for j in 0..run.len() {
+                if j == 0 || run[j] != run[len - 1] {
+                    run[len] = run[j];
+                    len += 1;
+                }
+            }
+            *keep = len as u64;
+        }
+        return;
+    }
+    let mid = nodes / 2;
+    let split = (offsets[first + mid] - offsets[first]) as usize;
+    let (left, right) = runs.split_at_mut(split);
+    let (kl, kr) = kept.split_at_mut(mid);
+    rayon::join(
+        || sort_runs(offsets, first, left, kl),
+        || sort_runs(offsets, first + mid, right, kr),
+    );
 }
 
 /// Facts about a built network, for `check` and `summary.json`.

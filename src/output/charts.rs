@@ -15,6 +15,7 @@ use std::sync::Once;
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use rayon::prelude::*;
 
 use super::{Format, Report, VariantResult};
 use crate::metrics::{self, Band, Recorder};
@@ -371,11 +372,11 @@ pub fn draw_all(dir: &Path, report: &Report<'_>, formats: &[Format]) -> Result<(
     } else {
         overview(report)
     };
-    for (stem, title, panels) in overviews {
+    overviews.par_iter().try_for_each(|(stem, title, panels)| {
         save(dir, stem, formats, |area| {
-            figure(area, report, &title, &panels, (1, 2), &baseline_events)
-        })?;
-    }
+            figure(area, report, title, panels, (1, 2), &baseline_events)
+        })
+    })?;
     let all_events = markers(report, report.variants.len());
     let events = &all_events;
     if report.variants.len() > 1 {
@@ -397,13 +398,14 @@ pub fn draw_all(dir: &Path, report: &Report<'_>, formats: &[Format]) -> Result<(
     }
     let charts = dir.join("charts");
     std::fs::create_dir_all(&charts).map_err(|e| e.to_string())?;
-    for m in report.metrics() {
+    // Each chart is independent: draw them on all threads.
+    report.metrics().par_iter().try_for_each(|m| {
         let panels = metric_panels(report, m.name, false);
         let title = capitalise(m.about.split(" (").next().unwrap_or(m.about));
         save(&charts, m.name, formats, |area| {
             figure(area, report, &title, &panels, (1, panels.len()), events)
-        })?;
-    }
+        })
+    })?;
     if !report.is_classic() {
         save(dir, "reach", formats, |area| reach_figure(area, report))?;
     }

@@ -163,8 +163,9 @@ pub struct RawFanOut {
     pub dispersion: Option<f64>,
 }
 
-/// The most people one story can be told to in a tick.
-pub const MAX_FAN_OUT: i64 = 100_000;
+/// The most people one story can be told to in a tick (it fits the 16-bit
+/// count of people told each tick).
+pub const MAX_FAN_OUT: i64 = 65_535;
 
 fn fan_out(raw: &RawFanOut) -> Result<FanOut, Bad> {
     let need = |what: &str, allowed: &str| Bad {
