@@ -395,9 +395,11 @@ fn simulate<'a>(l: &'a Loaded, rt: &Runtime, talk: bool, what: &str) -> Result<R
         s.ticks,
         s.tick_unit
     );
-    let total = s.variants.len() as u64 * u64::from(s.runs) * u64::from(s.ticks);
+    // Progress in agent-ticks, so the rate reads as agents simulated per second.
+    let agents = stats.agents;
+    let total = s.variants.len() as u64 * u64::from(s.runs) * u64::from(s.ticks) * agents;
     let bar = progress_bar(total, talk, &label);
-    let tick = |k: u64| bar.inc(k);
+    let tick = |k: u64| bar.inc(k * agents);
     let options = Options {
         runs: s.runs,
         ticks: s.ticks,
@@ -434,7 +436,7 @@ fn progress_bar(len: u64, show: bool, title: &str) -> ProgressBar {
         return ProgressBar::hidden();
     }
     let style = ProgressStyle::with_template(
-        "{msg} {wide_bar} {pos}/{len} ticks, {elapsed} elapsed, ETA {eta}",
+        "{msg} {wide_bar} {percent}%, {human_pos}/{human_len} agent-ticks at {per_sec}, {elapsed} elapsed, ETA {eta}",
     )
     .unwrap_or_else(|_| ProgressStyle::default_bar());
     ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stderr())
@@ -650,6 +652,24 @@ fn check_command(args: &CheckArgs) -> Result<(), Error> {
                 println!("            event `{}`, {}", e.name, describe_window(e));
             }
         }
+        let seconds = engine::estimate_seconds(
+            agents,
+            u64::from(s.ticks) * u64::from(s.runs) * s.variants.len() as u64,
+            base.model.is_classic(),
+            threads,
+        );
+        println!(
+            "  time:     about {} on {threads} threads ({} agent-ticks)",
+            duration(seconds),
+            short_number(
+                (agents * u64::from(s.ticks) * u64::from(s.runs) * s.variants.len() as u64) as f64
+            )
+        );
+        if seconds > 60.0 {
+            println!(
+                "  warning:  this run will take minutes; try `--runs 2` or fewer ticks first to see it work"
+            );
+        }
         println!(
             "  memory:   about {} at peak (building the network {}, running {}, recorded figures {}){}",
             bytes(estimate.peak),
@@ -687,6 +707,19 @@ fn validate_command(args: &ValidateArgs) -> Result<(), Error> {
         return Err(Error::Other(format!("{failed} validation checks failed")));
     }
     Ok(())
+}
+
+/// Seconds as a person would say them.
+fn duration(seconds: f64) -> String {
+    if seconds < 1.0 {
+        "under a second".to_string()
+    } else if seconds < 90.0 {
+        format!("{seconds:.0} s")
+    } else if seconds < 5400.0 {
+        format!("{:.0} minutes", seconds / 60.0)
+    } else {
+        format!("{:.1} hours", seconds / 3600.0)
+    }
 }
 
 fn describe_window(e: &scenario::Event) -> String {

@@ -194,6 +194,24 @@ pub fn estimate_memory(size: RunSize, threads: usize, mode: Mode) -> MemoryEstim
     }
 }
 
+/// Simulation time per agent per tick on one thread, measured on the
+/// reference machine (2 cores; a 1,000,000-agent Barabási–Albert run):
+/// the word-of-mouth model, and a classic model.
+pub const NS_PER_AGENT_TICK: (f64, f64) = (45.0, 6.0);
+
+/// A rough forecast of a run's simulation time, for `check`'s warning:
+/// agent-ticks times the measured cost, over the threads (at 85% each
+/// beyond the first), plus the network.
+pub fn estimate_seconds(agents: u64, ticks_total: u64, classic: bool, threads: usize) -> f64 {
+    let per = if classic {
+        NS_PER_AGENT_TICK.1
+    } else {
+        NS_PER_AGENT_TICK.0
+    };
+    let speedup = 1.0 + 0.85 * (threads.max(1) - 1) as f64;
+    (agents as f64 * ticks_total as f64 * per * 1e-9) / speedup + agents as f64 * 300e-9
+}
+
 /// Memory the system can give without swapping (Linux: MemAvailable), if known.
 pub fn available_memory() -> Option<u64> {
     let info = std::fs::read_to_string("/proc/meminfo").ok()?;

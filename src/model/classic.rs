@@ -139,7 +139,11 @@ pub fn step(world: &World<'_>, state: &mut State, clock: Clock, parallel: bool) 
 /// probability `p`, succeeds.
 #[inline]
 fn any_of(p: f64, k: u32) -> f64 {
-    1.0 - (1.0 - p).powi(k as i32)
+    if k == 1 {
+        p
+    } else {
+        1.0 - (1.0 - p).powi(k as i32)
+    }
 }
 
 /// Phase 1: each node of a chunk (starting at agent `first`) takes its next

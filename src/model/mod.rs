@@ -633,7 +633,11 @@ pub fn telling(world: &World<'_>, clock: Clock, a: Agents<'_>, shared: Shared<'_
         a.told[k] = a.told[k].saturating_add(reached as u32);
         a.events[k] |= event::TOLD
             | if good { 0 } else { event::TOLD_BAD }
-            | if story.hops > 0 { event::TOLD_RETOLD } else { 0 };
+            | if story.hops > 0 {
+                event::TOLD_RETOLD
+            } else {
+                0
+            };
     }
     if !noted.is_empty() {
         shared

@@ -79,14 +79,48 @@ pub fn read_edge_list(path: &Path) -> Result<EdgeList, InputError> {
             .allowed(format!("at most {} nodes", crate::scenario::MAX_AGENTS)),
         ));
     }
-    let index = |id: u64| ids.binary_search(&id).expect("every id was collected") as u32;
+    // Ids 0..n-1 with none missing (what networkx writes) map to themselves.
+    let dense = ids.last().is_some_and(|&last| last + 1 == ids.len() as u64);
+    let index = |id: u64| {
+        if dense {
+            id as u32
+        } else {
+            ids.binary_search(&id).expect("every id was collected") as u32
+        }
+    };
     let edges = raw.iter().map(|&(u, v)| (index(u), index(v))).collect();
     Ok(EdgeList { edges, ids })
 }
 
 /// One line: `Ok(None)` for a blank or comment line, or the column (1-based)
-/// and message of what is wrong.
+/// and message of what is wrong. The common line, two ids and a space, is
+/// read byte by byte; anything else takes the general path.
 fn parse_line(line: &str) -> Result<Option<(u64, u64)>, (usize, String)> {
+    if let Some(pair) = plain_pair(line.as_bytes()) {
+        return Ok(Some(pair));
+    }
+    parse_general(line)
+}
+
+/// `u v` (one space or tab between, optional line end, digits only), or
+/// `None` for anything else.
+#[inline]
+fn plain_pair(line: &[u8]) -> Option<(u64, u64)> {
+    let line = line.strip_suffix(b"\n").unwrap_or(line);
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    let gap = line.iter().position(|&b| b == b' ' || b == b'\t')?;
+    let number = |digits: &[u8]| -> Option<u64> {
+        if digits.is_empty() || digits.len() > 19 {
+            return None;
+        }
+        digits.iter().try_fold(0u64, |n, &d| {
+            d.is_ascii_digit().then(|| n * 10 + u64::from(d - b'0'))
+        })
+    };
+    Some((number(&line[..gap])?, number(&line[gap + 1..])?))
+}
+
+fn parse_general(line: &str) -> Result<Option<(u64, u64)>, (usize, String)> {
     let content = line.split(['#', '%']).next().unwrap_or_default();
     let mut tokens = content
         .char_indices()
@@ -134,6 +168,17 @@ mod tests {
         assert_eq!(parse_line("% matrix market"), Ok(None));
         assert_eq!(parse_line("   \n"), Ok(None));
         assert_eq!(parse_line("3 4 # trailing"), Ok(Some((3, 4))));
+    }
+
+    #[test]
+    fn the_fast_path_reads_only_plain_pairs() {
+        assert_eq!(plain_pair(b"12 345\n"), Some((12, 345)));
+        assert_eq!(plain_pair(b"12\t345\r\n"), Some((12, 345)));
+        assert_eq!(plain_pair(b"12 345 1.0\n"), None);
+        assert_eq!(plain_pair(b"12,345"), None);
+        assert_eq!(plain_pair(b" 12 345"), None);
+        assert_eq!(plain_pair(b"12 x"), None);
+        assert_eq!(parse_line("12 345 1.0\n"), Ok(Some((12, 345))));
     }
 
     #[test]
