@@ -201,3 +201,24 @@ fn bad_arguments_exit_2() {
         .stderr(predicate::str::contains("--runs"));
     grapevine().args(["frobnicate"]).assert().code(2);
 }
+
+#[test]
+fn check_forecasts_the_time_and_warns_before_a_long_run() {
+    grapevine()
+        .arg("check")
+        .arg(repo("benches/scale/ba-1m.toml"))
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("time:"))
+        .stdout(predicate::str::contains("52M agent-ticks"))
+        .stdout(predicate::str::contains("warning").not());
+    grapevine()
+        .arg("check")
+        .arg(repo("benches/scale/ba-1m.toml"))
+        .args(["--set", "runs=100"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "warning:  this run will take minutes",
+        ));
+}
