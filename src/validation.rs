@@ -349,52 +349,61 @@ pub fn lt_exact(graph: &Graph) -> f64 {
     total
 }
 
-/// Final active count per replication of a cascade model.
-fn final_active(recs: &[Recorder], n: usize) -> Vec<f64> {
-    recs.iter()
+/// A cascade model from one seed chosen uniformly on a small graph: its
+/// mean final number of active nodes against the exact expectation.
+/// `model` is the `[model]` body without the seed share.
+fn spread_check(
+    case: &'static str,
+    what: String,
+    graph: &Graph,
+    model: &str,
+    theory: f64,
+    effort: Effort,
+    seed: u64,
+) -> Check {
+    let n = graph.nodes();
+    let runs = effort.runs(40_000, 8_000);
+    let model = format!("{model}\ninitial_active_share = {}", 1.0 / n as f64);
+    let recs = simulate(graph, &model, n as u32 + 1, runs, seed);
+    let finals: Vec<f64> = recs
+        .iter()
         .map(|r| trace(r, "share_active").last().expect("ticks ran") * n as f64)
-        .collect()
+        .collect();
+    let (mean, se) = mean_se(&finals);
+    Check {
+        case,
+        what,
+        theory,
+        mean,
+        se,
+        discretisation: 0.0,
+        runs,
+    }
 }
 
 fn independent_cascade(name: &'static str, graph: &Graph, effort: Effort) -> Check {
     let p = 0.4;
-    let n = graph.nodes();
-    let runs = effort.runs(40_000, 8_000);
-    let model = format!(
-        "kind = \"independent-cascade\"\nprobability = {p}\ninitial_active_share = {}",
-        1.0 / n as f64
-    );
-    let recs = simulate(graph, &model, n as u32 + 1, runs, 5);
-    let (mean, se) = mean_se(&final_active(&recs, n));
-    Check {
-        case: "independent cascade, exact",
-        what: format!("expected spread from 1 seed, p = {p}, {name}"),
-        theory: ic_exact(graph, p),
-        mean,
-        se,
-        discretisation: 0.0,
-        runs,
-    }
+    spread_check(
+        "independent cascade, exact",
+        format!("expected spread from 1 seed, p = {p}, {name}"),
+        graph,
+        &format!("kind = \"independent-cascade\"\nprobability = {p}"),
+        ic_exact(graph, p),
+        effort,
+        5,
+    )
 }
 
 fn linear_threshold(name: &'static str, graph: &Graph, effort: Effort) -> Check {
-    let n = graph.nodes();
-    let runs = effort.runs(40_000, 8_000);
-    let model = format!(
-        "kind = \"linear-threshold\"\ninitial_active_share = {}",
-        1.0 / n as f64
-    );
-    let recs = simulate(graph, &model, n as u32 + 1, runs, 7);
-    let (mean, se) = mean_se(&final_active(&recs, n));
-    Check {
-        case: "linear threshold, exact",
-        what: format!("expected spread from 1 seed, {name}"),
-        theory: lt_exact(graph),
-        mean,
-        se,
-        discretisation: 0.0,
-        runs,
-    }
+    spread_check(
+        "linear threshold, exact",
+        format!("expected spread from 1 seed, {name}"),
+        graph,
+        "kind = \"linear-threshold\"",
+        lt_exact(graph),
+        effort,
+        7,
+    )
 }
 
 /// The checks as a table for the terminal.
