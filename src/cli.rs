@@ -337,9 +337,12 @@ fn run_command(args: &RunArgs) -> Result<(), Error> {
         let dest = output_folder(args.out.as_deref(), &l.scenario.source, several);
         let started = Instant::now();
         let report = rt.pool.install(|| simulate(l, &rt, !o.quiet, "runs"))?;
-        output::write_folder(&dest, |dir| {
-            output::write_report(dir, &report, &o.format)
-                .map_err(|e| Error::Other(format!("writing {}: {e}", dest.display())))
+        // Charts are drawn in parallel: on this pool, with its threads.
+        rt.pool.install(|| {
+            output::write_folder(&dest, |dir| {
+                output::write_report(dir, &report, &o.format)
+                    .map_err(|e| Error::Other(format!("writing {}: {e}", dest.display())))
+            })
         })?;
         if !o.quiet {
             print_headline(&report, &dest, started.elapsed().as_secs_f64());
@@ -547,9 +550,11 @@ fn sweep_command(args: &SweepArgs) -> Result<(), Error> {
         metric: &list[metric],
         points,
     };
-    output::write_folder(&dest, |dir| {
-        sweep::write(dir, &sweep, &o.format)
-            .map_err(|e| Error::Other(format!("writing {}: {e}", dest.display())))
+    rt.pool.install(|| {
+        output::write_folder(&dest, |dir| {
+            sweep::write(dir, &sweep, &o.format)
+                .map_err(|e| Error::Other(format!("writing {}: {e}", dest.display())))
+        })
     })?;
     if !o.quiet {
         println!(

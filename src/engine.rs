@@ -104,16 +104,16 @@ pub fn run(world: &World<'_>, options: &Options<'_>) -> Result<Vec<Recorder>, Ca
 }
 
 /// Memory any run takes besides its data: the program, its libraries,
-/// thread stacks and allocator slack (measured: about 18 MiB).
-pub const FIXED_OVERHEAD: u64 = 18 << 20;
+/// thread stacks and allocator slack (measured: about 10 MiB).
+pub const FIXED_OVERHEAD: u64 = 12 << 20;
 
 /// Memory while the charts are drawn, once the states are gone (measured:
-/// about 24 MiB, two charts drawn at once).
-pub const CHARTS_OVERHEAD: u64 = 24 << 20;
+/// 16 to 30 MiB with two charts drawn at once).
+pub const CHARTS_OVERHEAD: u64 = 20 << 20;
 
 /// (story, hearer) pairs a tracked agent adds to the reach bookkeeping in
-/// a run, with the slack of a growing vector (the lessons: 6 to 11).
-const REACH_PAIRS_PER_TRACKED_AGENT: u64 = 24;
+/// the few ticks a story lives, with the slack of a growing vector.
+const REACH_PAIRS_PER_TRACKED_AGENT: u64 = 8;
 
 /// Predicted memory for a run, in bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]

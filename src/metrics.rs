@@ -595,6 +595,8 @@ pub trait Observer {
 /// from its teller or through retelling.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Reach {
+    /// The story's id (see `Story::id`).
+    pub story: u64,
     pub bad: bool,
     pub people: u32,
 }
@@ -654,6 +656,17 @@ impl Observer for Recorder {
         self.heard
             .extend(noted.drain(..).filter(|&(id, _)| kept(id, halvings)));
         drop(noted);
+        // A story is last retold `max_hops - 1` ticks after it was first
+        // told: the stories older than that are complete, and counted now,
+        // so only the last few ticks' pairs are held.
+        if tick >= world.max_hops {
+            let done = tick - world.max_hops;
+            let (complete, live): (Vec<_>, Vec<_>) = std::mem::take(&mut self.heard)
+                .into_iter()
+                .partition(|&(id, _)| crate::model::state::unpack_id(id).1 <= done);
+            self.heard = live;
+            self.reach.extend(reach(complete));
+        }
         let budget = self.reach_budget.unwrap_or(REACH_BUDGET);
         if self.heard.len() > budget {
             self.heard.sort_unstable();
@@ -662,12 +675,14 @@ impl Observer for Recorder {
                 self.halvings += 1;
                 let h = self.halvings;
                 self.heard.retain(|&(id, _)| kept(id, h));
+                self.reach.retain(|r| kept(r.story, h));
             }
         }
     }
 
     fn finish(&mut self) {
-        self.reach = reach(std::mem::take(&mut self.heard));
+        let rest = reach(std::mem::take(&mut self.heard));
+        self.reach.extend(rest);
     }
 }
 
@@ -690,7 +705,11 @@ pub fn reach(mut heard: Vec<(u64, u32)>) -> Vec<Reach> {
         let (bad, _, origin) = unpack_id(id);
         if current != Some(id) {
             current = Some(id);
-            out.push(Reach { bad, people: 0 });
+            out.push(Reach {
+                story: id,
+                bad,
+                people: 0,
+            });
         }
         if hearer != NOBODY && hearer != origin {
             out.last_mut().expect("pushed above").people += 1;

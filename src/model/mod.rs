@@ -117,6 +117,8 @@ pub struct World<'a> {
     pub reach_below: u64,
     /// The dynamics: word of mouth, or a classic model.
     pub model: ModelSpec,
+    /// The most hops any story can travel, in any group at any tick.
+    pub max_hops: u32,
 }
 
 impl<'a> World<'a> {
@@ -191,6 +193,14 @@ impl<'a> World<'a> {
             staff: variant.groups.iter().any(|g| g.staff),
             reach_below,
             model: variant.model,
+            max_hops: variant
+                .timeline
+                .params
+                .iter()
+                .flatten()
+                .map(|g| g.telling.max_hops)
+                .max()
+                .unwrap_or(1),
         }
     }
 
