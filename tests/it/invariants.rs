@@ -1,6 +1,9 @@
-//! Property tests: for random small scenarios, after every tick, attitudes
-//! stay in [-1, 1], every agent is counted exactly once per status, stories
-//! heard never exceed stories told, and awareness and reach never shrink.
+//! Property tests: for random small scenarios (with staff and morale,
+//! workplaces and job mobility, an event window and a party for random
+//! guests), after every tick, attitudes stay in [-1, 1], every agent is
+//! counted exactly once per status, stories heard equal people told, every
+//! workplace tie stays inside its organisation, and awareness and reach
+//! never shrink. The classic models keep their shares summing to one.
 
 use std::path::Path;
 
@@ -37,6 +40,7 @@ fn scenario(
     bias: f64,
     p: f64,
     q: f64,
+    extra: &str,
 ) -> Scenario {
     let prospects = 1.0 - customers - staff;
     let text = format!(
@@ -56,6 +60,7 @@ attitude_spread = 0.5
 name = "staff"
 share = {staff}
 status = "none"
+staff = true
 [[groups]]
 name = "prospects"
 share = {prospects}
@@ -79,6 +84,7 @@ negativity_bias = {bias}
 [market]
 p = {p}
 q = {q}
+{extra}
 "#,
         if lost { "lost" } else { "strangers" }
     );
@@ -103,10 +109,17 @@ proptest! {
         p in 0.0f64..0.3,
         q in 0.0f64..0.5,
         parallel in any::<bool>(),
+        (orgs, colleagues, mobility) in (1u32..8, 0u32..6, 0.0f64..0.5),
+        (morale, party) in (0.0f64..3.0, 0.0f64..0.3),
     ) {
         let degree = degree.min(n - 2);
+        let extra = format!(
+            "[workplaces]\norganisations = {orgs}\ncolleagues = {colleagues}\nmobility = {mobility}\n\
+             [[events]]\nname = \"outage\"\nfrom = 2\nto = 4\nset = {{ service.quality_mean = -2, service.morale_effect = {morale} }}\n\
+             [[events]]\nname = \"party\"\nat = 3\nexperience = {{ who = \"random\", share = {party} }}\n"
+        );
         let s = scenario(n, degree, customers, staff, quality, recovery,
-            fan_out(gk, ga, gb), fan_out(bk, ba, bb), lost, bias, p, q);
+            fan_out(gk, ga, gb), fan_out(bk, ba, bb), lost, bias, p, q, &extra);
         let network = grapevine::network::build(&s.baseline().network, s.seed).unwrap();
         let world = World::new(&s, &network.graph);
         let mut state = initial_state(&world, 0);
@@ -136,7 +149,57 @@ proptest! {
             for metric in [aware, good, bad] {
                 prop_assert!(frame[metric] >= last[metric], "{} never shrinks", METRICS[metric].name);
             }
+            let org = |i: usize| state.org[i].load(std::sync::atomic::Ordering::Relaxed);
+            for i in 0..state.len() {
+                for slot in &state.colleagues[i * colleagues as usize..(i + 1) * colleagues as usize] {
+                    let j = slot.load(std::sync::atomic::Ordering::Relaxed);
+                    prop_assert!(j == u32::MAX || org(j as usize) == org(i), "ties stay inside an organisation");
+                }
+            }
+            prop_assert!((-1.0..=1.0).contains(&state.morale));
             last = frame;
+        }
+    }
+
+    #[test]
+    fn classic_shares_always_sum_to_one(
+        n in 10u32..300,
+        degree in 1u32..10,
+        kind in 0u8..4,
+        a in 0.0f64..1.0,
+        b in 0.0f64..1.0,
+        seeds in 0.0f64..0.5,
+        parallel in any::<bool>(),
+    ) {
+        let degree = degree.min(n - 2);
+        let model = match kind {
+            0 => format!("kind = \"sir\"\nbeta = {a}\ngamma = {b}\ninitial_infected_share = {seeds}"),
+            1 => format!("kind = \"independent-cascade\"\nprobability = {a}\ninitial_active_share = {seeds}"),
+            2 => format!("kind = \"linear-threshold\"\ninitial_active_share = {seeds}"),
+            _ => format!("kind = \"bass\"\np = {}\nq = {b}", a * 0.1),
+        };
+        let text = format!("seed = 3\n[network]\nkind = \"erdos-renyi\"\nn = {n}\nmean_degree = {degree}\n[model]\n{model}\n");
+        let s = Scenario::parse(&text, Path::new("prop.toml")).unwrap();
+        let network = grapevine::network::build(&s.baseline().network, s.seed).unwrap();
+        let world = World::new(&s, &network.graph);
+        let mut state = initial_state(&world, 0);
+        let width = grapevine::metrics::metrics_for(s.baseline().model.kind()).len();
+        let mut last_active = 0.0;
+        for tick in 1..=10 {
+            step(&world, &mut state, Clock { replication: 0, tick }, parallel);
+            let frame = measure(&world, &state, tick, parallel);
+            match kind {
+                0 => {
+                    let total = frame[0] + frame[1] + frame[2];
+                    prop_assert!((total - 1.0).abs() < 1e-9, "S + I + R = {}", total);
+                }
+                _ => {
+                    // Active (adopted) only grows and never passes everyone.
+                    prop_assert!(frame[0] >= last_active && frame[0] <= 1.0);
+                    last_active = frame[0];
+                }
+            }
+            prop_assert_eq!(frame.len() % width, 0);
         }
     }
 }
