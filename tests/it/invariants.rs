@@ -122,6 +122,7 @@ proptest! {
             fan_out(gk, ga, gb), fan_out(bk, ba, bb), lost, bias, p, q, &extra);
         let network = grapevine::network::build(&s.baseline().network, s.seed).unwrap();
         let world = World::new(&s, &network.graph);
+        prop_assert!(world.work.is_some() && world.guests.len() == 1 && world.staff);
         let mut state = initial_state(&world, 0);
         let groups = s.baseline().groups.len();
         let m = METRICS.len();
