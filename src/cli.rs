@@ -20,7 +20,7 @@ use crate::model::World;
 use crate::network::{self, Network};
 use crate::output::charts::short_number;
 use crate::output::{self, Format, Report, VariantResult, sweep, tables};
-use crate::scenario::{self, FieldPath, ModelKind, NetworkSpec, Override, Problem, Scenario};
+use crate::scenario::{self, FieldPath, NetworkSpec, Override, Problem, Scenario};
 
 const RUN_EXAMPLES: &str = "\
 Examples:
@@ -225,14 +225,32 @@ fn threads(requested: Option<u32>) -> usize {
     )
 }
 
+/// The networks a run holds at once: every distinct network of its
+/// variants. Returns the most agents of any and the edges of all.
+fn network_size(s: &Scenario) -> (u64, u64) {
+    let mut specs: Vec<&NetworkSpec> = Vec::new();
+    for v in &s.variants {
+        if !specs.contains(&&v.network) {
+            specs.push(&v.network);
+        }
+    }
+    let edges: u64 = specs.iter().map(|n| network::expected_edges(n)).sum();
+    let agents = specs
+        .iter()
+        .map(|n| {
+            n.agents()
+                .unwrap_or(network::expected_edges(n).min(scenario::MAX_AGENTS))
+        })
+        .max()
+        .unwrap_or(0);
+    (agents, edges)
+}
+
 /// Refuses a run that would not fit in memory, before anything is allocated.
-fn check_memory(l: &Loaded, edges: u64, threads: usize) -> Result<engine::MemoryEstimate, Error> {
+fn check_memory(l: &Loaded, threads: usize) -> Result<engine::MemoryEstimate, Error> {
     let s = &l.scenario;
     let base = s.baseline();
-    let agents = base
-        .network
-        .agents()
-        .unwrap_or(edges.min(scenario::MAX_AGENTS));
+    let (agents, edges) = network_size(s);
     let size = engine::RunSize {
         agents,
         edges,
@@ -368,11 +386,7 @@ pub fn output_folder(out: Option<&Path>, scenario: &Path, several: bool) -> Path
 /// (common random numbers).
 fn simulate<'a>(l: &'a Loaded, rt: &Runtime, talk: bool, what: &str) -> Result<Report<'a>, Error> {
     let s = &l.scenario;
-    check_memory(
-        l,
-        network::expected_edges(&s.baseline().network),
-        rt.threads,
-    )?;
+    check_memory(l, rt.threads)?;
     let mut networks: Vec<(NetworkSpec, Network)> = Vec::new();
     for v in &s.variants {
         if !networks.iter().any(|(spec, _)| *spec == v.network) {
@@ -515,11 +529,10 @@ fn sweep_command(args: &SweepArgs) -> Result<(), Error> {
     }
     let kind = loaded[0].scenario.baseline().model.kind();
     let list = metrics::metrics_for(kind);
-    let name = args.metric.clone().unwrap_or_else(|| {
-        tables::headlines_for(kind)[if kind == ModelKind::WordOfMouth { 1 } else { 0 }]
-            .1
-            .to_string()
-    });
+    let name = args
+        .metric
+        .clone()
+        .unwrap_or_else(|| tables::main_metric(kind).to_string());
     let metric = metrics::index_in(list, &name).ok_or_else(|| {
         let names: Vec<&str> = list.iter().map(|m| m.name).collect();
         Error::Usage(format!(
@@ -622,7 +635,7 @@ fn check_command(args: &CheckArgs) -> Result<(), Error> {
                 false,
             ),
         };
-        let estimate = check_memory(l, edges, threads)?;
+        let estimate = check_memory(l, threads)?;
         println!("{}: ok", s.source.display());
         println!("  title:    {}", s.title);
         println!(

@@ -117,7 +117,6 @@ pub fn step(world: &World<'_>, state: &mut State, clock: Clock, parallel: bool) 
     let decide = |(k, (nodes, changed)): (usize, (&mut [u8], &mut [u8]))| {
         decide(world, clock, k * CHUNK, nodes, changed, count, threshold);
     };
-    let chunks = c.node.chunks_mut(CHUNK).zip(c.changed.chunks_mut(CHUNK));
     if parallel {
         c.node
             .par_chunks_mut(CHUNK)
@@ -125,7 +124,11 @@ pub fn step(world: &World<'_>, state: &mut State, clock: Clock, parallel: bool) 
             .enumerate()
             .for_each(decide);
     } else {
-        chunks.enumerate().for_each(decide);
+        c.node
+            .chunks_mut(CHUNK)
+            .zip(c.changed.chunks_mut(CHUNK))
+            .enumerate()
+            .for_each(decide);
     }
     let push = |(k, changed): (usize, &[u8])| spread(world, k * CHUNK, changed, count);
     if parallel {

@@ -166,6 +166,17 @@ pub const HEADLINES: &[(&str, &str)] = &[
     ("people_reached_by_bad_stories", "bad_reached"),
 ];
 
+/// The measure a sweep charts unless told otherwise: customers' NPS, or a
+/// classic model's final share.
+pub fn main_metric(kind: ModelKind) -> &'static str {
+    match kind {
+        ModelKind::WordOfMouth => "nps",
+        ModelKind::Sir => "share_recovered",
+        ModelKind::IndependentCascade | ModelKind::LinearThreshold => "share_active",
+        ModelKind::Bass => "share_adopted",
+    }
+}
+
 /// A model's headline figures: (name in the summary, measure).
 pub fn headlines_for(kind: ModelKind) -> &'static [(&'static str, &'static str)] {
     match kind {

@@ -177,3 +177,10 @@ fn events_stay_inside_the_run_and_set_only_parameters() {
     let e = fails("tests/data/broken/event-sets-network.toml");
     assert!(e.contains("an event cannot set `network.n`"), "{e}");
 }
+
+#[test]
+fn a_variant_too_large_for_memory_is_refused_before_anything_runs() {
+    let e = fails("tests/data/broken/variant-too-large.toml");
+    assert!(e.contains("this run needs about"), "{e}");
+    assert!(e.contains("field: network.n"), "{e}");
+}

@@ -184,7 +184,6 @@ proptest! {
         let network = grapevine::network::build(&s.baseline().network, s.seed).unwrap();
         let world = World::new(&s, &network.graph);
         let mut state = initial_state(&world, 0);
-        let width = grapevine::metrics::metrics_for(s.baseline().model.kind()).len();
         let mut last_active = 0.0;
         for tick in 1..=10 {
             step(&world, &mut state, Clock { replication: 0, tick }, parallel);
@@ -200,7 +199,6 @@ proptest! {
                     last_active = frame[0];
                 }
             }
-            prop_assert_eq!(frame.len() % width, 0);
         }
     }
 }
