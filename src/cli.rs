@@ -200,6 +200,20 @@ struct Loaded {
     text: String,
 }
 
+impl Loaded {
+    /// The files a run of this scenario reads: the scenario, and its
+    /// variants' edge lists. A folder holding one is never replaced.
+    fn inputs(&self) -> Vec<&Path> {
+        let mut files = vec![self.scenario.source.as_path()];
+        for v in &self.scenario.variants {
+            if let NetworkSpec::EdgeList { path } = &v.network {
+                files.push(path);
+            }
+        }
+        files
+    }
+}
+
 /// Loads every scenario before running any, so a typo in the third file
 /// fails at once rather than after the first two have run.
 fn load_all(paths: &[PathBuf], set: &[Override]) -> Result<Vec<Loaded>, Error> {
@@ -320,19 +334,34 @@ struct Runtime {
 }
 
 impl Runtime {
-    fn new(requested: Option<u32>) -> Result<Self, Error> {
-        let threads = threads(requested);
+    /// A pool of the threads asked for (one per core by default), but no
+    /// more than `useful` (the work cannot use more).
+    fn new(requested: Option<u32>, useful: usize) -> Result<Self, Error> {
+        let threads = threads(requested).min(useful.max(1));
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
             .build()
             .map_err(|e| Error::Other(format!("cannot start {threads} threads: {e}")))?;
         let cancel: &'static AtomicBool = Box::leak(Box::new(AtomicBool::new(false)));
-        let _ = ctrlc::set_handler(move || cancel.store(true, Ordering::Relaxed));
+        // Ctrl-C or SIGTERM: stop at the next tick or chart, and remove the
+        // half-written folder. A second one stops at once (the next run
+        // cleans what is left).
+        let _ = ctrlc::set_handler(move || {
+            if cancel.swap(true, Ordering::Relaxed) {
+                std::process::exit(130);
+            }
+        });
         Ok(Self {
             pool,
             threads,
             cancel,
         })
+    }
+}
+
+impl Runtime {
+    fn cancelled(&self) -> bool {
+        self.cancel.load(Ordering::Relaxed)
     }
 }
 
@@ -349,24 +378,75 @@ fn run_command(args: &RunArgs) -> Result<(), Error> {
     let o = &args.options;
     let mut loaded = load_all(&args.scenarios, &o.set)?;
     loaded.iter_mut().for_each(|l| apply_options(l, o));
-    let rt = Runtime::new(o.threads)?;
     let several = loaded.len() > 1;
-    for l in &loaded {
-        let dest = output_folder(args.out.as_deref(), &l.scenario.source, several);
+    let dests: Vec<PathBuf> = loaded
+        .iter()
+        .map(|l| output_folder(args.out.as_deref(), &l.scenario.source, several))
+        .collect();
+    refuse_shared_folders(&loaded, &dests)?;
+    // Refuse a folder that cannot be written before anything runs.
+    for (l, dest) in loaded.iter().zip(&dests) {
+        output::folder::check(dest, &l.inputs())?;
+    }
+    let rt = Runtime::new(o.threads, useful_threads(&loaded))?;
+    for (l, dest) in loaded.iter().zip(&dests) {
         let started = Instant::now();
         let report = rt.pool.install(|| simulate(l, &rt, !o.quiet, "runs"))?;
         // Charts are drawn in parallel: on this pool, with its threads.
         rt.pool.install(|| {
-            output::write_folder(&dest, |dir| {
-                output::write_report(dir, &report, &o.format)
-                    .map_err(|e| Error::Other(format!("writing {}: {e}", dest.display())))
+            output::write_folder(dest, &l.inputs(), &|| rt.cancelled(), |dir| {
+                output::write_report(dir, &report, &o.format, &|| rt.cancelled()).map_err(|e| {
+                    if rt.cancelled() {
+                        Error::Cancelled
+                    } else {
+                        Error::Other(format!("writing {}: {e}", dest.display()))
+                    }
+                })
             })
         })?;
         if !o.quiet {
-            print_headline(&report, &dest, started.elapsed().as_secs_f64());
+            print_headline(&report, dest, started.elapsed().as_secs_f64());
         }
     }
     Ok(())
+}
+
+/// Two scenarios of one run may not write the same folder (`a/town.toml`
+/// and `b/town.toml` both go to `output/town`), nor the same scenario twice.
+fn refuse_shared_folders(loaded: &[Loaded], dests: &[PathBuf]) -> Result<(), Error> {
+    for (i, dest) in dests.iter().enumerate() {
+        if let Some(j) = dests[..i].iter().position(|d| d == dest) {
+            return Err(Error::Usage(format!(
+                "`{}` and `{}` would both write {}/\n  = help: run them one at a time with their own --out, or rename one of the files",
+                loaded[j].scenario.source.display(),
+                loaded[i].scenario.source.display(),
+                dest.display()
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// The most threads a set of scenarios can keep busy: one per replication,
+/// or one per chunk of agents where a replication is split. A pool larger
+/// than this only costs time (results do not depend on it).
+fn useful_threads(loaded: &[Loaded]) -> usize {
+    loaded
+        .iter()
+        .map(|l| {
+            let s = &l.scenario;
+            let agents = s
+                .variants
+                .iter()
+                .map(|v| v.network.agents().unwrap_or(scenario::MAX_AGENTS))
+                .max()
+                .unwrap_or(1);
+            let chunks = agents.div_ceil(crate::model::state::CHUNK as u64);
+            chunks.max(u64::from(s.runs)).min(4096) as usize
+        })
+        .max()
+        .unwrap_or(1)
+        .max(1)
 }
 
 /// Where a scenario's results go.
@@ -540,14 +620,6 @@ fn sweep_command(args: &SweepArgs) -> Result<(), Error> {
             names.join(", ")
         ))
     })?;
-    let rt = Runtime::new(o.threads)?;
-    let started = Instant::now();
-    let mut points = Vec::new();
-    for (l, value) in loaded.iter().zip(&values) {
-        let what = format!("runs ({path} = {value})");
-        let report = rt.pool.install(|| simulate(l, &rt, !o.quiet, &what))?;
-        points.push(sweep::Point::of(value, &report, metric));
-    }
     let stem = args
         .scenario
         .file_stem()
@@ -556,6 +628,15 @@ fn sweep_command(args: &SweepArgs) -> Result<(), Error> {
         .out
         .clone()
         .unwrap_or_else(|| Path::new("output").join(format!("{stem}-sweep")));
+    output::folder::check(&dest, &loaded[0].inputs())?;
+    let rt = Runtime::new(o.threads, useful_threads(&loaded))?;
+    let started = Instant::now();
+    let mut points = Vec::new();
+    for (l, value) in loaded.iter().zip(&values) {
+        let what = format!("runs ({path} = {value})");
+        let report = rt.pool.install(|| simulate(l, &rt, !o.quiet, &what))?;
+        points.push(sweep::Point::of(value, &report, metric));
+    }
     let sweep = sweep::Sweep {
         scenario: &loaded[0].scenario,
         scenario_text: &loaded[0].text,
@@ -564,7 +645,7 @@ fn sweep_command(args: &SweepArgs) -> Result<(), Error> {
         points,
     };
     rt.pool.install(|| {
-        output::write_folder(&dest, |dir| {
+        output::write_folder(&dest, &loaded[0].inputs(), &|| rt.cancelled(), |dir| {
             sweep::write(dir, &sweep, &o.format)
                 .map_err(|e| Error::Other(format!("writing {}: {e}", dest.display())))
         })
@@ -706,7 +787,7 @@ fn check_command(args: &CheckArgs) -> Result<(), Error> {
 }
 
 fn validate_command(args: &ValidateArgs) -> Result<(), Error> {
-    let rt = Runtime::new(args.threads)?;
+    let rt = Runtime::new(args.threads, usize::MAX)?;
     let started = Instant::now();
     let checks = rt
         .pool

@@ -14,6 +14,14 @@ pub enum Error {
     /// The command line asks for something impossible.
     #[error("error: {0}")]
     Usage(String),
+    /// An output folder grapevine will not write to (a folder it did not
+    /// write, a file, a link, the root): nothing was run or touched.
+    #[error("error: will not write to `{}`: {reason}\n  = help: {help}", path.display())]
+    Refused {
+        path: std::path::PathBuf,
+        reason: String,
+        help: String,
+    },
     #[error("interrupted: no results were written, and earlier results are as they were")]
     Cancelled,
     #[error("error: {context}: {source}")]
@@ -30,7 +38,7 @@ impl Error {
     /// 2 for bad input (scenario, arguments), 1 for anything else.
     pub fn exit_code(&self) -> u8 {
         match self {
-            Error::Input(_) | Error::Inputs(_) | Error::Usage(_) => 2,
+            Error::Input(_) | Error::Inputs(_) | Error::Usage(_) | Error::Refused { .. } => 2,
             Error::Cancelled | Error::Io { .. } | Error::Other(_) => 1,
         }
     }

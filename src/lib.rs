@@ -54,6 +54,7 @@
 pub mod cli;
 pub mod engine;
 pub mod error;
+pub mod input;
 pub mod metrics;
 pub mod model;
 pub mod network;

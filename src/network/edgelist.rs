@@ -7,8 +7,7 @@
 //! gaps, unsorted); they are mapped to dense indices in increasing id order,
 //! so an id that appears in no edge never becomes an agent.
 
-use std::fs::File;
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
 use crate::scenario::{FieldPath, InputError, Problem};
@@ -23,39 +22,76 @@ fn field() -> FieldPath {
     FieldPath::parse("network.path")
 }
 
+/// The longest line an edge list may have: two ids and a few columns of
+/// weights fit many times over.
+const MAX_LINE_BYTES: u64 = 64 << 10;
+
 /// Reads an edge-list file; a bad line is reported with its line and column.
+/// A path that is not a regular file, or a file larger than
+/// [`MAX_EDGE_LIST_BYTES`](crate::input::MAX_EDGE_LIST_BYTES), is refused
+/// before it is read.
 pub fn read_edge_list(path: &Path) -> Result<EdgeList, InputError> {
-    let file = File::open(path).map_err(|e| {
+    let (file, _) = crate::input::open_bounded(path, crate::input::MAX_EDGE_LIST_BYTES)
+        .map_err(|e| {
+            let mut problem = Problem::new(field(), e.describe("edge-list"));
+            if matches!(e, crate::input::Refused::Io(_)) {
+                problem = problem.help("`path` is relative to the scenario file's folder");
+            }
+            InputError::single(path, problem)
+        })?;
+    parse_edge_list(
+        BufReader::new(file.take(crate::input::MAX_EDGE_LIST_BYTES)),
+        path,
+    )
+}
+
+/// Reads an edge list from `reader`; `path` names it in errors.
+pub fn parse_edge_list(mut reader: impl BufRead, path: &Path) -> Result<EdgeList, InputError> {
+    let fail = |message: String| InputError::single(path, Problem::new(field(), message));
+    let mut raw: Vec<(u64, u64)> = Vec::new();
+    let mut line = Vec::new();
+    let mut number = 0usize;
+    let located = |number: usize, col: usize, msg: String| {
         InputError::single(
             path,
-            Problem::new(field(), format!("cannot open the edge-list file: {e}"))
-                .help("`path` is relative to the scenario file's folder"),
+            Problem::new(field(), msg)
+                .allowed("`u v` per line: two non-negative whole-number node ids, separated by spaces, tabs or a comma; `#` or `%` starts a comment")
+                .at_line(number, col),
         )
-    })?;
-    let mut raw: Vec<(u64, u64)> = Vec::new();
-    let mut line = String::new();
-    let mut reader = BufReader::new(file);
-    let mut number = 0usize;
+    };
     loop {
         line.clear();
-        let read = reader.read_line(&mut line).map_err(|e| {
-            InputError::single(
-                path,
-                Problem::new(field(), format!("cannot read the edge-list file: {e}")),
-            )
-        })?;
+        let read = (&mut reader)
+            .take(MAX_LINE_BYTES + 1)
+            .read_until(b'\n', &mut line)
+            .map_err(|e| fail(format!("cannot read the edge-list file: {e}")))?;
         if read == 0 {
             break;
         }
         number += 1;
-        if let Some(pair) = parse_line(&line).map_err(|(col, msg)| {
-            InputError::single(
-                path,
-                Problem::new(field(), msg)
-                    .allowed("`u v` per line: two non-negative whole-number node ids, separated by spaces, tabs or a comma; `#` or `%` starts a comment")
-                    .at_line(number, col),
-            )
-        })? {
+        if line.len() as u64 > MAX_LINE_BYTES {
+            return Err(located(
+                number,
+                1,
+                format!("line {number} is longer than {MAX_LINE_BYTES} bytes"),
+            ));
+        }
+        let mut bytes = line.as_slice();
+        if number == 1 {
+            // A byte-order mark, as some Windows tools write.
+            bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+        }
+        let pair = match plain_pair(bytes) {
+            Some(pair) => Some(pair),
+            None => {
+                let text = std::str::from_utf8(bytes).map_err(|e| {
+                    let col = e.valid_up_to() + 1;
+                    located(number, col, format!("byte {col} of line {number} is not UTF-8 text"))
+                })?;
+                parse_general(text).map_err(|(col, msg)| located(number, col, msg))?
+            }
+        };
+        if let Some(pair) = pair {
             raw.push(pair);
         }
     }
@@ -95,6 +131,7 @@ pub fn read_edge_list(path: &Path) -> Result<EdgeList, InputError> {
 /// One line: `Ok(None)` for a blank or comment line, or the column (1-based)
 /// and message of what is wrong. The common line, two ids and a space, is
 /// read byte by byte; anything else takes the general path.
+#[cfg(test)]
 fn parse_line(line: &str) -> Result<Option<(u64, u64)>, (usize, String)> {
     if let Some(pair) = plain_pair(line.as_bytes()) {
         return Ok(Some(pair));
@@ -139,13 +176,13 @@ fn parse_general(line: &str) -> Result<Option<(u64, u64)>, (usize, String)> {
             first.0 + 1,
             format!(
                 "`{}` is a node with no partner: an edge needs two ids",
-                first.1.trim()
+                first.1.trim().escape_debug()
             ),
         ));
     };
     let id = |(col, text): (usize, &str)| {
         text.parse::<u64>()
-            .map_err(|_| (col + 1, format!("`{text}` is not a node id")))
+            .map_err(|_| (col + 1, format!("`{}` is not a node id", text.escape_debug())))
     };
     Ok(Some((id(first)?, id(second)?)))
 }

@@ -17,7 +17,7 @@ use serde::Serialize;
 
 use crate::scenario::{InputError, NetworkSpec};
 
-pub use edgelist::read_edge_list;
+pub use edgelist::{EdgeList, parse_edge_list, read_edge_list};
 pub use generators::organisation_of;
 
 /// An undirected graph in compressed sparse row form: the contacts of agent

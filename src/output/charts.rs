@@ -365,7 +365,19 @@ fn compare(report: &Report<'_>) -> Vec<Panel> {
 }
 
 /// Draws every chart into `dir` in each of `formats`.
-pub fn draw_all(dir: &Path, report: &Report<'_>, formats: &[Format]) -> Result<(), String> {
+pub fn draw_all(
+    dir: &Path,
+    report: &Report<'_>,
+    formats: &[Format],
+    cancelled: &(dyn Fn() -> bool + Sync),
+) -> Result<(), String> {
+    let interrupted = || {
+        if cancelled() {
+            Err("interrupted".to_string())
+        } else {
+            Ok(())
+        }
+    };
     let baseline_events = markers(report, 1);
     let overviews = if report.is_classic() {
         classic_overview(report)
@@ -373,6 +385,7 @@ pub fn draw_all(dir: &Path, report: &Report<'_>, formats: &[Format]) -> Result<(
         overview(report)
     };
     overviews.par_iter().try_for_each(|(stem, title, panels)| {
+        interrupted()?;
         save(dir, stem, formats, |area| {
             figure(area, report, title, panels, (1, 2), &baseline_events)
         })
@@ -400,6 +413,7 @@ pub fn draw_all(dir: &Path, report: &Report<'_>, formats: &[Format]) -> Result<(
     std::fs::create_dir_all(&charts).map_err(|e| e.to_string())?;
     // Each chart is independent: draw them on all threads.
     report.metrics().par_iter().try_for_each(|m| {
+        interrupted()?;
         let panels = metric_panels(report, m.name, false);
         let title = capitalise(m.about.split(" (").next().unwrap_or(m.about));
         save(&charts, m.name, formats, |area| {

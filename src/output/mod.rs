@@ -1,18 +1,21 @@
 //! Results out: CSV and JSON tables, charts, and the folder they go in.
 //!
 //! Each format is a function from the collected results to bytes (or to a
-//! drawing), and writing is separate: every file is written into a
-//! temporary folder beside the destination, which replaces the destination
-//! only once everything is in it. A failed or interrupted run leaves earlier
-//! results as they were and no half-written folder.
+//! drawing), and writing is separate: [`folder`] fills a temporary folder
+//! beside the destination, which replaces the destination only once
+//! everything is in it, and only if grapevine wrote the folder it replaces.
+//! A failed or interrupted run leaves earlier results as they were and no
+//! half-written folder.
 
 pub mod charts;
+pub mod folder;
 pub mod sweep;
 pub mod tables;
 
+pub use folder::write_folder;
+
 use std::fs;
-use std::io;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use crate::metrics::{Aggregate, Recorder};
 use crate::network::NetworkStats;
@@ -73,6 +76,7 @@ pub fn write_report(
     dir: &Path,
     report: &Report<'_>,
     formats: &[Format],
+    cancelled: &(dyn Fn() -> bool + Sync),
 ) -> Result<(), Box<dyn std::error::Error>> {
     fs::write(dir.join("timeseries.csv"), tables::timeseries_csv(report))?;
     fs::write(dir.join("runs.csv"), tables::runs_csv(report))?;
@@ -81,55 +85,8 @@ pub fn write_report(
     }
     fs::write(dir.join("summary.json"), tables::summary_json(report))?;
     fs::write(dir.join("scenario.toml"), report.scenario_text)?;
-    charts::draw_all(dir, report, formats)?;
+    charts::draw_all(dir, report, formats, cancelled)?;
     Ok(())
-}
-
-/// Fills `dest` as a whole: `fill` writes into a temporary sibling folder,
-/// which then replaces `dest`. If `fill` fails, `dest` is left as it was.
-pub fn write_folder<E: From<io::Error>>(
-    dest: &Path,
-    fill: impl FnOnce(&Path) -> Result<(), E>,
-) -> Result<(), E> {
-    let parent = match dest.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    fs::create_dir_all(&parent)?;
-    let name = dest
-        .file_name()
-        .ok_or_else(|| {
-            io::Error::new(io::ErrorKind::InvalidInput, "the output folder has no name")
-        })?
-        .to_string_lossy()
-        .into_owned();
-    let tmp = parent.join(format!(".{name}.partial-{}", std::process::id()));
-    let old = parent.join(format!(".{name}.old-{}", std::process::id()));
-    if tmp.exists() {
-        fs::remove_dir_all(&tmp)?;
-    }
-    fs::create_dir(&tmp)?;
-    if let Err(e) = fill(&tmp) {
-        let _ = fs::remove_dir_all(&tmp);
-        return Err(e);
-    }
-    let swap = (|| {
-        if dest.exists() {
-            fs::rename(dest, &old)?;
-        }
-        fs::rename(&tmp, dest)?;
-        if old.exists() {
-            fs::remove_dir_all(&old)?;
-        }
-        Ok::<(), io::Error>(())
-    })();
-    if swap.is_err() {
-        let _ = fs::remove_dir_all(&tmp);
-        if old.exists() && !dest.exists() {
-            let _ = fs::rename(&old, dest);
-        }
-    }
-    Ok(swap?)
 }
 
 /// Formats a number for CSV: whole numbers without a decimal point, others
@@ -145,29 +102,6 @@ pub fn num(x: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn folders_are_replaced_whole() {
-        let dir = tempfile::tempdir().unwrap();
-        let dest = dir.path().join("out");
-        write_folder(&dest, |d| fs::write(d.join("a.txt"), "1")).unwrap();
-        write_folder(&dest, |d| fs::write(d.join("b.txt"), "2")).unwrap();
-        assert!(!dest.join("a.txt").exists());
-        assert_eq!(fs::read(dest.join("b.txt")).unwrap(), b"2");
-        let leftovers: Vec<_> = fs::read_dir(dir.path()).unwrap().collect();
-        assert_eq!(leftovers.len(), 1, "no temporary folders are left");
-    }
-
-    #[test]
-    fn a_failed_write_keeps_the_old_folder() {
-        let dir = tempfile::tempdir().unwrap();
-        let dest = dir.path().join("out");
-        write_folder(&dest, |d| fs::write(d.join("a.txt"), "1")).unwrap();
-        let bad = write_folder(&dest, |d| fs::write(d.join("no/such/dir.txt"), "2"));
-        assert!(bad.is_err());
-        assert_eq!(fs::read(dest.join("a.txt")).unwrap(), b"1");
-        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
-    }
 
     #[test]
     fn numbers_print_plainly() {

@@ -308,15 +308,10 @@ impl Scenario {
     /// the command line), returning its text too (kept beside the results,
     /// and for locating later problems in it).
     pub fn read(path: &Path, overrides: &[Override]) -> Result<(Scenario, String), InputError> {
-        let text = std::fs::read_to_string(path).map_err(|e| {
-            InputError::single(
-                path,
-                Problem::new(
-                    FieldPath::root(),
-                    format!("cannot read the scenario file: {e}"),
-                ),
-            )
-        })?;
+        let text = crate::input::read_text(path, crate::input::MAX_SCENARIO_BYTES)
+            .map_err(|e| {
+                InputError::single(path, Problem::new(FieldPath::root(), e.describe("scenario")))
+            })?;
         Self::parse_with(&text, path, overrides).map(|scenario| (scenario, text))
     }
 
