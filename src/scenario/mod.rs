@@ -368,13 +368,51 @@ fn serde_problem(e: &toml::de::Error, index: &SpanIndex<'_>) -> Problem {
     problem_from_serde(e.message(), path).at(e.span())
 }
 
-/// A problem from serde's message about the field at `path`.
-pub(crate) fn problem_from_serde(message: &str, path: FieldPath) -> Problem {
-    let message = message
+/// serde's message in a scenario writer's words: no Rust type names
+/// (`struct RawNetwork`, `i128`), TOML's names for values instead.
+fn plain_serde_message(message: &str) -> String {
+    let mut m = message
         .trim()
         .replace("expected i64", "expected a whole number")
         .replace("expected f64", "expected a number")
-        .replace("expected a string", "expected text in quotes");
+        .replace("expected a string", "expected text in quotes")
+        .replace("expected a sequence", "expected a list `[...]`")
+        .replace("expected a boolean", "expected true or false")
+        .replace("expected a map", "expected a table")
+        .replace("invalid type: map,", "invalid type: a table,")
+        .replace("invalid type: sequence,", "invalid type: a list,");
+    // `expected struct RawNetwork` and the like.
+    while let Some(at) = m.find("struct Raw") {
+        let end = m[at..]
+            .find(|c: char| !c.is_alphanumeric() && c != ' ')
+            .map_or(m.len(), |e| at + e);
+        let end = m[at + 7..end].find(' ').map_or(end, |e| at + 7 + e);
+        m.replace_range(at..end, "a table");
+    }
+    while let Some(at) = m.find("enum ") {
+        let end = m[at + 5..]
+            .find(|c: char| !c.is_alphanumeric())
+            .map_or(m.len(), |e| at + 5 + e);
+        m.replace_range(at..end, "one of the names allowed");
+    }
+    // A whole number beyond 64 bits: `integer `99999999999999999999` as i128`.
+    if m.contains(" as i128") {
+        let number = m.split('`').nth(1).unwrap_or("the number");
+        m = format!(
+            "`{number}` is too large for a whole number here (at most {})",
+            i64::MAX
+        );
+    }
+    m.replace("u64 value was too large", "the whole number is too large")
+        .replace(
+            "wanted string or table",
+            "expected one of the allowed names, in quotes",
+        )
+}
+
+/// A problem from serde's message about the field at `path`.
+pub(crate) fn problem_from_serde(message: &str, path: FieldPath) -> Problem {
+    let message = plain_serde_message(message);
     let mut problem = Problem::new(path, message.clone());
     for (what, prefix) in [("field", "unknown field `"), ("value", "unknown variant `")] {
         let Some(rest) = message.strip_prefix(prefix) else {
@@ -712,6 +750,9 @@ fn groups(raw: Vec<RawGroup>, base: &Group, p: &mut Vec<Problem>) -> Vec<Group> 
         );
     }
     let mut out: Vec<Group> = Vec::with_capacity(raw.len());
+    // The shares as written, for the sum (a share out of range is
+    // reported on its own and counts as written).
+    let shares: Vec<f64> = raw.iter().map(|g| g.share).collect();
     for (i, g) in raw.into_iter().enumerate() {
         let at = root.index(i);
         let name = g.name.trim().to_string();
@@ -758,12 +799,24 @@ fn groups(raw: Vec<RawGroup>, base: &Group, p: &mut Vec<Problem>) -> Vec<Group> 
             market: g.market.resolve(&at.key("market"), &base.market, p),
         });
     }
-    let total: f64 = out.iter().map(|g| g.share).sum();
+    let total: f64 = shares.iter().sum();
     if !out.is_empty() && (total - 1.0).abs() > 1e-6 {
+        let terms: Vec<String> = shares.iter().map(|&s| params::plain(s)).collect();
+        let sum = if terms.len() <= 8 {
+            format!(" ({})", terms.join(" + "))
+        } else {
+            String::new()
+        };
         p.push(
-            Problem::new(root, format!("the groups' shares add up to {total}, not 1"))
-                .allowed("shares in [0, 1] that add up to 1")
-                .help("adjust the `share` of each [[groups]] table"),
+            Problem::new(
+                root,
+                format!(
+                    "the groups' shares add up to {}{sum}, not 1",
+                    params::plain(total)
+                ),
+            )
+            .allowed("shares in [0, 1] that add up to 1")
+            .help("adjust the `share` of each [[groups]] table"),
         );
     }
     out
@@ -843,25 +896,33 @@ fn network(raw: RawNetwork, source: &Path, p: &mut Vec<Problem>) -> Option<Netwo
         None => None,
     };
     let nf = n.unwrap_or(0) as f64;
+    let others = format!("no one can know more than the other n - 1 = {} agents", nf - 1.0);
     let spec = match raw.kind {
         K::ErdosRenyi => NetworkSpec::ErdosRenyi {
             n: n?,
-            mean_degree: bad("mean_degree", within(raw.mean_degree?, 0.0, nf - 1.0))?,
+            mean_degree: bad(
+                "mean_degree",
+                within(raw.mean_degree?, 0.0, nf - 1.0).map_err(|b| b.because(&others)),
+            )?,
         },
         K::WattsStrogatz => {
             let k = bad(
                 "mean_degree",
-                within(raw.mean_degree?, 2.0, (nf - 1.0).min(10_000.0)),
+                within(raw.mean_degree?, 2.0, (nf - 1.0).min(10_000.0)).map_err(|b| {
+                    if nf - 1.0 < 10_000.0 {
+                        b.because(&others)
+                    } else {
+                        b
+                    }
+                }),
             )?;
             if k.fract() != 0.0 || k as u64 % 2 != 0 {
                 bad(
                     "mean_degree",
-                    Err(params::Bad {
-                        found: k.to_string(),
-                        allowed:
-                            "an even whole number (each node links to k/2 neighbours on each side)"
-                                .into(),
-                    }),
+                    Err(params::Bad::new(
+                        k.to_string(),
+                        "an even whole number (each node links to k/2 neighbours on each side)",
+                    )),
                 );
                 return None;
             }
@@ -875,24 +936,56 @@ fn network(raw: RawNetwork, source: &Path, p: &mut Vec<Problem>) -> Option<Netwo
             let m = raw.m?;
             let m = bad(
                 "m",
-                whole(m, 1, (n? as i64 - 1).min(10_000)).map(|v| v as f64),
+                whole(m, 1, (n? as i64 - 1).min(10_000))
+                    .map(|v| v as f64)
+                    .map_err(|b| {
+                        if nf - 1.0 < 10_000.0 {
+                            b.because("each new agent links to m of those before it, so m is at most n - 1")
+                        } else {
+                            b
+                        }
+                    }),
             )?;
             NetworkSpec::BarabasiAlbert { n: n?, m: m as u32 }
         }
         K::Organisations => {
             let orgs = raw.organisations?;
-            let orgs = bad("organisations", whole(orgs, 1, n? as i64).map(|v| v as f64))? as u32;
+            let orgs = bad(
+                "organisations",
+                whole(orgs, 1, n? as i64)
+                    .map(|v| v as f64)
+                    .map_err(|b| b.because("at most one organisation per agent")),
+            )? as u32;
             let size = nf / f64::from(orgs);
+            let outside = nf - size;
             NetworkSpec::Organisations {
                 n: n?,
                 organisations: orgs,
                 within_degree: bad(
                     "within_degree",
-                    within(raw.within_degree?, 0.0, (size - 1.0).max(0.0)),
+                    within(raw.within_degree?, 0.0, (size - 1.0).max(0.0)).map_err(|b| {
+                        b.because(format!(
+                            "an organisation has n / organisations = {} agents, so an agent has at most {} colleagues in it",
+                            params::plain(size),
+                            params::plain((size - 1.0).max(0.0))
+                        ))
+                    }),
                 )?,
                 between_degree: bad(
                     "between_degree",
-                    within(raw.between_degree?, 0.0, (nf - size).min(10_000.0)),
+                    within(raw.between_degree?, 0.0, outside.min(10_000.0)).map_err(|b| {
+                        if orgs == 1 {
+                            b.because("with a single organisation there is no one outside it, so between_degree can only be 0")
+                        } else if outside < 10_000.0 {
+                            b.because(format!(
+                                "{} agents are outside an organisation of {}",
+                                params::plain(outside),
+                                params::plain(size)
+                            ))
+                        } else {
+                            b
+                        }
+                    }),
                 )?,
             }
         }

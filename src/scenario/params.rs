@@ -15,6 +15,31 @@ use super::error::{FieldPath, Problem};
 pub struct Bad {
     pub found: String,
     pub allowed: String,
+    /// The key at fault inside the value, when the value is a table (a
+    /// fan-out's `mean`), so the error names it rather than the table.
+    pub key: Option<&'static str>,
+}
+
+impl Bad {
+    pub fn new(found: impl Into<String>, allowed: impl Into<String>) -> Self {
+        Bad {
+            found: found.into(),
+            allowed: allowed.into(),
+            key: None,
+        }
+    }
+
+    /// The same problem, blamed on `key` inside the value.
+    pub fn at(mut self, key: &'static str) -> Self {
+        self.key = Some(key);
+        self
+    }
+
+    /// Says where a limit comes from when it is derived from other values.
+    pub fn because(mut self, why: impl std::fmt::Display) -> Self {
+        self.allowed = format!("{} ({why})", self.allowed);
+        self
+    }
 }
 
 type Check<R, T> = fn(&R) -> Result<T, Bad>;
@@ -77,6 +102,10 @@ macro_rules! section {
 }
 
 pub(crate) fn out_of_range(path: FieldPath, bad: Bad) -> Problem {
+    let path = match bad.key {
+        Some(key) => path.key(key),
+        None => path,
+    };
     let name = match path.0.last() {
         Some(super::error::Segment::Key(k)) => k.clone(),
         _ => path.to_string(),
@@ -88,15 +117,25 @@ pub(crate) fn out_of_range(path: FieldPath, bad: Bad) -> Problem {
     .allowed(bad.allowed)
 }
 
+/// A number as a person would write it: at most ten significant digits,
+/// so that sums read 0.9 rather than 0.8999999999999999.
+pub fn plain(x: f64) -> String {
+    if !x.is_finite() {
+        return x.to_string();
+    }
+    let rounded: f64 = format!("{x:.10e}").parse().unwrap_or(x);
+    rounded.to_string()
+}
+
 /// A real number within `[lo, hi]`.
 pub fn within(v: f64, lo: f64, hi: f64) -> Result<f64, Bad> {
     if v.is_finite() && v >= lo && v <= hi {
         Ok(v)
     } else {
-        Err(Bad {
-            found: v.to_string(),
-            allowed: format!("a number from {lo} to {hi}"),
-        })
+        Err(Bad::new(
+            plain(v),
+            format!("a number from {} to {}", plain(lo), plain(hi)),
+        ))
     }
 }
 
@@ -110,10 +149,10 @@ pub fn whole(v: i64, lo: i64, hi: i64) -> Result<i64, Bad> {
     if v >= lo && v <= hi {
         Ok(v)
     } else {
-        Err(Bad {
-            found: v.to_string(),
-            allowed: format!("a whole number from {lo} to {hi}"),
-        })
+        Err(Bad::new(
+            v.to_string(),
+            format!("a whole number from {lo} to {hi}"),
+        ))
     }
 }
 
@@ -167,28 +206,41 @@ pub struct RawFanOut {
 /// count of people told each tick).
 pub const MAX_FAN_OUT: i64 = 65_535;
 
+impl FanOutKind {
+    /// The name as written in a scenario.
+    fn name(self) -> &'static str {
+        match self {
+            FanOutKind::Fixed => "fixed",
+            FanOutKind::Uniform => "uniform",
+            FanOutKind::Poisson => "poisson",
+            FanOutKind::NegativeBinomial => "negative-binomial",
+        }
+    }
+}
+
 fn fan_out(raw: &RawFanOut) -> Result<FanOut, Bad> {
-    let need = |what: &str, allowed: &str| Bad {
-        found: format!("{:?} without `{what}`", raw.kind),
-        allowed: allowed.to_string(),
+    let kind = raw.kind.name();
+    let need = |what: &'static str, allowed: &str| {
+        Bad::new(format!("kind = \"{kind}\" without `{what}`"), allowed)
     };
-    let count = |v: i64| whole(v, 0, MAX_FAN_OUT).map(|v| v as u32);
+    let count = |key: &'static str, v: i64| {
+        whole(v, 0, MAX_FAN_OUT)
+            .map(|v| v as u32)
+            .map_err(|b| b.at(key))
+    };
     let (used, fo): (&[&str], FanOut) = match raw.kind {
         FanOutKind::Fixed => {
             let k = raw
                 .k
                 .ok_or_else(|| need("k", "{ kind = \"fixed\", k = 3 }"))?;
-            (&["k"], FanOut::Fixed { k: count(k)? })
+            (&["k"], FanOut::Fixed { k: count("k", k)? })
         }
         FanOutKind::Uniform => {
             let allowed = "{ kind = \"uniform\", min = 2, max = 3 } with min <= max";
-            let min = count(raw.min.ok_or_else(|| need("min", allowed))?)?;
-            let max = count(raw.max.ok_or_else(|| need("max", allowed))?)?;
+            let min = count("min", raw.min.ok_or_else(|| need("min", allowed))?)?;
+            let max = count("max", raw.max.ok_or_else(|| need("max", allowed))?)?;
             if min > max {
-                return Err(Bad {
-                    found: format!("min = {min} > max = {max}"),
-                    allowed: allowed.into(),
-                });
+                return Err(Bad::new(format!("min = {min} > max = {max}"), allowed).at("min"));
             }
             (&["min", "max"], FanOut::Uniform { min, max })
         }
@@ -199,7 +251,7 @@ fn fan_out(raw: &RawFanOut) -> Result<FanOut, Bad> {
             (
                 &["mean"],
                 FanOut::Poisson {
-                    mean: within(mean, 0.0, MAX_FAN_OUT as f64 / 10.0)?,
+                    mean: within(mean, 0.0, MAX_FAN_OUT as f64 / 10.0).map_err(|b| b.at("mean"))?,
                 },
             )
         }
@@ -207,15 +259,15 @@ fn fan_out(raw: &RawFanOut) -> Result<FanOut, Bad> {
             let allowed = "{ kind = \"negative-binomial\", mean = 25, dispersion = 2 }";
             let mean = raw.mean.ok_or_else(|| need("mean", allowed))?;
             let r = raw.dispersion.ok_or_else(|| need("dispersion", allowed))?;
-            let mean = within(mean, 0.0, MAX_FAN_OUT as f64 / 10.0)?;
-            let dispersion = within(r, 1e-3, 1e6)?;
+            let mean = within(mean, 0.0, MAX_FAN_OUT as f64 / 10.0).map_err(|b| b.at("mean"))?;
+            let dispersion = within(r, 1e-3, 1e6).map_err(|b| b.at("dispersion"))?;
             (
                 &["mean", "dispersion"],
                 FanOut::NegativeBinomial { mean, dispersion },
             )
         }
     };
-    let given = [
+    let given: [(&'static str, bool); 5] = [
         ("k", raw.k.is_some()),
         ("min", raw.min.is_some()),
         ("max", raw.max.is_some()),
@@ -226,10 +278,11 @@ fn fan_out(raw: &RawFanOut) -> Result<FanOut, Bad> {
         .iter()
         .find(|(name, set)| *set && !used.contains(name))
     {
-        return Err(Bad {
-            found: format!("`{extra}`, which {:?} does not take", raw.kind),
-            allowed: format!("for {:?}: {}", raw.kind, used.join(", ")),
-        });
+        return Err(Bad::new(
+            format!("`{extra}`, which kind = \"{kind}\" does not take"),
+            format!("for kind = \"{kind}\": {}", used.join(", ")),
+        )
+        .at(extra));
     }
     Ok(fo)
 }

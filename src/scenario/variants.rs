@@ -55,7 +55,11 @@ pub(super) fn build(
             ]);
         }
         match overrides::apply(&mut doc, o) {
-            Ok(at) => applied.push((o.clone(), at)),
+            Ok(resolved) => applied.push(Applied {
+                o: o.clone(),
+                resolved,
+                set_at: FieldPath::root(),
+            }),
             Err(e) => {
                 return Err(vec![
                     Problem::new(
@@ -72,10 +76,12 @@ pub(super) fn build(
     } else {
         recheck(&doc, source).map_err(|ps| attribute(ps, &Origin::CommandLine, &applied, index))?
     };
+    let written_at = |k: usize| FieldPath::root().key("events").index(k);
     let mut variants = vec![variant(
         &c,
         &doc,
         (c.baseline.clone(), String::new(), Vec::new()),
+        &(0..c.events.len()).map(written_at).collect::<Vec<_>>(),
         source,
         index,
     )?];
@@ -99,11 +105,15 @@ pub(super) fn build(
                 ]);
             }
             match overrides::apply(&mut d, o) {
-                Ok(resolved) => applied.push((o.clone(), resolved)),
+                Ok(resolved) => applied.push(Applied {
+                    o: o.clone(),
+                    resolved,
+                    set_at: at.key("set"),
+                }),
                 Err(e) => {
                     return Err(vec![
                         Problem::new(
-                            at.key("set"),
+                            keys(&at.key("set"), &o.path),
                             format!("in variant `{}`: {}", raw.name, e.message),
                         )
                         .allowed(e.allowed)
@@ -155,6 +165,14 @@ pub(super) fn build(
             ]);
         }
         let changes = set.iter().map(Override::describe).collect();
+        // Where each of the variant's events is written: the scenario's
+        // first, then the variant's own.
+        let event_paths: Vec<FieldPath> = (0..cv.events.len())
+            .map(|k| match k.checked_sub(c.events.len()) {
+                None => written_at(k),
+                Some(own) => at.key("events").index(own),
+            })
+            .collect();
         variants.push(variant(
             &cv,
             &d,
@@ -163,6 +181,7 @@ pub(super) fn build(
                 raw.description.clone().unwrap_or_default(),
                 changes,
             ),
+            &event_paths,
             source,
             index,
         )?);
@@ -201,6 +220,7 @@ fn variant(
     c: &Checked,
     doc: &Table,
     (name, description, changes): (String, String, Vec<String>),
+    event_paths: &[FieldPath],
     source: &Path,
     index: &SpanIndex<'_>,
 ) -> Result<Variant, Vec<Problem>> {
@@ -220,7 +240,7 @@ fn variant(
             None => {
                 timeline
                     .params
-                    .push(event_groups(c, doc, &active, source, index)?);
+                    .push(event_groups(c, doc, &active, event_paths, source, index)?);
                 combos.push(active);
                 combos.len() - 1
             }
@@ -245,23 +265,35 @@ fn event_groups(
     c: &Checked,
     doc: &Table,
     active: &[usize],
+    event_paths: &[FieldPath],
     source: &Path,
     index: &SpanIndex<'_>,
 ) -> Result<Vec<super::Group>, Vec<Problem>> {
     let mut d = doc.clone();
     let mut applied = Vec::new();
+    let set_of = |e: usize| {
+        event_paths
+            .get(e)
+            .cloned()
+            .unwrap_or_else(|| FieldPath::root().key("events").index(e))
+            .key("set")
+    };
     for &e in active {
         let Action::Set { overrides: os } = &c.events[e].action else {
             continue;
         };
-        let at = FieldPath::root().key("events").index(e).key("set");
+        let at = set_of(e);
         for o in os {
             match overrides::apply(&mut d, o) {
-                Ok(resolved) => applied.push((o.clone(), resolved)),
+                Ok(resolved) => applied.push(Applied {
+                    o: o.clone(),
+                    resolved,
+                    set_at: at.clone(),
+                }),
                 Err(err) => {
                     return Err(vec![
                         Problem::new(
-                            at.clone(),
+                            keys(&at, &o.path),
                             format!("in event `{}`: {}", c.events[e].name, err.message),
                         )
                         .allowed(err.allowed)
@@ -276,10 +308,7 @@ fn event_groups(
         .map(|&e| c.events[e].name.as_str())
         .collect::<Vec<_>>()
         .join(" + ");
-    let at = FieldPath::root()
-        .key("events")
-        .index(active.first().copied().unwrap_or(0))
-        .key("set");
+    let at = set_of(active.first().copied().unwrap_or(0));
     recheck(&d, source)
         .map(|c| c.groups)
         .map_err(|ps| attribute(ps, &Origin::File { at, what: &what }, &applied, index))
@@ -302,21 +331,31 @@ fn starts_with(path: &FieldPath, prefix: &FieldPath) -> bool {
     path.0.len() >= prefix.0.len() && path.0[..prefix.0.len()] == prefix.0[..]
 }
 
+/// An override applied to the document: as written, the path it resolved
+/// to, and where its `set` table is written in the file.
+struct Applied {
+    o: Override,
+    resolved: FieldPath,
+    set_at: FieldPath,
+}
+
 /// Places problems found after overrides at the override that caused them
-/// (the one whose path holds the problem, or names the unknown key).
+/// (the one whose path holds the problem, or names the unknown key): the
+/// field is the override's path as written, `variants[2].set.service.x`,
+/// and the snippet points at it.
 fn attribute(
     problems: Vec<Problem>,
     origin: &Origin<'_>,
-    applied: &[(Override, FieldPath)],
+    applied: &[Applied],
     index: &SpanIndex<'_>,
 ) -> Vec<Problem> {
     problems
         .into_iter()
         .map(|mut p| {
-            let culprit = applied.iter().find(|(o, resolved)| {
+            let culprit = applied.iter().find(|a| {
                 (!p.path.is_root()
-                    && (starts_with(&p.path, resolved) || starts_with(resolved, &p.path)))
-                    || o.path.iter().any(|k| p.message.contains(&format!("`{k}`")))
+                    && (starts_with(&p.path, &a.resolved) || starts_with(&a.resolved, &p.path)))
+                    || a.o.path.iter().any(|k| p.message.contains(&format!("`{k}`")))
             });
             match origin {
                 Origin::CommandLine => {
@@ -324,24 +363,34 @@ fn attribute(
                         || {
                             applied
                                 .iter()
-                                .map(|(o, _)| o.describe())
+                                .map(|a| a.o.describe())
                                 .collect::<Vec<_>>()
                                 .join(", ")
                         },
-                        |(o, _)| o.describe(),
+                        |a| a.o.describe(),
                     );
                     p.message = format!("with --set {by}: {}", p.message);
                     p.span = None;
                 }
                 Origin::File { at, what } => {
                     p.message = format!("in `{what}`: {}", p.message);
-                    p.span = match culprit {
-                        Some((o, _)) => index.span_of(&keys(at, &o.path)),
-                        None if p.path.is_root() => index.span_of(at),
-                        None => index.span_of(&p.path).or_else(|| index.span_of(at)),
-                    };
-                    if p.path.is_root() {
-                        p.path = at.clone();
+                    match culprit {
+                        Some(a) => {
+                            let written = keys(&a.set_at, &a.o.path);
+                            let mut path = written.clone();
+                            if starts_with(&p.path, &a.resolved) {
+                                path.0.extend(p.path.0[a.resolved.0.len()..].iter().cloned());
+                            }
+                            p.span = index.span_of(&path).or_else(|| index.span_of(&written));
+                            p.path = path;
+                        }
+                        None if p.path.is_root() => {
+                            p.span = index.span_of(at);
+                            p.path = at.clone();
+                        }
+                        None => {
+                            p.span = index.span_of(&p.path).or_else(|| index.span_of(at));
+                        }
                     }
                 }
             }
