@@ -492,6 +492,25 @@ fn simulate<'a>(l: &'a Loaded, rt: &Runtime, talk: bool, what: &str) -> Result<R
         s.ticks,
         s.tick_unit
     );
+    if talk {
+        let agents: Vec<u64> = s
+            .variants
+            .iter()
+            .map(|v| {
+                let net = networks.iter().find(|(spec, _)| *spec == v.network);
+                net.map_or(0, |(_, n)| n.agents() as u64)
+            })
+            .collect();
+        let seconds = engine::forecast_seconds(s, &agents, rt.threads);
+        if seconds > 60.0 {
+            eprintln!(
+                "note: {}: this run will take {} on {} threads (Ctrl-C stops it and writes nothing)",
+                s.source.display(),
+                duration(seconds),
+                rt.threads
+            );
+        }
+    }
     // Progress in agent-ticks, so the rate reads as agents simulated per second.
     let agents = stats.agents;
     let total = s.variants.len() as u64 * u64::from(s.runs) * u64::from(s.ticks) * agents;
@@ -751,22 +770,24 @@ fn check_command(args: &CheckArgs) -> Result<(), Error> {
                 println!("            event `{}`, {}", e.name, describe_window(e));
             }
         }
-        let seconds = engine::estimate_seconds(
-            agents,
-            u64::from(s.ticks) * u64::from(s.runs) * s.variants.len() as u64,
-            base.model.is_classic(),
-            threads,
-        );
+        let per_variant: Vec<u64> = s
+            .variants
+            .iter()
+            .map(|v| v.network.agents().unwrap_or(agents))
+            .collect();
+        let seconds = engine::forecast_seconds(s, &per_variant, threads);
+        let agent_ticks: f64 = per_variant.iter().map(|&n| n as f64).sum::<f64>()
+            * f64::from(s.ticks)
+            * f64::from(s.runs);
         println!(
-            "  time:     about {} on {threads} threads ({} agent-ticks)",
+            "  time:     {} on {threads} threads ({} agent-ticks)",
             duration(seconds),
-            short_number(
-                (agents * u64::from(s.ticks) * u64::from(s.runs) * s.variants.len() as u64) as f64
-            )
+            short_number(agent_ticks)
         );
         if seconds > 60.0 {
             println!(
-                "  warning:  this run will take minutes; try `--runs 2` or fewer ticks first to see it work"
+                "  warning:  this run will take {}; try `--runs 2` or fewer ticks first to see it work",
+                duration(seconds)
             );
         }
         println!(
@@ -813,11 +834,11 @@ fn duration(seconds: f64) -> String {
     if seconds < 1.0 {
         "under a second".to_string()
     } else if seconds < 90.0 {
-        format!("{seconds:.0} s")
+        format!("about {seconds:.0} s")
     } else if seconds < 5400.0 {
-        format!("{:.0} minutes", seconds / 60.0)
+        format!("about {:.0} minutes", seconds / 60.0)
     } else {
-        format!("{:.1} hours", seconds / 3600.0)
+        format!("about {:.1} hours", seconds / 3600.0)
     }
 }
 

@@ -486,8 +486,8 @@ pub fn measure(world: &World<'_>, state: &State, tick: u32, parallel: bool) -> F
     }
     let mut all = Tally::default();
     per_group.iter().for_each(|g| all.add(g));
-    if let Some(w) = &world.work {
-        let (each, any) = organisations_with_customers(world, state, w.organisations as usize);
+    if world.work.is_some() {
+        let (each, any) = organisations_with_customers(world, state);
         per_group
             .iter_mut()
             .zip(each)
@@ -564,24 +564,28 @@ fn measure_classic(world: &World<'_>, state: &State, parallel: bool) -> Frame {
 }
 
 /// Organisations with at least one customer: per group, and of anyone.
-fn organisations_with_customers(world: &World<'_>, state: &State, orgs: usize) -> (Vec<u64>, u64) {
+/// Sorting the customers' (organisation, group) pairs keeps the work to
+/// the customers, however many organisations there are.
+fn organisations_with_customers(world: &World<'_>, state: &State) -> (Vec<u64>, u64) {
     use std::sync::atomic::Ordering::Relaxed;
     let groups = world.groups.len();
-    let mut seen = vec![false; (groups + 1) * orgs];
-    for i in 0..state.len() {
-        if state.status[i] == status::CUSTOMER {
-            let o = state.org[i].load(Relaxed) as usize;
-            seen[world.group[i] as usize * orgs + o] = true;
-            seen[groups * orgs + o] = true;
+    let mut pairs: Vec<(u32, u8)> = (0..state.len())
+        .filter(|&i| state.status[i] == status::CUSTOMER)
+        .map(|i| (state.org[i].load(Relaxed), world.group[i]))
+        .collect();
+    pairs.sort_unstable();
+    pairs.dedup();
+    let mut each = vec![0u64; groups];
+    for &(_, g) in &pairs {
+        each[g as usize] += 1;
+    }
+    let mut any = 0;
+    for (k, &(o, _)) in pairs.iter().enumerate() {
+        if k == 0 || pairs[k - 1].0 != o {
+            any += 1;
         }
     }
-    let count = |g: usize| {
-        seen[g * orgs..(g + 1) * orgs]
-            .iter()
-            .filter(|&&s| s)
-            .count() as u64
-    };
-    ((0..groups).map(count).collect(), count(groups))
+    (each, any)
 }
 
 /// The engine's observer: called with the state after tick 0 and each tick,

@@ -598,7 +598,8 @@ pub fn telling(world: &World<'_>, clock: Clock, a: Agents<'_>, shared: Shared<'_
             Purpose::Telling,
         );
         let good = story.valence > 0;
-        let fan_out = if good { &p.good } else { &p.bad }.sample(&mut r) as usize;
+        // No one can tell more distinct people than there are others.
+        let fan_out = (if good { &p.good } else { &p.bad }.sample(&mut r) as usize).min(n - 1);
         let contacts = world.graph.neighbours(i);
         let mut extra = [0u32; crate::scenario::MAX_COLLEAGUES as usize];
         let colleagues = colleagues_of(world, &shared, i, contacts, &mut extra);

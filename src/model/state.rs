@@ -98,36 +98,60 @@ pub fn unpack_id(id: u64) -> (bool, u32, u32) {
     (id >> 63 == 1, ((id >> 32) & 0x7fff_ffff) as u32, id as u32)
 }
 
-/// Who belongs to which organisation: the members of organisation `o` are
-/// `list[offsets[o]..offsets[o + 1]]`, rebuilt after people move.
+/// Who belongs to which organisation: the members of the `k`-th
+/// organisation that has any, `orgs[k]`, are `list[offsets[k]..offsets[k
+/// + 1]]`, in increasing id, rebuilt after people move. Only organisations
+/// with members are held, so the work and memory follow the agents, not
+/// the number of organisations (which may be far larger).
 #[derive(Debug, Clone, Default)]
 pub struct Members {
+    pub orgs: Vec<u32>,
     pub offsets: Vec<u32>,
     pub list: Vec<u32>,
 }
 
 impl Members {
-    /// Sorts agents into their organisations (a counting sort: O(n)).
+    /// Sorts agents into their organisations: a counting sort (O(n)) when
+    /// there are no more organisations than agents, else a comparison sort.
     pub fn rebuild(&mut self, org: &[AtomicU32], organisations: usize) {
+        let n = org.len();
+        self.list.clear();
+        self.list.extend(0..n as u32);
+        if organisations <= n.max(1) {
+            let mut counts = vec![0u32; organisations + 1];
+            for o in org {
+                counts[o.load(Relaxed) as usize + 1] += 1;
+            }
+            for k in 0..organisations {
+                counts[k + 1] += counts[k];
+            }
+            let mut next = counts.clone();
+            for (i, o) in org.iter().enumerate() {
+                let o = o.load(Relaxed) as usize;
+                self.list[next[o] as usize] = i as u32;
+                next[o] += 1;
+            }
+        } else {
+            self.list.sort_unstable_by_key(|&i| (org[i as usize].load(Relaxed), i));
+        }
+        self.orgs.clear();
         self.offsets.clear();
-        self.offsets.resize(organisations + 1, 0);
-        for o in org {
-            self.offsets[o.load(Relaxed) as usize + 1] += 1;
+        for (k, &i) in self.list.iter().enumerate() {
+            let o = org[i as usize].load(Relaxed);
+            if self.orgs.last() != Some(&o) {
+                self.orgs.push(o);
+                self.offsets.push(k as u32);
+            }
         }
-        for k in 0..organisations {
-            self.offsets[k + 1] += self.offsets[k];
-        }
-        self.list.resize(org.len(), 0);
-        let mut next = self.offsets.clone();
-        for (i, o) in org.iter().enumerate() {
-            let o = o.load(Relaxed) as usize;
-            self.list[next[o] as usize] = i as u32;
-            next[o] += 1;
-        }
+        self.offsets.push(n as u32);
     }
 
+    /// The members of organisation `o` (empty if it has none).
     pub fn of(&self, o: u32) -> &[u32] {
-        &self.list[self.offsets[o as usize] as usize..self.offsets[o as usize + 1] as usize]
+        match self.orgs.binary_search(&o) {
+            Ok(k) => &self.list[self.offsets[k] as usize..self.offsets[k + 1] as usize],
+            Err(_) => &[],
+        }
     }
 }
 
@@ -256,9 +280,10 @@ pub struct State {
 pub const BYTES_PER_AGENT: u64 =
     (1 + 4 + 1 + std::mem::size_of::<Story>() + 3 * 4 + 2 + 2 + 4 * 4 + 2 * 8 + 4 + 4) as u64;
 
-/// Bytes per agent that workplaces add: organisation, membership and ties.
+/// Bytes per agent that workplaces add: organisation, membership (at
+/// most one organisation and one offset per agent) and ties.
 pub fn workplace_bytes_per_agent(colleagues: u32) -> u64 {
-    8 + 4 * u64::from(colleagues)
+    16 + 4 * u64::from(colleagues)
 }
 
 impl State {
