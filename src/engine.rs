@@ -243,7 +243,8 @@ fn normal_cdf(x: f64) -> f64 {
     let t = 1.0 / (1.0 + 0.327_591_1 * z);
     let poly = t
         * (0.254_829_592
-            + t * (-0.284_496_736 + t * (1.421_413_741 + t * (-1.453_152_027 + t * 1.061_405_429))));
+            + t * (-0.284_496_736
+                + t * (1.421_413_741 + t * (-1.453_152_027 + t * 1.061_405_429))));
     let erf = 1.0 - poly * (-z * z).exp();
     if x >= 0.0 {
         0.5 * (1.0 + erf)
@@ -264,7 +265,14 @@ pub fn tellings_per_tick(v: &Variant, n: f64, ticks: u32) -> f64 {
         .iter()
         .map(|groups| groups.iter().map(|g| group_tellings(g, n, ticks)).sum())
         .collect();
-    let ticks_in = |k: usize| v.timeline.at.iter().skip(1).filter(|&&p| p as usize == k).count();
+    let ticks_in = |k: usize| {
+        v.timeline
+            .at
+            .iter()
+            .skip(1)
+            .filter(|&&p| p as usize == k)
+            .count()
+    };
     let total: f64 = per_phase
         .iter()
         .enumerate()

@@ -99,8 +99,9 @@ pub fn unpack_id(id: u64) -> (bool, u32, u32) {
 }
 
 /// Who belongs to which organisation: the members of the `k`-th
-/// organisation that has any, `orgs[k]`, are `list[offsets[k]..offsets[k
-/// + 1]]`, in increasing id, rebuilt after people move. Only organisations
+/// organisation that has any, `orgs[k]`, are
+/// `list[offsets[k]..offsets[k + 1]]`, in increasing id, rebuilt after
+/// people move. Only organisations
 /// with members are held, so the work and memory follow the agents, not
 /// the number of organisations (which may be far larger).
 #[derive(Debug, Clone, Default)]
@@ -132,7 +133,8 @@ impl Members {
                 next[o] += 1;
             }
         } else {
-            self.list.sort_unstable_by_key(|&i| (org[i as usize].load(Relaxed), i));
+            self.list
+                .sort_unstable_by_key(|&i| (org[i as usize].load(Relaxed), i));
         }
         self.orgs.clear();
         self.offsets.clear();

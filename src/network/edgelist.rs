@@ -31,8 +31,8 @@ const MAX_LINE_BYTES: u64 = 64 << 10;
 /// [`MAX_EDGE_LIST_BYTES`](crate::input::MAX_EDGE_LIST_BYTES), is refused
 /// before it is read.
 pub fn read_edge_list(path: &Path) -> Result<EdgeList, InputError> {
-    let (file, _) = crate::input::open_bounded(path, crate::input::MAX_EDGE_LIST_BYTES)
-        .map_err(|e| {
+    let (file, _) =
+        crate::input::open_bounded(path, crate::input::MAX_EDGE_LIST_BYTES).map_err(|e| {
             let mut problem = Problem::new(field(), e.describe("edge-list"));
             if matches!(e, crate::input::Refused::Io(_)) {
                 problem = problem.help("`path` is relative to the scenario file's folder");
@@ -86,7 +86,11 @@ pub fn parse_edge_list(mut reader: impl BufRead, path: &Path) -> Result<EdgeList
             None => {
                 let text = std::str::from_utf8(bytes).map_err(|e| {
                     let col = e.valid_up_to() + 1;
-                    located(number, col, format!("byte {col} of line {number} is not UTF-8 text"))
+                    located(
+                        number,
+                        col,
+                        format!("byte {col} of line {number} is not UTF-8 text"),
+                    )
                 })?;
                 parse_general(text).map_err(|(col, msg)| located(number, col, msg))?
             }
@@ -181,8 +185,12 @@ fn parse_general(line: &str) -> Result<Option<(u64, u64)>, (usize, String)> {
         ));
     };
     let id = |(col, text): (usize, &str)| {
-        text.parse::<u64>()
-            .map_err(|_| (col + 1, format!("`{}` is not a node id", text.escape_debug())))
+        text.parse::<u64>().map_err(|_| {
+            (
+                col + 1,
+                format!("`{}` is not a node id", text.escape_debug()),
+            )
+        })
     };
     Ok(Some((id(first)?, id(second)?)))
 }

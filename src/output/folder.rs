@@ -37,7 +37,8 @@ fn refuse(path: &Path, reason: impl Into<String>, help: impl Into<String>) -> Er
     }
 }
 
-const NEVER_DELETES: &str = "grapevine replaces only folders it wrote itself, and never deletes a file it did not write";
+const NEVER_DELETES: &str =
+    "grapevine replaces only folders it wrote itself, and never deletes a file it did not write";
 
 /// Checks that `dest` can be written: it does not exist yet, or it is a
 /// folder grapevine wrote that holds nothing else and none of `inputs`
@@ -134,8 +135,8 @@ fn read_manifest(dir: &Path) -> Result<BTreeSet<String>, String> {
         Ok(_) => return Err(format!("its `{MANIFEST}` is not a file")),
         Err(_) => return Err(format!("it has no `{MANIFEST}` manifest")),
     }
-    let text = crate::input::read_text(&path, MAX_MANIFEST_BYTES)
-        .map_err(|e| e.describe("manifest"))?;
+    let text =
+        crate::input::read_text(&path, MAX_MANIFEST_BYTES).map_err(|e| e.describe("manifest"))?;
     let mut lines = text.lines();
     if !lines
         .next()
@@ -180,8 +181,7 @@ fn first_unlisted(dir: &Path, listed: &BTreeSet<String>) -> Option<PathBuf> {
     };
     all.into_iter()
         .find(|(name, kind)| {
-            name != MANIFEST
-                && (!listed.contains(name) || !(kind.is_file() || kind.is_dir()))
+            name != MANIFEST && (!listed.contains(name) || !(kind.is_file() || kind.is_dir()))
         })
         .map(|(name, _)| dir.join(name.trim_end_matches('/')))
 }

@@ -308,9 +308,12 @@ impl Scenario {
     /// the command line), returning its text too (kept beside the results,
     /// and for locating later problems in it).
     pub fn read(path: &Path, overrides: &[Override]) -> Result<(Scenario, String), InputError> {
-        let text = crate::input::read_text(path, crate::input::MAX_SCENARIO_BYTES)
-            .map_err(|e| {
-                InputError::single(path, Problem::new(FieldPath::root(), e.describe("scenario")))
+        let text =
+            crate::input::read_text(path, crate::input::MAX_SCENARIO_BYTES).map_err(|e| {
+                InputError::single(
+                    path,
+                    Problem::new(FieldPath::root(), e.describe("scenario")),
+                )
             })?;
         Self::parse_with(&text, path, overrides).map(|scenario| (scenario, text))
     }
@@ -896,7 +899,10 @@ fn network(raw: RawNetwork, source: &Path, p: &mut Vec<Problem>) -> Option<Netwo
         None => None,
     };
     let nf = n.unwrap_or(0) as f64;
-    let others = format!("no one can know more than the other n - 1 = {} agents", nf - 1.0);
+    let others = format!(
+        "no one can know more than the other n - 1 = {} agents",
+        nf - 1.0
+    );
     let spec = match raw.kind {
         K::ErdosRenyi => NetworkSpec::ErdosRenyi {
             n: n?,

@@ -355,7 +355,10 @@ fn attribute(
             let culprit = applied.iter().find(|a| {
                 (!p.path.is_root()
                     && (starts_with(&p.path, &a.resolved) || starts_with(&a.resolved, &p.path)))
-                    || a.o.path.iter().any(|k| p.message.contains(&format!("`{k}`")))
+                    || a.o
+                        .path
+                        .iter()
+                        .any(|k| p.message.contains(&format!("`{k}`")))
             });
             match origin {
                 Origin::CommandLine => {
@@ -379,7 +382,8 @@ fn attribute(
                             let written = keys(&a.set_at, &a.o.path);
                             let mut path = written.clone();
                             if starts_with(&p.path, &a.resolved) {
-                                path.0.extend(p.path.0[a.resolved.0.len()..].iter().cloned());
+                                path.0
+                                    .extend(p.path.0[a.resolved.0.len()..].iter().cloned());
                             }
                             p.span = index.span_of(&path).or_else(|| index.span_of(&written));
                             p.path = path;
