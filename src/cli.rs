@@ -239,47 +239,11 @@ fn threads(requested: Option<u32>) -> usize {
     )
 }
 
-/// The networks a run holds at once: every distinct network of its
-/// variants. Returns the most agents of any and the edges of all.
-fn network_size(s: &Scenario) -> (u64, u64) {
-    let mut specs: Vec<&NetworkSpec> = Vec::new();
-    for v in &s.variants {
-        if !specs.contains(&&v.network) {
-            specs.push(&v.network);
-        }
-    }
-    let edges: u64 = specs.iter().map(|n| network::expected_edges(n)).sum();
-    let agents = specs
-        .iter()
-        .map(|n| {
-            n.agents()
-                .unwrap_or(network::expected_edges(n).min(scenario::MAX_AGENTS))
-        })
-        .max()
-        .unwrap_or(0);
-    (agents, edges)
-}
-
 /// Refuses a run that would not fit in memory, before anything is allocated.
 fn check_memory(l: &Loaded, threads: usize) -> Result<engine::MemoryEstimate, Error> {
     let s = &l.scenario;
     let base = s.baseline();
-    let (agents, edges) = network_size(s);
-    let size = engine::RunSize {
-        agents,
-        edges,
-        groups: base.groups.len(),
-        ticks: s.ticks,
-        runs: s.runs,
-        variants: s.variants.len() as u32,
-        colleagues: s
-            .variants
-            .iter()
-            .filter_map(|v| v.workplaces.as_ref().map(|w| w.colleagues))
-            .max(),
-        classic: base.model.is_classic(),
-        measures: metrics::metrics_for(base.model.kind()).len(),
-    };
+    let size = engine::run_size(s);
     let estimate = engine::estimate_memory(size, threads, Mode::Auto);
     if let Some(available) = engine::available_memory()
         && estimate.peak > available

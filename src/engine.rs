@@ -16,7 +16,8 @@ use rayon::prelude::*;
 use crate::metrics::{Observer, Recorder};
 use crate::model::state::{BYTES_PER_AGENT, workplace_bytes_per_agent};
 use crate::model::{Clock, World, initial_state, step};
-use crate::scenario::{Group, Scenario, Status, Variant};
+use crate::network;
+use crate::scenario::{self, NetworkSpec, Scenario};
 
 /// How to spread the work over threads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -147,6 +148,51 @@ pub struct RunSize {
     pub measures: usize,
 }
 
+/// The networks a run holds at once: every distinct network of its
+/// variants. Returns the most agents of any and the edges of all.
+fn network_size(s: &Scenario) -> (u64, u64) {
+    let mut specs: Vec<&NetworkSpec> = Vec::new();
+    for v in &s.variants {
+        if !specs.contains(&&v.network) {
+            specs.push(&v.network);
+        }
+    }
+    let edges: u64 = specs
+        .iter()
+        .map(|n| network::expected_edges(n))
+        .fold(0, u64::saturating_add);
+    let agents = specs
+        .iter()
+        .map(|n| {
+            n.agents()
+                .unwrap_or(network::expected_edges(n).min(scenario::MAX_AGENTS))
+        })
+        .max()
+        .unwrap_or(0);
+    (agents, edges)
+}
+
+/// The size of a scenario's run, as far as memory goes.
+pub fn run_size(s: &Scenario) -> RunSize {
+    let base = s.baseline();
+    let (agents, edges) = network_size(s);
+    RunSize {
+        agents,
+        edges,
+        groups: base.groups.len(),
+        ticks: s.ticks,
+        runs: s.runs,
+        variants: s.variants.len() as u32,
+        colleagues: s
+            .variants
+            .iter()
+            .filter_map(|v| v.workplaces.as_ref().map(|w| w.colleagues))
+            .max(),
+        classic: base.model.is_classic(),
+        measures: crate::metrics::metrics_for(base.model.kind()).len(),
+    }
+}
+
 /// Predicts the memory a run takes, before anything is allocated.
 pub fn estimate_memory(size: RunSize, threads: usize, mode: Mode) -> MemoryEstimate {
     let RunSize {
@@ -160,38 +206,47 @@ pub fn estimate_memory(size: RunSize, threads: usize, mode: Mode) -> MemoryEstim
         classic,
         measures,
     } = size;
+    // In floating point, so that no size, however absurd, overflows: the
+    // figures are estimates, and `as u64` saturates.
+    let (agents, edges) = (agents as f64, edges as f64);
+    let fixed = FIXED_OVERHEAD as f64;
     // CSR: a u64 offset per agent, a u32 per adjacency entry (two per edge).
-    let graph = 8 * (agents + 1) + 8 * edges;
+    let graph = 8.0 * (agents + 1.0) + 8.0 * edges;
     // While building: the edge list (8 bytes an edge) and, for a generator
     // like Barabasi-Albert, its list of edge ends (8); then the edge list
     // beside the adjacency entries (8), offsets and cursors (16 an agent).
-    let building = 16 * edges + 16 * (agents + 1) + FIXED_OVERHEAD;
-    let states_at_once = if mode.within_runs(agents as usize) {
-        1
+    let building = 16.0 * edges + 16.0 * (agents + 1.0) + fixed;
+    let states_at_once = if mode.within_runs(agents.min(usize::MAX as f64) as usize) {
+        1.0
     } else {
-        u64::from(runs).min(threads as u64)
+        f64::from(runs).min(threads as f64)
     };
-    let frame = (groups as u64 + 1) * measures as u64 * 8;
+    let frame = (groups as f64 + 1.0) * measures as f64 * 8.0;
     let recordings =
-        u64::from(variants) * (u64::from(runs) * 8 + 24) * (u64::from(ticks) + 1) * frame / 8;
+        f64::from(variants) * (f64::from(runs) * 8.0 + 24.0) * (f64::from(ticks) + 1.0) * frame
+            / 8.0;
     let (per_agent, reach) = if classic {
-        (crate::model::classic::BYTES_PER_AGENT, 0)
+        (crate::model::classic::BYTES_PER_AGENT as f64, 0.0)
     } else {
         (
-            BYTES_PER_AGENT + colleagues.map_or(0, workplace_bytes_per_agent),
+            (BYTES_PER_AGENT + colleagues.map_or(0, workplace_bytes_per_agent)) as f64,
             // Story reach: pairs of (story, hearer), at most the budget.
-            16 * (crate::metrics::REACH_BUDGET as u64).min(
-                REACH_PAIRS_PER_TRACKED_AGENT
-                    * agents.min(crate::model::REACH_TRACKED_AGENTS as u64),
+            16.0 * (crate::metrics::REACH_BUDGET as f64).min(
+                REACH_PAIRS_PER_TRACKED_AGENT as f64
+                    * agents.min(crate::model::REACH_TRACKED_AGENTS as f64),
             ),
         )
     };
-    let running = graph + agents + states_at_once * (per_agent * agents + reach) + FIXED_OVERHEAD;
+    let running = graph + agents + states_at_once * (per_agent * agents + reach) + fixed;
+    let (building, running, recordings) = (building as u64, running as u64, recordings as u64);
     MemoryEstimate {
         building,
         running,
         recordings,
-        peak: building.max(running).max(CHARTS_OVERHEAD) + recordings,
+        peak: building
+            .max(running)
+            .max(CHARTS_OVERHEAD)
+            .saturating_add(recordings),
     }
 }
 
@@ -227,96 +282,13 @@ pub fn forecast_seconds(scenario: &Scenario, agents: &[u64], threads: usize) -> 
             let (per_agent, tellings) = if v.model.is_classic() {
                 (NS_PER_AGENT_TICK.1, 0.0)
             } else {
-                (NS_PER_AGENT_TICK.0, tellings_per_tick(v, n, scenario.ticks))
+                (NS_PER_AGENT_TICK.0, crate::model::expected::tellings(v, n, scenario.ticks).mean)
             };
             let extra = (tellings - TELLINGS_PER_AGENT_TICK * n).max(0.0);
             let work = runs_ticks * (n * per_agent + extra * NS_PER_TELLING) * 1e-9;
             work / speedup + n * 300e-9
         })
         .sum()
-}
-
-/// The standard normal distribution function (Abramowitz and Stegun
-/// 7.1.26; absolute error under 1.5e-7, plenty for a forecast).
-fn normal_cdf(x: f64) -> f64 {
-    let z = x.abs() / std::f64::consts::SQRT_2;
-    let t = 1.0 / (1.0 + 0.327_591_1 * z);
-    let poly = t
-        * (0.254_829_592
-            + t * (-0.284_496_736
-                + t * (1.421_413_741 + t * (-1.453_152_027 + t * 1.061_405_429))));
-    let erf = 1.0 - poly * (-z * z).exp();
-    if x >= 0.0 {
-        0.5 * (1.0 + erf)
-    } else {
-        0.5 * (1.0 - erf)
-    }
-}
-
-/// A rough count of the tellings in one tick of a variant, averaged over
-/// its timeline: the first-hand stories its experiences make, each told to
-/// its fan-out (no more than the others in the population), and retold hop
-/// after hop by the hearers who pass them on, of whom there are no more
-/// than the population at each hop.
-pub fn tellings_per_tick(v: &Variant, n: f64, ticks: u32) -> f64 {
-    let per_phase: Vec<f64> = v
-        .timeline
-        .params
-        .iter()
-        .map(|groups| groups.iter().map(|g| group_tellings(g, n, ticks)).sum())
-        .collect();
-    let ticks_in = |k: usize| {
-        v.timeline
-            .at
-            .iter()
-            .skip(1)
-            .filter(|&&p| p as usize == k)
-            .count()
-    };
-    let total: f64 = per_phase
-        .iter()
-        .enumerate()
-        .map(|(k, t)| t * ticks_in(k) as f64)
-        .sum();
-    total / f64::from(ticks.max(1))
-}
-
-/// One group's share of [`tellings_per_tick`].
-fn group_tellings(g: &Group, n: f64, ticks: u32) -> f64 {
-    // Who has experiences: customers and staff; prospects and lapsed
-    // customers as far as advertising makes customers of them.
-    let buyers = match (g.staff, g.status) {
-        (true, _) | (_, Status::Customer) => 1.0,
-        (_, Status::Prospect | Status::Lapsed) => (g.market.p * f64::from(ticks)).min(1.0),
-        (_, Status::None) => 0.0,
-    };
-    let s = &g.service;
-    let sd = s.quality_sd.max(1e-9);
-    let chance = |shift: f64| {
-        let mu = s.quality_mean - s.expectation + shift;
-        let delight = 1.0 - normal_cdf((s.delight_margin - mu) / sd);
-        let failure = normal_cdf((-s.disappoint_margin - mu) / sd);
-        (delight, failure)
-    };
-    let (d1, f1) = chance(s.morale_effect);
-    let (d2, f2) = chance(-s.morale_effect);
-    let (delight, failure) = (d1.max(d2), f1.max(f2));
-    let good = delight + failure * s.recovery_rate;
-    let bad = failure * (1.0 - s.recovery_rate);
-    let stories = g.share * n * buyers * s.purchase_rate * (good + bad);
-    if stories <= 0.0 {
-        return 0.0;
-    }
-    let cap = (n - 1.0).max(0.0);
-    let t = &g.telling;
-    let fan = (good * t.good.mean().min(cap) + bad * t.bad.mean().min(cap)) / (good + bad);
-    let (mut tellers, mut all) = (stories, stories);
-    for h in 1..t.max_hops {
-        let hearers = (tellers * fan).min(n);
-        tellers = hearers * t.retell_probability * t.retell_decay.powi(h as i32 - 1);
-        all += tellers;
-    }
-    all.min(n) * fan
 }
 
 /// Memory the system can give without swapping (Linux: MemAvailable), if known.

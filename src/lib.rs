@@ -54,6 +54,7 @@
 pub mod cli;
 pub mod engine;
 pub mod error;
+pub mod fuzzing;
 pub mod input;
 pub mod metrics;
 pub mod model;

@@ -621,6 +621,9 @@ pub struct Recorder {
     /// How many times the sample of stories has been halved to stay within
     /// the budget.
     halvings: u32,
+    /// Whether the world follows only a sample of its stories (a large
+    /// population, or a fan-out that would note too many pairs a tick).
+    stories_sampled: bool,
     /// The most pairs kept: [`REACH_BUDGET`] unless set (for tests).
     pub reach_budget: Option<usize>,
     /// Each tracked story's reach, in the order of their ids.
@@ -642,6 +645,7 @@ impl Default for Recorder {
             frames: Vec::new(),
             heard: Vec::new(),
             halvings: 0,
+            stories_sampled: false,
             reach_budget: None,
             reach: Vec::new(),
         }
@@ -655,6 +659,7 @@ impl Observer for Recorder {
         if world.model.is_classic() {
             return;
         }
+        self.stories_sampled = world.reach_below != u64::MAX;
         let mut noted = state.reach.lock().unwrap_or_else(|e| e.into_inner());
         let halvings = self.halvings;
         self.heard
@@ -693,7 +698,7 @@ impl Observer for Recorder {
 impl Recorder {
     /// Whether reach was measured on a sample of the tracked stories.
     pub fn reach_sampled(&self) -> bool {
-        self.halvings > 0
+        self.halvings > 0 || self.stories_sampled
     }
 }
 

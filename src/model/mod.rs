@@ -22,6 +22,7 @@
 //! phase over these agents".
 
 pub mod classic;
+pub mod expected;
 pub mod fanout;
 pub mod state;
 
@@ -97,6 +98,10 @@ pub struct Work {
 /// ones, a random sample of stories about this many agents would tell.
 pub const REACH_TRACKED_AGENTS: usize = 50_000;
 
+/// The most (story, hearer) pairs the tellings of one tick are expected to
+/// note for the reach measure (16 bytes each: 16 MiB).
+pub const REACH_PAIRS_PER_TICK: usize = 1 << 20;
+
 /// Everything fixed during a run: the network, who is in which group, each
 /// group's parameters over the timeline, and the events.
 pub struct World<'a> {
@@ -171,10 +176,16 @@ impl<'a> World<'a> {
                 Action::Set { .. } => None,
             })
             .collect();
-        let reach_below = if n <= REACH_TRACKED_AGENTS {
+        // The share of stories whose reach is tracked: all of them in small
+        // populations with ordinary fan-outs; fewer where either would
+        // make the (story, hearer) pairs noted in a tick too many.
+        let peak = expected::tellings(variant, n as f64, scenario.ticks).peak;
+        let share = (REACH_TRACKED_AGENTS as f64 / n as f64)
+            .min(REACH_PAIRS_PER_TICK as f64 / peak.max(1.0));
+        let reach_below = if share >= 1.0 {
             u64::MAX
         } else {
-            (REACH_TRACKED_AGENTS as f64 / n as f64 * u64::MAX as f64) as u64
+            (share * u64::MAX as f64) as u64
         };
         Self {
             graph,

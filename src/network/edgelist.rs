@@ -120,7 +120,9 @@ pub fn parse_edge_list(mut reader: impl BufRead, path: &Path) -> Result<EdgeList
         ));
     }
     // Ids 0..n-1 with none missing (what networkx writes) map to themselves.
-    let dense = ids.last().is_some_and(|&last| last + 1 == ids.len() as u64);
+    let dense = ids
+        .last()
+        .is_some_and(|&last| last.checked_add(1) == Some(ids.len() as u64));
     let index = |id: u64| {
         if dense {
             id as u32

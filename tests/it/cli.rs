@@ -218,7 +218,23 @@ fn check_forecasts_the_time_and_warns_before_a_long_run() {
         .args(["--set", "runs=100"])
         .assert()
         .success()
-        .stdout(predicate::str::contains(
-            "warning:  this run will take minutes",
+        .stdout(predicate::str::contains("warning:  this run will take about").and(
+            predicate::str::contains("minutes"),
         ));
+    // A fan-out far above the population: the tellings, not the agents,
+    // make the run long, and the forecast says so.
+    grapevine()
+        .arg("check")
+        .arg(repo("scenarios/quick.toml"))
+        .args([
+            "--set",
+            "telling.bad={ kind = \"fixed\", k = 65535 }",
+            "--set",
+            "network.n=20000",
+            "--set",
+            "runs=200",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("warning:  this run will take about"));
 }

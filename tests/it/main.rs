@@ -10,6 +10,9 @@
 //! - `lessons`: every shipped scenario runs and shows what it claims to.
 //! - `classic`: `grapevine validate` and classic-model scenarios.
 //! - `variants`: common random numbers, event windows, `--set` and sweeps.
+//! - `safety`: output folders that are not grapevine's, unreadable inputs,
+//!   interrupted runs (issue 10).
+//! - `fuzz_corpus`: the fuzzers' corpus and past findings, replayed.
 
 mod common;
 
@@ -17,6 +20,8 @@ mod bad_input;
 mod classic;
 mod cli;
 mod determinism;
+mod fuzz_corpus;
 mod invariants;
 mod lessons;
+mod safety;
 mod variants;

@@ -1,0 +1,84 @@
+//! Entry points for the fuzz targets in `fuzz/` and for the test that
+//! replays their corpus on stable Rust (`tests/it/fuzz_corpus.rs`).
+//!
+//! Each takes arbitrary bytes and goes as far through grapevine as those
+//! bytes allow, so that a panic anywhere on the way is a finding. Errors
+//! are expected and fine; panics, hangs and runaway memory are not.
+
+use std::path::Path;
+
+use crate::engine::{self, Mode, Options};
+use crate::model::World;
+use crate::network::{self, Graph};
+use crate::scenario::{NetworkSpec, Override, Scenario};
+
+/// Populations up to this size are also simulated for a few ticks, so that
+/// the model's rules meet the odd values the reader lets through.
+const SIMULATED_AGENTS: u64 = 400;
+
+/// A scenario's text, with lines `#set PATH=VALUE` (TOML comments, so the
+/// text stays a scenario) taken as `--set` overrides: read, checked, its
+/// memory and time forecast, and, when small, built and run for a few
+/// ticks with its tables written.
+pub fn scenario(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let overrides: Vec<Override> = text
+        .lines()
+        .filter_map(|l| l.strip_prefix("#set "))
+        .filter_map(|arg| Override::parse_arg(arg).ok())
+        .collect();
+    let Ok(mut s) = Scenario::parse_with(text, Path::new("fuzz.toml"), &overrides) else {
+        return;
+    };
+    let size = engine::run_size(&s);
+    let _ = engine::estimate_memory(size, 2, Mode::Auto);
+    let agents: Vec<u64> = s
+        .variants
+        .iter()
+        .map(|v| v.network.agents().unwrap_or(0))
+        .collect();
+    let _ = engine::forecast_seconds(&s, &agents, 2);
+    let small = s.variants.iter().all(|v| {
+        !matches!(v.network, NetworkSpec::EdgeList { .. })
+            && v.network.agents().is_some_and(|n| n <= SIMULATED_AGENTS)
+            && network::expected_edges(&v.network) <= 20 * SIMULATED_AGENTS
+    });
+    if !small {
+        return;
+    }
+    s.runs = 1;
+    let ticks = s.ticks.min(4);
+    for v in &s.variants {
+        let Ok(net) = network::build(&v.network, s.seed) else {
+            return;
+        };
+        let world = World::for_variant(&s, v, &net.graph, &net.organisation);
+        let options = Options {
+            runs: 1,
+            ticks,
+            ..Default::default()
+        };
+        let runs = engine::run(&world, &options).expect("nothing cancels this run");
+        let _ = crate::metrics::aggregate(&runs);
+    }
+}
+
+/// An edge list's bytes: read, and built into a graph whose every edge is
+/// found from both ends.
+pub fn edge_list(data: &[u8]) {
+    let Ok(list) = network::parse_edge_list(data, Path::new("fuzz.txt")) else {
+        return;
+    };
+    let n = list.ids.len();
+    let (graph, dropped) = Graph::from_edges(n, list.edges);
+    assert_eq!(graph.nodes(), n);
+    let listed = data.len() as u64;
+    assert!(graph.edges() + dropped.duplicate_edges + dropped.self_loops <= listed);
+    for u in 0..n {
+        for &v in graph.neighbours(u) {
+            assert!(graph.neighbours(v as usize).binary_search(&(u as u32)).is_ok());
+        }
+    }
+}
