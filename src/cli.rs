@@ -15,7 +15,8 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::engine::{self, Mode, Options};
 use crate::error::Error;
-use crate::metrics::{self, aggregate};
+use crate::measures::Measure;
+use crate::metrics::aggregate;
 use crate::model::World;
 use crate::network::{self, Network};
 use crate::output::charts::short_number;
@@ -542,11 +543,11 @@ fn print_headline(report: &Report<'_>, dest: &Path, seconds: f64) {
         if report.variants.len() > 1 {
             println!("  {}:", v.name);
         }
-        for (name, metric) in tables::headlines_for(s.baseline().model.kind()) {
+        for &metric in s.baseline().model.kind().declaration().headlines {
             let b = tables::final_band(v, metric);
             let mut line = format!(
                 "  {:<32} {:>10}  (90% band {} to {})",
-                name,
+                metric.headline_key(),
                 short_number(b.mean),
                 short_number(b.p05),
                 short_number(b.p95)
@@ -591,18 +592,23 @@ fn sweep_command(args: &SweepArgs) -> Result<(), Error> {
         loaded.push(l);
     }
     let kind = loaded[0].scenario.baseline().model.kind();
-    let list = metrics::metrics_for(kind);
-    let name = args
-        .metric
-        .clone()
-        .unwrap_or_else(|| tables::main_metric(kind).to_string());
-    let metric = metrics::index_in(list, &name).ok_or_else(|| {
-        let names: Vec<&str> = list.iter().map(|m| m.name).collect();
-        Error::Usage(format!(
-            "--metric `{name}` is not a measure of this model; allowed: {}",
-            names.join(", ")
-        ))
-    })?;
+    let metric = match &args.metric {
+        None => kind.declaration().sweep,
+        Some(name) => Measure::parse(name)
+            .filter(|&m| kind.records(m))
+            .ok_or_else(|| {
+                let names: Vec<&str> = kind.measures().iter().map(|m| m.name()).collect();
+                let near = scenario::error::did_you_mean(name, names.iter().copied())
+                    .map_or(String::new(), |n| {
+                        format!("\n  = help: did you mean `{n}`?")
+                    });
+                Error::Usage(format!(
+                    "--metric `{name}` is not a measure of this model; allowed: {}{near}",
+                    names.join(", ")
+                ))
+            })?,
+    };
+    let name = metric.name();
     let stem = args
         .scenario
         .file_stem()
@@ -624,7 +630,7 @@ fn sweep_command(args: &SweepArgs) -> Result<(), Error> {
         scenario: &loaded[0].scenario,
         scenario_text: &loaded[0].text,
         parameter: path.trim().to_string(),
-        metric: &list[metric],
+        metric,
         points,
     };
     rt.pool.install(|| {

@@ -189,7 +189,7 @@ pub fn run_size(s: &Scenario) -> RunSize {
             .filter_map(|v| v.workplaces.as_ref().map(|w| w.colleagues))
             .max(),
         classic: base.model.is_classic(),
-        measures: crate::metrics::metrics_for(base.model.kind()).len(),
+        measures: base.model.kind().measures().len(),
     }
 }
 
@@ -282,7 +282,10 @@ pub fn forecast_seconds(scenario: &Scenario, agents: &[u64], threads: usize) -> 
             let (per_agent, tellings) = if v.model.is_classic() {
                 (NS_PER_AGENT_TICK.1, 0.0)
             } else {
-                (NS_PER_AGENT_TICK.0, crate::model::expected::tellings(v, n, scenario.ticks).mean)
+                (
+                    NS_PER_AGENT_TICK.0,
+                    crate::model::expected::tellings(v, n, scenario.ticks).mean,
+                )
             };
             let extra = (tellings - TELLINGS_PER_AGENT_TICK * n).max(0.0);
             let work = runs_ticks * (n * per_agent + extra * NS_PER_TELLING) * 1e-9;

@@ -78,7 +78,12 @@ pub fn edge_list(data: &[u8]) {
     assert!(graph.edges() + dropped.duplicate_edges + dropped.self_loops <= listed);
     for u in 0..n {
         for &v in graph.neighbours(u) {
-            assert!(graph.neighbours(v as usize).binary_search(&(u as u32)).is_ok());
+            assert!(
+                graph
+                    .neighbours(v as usize)
+                    .binary_search(&(u as u32))
+                    .is_ok()
+            );
         }
     }
 }

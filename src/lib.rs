@@ -27,7 +27,7 @@
 //!
 //! ```
 //! use std::path::Path;
-//! use grapevine::{engine, metrics, model::World, network, scenario::Scenario};
+//! use grapevine::{engine, measures::Measure, metrics, model::World, network, scenario::Scenario};
 //!
 //! let text = r#"
 //!     ticks = 10
@@ -44,18 +44,20 @@
 //! let options = engine::Options { runs: scenario.runs, ticks: scenario.ticks, ..Default::default() };
 //! let runs = engine::run(&world, &options).unwrap();
 //!
-//! let reputation = metrics::index_of("reputation").unwrap();
+//! let reputation = runs[0].position(Measure::Reputation).unwrap();
 //! let summary = metrics::aggregate(&runs);
 //! let last = &summary.bands[10][0][reputation]; // tick 10, everyone
 //! assert!((-1.0..=1.0).contains(&last.mean));
 //! assert!(last.p05 <= last.mean && last.mean <= last.p95);
 //! ```
 
+pub mod catalog;
 pub mod cli;
 pub mod engine;
 pub mod error;
 pub mod fuzzing;
 pub mod input;
+pub mod measures;
 pub mod metrics;
 pub mod model;
 pub mod network;

@@ -12,286 +12,12 @@ use serde::Serialize;
 use crate::model::classic::{change, node};
 use crate::model::state::{CHUNK, event, flag, status};
 use crate::model::{State, World};
-use crate::scenario::{ModelKind, ModelSpec};
+use crate::scenario::ModelSpec;
 
-/// Whether a metric is a level (read at a tick) or a flow (counted during it).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Kind {
-    Level,
-    Flow,
-}
+pub use crate::measures::{Kind, Measure};
 
-/// A measured quantity: its name in the CSV, kind, unit and meaning.
-#[derive(Debug, Clone, Copy, Serialize)]
-pub struct Metric {
-    pub name: &'static str,
-    pub kind: Kind,
-    pub unit: &'static str,
-    pub about: &'static str,
-}
-
-const fn metric(name: &'static str, kind: Kind, unit: &'static str, about: &'static str) -> Metric {
-    Metric {
-        name,
-        kind,
-        unit,
-        about,
-    }
-}
-
-/// Every metric, in the order of the CSV.
-pub const METRICS: &[Metric] = &[
-    metric(
-        "reputation",
-        Kind::Level,
-        "mean attitude, -1 to 1",
-        "mean attitude toward the brand",
-    ),
-    metric(
-        "nps",
-        Kind::Level,
-        "-100 to 100",
-        "Net Promoter Score of current customers: attitude mapped to 0-10 (round(5(a+1))), % promoters (9-10) minus % detractors (0-6)",
-    ),
-    metric(
-        "awareness",
-        Kind::Level,
-        "share, 0 to 1",
-        "share of agents aware of the brand",
-    ),
-    metric(
-        "prospects",
-        Kind::Level,
-        "agents",
-        "agents who could buy but have not",
-    ),
-    metric(
-        "customers",
-        Kind::Level,
-        "agents",
-        "agents who are customers",
-    ),
-    metric("lapsed", Kind::Level, "agents", "former customers"),
-    metric(
-        "new_customers_outside",
-        Kind::Flow,
-        "agents per tick",
-        "prospects who bought for outside reasons (advertising: Bass p)",
-    ),
-    metric(
-        "new_customers_referral",
-        Kind::Flow,
-        "agents per tick",
-        "prospects and lapsed customers who bought after a good story (Bass q)",
-    ),
-    metric(
-        "won_back",
-        Kind::Flow,
-        "agents per tick",
-        "lapsed customers who came back for outside reasons",
-    ),
-    metric(
-        "lapses",
-        Kind::Flow,
-        "agents per tick",
-        "customers who lapsed",
-    ),
-    metric(
-        "experiences",
-        Kind::Flow,
-        "per tick",
-        "purchases, each an experience of the service",
-    ),
-    metric(
-        "delights",
-        Kind::Flow,
-        "per tick",
-        "experiences far above expectation",
-    ),
-    metric(
-        "failures",
-        Kind::Flow,
-        "per tick",
-        "experiences far below expectation",
-    ),
-    metric(
-        "recoveries",
-        Kind::Flow,
-        "per tick",
-        "failures recovered into a good story",
-    ),
-    metric(
-        "good_told_first_hand",
-        Kind::Flow,
-        "tellings per tick",
-        "people told a good story by someone who lived it",
-    ),
-    metric(
-        "good_told_retold",
-        Kind::Flow,
-        "tellings per tick",
-        "people told a good story second-hand or further",
-    ),
-    metric(
-        "bad_told_first_hand",
-        Kind::Flow,
-        "tellings per tick",
-        "people told a bad story by someone who lived it",
-    ),
-    metric(
-        "bad_told_retold",
-        Kind::Flow,
-        "tellings per tick",
-        "people told a bad story second-hand or further",
-    ),
-    metric(
-        "good_hearers",
-        Kind::Flow,
-        "agents per tick",
-        "distinct people who heard a good story this tick",
-    ),
-    metric(
-        "bad_hearers",
-        Kind::Flow,
-        "agents per tick",
-        "distinct people who heard a bad story this tick",
-    ),
-    metric(
-        "good_reached",
-        Kind::Level,
-        "agents",
-        "distinct people who have heard a good story so far",
-    ),
-    metric(
-        "bad_reached",
-        Kind::Level,
-        "agents",
-        "distinct people who have heard a bad story so far",
-    ),
-    metric(
-        "referrals",
-        Kind::Flow,
-        "per tick",
-        "referrals credited to tellers in the group",
-    ),
-    metric(
-        "invited",
-        Kind::Flow,
-        "agents per tick",
-        "guests given a one-off experience by an event",
-    ),
-    metric(
-        "moved",
-        Kind::Flow,
-        "agents per tick",
-        "agents who changed organisation",
-    ),
-    metric(
-        "morale",
-        Kind::Level,
-        "mean attitude, -1 to 1",
-        "staff morale: mean attitude of members of staff groups (0 where there are none)",
-    ),
-    metric(
-        "value",
-        Kind::Flow,
-        "value per tick",
-        "customers x value_per_tick plus referral conversions x value_per_referral",
-    ),
-    metric(
-        "organisations_with_customers",
-        Kind::Level,
-        "organisations",
-        "organisations with at least one customer (0 without workplaces)",
-    ),
-];
-
-/// The index of a word-of-mouth metric by name.
-pub fn index_of(name: &str) -> Option<usize> {
-    index_in(METRICS, name)
-}
-
-/// The index of a metric by name in a model's list.
-pub fn index_in(list: &[Metric], name: &str) -> Option<usize> {
-    list.iter().position(|m| m.name == name)
-}
-
-/// Discrete-time SIR's measures.
-pub const SIR_METRICS: &[Metric] = &[
-    metric(
-        "share_susceptible",
-        Kind::Level,
-        "share, 0 to 1",
-        "share of agents susceptible",
-    ),
-    metric(
-        "share_infected",
-        Kind::Level,
-        "share, 0 to 1",
-        "share of agents infected",
-    ),
-    metric(
-        "share_recovered",
-        Kind::Level,
-        "share, 0 to 1",
-        "share of agents recovered (removed)",
-    ),
-    metric(
-        "new_infected",
-        Kind::Flow,
-        "agents per tick",
-        "agents infected this tick",
-    ),
-    metric(
-        "new_recovered",
-        Kind::Flow,
-        "agents per tick",
-        "agents recovered this tick",
-    ),
-];
-
-/// The independent cascade and linear threshold models' measures.
-pub const CASCADE_METRICS: &[Metric] = &[
-    metric(
-        "share_active",
-        Kind::Level,
-        "share, 0 to 1",
-        "share of agents active",
-    ),
-    metric(
-        "new_active",
-        Kind::Flow,
-        "agents per tick",
-        "agents activated this tick",
-    ),
-];
-
-/// The Bass model's measures.
-pub const BASS_METRICS: &[Metric] = &[
-    metric(
-        "share_adopted",
-        Kind::Level,
-        "share, 0 to 1",
-        "share of agents who have adopted",
-    ),
-    metric(
-        "new_adopters",
-        Kind::Flow,
-        "agents per tick",
-        "agents who adopted this tick",
-    ),
-];
-
-/// The measures a model records, in the order of its CSV.
-pub fn metrics_for(kind: ModelKind) -> &'static [Metric] {
-    match kind {
-        ModelKind::WordOfMouth => METRICS,
-        ModelKind::Sir => SIR_METRICS,
-        ModelKind::IndependentCascade | ModelKind::LinearThreshold => CASCADE_METRICS,
-        ModelKind::Bass => BASS_METRICS,
-    }
-}
+/// The word-of-mouth model's measures, in the order of its frames.
+const WOM: &[Measure] = crate::catalog::WORD_OF_MOUTH.measures;
 
 /// Counts over some agents, per group.
 #[derive(Debug, Clone, Copy, Default)]
@@ -338,7 +64,7 @@ impl Tally {
         self.told.iter_mut().zip(o.told).for_each(|(a, b)| *a += b);
     }
 
-    fn values(&self) -> [f64; METRICS.len()] {
+    fn values(&self) -> [f64; WOM.len()] {
         let f = |x: u64| x as f64;
         let share = |x: u64, of: u64| if of == 0 { 0.0 } else { x as f64 / of as f64 };
         let customers = self.by_status[status::CUSTOMER as usize];
@@ -454,7 +180,7 @@ fn tally_range(
     t
 }
 
-/// One tick's figures: `(groups + 1) x METRICS.len()` values, the whole
+/// One tick's figures: `(groups + 1) x` the model's measures, the whole
 /// population ("all") first, then each group in the scenario's order.
 pub type Frame = Vec<f64>;
 
@@ -614,7 +340,7 @@ pub const REACH_BUDGET: usize = 4 << 20;
 #[derive(Debug, Clone)]
 pub struct Recorder {
     /// The measures in each frame (the model's list).
-    pub metrics: &'static [Metric],
+    pub measures: &'static [Measure],
     pub frames: Vec<Frame>,
     /// (story id, hearer) noted while the run goes; emptied by `finish`.
     heard: Vec<(u64, u32)>,
@@ -641,7 +367,7 @@ fn kept(id: u64, halvings: u32) -> bool {
 impl Default for Recorder {
     fn default() -> Self {
         Self {
-            metrics: METRICS,
+            measures: WOM,
             frames: Vec::new(),
             heard: Vec::new(),
             halvings: 0,
@@ -654,7 +380,7 @@ impl Default for Recorder {
 
 impl Observer for Recorder {
     fn observe(&mut self, tick: u32, world: &World<'_>, state: &State, parallel: bool) {
-        self.metrics = metrics_for(world.model.kind());
+        self.measures = world.model.kind().measures();
         self.frames.push(measure(world, state, tick, parallel));
         if world.model.is_classic() {
             return;
@@ -728,14 +454,19 @@ pub fn reach(mut heard: Vec<(u64, u32)>) -> Vec<Reach> {
 }
 
 impl Recorder {
+    /// Where `m` stands in this recording's frames, if it was recorded.
+    pub fn position(&self, m: Measure) -> Option<usize> {
+        self.measures.iter().position(|&x| x == m)
+    }
+
     /// A value: `slot` 0 is all, 1.. the groups.
     pub fn value(&self, tick: usize, slot: usize, metric: usize) -> f64 {
-        self.frames[tick][slot * self.metrics.len() + metric]
+        self.frames[tick][slot * self.measures.len() + metric]
     }
 
     /// A run's final figure: a level's last value, or a flow's total.
     pub fn final_value(&self, slot: usize, metric: usize) -> f64 {
-        match self.metrics[metric].kind {
+        match self.measures[metric].kind() {
             Kind::Level => self.value(self.frames.len() - 1, slot, metric),
             Kind::Flow => (1..self.frames.len())
                 .map(|t| self.value(t, slot, metric))
@@ -756,6 +487,13 @@ impl Band {
     /// From the replications' values; percentiles by linear interpolation
     /// between order statistics (numpy's default).
     pub fn of(values: &mut [f64]) -> Band {
+        if values.is_empty() {
+            return Band {
+                mean: f64::NAN,
+                p05: f64::NAN,
+                p95: f64::NAN,
+            };
+        }
         values.sort_by(f64::total_cmp);
         let mean = values.iter().sum::<f64>() / values.len() as f64;
         Band {
@@ -781,7 +519,7 @@ pub struct Aggregate {
 /// Aggregates replications tick by tick.
 pub fn aggregate(runs: &[Recorder]) -> Aggregate {
     let ticks = runs[0].frames.len();
-    let width = runs[0].metrics.len();
+    let width = runs[0].measures.len();
     let slots = runs[0].frames[0].len() / width;
     let mut values = vec![0.0; runs.len()];
     let bands = (0..ticks)
@@ -838,12 +576,5 @@ mod tests {
         }
         // Kept after h + 1 halvings means kept after h: the sample shrinks.
         assert!((0..n).all(|id| !kept(id, 2) || kept(id, 1)));
-    }
-
-    #[test]
-    fn metric_names_are_unique() {
-        for (i, m) in METRICS.iter().enumerate() {
-            assert_eq!(index_of(m.name), Some(i));
-        }
     }
 }

@@ -17,7 +17,8 @@
 //!   exact expected spread, by enumerating every live-edge graph.
 
 use crate::engine::{self, Options};
-use crate::metrics::{Recorder, index_in};
+use crate::measures::Measure;
+use crate::metrics::Recorder;
 use crate::model::World;
 use crate::network::{self, Graph};
 use crate::scenario::{NetworkSpec, Scenario};
@@ -93,8 +94,10 @@ fn simulate(graph: &Graph, model: &str, ticks: u32, runs: u32, seed: u64) -> Vec
 }
 
 /// A measure of the whole population at every tick of one replication.
-fn trace(r: &Recorder, metric: &str) -> Vec<f64> {
-    let m = index_in(r.metrics, metric).expect("a measure of the model");
+fn trace(r: &Recorder, metric: Measure) -> Vec<f64> {
+    let Some(m) = r.position(metric) else {
+        return Vec::new();
+    };
     (0..r.frames.len()).map(|t| r.value(t, 0, m)).collect()
 }
 
@@ -142,7 +145,10 @@ fn bass(effort: Effort) -> Vec<Check> {
         runs,
         1,
     );
-    let traces: Vec<Vec<f64>> = recs.iter().map(|r| trace(r, "share_adopted")).collect();
+    let traces: Vec<Vec<f64>> = recs
+        .iter()
+        .map(|r| trace(r, Measure::ShareAdopted))
+        .collect();
     let discrete = bass_discrete(p, q, ticks as usize);
     let checkpoints = [20usize, 40, 60, 80, 100];
     let at = |t: usize| mean_se(&traces.iter().map(|tr| tr[t]).collect::<Vec<_>>());
@@ -244,7 +250,12 @@ fn sir(effort: Effort) -> Vec<Check> {
     let recs = simulate(&graph, &model, ticks, runs, 3);
     let finals: Vec<f64> = recs
         .iter()
-        .map(|r| 1.0 - *trace(r, "share_susceptible").last().expect("ticks ran"))
+        .map(|r| {
+            1.0 - trace(r, Measure::ShareSusceptible)
+                .last()
+                .copied()
+                .unwrap_or(f64::NAN)
+        })
         .collect();
     let (mean, se) = mean_se(&finals);
     let t = transmissibility(beta, gamma);
@@ -367,7 +378,13 @@ fn spread_check(
     let recs = simulate(graph, &model, n as u32 + 1, runs, seed);
     let finals: Vec<f64> = recs
         .iter()
-        .map(|r| trace(r, "share_active").last().expect("ticks ran") * n as f64)
+        .map(|r| {
+            trace(r, Measure::ShareActive)
+                .last()
+                .copied()
+                .unwrap_or(f64::NAN)
+                * n as f64
+        })
         .collect();
     let (mean, se) = mean_se(&finals);
     Check {

@@ -97,4 +97,3 @@ fn group_tellings(g: &Group, n: f64, ticks: u32) -> f64 {
     }
     all.min(n) * fan
 }
-

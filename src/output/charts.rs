@@ -18,7 +18,8 @@ use plotters::prelude::*;
 use rayon::prelude::*;
 
 use super::{Format, Report, VariantResult};
-use crate::metrics::{self, Band, Recorder};
+use crate::measures::{Kind, Measure, Scale};
+use crate::metrics::{Band, Recorder};
 
 static FONT: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
 pub(super) const FAMILY: &str = "sans-serif";
@@ -81,22 +82,15 @@ struct Panel {
     zero: bool,
 }
 
-/// Which metrics a line sums, and whether it shows a flow's running total.
+/// Which measures a line sums, and whether it shows a flow's running total.
 struct Pick<'a> {
-    metrics: &'a [&'a str],
+    metrics: &'a [Measure],
     cumulative: bool,
-}
-
-fn indices(list: &[metrics::Metric], names: &[&str]) -> Vec<usize> {
-    names
-        .iter()
-        .map(|m| metrics::index_in(list, m).expect("charts name known metrics"))
-        .collect()
 }
 
 /// A replication's value of `pick` at every tick, for the whole population.
 fn trace(r: &Recorder, pick: &Pick<'_>) -> Vec<f64> {
-    let ms = indices(r.metrics, pick.metrics);
+    let ms: Vec<usize> = pick.metrics.iter().filter_map(|&m| r.position(m)).collect();
     let mut total = 0.0;
     (0..r.frames.len())
         .map(|t| {
@@ -145,7 +139,7 @@ fn overview(report: &Report<'_>) -> Vec<(&'static str, String, Vec<Panel>)> {
     use palette::*;
     let unit = &report.scenario.tick_unit;
     let v = &report.variants[0];
-    let line = |label: &str, metrics: &[&str], color| Line {
+    let line = |label: &str, metrics: &[Measure], color| Line {
         label: label.to_string(),
         color,
         bands: bands(
@@ -172,14 +166,14 @@ fn overview(report: &Report<'_>) -> Vec<(&'static str, String, Vec<Panel>)> {
                 panel(
                     "Reputation (mean attitude)".into(),
                     "mean attitude (-1 to 1)",
-                    vec![line("reputation", &["reputation"], BLUE)],
+                    vec![line("reputation", &[Measure::Reputation], BLUE)],
                     Some((-1.0, 1.0)),
                     SeriesLabelPosition::LowerLeft,
                 ),
                 panel(
                     "Net Promoter Score of customers".into(),
                     "NPS (-100 to 100)",
-                    vec![line("NPS", &["nps"], BLUE)],
+                    vec![line("NPS", &[Measure::Nps], BLUE)],
                     Some((-100.0, 100.0)),
                     SeriesLabelPosition::LowerLeft,
                 ),
@@ -193,8 +187,8 @@ fn overview(report: &Report<'_>) -> Vec<(&'static str, String, Vec<Panel>)> {
                     "Customers".into(),
                     "people",
                     vec![
-                        line("customers", &["customers"], BLUE),
-                        line("lapsed", &["lapsed"], VERMILLION),
+                        line("customers", &[Measure::Customers], BLUE),
+                        line("lapsed", &[Measure::Lapsed], VERMILLION),
                     ],
                     None,
                     SeriesLabelPosition::UpperLeft,
@@ -203,9 +197,17 @@ fn overview(report: &Report<'_>) -> Vec<(&'static str, String, Vec<Panel>)> {
                     format!("New customers per {unit}, by cause"),
                     "people",
                     vec![
-                        line("advertising (Bass p)", &["new_customers_outside"], ORANGE),
-                        line("referral (good story)", &["new_customers_referral"], GREEN),
-                        line("won back", &["won_back"], PURPLE),
+                        line(
+                            "advertising (Bass p)",
+                            &[Measure::NewCustomersOutside],
+                            ORANGE,
+                        ),
+                        line(
+                            "referral (good story)",
+                            &[Measure::NewCustomersReferral],
+                            GREEN,
+                        ),
+                        line("won back", &[Measure::WonBack], PURPLE),
                     ],
                     None,
                     SeriesLabelPosition::UpperRight,
@@ -222,12 +224,12 @@ fn overview(report: &Report<'_>) -> Vec<(&'static str, String, Vec<Panel>)> {
                     vec![
                         line(
                             "good stories",
-                            &["good_told_first_hand", "good_told_retold"],
+                            &[Measure::GoodToldFirstHand, Measure::GoodToldRetold],
                             GREEN,
                         ),
                         line(
                             "bad stories",
-                            &["bad_told_first_hand", "bad_told_retold"],
+                            &[Measure::BadToldFirstHand, Measure::BadToldRetold],
                             VERMILLION,
                         ),
                     ],
@@ -238,8 +240,8 @@ fn overview(report: &Report<'_>) -> Vec<(&'static str, String, Vec<Panel>)> {
                     "People reached so far".into(),
                     "distinct people",
                     vec![
-                        line("by good stories", &["good_reached"], GREEN),
-                        line("by bad stories", &["bad_reached"], VERMILLION),
+                        line("by good stories", &[Measure::GoodReached], GREEN),
+                        line("by bad stories", &[Measure::BadReached], VERMILLION),
                     ],
                     None,
                     SeriesLabelPosition::UpperLeft,
@@ -249,34 +251,31 @@ fn overview(report: &Report<'_>) -> Vec<(&'static str, String, Vec<Panel>)> {
     ]
 }
 
-/// A fixed y range for metrics on a bounded scale.
-fn y_range_of(metric: &str) -> Option<(f64, f64)> {
-    match metric {
-        "reputation" | "morale" => Some((-1.0, 1.0)),
-        "nps" => Some((-100.0, 100.0)),
-        "awareness" => Some((0.0, 1.0)),
-        _ => None,
+/// The y range of a measure on a bounded scale.
+fn y_range_of(metric: Measure) -> Option<(f64, f64)> {
+    match metric.info().scale {
+        Scale::Fixed(lo, hi) => Some((lo, hi)),
+        Scale::Fitted => None,
     }
 }
 
 /// One metric: every variant overlaid, and (with variants) each what-if's
 /// difference from the baseline.
-fn metric_panels(report: &Report<'_>, metric: &str, cumulative: bool) -> Vec<Panel> {
-    let list = report.metrics();
-    let m = &list[metrics::index_in(list, metric).expect("known metric")];
+fn metric_panels(report: &Report<'_>, metric: Measure, cumulative: bool) -> Vec<Panel> {
+    let m = metric.info();
     let pick = Pick {
         metrics: &[metric],
         cumulative,
     };
     let what = if cumulative {
-        format!("{} (total so far)", title_of(m.name))
+        format!("{} (total so far)", m.title)
     } else {
-        title_of(m.name)
+        m.title.to_string()
     };
     let y_desc = match (cumulative, m.unit) {
-        (true, "per tick") => title_of(m.name).to_lowercase(),
+        (true, "per tick") => m.title.to_lowercase(),
         (true, unit) => unit.replace(" per tick", ""),
-        (false, "per tick") => format!("{} per tick", title_of(m.name).to_lowercase()),
+        (false, "per tick") => format!("{} per tick", m.title.to_lowercase()),
         (false, unit) => unit.to_string(),
     };
     let lines = report
@@ -321,25 +320,6 @@ fn metric_panels(report: &Report<'_>, metric: &str, cumulative: bool) -> Vec<Pan
     panels
 }
 
-/// A metric's name as a chart title.
-fn title_of(metric: &str) -> String {
-    match metric {
-        "reputation" => "Reputation (mean attitude)".into(),
-        "nps" => "Net Promoter Score of customers".into(),
-        "new_customers_outside" => "New customers from advertising".into(),
-        "new_customers_referral" => "New customers from referrals".into(),
-        "good_reached" => "People reached by good stories".into(),
-        "bad_reached" => "People reached by bad stories".into(),
-        "good_hearers" => "People hearing a good story".into(),
-        "bad_hearers" => "People hearing a bad story".into(),
-        "morale" => "Staff morale (mean attitude of staff)".into(),
-        "invited" => "Guests of events".into(),
-        "moved" => "People changing jobs".into(),
-        "value" => "Customer value".into(),
-        m => capitalise(&m.replace('_', " ")),
-    }
-}
-
 fn capitalise(s: &str) -> String {
     let mut c = s.chars();
     c.next()
@@ -355,11 +335,9 @@ fn compare(report: &Report<'_>) -> Vec<Panel> {
         .scenario
         .compare
         .iter()
-        .map(|m| {
-            let list = report.metrics();
-            let i = metrics::index_in(list, m).expect("checked with the scenario");
-            let cumulative = list[i].kind == metrics::Kind::Flow;
-            metric_panels(report, m, cumulative).remove(0)
+        .filter_map(|&m| {
+            let cumulative = m.kind() == Kind::Flow;
+            metric_panels(report, m, cumulative).into_iter().next()
         })
         .collect()
 }
@@ -414,9 +392,10 @@ pub fn draw_all(
     // Each chart is independent: draw them on all threads.
     report.metrics().par_iter().try_for_each(|m| {
         interrupted()?;
-        let panels = metric_panels(report, m.name, false);
-        let title = capitalise(m.about.split(" (").next().unwrap_or(m.about));
-        save(&charts, m.name, formats, |area| {
+        let panels = metric_panels(report, *m, false);
+        let about = m.info().about;
+        let title = capitalise(about.split(" (").next().unwrap_or(about));
+        save(&charts, m.name(), formats, |area| {
             figure(area, report, &title, &panels, (1, panels.len()), events)
         })
     })?;
@@ -435,17 +414,17 @@ fn classic_overview(report: &Report<'_>) -> Vec<(&'static str, String, Vec<Panel
     let (levels, flows): (Vec<_>, Vec<_>) = report
         .metrics()
         .iter()
-        .partition(|m| m.kind == metrics::Kind::Level);
-    let lines = |ms: &[&metrics::Metric]| -> Vec<Line> {
+        .partition(|m| m.kind() == Kind::Level);
+    let lines = |ms: &[&Measure]| -> Vec<Line> {
         ms.iter()
             .enumerate()
-            .map(|(i, m)| Line {
-                label: m.name.replace('_', " "),
+            .map(|(i, &&m)| Line {
+                label: m.name().replace('_', " "),
                 color: colours[i % colours.len()],
                 bands: bands(
                     v,
                     &Pick {
-                        metrics: &[m.name],
+                        metrics: &[m],
                         cumulative: false,
                     },
                 ),
@@ -453,10 +432,7 @@ fn classic_overview(report: &Report<'_>) -> Vec<(&'static str, String, Vec<Panel
             .collect()
     };
     let unit = &report.scenario.tick_unit;
-    let kind = serde_json::to_value(report.scenario.baseline().model.kind())
-        .ok()
-        .and_then(|k| k.as_str().map(str::to_string))
-        .unwrap_or_default();
+    let kind = report.scenario.baseline().model.kind().name();
     vec![(
         "states",
         format!("{kind} model"),

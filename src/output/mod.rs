@@ -48,8 +48,8 @@ pub struct Report<'a> {
 
 impl Report<'_> {
     /// The measures this report's model records.
-    pub fn metrics(&self) -> &'static [crate::metrics::Metric] {
-        crate::metrics::metrics_for(self.scenario.baseline().model.kind())
+    pub fn metrics(&self) -> &'static [crate::measures::Measure] {
+        self.scenario.baseline().model.kind().measures()
     }
 
     pub fn is_classic(&self) -> bool {

@@ -10,7 +10,8 @@ use plotters::prelude::*;
 
 use super::charts::{self, Area, FAMILY, on_area, short_number};
 use super::{Format, Report, num};
-use crate::metrics::{Band, Metric};
+use crate::measures::{Measure, Scale};
+use crate::metrics::Band;
 use crate::scenario::Scenario;
 
 /// One value of the parameter: each variant's final figure.
@@ -20,17 +21,13 @@ pub struct Point {
 }
 
 impl Point {
-    pub fn of(value: &str, report: &Report<'_>, metric: usize) -> Point {
+    pub fn of(value: &str, report: &Report<'_>, metric: Measure) -> Point {
         Point {
             value: value.to_string(),
             bands: report
                 .variants
                 .iter()
-                .map(|v| {
-                    let mut values: Vec<f64> =
-                        v.runs.iter().map(|r| r.final_value(0, metric)).collect();
-                    (v.name.clone(), Band::of(&mut values))
-                })
+                .map(|v| (v.name.clone(), super::tables::final_band(v, metric)))
                 .collect(),
         }
     }
@@ -41,14 +38,14 @@ pub struct Sweep<'a> {
     pub scenario: &'a Scenario,
     pub scenario_text: &'a str,
     pub parameter: String,
-    pub metric: &'static Metric,
+    pub metric: Measure,
     pub points: Vec<Point>,
 }
 
 /// `parameter,value,variant,metric,mean,p05,p95`, one row per value and variant.
 pub fn csv(s: &Sweep<'_>) -> String {
     let mut out = String::from("parameter,value,variant,metric,mean,p05,p95,seed,runs\n");
-    let metric = super::tables::final_name(s.metric);
+    let metric = s.metric.final_column();
     for p in &s.points {
         for (name, b) in &p.bands {
             let value = if p.value.contains(',') {
@@ -92,7 +89,7 @@ where
 {
     let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
     let m = s.metric;
-    let what = super::tables::final_name(s.metric).replace('_', " ");
+    let what = s.metric.final_column().replace('_', " ");
     let note = format!(
         "Points: mean of {} runs at each value; shaded: 90% band. Seed {}. {}. grapevine {}",
         s.scenario.runs,
@@ -121,11 +118,9 @@ where
         .iter()
         .flat_map(|p| p.bands.iter().map(|b| &b.1))
         .collect();
-    let (lo, hi) = match m.name {
-        "nps" => (-100.0, 100.0),
-        "reputation" | "morale" => (-1.0, 1.0),
-        name if name.starts_with("share_") => (0.0, 1.0),
-        _ => {
+    let (lo, hi) = match m.info().scale {
+        Scale::Fixed(lo, hi) => (lo, hi),
+        Scale::Fitted => {
             let top = all.iter().map(|b| b.p95).fold(0.0, f64::max);
             let bottom = all.iter().map(|b| b.p05).fold(0.0, f64::min);
             let span = (top - bottom).max(1.0);
@@ -156,7 +151,7 @@ where
         .x_desc(s.parameter.as_str())
         .y_desc(format!(
             "final {what} ({})",
-            m.unit.replace(" per tick", "")
+            m.info().unit.replace(" per tick", "")
         ))
         .label_style((FAMILY, 24))
         .axis_desc_style((FAMILY, 28))

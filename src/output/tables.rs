@@ -5,8 +5,9 @@ use std::fmt::Write;
 use serde_json::{Value, json};
 
 use super::{Report, VariantResult, num};
-use crate::metrics::{self, Band, Kind, Metric, Recorder};
-use crate::scenario::ModelKind;
+use crate::catalog::ModelKind;
+use crate::measures::Measure;
+use crate::metrics::{Band, Recorder};
 
 /// Long form: one row per variant, group, tick and metric.
 pub fn timeseries_csv(report: &Report<'_>) -> String {
@@ -22,7 +23,7 @@ pub fn timeseries_csv(report: &Report<'_>) -> String {
                         v.name,
                         group,
                         t,
-                        report.metrics()[m].name,
+                        report.metrics()[m].name(),
                         num(band.mean),
                         num(band.p05),
                         num(band.p95)
@@ -34,21 +35,13 @@ pub fn timeseries_csv(report: &Report<'_>) -> String {
     out
 }
 
-/// The name of a metric's final figure: a level as it is, a flow as a total.
-pub fn final_name(m: &Metric) -> String {
-    match m.kind {
-        Kind::Level => m.name.to_string(),
-        Kind::Flow => format!("{}_total", m.name),
-    }
-}
-
 /// One row per replication: its final figures for the whole population.
 pub fn runs_csv(report: &Report<'_>) -> String {
     let mut out = String::from("variant,run,seed");
     let list = report.metrics();
     for m in list {
         out.push(',');
-        out.push_str(&final_name(m));
+        out.push_str(&m.final_column());
     }
     out.push('\n');
     for v in &report.variants {
@@ -64,31 +57,34 @@ pub fn runs_csv(report: &Report<'_>) -> String {
 }
 
 /// A final figure of the whole population across a variant's replications.
-pub fn final_band(v: &VariantResult, metric: &str) -> Band {
-    let m = metrics::index_in(v.runs[0].metrics, metric).expect("a known metric");
-    let mut values: Vec<f64> = v.runs.iter().map(|r| r.final_value(0, m)).collect();
+pub fn final_band(v: &VariantResult, metric: Measure) -> Band {
+    let mut values: Vec<f64> = v
+        .runs
+        .iter()
+        .filter_map(|r| Some(r.final_value(0, r.position(metric)?)))
+        .collect();
     Band::of(&mut values)
 }
 
 /// What-if minus baseline for a final figure, replication by replication:
 /// replication r of each variant draws the same numbers where they do not
 /// differ, so the band is of the change's effect, not of luck.
-pub fn difference_band(v: &VariantResult, base: &VariantResult, metric: &str) -> Band {
-    let m = metrics::index_in(v.runs[0].metrics, metric).expect("a known metric");
+pub fn difference_band(v: &VariantResult, base: &VariantResult, metric: Measure) -> Band {
     let mut values: Vec<f64> = v
         .runs
         .iter()
         .zip(&base.runs)
-        .map(|(a, b)| a.final_value(0, m) - b.final_value(0, m))
+        .filter_map(|(a, b)| {
+            Some(a.final_value(0, a.position(metric)?) - b.final_value(0, b.position(metric)?))
+        })
         .collect();
     Band::of(&mut values)
 }
 
 /// Failures not recovered, in total over a replication.
 fn unrecovered(r: &Recorder) -> f64 {
-    let f = metrics::index_of("failures").expect("known");
-    let rec = metrics::index_of("recoveries").expect("known");
-    r.final_value(0, f) - r.final_value(0, rec)
+    let total = |m| r.position(m).map_or(0.0, |i| r.final_value(0, i));
+    total(Measure::Failures) - total(Measure::Recoveries)
 }
 
 /// Reach figures for one valence: stories tracked over all replications,
@@ -155,48 +151,11 @@ pub fn reach_csv(report: &Report<'_>) -> String {
     out
 }
 
-/// The headline figures shown in `summary.json` and on the console, for
-/// the word-of-mouth model.
-pub const HEADLINES: &[(&str, &str)] = &[
-    ("final_reputation", "reputation"),
-    ("final_nps", "nps"),
-    ("final_customers", "customers"),
-    ("total_referrals", "referrals"),
-    ("people_reached_by_good_stories", "good_reached"),
-    ("people_reached_by_bad_stories", "bad_reached"),
-];
-
-/// The measure a sweep charts unless told otherwise: customers' NPS, or a
-/// classic model's final share.
-pub fn main_metric(kind: ModelKind) -> &'static str {
-    match kind {
-        ModelKind::WordOfMouth => "nps",
-        ModelKind::Sir => "share_recovered",
-        ModelKind::IndependentCascade | ModelKind::LinearThreshold => "share_active",
-        ModelKind::Bass => "share_adopted",
-    }
-}
-
-/// A model's headline figures: (name in the summary, measure).
-pub fn headlines_for(kind: ModelKind) -> &'static [(&'static str, &'static str)] {
-    match kind {
-        ModelKind::WordOfMouth => HEADLINES,
-        ModelKind::Sir => &[
-            ("final_share_recovered", "share_recovered"),
-            ("final_share_infected", "share_infected"),
-            ("final_share_susceptible", "share_susceptible"),
-        ],
-        ModelKind::IndependentCascade | ModelKind::LinearThreshold => {
-            &[("final_share_active", "share_active")]
-        }
-        ModelKind::Bass => &[("final_share_adopted", "share_adopted")],
-    }
-}
-
+/// A variant's headline figures, each with its band.
 pub fn headlines(v: &VariantResult, kind: ModelKind) -> Value {
     let mut map = serde_json::Map::new();
-    for (name, metric) in headlines_for(kind) {
-        map.insert((*name).to_string(), json!(final_band(v, metric)));
+    for &m in kind.declaration().headlines {
+        map.insert(m.headline_key(), json!(final_band(v, m)));
     }
     Value::Object(map)
 }
@@ -204,12 +163,8 @@ pub fn headlines(v: &VariantResult, kind: ModelKind) -> Value {
 /// The headlines' differences from the baseline, each with its band.
 pub fn differences(v: &VariantResult, base: &VariantResult, kind: ModelKind) -> Value {
     let mut map = serde_json::Map::new();
-    let value: &[(&str, &str)] = match kind {
-        ModelKind::WordOfMouth => &[("total_value", "value")],
-        _ => &[],
-    };
-    for (name, metric) in headlines_for(kind).iter().chain(value) {
-        map.insert((*name).to_string(), json!(difference_band(v, base, metric)));
+    for &m in kind.declaration().differences {
+        map.insert(m.headline_key(), json!(difference_band(v, base, m)));
     }
     Value::Object(map)
 }
@@ -221,14 +176,14 @@ pub fn differences(v: &VariantResult, base: &VariantResult, kind: ModelKind) -> 
 /// it means most when failures are what the variants change.
 fn value(v: &VariantResult, base: &VariantResult) -> Value {
     let mut failures: Vec<f64> = v.runs.iter().map(unrecovered).collect();
-    let total = final_band(v, "value");
+    let total = final_band(v, Measure::Value);
     let mut out = json!({
         "total_value": total,
         "unrecovered_failures": Band::of(&mut failures),
     });
-    let valued = total.mean != 0.0 || final_band(base, "value").mean != 0.0;
+    let valued = total.mean != 0.0 || final_band(base, Measure::Value).mean != 0.0;
     if !std::ptr::eq(v, base) && valued {
-        let dv = difference_band(v, base, "value").mean;
+        let dv = difference_band(v, base, Measure::Value).mean;
         let df: f64 = v
             .runs
             .iter()

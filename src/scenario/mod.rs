@@ -27,6 +27,8 @@ pub use params::{FanOut, Hearing, Market, Overflow, Service, Telling};
 use params::{RawHearing, RawMarket, RawService, RawTelling, whole, within};
 use spans::SpanIndex;
 
+use crate::measures::Measure;
+
 /// Defaults for the top level.
 pub const DEFAULT_TICKS: u32 = 52;
 pub const DEFAULT_RUNS: u32 = 20;
@@ -249,7 +251,8 @@ pub struct Scenario {
     /// What one tick stands for, for chart labels ("week").
     pub tick_unit: String,
     /// The measures on the comparison chart, in its order.
-    pub compare: Vec<String>,
+    #[serde(serialize_with = "crate::measures::names")]
+    pub compare: Vec<Measure>,
     /// The baseline first, then the what-ifs, in the file's order.
     pub variants: Vec<Variant>,
     /// Values set from the command line, for the record.
@@ -461,7 +464,7 @@ pub struct Checked {
     pub runs: u32,
     pub seed: u64,
     pub tick_unit: String,
-    pub compare: Vec<String>,
+    pub compare: Vec<Measure>,
     /// The baseline's name among the variants.
     pub baseline: String,
     pub network: NetworkSpec,
@@ -600,28 +603,17 @@ pub fn validate(raw: RawScenario, source: &Path) -> Result<Checked, Vec<Problem>
     }
 }
 
-/// The measures the comparison chart shows by default (word of mouth).
-pub const DEFAULT_COMPARE: [&str; 4] = ["reputation", "nps", "customers", "referrals"];
-
 /// Checks `compare`: one to four names of the model's measures.
 fn compare_measures(
     raw: Option<Vec<String>>,
     kind: ModelKind,
     p: &mut Vec<Problem>,
-) -> Vec<String> {
-    let measures = crate::metrics::metrics_for(kind);
+) -> Vec<Measure> {
     let Some(names) = raw else {
-        return match kind {
-            ModelKind::WordOfMouth => DEFAULT_COMPARE.iter().map(|s| s.to_string()).collect(),
-            _ => measures
-                .iter()
-                .take(4)
-                .map(|m| m.name.to_string())
-                .collect(),
-        };
+        return kind.declaration().compare.to_vec();
     };
     let at = FieldPath::root().key("compare");
-    let known: Vec<&str> = measures.iter().map(|m| m.name).collect();
+    let known: Vec<&str> = kind.measures().iter().map(|m| m.name()).collect();
     if names.is_empty() || names.len() > 4 {
         p.push(
             Problem::new(
@@ -631,17 +623,21 @@ fn compare_measures(
             .allowed("one to four names of measures"),
         );
     }
+    let mut out = Vec::new();
     for (i, n) in names.iter().enumerate() {
-        if !known.contains(&n.as_str()) {
-            let mut problem = Problem::new(at.index(i), format!("`{n}` is not a measure"))
-                .allowed(format!("one of: {}", known.join(", ")));
-            if let Some(near) = error::did_you_mean(n, known.iter().copied()) {
-                problem = problem.help(format!("did you mean `{near}`?"));
+        match Measure::parse(n).filter(|&m| kind.records(m)) {
+            Some(m) => out.push(m),
+            None => {
+                let mut problem = Problem::new(at.index(i), format!("`{n}` is not a measure"))
+                    .allowed(format!("one of: {}", known.join(", ")));
+                if let Some(near) = error::did_you_mean(n, known.iter().copied()) {
+                    problem = problem.help(format!("did you mean `{near}`?"));
+                }
+                p.push(problem);
             }
-            p.push(problem);
         }
     }
-    names
+    out
 }
 
 fn workplaces(
@@ -1102,7 +1098,15 @@ mod tests {
             Some("did you mean `reputation`?")
         );
         let s = parse(MINIMAL).unwrap();
-        assert_eq!(s.compare, DEFAULT_COMPARE);
+        assert_eq!(
+            s.compare,
+            [
+                Measure::Reputation,
+                Measure::Nps,
+                Measure::Customers,
+                Measure::Referrals
+            ]
+        );
     }
 
     #[test]
@@ -1143,7 +1147,7 @@ mod tests {
                 initial_infected_share: 0.01
             }
         );
-        assert_eq!(s.compare[0], "share_susceptible");
+        assert_eq!(s.compare[0], Measure::ShareSusceptible);
         let e = model("kind = \"sir\"\nbeta = 0.1\ngamma = 0.2").unwrap_err();
         assert!(
             e.problems[0]

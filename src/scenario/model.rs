@@ -8,17 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::error::{FieldPath, Problem};
 use super::params::{self, within};
 
-/// The name of a model, as written in `kind`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum ModelKind {
-    #[default]
-    WordOfMouth,
-    Sir,
-    IndependentCascade,
-    LinearThreshold,
-    Bass,
-}
+pub use crate::catalog::ModelKind;
 
 /// `[model]` as written: which keys apply depends on `kind`.
 #[derive(Debug, Clone, Deserialize)]
@@ -83,19 +73,8 @@ impl ModelSpec {
 pub fn validate(raw: &RawModel, p: &mut Vec<Problem>) -> ModelSpec {
     use ModelKind as K;
     let at = FieldPath::root().key("model");
-    let (needs, example): (&[&str], &str) = match raw.kind {
-        K::WordOfMouth => (&[], "kind = \"word-of-mouth\""),
-        K::Sir => (
-            &["beta", "gamma", "initial_infected_share"],
-            "beta = 0.1, gamma = 0.2, initial_infected_share = 0.01",
-        ),
-        K::IndependentCascade => (
-            &["probability", "initial_active_share"],
-            "probability = 0.1, initial_active_share = 0.01",
-        ),
-        K::LinearThreshold => (&["initial_active_share"], "initial_active_share = 0.01"),
-        K::Bass => (&["p", "q"], "p = 0.003, q = 0.05"),
-    };
+    let declared = raw.kind.declaration();
+    let (needs, example) = (declared.keys, declared.example);
     let given = [
         ("beta", raw.beta),
         ("gamma", raw.gamma),
@@ -105,10 +84,7 @@ pub fn validate(raw: &RawModel, p: &mut Vec<Problem>) -> ModelSpec {
         ("p", raw.p),
         ("q", raw.q),
     ];
-    let kind = serde_json::to_value(raw.kind)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default();
+    let kind = declared.name;
     let mut value = |name: &str| -> f64 {
         let v = given.iter().find(|(n, _)| *n == name).and_then(|(_, v)| *v);
         match v.map(|v| within(v, 0.0, 1.0)) {

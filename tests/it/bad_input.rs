@@ -158,7 +158,10 @@ fn a_typo_in_a_variant_points_at_the_variant() {
 fn a_bad_value_in_a_variant_points_at_its_line() {
     let e = fails("tests/data/broken/variant-out-of-range.toml");
     assert!(e.contains("variant-out-of-range.toml:16:17"), "{e}");
-    assert!(e.contains("field: variants[1].set.service.recovery_rate"), "{e}");
+    assert!(
+        e.contains("field: variants[1].set.service.recovery_rate"),
+        "{e}"
+    );
     assert!(e.contains("a number from 0 to 1"), "{e}");
 }
 

@@ -18,7 +18,7 @@ fn quick_scenario_writes_every_output() {
     // 3 group slots (all, customers, prospects) x 27 ticks x every metric.
     assert_eq!(
         ts.lines().count() - 1,
-        3 * 27 * grapevine::metrics::METRICS.len()
+        3 * 27 * grapevine::catalog::ModelKind::WordOfMouth.measures().len()
     );
     assert!(
         ts.lines()
@@ -49,7 +49,7 @@ fn quick_scenario_writes_every_output() {
     let metric_charts = std::fs::read_dir(out.join("charts")).unwrap().count();
     assert_eq!(
         metric_charts,
-        2 * grapevine::metrics::METRICS.len(),
+        2 * grapevine::catalog::ModelKind::WordOfMouth.measures().len(),
         "a PNG and an SVG per metric"
     );
     for chart in [
@@ -218,9 +218,10 @@ fn check_forecasts_the_time_and_warns_before_a_long_run() {
         .args(["--set", "runs=100"])
         .assert()
         .success()
-        .stdout(predicate::str::contains("warning:  this run will take about").and(
-            predicate::str::contains("minutes"),
-        ));
+        .stdout(
+            predicate::str::contains("warning:  this run will take about")
+                .and(predicate::str::contains("minutes")),
+        );
     // A fan-out far above the population: the tellings, not the agents,
     // make the run long, and the forecast says so.
     grapevine()
@@ -236,5 +237,7 @@ fn check_forecasts_the_time_and_warns_before_a_long_run() {
         ])
         .assert()
         .success()
-        .stdout(predicate::str::contains("warning:  this run will take about"));
+        .stdout(predicate::str::contains(
+            "warning:  this run will take about",
+        ));
 }

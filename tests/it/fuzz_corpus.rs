@@ -26,7 +26,10 @@ fn replay(target: &str, run: fn(&[u8])) {
 }
 
 fn show(path: &Path) -> String {
-    path.strip_prefix(repo("")).unwrap_or(path).display().to_string()
+    path.strip_prefix(repo(""))
+        .unwrap_or(path)
+        .display()
+        .to_string()
 }
 
 #[test]

@@ -7,7 +7,9 @@
 
 use std::path::Path;
 
-use grapevine::metrics::{METRICS, index_of, measure};
+use grapevine::catalog::ModelKind;
+use grapevine::measures::Measure;
+use grapevine::metrics::measure;
 use grapevine::model::state::status;
 use grapevine::model::{Clock, World, initial_state, step};
 use grapevine::scenario::Scenario;
@@ -125,8 +127,10 @@ proptest! {
         prop_assert!(world.work.is_some() && world.guests.len() == 1 && world.staff);
         let mut state = initial_state(&world, 0);
         let groups = s.baseline().groups.len();
-        let m = METRICS.len();
-        let (aware, good, bad) = (index_of("awareness").unwrap(), index_of("good_reached").unwrap(), index_of("bad_reached").unwrap());
+        let list = ModelKind::WordOfMouth.measures();
+        let m = list.len();
+        let index_of = |x: Measure| list.iter().position(|&y| y == x).unwrap();
+        let (aware, good, bad) = (index_of(Measure::Awareness), index_of(Measure::GoodReached), index_of(Measure::BadReached));
         let mut last = measure(&world, &state, 0, false);
         for tick in 1..=8 {
             step(&world, &mut state, Clock { replication: 0, tick }, parallel);
@@ -137,9 +141,9 @@ proptest! {
                 let none = (0..state.len())
                     .filter(|&i| world.group[i] as usize == g && state.status[i] == status::NONE)
                     .count();
-                let counted: f64 = ["prospects", "customers", "lapsed"]
+                let counted: f64 = [Measure::Prospects, Measure::Customers, Measure::Lapsed]
                     .iter()
-                    .map(|name| frame[(g + 1) * m + index_of(name).unwrap()])
+                    .map(|&x| frame[(g + 1) * m + index_of(x)])
                     .sum();
                 prop_assert_eq!(counted as usize + none, size, "group {} counts each agent once", g);
             }
@@ -148,7 +152,7 @@ proptest! {
             // Heard never exceeds told; in fact every telling reaches someone.
             prop_assert_eq!(heard, told, "stories heard must equal people told");
             for metric in [aware, good, bad] {
-                prop_assert!(frame[metric] >= last[metric], "{} never shrinks", METRICS[metric].name);
+                prop_assert!(frame[metric] >= last[metric], "{} never shrinks", list[metric].name());
             }
             let org = |i: usize| state.org[i].load(std::sync::atomic::Ordering::Relaxed);
             for i in 0..state.len() {

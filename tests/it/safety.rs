@@ -156,7 +156,10 @@ fn devices_and_fifos_are_refused_at_once() {
     }
     for set in [
         "network={ kind = \"edge-list\", path = \"/dev/zero\" }".to_string(),
-        format!("network={{ kind = \"edge-list\", path = \"{}\" }}", fifo.display()),
+        format!(
+            "network={{ kind = \"edge-list\", path = \"{}\" }}",
+            fifo.display()
+        ),
     ] {
         grapevine()
             .arg("run")
@@ -312,7 +315,9 @@ fn a_killed_runs_temporary_folder_is_cleaned_by_the_next_run() {
     let out = dir.path().join("out");
     // What SIGKILL in the write phase leaves: a half-written folder of a
     // process that no longer exists.
-    let stale = dir.path().join(format!(".out.grapevine-partial-{}", u32::MAX - 7));
+    let stale = dir
+        .path()
+        .join(format!(".out.grapevine-partial-{}", u32::MAX - 7));
     fs::create_dir(&stale).unwrap();
     fs::write(stale.join(".grapevine-partial"), "").unwrap();
     fs::write(stale.join("timeseries.csv"), "half").unwrap();

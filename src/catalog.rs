@@ -1,0 +1,203 @@
+//! The catalogue of dynamics: each model a scenario can run, with the keys
+//! its `[model]` table takes and the measures it records.
+//!
+//! It is a leaf that the scenario reader (to check `[model]`, `compare`
+//! and `--metric`) and the model (to build each dynamics) both read, so
+//! neither needs the other's internals. Adding a model means a row here,
+//! its parameters in [`crate::scenario::ModelSpec`], and its dynamics in
+//! one file under `model/`.
+
+use serde::{Deserialize, Serialize};
+
+use crate::measures::Measure::{self, *};
+
+/// The name of a model, as written in `[model] kind`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ModelKind {
+    #[default]
+    WordOfMouth,
+    Sir,
+    IndependentCascade,
+    LinearThreshold,
+    Bass,
+}
+
+/// What a model declares about itself.
+#[derive(Debug)]
+pub struct Declaration {
+    /// Its name, as written in `kind`.
+    pub name: &'static str,
+    /// The keys its `[model]` table takes besides `kind`, all required.
+    pub keys: &'static [&'static str],
+    /// An example of those keys, for error messages.
+    pub example: &'static str,
+    /// The measures it records, in the order of its CSV.
+    pub measures: &'static [Measure],
+    /// The figures a run's summary and console lead with.
+    pub headlines: &'static [Measure],
+    /// The figures whose difference from the baseline a summary gives.
+    pub differences: &'static [Measure],
+    /// The comparison chart unless the scenario chooses.
+    pub compare: &'static [Measure],
+    /// The outcome a sweep charts unless told otherwise.
+    pub sweep: Measure,
+}
+
+pub const WORD_OF_MOUTH: Declaration = Declaration {
+    name: "word-of-mouth",
+    keys: &[],
+    example: "kind = \"word-of-mouth\"",
+    measures: &[
+        Reputation,
+        Nps,
+        Awareness,
+        Prospects,
+        Customers,
+        Lapsed,
+        NewCustomersOutside,
+        NewCustomersReferral,
+        WonBack,
+        Lapses,
+        Experiences,
+        Delights,
+        Failures,
+        Recoveries,
+        GoodToldFirstHand,
+        GoodToldRetold,
+        BadToldFirstHand,
+        BadToldRetold,
+        GoodHearers,
+        BadHearers,
+        GoodReached,
+        BadReached,
+        Referrals,
+        Invited,
+        Moved,
+        Morale,
+        Value,
+        OrganisationsWithCustomers,
+    ],
+    headlines: &[
+        Reputation,
+        Nps,
+        Customers,
+        Referrals,
+        GoodReached,
+        BadReached,
+    ],
+    differences: &[
+        Reputation,
+        Nps,
+        Customers,
+        Referrals,
+        GoodReached,
+        BadReached,
+        Value,
+    ],
+    compare: &[Reputation, Nps, Customers, Referrals],
+    sweep: Nps,
+};
+
+pub const SIR: Declaration = Declaration {
+    name: "sir",
+    keys: &["beta", "gamma", "initial_infected_share"],
+    example: "beta = 0.1, gamma = 0.2, initial_infected_share = 0.01",
+    measures: &[
+        ShareSusceptible,
+        ShareInfected,
+        ShareRecovered,
+        NewInfected,
+        NewRecovered,
+    ],
+    headlines: &[ShareRecovered, ShareInfected, ShareSusceptible],
+    differences: &[ShareRecovered, ShareInfected, ShareSusceptible],
+    compare: &[ShareSusceptible, ShareInfected, ShareRecovered, NewInfected],
+    sweep: ShareRecovered,
+};
+
+pub const INDEPENDENT_CASCADE: Declaration = Declaration {
+    name: "independent-cascade",
+    keys: &["probability", "initial_active_share"],
+    example: "probability = 0.1, initial_active_share = 0.01",
+    measures: &[ShareActive, NewActive],
+    headlines: &[ShareActive],
+    differences: &[ShareActive],
+    compare: &[ShareActive, NewActive],
+    sweep: ShareActive,
+};
+
+pub const LINEAR_THRESHOLD: Declaration = Declaration {
+    name: "linear-threshold",
+    keys: &["initial_active_share"],
+    example: "initial_active_share = 0.01",
+    ..INDEPENDENT_CASCADE
+};
+
+pub const BASS: Declaration = Declaration {
+    name: "bass",
+    keys: &["p", "q"],
+    example: "p = 0.003, q = 0.05",
+    measures: &[ShareAdopted, NewAdopters],
+    headlines: &[ShareAdopted],
+    differences: &[ShareAdopted],
+    compare: &[ShareAdopted, NewAdopters],
+    sweep: ShareAdopted,
+};
+
+impl ModelKind {
+    /// What this model declares.
+    pub fn declaration(self) -> &'static Declaration {
+        match self {
+            ModelKind::WordOfMouth => &WORD_OF_MOUTH,
+            ModelKind::Sir => &SIR,
+            ModelKind::IndependentCascade => &INDEPENDENT_CASCADE,
+            ModelKind::LinearThreshold => &LINEAR_THRESHOLD,
+            ModelKind::Bass => &BASS,
+        }
+    }
+
+    /// The measures it records, in the order of its CSV.
+    pub fn measures(self) -> &'static [Measure] {
+        self.declaration().measures
+    }
+
+    /// Whether it records `m`.
+    pub fn records(self, m: Measure) -> bool {
+        self.measures().contains(&m)
+    }
+
+    /// Its name, as written in `kind`.
+    pub fn name(self) -> &'static str {
+        self.declaration().name
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_declared_figure_is_one_the_model_records() {
+        for kind in [
+            ModelKind::WordOfMouth,
+            ModelKind::Sir,
+            ModelKind::IndependentCascade,
+            ModelKind::LinearThreshold,
+            ModelKind::Bass,
+        ] {
+            let d = kind.declaration();
+            let listed = d
+                .headlines
+                .iter()
+                .chain(d.differences)
+                .chain(d.compare)
+                .chain([&d.sweep]);
+            for m in listed {
+                assert!(kind.records(*m), "{} does not record {m:?}", d.name);
+            }
+            let name = serde_json::to_value(kind).unwrap();
+            assert_eq!(name, d.name);
+        }
+    }
+}

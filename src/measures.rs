@@ -1,0 +1,298 @@
+//! The table of measures: every quantity grapevine records, declared once.
+//!
+//! A measure's name (in the CSV, `--metric` and `compare`), its chart
+//! title, unit, kind (a level read at a tick, or a flow counted during it),
+//! the scale to draw it on, the scenario feature it needs, and its meaning
+//! live in one row here; tables, charts, sweeps, the summary's headlines
+//! and the command line all read this table. Code names a measure by its
+//! variant of [`Measure`], so a misspelt name is a compile error; a name
+//! typed by a user is checked with [`Measure::parse`].
+//!
+//! Which measures a model records, and in which order, is declared with
+//! the model in [`crate::catalog`].
+
+use serde::ser::{Serialize, SerializeStruct, Serializer};
+
+/// Whether a measure is a level (read at a tick) or a flow (counted during it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Level,
+    Flow,
+}
+
+/// The scale a measure is drawn on.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Scale {
+    /// A bounded scale, drawn whole (reputation -1 to 1, NPS -100 to 100,
+    /// shares 0 to 1).
+    Fixed(f64, f64),
+    /// An open scale (counts, value): the axis is fitted to the data.
+    Fitted,
+}
+
+/// What a scenario must have for a measure to mean anything.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Feature {
+    /// Every scenario of the measure's model.
+    Always,
+    /// A staff group (`staff = true`): morale.
+    Staff,
+    /// Workplaces (`[workplaces]`, or an organisations network).
+    Workplaces,
+    /// Job mobility (`workplaces.mobility` above 0).
+    Mobility,
+    /// One-off experience events (`[[events]]` with `experience`).
+    Events,
+    /// A value per customer or per referral (`market.value_per_tick`,
+    /// `market.value_per_referral`).
+    Value,
+}
+
+/// Everything known about a measure.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Info {
+    /// Its name in the CSV, `--metric` and `compare`.
+    pub name: &'static str,
+    pub kind: Kind,
+    pub unit: &'static str,
+    pub scale: Scale,
+    pub needs: Feature,
+    /// Its key among the summary's headline figures, where it is not the
+    /// usual `final_NAME` (a level) or `total_NAME` (a flow).
+    headline: Option<&'static str>,
+    /// Its title on a chart.
+    pub title: &'static str,
+    /// What it means, in a sentence.
+    pub about: &'static str,
+}
+
+macro_rules! measures {
+    ($(
+        $id:ident => $name:literal, $kind:ident, $unit:literal, $scale:expr, $needs:ident, $headline:expr,
+        $title:literal,
+        $about:literal;
+    )*) => {
+        /// A measure. Its facts are in [`Info`], through [`Measure::info`].
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Measure {
+            $($id,)*
+        }
+
+        /// The table, in the order of [`Measure`]'s variants.
+        static TABLE: &[Info] = &[$(
+            Info {
+                name: $name,
+                kind: Kind::$kind,
+                unit: $unit,
+                scale: $scale,
+                needs: Feature::$needs,
+                headline: $headline,
+                title: $title,
+                about: $about,
+            },
+        )*];
+
+        impl Measure {
+            /// Every measure, in the table's order.
+            pub const ALL: &'static [Measure] = &[$(Measure::$id,)*];
+        }
+    };
+}
+
+measures! {
+    Reputation => "reputation", Level, "mean attitude, -1 to 1", Scale::Fixed(-1.0, 1.0), Always, None,
+        "Reputation (mean attitude)",
+        "mean attitude toward the brand";
+    Nps => "nps", Level, "-100 to 100", Scale::Fixed(-100.0, 100.0), Always, None,
+        "Net Promoter Score of customers",
+        "Net Promoter Score of current customers: attitude mapped to 0-10 (round(5(a+1))), % promoters (9-10) minus % detractors (0-6)";
+    Awareness => "awareness", Level, "share, 0 to 1", Scale::Fixed(0.0, 1.0), Always, None,
+        "Awareness",
+        "share of agents aware of the brand";
+    Prospects => "prospects", Level, "agents", Scale::Fitted, Always, None,
+        "Prospects",
+        "agents who could buy but have not";
+    Customers => "customers", Level, "agents", Scale::Fitted, Always, None,
+        "Customers",
+        "agents who are customers";
+    Lapsed => "lapsed", Level, "agents", Scale::Fitted, Always, None,
+        "Lapsed",
+        "former customers";
+    NewCustomersOutside => "new_customers_outside", Flow, "agents per tick", Scale::Fitted, Always, None,
+        "New customers from advertising",
+        "prospects who bought for outside reasons (advertising: Bass p)";
+    NewCustomersReferral => "new_customers_referral", Flow, "agents per tick", Scale::Fitted, Always, None,
+        "New customers from referrals",
+        "prospects and lapsed customers who bought after a good story (Bass q)";
+    WonBack => "won_back", Flow, "agents per tick", Scale::Fitted, Always, None,
+        "Won back",
+        "lapsed customers who came back for outside reasons";
+    Lapses => "lapses", Flow, "agents per tick", Scale::Fitted, Always, None,
+        "Lapses",
+        "customers who lapsed";
+    Experiences => "experiences", Flow, "per tick", Scale::Fitted, Always, None,
+        "Experiences",
+        "purchases, each an experience of the service";
+    Delights => "delights", Flow, "per tick", Scale::Fitted, Always, None,
+        "Delights",
+        "experiences far above expectation";
+    Failures => "failures", Flow, "per tick", Scale::Fitted, Always, None,
+        "Failures",
+        "experiences far below expectation";
+    Recoveries => "recoveries", Flow, "per tick", Scale::Fitted, Always, None,
+        "Recoveries",
+        "failures recovered into a good story";
+    GoodToldFirstHand => "good_told_first_hand", Flow, "tellings per tick", Scale::Fitted, Always, None,
+        "Good told first hand",
+        "people told a good story by someone who lived it";
+    GoodToldRetold => "good_told_retold", Flow, "tellings per tick", Scale::Fitted, Always, None,
+        "Good told retold",
+        "people told a good story second-hand or further";
+    BadToldFirstHand => "bad_told_first_hand", Flow, "tellings per tick", Scale::Fitted, Always, None,
+        "Bad told first hand",
+        "people told a bad story by someone who lived it";
+    BadToldRetold => "bad_told_retold", Flow, "tellings per tick", Scale::Fitted, Always, None,
+        "Bad told retold",
+        "people told a bad story second-hand or further";
+    GoodHearers => "good_hearers", Flow, "agents per tick", Scale::Fitted, Always, None,
+        "People hearing a good story",
+        "distinct people who heard a good story this tick";
+    BadHearers => "bad_hearers", Flow, "agents per tick", Scale::Fitted, Always, None,
+        "People hearing a bad story",
+        "distinct people who heard a bad story this tick";
+    GoodReached => "good_reached", Level, "agents", Scale::Fitted, Always, Some("people_reached_by_good_stories"),
+        "People reached by good stories",
+        "distinct people who have heard a good story so far";
+    BadReached => "bad_reached", Level, "agents", Scale::Fitted, Always, Some("people_reached_by_bad_stories"),
+        "People reached by bad stories",
+        "distinct people who have heard a bad story so far";
+    Referrals => "referrals", Flow, "per tick", Scale::Fitted, Always, None,
+        "Referrals",
+        "referrals credited to tellers in the group";
+    Invited => "invited", Flow, "agents per tick", Scale::Fitted, Events, None,
+        "Guests of events",
+        "guests given a one-off experience by an event";
+    Moved => "moved", Flow, "agents per tick", Scale::Fitted, Mobility, None,
+        "People changing jobs",
+        "agents who changed organisation";
+    Morale => "morale", Level, "mean attitude, -1 to 1", Scale::Fixed(-1.0, 1.0), Staff, None,
+        "Staff morale (mean attitude of staff)",
+        "staff morale: mean attitude of members of staff groups (0 where there are none)";
+    Value => "value", Flow, "value per tick", Scale::Fitted, Value, None,
+        "Customer value",
+        "customers x value_per_tick plus referral conversions x value_per_referral";
+    OrganisationsWithCustomers => "organisations_with_customers", Level, "organisations", Scale::Fitted, Workplaces, None,
+        "Organisations with customers",
+        "organisations with at least one customer (0 without workplaces)";
+    ShareSusceptible => "share_susceptible", Level, "share, 0 to 1", Scale::Fixed(0.0, 1.0), Always, None,
+        "Share susceptible",
+        "share of agents susceptible";
+    ShareInfected => "share_infected", Level, "share, 0 to 1", Scale::Fixed(0.0, 1.0), Always, None,
+        "Share infected",
+        "share of agents infected";
+    ShareRecovered => "share_recovered", Level, "share, 0 to 1", Scale::Fixed(0.0, 1.0), Always, None,
+        "Share recovered",
+        "share of agents recovered (removed)";
+    NewInfected => "new_infected", Flow, "agents per tick", Scale::Fitted, Always, None,
+        "New infected",
+        "agents infected this tick";
+    NewRecovered => "new_recovered", Flow, "agents per tick", Scale::Fitted, Always, None,
+        "New recovered",
+        "agents recovered this tick";
+    ShareActive => "share_active", Level, "share, 0 to 1", Scale::Fixed(0.0, 1.0), Always, None,
+        "Share active",
+        "share of agents active";
+    NewActive => "new_active", Flow, "agents per tick", Scale::Fitted, Always, None,
+        "New active",
+        "agents activated this tick";
+    ShareAdopted => "share_adopted", Level, "share, 0 to 1", Scale::Fixed(0.0, 1.0), Always, None,
+        "Share adopted",
+        "share of agents who have adopted";
+    NewAdopters => "new_adopters", Flow, "agents per tick", Scale::Fitted, Always, None,
+        "New adopters",
+        "agents who adopted this tick";
+}
+
+impl Measure {
+    /// This measure's row of the table.
+    pub fn info(self) -> &'static Info {
+        &TABLE[self as usize]
+    }
+
+    pub fn name(self) -> &'static str {
+        self.info().name
+    }
+
+    pub fn kind(self) -> Kind {
+        self.info().kind
+    }
+
+    /// The measure named `name`, if there is one.
+    pub fn parse(name: &str) -> Option<Measure> {
+        Measure::ALL.iter().copied().find(|m| m.name() == name)
+    }
+
+    /// The name of its final figure in `runs.csv` and `sweep.csv`: a level
+    /// as it is, a flow's total as `NAME_total`.
+    pub fn final_column(self) -> String {
+        match self.kind() {
+            Kind::Level => self.name().to_string(),
+            Kind::Flow => format!("{}_total", self.name()),
+        }
+    }
+
+    /// Its key among the summary's headline figures: `final_NAME` for a
+    /// level, `total_NAME` for a flow, unless the table says otherwise.
+    pub fn headline_key(self) -> String {
+        match (self.info().headline, self.kind()) {
+            (Some(key), _) => key.to_string(),
+            (None, Kind::Level) => format!("final_{}", self.name()),
+            (None, Kind::Flow) => format!("total_{}", self.name()),
+        }
+    }
+}
+
+/// A measure is written out (in `summary.json`) as its name, kind, unit and
+/// meaning.
+impl Serialize for Measure {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let info = self.info();
+        let mut st = s.serialize_struct("Measure", 4)?;
+        st.serialize_field("name", info.name)?;
+        st.serialize_field("kind", &info.kind)?;
+        st.serialize_field("unit", info.unit)?;
+        st.serialize_field("about", info.about)?;
+        st.end()
+    }
+}
+
+/// Serialises a list of measures as their names.
+pub fn names<S: Serializer>(list: &[Measure], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_seq(list.iter().map(|m| m.name()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_table_is_in_the_order_of_the_measures_and_names_are_unique() {
+        assert_eq!(TABLE.len(), Measure::ALL.len());
+        for (i, &m) in Measure::ALL.iter().enumerate() {
+            assert_eq!(m as usize, i);
+            assert_eq!(Measure::parse(m.name()), Some(m));
+        }
+    }
+
+    #[test]
+    fn headline_keys_follow_the_kind_unless_named() {
+        assert_eq!(Measure::Nps.headline_key(), "final_nps");
+        assert_eq!(Measure::Referrals.headline_key(), "total_referrals");
+        assert_eq!(
+            Measure::GoodReached.headline_key(),
+            "people_reached_by_good_stories"
+        );
+        assert_eq!(Measure::Value.final_column(), "value_total");
+    }
+}
