@@ -12,19 +12,18 @@ use std::path::Path;
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use grapevine::engine::{self, Mode, Options};
-use grapevine::metrics::measure;
-use grapevine::model::state::for_each_chunk;
-use grapevine::model::{
-    Agents, Clock, Shared, State, World, decisions, experience, hearing, initial_state, step,
-    telling,
+use grapevine::model::classic::{Classic, sir::Sir};
+use grapevine::model::phases::{
+    decisions::decisions, experience::experience, hearing::hearing, telling::telling,
 };
+use grapevine::model::state::for_each_chunk;
+use grapevine::model::{Agents, Clock, Dynamics, Population, Shared, State, WordOfMouth};
 use grapevine::network::{self, Network};
 use grapevine::scenario::Scenario;
 
-fn scenario(n: u64, model: &str) -> Scenario {
-    let text = format!(
-        "ticks = 52\nruns = 1\n[network]\nkind = \"barabasi-albert\"\nn = {n}\nm = 5\n{model}"
-    );
+fn scenario(n: u64) -> Scenario {
+    let text =
+        format!("ticks = 52\nruns = 1\n[network]\nkind = \"barabasi-albert\"\nn = {n}\nm = 5\n");
     Scenario::parse(&text, Path::new("bench.toml")).expect("a valid bench scenario")
 }
 
@@ -32,7 +31,7 @@ fn build(s: &Scenario) -> Network {
     network::build(&s.baseline().network, s.seed).expect("generated networks build")
 }
 
-type Phase = fn(&World<'_>, Clock, Agents<'_>, Shared<'_>);
+type Phase = fn(&WordOfMouth<'_>, Clock, Agents<'_>, Shared<'_>);
 
 fn clock(tick: u32) -> Clock {
     Clock {
@@ -45,15 +44,15 @@ fn benches(c: &mut Criterion) {
     let mut g = c.benchmark_group("grapevine");
     g.sample_size(10);
     for n in [10_000u64, 100_000, 1_000_000] {
-        let s = scenario(n, "");
+        let s = scenario(n);
         g.bench_with_input(BenchmarkId::new("network", n), &s, |b, s| {
             b.iter(|| black_box(build(s)))
         });
         let net = build(&s);
-        let world = World::new(&s, &net.graph);
-        let mut state = initial_state(&world, 0);
+        let world = WordOfMouth::baseline(&s, &net.graph);
+        let mut state = world.initial_state(0);
         for tick in 1..=10 {
-            step(&world, &mut state, clock(tick), true);
+            world.step(&mut state, clock(tick), true);
         }
         let phases: [(&str, Phase); 4] = [
             ("phase_experience", experience),
@@ -67,48 +66,51 @@ fn benches(c: &mut Criterion) {
             });
         }
         g.bench_with_input(BenchmarkId::new("metrics", n), &n, |b, _| {
-            b.iter(|| black_box(measure(&world, &state, 11, true)))
+            b.iter(|| black_box(world.measure(&state, 11, true)))
         });
         // A fresh state for whole ticks: the phases above left theirs
         // repeated out of order.
-        let mut state = initial_state(&world, 0);
+        let mut state = world.initial_state(0);
         for tick in 1..=10 {
-            step(&world, &mut state, clock(tick), true);
+            world.step(&mut state, clock(tick), true);
         }
         let mut tick = 10;
         g.bench_with_input(BenchmarkId::new("tick", n), &n, |b, _| {
             b.iter(|| {
                 tick += 1;
-                step(&world, &mut state, clock(tick), true);
+                world.step(&mut state, clock(tick), true);
             })
         });
         let options = Options {
-            runs: 1,
-            ticks: 52,
             mode: Mode::WithinRuns,
-            ..Options::default()
+            ..Options::new(1, 52)
         };
         g.bench_with_input(BenchmarkId::new("run_52_ticks", n), &n, |b, _| {
             b.iter(|| black_box(engine::run(&world, &options).expect("not cancelled")))
         });
-        let sir = scenario(
-            n,
-            "[model]\nkind = \"sir\"\nbeta = 0.05\ngamma = 0.2\ninitial_infected_share = 0.01\n",
+        // A discrete-time SIR tick on the same graph (from the run's start,
+        // as it spreads).
+        let sir = Classic::new(
+            Population::whole(&net.graph, 1),
+            Sir {
+                beta: 0.05,
+                gamma: 0.2,
+            },
+            0.01,
         );
-        let sir_world = World::new(&sir, &net.graph);
-        let mut sir_state = initial_state(&sir_world, 0);
+        let mut sir_state = sir.initial_state(0);
         let mut tick = 0;
         g.bench_with_input(BenchmarkId::new("sir_tick", n), &n, |b, _| {
             b.iter(|| {
                 tick += 1;
-                step(&sir_world, &mut sir_state, clock(tick), true);
+                sir.step(&mut sir_state, clock(tick), true);
             })
         });
     }
     g.finish();
 }
 
-fn run_phase(world: &World<'_>, state: &mut State, phase: Phase) {
+fn run_phase(world: &WordOfMouth<'_>, state: &mut State, phase: Phase) {
     let (agents, shared) = state.split();
     for_each_chunk(true, agents, &|a| phase(world, clock(11), a, shared));
 }

@@ -42,6 +42,21 @@ pub struct Declaration {
     pub compare: &'static [Measure],
     /// The outcome a sweep charts unless told otherwise.
     pub sweep: Measure,
+    /// Whether it tells stories whose reach is followed (`reach.csv`,
+    /// the reach chart, story reach in the summary).
+    pub stories: bool,
+    /// The overview charts drawn of its baseline.
+    pub overview: Overview,
+}
+
+/// The overview charts of a model's baseline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Overview {
+    /// Reputation and NPS; customers and new customers by cause; good
+    /// against bad stories.
+    WordOfMouth,
+    /// The share of agents in each state, and the changes per tick.
+    States,
 }
 
 pub const WORD_OF_MOUTH: Declaration = Declaration {
@@ -97,6 +112,8 @@ pub const WORD_OF_MOUTH: Declaration = Declaration {
     ],
     compare: &[Reputation, Nps, Customers, Referrals],
     sweep: Nps,
+    stories: true,
+    overview: Overview::WordOfMouth,
 };
 
 pub const SIR: Declaration = Declaration {
@@ -114,6 +131,8 @@ pub const SIR: Declaration = Declaration {
     differences: &[ShareRecovered, ShareInfected, ShareSusceptible],
     compare: &[ShareSusceptible, ShareInfected, ShareRecovered, NewInfected],
     sweep: ShareRecovered,
+    stories: false,
+    overview: Overview::States,
 };
 
 pub const INDEPENDENT_CASCADE: Declaration = Declaration {
@@ -125,6 +144,8 @@ pub const INDEPENDENT_CASCADE: Declaration = Declaration {
     differences: &[ShareActive],
     compare: &[ShareActive, NewActive],
     sweep: ShareActive,
+    stories: false,
+    overview: Overview::States,
 };
 
 pub const LINEAR_THRESHOLD: Declaration = Declaration {
@@ -143,6 +164,8 @@ pub const BASS: Declaration = Declaration {
     differences: &[ShareAdopted],
     compare: &[ShareAdopted, NewAdopters],
     sweep: ShareAdopted,
+    stories: false,
+    overview: Overview::States,
 };
 
 impl ModelKind {

@@ -19,9 +19,14 @@
 use crate::engine::{self, Options};
 use crate::measures::Measure;
 use crate::metrics::Recorder;
-use crate::model::World;
+use crate::model::Population;
+use crate::model::classic::bass::Bass;
+use crate::model::classic::cascade::IndependentCascade;
+use crate::model::classic::sir::Sir;
+use crate::model::classic::threshold::LinearThreshold;
+use crate::model::classic::{Classic, Rule};
 use crate::network::{self, Graph};
-use crate::scenario::{NetworkSpec, Scenario};
+use crate::scenario::NetworkSpec;
 
 /// Standard errors allowed between simulation and theory. With about a
 /// dozen checks, the chance that a correct engine fails any of them by
@@ -76,21 +81,15 @@ pub fn run_all(effort: Effort) -> Vec<Check> {
     checks
 }
 
-/// Runs a classic model (`model` is the `[model]` table's body) on `graph`.
-fn simulate(graph: &Graph, model: &str, ticks: u32, runs: u32, seed: u64) -> Vec<Recorder> {
-    let text = format!(
-        "ticks = {ticks}\nruns = {runs}\nseed = {seed}\n[network]\nkind = \"complete\"\nn = {}\n[model]\n{model}\n",
-        graph.nodes().max(2)
-    );
-    let scenario = Scenario::parse(&text, std::path::Path::new("validation.toml"))
-        .expect("validation scenarios are valid");
-    let world = World::for_variant(&scenario, scenario.baseline(), graph, &[]);
-    let options = Options {
-        runs,
-        ticks,
-        ..Default::default()
-    };
-    engine::run(&world, &options).expect("nothing cancels a validation run")
+/// Runs a classic model's `rule` on `graph`, `seeds` of its nodes seeded.
+fn simulate<R: Rule>(
+    graph: &Graph,
+    rule: R,
+    seeds: f64,
+    (ticks, runs, seed): (u32, u32, u64),
+) -> Vec<Recorder> {
+    let dynamics = Classic::new(Population::whole(graph, seed), rule, seeds);
+    engine::run(&dynamics, &Options::new(runs, ticks)).unwrap_or_default()
 }
 
 /// A measure of the whole population at every tick of one replication.
@@ -138,13 +137,7 @@ fn bass(effort: Effort) -> Vec<Check> {
     let graph = network::build(&NetworkSpec::Complete { n }, 1)
         .expect("a complete graph builds")
         .graph;
-    let recs = simulate(
-        &graph,
-        &format!("kind = \"bass\"\np = {p}\nq = {q}"),
-        ticks,
-        runs,
-        1,
-    );
+    let recs = simulate(&graph, Bass { p, q }, 0.0, (ticks, runs, 1));
     let traces: Vec<Vec<f64>> = recs
         .iter()
         .map(|r| trace(r, Measure::ShareAdopted))
@@ -244,10 +237,8 @@ fn sir(effort: Effort) -> Vec<Check> {
     };
     let graph = network::build(&spec, 3).expect("ER builds").graph;
     let degrees: Vec<usize> = (0..graph.nodes()).map(|i| graph.degree(i)).collect();
-    let model =
-        format!("kind = \"sir\"\nbeta = {beta}\ngamma = {gamma}\ninitial_infected_share = {rho}");
     let ticks = 250;
-    let recs = simulate(&graph, &model, ticks, runs, 3);
+    let recs = simulate(&graph, Sir { beta, gamma }, rho, (ticks, runs, 3));
     let finals: Vec<f64> = recs
         .iter()
         .map(|r| {
@@ -362,20 +353,18 @@ pub fn lt_exact(graph: &Graph) -> f64 {
 
 /// A cascade model from one seed chosen uniformly on a small graph: its
 /// mean final number of active nodes against the exact expectation.
-/// `model` is the `[model]` body without the seed share.
-fn spread_check(
+fn spread_check<R: Rule>(
     case: &'static str,
     what: String,
     graph: &Graph,
-    model: &str,
+    rule: R,
     theory: f64,
     effort: Effort,
     seed: u64,
 ) -> Check {
     let n = graph.nodes();
     let runs = effort.runs(40_000, 8_000);
-    let model = format!("{model}\ninitial_active_share = {}", 1.0 / n as f64);
-    let recs = simulate(graph, &model, n as u32 + 1, runs, seed);
+    let recs = simulate(graph, rule, 1.0 / n as f64, (n as u32 + 1, runs, seed));
     let finals: Vec<f64> = recs
         .iter()
         .map(|r| {
@@ -404,7 +393,7 @@ fn independent_cascade(name: &'static str, graph: &Graph, effort: Effort) -> Che
         "independent cascade, exact",
         format!("expected spread from 1 seed, p = {p}, {name}"),
         graph,
-        &format!("kind = \"independent-cascade\"\nprobability = {p}"),
+        IndependentCascade { probability: p },
         ic_exact(graph, p),
         effort,
         5,
@@ -416,7 +405,7 @@ fn linear_threshold(name: &'static str, graph: &Graph, effort: Effort) -> Check 
         "linear threshold, exact",
         format!("expected spread from 1 seed, {name}"),
         graph,
-        "kind = \"linear-threshold\"",
+        LinearThreshold,
         lt_exact(graph),
         effort,
         7,

@@ -24,7 +24,7 @@ fn normal_cdf(x: f64) -> f64 {
 
 /// Tellings in one tick of a variant: on average over its timeline, and
 /// in its busiest phase.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct Tellings {
     pub mean: f64,
     pub peak: f64,

@@ -164,16 +164,39 @@ pub const NOBODY: u32 = u32::MAX;
 /// so the total does not depend on the order stories arrive in.
 pub const WEIGHT_SCALE: f64 = 4096.0;
 
-/// What each agent heard this tick, written by tellers.
-pub struct Inbox {
-    pub good: Vec<AtomicU32>,
-    pub bad: Vec<AtomicU32>,
-    pub good_weight: Vec<AtomicU32>,
-    pub bad_weight: Vec<AtomicU32>,
+macro_rules! inbox {
+    ($($(#[doc = $doc:literal])* $field:ident : $ty:ident),* $(,)?) => {
+        /// What each agent heard this tick, written by tellers.
+        pub struct Inbox {
+            $($(#[doc = $doc])* pub $field: Vec<$ty>,)*
+        }
+
+        impl Inbox {
+            /// Bytes per agent: one of each field.
+            pub const BYTES_PER_AGENT: usize = 0 $(+ std::mem::size_of::<$ty>())*;
+
+            fn new(n: usize) -> Self {
+                Self { $($field: (0..n).map(|_| $ty::new(0)).collect(),)* }
+            }
+
+            /// Empties agent `i`'s inbox (only `i`'s own pass calls this).
+            #[inline]
+            pub fn clear(&self, i: usize) {
+                $(self.$field[i].store(0, Relaxed);)*
+            }
+        }
+    };
+}
+
+inbox! {
+    good: AtomicU32,
+    bad: AtomicU32,
+    good_weight: AtomicU32,
+    bad_weight: AtomicU32,
     /// The strongest good story heard ([`story_key`]), whose teller gets
     /// the credit for a referral.
-    pub best_good: Vec<AtomicU64>,
-    pub best_bad: Vec<AtomicU64>,
+    best_good: AtomicU64,
+    best_bad: AtomicU64,
 }
 
 /// Orders heard stories by intensity, then fewer hops, then teller id; keeps
@@ -197,33 +220,7 @@ fn atomics32(n: usize) -> Vec<AtomicU32> {
     (0..n).map(|_| AtomicU32::new(0)).collect()
 }
 
-fn atomics64(n: usize) -> Vec<AtomicU64> {
-    (0..n).map(|_| AtomicU64::new(0)).collect()
-}
-
 impl Inbox {
-    fn new(n: usize) -> Self {
-        Self {
-            good: atomics32(n),
-            bad: atomics32(n),
-            good_weight: atomics32(n),
-            bad_weight: atomics32(n),
-            best_good: atomics64(n),
-            best_bad: atomics64(n),
-        }
-    }
-
-    /// Empties agent `i`'s inbox (only `i`'s own pass calls this).
-    #[inline]
-    pub fn clear(&self, i: usize) {
-        self.good[i].store(0, Relaxed);
-        self.bad[i].store(0, Relaxed);
-        self.good_weight[i].store(0, Relaxed);
-        self.bad_weight[i].store(0, Relaxed);
-        self.best_good[i].store(0, Relaxed);
-        self.best_bad[i].store(0, Relaxed);
-    }
-
     /// Delivers one story to agent `j`.
     #[inline]
     pub fn deliver(&self, j: usize, good: bool, weight: f64, key: u64) {
@@ -240,14 +237,11 @@ impl Inbox {
     }
 }
 
-/// The whole population's state in one replication. The word-of-mouth
-/// model uses the per-field arrays; a classic model only `classic` (the
-/// other arrays are then empty).
+/// The whole population's state in one replication of the word-of-mouth
+/// model.
 pub struct State {
     /// The number of agents.
     pub n: usize,
-    /// A classic model's state.
-    pub classic: Option<super::classic::Classic>,
     pub status: Vec<u8>,
     pub attitude: Vec<f32>,
     pub flags: Vec<u8>,
@@ -278,9 +272,11 @@ pub struct State {
     pub reach: Mutex<Vec<(u64, u32)>>,
 }
 
-/// Bytes of state per agent, for memory estimates (without workplaces).
+/// Bytes of state per agent, for memory estimates (without workplaces):
+/// the agent's own slots, its inbox, and the two atomics others write
+/// (referrals credited, the origin of the story it told).
 pub const BYTES_PER_AGENT: u64 =
-    (1 + 4 + 1 + std::mem::size_of::<Story>() + 3 * 4 + 2 + 2 + 4 * 4 + 2 * 8 + 4 + 4) as u64;
+    (OWN_BYTES_PER_AGENT + Inbox::BYTES_PER_AGENT + 2 * std::mem::size_of::<AtomicU32>()) as u64;
 
 /// Bytes per agent that workplaces add: organisation, membership (at
 /// most one organisation and one offset per agent) and ties.
@@ -289,18 +285,9 @@ pub fn workplace_bytes_per_agent(colleagues: u32) -> u64 {
 }
 
 impl State {
-    /// A classic model's state, without the word-of-mouth arrays.
-    pub fn classic(c: super::classic::Classic) -> Self {
-        let mut s = Self::new(0);
-        s.n = c.node.len();
-        s.classic = Some(c);
-        s
-    }
-
     pub fn new(n: usize) -> Self {
         Self {
             n,
-            classic: None,
             status: vec![status::NONE; n],
             attitude: vec![0.0; n],
             flags: vec![0; n],
@@ -389,6 +376,9 @@ macro_rules! agents_view {
             pub first: usize,
             $(pub $field: &'a mut [$ty],)*
         }
+
+        /// Bytes per agent of its own slots: one of each field.
+        pub const OWN_BYTES_PER_AGENT: usize = 0 $(+ std::mem::size_of::<$ty>())*;
 
         impl<'a> Agents<'a> {
             pub fn len(&self) -> usize {

@@ -2,10 +2,29 @@
 
 use std::path::Path;
 
+use super::phases::decisions::decisions;
+use super::phases::experience::experience;
+use super::phases::hearing::hearing;
+use super::phases::telling::{choose_distinct, telling};
+use super::phases::{settle, step};
+use super::state::{NOBODY, event, flag, status, story_key};
 use super::*;
 use crate::network::Graph;
+use std::sync::atomic::Ordering::Relaxed;
+
+use crate::rng::{self, Purpose};
 use crate::scenario::Scenario;
-use state::NOBODY;
+
+/// The word-of-mouth model of a scenario's baseline on a graph.
+type World<'a> = WordOfMouth<'a>;
+
+fn wom<'a>(s: &Scenario, g: &'a Graph) -> World<'a> {
+    WordOfMouth::baseline(s, g)
+}
+
+fn initial_state(world: &World<'_>, replication: u32) -> State {
+    world.initial_state(replication)
+}
 
 /// A scenario with one group of the given status over the graph `edges`,
 /// with `extra` TOML added to the group's own tables.
@@ -48,7 +67,7 @@ fn delight_makes_a_good_story_and_raises_attitude() {
         "[groups.service]\npurchase_rate = 1.0\nquality_mean = 5.0\nquality_sd = 0.0\n",
     );
     let g = star(3);
-    let world = World::new(&s, &g);
+    let world = wom(&s, &g);
     let mut state = initial_state(&world, 0);
     run_phase(&world, &mut state, experience);
     assert!(
@@ -66,7 +85,7 @@ fn failures_are_bad_stories_unless_recovered() {
     let bad = "[groups.service]\npurchase_rate = 1.0\nquality_mean = -5.0\nquality_sd = 0.0\n";
     let g = star(3);
     let s = scenario("customer", bad);
-    let world = World::new(&s, &g);
+    let world = wom(&s, &g);
     let mut state = initial_state(&world, 0);
     run_phase(&world, &mut state, experience);
     assert!(state.story.iter().all(|s| s.valence == -1));
@@ -76,7 +95,7 @@ fn failures_are_bad_stories_unless_recovered() {
         "customer",
         &format!("{bad}recovery_rate = 1.0\nrecovery_intensity = 1.5\n"),
     );
-    let world = World::new(&s, &g);
+    let world = wom(&s, &g);
     let mut state = initial_state(&world, 0);
     run_phase(&world, &mut state, experience);
     assert!(
@@ -95,7 +114,7 @@ fn mediocre_experiences_make_no_story() {
         "[groups.service]\npurchase_rate = 1.0\nquality_mean = 0.5\nquality_sd = 0.0\n",
     );
     let g = star(3);
-    let world = World::new(&s, &g);
+    let world = wom(&s, &g);
     let mut state = initial_state(&world, 0);
     run_phase(&world, &mut state, experience);
     assert!(state.story.iter().all(|s| s.valence == 0));
@@ -114,7 +133,7 @@ fn tell_from_hub(fan_out: &str, overflow: &str, leaves: usize, others: usize) ->
         edges.push((first_other, first_other + j));
     }
     let g = graph(leaves + 1 + others, &edges);
-    let world = World::new(&s, &g);
+    let world = wom(&s, &g);
     let mut state = initial_state(&world, 0);
     state.story[0] = Story::first_hand(-1, 1.0, 0);
     run_phase(&world, &mut state, telling);
@@ -181,7 +200,7 @@ fn choose_distinct_picks_uniform_subsets() {
 fn bad_news_weighs_more_than_good() {
     let s = scenario("prospect", "");
     let g = star(2);
-    let world = World::new(&s, &g);
+    let world = wom(&s, &g);
     let mut state = initial_state(&world, 0);
     let key = story_key(1.0, 1, 1);
     state.inbox.deliver(0, true, 0.1, key);
@@ -204,7 +223,7 @@ fn retelling_stops_at_max_hops() {
         "[groups.telling]\nretell_probability = 1.0\nretell_decay = 1.0\nmax_hops = 2\n",
     );
     let g = star(2);
-    let world = World::new(&s, &g);
+    let world = wom(&s, &g);
     let mut state = initial_state(&world, 0);
     state.inbox.deliver(1, false, 0.1, story_key(1.0, 1, 0));
     state.inbox.deliver(2, false, 0.1, story_key(0.5, 2, 0));
@@ -219,7 +238,7 @@ fn retelling_stops_at_max_hops() {
 fn conversions_after_good_stories_are_referrals_credited_to_the_teller() {
     let s = scenario("prospect", "[groups.market]\np = 0.0\nq = 1.0\n");
     let g = star(2);
-    let world = World::new(&s, &g);
+    let world = wom(&s, &g);
     let mut state = initial_state(&world, 0);
     state.inbox.deliver(1, true, 0.1, story_key(1.0, 1, 0));
     run_phase(&world, &mut state, decisions);
@@ -241,12 +260,12 @@ fn advertising_converts_and_a_low_attitude_blocks() {
         "attitude = -0.5\n[groups.market]\np = 1.0\nmin_attitude = -0.4\n",
     );
     let g = star(2);
-    let world = World::new(&s, &g);
+    let world = wom(&s, &g);
     let mut state = initial_state(&world, 0);
     run_phase(&world, &mut state, decisions);
     assert!(state.status.iter().all(|&s| s == status::PROSPECT));
     let s = scenario("prospect", "[groups.market]\np = 1.0\n");
-    let world = World::new(&s, &g);
+    let world = wom(&s, &g);
     let mut state = initial_state(&world, 0);
     run_phase(&world, &mut state, decisions);
     assert!(
@@ -266,7 +285,7 @@ fn unhappy_customers_lapse_more() {
             "customer",
             &format!("attitude = {attitude}\n[groups.market]\nlapse_rate = 0.05\n"),
         );
-        let world = World::new(&s, &g);
+        let world = wom(&s, &g);
         let mut state = initial_state(&world, 0);
         run_phase(&world, &mut state, decisions);
         state
@@ -287,7 +306,7 @@ fn groups_get_their_shares_at_random_places() {
     let text = "[network]\nkind = \"complete\"\nn = 2\n[[groups]]\nname = \"a\"\nshare = 0.25\n[[groups]]\nname = \"b\"\nshare = 0.75\n";
     let s = Scenario::parse(text, Path::new("t.toml")).unwrap();
     let g = graph(1001, &[]);
-    let labels = assign_groups(&g, &s.baseline().groups, 1, &[]);
+    let labels = population::assign_groups(&g, &s.baseline().groups, 1, &[]);
     let a = labels.iter().filter(|&&l| l == 0).count();
     assert!(a == 250 || a == 251, "{a}");
     assert!(labels[..100].contains(&1) && labels[..100].contains(&0));
@@ -302,7 +321,7 @@ fn serial_and_parallel_steps_agree() {
             .map(|i| (i, i + 1))
             .collect(),
     );
-    let world = World::new(&s, &g);
+    let world = wom(&s, &g);
     let mut serial = initial_state(&world, 3);
     let mut parallel = initial_state(&world, 3);
     for tick in 1..=5 {
@@ -334,7 +353,7 @@ fn an_event_invites_exactly_the_best_connected() {
          [[events]]\nname = \"party\"\nat = 1\nexperience = { who = \"top-degree\", count = 1 }\n",
     );
     let g = star(5);
-    let world = World::new(&s, &g);
+    let world = wom(&s, &g);
     let mut state = initial_state(&world, 0);
     run_phase(&world, &mut state, experience);
     let invited: Vec<usize> = (0..6)
@@ -365,7 +384,7 @@ fn top_degree_groups_sit_on_the_hubs() {
          [[groups]]\nname = \"rest\"\nshare = 0.9\n",
     );
     let g = star(9);
-    let labels = assign_groups(&g, &s.baseline().groups, 1, &[]);
+    let labels = population::assign_groups(&g, &s.baseline().groups, 1, &[]);
     assert_eq!(labels[0], 0);
     assert!(labels[1..].iter().all(|&l| l == 1));
 }
@@ -382,7 +401,7 @@ fn mobility_keeps_attitude_and_personal_ties_and_replaces_workplace_ties() {
         n,
         (0..n as u32).map(|i| (i, (i * 7 + 1) % n as u32)).collect(),
     );
-    let world = World::new(&s, &g);
+    let world = wom(&s, &g);
     let mut state = initial_state(&world, 0);
     let attitude = state.attitude.clone();
     let degrees: Vec<usize> = (0..n).map(|i| g.degree(i)).collect();
@@ -433,7 +452,7 @@ fn colleagues_hear_stories_too() {
          [workplaces]\norganisations = 1\ncolleagues = 4\n",
     );
     let g = graph(50, &[]);
-    let world = World::new(&s, &g);
+    let world = wom(&s, &g);
     let mut state = initial_state(&world, 0);
     step(
         &world,
@@ -460,11 +479,15 @@ fn reach_counts_distinct_hearers_of_each_story() {
          [groups.telling]\ngood = { kind = \"fixed\", k = 1000 }\noverflow = \"lost\"\nretell_probability = 0.0\n",
     );
     let g = star(10);
-    let world = World::new(&s, &g);
+    let world = wom(&s, &g);
     let mut state = initial_state(&world, 0);
-    let mut rec = Recorder::default();
+    let mut rec = Recorder::new(ModelKind::WordOfMouth.measures());
     step(&world, &mut state, CLOCK, false);
-    rec.observe(1, &world, &state, false);
+    rec.observe(
+        1,
+        world.measure(&state, 1, false),
+        world.stories(&mut state, 1),
+    );
     rec.finish();
     // The hub's story reaches its 10 leaves; each leaf's reaches the hub.
     let mut people: Vec<u32> = rec.reach.iter().map(|r| r.people).collect();
@@ -488,7 +511,7 @@ fn staff_morale_reaches_customers() {
     let g = graph(100, &[]);
     for (effect, delights) in [(0.0, 0), (2.0, 50)] {
         let s = scenario_with(&text(effect));
-        let world = World::new(&s, &g);
+        let world = wom(&s, &g);
         let mut state = initial_state(&world, 0);
         assert_eq!(state.morale, 1.0, "morale is the staff's mean attitude");
         run_phase(&world, &mut state, experience);
@@ -513,10 +536,10 @@ fn reach_is_sampled_to_stay_within_its_budget() {
         400,
         &(0..400u32).map(|i| (i, (i + 1) % 400)).collect::<Vec<_>>(),
     );
-    let world = World::new(&s, &g);
+    let world = wom(&s, &g);
     let run = |budget| {
         let mut state = initial_state(&world, 0);
-        let mut rec = Recorder::default();
+        let mut rec = Recorder::new(ModelKind::WordOfMouth.measures());
         rec.reach_budget = budget;
         for tick in 1..=3 {
             step(
@@ -528,7 +551,11 @@ fn reach_is_sampled_to_stay_within_its_budget() {
                 },
                 false,
             );
-            rec.observe(tick, &world, &state, false);
+            rec.observe(
+                tick,
+                world.measure(&state, tick, false),
+                world.stories(&mut state, tick),
+            );
         }
         rec.finish();
         rec
@@ -549,156 +576,4 @@ fn reach_is_sampled_to_stay_within_its_budget() {
         small.reach.iter().all(|r| r.people == 2),
         "a sampled story keeps all its hearers"
     );
-}
-
-/// A classic model's scenario (its `[model]` body) over a placeholder network.
-fn classic(model: &str) -> Scenario {
-    scenario_with(&format!("[model]\n{model}\n"))
-}
-
-fn run_classic(s: &Scenario, g: &Graph, ticks: u32, parallel: bool) -> State {
-    let world = World::new(s, g);
-    let mut state = initial_state(&world, 0);
-    for tick in 1..=ticks {
-        step(
-            &world,
-            &mut state,
-            Clock {
-                replication: 0,
-                tick,
-            },
-            parallel,
-        );
-    }
-    state
-}
-
-fn nodes(state: &State) -> &[u8] {
-    &state.classic.as_ref().unwrap().node
-}
-
-#[test]
-fn sir_with_certain_transmission_moves_one_hop_a_tick() {
-    use classic::node::*;
-    // A path of 5 with the seed at one end would need a chosen seed; with
-    // one seed among 5 chosen at random, check the wave instead: after t
-    // ticks, nodes within t of the seed have been infected, and with
-    // gamma = 1 each is infectious for exactly one tick.
-    let s = classic("kind = \"sir\"\nbeta = 1.0\ngamma = 1.0\ninitial_infected_share = 0.2");
-    let g = graph(5, &[(0, 1), (1, 2), (2, 3), (3, 4)]);
-    let world = World::new(&s, &g);
-    let mut state = initial_state(&world, 0);
-    let seed = nodes(&state).iter().position(|&x| x == INFECTED).unwrap();
-    for tick in 1..=4u32 {
-        step(
-            &world,
-            &mut state,
-            Clock {
-                replication: 0,
-                tick,
-            },
-            false,
-        );
-        for i in 0..5usize {
-            let d = i.abs_diff(seed) as u32;
-            let expected = if d < tick {
-                RECOVERED
-            } else if d == tick {
-                INFECTED
-            } else {
-                SUSCEPTIBLE
-            };
-            assert_eq!(nodes(&state)[i], expected, "tick {tick}, node {i}");
-        }
-    }
-}
-
-#[test]
-fn cascades_and_thresholds_reach_everyone_when_certain() {
-    let g = graph(6, &[(0, 1), (1, 2), (2, 3), (3, 4), (4, 5)]);
-    let ic =
-        classic("kind = \"independent-cascade\"\nprobability = 1.0\ninitial_active_share = 0.17");
-    assert!(
-        nodes(&run_classic(&ic, &g, 6, false))
-            .iter()
-            .all(|&x| x != 0)
-    );
-    let ic0 =
-        classic("kind = \"independent-cascade\"\nprobability = 0.0\ninitial_active_share = 0.17");
-    assert_eq!(
-        nodes(&run_classic(&ic0, &g, 6, false))
-            .iter()
-            .filter(|&&x| x != 0)
-            .count(),
-        1
-    );
-    // Everyone adopts at once when p = 1.
-    let bass = classic("kind = \"bass\"\np = 1.0\nq = 0.0");
-    assert!(
-        nodes(&run_classic(&bass, &g, 1, false))
-            .iter()
-            .all(|&x| x == classic::node::ACTIVE)
-    );
-    let none = classic("kind = \"bass\"\np = 0.0\nq = 1.0");
-    assert!(
-        nodes(&run_classic(&none, &g, 5, false))
-            .iter()
-            .all(|&x| x == 0),
-        "no adopters, no influence"
-    );
-}
-
-#[test]
-fn linear_threshold_needs_its_share_of_neighbours() {
-    // A star: the hub's leaves each have the hub as their only neighbour,
-    // so once the hub is active every leaf follows (share 1 >= any threshold).
-    let s = classic("kind = \"linear-threshold\"\ninitial_active_share = 0.2");
-    let g = star(4);
-    for rep in 0..20 {
-        let world = World::new(&s, &g);
-        let mut state = initial_state(&world, rep);
-        let hub_seeded = nodes(&state)[0] == classic::node::ACTIVE;
-        for tick in 1..=3 {
-            step(
-                &world,
-                &mut state,
-                Clock {
-                    replication: rep,
-                    tick,
-                },
-                false,
-            );
-        }
-        if hub_seeded {
-            assert!(nodes(&state).iter().all(|&x| x == classic::node::ACTIVE));
-        } else {
-            // A leaf seed: the hub activates iff its threshold <= 1/4.
-            let t = state.classic.as_ref().unwrap().threshold[0];
-            let hub = nodes(&state)[0] == classic::node::ACTIVE;
-            assert_eq!(hub, t <= 0.25, "threshold {t}");
-        }
-    }
-}
-
-#[test]
-fn classic_models_give_the_same_on_one_thread_or_many() {
-    let n = 3 * state::CHUNK + 77;
-    let (g, _) = crate::network::Graph::from_edges(
-        n,
-        (0..n as u32)
-            .flat_map(|i| [(i, (i + 1) % n as u32), (i, (i * 31 + 7) % n as u32)])
-            .collect(),
-    );
-    for model in [
-        "kind = \"sir\"\nbeta = 0.3\ngamma = 0.2\ninitial_infected_share = 0.01",
-        "kind = \"independent-cascade\"\nprobability = 0.3\ninitial_active_share = 0.01",
-        "kind = \"linear-threshold\"\ninitial_active_share = 0.05",
-        "kind = \"bass\"\np = 0.01\nq = 0.3",
-    ] {
-        let s = classic(model);
-        let a = run_classic(&s, &g, 8, false);
-        let b = run_classic(&s, &g, 8, true);
-        assert_eq!(nodes(&a), nodes(&b), "{model}");
-        assert!(nodes(&a).iter().any(|&x| x != 0));
-    }
 }

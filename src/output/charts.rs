@@ -18,6 +18,7 @@ use plotters::prelude::*;
 use rayon::prelude::*;
 
 use super::{Format, Report, VariantResult};
+use crate::catalog::Overview;
 use crate::measures::{Kind, Measure, Scale};
 use crate::metrics::{Band, Recorder};
 
@@ -357,10 +358,16 @@ pub fn draw_all(
         }
     };
     let baseline_events = markers(report, 1);
-    let overviews = if report.is_classic() {
-        classic_overview(report)
-    } else {
-        overview(report)
+    let overviews = match report
+        .scenario
+        .baseline()
+        .model
+        .kind()
+        .declaration()
+        .overview
+    {
+        Overview::WordOfMouth => overview(report),
+        Overview::States => classic_overview(report),
     };
     overviews.par_iter().try_for_each(|(stem, title, panels)| {
         interrupted()?;
@@ -399,7 +406,14 @@ pub fn draw_all(
             figure(area, report, &title, &panels, (1, panels.len()), events)
         })
     })?;
-    if !report.is_classic() {
+    if report
+        .scenario
+        .baseline()
+        .model
+        .kind()
+        .declaration()
+        .stories
+    {
         save(dir, "reach", formats, |area| reach_figure(area, report))?;
     }
     Ok(())

@@ -17,9 +17,7 @@ pub use folder::write_folder;
 use std::fs;
 use std::path::Path;
 
-use crate::metrics::{Aggregate, Recorder};
-use crate::network::NetworkStats;
-use crate::scenario::Scenario;
+pub use crate::pipeline::{Report, VariantResult};
 
 /// A chart file format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -28,46 +26,6 @@ pub enum Format {
     Png,
     /// Vector drawings, for editing and print.
     Svg,
-}
-
-/// The results of one variant of a scenario.
-pub struct VariantResult {
-    pub name: String,
-    pub runs: Vec<Recorder>,
-    pub aggregate: Aggregate,
-}
-
-/// Everything a run produced, ready to be written.
-pub struct Report<'a> {
-    pub scenario: &'a Scenario,
-    /// The scenario file's text, kept beside the results.
-    pub scenario_text: &'a str,
-    pub network: NetworkStats,
-    pub variants: Vec<VariantResult>,
-}
-
-impl Report<'_> {
-    /// The measures this report's model records.
-    pub fn metrics(&self) -> &'static [crate::measures::Measure] {
-        self.scenario.baseline().model.kind().measures()
-    }
-
-    pub fn is_classic(&self) -> bool {
-        self.scenario.baseline().model.is_classic()
-    }
-
-    /// Column names for groups: `all`, then the scenario's groups.
-    pub fn slots(&self) -> Vec<&str> {
-        std::iter::once("all")
-            .chain(
-                self.scenario
-                    .baseline()
-                    .groups
-                    .iter()
-                    .map(|g| g.name.as_str()),
-            )
-            .collect()
-    }
 }
 
 /// Writes every file of a report into `dir`: the tables, the scenario
@@ -80,11 +38,18 @@ pub fn write_report(
 ) -> Result<(), Box<dyn std::error::Error>> {
     fs::write(dir.join("timeseries.csv"), tables::timeseries_csv(report))?;
     fs::write(dir.join("runs.csv"), tables::runs_csv(report))?;
-    if !report.is_classic() {
+    if report
+        .scenario
+        .baseline()
+        .model
+        .kind()
+        .declaration()
+        .stories
+    {
         fs::write(dir.join("reach.csv"), tables::reach_csv(report))?;
     }
     fs::write(dir.join("summary.json"), tables::summary_json(report))?;
-    fs::write(dir.join("scenario.toml"), report.scenario_text)?;
+    fs::write(dir.join("scenario.toml"), &report.scenario.text)?;
     charts::draw_all(dir, report, formats, cancelled)?;
     Ok(())
 }

@@ -36,7 +36,6 @@ impl Point {
 pub struct Sweep<'a> {
     /// The scenario at the first value (for its title, seed and runs).
     pub scenario: &'a Scenario,
-    pub scenario_text: &'a str,
     pub parameter: String,
     pub metric: Measure,
     pub points: Vec<Point>,
@@ -74,7 +73,7 @@ pub fn write(
     formats: &[Format],
 ) -> Result<(), Box<dyn std::error::Error>> {
     fs::write(dir.join("sweep.csv"), csv(s))?;
-    fs::write(dir.join("scenario.toml"), s.scenario_text)?;
+    fs::write(dir.join("scenario.toml"), &s.scenario.text)?;
     charts::save(dir, "sweep", formats, |area| chart(area, s))?;
     Ok(())
 }

@@ -218,9 +218,11 @@ pub fn summary_json(report: &Report<'_>) -> String {
                 "changes": spec.changes,
                 "headline": headlines(v, kind),
             });
-            if kind == ModelKind::WordOfMouth {
+            if kind.declaration().stories {
                 entry["story_reach"] =
                     json!({ "good": reach_summary(v, false), "bad": reach_summary(v, true) });
+            }
+            if kind.records(Measure::Value) {
                 entry["value"] = value(v, base);
             }
             if !std::ptr::eq(v, base) {

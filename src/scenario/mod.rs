@@ -9,11 +9,15 @@
 
 pub mod error;
 pub mod events;
+pub mod groups;
+mod messages;
 pub mod model;
+pub mod network;
 pub mod overrides;
 pub mod params;
 pub mod spans;
 mod variants;
+pub mod workplaces;
 
 use std::path::{Path, PathBuf};
 
@@ -21,11 +25,16 @@ use serde::{Deserialize, Serialize};
 
 pub use error::{FieldPath, InputError, Problem};
 pub use events::{Action, Chosen, Event, Size};
+pub use groups::{Group, Placement, RawGroup, Status};
+pub(crate) use messages::problem_from_serde;
+use messages::{serde_problem, syntax_problem};
 pub use model::{ModelKind, ModelSpec};
+pub use network::{NetworkKind, NetworkSpec, RawNetwork};
 pub use overrides::Override;
 pub use params::{FanOut, Hearing, Market, Overflow, Service, Telling};
-use params::{RawHearing, RawMarket, RawService, RawTelling, whole, within};
+use params::{RawHearing, RawMarket, RawService, RawTelling, checked, whole};
 use spans::SpanIndex;
+pub use workplaces::{MAX_COLLEAGUES, RawWorkplaces, Workplaces};
 
 use crate::measures::Measure;
 
@@ -77,169 +86,6 @@ pub struct RawVariant {
     pub events: Option<Vec<events::RawEvent>>,
 }
 
-/// `[workplaces]` as written.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawWorkplaces {
-    pub organisations: Option<i64>,
-    pub colleagues: Option<i64>,
-    pub mobility: Option<f64>,
-}
-
-/// Workplace ties and job mobility (phase 5).
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Workplaces {
-    /// How many organisations; `None` when the network's own are used.
-    pub organisations: Option<u32>,
-    /// Workplace ties per agent: colleagues it talks to.
-    pub colleagues: u32,
-    /// Probability per tick that an agent changes organisation.
-    pub mobility: f64,
-}
-
-/// The most workplace ties an agent keeps.
-pub const MAX_COLLEAGUES: i64 = 32;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum NetworkKind {
-    ErdosRenyi,
-    WattsStrogatz,
-    BarabasiAlbert,
-    Organisations,
-    Complete,
-    EdgeList,
-}
-
-/// `[network]` as written: which fields apply depends on `kind`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawNetwork {
-    pub kind: NetworkKind,
-    pub n: Option<i64>,
-    pub mean_degree: Option<f64>,
-    pub rewire: Option<f64>,
-    pub m: Option<i64>,
-    pub organisations: Option<i64>,
-    pub within_degree: Option<f64>,
-    pub between_degree: Option<f64>,
-    pub path: Option<String>,
-}
-
-/// Market status of a group's members at the start.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Status {
-    /// Not in the market (staff, stakeholders, competitors' staff): hears
-    /// and tells, never buys.
-    None,
-    Prospect,
-    Customer,
-    Lapsed,
-}
-
-/// One `[[groups]]` entry as written.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawGroup {
-    pub name: String,
-    pub share: f64,
-    pub status: Option<Status>,
-    pub attitude: Option<f64>,
-    pub attitude_spread: Option<f64>,
-    pub aware_share: Option<f64>,
-    pub staff: Option<bool>,
-    pub placement: Option<Placement>,
-    #[serde(default)]
-    pub service: RawService,
-    #[serde(default)]
-    pub telling: RawTelling,
-    #[serde(default)]
-    pub hearing: RawHearing,
-    #[serde(default)]
-    pub market: RawMarket,
-}
-
-/// The network to build, with its parameters checked.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(tag = "kind", rename_all = "kebab-case")]
-pub enum NetworkSpec {
-    /// G(n, p) with p = mean_degree / (n - 1).
-    ErdosRenyi { n: u64, mean_degree: f64 },
-    /// A ring where each node links to its `mean_degree` nearest, each link
-    /// rewired with probability `rewire`.
-    WattsStrogatz {
-        n: u64,
-        mean_degree: u32,
-        rewire: f64,
-    },
-    /// Preferential attachment: each new node links to `m` existing ones.
-    BarabasiAlbert { n: u64, m: u32 },
-    /// Agents in `organisations` workplaces of equal size: random ties inside
-    /// a workplace (mean `within_degree`) and between (mean `between_degree`).
-    Organisations {
-        n: u64,
-        organisations: u32,
-        within_degree: f64,
-        between_degree: f64,
-    },
-    /// Everyone knows everyone.
-    Complete { n: u64 },
-    /// A file of `u v` lines, as networkx, igraph and SNAP write them.
-    EdgeList { path: PathBuf },
-}
-
-impl NetworkSpec {
-    /// The number of agents, when it is known before the network is built.
-    pub fn agents(&self) -> Option<u64> {
-        match *self {
-            NetworkSpec::ErdosRenyi { n, .. }
-            | NetworkSpec::WattsStrogatz { n, .. }
-            | NetworkSpec::BarabasiAlbert { n, .. }
-            | NetworkSpec::Organisations { n, .. }
-            | NetworkSpec::Complete { n } => Some(n),
-            NetworkSpec::EdgeList { .. } => None,
-        }
-    }
-}
-
-/// Which agents a group's members are.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Placement {
-    /// Anywhere, at random.
-    #[default]
-    Random,
-    /// The best-connected agents (influencers, connectors).
-    TopDegree,
-    /// Whole organisations, from the first: a group concentrated in a few
-    /// workplaces.
-    FirstOrganisations,
-}
-
-/// A group of agents with its own parameters.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Group {
-    pub name: String,
-    /// Share of the population in this group.
-    pub share: f64,
-    pub status: Status,
-    /// Mean initial attitude, in [-1, 1].
-    pub attitude: f64,
-    /// Initial attitudes are uniform within `attitude ± attitude_spread`.
-    pub attitude_spread: f64,
-    /// Share of the group aware of the brand at the start.
-    pub aware_share: f64,
-    /// The company's own staff: their experiences are of how they are
-    /// treated (this group's `service`), and their mean attitude is morale.
-    pub staff: bool,
-    pub placement: Placement,
-    pub service: Service,
-    pub telling: Telling,
-    pub hearing: Hearing,
-    pub market: Market,
-}
-
 /// A validated scenario: every value in range, ready to run.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Scenario {
@@ -259,6 +105,10 @@ pub struct Scenario {
     pub overrides: Vec<String>,
     /// The file it was read from.
     pub source: PathBuf,
+    /// The file's text as it was read: kept beside the results, and for
+    /// placing a problem found later (a run too large) at its line.
+    #[serde(skip)]
+    pub text: String,
 }
 
 /// One version of the world: the baseline, or a what-if.
@@ -299,7 +149,13 @@ impl Timeline {
 impl Scenario {
     /// Reads and validates a scenario file.
     pub fn load(path: &Path) -> Result<Scenario, InputError> {
-        Self::read(path, &[]).map(|(scenario, _)| scenario)
+        Self::read(path, &[])
+    }
+
+    /// Places a problem found after validation (a size that will not fit
+    /// in memory, say) at its field in the scenario's text.
+    pub fn locate(&self, problem: Problem) -> InputError {
+        locate(&self.text, &self.source, problem)
     }
 
     /// The scenario as written, before any what-if.
@@ -308,9 +164,8 @@ impl Scenario {
     }
 
     /// Reads and validates a scenario file with `overrides` applied (from
-    /// the command line), returning its text too (kept beside the results,
-    /// and for locating later problems in it).
-    pub fn read(path: &Path, overrides: &[Override]) -> Result<(Scenario, String), InputError> {
+    /// the command line).
+    pub fn read(path: &Path, overrides: &[Override]) -> Result<Scenario, InputError> {
         let text =
             crate::input::read_text(path, crate::input::MAX_SCENARIO_BYTES).map_err(|e| {
                 InputError::single(
@@ -318,7 +173,7 @@ impl Scenario {
                     Problem::new(FieldPath::root(), e.describe("scenario")),
                 )
             })?;
-        Self::parse_with(&text, path, overrides).map(|scenario| (scenario, text))
+        Self::parse_with(&text, path, overrides)
     }
 
     /// Validates scenario text; `path` names it in errors and anchors
@@ -345,7 +200,9 @@ impl Scenario {
             fail(problems)
         })?;
         let doc: toml::Table = text.parse().map_err(|e| fail(vec![syntax_problem(&e)]))?;
-        variants::build(checked, doc, overrides, path, &index).map_err(fail)
+        let mut scenario = variants::build(checked, doc, overrides, path, &index).map_err(fail)?;
+        scenario.text = text.to_string();
+        Ok(scenario)
     }
 }
 
@@ -356,103 +213,6 @@ pub fn locate(text: &str, path: &Path, mut problem: Problem) -> InputError {
         problem.span = index.span_of(&problem.path);
     }
     InputError::new(path, Some(text.to_string()), vec![problem])
-}
-
-fn syntax_problem(e: &toml::de::Error) -> Problem {
-    Problem::new(
-        FieldPath::root(),
-        format!("TOML syntax: {}", e.message().trim()),
-    )
-    .allowed("TOML: `key = value` lines under `[table]` headers")
-    .at(e.span())
-}
-
-/// Turns serde's message into a problem with the field's path, the allowed
-/// names and a near-miss suggestion.
-fn serde_problem(e: &toml::de::Error, index: &SpanIndex<'_>) -> Problem {
-    let path = e.span().map(|s| index.path_at(s.start)).unwrap_or_default();
-    problem_from_serde(e.message(), path).at(e.span())
-}
-
-/// serde's message in a scenario writer's words: no Rust type names
-/// (`struct RawNetwork`, `i128`), TOML's names for values instead.
-fn plain_serde_message(message: &str) -> String {
-    let mut m = message
-        .trim()
-        .replace("expected i64", "expected a whole number")
-        .replace("expected f64", "expected a number")
-        .replace("expected a string", "expected text in quotes")
-        .replace("expected a sequence", "expected a list `[...]`")
-        .replace("expected a boolean", "expected true or false")
-        .replace("expected a map", "expected a table")
-        .replace("invalid type: map,", "invalid type: a table,")
-        .replace("invalid type: sequence,", "invalid type: a list,");
-    // `expected struct RawNetwork` and the like.
-    while let Some(at) = m.find("struct Raw") {
-        let end = m[at..]
-            .find(|c: char| !c.is_alphanumeric() && c != ' ')
-            .map_or(m.len(), |e| at + e);
-        let end = m[at + 7..end].find(' ').map_or(end, |e| at + 7 + e);
-        m.replace_range(at..end, "a table");
-    }
-    while let Some(at) = m.find("enum ") {
-        let end = m[at + 5..]
-            .find(|c: char| !c.is_alphanumeric())
-            .map_or(m.len(), |e| at + 5 + e);
-        m.replace_range(at..end, "one of the names allowed");
-    }
-    // A whole number beyond 64 bits: `integer `99999999999999999999` as i128`.
-    if m.contains(" as i128") {
-        let number = m.split('`').nth(1).unwrap_or("the number");
-        m = format!(
-            "`{number}` is too large for a whole number here (at most {})",
-            i64::MAX
-        );
-    }
-    m.replace("u64 value was too large", "the whole number is too large")
-        .replace(
-            "wanted string or table",
-            "expected one of the allowed names, in quotes",
-        )
-}
-
-/// A problem from serde's message about the field at `path`.
-pub(crate) fn problem_from_serde(message: &str, path: FieldPath) -> Problem {
-    let message = plain_serde_message(message);
-    let mut problem = Problem::new(path, message.clone());
-    for (what, prefix) in [("field", "unknown field `"), ("value", "unknown variant `")] {
-        let Some(rest) = message.strip_prefix(prefix) else {
-            continue;
-        };
-        let typed = rest.split('`').next().unwrap_or_default();
-        let known: Vec<&str> = message
-            .split(", expected ")
-            .nth(1)
-            .unwrap_or_default()
-            .split('`')
-            .skip(1)
-            .step_by(2)
-            .collect();
-        problem = problem.allowed(format!(
-            "{}: {}",
-            if what == "field" {
-                "the keys"
-            } else {
-                "one of"
-            },
-            known.join(", ")
-        ));
-        if let Some(near) = error::did_you_mean(typed, known.iter().copied()) {
-            problem = problem.help(format!("did you mean `{near}`?"));
-        } else if what == "field" {
-            problem = problem
-                .help("remove the key, or see docs/scenario.md for the keys this table takes");
-        }
-    }
-    if message.starts_with("missing field") {
-        problem = problem.help("add the field; docs/scenario.md lists what each table needs");
-    }
-    problem
 }
 
 /// A scenario file checked as written, before its variants are built.
@@ -491,11 +251,11 @@ pub fn validate(raw: RawScenario, source: &Path) -> Result<Checked, Vec<Problem>
         whole(v, 0, i64::MAX)
     });
     let has_organisations = raw.network.kind == NetworkKind::Organisations;
-    let network = network(raw.network, source, p);
+    let network = network::network(raw.network, source, p);
     let workplaces = raw
         .workplaces
         .as_ref()
-        .and_then(|w| workplaces(w, has_organisations, p));
+        .and_then(|w| workplaces::workplaces(w, has_organisations, p));
 
     let service = raw
         .service
@@ -524,8 +284,8 @@ pub fn validate(raw: RawScenario, source: &Path) -> Result<Checked, Vec<Problem>
         market,
     };
     let groups = match raw.groups {
-        Some(gs) => groups(gs, &base, p),
-        None => default_groups(&base),
+        Some(gs) => groups::groups(gs, &base, p),
+        None => groups::default_groups(&base),
     };
     if groups
         .iter()
@@ -638,376 +398,6 @@ fn compare_measures(
         }
     }
     out
-}
-
-fn workplaces(
-    raw: &RawWorkplaces,
-    has_organisations: bool,
-    p: &mut Vec<Problem>,
-) -> Option<Workplaces> {
-    let at = FieldPath::root().key("workplaces");
-    let before = p.len();
-    let organisations = match (raw.organisations, has_organisations) {
-        (Some(_), true) => {
-            p.push(
-                Problem::new(
-                    at.key("organisations"),
-                    "the network's own organisations are used",
-                )
-                .allowed("no `organisations` here when network kind = \"organisations\""),
-            );
-            None
-        }
-        (None, false) => {
-            p.push(
-                Problem::new(at.clone(), "[workplaces] needs `organisations` (how many)")
-                    .allowed("organisations = 100 (1 to 10,000,000)"),
-            );
-            None
-        }
-        (Some(o), false) => whole(o, 1, 10_000_000)
-            .map_err(|bad| p.push(params::out_of_range(at.key("organisations"), bad)))
-            .ok()
-            .map(|o| o as u32),
-        (None, true) => None,
-    };
-    let colleagues = checked(p, at.key("colleagues"), raw.colleagues, 5, |v| {
-        whole(v, 0, MAX_COLLEAGUES)
-    }) as u32;
-    let mobility = match raw.mobility.map(|m| within(m, 0.0, 1.0)) {
-        None => 0.0,
-        Some(Ok(m)) => m,
-        Some(Err(bad)) => {
-            p.push(params::out_of_range(at.key("mobility"), bad));
-            0.0
-        }
-    };
-    (p.len() == before).then_some(Workplaces {
-        organisations,
-        colleagues,
-        mobility,
-    })
-}
-
-/// A checked whole number, or the default with a problem recorded.
-fn checked(
-    problems: &mut Vec<Problem>,
-    path: FieldPath,
-    value: Option<i64>,
-    default: i64,
-    check: impl Fn(i64) -> Result<i64, params::Bad>,
-) -> i64 {
-    match value.map(check) {
-        None => default,
-        Some(Ok(v)) => v,
-        Some(Err(bad)) => {
-            problems.push(params::out_of_range(path, bad));
-            default
-        }
-    }
-}
-
-/// The groups used when a scenario names none: 20% customers who think well
-/// of the brand (attitude 0.5 ± 0.4), 80% prospects who do not know it yet.
-fn default_groups(base: &Group) -> Vec<Group> {
-    vec![
-        Group {
-            name: "customers".into(),
-            share: 0.2,
-            status: Status::Customer,
-            attitude: 0.5,
-            attitude_spread: 0.4,
-            aware_share: 1.0,
-            ..base.clone()
-        },
-        Group {
-            name: "prospects".into(),
-            share: 0.8,
-            status: Status::Prospect,
-            attitude_spread: 0.2,
-            ..base.clone()
-        },
-    ]
-}
-
-/// The most groups a scenario may have (a group id is one byte).
-pub const MAX_GROUPS: usize = 250;
-
-fn groups(raw: Vec<RawGroup>, base: &Group, p: &mut Vec<Problem>) -> Vec<Group> {
-    let root = FieldPath::root().key("groups");
-    if raw.is_empty() {
-        p.push(
-            Problem::new(root.clone(), "`groups` is empty")
-                .allowed(format!("1 to {MAX_GROUPS} [[groups]] tables"))
-                .help("remove `groups` to use the default customers and prospects, or add a [[groups]] table"),
-        );
-    }
-    if raw.len() > MAX_GROUPS {
-        p.push(
-            Problem::new(root.clone(), format!("{} groups are too many", raw.len()))
-                .allowed(format!("1 to {MAX_GROUPS} groups")),
-        );
-    }
-    let mut out: Vec<Group> = Vec::with_capacity(raw.len());
-    // The shares as written, for the sum (a share out of range is
-    // reported on its own and counts as written).
-    let shares: Vec<f64> = raw.iter().map(|g| g.share).collect();
-    for (i, g) in raw.into_iter().enumerate() {
-        let at = root.index(i);
-        let name = g.name.trim().to_string();
-        if name.is_empty() || name == "all" || name.contains([',', '.']) {
-            p.push(
-                Problem::new(at.key("name"), format!("`{name}` cannot name a group")).allowed(
-                    "a non-empty name without commas or dots, other than `all` (which stands for everyone)",
-                ),
-            );
-        } else if out.iter().any(|o| o.name == name) {
-            p.push(
-                Problem::new(at.key("name"), format!("two groups are named `{name}`"))
-                    .allowed("a name used once"),
-            );
-        }
-        let share = within(g.share, 0.0, 1.0).unwrap_or_else(|bad| {
-            p.push(params::out_of_range(at.key("share"), bad));
-            0.0
-        });
-        let real = |p: &mut Vec<Problem>, key: &str, v: Option<f64>, lo, hi, default| match v
-            .map(|v| within(v, lo, hi))
-        {
-            None => default,
-            Some(Ok(v)) => v,
-            Some(Err(bad)) => {
-                p.push(params::out_of_range(at.key(key), bad));
-                default
-            }
-        };
-        let status = g.status.unwrap_or(Status::Prospect);
-        let aware_default = if status == Status::Prospect { 0.0 } else { 1.0 };
-        out.push(Group {
-            name,
-            share,
-            status,
-            attitude: real(p, "attitude", g.attitude, -1.0, 1.0, 0.0),
-            attitude_spread: real(p, "attitude_spread", g.attitude_spread, 0.0, 2.0, 0.0),
-            aware_share: real(p, "aware_share", g.aware_share, 0.0, 1.0, aware_default),
-            staff: g.staff.unwrap_or(false),
-            placement: g.placement.unwrap_or_default(),
-            service: g.service.resolve(&at.key("service"), &base.service, p),
-            telling: g.telling.resolve(&at.key("telling"), &base.telling, p),
-            hearing: g.hearing.resolve(&at.key("hearing"), &base.hearing, p),
-            market: g.market.resolve(&at.key("market"), &base.market, p),
-        });
-    }
-    let total: f64 = shares.iter().sum();
-    if !out.is_empty() && (total - 1.0).abs() > 1e-6 {
-        let terms: Vec<String> = shares.iter().map(|&s| params::plain(s)).collect();
-        let sum = if terms.len() <= 8 {
-            format!(" ({})", terms.join(" + "))
-        } else {
-            String::new()
-        };
-        p.push(
-            Problem::new(
-                root,
-                format!(
-                    "the groups' shares add up to {}{sum}, not 1",
-                    params::plain(total)
-                ),
-            )
-            .allowed("shares in [0, 1] that add up to 1")
-            .help("adjust the `share` of each [[groups]] table"),
-        );
-    }
-    out
-}
-
-/// Checks `[network]`: the fields its `kind` needs, no others, each in range.
-fn network(raw: RawNetwork, source: &Path, p: &mut Vec<Problem>) -> Option<NetworkSpec> {
-    use NetworkKind as K;
-    let at = FieldPath::root().key("network");
-    let (needs, example): (&[&str], &str) = match raw.kind {
-        K::ErdosRenyi => (&["n", "mean_degree"], "n = 10000, mean_degree = 10"),
-        K::WattsStrogatz => (
-            &["n", "mean_degree", "rewire"],
-            "n = 10000, mean_degree = 10, rewire = 0.1",
-        ),
-        K::BarabasiAlbert => (&["n", "m"], "n = 10000, m = 5"),
-        K::Organisations => (
-            &["n", "organisations", "within_degree", "between_degree"],
-            "n = 10000, organisations = 100, within_degree = 6, between_degree = 4",
-        ),
-        K::Complete => (&["n"], "n = 1000"),
-        K::EdgeList => (&["path"], "path = \"network.txt\""),
-    };
-    let kind = serde_name(&raw.kind);
-    let given = [
-        ("n", raw.n.is_some()),
-        ("mean_degree", raw.mean_degree.is_some()),
-        ("rewire", raw.rewire.is_some()),
-        ("m", raw.m.is_some()),
-        ("organisations", raw.organisations.is_some()),
-        ("within_degree", raw.within_degree.is_some()),
-        ("between_degree", raw.between_degree.is_some()),
-        ("path", raw.path.is_some()),
-    ];
-    let before = p.len();
-    for (name, set) in given {
-        if set && !needs.contains(&name) {
-            p.push(
-                Problem::new(
-                    at.key(name),
-                    format!("`{name}` does not apply to kind = \"{kind}\""),
-                )
-                .allowed(format!("for kind = \"{kind}\": {}", needs.join(", ")))
-                .help(format!("for example: {example}")),
-            );
-        }
-        if !set && needs.contains(&name) {
-            p.push(
-                Problem::new(at.clone(), format!("kind = \"{kind}\" needs `{name}`"))
-                    .allowed(format!("for kind = \"{kind}\": {}", needs.join(", ")))
-                    .help(format!("for example: {example}")),
-            );
-        }
-    }
-    if p.len() > before {
-        return None;
-    }
-    let max_n = if raw.kind == K::Complete {
-        200_000
-    } else {
-        MAX_AGENTS as i64
-    };
-    let n = raw.n.map(|n| whole(n, 2, max_n).map(|v| v as u64));
-    let mut bad = |key: &str, r: Result<f64, params::Bad>| match r {
-        Ok(v) => Some(v),
-        Err(b) => {
-            p.push(params::out_of_range(at.key(key), b));
-            None
-        }
-    };
-    let n = match n {
-        Some(Ok(n)) => Some(n),
-        Some(Err(b)) => {
-            bad("n", Err(b));
-            return None;
-        }
-        None => None,
-    };
-    let nf = n.unwrap_or(0) as f64;
-    let others = format!(
-        "no one can know more than the other n - 1 = {} agents",
-        nf - 1.0
-    );
-    let spec = match raw.kind {
-        K::ErdosRenyi => NetworkSpec::ErdosRenyi {
-            n: n?,
-            mean_degree: bad(
-                "mean_degree",
-                within(raw.mean_degree?, 0.0, nf - 1.0).map_err(|b| b.because(&others)),
-            )?,
-        },
-        K::WattsStrogatz => {
-            let k = bad(
-                "mean_degree",
-                within(raw.mean_degree?, 2.0, (nf - 1.0).min(10_000.0)).map_err(|b| {
-                    if nf - 1.0 < 10_000.0 {
-                        b.because(&others)
-                    } else {
-                        b
-                    }
-                }),
-            )?;
-            if k.fract() != 0.0 || k as u64 % 2 != 0 {
-                bad(
-                    "mean_degree",
-                    Err(params::Bad::new(
-                        k.to_string(),
-                        "an even whole number (each node links to k/2 neighbours on each side)",
-                    )),
-                );
-                return None;
-            }
-            NetworkSpec::WattsStrogatz {
-                n: n?,
-                mean_degree: k as u32,
-                rewire: bad("rewire", within(raw.rewire?, 0.0, 1.0))?,
-            }
-        }
-        K::BarabasiAlbert => {
-            let m = raw.m?;
-            let m = bad(
-                "m",
-                whole(m, 1, (n? as i64 - 1).min(10_000))
-                    .map(|v| v as f64)
-                    .map_err(|b| {
-                        if nf - 1.0 < 10_000.0 {
-                            b.because("each new agent links to m of those before it, so m is at most n - 1")
-                        } else {
-                            b
-                        }
-                    }),
-            )?;
-            NetworkSpec::BarabasiAlbert { n: n?, m: m as u32 }
-        }
-        K::Organisations => {
-            let orgs = raw.organisations?;
-            let orgs = bad(
-                "organisations",
-                whole(orgs, 1, n? as i64)
-                    .map(|v| v as f64)
-                    .map_err(|b| b.because("at most one organisation per agent")),
-            )? as u32;
-            let size = nf / f64::from(orgs);
-            let outside = nf - size;
-            NetworkSpec::Organisations {
-                n: n?,
-                organisations: orgs,
-                within_degree: bad(
-                    "within_degree",
-                    within(raw.within_degree?, 0.0, (size - 1.0).max(0.0)).map_err(|b| {
-                        b.because(format!(
-                            "an organisation has n / organisations = {} agents, so an agent has at most {} colleagues in it",
-                            params::plain(size),
-                            params::plain((size - 1.0).max(0.0))
-                        ))
-                    }),
-                )?,
-                between_degree: bad(
-                    "between_degree",
-                    within(raw.between_degree?, 0.0, outside.min(10_000.0)).map_err(|b| {
-                        if orgs == 1 {
-                            b.because("with a single organisation there is no one outside it, so between_degree can only be 0")
-                        } else if outside < 10_000.0 {
-                            b.because(format!(
-                                "{} agents are outside an organisation of {}",
-                                params::plain(outside),
-                                params::plain(size)
-                            ))
-                        } else {
-                            b
-                        }
-                    }),
-                )?,
-            }
-        }
-        K::Complete => NetworkSpec::Complete { n: n? },
-        K::EdgeList => {
-            let rel = raw.path?;
-            let dir = source.parent().unwrap_or_else(|| Path::new("."));
-            NetworkSpec::EdgeList {
-                path: dir.join(rel),
-            }
-        }
-    };
-    Some(spec)
-}
-
-fn serde_name(kind: &NetworkKind) -> String {
-    serde_json::to_value(kind)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
 }
 
 #[cfg(test)]

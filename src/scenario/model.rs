@@ -63,10 +63,6 @@ impl ModelSpec {
             ModelSpec::Bass { .. } => ModelKind::Bass,
         }
     }
-
-    pub fn is_classic(&self) -> bool {
-        self.kind() != ModelKind::WordOfMouth
-    }
 }
 
 /// Checks `[model]`: the keys its `kind` takes, no others, each in range.

@@ -7,6 +7,7 @@
 //! raw form serde reads (every field optional, unknown keys refused), the
 //! resolved form the model takes, and the merge of the two.
 
+use rand_distr::{Gamma, Poisson};
 use serde::{Deserialize, Serialize};
 
 use super::error::{FieldPath, Problem};
@@ -117,6 +118,24 @@ pub(crate) fn out_of_range(path: FieldPath, bad: Bad) -> Problem {
     .allowed(bad.allowed)
 }
 
+/// A checked whole number, or the default with a problem recorded.
+pub(crate) fn checked(
+    problems: &mut Vec<Problem>,
+    path: FieldPath,
+    value: Option<i64>,
+    default: i64,
+    check: impl Fn(i64) -> Result<i64, Bad>,
+) -> i64 {
+    match value.map(check) {
+        None => default,
+        Some(Ok(v)) => v,
+        Some(Err(bad)) => {
+            problems.push(out_of_range(path, bad));
+            default
+        }
+    }
+}
+
 /// A number as a person would write it: at most ten significant digits,
 /// so that sums read 0.9 rather than 0.8999999999999999.
 pub fn plain(x: f64) -> String {
@@ -157,6 +176,9 @@ pub fn whole(v: i64, lo: i64, hi: i64) -> Result<i64, Bad> {
 }
 
 /// How many people one teller tells: a distribution over whole numbers.
+/// The Poisson and negative binomial forms carry their distribution, made
+/// ready (and so known to be valid) when the scenario is checked; they are
+/// built with [`FanOut::poisson`] and [`FanOut::negative_binomial`].
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum FanOut {
@@ -164,11 +186,21 @@ pub enum FanOut {
     Fixed { k: u32 },
     /// Equally likely any of `min..=max`.
     Uniform { min: u32, max: u32 },
-    /// Poisson with the given mean.
-    Poisson { mean: f64 },
+    /// Poisson with the given mean (none for a mean of 0: always 0).
+    Poisson {
+        mean: f64,
+        #[serde(skip)]
+        draw: Option<Poisson<f64>>,
+    },
     /// Negative binomial with the given mean and dispersion `r`
-    /// (variance = mean + mean²/r): a few tell very many.
-    NegativeBinomial { mean: f64, dispersion: f64 },
+    /// (variance = mean + mean²/r): a few tell very many. Drawn as a
+    /// Poisson whose mean is Gamma-distributed (none for a mean of 0).
+    NegativeBinomial {
+        mean: f64,
+        dispersion: f64,
+        #[serde(skip)]
+        draw: Option<Gamma<f64>>,
+    },
 }
 
 impl FanOut {
@@ -176,8 +208,38 @@ impl FanOut {
         match *self {
             FanOut::Fixed { k } => f64::from(k),
             FanOut::Uniform { min, max } => (f64::from(min) + f64::from(max)) / 2.0,
-            FanOut::Poisson { mean } | FanOut::NegativeBinomial { mean, .. } => mean,
+            FanOut::Poisson { mean, .. } | FanOut::NegativeBinomial { mean, .. } => mean,
         }
+    }
+
+    /// Poisson with mean `mean`, from 0 to a tenth of [`MAX_FAN_OUT`].
+    pub fn poisson(mean: f64) -> Result<FanOut, Bad> {
+        let mean = within(mean, 0.0, MAX_FAN_OUT as f64 / 10.0).map_err(|b| b.at("mean"))?;
+        let draw = if mean > 0.0 {
+            Some(Poisson::new(mean).map_err(|e| Bad::new(plain(mean), e.to_string()).at("mean"))?)
+        } else {
+            None
+        };
+        Ok(FanOut::Poisson { mean, draw })
+    }
+
+    /// Negative binomial with mean `mean` and dispersion `r`.
+    pub fn negative_binomial(mean: f64, dispersion: f64) -> Result<FanOut, Bad> {
+        let mean = within(mean, 0.0, MAX_FAN_OUT as f64 / 10.0).map_err(|b| b.at("mean"))?;
+        let dispersion = within(dispersion, 1e-3, 1e6).map_err(|b| b.at("dispersion"))?;
+        let draw = if mean > 0.0 {
+            Some(
+                Gamma::new(dispersion, mean / dispersion)
+                    .map_err(|e| Bad::new(plain(dispersion), e.to_string()).at("dispersion"))?,
+            )
+        } else {
+            None
+        };
+        Ok(FanOut::NegativeBinomial {
+            mean,
+            dispersion,
+            draw,
+        })
     }
 }
 
@@ -248,23 +310,13 @@ fn fan_out(raw: &RawFanOut) -> Result<FanOut, Bad> {
             let mean = raw
                 .mean
                 .ok_or_else(|| need("mean", "{ kind = \"poisson\", mean = 2.5 }"))?;
-            (
-                &["mean"],
-                FanOut::Poisson {
-                    mean: within(mean, 0.0, MAX_FAN_OUT as f64 / 10.0).map_err(|b| b.at("mean"))?,
-                },
-            )
+            (&["mean"], FanOut::poisson(mean)?)
         }
         FanOutKind::NegativeBinomial => {
             let allowed = "{ kind = \"negative-binomial\", mean = 25, dispersion = 2 }";
             let mean = raw.mean.ok_or_else(|| need("mean", allowed))?;
             let r = raw.dispersion.ok_or_else(|| need("dispersion", allowed))?;
-            let mean = within(mean, 0.0, MAX_FAN_OUT as f64 / 10.0).map_err(|b| b.at("mean"))?;
-            let dispersion = within(r, 1e-3, 1e6).map_err(|b| b.at("dispersion"))?;
-            (
-                &["mean", "dispersion"],
-                FanOut::NegativeBinomial { mean, dispersion },
-            )
+            (&["mean", "dispersion"], FanOut::negative_binomial(mean, r)?)
         }
     };
     let given: [(&'static str, bool); 5] = [

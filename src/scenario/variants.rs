@@ -197,6 +197,7 @@ pub(super) fn build(
         variants,
         overrides: cli.iter().map(Override::describe).collect(),
         source: source.to_path_buf(),
+        text: String::new(),
     })
 }
 

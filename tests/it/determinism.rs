@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use grapevine::engine::{self, Mode, Options};
-use grapevine::model::World;
+use grapevine::model::WordOfMouth;
 use grapevine::scenario::Scenario;
 
 use crate::common::{repo, run_into};
@@ -51,17 +51,15 @@ fn both_parallel_modes_give_the_same_numbers() {
     let path = repo("scenarios/quick.toml");
     let scenario = Scenario::load(&path).unwrap();
     let network = grapevine::network::build(&scenario.baseline().network, scenario.seed).unwrap();
-    let world = World::new(&scenario, &network.graph);
+    let world = WordOfMouth::baseline(&scenario, &network.graph);
     let run = |mode, threads| {
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
             .build()
             .unwrap();
         let options = Options {
-            runs: 3,
-            ticks: 10,
             mode,
-            ..Options::default()
+            ..Options::new(3, 10)
         };
         pool.install(|| engine::run(&world, &options).unwrap())
             .into_iter()

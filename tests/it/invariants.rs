@@ -9,9 +9,11 @@ use std::path::Path;
 
 use grapevine::catalog::ModelKind;
 use grapevine::measures::Measure;
-use grapevine::metrics::measure;
+use grapevine::model::classic::{
+    Classic, bass::Bass, cascade::IndependentCascade, sir::Sir, threshold::LinearThreshold,
+};
 use grapevine::model::state::status;
-use grapevine::model::{Clock, World, initial_state, step};
+use grapevine::model::{Clock, Dynamics, Population, WordOfMouth};
 use grapevine::scenario::Scenario;
 use proptest::prelude::*;
 
@@ -123,19 +125,19 @@ proptest! {
         let s = scenario(n, degree, customers, staff, quality, recovery,
             fan_out(gk, ga, gb), fan_out(bk, ba, bb), lost, bias, p, q, &extra);
         let network = grapevine::network::build(&s.baseline().network, s.seed).unwrap();
-        let world = World::new(&s, &network.graph);
+        let world = WordOfMouth::baseline(&s, &network.graph);
         prop_assert!(world.work.is_some() && world.guests.len() == 1 && world.staff);
-        let mut state = initial_state(&world, 0);
+        let mut state = world.initial_state(0);
         let groups = s.baseline().groups.len();
         let list = ModelKind::WordOfMouth.measures();
         let m = list.len();
         let index_of = |x: Measure| list.iter().position(|&y| y == x).unwrap();
         let (aware, good, bad) = (index_of(Measure::Awareness), index_of(Measure::GoodReached), index_of(Measure::BadReached));
-        let mut last = measure(&world, &state, 0, false);
+        let mut last = world.measure(&state, 0, false);
         for tick in 1..=8 {
-            step(&world, &mut state, Clock { replication: 0, tick }, parallel);
+            world.step(&mut state, Clock { replication: 0, tick }, parallel);
             prop_assert!(state.attitude.iter().all(|a| a.is_finite() && (-1.0..=1.0).contains(a)));
-            let frame = measure(&world, &state, tick, parallel);
+            let frame = world.measure(&state, tick, parallel);
             for g in 0..groups {
                 let size = world.group.iter().filter(|&&x| x as usize == g).count();
                 let none = (0..state.len())
@@ -177,21 +179,17 @@ proptest! {
         parallel in any::<bool>(),
     ) {
         let degree = degree.min(n - 2);
-        let model = match kind {
-            0 => format!("kind = \"sir\"\nbeta = {a}\ngamma = {b}\ninitial_infected_share = {seeds}"),
-            1 => format!("kind = \"independent-cascade\"\nprobability = {a}\ninitial_active_share = {seeds}"),
-            2 => format!("kind = \"linear-threshold\"\ninitial_active_share = {seeds}"),
-            _ => format!("kind = \"bass\"\np = {}\nq = {b}", a * 0.1),
-        };
-        let text = format!("seed = 3\n[network]\nkind = \"erdos-renyi\"\nn = {n}\nmean_degree = {degree}\n[model]\n{model}\n");
+        let text = format!("seed = 3\n[network]\nkind = \"erdos-renyi\"\nn = {n}\nmean_degree = {degree}\n");
         let s = Scenario::parse(&text, Path::new("prop.toml")).unwrap();
         let network = grapevine::network::build(&s.baseline().network, s.seed).unwrap();
-        let world = World::new(&s, &network.graph);
-        let mut state = initial_state(&world, 0);
+        let frames = |seeds| match kind {
+            0 => shares(&network.graph, Sir { beta: a, gamma: b }, seeds, parallel),
+            1 => shares(&network.graph, IndependentCascade { probability: a }, seeds, parallel),
+            2 => shares(&network.graph, LinearThreshold, seeds, parallel),
+            _ => shares(&network.graph, Bass { p: a * 0.1, q: b }, 0.0, parallel),
+        };
         let mut last_active = 0.0;
-        for tick in 1..=10 {
-            step(&world, &mut state, Clock { replication: 0, tick }, parallel);
-            let frame = measure(&world, &state, tick, parallel);
+        for frame in frames(seeds).into_iter().skip(1) {
             match kind {
                 0 => {
                     let total = frame[0] + frame[1] + frame[2];
@@ -205,4 +203,28 @@ proptest! {
             }
         }
     }
+}
+
+/// The frames of ten ticks of a classic model's rule on a graph.
+fn shares<R: grapevine::model::classic::Rule>(
+    graph: &grapevine::network::Graph,
+    rule: R,
+    seeds: f64,
+    parallel: bool,
+) -> Vec<Vec<f64>> {
+    let model = Classic::new(Population::whole(graph, 3), rule, seeds);
+    let mut state = model.initial_state(0);
+    let mut frames = vec![model.measure(&state, 0, parallel)];
+    for tick in 1..=10 {
+        model.step(
+            &mut state,
+            Clock {
+                replication: 0,
+                tick,
+            },
+            parallel,
+        );
+        frames.push(model.measure(&state, tick, parallel));
+    }
+    frames
 }

@@ -1,0 +1,152 @@
+//! The command line's words: every subcommand, flag and worked example,
+//! as clap reads them.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::output::Format;
+use crate::scenario::Override;
+
+pub const RUN_EXAMPLES: &str = "\
+Examples:
+  grapevine run scenarios/bad-news-travels-fast.toml
+      writes output/bad-news-travels-fast/: timeseries.csv, runs.csv,
+      summary.json, scenario.toml and reputation, customers and stories
+      charts as PNG and SVG
+  grapevine run scenarios/quick.toml --runs 5 --seed 7 --out /tmp/quick
+  grapevine run scenarios/service-recovery.toml --set service.recovery_rate=0.3
+      any value by its dotted path; a group's by its name
+      (--set groups.customers.service.expectation=0.5); any number of --set
+  grapevine run scenarios/*.toml --threads 2 --format png,svg
+      several scenarios: each goes to output/<file stem>/ (or <--out>/<file stem>/)";
+
+const SWEEP_EXAMPLES: &str = "\
+Examples:
+  grapevine sweep scenarios/bad-news-travels-fast.toml --param telling.bad.max=3,10,20,30 --metric nps
+      runs the scenario (every variant) once per value and writes
+      output/bad-news-travels-fast-sweep/: sweep.csv and a chart of the final
+      NPS against the value, with its 90% band
+  grapevine sweep scenarios/service-recovery.toml --param service.recovery_rate=0,0.2,0.4,0.6,0.8";
+
+const CHECK_EXAMPLES: &str = "\
+Examples:
+  grapevine check scenarios/bad-news-travels-fast.toml
+      prints the agents, edges, ticks, runs and memory the run would take
+  grapevine check scenarios/*.toml";
+
+/// grapevine: a word-of-mouth reputation simulator.
+///
+/// Agents on a social network have experiences, tell good and bad stories,
+/// hear them, change their minds, buy, refer and leave. A scenario file
+/// (TOML) describes the population and the service; grapevine runs it many
+/// times and charts reputation, Net Promoter Score and referrals over time.
+#[derive(Debug, Parser)]
+#[command(name = "grapevine", version, after_help = RUN_EXAMPLES)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run scenarios and write their charts and data.
+    #[command(after_help = RUN_EXAMPLES)]
+    Run(RunArgs),
+    /// Run a scenario once per value of a parameter, and chart an outcome against it.
+    #[command(after_help = SWEEP_EXAMPLES)]
+    Sweep(SweepArgs),
+    /// Check scenarios without running them, and say what a run would take.
+    #[command(after_help = CHECK_EXAMPLES)]
+    Check(CheckArgs),
+    /// Run the classic models (Bass, SIR, independent cascade, linear
+    /// threshold) against their known answers; exit 1 if any check fails.
+    Validate(ValidateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// Fewer replications and a smaller SIR graph (what the test suite
+    /// runs): wider tolerances, same checks.
+    #[arg(long)]
+    pub quick: bool,
+    /// Worker threads [default: one per core]. Results do not depend on it.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub threads: Option<u32>,
+}
+
+/// How a run goes: shared by `run` and `sweep`.
+#[derive(Debug, Args)]
+pub struct RunFlags {
+    /// Set a value by its dotted path, overriding the scenario file (any
+    /// number): --set service.recovery_rate=0.6
+    #[arg(long = "set", value_name = "PATH=VALUE", value_parser = parse_override)]
+    pub set: Vec<Override>,
+    /// Replications, overriding the scenario's `runs`.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub runs: Option<u32>,
+    /// Random seed, overriding the scenario's `seed`.
+    #[arg(long, value_name = "S")]
+    pub seed: Option<u64>,
+    /// Worker threads [default: one per core]. Results do not depend on it.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub threads: Option<u32>,
+    /// Chart formats, comma-separated.
+    #[arg(
+        long,
+        value_name = "FORMATS",
+        value_delimiter = ',',
+        default_value = "png"
+    )]
+    pub format: Vec<Format>,
+    /// No progress bar or summary on the terminal.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+fn parse_override(arg: &str) -> Result<Override, String> {
+    Override::parse_arg(arg)
+}
+
+#[derive(Debug, Args)]
+pub struct SweepArgs {
+    /// The scenario file (TOML).
+    #[arg(value_name = "SCENARIO.toml")]
+    pub scenario: PathBuf,
+    /// The parameter and its values: PATH=V1,V2,...
+    #[arg(long, value_name = "PATH=V1,V2,...")]
+    pub param: String,
+    /// The outcome to chart: a measure's final value (a level at the last
+    /// tick, a flow's total over the run) [default: nps; for a classic
+    /// model, its main share: share_recovered, share_active, share_adopted].
+    #[arg(long, value_name = "NAME")]
+    pub metric: Option<String>,
+    /// Output folder [default: output/<scenario file stem>-sweep].
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub options: RunFlags,
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Scenario files (TOML).
+    #[arg(required = true, value_name = "SCENARIO.toml")]
+    pub scenarios: Vec<PathBuf>,
+    /// Output folder [default: output/<scenario file stem>]. With several
+    /// scenarios, each goes to <DIR>/<scenario file stem>.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub options: RunFlags,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Scenario files (TOML).
+    #[arg(required = true, value_name = "SCENARIO.toml")]
+    pub scenarios: Vec<PathBuf>,
+    /// Set a value by its dotted path, as `run --set` does.
+    #[arg(long = "set", value_name = "PATH=VALUE", value_parser = parse_override)]
+    pub set: Vec<Override>,
+}

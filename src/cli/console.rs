@@ -1,0 +1,182 @@
+//! What the command line shows: the progress bar, a run's headline
+//! figures, and what `check` found.
+
+use std::io::IsTerminal;
+use std::path::Path;
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use crate::forecast::{available_memory, bytes, duration};
+use crate::output::charts::short_number;
+use crate::output::{Report, tables};
+use crate::pipeline::{Plan, Progress};
+use crate::scenario::{self, NetworkSpec, Scenario};
+
+/// A progress bar on the terminal (none when stderr is not one, or when
+/// told to be quiet), and notes above it.
+pub struct Bar {
+    bar: std::sync::Mutex<ProgressBar>,
+    show: bool,
+}
+
+impl Bar {
+    pub fn new(show: bool) -> Self {
+        Self {
+            bar: std::sync::Mutex::new(ProgressBar::hidden()),
+            show,
+        }
+    }
+
+    fn with(&self, f: impl FnOnce(&ProgressBar)) {
+        f(&self.bar.lock().unwrap_or_else(|e| e.into_inner()));
+    }
+}
+
+impl Progress for Bar {
+    fn start(&self, label: &str, total: u64) {
+        if !self.show || !std::io::stderr().is_terminal() {
+            return;
+        }
+        let style = ProgressStyle::with_template(
+            "{msg} {wide_bar} {percent}%, {human_pos}/{human_len} agent-ticks at {per_sec}, {elapsed} elapsed, ETA {eta}",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar());
+        let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr())
+            .with_style(style)
+            .with_message(label.to_string());
+        self.with(|b| b.finish_and_clear());
+        *self.bar.lock().unwrap_or_else(|e| e.into_inner()) = bar;
+    }
+
+    fn advance(&self, agent_ticks: u64) {
+        self.with(|b| b.inc(agent_ticks));
+    }
+
+    fn note(&self, text: &str) {
+        if self.show {
+            self.with(|b| b.suspend(|| eprintln!("note: {text}")));
+        }
+    }
+
+    fn finish(&self) {
+        self.with(|b| b.finish_and_clear());
+    }
+}
+
+pub fn print_headline(report: &Report<'_>, dest: &Path, seconds: f64) {
+    let s = report.scenario;
+    println!(
+        "{}: {} agents, {} variant(s) x {} runs of {} {}s in {:.1} s -> {}/",
+        s.title,
+        report.network.agents,
+        report.variants.len(),
+        s.runs,
+        s.ticks,
+        s.tick_unit,
+        seconds,
+        dest.display()
+    );
+    let base = &report.variants[0];
+    for v in &report.variants {
+        if report.variants.len() > 1 {
+            println!("  {}:", v.name);
+        }
+        for &metric in s.baseline().model.kind().declaration().headlines {
+            let b = tables::final_band(v, metric);
+            let mut line = format!(
+                "  {:<32} {:>10}  (90% band {} to {})",
+                metric.headline_key(),
+                short_number(b.mean),
+                short_number(b.p05),
+                short_number(b.p95)
+            );
+            if !std::ptr::eq(v, base) {
+                let d = tables::difference_band(v, base, metric);
+                let sign = if d.mean > 0.0 { "+" } else { "" };
+                line.push_str(&format!(
+                    "  vs {}: {sign}{} ({} to {})",
+                    base.name,
+                    short_number(d.mean),
+                    short_number(d.p05),
+                    short_number(d.p95)
+                ));
+            }
+            println!("{line}");
+        }
+    }
+}
+
+/// What `grapevine check` says of a scenario.
+pub fn print_check(s: &Scenario, plan: &Plan, threads: usize, output: &Path) {
+    let base = s.baseline();
+    println!("{}: ok", s.source.display());
+    println!("  title:    {}", s.title);
+    println!(
+        "  network:  {}, {} agents, {}{} edges (mean degree {:.1})",
+        network_kind(&base.network),
+        plan.agents,
+        if plan.exact { "" } else { "about " },
+        plan.edges,
+        2.0 * plan.edges as f64 / plan.agents.max(1) as f64
+    );
+    let groups: Vec<String> = base
+        .groups
+        .iter()
+        .map(|g| format!("{} {:.0}% ({:?})", g.name, g.share * 100.0, g.status).to_lowercase())
+        .collect();
+    println!("  groups:   {}", groups.join(", "));
+    let declared = base.model.kind().declaration();
+    if !declared.keys.is_empty() {
+        let model = serde_json::to_string(&base.model).unwrap_or_default();
+        println!("  model:    {model}");
+    }
+    println!("  ticks:    {} ({}s)", s.ticks, s.tick_unit);
+    println!("  runs:     {} (seed {})", s.runs, s.seed);
+    for v in &s.variants {
+        let changes = match (v.changes.is_empty(), std::ptr::eq(v, base)) {
+            (_, true) => "as written".to_string(),
+            (true, false) => "no values changed".to_string(),
+            (false, false) => v.changes.join("; "),
+        };
+        println!("  variant:  {}: {changes}", v.name);
+        for e in &v.events {
+            println!("            event `{}`, {}", e.name, describe_window(e));
+        }
+    }
+    println!(
+        "  time:     {} on {threads} threads ({} agent-ticks)",
+        duration(plan.seconds),
+        short_number(plan.agent_ticks)
+    );
+    if plan.seconds > 60.0 {
+        println!(
+            "  warning:  this run will take {}; try `--runs 2` or fewer ticks first to see it work",
+            duration(plan.seconds)
+        );
+    }
+    let m = &plan.memory;
+    println!(
+        "  memory:   about {} at peak (building the network {}, running {}, recorded figures {}){}",
+        bytes(m.peak),
+        bytes(m.building),
+        bytes(m.running),
+        bytes(m.recordings),
+        available_memory().map_or(String::new(), |a| format!(" ({} available)", bytes(a)))
+    );
+    println!("  output:   {}/", output.display());
+}
+
+fn describe_window(e: &scenario::Event) -> String {
+    if e.from == e.to {
+        format!("tick {}", e.from)
+    } else {
+        format!("ticks {} to {}", e.from, e.to)
+    }
+}
+
+fn network_kind(spec: &NetworkSpec) -> String {
+    serde_json::to_value(spec)
+        .ok()
+        .and_then(|v| v.get("kind").and_then(|k| k.as_str().map(str::to_string)))
+        .unwrap_or_default()
+}

@@ -1,0 +1,222 @@
+//! Forecasts of what a run will take, before anything is allocated: its
+//! memory (so a run that cannot fit is refused with a clear error) and its
+//! time (so `check` and the start of a long run can say so).
+
+use crate::engine::Mode;
+use crate::model;
+use crate::network;
+use crate::scenario::{self, NetworkSpec, Scenario};
+
+/// Memory any run takes besides its data: the program, its libraries,
+/// thread stacks and allocator slack (measured: about 10 MiB).
+pub const FIXED_OVERHEAD: u64 = 12 << 20;
+
+/// Memory while the charts are drawn, once the states are gone (measured:
+/// 16 to 30 MiB with two charts drawn at once).
+pub const CHARTS_OVERHEAD: u64 = 20 << 20;
+
+/// (story, hearer) pairs a tracked agent adds to the reach bookkeeping in
+/// the few ticks a story lives, with the slack of a growing vector.
+const REACH_PAIRS_PER_TRACKED_AGENT: u64 = 8;
+
+/// Predicted memory for a run, in bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct MemoryEstimate {
+    /// While the network is built (edge list plus both directions, sorted).
+    pub building: u64,
+    /// While replications run (the graph plus the states alive at once).
+    pub running: u64,
+    /// The figures recorded: every metric, tick, group and replication,
+    /// and their aggregate.
+    pub recordings: u64,
+    pub peak: u64,
+}
+
+/// The size of a run, as far as memory goes.
+#[derive(Debug, Clone, Copy)]
+pub struct RunSize {
+    pub agents: u64,
+    pub edges: u64,
+    pub groups: usize,
+    pub ticks: u32,
+    pub runs: u32,
+    /// Variants run one after another, each keeping its recorded figures.
+    pub variants: u32,
+    /// Bytes of state per agent, in the variant that holds most.
+    pub bytes_per_agent: u64,
+    /// Whether stories are followed for the reach measure.
+    pub stories: bool,
+    /// Measures recorded per group and tick.
+    pub measures: usize,
+}
+
+/// The networks a run holds at once: every distinct network of its
+/// variants. Returns the most agents of any and the edges of all.
+fn network_size(s: &Scenario) -> (u64, u64) {
+    let mut specs: Vec<&NetworkSpec> = Vec::new();
+    for v in &s.variants {
+        if !specs.contains(&&v.network) {
+            specs.push(&v.network);
+        }
+    }
+    let edges: u64 = specs
+        .iter()
+        .map(|n| network::expected_edges(n))
+        .fold(0, u64::saturating_add);
+    let agents = specs
+        .iter()
+        .map(|n| {
+            n.agents()
+                .unwrap_or(network::expected_edges(n).min(scenario::MAX_AGENTS))
+        })
+        .max()
+        .unwrap_or(0);
+    (agents, edges)
+}
+
+/// The size of a scenario's run, as far as memory goes.
+pub fn run_size(s: &Scenario) -> RunSize {
+    let base = s.baseline();
+    let (agents, edges) = network_size(s);
+    RunSize {
+        agents,
+        edges,
+        groups: base.groups.len(),
+        ticks: s.ticks,
+        runs: s.runs,
+        variants: s.variants.len() as u32,
+        bytes_per_agent: s
+            .variants
+            .iter()
+            .map(|v| model::cost(v, agents as f64, s.ticks).bytes_per_agent)
+            .max()
+            .unwrap_or(0),
+        stories: model::cost(base, agents as f64, s.ticks).stories,
+        measures: base.model.kind().measures().len(),
+    }
+}
+
+/// Predicts the memory a run takes, before anything is allocated.
+pub fn estimate_memory(size: RunSize, threads: usize, mode: Mode) -> MemoryEstimate {
+    let RunSize {
+        agents,
+        edges,
+        groups,
+        ticks,
+        runs,
+        variants,
+        bytes_per_agent,
+        stories,
+        measures,
+    } = size;
+    // In floating point, so that no size, however absurd, overflows: the
+    // figures are estimates, and `as u64` saturates.
+    let (agents, edges) = (agents as f64, edges as f64);
+    let fixed = FIXED_OVERHEAD as f64;
+    // CSR: a u64 offset per agent, a u32 per adjacency entry (two per edge).
+    let graph = 8.0 * (agents + 1.0) + 8.0 * edges;
+    // While building: the edge list (8 bytes an edge) and, for a generator
+    // like Barabasi-Albert, its list of edge ends (8); then the edge list
+    // beside the adjacency entries (8), offsets and cursors (16 an agent).
+    let building = 16.0 * edges + 16.0 * (agents + 1.0) + fixed;
+    let states_at_once = if mode.within_runs(agents.min(usize::MAX as f64) as usize) {
+        1.0
+    } else {
+        f64::from(runs).min(threads as f64)
+    };
+    let frame = (groups as f64 + 1.0) * measures as f64 * 8.0;
+    let recordings =
+        f64::from(variants) * (f64::from(runs) * 8.0 + 24.0) * (f64::from(ticks) + 1.0) * frame
+            / 8.0;
+    let per_agent = bytes_per_agent as f64;
+    // Story reach: pairs of (story, hearer), at most the budget.
+    let reach = if stories {
+        16.0 * (crate::metrics::REACH_BUDGET as f64).min(
+            REACH_PAIRS_PER_TRACKED_AGENT as f64
+                * agents.min(crate::model::REACH_TRACKED_AGENTS as f64),
+        )
+    } else {
+        0.0
+    };
+    let running = graph + agents + states_at_once * (per_agent * agents + reach) + fixed;
+    let (building, running, recordings) = (building as u64, running as u64, recordings as u64);
+    MemoryEstimate {
+        building,
+        running,
+        recordings,
+        peak: building
+            .max(running)
+            .max(CHARTS_OVERHEAD)
+            .saturating_add(recordings),
+    }
+}
+
+/// Time per telling beyond the ordinary, on one thread: delivering a story
+/// and noting it for the reach measure (measured: a 20,000-agent town whose
+/// bad stories go to 25, 100, 300 and 1,000 people each: 0.8 M, 14 M, 70 M
+/// and 291 M tellings, 52 to 62 ns more per telling).
+pub const NS_PER_TELLING: f64 = 55.0;
+
+/// Tellings per agent-tick already inside [`model::Cost::ns_per_agent_tick`]: the
+/// reference run's own (a default town).
+pub const TELLINGS_PER_AGENT_TICK: f64 = 0.2;
+
+/// A forecast of a run's simulation time, in seconds: for every variant,
+/// its agent-ticks at the measured cost, plus its tellings (which a huge
+/// fan-out can make dominate), over the threads (at 85% each beyond the
+/// first), plus building each network. `agents[v]` is variant `v`'s
+/// population.
+pub fn forecast_seconds(scenario: &Scenario, agents: &[u64], threads: usize) -> f64 {
+    let speedup = 1.0 + 0.85 * (threads.max(1) - 1) as f64;
+    let runs_ticks = f64::from(scenario.runs) * f64::from(scenario.ticks);
+    scenario
+        .variants
+        .iter()
+        .zip(agents)
+        .map(|(v, &n)| {
+            let n = n as f64;
+            let cost = model::cost(v, n, scenario.ticks);
+            let (per_agent, tellings) = (cost.ns_per_agent_tick, cost.tellings.mean);
+            let extra = (tellings - TELLINGS_PER_AGENT_TICK * n).max(0.0);
+            let work = runs_ticks * (n * per_agent + extra * NS_PER_TELLING) * 1e-9;
+            work / speedup + n * 300e-9
+        })
+        .sum()
+}
+
+/// Memory the system can give without swapping (Linux: MemAvailable), if known.
+pub fn available_memory() -> Option<u64> {
+    let info = std::fs::read_to_string("/proc/meminfo").ok()?;
+    let line = info.lines().find(|l| l.starts_with("MemAvailable:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
+}
+
+/// Seconds as a person would say them.
+pub fn duration(seconds: f64) -> String {
+    if seconds < 1.0 {
+        "under a second".to_string()
+    } else if seconds < 90.0 {
+        format!("about {seconds:.0} s")
+    } else if seconds < 5400.0 {
+        format!("about {:.0} minutes", seconds / 60.0)
+    } else {
+        format!("about {:.1} hours", seconds / 3600.0)
+    }
+}
+
+/// Bytes in the largest fitting binary unit.
+pub fn bytes(b: u64) -> String {
+    let units = ["B", "KiB", "MiB", "GiB", "TiB"];
+    let mut x = b as f64;
+    let mut u = 0;
+    while x >= 1024.0 && u + 1 < units.len() {
+        x /= 1024.0;
+        u += 1;
+    }
+    if u == 0 {
+        format!("{b} B")
+    } else {
+        format!("{x:.1} {}", units[u])
+    }
+}

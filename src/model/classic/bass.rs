@@ -1,0 +1,44 @@
+//! The Bass model on a network: a non-adopter adopts with probability
+//! p + q x (the share of its neighbours who have adopted).
+
+use super::{Counts, Node, Rule, change, node};
+use crate::catalog::ModelKind;
+
+/// Bass's outside (p) and inside (q) influence.
+#[derive(Debug, Clone, Copy)]
+pub struct Bass {
+    pub p: f64,
+    pub q: f64,
+}
+
+impl Rule for Bass {
+    const KIND: ModelKind = ModelKind::Bass;
+    const SEEDED: u8 = node::ACTIVE;
+
+    fn decide(&self, n: Node, draw: impl Fn() -> f64) -> (u8, u8) {
+        if n.state != node::INACTIVE {
+            return (n.state, 0);
+        }
+        let share = if n.degree == 0 {
+            0.0
+        } else {
+            f64::from(n.count) / n.degree as f64
+        };
+        if draw() < self.p + self.q * share {
+            (node::ACTIVE, change::STARTED)
+        } else {
+            (n.state, 0)
+        }
+    }
+
+    fn values(&self, t: &Counts) -> Vec<f64> {
+        vec![t.share(&[node::ACTIVE]), t.started as f64]
+    }
+
+    /// Everyone has adopted; or there is no outside influence and nothing
+    /// inside to spread (no adopters, or no inside influence).
+    fn settled(&self, all: &[f64], _tick: u32) -> bool {
+        let adopted = all.first().copied().unwrap_or(0.0);
+        adopted == 1.0 || (self.p == 0.0 && (adopted == 0.0 || self.q == 0.0))
+    }
+}

@@ -1,0 +1,37 @@
+//! The independent cascade: each newly active node has one chance to
+//! activate each inactive neighbour, with probability `probability`.
+
+use super::{Counts, Node, Rule, any_of, change, node};
+use crate::catalog::ModelKind;
+
+/// The independent cascade's parameter.
+#[derive(Debug, Clone, Copy)]
+pub struct IndependentCascade {
+    pub probability: f64,
+}
+
+impl Rule for IndependentCascade {
+    const KIND: ModelKind = ModelKind::IndependentCascade;
+    const SEEDED: u8 = node::NEW;
+    const COUNTS_END: bool = true;
+
+    fn decide(&self, n: Node, draw: impl Fn() -> f64) -> (u8, u8) {
+        match n.state {
+            node::INACTIVE if n.count > 0 && draw() < any_of(self.probability, n.count) => {
+                (node::NEW, change::STARTED)
+            }
+            node::NEW => (node::ACTIVE, change::ENDED),
+            s => (s, 0),
+        }
+    }
+
+    fn values(&self, t: &Counts) -> Vec<f64> {
+        vec![t.share(&[node::NEW, node::ACTIVE]), t.started as f64]
+    }
+
+    /// The nodes activated in a tick are the only ones with a chance in the
+    /// next: when there are none, the cascade is over.
+    fn settled(&self, all: &[f64], tick: u32) -> bool {
+        tick > 0 && all.get(1) == Some(&0.0)
+    }
+}

@@ -1,0 +1,359 @@
+//! The field's classic diffusion models in grapevine's engine, one file
+//! each: discrete-time SIR ([`sir`]), independent cascade ([`cascade`]),
+//! linear threshold ([`threshold`]) and the Bass model on a network
+//! ([`bass`]). Each is a [`Rule`]; this file runs any rule as a
+//! [`Dynamics`].
+//!
+//! Each tick has two phases. In the first every node decides its own next
+//! state from its state and a count of its neighbours in the state that
+//! matters (infected, newly active, active, adopted), kept in atomics; it
+//! writes only its own slot. In the second each node that changed adds to
+//! (or takes from) its neighbours' counts. Additions commute, so the counts,
+//! and every result, are the same on any number of threads. The work in the
+//! second phase is proportional to the changes, not to the population.
+
+pub mod bass;
+pub mod cascade;
+pub mod sir;
+pub mod threshold;
+
+use std::sync::atomic::{AtomicU32, Ordering::Relaxed};
+
+use rand::RngExt;
+use rayon::prelude::*;
+
+use super::population::Population;
+use super::state::CHUNK;
+use super::{Clock, Dynamics, Frame};
+use crate::catalog::ModelKind;
+use crate::rng::{self, Purpose};
+
+/// Node states. SIR: susceptible, infected, recovered. Independent cascade:
+/// inactive, newly active (has its one chance this tick), active (spent).
+/// Linear threshold and Bass: inactive, active (adopted).
+pub mod node {
+    pub const SUSCEPTIBLE: u8 = 0;
+    pub const INFECTED: u8 = 1;
+    pub const RECOVERED: u8 = 2;
+    pub const INACTIVE: u8 = 0;
+    pub const NEW: u8 = 1;
+    pub const ACTIVE: u8 = 2;
+}
+
+/// What happened to a node this tick.
+pub mod change {
+    /// Became infected, active or an adopter.
+    pub const STARTED: u8 = 1;
+    /// Recovered (SIR), or spent its chance (independent cascade).
+    pub const ENDED: u8 = 2;
+}
+
+/// What a node sees when it decides: its state, how many neighbours are in
+/// the state that drives it, its degree and (linear threshold) its
+/// threshold.
+#[derive(Debug, Clone, Copy)]
+pub struct Node {
+    pub state: u8,
+    pub count: u32,
+    pub degree: usize,
+    pub threshold: f32,
+}
+
+/// Counts over some nodes: how many, how many in each node state, how many
+/// started and ended this tick.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Counts {
+    pub agents: u64,
+    pub in_state: [u64; 3],
+    pub started: u64,
+    pub ended: u64,
+}
+
+impl Counts {
+    /// The share of the nodes counted that are in `states`.
+    pub fn share(&self, states: &[u8]) -> f64 {
+        if self.agents == 0 {
+            return 0.0;
+        }
+        let k: u64 = states.iter().map(|&s| self.in_state[s as usize]).sum();
+        k as f64 / self.agents as f64
+    }
+
+    fn add(&mut self, o: &Counts) {
+        self.agents += o.agents;
+        self.in_state
+            .iter_mut()
+            .zip(o.in_state)
+            .for_each(|(a, b)| *a += b);
+        self.started += o.started;
+        self.ended += o.ended;
+    }
+}
+
+/// A classic model's rule: how one node changes, and what is measured.
+pub trait Rule: Sync {
+    /// Which model this is (its measures are declared in the catalogue).
+    const KIND: ModelKind;
+
+    /// The state the seeds start in.
+    const SEEDED: u8;
+
+    /// Whether each node draws a threshold (linear threshold).
+    const THRESHOLDS: bool = false;
+
+    /// Whether a node leaving its state lowers its neighbours' counts: an
+    /// infected node that recovers, a newly active node that has had its
+    /// chance.
+    const COUNTS_END: bool = false;
+
+    /// A node's next state and what changed ([`change`] bits), from what it
+    /// sees; `draw()` gives a uniform number from its keyed stream, and is
+    /// called only when a chance is taken.
+    fn decide(&self, node: Node, draw: impl Fn() -> f64) -> (u8, u8);
+
+    /// The figures of some nodes' counts, in the order of the measures.
+    fn values(&self, counts: &Counts) -> Vec<f64>;
+
+    /// Whether nothing can change after `tick`, given the whole
+    /// population's figures `all` at it.
+    fn settled(&self, all: &[f64], tick: u32) -> bool;
+}
+
+/// The state of a classic model in one replication.
+#[derive(Debug, Default)]
+pub struct ClassicState {
+    pub node: Vec<u8>,
+    /// [`change`] bits for this tick.
+    pub changed: Vec<u8>,
+    /// Per node, how many neighbours are in the state that drives it.
+    pub count: Vec<AtomicU32>,
+    /// Linear threshold: each node's threshold, uniform on (0, 1].
+    pub threshold: Vec<f32>,
+}
+
+/// Bytes of state per agent for the classic models: a node state, a
+/// change, a count and a threshold.
+pub const BYTES_PER_AGENT: u64 = (std::mem::size_of::<u8>()
+    + std::mem::size_of::<u8>()
+    + std::mem::size_of::<AtomicU32>()
+    + std::mem::size_of::<f32>()) as u64;
+
+/// A classic model on a population: its rule, and the share of nodes
+/// seeded at tick 0.
+pub struct Classic<'a, R: Rule> {
+    pub population: Population<'a>,
+    pub rule: R,
+    pub seed_share: f64,
+}
+
+impl<'a, R: Rule> Classic<'a, R> {
+    pub fn new(population: Population<'a>, rule: R, seed_share: f64) -> Self {
+        Self {
+            population,
+            rule,
+            seed_share,
+        }
+    }
+
+    /// The seeds: exactly round(share x n) nodes, chosen uniformly per
+    /// replication.
+    fn seeds(&self, replication: u32) -> Vec<u32> {
+        let n = self.population.agents();
+        let k = ((self.seed_share * n as f64).round() as usize).min(n);
+        let mut order: Vec<u32> = (0..n as u32).collect();
+        let mut r = rng::stream(
+            self.population.seed,
+            replication,
+            0,
+            u64::MAX,
+            Purpose::Init,
+        );
+        for i in 0..k {
+            let j = r.random_range(i..n);
+            order.swap(i, j);
+        }
+        order.truncate(k);
+        order
+    }
+
+    /// Phase 1: each node of a chunk (starting at agent `first`) takes its
+    /// next state, from its own state and its count.
+    fn decide(
+        &self,
+        clock: Clock,
+        first: usize,
+        nodes: &mut [u8],
+        changed: &mut [u8],
+        state: (&[AtomicU32], &[f32]),
+    ) {
+        let (count, threshold) = state;
+        let graph = self.population.graph;
+        for k in 0..nodes.len() {
+            let i = first + k;
+            let draw = || {
+                rng::stream(
+                    self.population.seed,
+                    clock.replication,
+                    clock.tick,
+                    i as u64,
+                    Purpose::Decision,
+                )
+                .random::<f64>()
+            };
+            let node = Node {
+                state: nodes[k],
+                count: count[i].load(Relaxed),
+                degree: graph.degree(i),
+                threshold: threshold.get(i).copied().unwrap_or(1.0),
+            };
+            let (next, what) = self.rule.decide(node, draw);
+            nodes[k] = next;
+            changed[k] = what;
+        }
+    }
+
+    /// Phase 2: the nodes of a chunk that changed tell their neighbours'
+    /// counts.
+    fn spread(&self, first: usize, changed: &[u8], count: &[AtomicU32]) {
+        for (k, &what) in changed.iter().enumerate() {
+            if what == 0 {
+                continue;
+            }
+            let neighbours = self.population.graph.neighbours(first + k);
+            if what == change::STARTED {
+                neighbours
+                    .iter()
+                    .for_each(|&j| _ = count[j as usize].fetch_add(1, Relaxed));
+            } else if R::COUNTS_END {
+                neighbours
+                    .iter()
+                    .for_each(|&j| _ = count[j as usize].fetch_sub(1, Relaxed));
+            }
+        }
+    }
+}
+
+/// Probability that at least one of `k` independent tries, each with
+/// probability `p`, succeeds.
+#[inline]
+pub fn any_of(p: f64, k: u32) -> f64 {
+    if k == 1 {
+        p
+    } else {
+        1.0 - (1.0 - p).powi(k as i32)
+    }
+}
+
+impl<R: Rule> Dynamics for Classic<'_, R> {
+    type State = ClassicState;
+
+    fn kind(&self) -> ModelKind {
+        R::KIND
+    }
+
+    fn agents(&self) -> usize {
+        self.population.agents()
+    }
+
+    /// The seeds infected or active, thresholds drawn.
+    fn initial_state(&self, replication: u32) -> ClassicState {
+        let n = self.agents();
+        let mut c = ClassicState {
+            node: vec![0; n],
+            changed: vec![0; n],
+            count: (0..n).map(|_| AtomicU32::new(0)).collect(),
+            threshold: Vec::new(),
+        };
+        if R::THRESHOLDS {
+            c.threshold = (0..n)
+                .map(|i| {
+                    let mut r = rng::stream(
+                        self.population.seed,
+                        replication,
+                        0,
+                        i as u64,
+                        Purpose::Init,
+                    );
+                    (1.0 - r.random::<f64>()) as f32
+                })
+                .collect();
+        }
+        for s in self.seeds(replication) {
+            c.node[s as usize] = R::SEEDED;
+            for &j in self.population.graph.neighbours(s as usize) {
+                c.count[j as usize].fetch_add(1, Relaxed);
+            }
+        }
+        c
+    }
+
+    /// Every node decides, then the changes reach the neighbours.
+    fn step(&self, c: &mut ClassicState, clock: Clock, parallel: bool) {
+        let (count, threshold) = (&c.count, &c.threshold);
+        let decide = |(k, (nodes, changed)): (usize, (&mut [u8], &mut [u8]))| {
+            self.decide(clock, k * CHUNK, nodes, changed, (count, threshold));
+        };
+        if parallel {
+            c.node
+                .par_chunks_mut(CHUNK)
+                .zip(c.changed.par_chunks_mut(CHUNK))
+                .enumerate()
+                .for_each(decide);
+        } else {
+            c.node
+                .chunks_mut(CHUNK)
+                .zip(c.changed.chunks_mut(CHUNK))
+                .enumerate()
+                .for_each(decide);
+        }
+        let push = |(k, changed): (usize, &[u8])| self.spread(k * CHUNK, changed, count);
+        if parallel {
+            c.changed.par_chunks(CHUNK).enumerate().for_each(push);
+        } else {
+            c.changed.chunks(CHUNK).enumerate().for_each(push);
+        }
+    }
+
+    /// Per group and overall, the share in each state and the changes this
+    /// tick, counted in fixed chunks.
+    fn measure(&self, c: &ClassicState, _tick: u32, parallel: bool) -> Frame {
+        let pop = &self.population;
+        let groups = pop.groups.len();
+        let n = c.node.len();
+        let part = |k: usize| {
+            let mut t = vec![Counts::default(); groups];
+            for i in k * CHUNK..((k + 1) * CHUNK).min(n) {
+                let g = &mut t[pop.group[i] as usize];
+                g.agents += 1;
+                g.in_state[c.node[i].min(2) as usize] += 1;
+                g.started += u64::from(c.changed[i] == change::STARTED);
+                g.ended += u64::from(c.changed[i] == change::ENDED);
+            }
+            t
+        };
+        let chunks = n.div_ceil(CHUNK);
+        let parts: Vec<Vec<Counts>> = if parallel {
+            (0..chunks).into_par_iter().map(part).collect()
+        } else {
+            (0..chunks).map(part).collect()
+        };
+        let mut per_group = vec![Counts::default(); groups];
+        for p in &parts {
+            per_group.iter_mut().zip(p).for_each(|(a, b)| a.add(b));
+        }
+        let mut all = Counts::default();
+        per_group.iter().for_each(|g| all.add(g));
+        std::iter::once(&all)
+            .chain(&per_group)
+            .flat_map(|t| self.rule.values(t))
+            .collect()
+    }
+
+    fn settled(&self, frame: &Frame, tick: u32) -> bool {
+        let width = R::KIND.measures().len();
+        self.rule.settled(&frame[..width.min(frame.len())], tick)
+    }
+}
+
+#[cfg(test)]
+mod tests;

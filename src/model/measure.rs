@@ -1,0 +1,255 @@
+//! What the word-of-mouth model measures each tick, overall and per group.
+//!
+//! The population is reduced to integer counts and sums over fixed-size
+//! chunks, added in a fixed order, so the figures are bit-identical on any
+//! number of threads. The measures and their order are the model's
+//! declaration in [`crate::catalog`].
+
+use rayon::prelude::*;
+
+use super::state::{CHUNK, State, event, flag, status};
+use super::{Frame, WordOfMouth};
+use crate::measures::Measure;
+
+/// The word-of-mouth model's measures, in the order of its frames.
+const WOM: &[Measure] = crate::catalog::WORD_OF_MOUTH.measures;
+
+/// Counts over some agents, per group.
+#[derive(Debug, Clone, Copy, Default)]
+struct Tally {
+    agents: u64,
+    attitude: f64,
+    aware: u64,
+    promoters: u64,
+    detractors: u64,
+    by_status: [u64; 4],
+    events: [u64; event::COUNT],
+    told: [u64; 4],
+    reached_good: u64,
+    reached_bad: u64,
+    referrals: u64,
+    staff: u64,
+    staff_attitude: f64,
+    value: f64,
+    organisations: u64,
+}
+
+impl Tally {
+    fn add(&mut self, o: &Tally) {
+        self.agents += o.agents;
+        self.attitude += o.attitude;
+        self.aware += o.aware;
+        self.promoters += o.promoters;
+        self.detractors += o.detractors;
+        self.reached_good += o.reached_good;
+        self.reached_bad += o.reached_bad;
+        self.referrals += o.referrals;
+        self.staff += o.staff;
+        self.staff_attitude += o.staff_attitude;
+        self.value += o.value;
+        self.organisations += o.organisations;
+        self.by_status
+            .iter_mut()
+            .zip(o.by_status)
+            .for_each(|(a, b)| *a += b);
+        self.events
+            .iter_mut()
+            .zip(o.events)
+            .for_each(|(a, b)| *a += b);
+        self.told.iter_mut().zip(o.told).for_each(|(a, b)| *a += b);
+    }
+
+    fn values(&self) -> [f64; WOM.len()] {
+        let f = |x: u64| x as f64;
+        let share = |x: u64, of: u64| if of == 0 { 0.0 } else { x as f64 / of as f64 };
+        let customers = self.by_status[status::CUSTOMER as usize];
+        let nps = if customers == 0 {
+            0.0
+        } else {
+            100.0 * (f(self.promoters) - f(self.detractors)) / f(customers)
+        };
+        let e = |bit: u16| f(self.events[bit.trailing_zeros() as usize]);
+        [
+            if self.agents == 0 {
+                0.0
+            } else {
+                self.attitude / f(self.agents)
+            },
+            nps,
+            share(self.aware, self.agents),
+            f(self.by_status[status::PROSPECT as usize]),
+            f(self.by_status[status::CUSTOMER as usize]),
+            f(self.by_status[status::LAPSED as usize]),
+            e(event::CONVERTED_OUTSIDE),
+            e(event::CONVERTED_REFERRAL),
+            e(event::WON_BACK),
+            e(event::LAPSED),
+            e(event::EXPERIENCE),
+            e(event::DELIGHT),
+            e(event::FAILURE),
+            e(event::RECOVERED),
+            f(self.told[0]),
+            f(self.told[1]),
+            f(self.told[2]),
+            f(self.told[3]),
+            e(event::HEARD_GOOD),
+            e(event::HEARD_BAD),
+            f(self.reached_good),
+            f(self.reached_bad),
+            f(self.referrals),
+            e(event::INVITED),
+            e(event::MOVED),
+            if self.staff == 0 {
+                0.0
+            } else {
+                self.staff_attitude / f(self.staff)
+            },
+            self.value,
+            f(self.organisations),
+        ]
+    }
+}
+
+/// The 0-10 score of an attitude: round(5 (a + 1)), halves rounded up. The
+/// tiny nudge keeps attitudes stored as f32 (0.7 is 0.69999999) on the side
+/// of the boundary they were written on.
+#[inline]
+pub fn nps_score(attitude: f32) -> u8 {
+    (5.0 * (f64::from(attitude) + 1.0) + 1e-6).round() as u8
+}
+
+fn tally_range(
+    world: &WordOfMouth<'_>,
+    state: &State,
+    tick: u32,
+    range: std::ops::Range<usize>,
+    groups: usize,
+) -> Vec<Tally> {
+    use std::sync::atomic::Ordering::Relaxed;
+    let mut t = vec![Tally::default(); groups];
+    for i in range {
+        let gi = world.group[i] as usize;
+        let g = &mut t[gi];
+        let a = state.attitude[i];
+        if world.groups[gi].staff {
+            g.staff += 1;
+            g.staff_attitude += f64::from(a);
+        }
+        let customer = state.status[i] == status::CUSTOMER;
+        let referred = state.events[i] & event::CONVERTED_REFERRAL != 0;
+        if customer || referred {
+            let market = &world.params(tick, i).market;
+            if customer {
+                g.value += market.value_per_tick;
+            }
+            if referred {
+                g.value += market.value_per_referral;
+            }
+        }
+        g.agents += 1;
+        g.attitude += f64::from(a);
+        g.aware += u64::from(state.flags[i] & flag::AWARE != 0);
+        if state.status[i] == status::CUSTOMER {
+            match nps_score(a) {
+                9.. => g.promoters += 1,
+                0..=6 => g.detractors += 1,
+                _ => {}
+            }
+        }
+        g.by_status[state.status[i] as usize] += 1;
+        let ev = state.events[i];
+        if ev != 0 {
+            for (b, count) in g.events.iter_mut().enumerate() {
+                *count += u64::from(ev >> b & 1);
+            }
+            if ev & event::TOLD != 0 {
+                let slot = usize::from(ev & event::TOLD_BAD != 0) * 2
+                    + usize::from(ev & event::TOLD_RETOLD != 0);
+                g.told[slot] += u64::from(state.told_now[i]);
+            }
+        }
+        g.reached_good += u64::from(state.flags[i] & flag::REACHED_GOOD != 0);
+        g.reached_bad += u64::from(state.flags[i] & flag::REACHED_BAD != 0);
+        g.referrals += u64::from(state.referred_now[i].load(Relaxed));
+    }
+    t
+}
+
+/// Measures the state after `tick`: one frame.
+pub fn frame(world: &WordOfMouth<'_>, state: &State, tick: u32, parallel: bool) -> Frame {
+    let n = state.len();
+    let groups = world.groups.len();
+    let chunks = n.div_ceil(CHUNK);
+    let part = |c: usize| {
+        tally_range(
+            world,
+            state,
+            tick,
+            c * CHUNK..((c + 1) * CHUNK).min(n),
+            groups,
+        )
+    };
+    let parts: Vec<Vec<Tally>> = if parallel {
+        (0..chunks).into_par_iter().map(part).collect()
+    } else {
+        (0..chunks).map(part).collect()
+    };
+    let mut per_group = vec![Tally::default(); groups];
+    for p in &parts {
+        per_group.iter_mut().zip(p).for_each(|(a, b)| a.add(b));
+    }
+    let mut all = Tally::default();
+    per_group.iter().for_each(|g| all.add(g));
+    if world.work.is_some() {
+        let (each, any) = organisations_with_customers(world, state);
+        per_group
+            .iter_mut()
+            .zip(each)
+            .for_each(|(t, c)| t.organisations = c);
+        all.organisations = any;
+    }
+    std::iter::once(&all)
+        .chain(&per_group)
+        .flat_map(|t| t.values())
+        .collect()
+}
+
+/// Organisations with at least one customer: per group, and of anyone.
+/// Sorting the customers' (organisation, group) pairs keeps the work to
+/// the customers, however many organisations there are.
+fn organisations_with_customers(world: &WordOfMouth<'_>, state: &State) -> (Vec<u64>, u64) {
+    use std::sync::atomic::Ordering::Relaxed;
+    let groups = world.groups.len();
+    let mut pairs: Vec<(u32, u8)> = (0..state.len())
+        .filter(|&i| state.status[i] == status::CUSTOMER)
+        .map(|i| (state.org[i].load(Relaxed), world.group[i]))
+        .collect();
+    pairs.sort_unstable();
+    pairs.dedup();
+    let mut each = vec![0u64; groups];
+    for &(_, g) in &pairs {
+        each[g as usize] += 1;
+    }
+    let mut any = 0;
+    for (k, &(o, _)) in pairs.iter().enumerate() {
+        if k == 0 || pairs[k - 1].0 != o {
+            any += 1;
+        }
+    }
+    (each, any)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nps_scores_split_at_the_usual_places() {
+        assert_eq!(nps_score(1.0), 10);
+        assert_eq!(nps_score(0.7), 9);
+        assert_eq!(nps_score(0.69), 8);
+        assert_eq!(nps_score(0.3), 7);
+        assert_eq!(nps_score(0.29), 6);
+        assert_eq!(nps_score(-1.0), 0);
+    }
+}

@@ -1,0 +1,68 @@
+//! Phase 4: decisions, after the Bass model. Prospects buy for outside
+//! reasons (advertising, p) or after good stories (referrals, q), credited
+//! to the teller; customers lapse more as their attitude falls; lapsed
+//! customers can be won back.
+
+use std::sync::atomic::Ordering::Relaxed;
+
+use rand::RngExt;
+
+use crate::model::state::{Agents, Shared, event, flag, status, unpack_key};
+use crate::model::{Clock, WordOfMouth};
+use crate::rng::{self, Purpose};
+use crate::scenario::Market;
+
+/// Phase 4. A prospect (or a lapsed customer) with at least the minimum
+/// attitude buys with probability p (win_back) + q x good stories heard; a
+/// draw below p is an outside conversion, one between p and p + q n a
+/// referral, credited to the teller of the strongest good story. A customer
+/// lapses with probability rate x exp(-sensitivity x attitude).
+pub fn decisions(world: &WordOfMouth<'_>, clock: Clock, a: Agents<'_>, shared: Shared<'_>) {
+    for k in 0..a.len() {
+        let st = a.status[k];
+        if st == status::NONE {
+            continue;
+        }
+        let i = a.first + k;
+        let m: &Market = &world.params(clock.tick, i).market;
+        let mut r = rng::stream(
+            world.seed,
+            clock.replication,
+            clock.tick,
+            i as u64,
+            Purpose::Decision,
+        );
+        let u: f64 = r.random();
+        if st == status::CUSTOMER {
+            let chance = m.lapse_rate * (-m.lapse_sensitivity * f64::from(a.attitude[k])).exp();
+            if u < chance {
+                a.status[k] = status::LAPSED;
+                a.events[k] |= event::LAPSED;
+            }
+            continue;
+        }
+        if f64::from(a.attitude[k]) < m.min_attitude {
+            continue;
+        }
+        let outside = if st == status::PROSPECT {
+            m.p
+        } else {
+            m.win_back
+        };
+        let good = shared.inbox.good[i].load(Relaxed);
+        if u < outside {
+            a.status[k] = status::CUSTOMER;
+            a.flags[k] |= flag::AWARE;
+            a.events[k] |= if st == status::PROSPECT {
+                event::CONVERTED_OUTSIDE
+            } else {
+                event::WON_BACK
+            };
+        } else if u < outside + m.q * f64::from(good) {
+            a.status[k] = status::CUSTOMER;
+            a.events[k] |= event::CONVERTED_REFERRAL;
+            let (_, _, teller) = unpack_key(shared.inbox.best_good[i].load(Relaxed));
+            shared.referred_now[teller as usize].fetch_add(1, Relaxed);
+        }
+    }
+}

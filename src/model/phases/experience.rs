@@ -1,0 +1,80 @@
+//! Phase 1: experiences. Customers buy, staff are treated (their group's
+//! `service` is how the company treats them), guests of an event are
+//! entertained. Quality is shifted by staff morale. Far above expectation:
+//! a good story; far below: a bad one, unless the failure is recovered
+//! (the customer is made whole and tells a good story instead).
+
+use std::sync::atomic::Ordering::Relaxed;
+
+use rand::RngExt;
+use rand_distr::{Distribution, StandardNormal};
+
+use super::toward;
+use crate::model::state::{Agents, Shared, Story, event, flag, status};
+use crate::model::{Clock, WordOfMouth};
+use crate::rng::{self, Purpose};
+
+/// Phase 1. Clears last tick's marks (the story to retell, chosen while
+/// hearing last tick, stays), brings forward the stories heard last
+/// tick that are to be retold, and gives an experience to each customer who
+/// buys, each member of staff treated notably (their group's `service` is
+/// how they are treated), and each guest of a one-off event. Quality is
+/// shifted by staff morale. Far above expectation: a good story; far below:
+/// a bad one, unless recovered; near it: a small drift and nothing to tell.
+pub fn experience(world: &WordOfMouth<'_>, clock: Clock, a: Agents<'_>, shared: Shared<'_>) {
+    for k in 0..a.len() {
+        let i = a.first + k;
+        shared.inbox.clear(i);
+        shared.referred_now[i].store(0, Relaxed);
+        a.events[k] = 0;
+        a.told_now[k] = 0;
+        let guest = world.guest(clock, i);
+        let staff = world.groups[world.group[i] as usize].staff;
+        if guest.is_none() && a.status[k] != status::CUSTOMER && !staff {
+            continue;
+        }
+        let p = world.params(clock.tick, i);
+        let s = &p.service;
+        let mut r = rng::stream(
+            world.seed,
+            clock.replication,
+            clock.tick,
+            i as u64,
+            Purpose::Experience,
+        );
+        let gap = match guest {
+            Some(quality) => {
+                a.events[k] |= event::INVITED;
+                a.flags[k] |= flag::AWARE;
+                quality
+            }
+            None => {
+                if r.random::<f64>() >= s.purchase_rate {
+                    continue;
+                }
+                let z: f64 = StandardNormal.sample(&mut r);
+                s.quality_mean + s.quality_sd * z + s.morale_effect * f64::from(shared.morale)
+                    - s.expectation
+            }
+        };
+        a.events[k] |= event::EXPERIENCE;
+        let origin = i as u32;
+        if gap >= s.delight_margin {
+            a.events[k] |= event::DELIGHT;
+            a.attitude[k] = toward(a.attitude[k], 1.0, s.experience_weight);
+            a.story[k] = Story::first_hand(1, 1.0, origin);
+        } else if gap <= -s.disappoint_margin {
+            a.events[k] |= event::FAILURE;
+            if r.random::<f64>() < s.recovery_rate {
+                a.events[k] |= event::RECOVERED;
+                a.attitude[k] = toward(a.attitude[k], 1.0, s.experience_weight);
+                a.story[k] = Story::first_hand(1, s.recovery_intensity as f32, origin);
+            } else {
+                a.attitude[k] = toward(a.attitude[k], -1.0, s.experience_weight);
+                a.story[k] = Story::first_hand(-1, 1.0, origin);
+            }
+        } else {
+            a.attitude[k] = (a.attitude[k] + (s.drift * gap) as f32).clamp(-1.0, 1.0);
+        }
+    }
+}

@@ -1,0 +1,319 @@
+//! The word-of-mouth model: everything fixed during a run of it (each
+//! group's parameters over the timeline, the guests of events, the
+//! workplaces, the sample of stories followed), its state at tick 0, and
+//! its place among the [`Dynamics`]. The tick's rules are in
+//! [`super::phases`], its figures in [`super::measure`].
+
+use std::sync::atomic::Ordering::Relaxed;
+
+use rand::RngExt;
+
+use super::population::{Population, by_degree};
+use super::state::{self, State, flag, for_each_chunk, status};
+use super::{Clock, Dynamics, Frame, Stories, expected, phases};
+use crate::catalog::ModelKind;
+use crate::network::Graph;
+use crate::rng::{self, Purpose};
+use crate::scenario::{
+    Action, Chosen, Group, Hearing, Market, Scenario, Service, Status, Telling, Variant,
+};
+
+/// A group's parameters at one point of the timeline.
+#[derive(Debug, Clone)]
+pub struct GroupParams {
+    pub service: Service,
+    pub telling: Telling,
+    pub hearing: Hearing,
+    pub market: Market,
+}
+
+impl GroupParams {
+    pub fn new(g: &Group) -> Self {
+        Self {
+            service: g.service.clone(),
+            telling: g.telling.clone(),
+            hearing: g.hearing.clone(),
+            market: g.market.clone(),
+        }
+    }
+}
+
+/// One-off experiences at a tick: for whom, and how good.
+#[derive(Debug, Clone)]
+pub struct Guests {
+    pub tick: u32,
+    pub quality: f64,
+    pub list: GuestList,
+}
+
+#[derive(Debug, Clone)]
+pub enum GuestList {
+    /// A fixed set of agents, one bit each.
+    Chosen(Vec<u64>),
+    /// Each agent with this probability, drawn per replication.
+    Random(f64),
+}
+
+/// Workplace ties and job mobility, as the run uses them (each agent's
+/// organisation at the start is the population's).
+#[derive(Debug, Clone)]
+pub struct Work {
+    pub organisations: u32,
+    pub colleagues: u32,
+    pub mobility: f64,
+}
+
+/// Every story's reach is tracked in populations up to this size; in larger
+/// ones, a random sample of stories about this many agents would tell.
+pub const REACH_TRACKED_AGENTS: usize = 50_000;
+
+/// The most (story, hearer) pairs the tellings of one tick are expected to
+/// note for the reach measure (16 bytes each: 16 MiB).
+pub const REACH_PAIRS_PER_TICK: usize = 1 << 20;
+
+/// The word-of-mouth model of one variant: everything fixed during a run.
+pub struct WordOfMouth<'a> {
+    pub graph: &'a Graph,
+    /// Each agent's group index.
+    pub group: Vec<u8>,
+    pub groups: Vec<Group>,
+    /// Each agent's organisation at the start (empty without workplaces).
+    pub organisation: Vec<u32>,
+    /// The groups' parameters in each phase of the timeline.
+    pub phases: Vec<Vec<GroupParams>>,
+    /// The phase at each tick.
+    pub phase_at: Vec<u16>,
+    pub seed: u64,
+    pub guests: Vec<Guests>,
+    pub work: Option<Work>,
+    /// Whether any group is staff (and so morale is measured).
+    pub staff: bool,
+    /// Stories whose key hashes below this have their reach tracked.
+    pub reach_below: u64,
+    /// The most hops any story can travel, in any group at any tick.
+    pub max_hops: u32,
+}
+
+impl<'a> WordOfMouth<'a> {
+    /// The baseline of `scenario` on `graph`, with no organisations of the
+    /// network's own (those of `[workplaces]` drawn at random).
+    pub fn baseline(scenario: &Scenario, graph: &'a Graph) -> Self {
+        let base = scenario.baseline();
+        Self::new(
+            scenario,
+            base,
+            Population::new(scenario.seed, base, graph, &[]),
+        )
+    }
+
+    /// `variant` of `scenario`, on its population.
+    pub fn new(scenario: &Scenario, variant: &Variant, population: Population<'a>) -> Self {
+        let Population {
+            graph,
+            group,
+            groups,
+            seed,
+            organisation,
+            organisations,
+        } = population;
+        let n = graph.nodes();
+        let work = variant.workplaces.as_ref().map(|w| Work {
+            organisations,
+            colleagues: w.colleagues,
+            mobility: w.mobility,
+        });
+        let guests = variant
+            .events
+            .iter()
+            .filter_map(|e| match &e.action {
+                Action::Experience { chosen, quality } => Some(Guests {
+                    tick: e.from,
+                    quality: *quality,
+                    list: guest_list(chosen, graph, &group),
+                }),
+                Action::Set { .. } => None,
+            })
+            .collect();
+        // The share of stories whose reach is tracked: all of them in small
+        // populations with ordinary fan-outs; fewer where either would
+        // make the (story, hearer) pairs noted in a tick too many.
+        let peak = expected::tellings(variant, n as f64, scenario.ticks).peak;
+        let share = (REACH_TRACKED_AGENTS as f64 / n as f64)
+            .min(REACH_PAIRS_PER_TICK as f64 / peak.max(1.0));
+        let reach_below = if share >= 1.0 {
+            u64::MAX
+        } else {
+            (share * u64::MAX as f64) as u64
+        };
+        Self {
+            graph,
+            group,
+            staff: groups.iter().any(|g| g.staff),
+            groups,
+            organisation,
+            phases: variant
+                .timeline
+                .params
+                .iter()
+                .map(|gs| gs.iter().map(GroupParams::new).collect())
+                .collect(),
+            phase_at: variant.timeline.at.clone(),
+            seed,
+            guests,
+            work,
+            reach_below,
+            max_hops: variant
+                .timeline
+                .params
+                .iter()
+                .flatten()
+                .map(|g| g.telling.max_hops)
+                .max()
+                .unwrap_or(1),
+        }
+    }
+
+    pub fn agents(&self) -> usize {
+        self.graph.nodes()
+    }
+
+    /// Agent `i`'s group's parameters at `tick`.
+    #[inline]
+    pub fn params(&self, tick: u32, i: usize) -> &GroupParams {
+        let phase = self.phase_at.get(tick as usize).copied().unwrap_or(0);
+        &self.phases[phase as usize][self.group[i] as usize]
+    }
+
+    /// Whether the story `id` has its reach tracked in `replication`.
+    #[inline]
+    pub fn tracks(&self, replication: u32, id: u64) -> bool {
+        if self.reach_below == u64::MAX {
+            return true;
+        }
+        let (_, born, origin) = state::unpack_id(id);
+        rng::hash(
+            self.seed,
+            replication,
+            born,
+            u64::from(origin),
+            Purpose::Reach,
+        ) < self.reach_below
+    }
+
+    /// The quality of a one-off experience agent `i` is given now, if any.
+    #[inline]
+    pub fn guest(&self, clock: Clock, i: usize) -> Option<f64> {
+        self.guests
+            .iter()
+            .filter(|g| g.tick == clock.tick)
+            .find(|g| match &g.list {
+                GuestList::Chosen(bits) => bits[i / 64] >> (i % 64) & 1 == 1,
+                GuestList::Random(share) => {
+                    let h = rng::hash(
+                        self.seed,
+                        clock.replication,
+                        clock.tick,
+                        i as u64,
+                        Purpose::Event,
+                    );
+                    (h as f64) < share * u64::MAX as f64
+                }
+            })
+            .map(|g| g.quality)
+    }
+}
+
+fn guest_list(chosen: &Chosen, graph: &Graph, group: &[u8]) -> GuestList {
+    let n = graph.nodes();
+    let mut bits = vec![0u64; n.div_ceil(64)];
+    let mut set = |i: usize| bits[i / 64] |= 1 << (i % 64);
+    match chosen {
+        Chosen::Random { share } => return GuestList::Random(*share),
+        Chosen::TopDegree { size } => {
+            by_degree(graph)
+                .into_iter()
+                .take(size.of(n))
+                .for_each(|i| set(i as usize));
+        }
+        Chosen::Group { group: g, .. } => {
+            (0..n)
+                .filter(|&i| group[i] as usize == *g)
+                .for_each(&mut set);
+        }
+    }
+    GuestList::Chosen(bits)
+}
+
+/// The state at tick 0 of a replication: initial attitudes and awareness
+/// by group, workplaces and their ties, and staff morale.
+fn initial_state(world: &WordOfMouth<'_>, replication: u32) -> State {
+    let n = world.agents();
+    let mut state = State::new(n);
+    for i in 0..n {
+        let g = &world.groups[world.group[i] as usize];
+        let mut r = rng::stream(world.seed, replication, 0, i as u64, Purpose::Init);
+        let spread = g.attitude_spread * (2.0 * r.random::<f64>() - 1.0);
+        state.attitude[i] = (g.attitude + spread).clamp(-1.0, 1.0) as f32;
+        state.status[i] = match g.status {
+            Status::None => status::NONE,
+            Status::Prospect => status::PROSPECT,
+            Status::Customer => status::CUSTOMER,
+            Status::Lapsed => status::LAPSED,
+        };
+        if r.random::<f64>() < g.aware_share {
+            state.flags[i] |= flag::AWARE;
+        }
+    }
+    if let Some(w) = &world.work {
+        state = state.with_workplaces(w.colleagues);
+        for (o, &init) in state.org.iter().zip(&world.organisation) {
+            o.store(init, Relaxed);
+        }
+        state.members.rebuild(&state.org, w.organisations as usize);
+        let clock = Clock {
+            replication,
+            tick: 0,
+        };
+        let (agents, shared) = state.split();
+        for_each_chunk(true, agents, &|a| {
+            phases::mobility::workplace_ties(world, clock, a, shared)
+        });
+    }
+    state.morale = phases::morale::morale(world, &state, true);
+    state
+}
+
+impl Dynamics for WordOfMouth<'_> {
+    type State = State;
+
+    fn kind(&self) -> ModelKind {
+        ModelKind::WordOfMouth
+    }
+
+    fn agents(&self) -> usize {
+        self.graph.nodes()
+    }
+
+    fn initial_state(&self, replication: u32) -> State {
+        initial_state(self, replication)
+    }
+
+    fn step(&self, state: &mut State, clock: Clock, parallel: bool) {
+        phases::step(self, state, clock, parallel);
+    }
+
+    fn measure(&self, state: &State, tick: u32, parallel: bool) -> Frame {
+        super::measure::frame(self, state, tick, parallel)
+    }
+
+    /// A story is last retold `max_hops - 1` ticks after it was first told,
+    /// so those first told `max_hops` ticks ago or earlier are complete.
+    fn stories(&self, state: &mut State, tick: u32) -> Stories {
+        let noted = state.reach.get_mut().unwrap_or_else(|e| e.into_inner());
+        Stories {
+            heard: std::mem::take(noted),
+            complete_through: tick.checked_sub(self.max_hops),
+            sampled: self.reach_below != u64::MAX,
+        }
+    }
+}

@@ -1,0 +1,299 @@
+//! A scenario's run, from checked scenario to results, as one library call.
+//!
+//! [`simulate`] is what `grapevine run` and `sweep`, the validation, the
+//! benches and the tests all call: it refuses a run that will not fit in
+//! memory, builds each distinct network once, runs every variant's
+//! replications with the same keyed streams (common random numbers), and
+//! returns a [`Report`] for [`crate::output`] to write. [`plan`] says what
+//! a run would take without running it (`grapevine check`).
+//!
+//! It runs on the caller's rayon pool and prints nothing: progress and
+//! notes go to a [`Progress`] the caller provides.
+
+use std::sync::atomic::AtomicBool;
+
+use crate::engine::{self, Cancelled, Mode, Options};
+use crate::error::Error;
+use crate::forecast::{self, MemoryEstimate};
+use crate::metrics::{Aggregate, Recorder, aggregate};
+use crate::model::{self, Dynamics, Visit};
+use crate::network::{self, Network, NetworkStats};
+use crate::scenario::{FieldPath, NetworkSpec, Problem, Scenario};
+
+/// Where a run's progress and notes go. Every method does nothing unless
+/// the caller says otherwise.
+pub trait Progress: Sync {
+    /// The run starts: `total` agent-ticks to simulate.
+    fn start(&self, _label: &str, _total: u64) {}
+    /// `agent_ticks` more are done (called from any thread).
+    fn advance(&self, _agent_ticks: u64) {}
+    /// Something the user should know (edges dropped, a long run ahead).
+    fn note(&self, _text: &str) {}
+    /// The run is over.
+    fn finish(&self) {}
+}
+
+/// Progress that goes nowhere.
+pub struct Silent;
+
+impl Progress for Silent {}
+
+/// How a run goes.
+pub struct RunOptions<'a> {
+    /// The threads of the pool the run is called in (for the memory
+    /// forecast: small runs keep one state per thread).
+    pub threads: usize,
+    /// Checked once a tick; when set, the run stops with
+    /// [`Error::Cancelled`].
+    pub cancel: Option<&'a AtomicBool>,
+    pub progress: &'a dyn Progress,
+    /// What the replications are called in the progress label ("runs").
+    pub what: &'a str,
+}
+
+impl RunOptions<'_> {
+    /// Runs on the current pool's threads, silently, uncancellable.
+    pub fn quiet() -> RunOptions<'static> {
+        RunOptions {
+            threads: rayon::current_num_threads(),
+            cancel: None,
+            progress: &Silent,
+            what: "runs",
+        }
+    }
+}
+
+/// The results of one variant of a scenario.
+pub struct VariantResult {
+    pub name: String,
+    pub runs: Vec<Recorder>,
+    pub aggregate: Aggregate,
+}
+
+/// Everything a run produced, ready to be written.
+pub struct Report<'a> {
+    pub scenario: &'a Scenario,
+    /// The baseline's network.
+    pub network: NetworkStats,
+    pub variants: Vec<VariantResult>,
+}
+
+impl Report<'_> {
+    /// The measures this report's model records.
+    pub fn metrics(&self) -> &'static [crate::measures::Measure] {
+        self.scenario.baseline().model.kind().measures()
+    }
+
+    /// Column names for groups: `all`, then the scenario's groups.
+    pub fn slots(&self) -> Vec<&str> {
+        std::iter::once("all")
+            .chain(
+                self.scenario
+                    .baseline()
+                    .groups
+                    .iter()
+                    .map(|g| g.name.as_str()),
+            )
+            .collect()
+    }
+}
+
+/// Runs every variant of a scenario: builds each distinct network once,
+/// then the replications, with the same keyed streams for every variant
+/// (common random numbers).
+pub fn simulate<'s>(s: &'s Scenario, o: &RunOptions<'_>) -> Result<Report<'s>, Error> {
+    check_memory(s, o.threads)?;
+    let networks = build_networks(s)?;
+    let net_of = |spec: &NetworkSpec| {
+        networks
+            .iter()
+            .find(|(built, _)| built == spec)
+            .map(|(_, net)| net)
+    };
+    let stats = networks[0].1.stats();
+    let listed = matches!(s.baseline().network, NetworkSpec::EdgeList { .. });
+    if listed && (stats.dropped.duplicate_edges > 0 || stats.dropped.self_loops > 0) {
+        o.progress.note(&format!(
+            "{}: dropped {} duplicate edges and {} self-loops from the edge list",
+            s.source.display(),
+            stats.dropped.duplicate_edges,
+            stats.dropped.self_loops
+        ));
+    }
+    let agents: Vec<u64> = s
+        .variants
+        .iter()
+        .map(|v| net_of(&v.network).map_or(0, |n| n.agents() as u64))
+        .collect();
+    let seconds = forecast::forecast_seconds(s, &agents, o.threads);
+    if seconds > 60.0 {
+        o.progress.note(&format!(
+            "{}: this run will take {} on {} threads (Ctrl-C stops it and writes nothing)",
+            s.source.display(),
+            forecast::duration(seconds),
+            o.threads
+        ));
+    }
+    let label = format!(
+        "{}: {} variant{} x {} {} x {} {}s",
+        s.title,
+        s.variants.len(),
+        if s.variants.len() == 1 { "" } else { "s" },
+        s.runs,
+        o.what,
+        s.ticks,
+        s.tick_unit
+    );
+    o.progress.start(
+        &label,
+        agents.iter().sum::<u64>() * u64::from(s.runs) * u64::from(s.ticks),
+    );
+    let mut variants = Vec::new();
+    for (v, &n) in s.variants.iter().zip(&agents) {
+        let Some(net) = net_of(&v.network) else {
+            continue;
+        };
+        let tick = |k: u64| o.progress.advance(k * n);
+        let options = Options {
+            runs: s.runs,
+            ticks: s.ticks,
+            mode: Mode::Auto,
+            cancel: o.cancel,
+            progress: Some(&tick),
+        };
+        let runs = model::with_dynamics(s, v, net, Replications(&options))
+            .map_err(|Cancelled| Error::Cancelled)?;
+        variants.push(VariantResult {
+            name: v.name.clone(),
+            aggregate: aggregate(&runs),
+            runs,
+        });
+    }
+    o.progress.finish();
+    Ok(Report {
+        scenario: s,
+        network: stats,
+        variants,
+    })
+}
+
+/// Runs the replications of whichever dynamics the registry builds.
+struct Replications<'o, 'a>(&'o Options<'a>);
+
+impl Visit for Replications<'_, '_> {
+    type Output = Result<Vec<Recorder>, Cancelled>;
+
+    fn visit<D: Dynamics>(self, dynamics: &D) -> Self::Output {
+        engine::run(dynamics, self.0)
+    }
+}
+
+/// Builds every distinct network of a scenario's variants, in order.
+fn build_networks(s: &Scenario) -> Result<Vec<(NetworkSpec, Network)>, Error> {
+    let mut networks: Vec<(NetworkSpec, Network)> = Vec::new();
+    for v in &s.variants {
+        if !networks.iter().any(|(spec, _)| *spec == v.network) {
+            networks.push((v.network.clone(), build_network(s, &v.network)?));
+        }
+    }
+    Ok(networks)
+}
+
+/// Builds a network. A file that cannot be opened is reported at the
+/// scenario's `path` line; a bad line inside it, at that line of the file.
+pub fn build_network(s: &Scenario, spec: &NetworkSpec) -> Result<Network, Error> {
+    network::build(spec, s.seed).map_err(|e| {
+        let Some(first) = e.problems.first() else {
+            return Error::Input(e);
+        };
+        if first.line_col.is_some() {
+            return Error::Input(e);
+        }
+        let problem = Problem {
+            message: format!("{} (`{}`)", first.message, e.file.display()),
+            ..first.clone()
+        };
+        Error::Input(s.locate(problem))
+    })
+}
+
+/// Refuses a run that would not fit in memory, before anything is allocated.
+pub fn check_memory(s: &Scenario, threads: usize) -> Result<MemoryEstimate, Error> {
+    let estimate = forecast::estimate_memory(forecast::run_size(s), threads, Mode::Auto);
+    let Some(available) = forecast::available_memory() else {
+        return Ok(estimate);
+    };
+    if estimate.peak <= available {
+        return Ok(estimate);
+    }
+    let field = match s.baseline().network {
+        _ if estimate.recordings > estimate.peak / 2 => "runs",
+        NetworkSpec::EdgeList { .. } => "network.path",
+        _ => "network.n",
+    };
+    let problem = Problem::new(
+        FieldPath::parse(field),
+        format!(
+            "this run needs about {} of memory; this machine has {} available",
+            forecast::bytes(estimate.peak),
+            forecast::bytes(available)
+        ),
+    )
+    .allowed(format!(
+        "a run whose network, states and recorded figures fit in {}",
+        forecast::bytes(available)
+    ))
+    .help(if field == "runs" {
+        "use fewer runs, ticks, groups or variants"
+    } else {
+        "use fewer agents or a lower mean degree"
+    });
+    Err(Error::Input(s.locate(problem)))
+}
+
+/// What a run would take, without running it.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    /// The baseline's agents and edges; `exact` when its network was built
+    /// to count them (an edge list), else as the generator will make them.
+    pub agents: u64,
+    pub edges: u64,
+    pub exact: bool,
+    /// Agent-ticks over every variant and replication.
+    pub agent_ticks: f64,
+    pub seconds: f64,
+    pub memory: MemoryEstimate,
+}
+
+/// What a run of `s` on `threads` threads would take. An edge list is read
+/// to count its agents; generated networks are not built.
+pub fn plan(s: &Scenario, threads: usize) -> Result<Plan, Error> {
+    let base = s.baseline();
+    let (agents, edges, exact) = match &base.network {
+        NetworkSpec::EdgeList { .. } => {
+            let net = build_network(s, &base.network)?;
+            (net.agents() as u64, net.graph.edges(), true)
+        }
+        spec => (
+            spec.agents().unwrap_or(0),
+            network::expected_edges(spec),
+            false,
+        ),
+    };
+    let memory = check_memory(s, threads)?;
+    let per_variant: Vec<u64> = s
+        .variants
+        .iter()
+        .map(|v| v.network.agents().unwrap_or(agents))
+        .collect();
+    let agent_ticks =
+        per_variant.iter().map(|&n| n as f64).sum::<f64>() * f64::from(s.ticks) * f64::from(s.runs);
+    Ok(Plan {
+        agents,
+        edges,
+        exact,
+        agent_ticks,
+        seconds: forecast::forecast_seconds(s, &per_variant, threads),
+        memory,
+    })
+}

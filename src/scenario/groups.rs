@@ -1,0 +1,216 @@
+//! `[[groups]]`: the population's groups, each with its share, starting
+//! status and attitudes, placement, and its own service, telling, hearing
+//! and market values over the scenario's.
+
+use serde::{Deserialize, Serialize};
+
+use super::error::{FieldPath, Problem};
+use super::params::{
+    self, Hearing, Market, RawHearing, RawMarket, RawService, RawTelling, Service, Telling, within,
+};
+
+/// Market status of a group's members at the start.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    /// Not in the market (staff, stakeholders, competitors' staff): hears
+    /// and tells, never buys.
+    None,
+    Prospect,
+    Customer,
+    Lapsed,
+}
+
+/// One `[[groups]]` entry as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawGroup {
+    pub name: String,
+    pub share: f64,
+    pub status: Option<Status>,
+    pub attitude: Option<f64>,
+    pub attitude_spread: Option<f64>,
+    pub aware_share: Option<f64>,
+    pub staff: Option<bool>,
+    pub placement: Option<Placement>,
+    #[serde(default)]
+    pub service: RawService,
+    #[serde(default)]
+    pub telling: RawTelling,
+    #[serde(default)]
+    pub hearing: RawHearing,
+    #[serde(default)]
+    pub market: RawMarket,
+}
+
+/// Which agents a group's members are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Placement {
+    /// Anywhere, at random.
+    #[default]
+    Random,
+    /// The best-connected agents (influencers, connectors).
+    TopDegree,
+    /// Whole organisations, from the first: a group concentrated in a few
+    /// workplaces.
+    FirstOrganisations,
+}
+
+/// A group of agents with its own parameters.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Group {
+    pub name: String,
+    /// Share of the population in this group.
+    pub share: f64,
+    pub status: Status,
+    /// Mean initial attitude, in [-1, 1].
+    pub attitude: f64,
+    /// Initial attitudes are uniform within `attitude ± attitude_spread`.
+    pub attitude_spread: f64,
+    /// Share of the group aware of the brand at the start.
+    pub aware_share: f64,
+    /// The company's own staff: their experiences are of how they are
+    /// treated (this group's `service`), and their mean attitude is morale.
+    pub staff: bool,
+    pub placement: Placement,
+    pub service: Service,
+    pub telling: Telling,
+    pub hearing: Hearing,
+    pub market: Market,
+}
+
+impl Group {
+    /// One group of everyone, with the default parameters: the population
+    /// of a model run on a bare graph.
+    pub fn everyone() -> Group {
+        Group {
+            name: "everyone".into(),
+            share: 1.0,
+            status: Status::Prospect,
+            attitude: 0.0,
+            attitude_spread: 0.0,
+            aware_share: 0.0,
+            staff: false,
+            placement: Placement::Random,
+            service: Service::default(),
+            telling: Telling::default(),
+            hearing: Hearing::default(),
+            market: Market::default(),
+        }
+    }
+}
+
+/// The groups used when a scenario names none: 20% customers who think well
+/// of the brand (attitude 0.5 ± 0.4), 80% prospects who do not know it yet.
+pub(super) fn default_groups(base: &Group) -> Vec<Group> {
+    vec![
+        Group {
+            name: "customers".into(),
+            share: 0.2,
+            status: Status::Customer,
+            attitude: 0.5,
+            attitude_spread: 0.4,
+            aware_share: 1.0,
+            ..base.clone()
+        },
+        Group {
+            name: "prospects".into(),
+            share: 0.8,
+            status: Status::Prospect,
+            attitude_spread: 0.2,
+            ..base.clone()
+        },
+    ]
+}
+
+/// The most groups a scenario may have (a group id is one byte).
+pub const MAX_GROUPS: usize = 250;
+
+pub(super) fn groups(raw: Vec<RawGroup>, base: &Group, p: &mut Vec<Problem>) -> Vec<Group> {
+    let root = FieldPath::root().key("groups");
+    if raw.is_empty() {
+        p.push(
+            Problem::new(root.clone(), "`groups` is empty")
+                .allowed(format!("1 to {MAX_GROUPS} [[groups]] tables"))
+                .help("remove `groups` to use the default customers and prospects, or add a [[groups]] table"),
+        );
+    }
+    if raw.len() > MAX_GROUPS {
+        p.push(
+            Problem::new(root.clone(), format!("{} groups are too many", raw.len()))
+                .allowed(format!("1 to {MAX_GROUPS} groups")),
+        );
+    }
+    let mut out: Vec<Group> = Vec::with_capacity(raw.len());
+    // The shares as written, for the sum (a share out of range is
+    // reported on its own and counts as written).
+    let shares: Vec<f64> = raw.iter().map(|g| g.share).collect();
+    for (i, g) in raw.into_iter().enumerate() {
+        let at = root.index(i);
+        let name = g.name.trim().to_string();
+        if name.is_empty() || name == "all" || name.contains([',', '.']) {
+            p.push(
+                Problem::new(at.key("name"), format!("`{name}` cannot name a group")).allowed(
+                    "a non-empty name without commas or dots, other than `all` (which stands for everyone)",
+                ),
+            );
+        } else if out.iter().any(|o| o.name == name) {
+            p.push(
+                Problem::new(at.key("name"), format!("two groups are named `{name}`"))
+                    .allowed("a name used once"),
+            );
+        }
+        let share = within(g.share, 0.0, 1.0).unwrap_or_else(|bad| {
+            p.push(params::out_of_range(at.key("share"), bad));
+            0.0
+        });
+        let real = |p: &mut Vec<Problem>, key: &str, v: Option<f64>, lo, hi, default| match v
+            .map(|v| within(v, lo, hi))
+        {
+            None => default,
+            Some(Ok(v)) => v,
+            Some(Err(bad)) => {
+                p.push(params::out_of_range(at.key(key), bad));
+                default
+            }
+        };
+        let status = g.status.unwrap_or(Status::Prospect);
+        let aware_default = if status == Status::Prospect { 0.0 } else { 1.0 };
+        out.push(Group {
+            name,
+            share,
+            status,
+            attitude: real(p, "attitude", g.attitude, -1.0, 1.0, 0.0),
+            attitude_spread: real(p, "attitude_spread", g.attitude_spread, 0.0, 2.0, 0.0),
+            aware_share: real(p, "aware_share", g.aware_share, 0.0, 1.0, aware_default),
+            staff: g.staff.unwrap_or(false),
+            placement: g.placement.unwrap_or_default(),
+            service: g.service.resolve(&at.key("service"), &base.service, p),
+            telling: g.telling.resolve(&at.key("telling"), &base.telling, p),
+            hearing: g.hearing.resolve(&at.key("hearing"), &base.hearing, p),
+            market: g.market.resolve(&at.key("market"), &base.market, p),
+        });
+    }
+    let total: f64 = shares.iter().sum();
+    if !out.is_empty() && (total - 1.0).abs() > 1e-6 {
+        let terms: Vec<String> = shares.iter().map(|&s| params::plain(s)).collect();
+        let sum = if terms.len() <= 8 {
+            format!(" ({})", terms.join(" + "))
+        } else {
+            String::new()
+        };
+        p.push(
+            Problem::new(
+                root,
+                format!(
+                    "the groups' shares add up to {}{sum}, not 1",
+                    params::plain(total)
+                ),
+            )
+            .allowed("shares in [0, 1] that add up to 1")
+            .help("adjust the `share` of each [[groups]] table"),
+        );
+    }
+    out
+}

@@ -1,0 +1,269 @@
+//! `[network]`: which social network to build, checked: the fields its
+//! `kind` needs and no others, each in range, with limits that follow from
+//! other fields explained.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use super::MAX_AGENTS;
+use super::error::{FieldPath, Problem};
+use super::params::{self, whole, within};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum NetworkKind {
+    ErdosRenyi,
+    WattsStrogatz,
+    BarabasiAlbert,
+    Organisations,
+    Complete,
+    EdgeList,
+}
+
+/// `[network]` as written: which fields apply depends on `kind`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawNetwork {
+    pub kind: NetworkKind,
+    pub n: Option<i64>,
+    pub mean_degree: Option<f64>,
+    pub rewire: Option<f64>,
+    pub m: Option<i64>,
+    pub organisations: Option<i64>,
+    pub within_degree: Option<f64>,
+    pub between_degree: Option<f64>,
+    pub path: Option<String>,
+}
+
+/// The network to build, with its parameters checked.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum NetworkSpec {
+    /// G(n, p) with p = mean_degree / (n - 1).
+    ErdosRenyi { n: u64, mean_degree: f64 },
+    /// A ring where each node links to its `mean_degree` nearest, each link
+    /// rewired with probability `rewire`.
+    WattsStrogatz {
+        n: u64,
+        mean_degree: u32,
+        rewire: f64,
+    },
+    /// Preferential attachment: each new node links to `m` existing ones.
+    BarabasiAlbert { n: u64, m: u32 },
+    /// Agents in `organisations` workplaces of equal size: random ties inside
+    /// a workplace (mean `within_degree`) and between (mean `between_degree`).
+    Organisations {
+        n: u64,
+        organisations: u32,
+        within_degree: f64,
+        between_degree: f64,
+    },
+    /// Everyone knows everyone.
+    Complete { n: u64 },
+    /// A file of `u v` lines, as networkx, igraph and SNAP write them.
+    EdgeList { path: PathBuf },
+}
+
+impl NetworkSpec {
+    /// The number of agents, when it is known before the network is built.
+    pub fn agents(&self) -> Option<u64> {
+        match *self {
+            NetworkSpec::ErdosRenyi { n, .. }
+            | NetworkSpec::WattsStrogatz { n, .. }
+            | NetworkSpec::BarabasiAlbert { n, .. }
+            | NetworkSpec::Organisations { n, .. }
+            | NetworkSpec::Complete { n } => Some(n),
+            NetworkSpec::EdgeList { .. } => None,
+        }
+    }
+}
+
+/// Checks `[network]`: the fields its `kind` needs, no others, each in range.
+pub(super) fn network(raw: RawNetwork, source: &Path, p: &mut Vec<Problem>) -> Option<NetworkSpec> {
+    use NetworkKind as K;
+    let at = FieldPath::root().key("network");
+    let (needs, example): (&[&str], &str) = match raw.kind {
+        K::ErdosRenyi => (&["n", "mean_degree"], "n = 10000, mean_degree = 10"),
+        K::WattsStrogatz => (
+            &["n", "mean_degree", "rewire"],
+            "n = 10000, mean_degree = 10, rewire = 0.1",
+        ),
+        K::BarabasiAlbert => (&["n", "m"], "n = 10000, m = 5"),
+        K::Organisations => (
+            &["n", "organisations", "within_degree", "between_degree"],
+            "n = 10000, organisations = 100, within_degree = 6, between_degree = 4",
+        ),
+        K::Complete => (&["n"], "n = 1000"),
+        K::EdgeList => (&["path"], "path = \"network.txt\""),
+    };
+    let kind = serde_name(&raw.kind);
+    let given = [
+        ("n", raw.n.is_some()),
+        ("mean_degree", raw.mean_degree.is_some()),
+        ("rewire", raw.rewire.is_some()),
+        ("m", raw.m.is_some()),
+        ("organisations", raw.organisations.is_some()),
+        ("within_degree", raw.within_degree.is_some()),
+        ("between_degree", raw.between_degree.is_some()),
+        ("path", raw.path.is_some()),
+    ];
+    let before = p.len();
+    for (name, set) in given {
+        if set && !needs.contains(&name) {
+            p.push(
+                Problem::new(
+                    at.key(name),
+                    format!("`{name}` does not apply to kind = \"{kind}\""),
+                )
+                .allowed(format!("for kind = \"{kind}\": {}", needs.join(", ")))
+                .help(format!("for example: {example}")),
+            );
+        }
+        if !set && needs.contains(&name) {
+            p.push(
+                Problem::new(at.clone(), format!("kind = \"{kind}\" needs `{name}`"))
+                    .allowed(format!("for kind = \"{kind}\": {}", needs.join(", ")))
+                    .help(format!("for example: {example}")),
+            );
+        }
+    }
+    if p.len() > before {
+        return None;
+    }
+    let max_n = if raw.kind == K::Complete {
+        200_000
+    } else {
+        MAX_AGENTS as i64
+    };
+    let n = raw.n.map(|n| whole(n, 2, max_n).map(|v| v as u64));
+    let mut bad = |key: &str, r: Result<f64, params::Bad>| match r {
+        Ok(v) => Some(v),
+        Err(b) => {
+            p.push(params::out_of_range(at.key(key), b));
+            None
+        }
+    };
+    let n = match n {
+        Some(Ok(n)) => Some(n),
+        Some(Err(b)) => {
+            bad("n", Err(b));
+            return None;
+        }
+        None => None,
+    };
+    let nf = n.unwrap_or(0) as f64;
+    let others = format!(
+        "no one can know more than the other n - 1 = {} agents",
+        nf - 1.0
+    );
+    let spec = match raw.kind {
+        K::ErdosRenyi => NetworkSpec::ErdosRenyi {
+            n: n?,
+            mean_degree: bad(
+                "mean_degree",
+                within(raw.mean_degree?, 0.0, nf - 1.0).map_err(|b| b.because(&others)),
+            )?,
+        },
+        K::WattsStrogatz => {
+            let k = bad(
+                "mean_degree",
+                within(raw.mean_degree?, 2.0, (nf - 1.0).min(10_000.0)).map_err(|b| {
+                    if nf - 1.0 < 10_000.0 {
+                        b.because(&others)
+                    } else {
+                        b
+                    }
+                }),
+            )?;
+            if k.fract() != 0.0 || k as u64 % 2 != 0 {
+                bad(
+                    "mean_degree",
+                    Err(params::Bad::new(
+                        k.to_string(),
+                        "an even whole number (each node links to k/2 neighbours on each side)",
+                    )),
+                );
+                return None;
+            }
+            NetworkSpec::WattsStrogatz {
+                n: n?,
+                mean_degree: k as u32,
+                rewire: bad("rewire", within(raw.rewire?, 0.0, 1.0))?,
+            }
+        }
+        K::BarabasiAlbert => {
+            let m = raw.m?;
+            let m = bad(
+                "m",
+                whole(m, 1, (n? as i64 - 1).min(10_000))
+                    .map(|v| v as f64)
+                    .map_err(|b| {
+                        if nf - 1.0 < 10_000.0 {
+                            b.because("each new agent links to m of those before it, so m is at most n - 1")
+                        } else {
+                            b
+                        }
+                    }),
+            )?;
+            NetworkSpec::BarabasiAlbert { n: n?, m: m as u32 }
+        }
+        K::Organisations => {
+            let orgs = raw.organisations?;
+            let orgs = bad(
+                "organisations",
+                whole(orgs, 1, n? as i64)
+                    .map(|v| v as f64)
+                    .map_err(|b| b.because("at most one organisation per agent")),
+            )? as u32;
+            let size = nf / f64::from(orgs);
+            let outside = nf - size;
+            NetworkSpec::Organisations {
+                n: n?,
+                organisations: orgs,
+                within_degree: bad(
+                    "within_degree",
+                    within(raw.within_degree?, 0.0, (size - 1.0).max(0.0)).map_err(|b| {
+                        b.because(format!(
+                            "an organisation has n / organisations = {} agents, so an agent has at most {} colleagues in it",
+                            params::plain(size),
+                            params::plain((size - 1.0).max(0.0))
+                        ))
+                    }),
+                )?,
+                between_degree: bad(
+                    "between_degree",
+                    within(raw.between_degree?, 0.0, outside.min(10_000.0)).map_err(|b| {
+                        if orgs == 1 {
+                            b.because("with a single organisation there is no one outside it, so between_degree can only be 0")
+                        } else if outside < 10_000.0 {
+                            b.because(format!(
+                                "{} agents are outside an organisation of {}",
+                                params::plain(outside),
+                                params::plain(size)
+                            ))
+                        } else {
+                            b
+                        }
+                    }),
+                )?,
+            }
+        }
+        K::Complete => NetworkSpec::Complete { n: n? },
+        K::EdgeList => {
+            let rel = raw.path?;
+            let dir = source.parent().unwrap_or_else(|| Path::new("."));
+            NetworkSpec::EdgeList {
+                path: dir.join(rel),
+            }
+        }
+    };
+    Some(spec)
+}
+
+fn serde_name(kind: &NetworkKind) -> String {
+    serde_json::to_value(kind)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
