@@ -141,7 +141,9 @@ pub fn reach(mut heard: Vec<(u64, u32)>) -> Vec<Reach> {
             });
         }
         if hearer != NOBODY && hearer != origin {
-            out.last_mut().expect("pushed above").people += 1;
+            if let Some(story) = out.last_mut() {
+                story.people += 1;
+            }
         }
     }
     out
@@ -204,6 +206,19 @@ fn quantile(sorted: &[f64], q: f64) -> f64 {
     sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
 }
 
+/// Mean and band across `runs` replications at each of `ticks` ticks of a
+/// series each replication gives (`f(replication)`): a measure, a sum of
+/// measures, a running total, a paired difference.
+pub fn bands_of(runs: usize, ticks: usize, f: impl Fn(usize) -> Vec<f64>) -> Vec<Band> {
+    let traces: Vec<Vec<f64>> = (0..runs).map(f).collect();
+    (0..ticks)
+        .map(|t| {
+            let mut values: Vec<f64> = traces.iter().map(|tr| tr[t]).collect();
+            Band::of(&mut values)
+        })
+        .collect()
+}
+
 /// Every figure of a run set across replications: `bands[tick][slot][metric]`.
 #[derive(Debug, Clone)]
 pub struct Aggregate {
@@ -212,9 +227,12 @@ pub struct Aggregate {
 
 /// Aggregates replications tick by tick.
 pub fn aggregate(runs: &[Recorder]) -> Aggregate {
-    let ticks = runs[0].frames.len();
-    let width = runs[0].measures.len();
-    let slots = runs[0].frames[0].len() / width;
+    let Some(first) = runs.first() else {
+        return Aggregate { bands: Vec::new() };
+    };
+    let ticks = first.frames.len();
+    let width = first.measures.len().max(1);
+    let slots = first.frames.first().map_or(0, |f| f.len() / width);
     let mut values = vec![0.0; runs.len()];
     let bands = (0..ticks)
         .map(|t| {

@@ -25,8 +25,7 @@ use crate::model::classic::cascade::IndependentCascade;
 use crate::model::classic::sir::Sir;
 use crate::model::classic::threshold::LinearThreshold;
 use crate::model::classic::{Classic, Rule};
-use crate::network::{self, Graph};
-use crate::scenario::NetworkSpec;
+use crate::network::{Graph, generators};
 
 /// Standard errors allowed between simulation and theory. With about a
 /// dozen checks, the chance that a correct engine fails any of them by
@@ -134,9 +133,7 @@ fn crossing(curve: &[f64], level: f64) -> Option<f64> {
 fn bass(effort: Effort) -> Vec<Check> {
     let (p, q, n, ticks) = (0.003, 0.04, 2000, 150);
     let runs = effort.runs(60, 24);
-    let graph = network::build(&NetworkSpec::Complete { n }, 1)
-        .expect("a complete graph builds")
-        .graph;
+    let graph = generators::complete(n).0;
     let recs = simulate(&graph, Bass { p, q }, 0.0, (ticks, runs, 1));
     let traces: Vec<Vec<f64>> = recs
         .iter()
@@ -231,11 +228,7 @@ fn sir(effort: Effort) -> Vec<Check> {
     let (beta, gamma, rho) = (0.1, 0.2, 0.005);
     let n = if effort.quick { 20_000 } else { 100_000 };
     let runs = effort.runs(40, 16);
-    let spec = NetworkSpec::ErdosRenyi {
-        n,
-        mean_degree: 5.0,
-    };
-    let graph = network::build(&spec, 3).expect("ER builds").graph;
+    let graph = generators::erdos_renyi(n, 5.0, 3).0;
     let degrees: Vec<usize> = (0..graph.nodes()).map(|i| graph.degree(i)).collect();
     let ticks = 250;
     let recs = simulate(&graph, Sir { beta, gamma }, rho, (ticks, runs, 3));

@@ -127,7 +127,7 @@ pub fn parse_edge_list(mut reader: impl BufRead, path: &Path) -> Result<EdgeList
         if dense {
             id as u32
         } else {
-            ids.binary_search(&id).expect("every id was collected") as u32
+            ids.binary_search(&id).unwrap_or_else(|at| at) as u32
         }
     };
     let edges = raw.iter().map(|&(u, v)| (index(u), index(v))).collect();

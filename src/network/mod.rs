@@ -8,7 +8,7 @@
 //! the scenario's seed, and shared read-only by every replication.
 
 mod edgelist;
-mod generators;
+pub mod generators;
 
 use std::path::Path;
 
@@ -127,11 +127,6 @@ impl Graph {
     pub fn max_degree(&self) -> usize {
         (0..self.nodes()).map(|i| self.degree(i)).max().unwrap_or(0)
     }
-
-    /// Bytes held by the graph.
-    pub fn bytes(&self) -> u64 {
-        (self.offsets.len() * 8 + self.neighbours.len() * 4) as u64
-    }
 }
 
 /// Sorts and deduplicates the adjacency runs of nodes `first..` held in
@@ -187,8 +182,6 @@ pub struct Network {
     /// The organisation (workplace) of each agent; empty when the network
     /// has none.
     pub organisation: Vec<u32>,
-    /// For an edge list, the id each agent had in the file.
-    pub ids: Vec<u64>,
     pub dropped: Dropped,
 }
 
@@ -220,7 +213,6 @@ pub fn build(spec: &NetworkSpec, seed: u64) -> Result<Network, InputError> {
     let plain = |graph: (Graph, Dropped)| Network {
         graph: graph.0,
         organisation: Vec::new(),
-        ids: Vec::new(),
         dropped: graph.1,
     };
     Ok(match *spec {
@@ -265,7 +257,6 @@ pub fn build(spec: &NetworkSpec, seed: u64) -> Result<Network, InputError> {
             Network {
                 graph,
                 organisation: Vec::new(),
-                ids: list.ids,
                 dropped,
             }
         }

@@ -8,7 +8,7 @@ use std::path::Path;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::charts::{self, Area, FAMILY, on_area, short_number};
+use super::charts::{self, Area, on_area, short_number};
 use super::{Format, Report, num};
 use crate::measures::{Measure, Scale};
 use crate::metrics::Band;
@@ -145,17 +145,12 @@ where
         .y_label_area_size(120)
         .build_cartesian_2d((x0 - pad)..(x1 + pad), lo..hi)
         .map_err(err)?;
-    chart
-        .configure_mesh()
+    charts::style::axes(&mut chart.configure_mesh(), 1.0)
         .x_desc(s.parameter.as_str())
         .y_desc(format!(
             "final {what} ({})",
             m.info().unit.replace(" per tick", "")
         ))
-        .label_style((FAMILY, 24))
-        .axis_desc_style((FAMILY, 28))
-        .bold_line_style(RGBColor(215, 215, 215))
-        .light_line_style(RGBColor(240, 240, 240))
         .x_labels(if numeric.is_some() {
             10
         } else {
@@ -184,23 +179,19 @@ where
             ))
             .map_err(err)?
             .label(s.points[0].bands[v].0.as_str())
-            .legend(move |(x, y)| {
-                Rectangle::new([(x - 4, y - 4), (x + 22, y + 4)], color.filled())
-            });
+            .legend(charts::style::swatch(color));
         chart
             .draw_series(
                 (0..xs.len()).map(|i| Circle::new((xs[i], band(i).mean), 7, color.filled())),
             )
             .map_err(err)?;
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
-        .margin(16)
-        .label_font((FAMILY, 26))
-        .background_style(WHITE.mix(0.85))
-        .border_style(RGBColor(190, 190, 190))
-        .draw()
-        .map_err(err)?;
+    charts::style::legend(
+        &mut chart.configure_series_labels(),
+        SeriesLabelPosition::UpperRight,
+        1.0,
+    )
+    .draw()
+    .map_err(err)?;
     Ok(())
 }

@@ -220,9 +220,9 @@ fn event(
 fn settable(set: &toml::Table, at: &FieldPath, p: &mut Vec<Problem>) -> Vec<Override> {
     let all = overrides::flatten(set);
     for o in &all {
-        let section = match o.path.first().map(String::as_str) {
-            Some("groups") => o.path.get(2),
-            _ => o.path.first(),
+        let section = match o.top() {
+            "groups" => o.path().get(2),
+            _ => o.path().first(),
         };
         if !section.is_some_and(|s| SETTABLE.contains(&s.as_str())) {
             p.push(

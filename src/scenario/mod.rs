@@ -341,26 +341,35 @@ pub fn validate(raw: RawScenario, source: &Path) -> Result<Checked, Vec<Problem>
             |s| s.to_string_lossy().into_owned(),
         )
     });
-    if problems.is_empty() {
-        Ok(Checked {
-            title,
-            description: raw.description.unwrap_or_default(),
-            ticks,
-            runs: runs as u32,
-            seed: seed as u64,
-            tick_unit: raw.tick_unit.unwrap_or_else(|| "week".to_string()),
-            compare,
-            baseline,
-            network: network.expect("no problems means the network was valid"),
-            groups,
-            workplaces,
-            model,
-            events,
-            variants,
-        })
-    } else {
-        Err(problems)
-    }
+    let network = match network {
+        Some(network) if problems.is_empty() => network,
+        Some(_) => return Err(problems),
+        None => {
+            if problems.is_empty() {
+                problems.push(
+                    Problem::new(root.key("network"), "the network could not be checked")
+                        .allowed("a [network] table with a kind and its fields"),
+                );
+            }
+            return Err(problems);
+        }
+    };
+    Ok(Checked {
+        title,
+        description: raw.description.unwrap_or_default(),
+        ticks,
+        runs: runs as u32,
+        seed: seed as u64,
+        tick_unit: raw.tick_unit.unwrap_or_else(|| "week".to_string()),
+        compare,
+        baseline,
+        network,
+        groups,
+        workplaces,
+        model,
+        events,
+        variants,
+    })
 }
 
 /// Checks `compare`: one to four names of the model's measures.

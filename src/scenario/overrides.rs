@@ -12,15 +12,30 @@ use toml::{Table, Value};
 
 use super::error::FieldPath;
 
-/// One value to set, and where.
+/// One value to set, and where. Its path is never empty: it is built only
+/// by [`Override::parse_arg`] and [`flatten`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct Override {
     /// The path as written: `["groups", "customers", "service", "expectation"]`.
-    pub path: Vec<String>,
-    pub value: Value,
+    path: Vec<String>,
+    value: Value,
 }
 
 impl Override {
+    /// The path as written, key by key (never empty).
+    pub fn path(&self) -> &[String] {
+        &self.path
+    }
+
+    /// The top-level key it sets (`service`, `groups`, `ticks`).
+    pub fn top(&self) -> &str {
+        self.path.first().map_or("", String::as_str)
+    }
+
+    pub fn value(&self) -> &Value {
+        &self.value
+    }
+
     /// Reads `PATH=VALUE` as given on the command line. The value is read
     /// as TOML (`0.6`, `true`, `{ kind = "fixed", k = 3 }`), and as text
     /// when it is not valid TOML, so `network.kind=erdos-renyi` needs no quotes.
@@ -119,7 +134,9 @@ pub struct NotApplied {
 pub fn apply(doc: &mut Table, o: &Override) -> Result<FieldPath, NotApplied> {
     let mut resolved = FieldPath::root();
     let mut table = doc;
-    let (last, steps) = o.path.split_last().expect("paths are not empty");
+    let Some((last, steps)) = o.path.split_last() else {
+        return Ok(FieldPath::root());
+    };
     let mut steps = steps.iter().peekable();
     while let Some(key) = steps.next() {
         resolved = resolved.key(key);
@@ -207,12 +224,12 @@ mod tests {
     #[test]
     fn command_line_values_are_toml_or_text() {
         let o = Override::parse_arg("service.recovery_rate=0.6").unwrap();
-        assert_eq!(o.path, ["service", "recovery_rate"]);
-        assert_eq!(o.value, Value::Float(0.6));
+        assert_eq!(o.path(), ["service", "recovery_rate"]);
+        assert_eq!(o.value(), &Value::Float(0.6));
         let o = Override::parse_arg("network.kind=erdos-renyi").unwrap();
-        assert_eq!(o.value, Value::String("erdos-renyi".into()));
+        assert_eq!(o.value(), &Value::String("erdos-renyi".into()));
         let o = Override::parse_arg("telling.bad={ kind = \"fixed\", k = 3 }").unwrap();
-        assert!(o.value.is_table());
+        assert!(o.value().is_table());
         assert!(Override::parse_arg("service.recovery_rate").is_err());
         assert!(Override::parse_arg("service..x=1").is_err());
     }

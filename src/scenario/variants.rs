@@ -48,9 +48,9 @@ pub(super) fn build(
 ) -> Result<Scenario, Vec<Problem>> {
     let mut applied = Vec::new();
     for o in cli {
-        if ["variants", "events", "baseline"].contains(&o.path[0].as_str()) {
+        if ["variants", "events", "baseline"].contains(&o.top()) {
             return Err(vec![
-                Problem::new(FieldPath::root(), format!("--set {}: `{}` cannot be set from the command line", o.describe(), o.path[0]))
+                Problem::new(FieldPath::root(), format!("--set {}: `{}` cannot be set from the command line", o.describe(), o.top()))
                     .allowed("a value inside the scenario: a section's field, a group's, the network's, ticks, runs or seed"),
             ]);
         }
@@ -96,12 +96,12 @@ pub(super) fn build(
         };
         let mut applied = Vec::new();
         for o in &set {
-            if FIXED_FOR_VARIANTS.contains(&o.path[0].as_str()) {
+            if FIXED_FOR_VARIANTS.contains(&o.top()) {
                 return Err(vec![
                     Problem::new(at.key("set"), format!("a variant cannot set `{}`", o.dotted()))
                         .allowed("values of the model: [network], [[groups]], [service], [telling], [hearing], [market], [workplaces]")
                         .help("variants are compared over the same runs, ticks and seed; set those for the whole scenario")
-                        .at(index.span_of(&keys(&at.key("set"), &o.path))),
+                        .at(index.span_of(&keys(&at.key("set"), o.path()))),
                 ]);
             }
             match overrides::apply(&mut d, o) {
@@ -113,11 +113,11 @@ pub(super) fn build(
                 Err(e) => {
                     return Err(vec![
                         Problem::new(
-                            keys(&at.key("set"), &o.path),
+                            keys(&at.key("set"), o.path()),
                             format!("in variant `{}`: {}", raw.name, e.message),
                         )
                         .allowed(e.allowed)
-                        .at(index.span_of(&keys(&at.key("set"), &o.path))),
+                        .at(index.span_of(&keys(&at.key("set"), o.path()))),
                     ]);
                 }
             }
@@ -294,11 +294,11 @@ fn event_groups(
                 Err(err) => {
                     return Err(vec![
                         Problem::new(
-                            keys(&at, &o.path),
+                            keys(&at, o.path()),
                             format!("in event `{}`: {}", c.events[e].name, err.message),
                         )
                         .allowed(err.allowed)
-                        .at(index.span_of(&keys(&at, &o.path))),
+                        .at(index.span_of(&keys(&at, o.path()))),
                     ]);
                 }
             }
@@ -357,7 +357,7 @@ fn attribute(
                 (!p.path.is_root()
                     && (starts_with(&p.path, &a.resolved) || starts_with(&a.resolved, &p.path)))
                     || a.o
-                        .path
+                        .path()
                         .iter()
                         .any(|k| p.message.contains(&format!("`{k}`")))
             });
@@ -380,7 +380,7 @@ fn attribute(
                     p.message = format!("in `{what}`: {}", p.message);
                     match culprit {
                         Some(a) => {
-                            let written = keys(&a.set_at, &a.o.path);
+                            let written = keys(&a.set_at, a.o.path());
                             let mut path = written.clone();
                             if starts_with(&p.path, &a.resolved) {
                                 path.0
