@@ -5,29 +5,36 @@
 //!
 //! # Architecture
 //!
-//! Data flows one way:
+//! Data flows one way (docs/architecture.md has the map):
 //!
 //! - [`scenario`]: a TOML file → a validated [`scenario::Scenario`], with
 //!   errors located at their line and column;
+//! - [`measures`] and [`catalog`]: the one table of measures, and what each
+//!   model declares (its keys, measures and defaults);
 //! - [`network`]: generators and edge lists → a compressed sparse row graph;
-//! - [`engine`]: replications, threads and seeding, running
-//! - [`model`]: the agents' per-field state and the phases of a tick;
+//! - [`model`]: the [`model::Dynamics`] trait, implemented by the
+//!   word-of-mouth model (its tick's phases in [`model::phases`]) and by
+//!   each classic model (SIR, independent cascade, linear threshold, Bass),
+//!   and the registry that builds the one a variant runs;
+//! - [`engine`]: replications, threads and seeding, for any dynamics;
 //! - [`metrics`]: the observer the engine calls each tick, and the
 //!   aggregation of replications into a mean and a 90% band;
+//! - [`pipeline`]: a scenario's run as one call, [`pipeline::simulate`];
+//!   [`forecast`] says beforehand what it will take;
 //! - [`output`]: CSV, JSON and charts, written into a folder as a whole.
 //!
-//! [`validation`] runs the classic models (SIR, independent cascade, linear
-//! threshold, Bass) in the same engine against their known answers.
-//!
-//! [`cli`] is the command line over all of it; [`rng`] keys every random
-//! stream by (seed, replication, tick, agent, purpose), so results do not
-//! depend on the number of threads.
+//! [`validation`] runs the classic models in the same engine against their
+//! known answers. [`cli`] is the command line over all of it; [`rng`] keys
+//! every random stream by (seed, replication, tick, agent, purpose), so
+//! results do not depend on the number of threads.
 //!
 //! # Example
 //!
 //! ```
 //! use std::path::Path;
-//! use grapevine::{engine, measures::Measure, metrics, model::World, network, scenario::Scenario};
+//! use grapevine::measures::Measure;
+//! use grapevine::pipeline::{self, RunOptions};
+//! use grapevine::scenario::Scenario;
 //!
 //! let text = r#"
 //!     ticks = 10
@@ -39,14 +46,11 @@
 //!     rewire = 0.1
 //! "#;
 //! let scenario = Scenario::parse(text, Path::new("example.toml")).unwrap();
-//! let net = network::build(&scenario.baseline().network, scenario.seed).unwrap();
-//! let world = World::new(&scenario, &net.graph);
-//! let options = engine::Options { runs: scenario.runs, ticks: scenario.ticks, ..Default::default() };
-//! let runs = engine::run(&world, &options).unwrap();
+//! let report = pipeline::simulate(&scenario, &RunOptions::quiet()).unwrap();
 //!
-//! let reputation = runs[0].position(Measure::Reputation).unwrap();
-//! let summary = metrics::aggregate(&runs);
-//! let last = &summary.bands[10][0][reputation]; // tick 10, everyone
+//! let baseline = &report.variants[0];
+//! let reputation = baseline.runs[0].position(Measure::Reputation).unwrap();
+//! let last = &baseline.aggregate.bands[10][0][reputation]; // tick 10, everyone
 //! assert!((-1.0..=1.0).contains(&last.mean));
 //! assert!(last.p05 <= last.mean && last.mean <= last.p95);
 //! ```

@@ -252,6 +252,13 @@ pub(super) fn network(raw: RawNetwork, source: &Path, p: &mut Vec<Problem>) -> O
         K::Complete => NetworkSpec::Complete { n: n? },
         K::EdgeList => {
             let rel = raw.path?;
+            if rel.trim().is_empty() {
+                p.push(
+                    Problem::new(at.key("path"), "`path` is empty")
+                        .allowed("the edge-list file's path, relative to the scenario's folder"),
+                );
+                return None;
+            }
             let dir = source.parent().unwrap_or_else(|| Path::new("."));
             NetworkSpec::EdgeList {
                 path: dir.join(rel),

@@ -1,5 +1,6 @@
 //! Integration tests: the real `grapevine` binary on real scenario files.
 //!
+//! - `architecture`: no import circle among the library's modules.
 //! - `cli`: running and checking shipped scenarios; what lands in the
 //!   output folder; help and usage errors.
 //! - `bad_input`: broken scenarios and edge lists get located errors,
@@ -16,6 +17,7 @@
 
 mod common;
 
+mod architecture;
 mod bad_input;
 mod classic;
 mod cli;
