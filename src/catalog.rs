@@ -47,6 +47,8 @@ pub struct Declaration {
     pub stories: bool,
     /// The overview charts drawn of its baseline.
     pub overview: Overview,
+    /// Ticks simulated before tick 0 unless the scenario says (`warmup`).
+    pub warmup: u32,
 }
 
 /// The overview charts of a model's baseline.
@@ -114,6 +116,7 @@ pub const WORD_OF_MOUTH: Declaration = Declaration {
     sweep: Nps,
     stories: true,
     overview: Overview::WordOfMouth,
+    warmup: 52,
 };
 
 pub const SIR: Declaration = Declaration {
@@ -133,6 +136,7 @@ pub const SIR: Declaration = Declaration {
     sweep: ShareRecovered,
     stories: false,
     overview: Overview::States,
+    warmup: 0,
 };
 
 pub const INDEPENDENT_CASCADE: Declaration = Declaration {
@@ -146,6 +150,7 @@ pub const INDEPENDENT_CASCADE: Declaration = Declaration {
     sweep: ShareActive,
     stories: false,
     overview: Overview::States,
+    warmup: 0,
 };
 
 pub const LINEAR_THRESHOLD: Declaration = Declaration {
@@ -166,6 +171,7 @@ pub const BASS: Declaration = Declaration {
     sweep: ShareAdopted,
     stories: false,
     overview: Overview::States,
+    warmup: 0,
 };
 
 impl ModelKind {

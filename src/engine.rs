@@ -1,8 +1,9 @@
 //! The engine: replications, threads and seeding, for any [`Dynamics`].
 //!
-//! A replication starts from the dynamics' initial state and steps tick by
-//! tick, calling an [`Observer`] with the figures after tick 0 and after
-//! each tick. Once the dynamics say nothing can change any more, the
+//! A replication starts from the dynamics' initial state, lives through
+//! its warm-up (ticks before tick 0, not recorded), and steps tick by tick,
+//! calling an [`Observer`] with the figures after tick 0 and after each
+//! tick. Once the dynamics say nothing can change any more, the
 //! remaining ticks are filled in (the same levels, no flows) rather than
 //! run. Small populations run many replications side by side, each on one
 //! thread (or split across threads when there are fewer replications than
@@ -56,6 +57,8 @@ pub struct Cancelled;
 pub struct Options<'a> {
     pub runs: u32,
     pub ticks: u32,
+    /// Ticks simulated before tick 0 and not recorded.
+    pub warmup: u32,
     pub mode: Mode,
     /// Checked once a tick; when set, the run stops with [`Cancelled`].
     pub cancel: Option<&'a AtomicBool>,
@@ -70,6 +73,7 @@ impl Options<'_> {
         Self {
             runs,
             ticks,
+            warmup: 0,
             mode: Mode::Auto,
             cancel: None,
             progress: None,
@@ -100,6 +104,18 @@ pub fn run_replication<D: Dynamics>(
     observer: &mut impl Observer,
 ) -> Result<(), Cancelled> {
     let mut state = dynamics.initial_state(replication);
+    for tick in 1..=options.warmup {
+        if options.cancel.is_some_and(|c| c.load(Ordering::Relaxed)) {
+            return Err(Cancelled);
+        }
+        dynamics.step(&mut state, Clock::warmup(replication, tick), parallel);
+        if let Some(p) = options.progress {
+            p(1);
+        }
+    }
+    if options.warmup > 0 {
+        dynamics.end_warmup(&mut state);
+    }
     let mut frame = dynamics.measure(&state, 0, parallel);
     let mut settled = dynamics.settled(&frame, 0);
     observer.observe(0, frame.clone(), dynamics.stories(&mut state, 0));
@@ -111,7 +127,7 @@ pub fn run_replication<D: Dynamics>(
             frame = quiet(&frame, dynamics.measures());
             observer.observe(tick, frame.clone(), Stories::default());
         } else {
-            dynamics.step(&mut state, Clock { replication, tick }, parallel);
+            dynamics.step(&mut state, Clock::run(replication, tick), parallel);
             frame = dynamics.measure(&state, tick, parallel);
             settled = dynamics.settled(&frame, tick);
             observer.observe(tick, frame.clone(), dynamics.stories(&mut state, tick));

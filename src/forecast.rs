@@ -168,7 +168,7 @@ pub const TELLINGS_PER_AGENT_TICK: f64 = 0.2;
 /// population.
 pub fn forecast_seconds(scenario: &Scenario, agents: &[u64], threads: usize) -> f64 {
     let speedup = 1.0 + 0.85 * (threads.max(1) - 1) as f64;
-    let runs_ticks = f64::from(scenario.runs) * f64::from(scenario.ticks);
+    let runs_ticks = f64::from(scenario.runs) * f64::from(scenario.ticks + scenario.warmup);
     scenario
         .variants
         .iter()

@@ -146,7 +146,7 @@ pub fn simulate<'s>(s: &'s Scenario, o: &RunOptions<'_>) -> Result<Report<'s>, E
     );
     o.progress.start(
         &label,
-        agents.iter().sum::<u64>() * u64::from(s.runs) * u64::from(s.ticks),
+        agents.iter().sum::<u64>() * u64::from(s.runs) * u64::from(s.ticks + s.warmup),
     );
     let mut variants = Vec::new();
     for (v, &n) in s.variants.iter().zip(&agents) {
@@ -157,6 +157,7 @@ pub fn simulate<'s>(s: &'s Scenario, o: &RunOptions<'_>) -> Result<Report<'s>, E
         let options = Options {
             runs: s.runs,
             ticks: s.ticks,
+            warmup: s.warmup,
             mode: Mode::Auto,
             cancel: o.cancel,
             progress: Some(&tick),

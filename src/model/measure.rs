@@ -8,7 +8,7 @@
 use rayon::prelude::*;
 
 use super::state::{CHUNK, State, event, flag, status};
-use super::{Frame, WordOfMouth};
+use super::{Clock, Frame, WordOfMouth};
 use crate::measures::Measure;
 
 /// The word-of-mouth model's measures, in the order of its frames.
@@ -138,7 +138,7 @@ fn tally_range(
         let customer = state.status[i] == status::CUSTOMER;
         let referred = state.events[i] & event::CONVERTED_REFERRAL != 0;
         if customer || referred {
-            let market = &world.params(tick, i).market;
+            let market = &world.params(Clock::run(0, tick), i).market;
             if customer {
                 g.value += market.value_per_tick;
             }

@@ -42,10 +42,38 @@ pub use state::{Agents, Shared, State, Story};
 pub use word_of_mouth::{REACH_PAIRS_PER_TICK, REACH_TRACKED_AGENTS, WordOfMouth};
 
 /// Where in a run a tick happens: the key of its random streams.
+///
+/// The warm-up before tick 0 counts its own ticks from 1, and marks its
+/// replication key with [`Clock::WARMUP`], so that its random numbers are
+/// never those of the recorded tick with the same number.
 #[derive(Debug, Clone, Copy)]
 pub struct Clock {
     pub replication: u32,
     pub tick: u32,
+}
+
+impl Clock {
+    /// The bit that marks a warm-up tick's replication key (replications
+    /// are far fewer than 2^31).
+    pub const WARMUP: u32 = 1 << 31;
+
+    /// Tick `tick` of the recorded run of `replication`.
+    pub fn run(replication: u32, tick: u32) -> Clock {
+        Clock { replication, tick }
+    }
+
+    /// Tick `tick` (from 1) of the warm-up of `replication`.
+    pub fn warmup(replication: u32, tick: u32) -> Clock {
+        Clock {
+            replication: replication | Self::WARMUP,
+            tick,
+        }
+    }
+
+    /// Whether this tick is part of the warm-up.
+    pub fn is_warmup(self) -> bool {
+        self.replication & Self::WARMUP != 0
+    }
 }
 
 /// One tick's figures: for the whole population ("all") and then each
@@ -93,6 +121,10 @@ pub trait Dynamics: Sync {
     fn stories(&self, _state: &mut Self::State, _tick: u32) -> Stories {
         Stories::default()
     }
+
+    /// The warm-up is over: counts that run "so far" (people reached,
+    /// stories told and heard) start again from tick 0.
+    fn end_warmup(&self, _state: &mut Self::State) {}
 
     /// Whether nothing can change after `tick`, whose figures are `frame`:
     /// every later tick would repeat its levels with no flows, so the

@@ -111,7 +111,7 @@ fn failures_are_bad_stories_unless_recovered() {
 fn mediocre_experiences_make_no_story() {
     let s = scenario(
         "customer",
-        "[groups.service]\npurchase_rate = 1.0\nquality_mean = 0.5\nquality_sd = 0.0\n",
+        "[groups.service]\npurchase_rate = 1.0\nquality_mean = 0.5\nquality_sd = 0.0\ndrift = 0.05\n",
     );
     let g = star(3);
     let world = wom(&s, &g);
@@ -283,7 +283,9 @@ fn unhappy_customers_lapse_more() {
     let rate = |attitude: f64| {
         let s = scenario(
             "customer",
-            &format!("attitude = {attitude}\n[groups.market]\nlapse_rate = 0.05\n"),
+            &format!(
+                "attitude = {attitude}\n[groups.market]\nlapse_rate = 0.05\nlapse_sensitivity = 2\n"
+            ),
         );
         let world = wom(&s, &g);
         let mut state = initial_state(&world, 0);

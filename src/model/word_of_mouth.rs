@@ -92,6 +92,12 @@ pub struct WordOfMouth<'a> {
     pub reach_below: u64,
     /// The most hops any story can travel, in any group at any tick.
     pub max_hops: u32,
+    /// The groups' parameters during the warm-up: the baseline's as
+    /// written, when this variant shares the baseline's warm-up (it
+    /// changes only policy), else its own.
+    pub warmup_params: Vec<GroupParams>,
+    /// Job mobility during the warm-up, likewise.
+    pub warmup_mobility: f64,
 }
 
 impl<'a> WordOfMouth<'a> {
@@ -145,9 +151,26 @@ impl<'a> WordOfMouth<'a> {
         } else {
             (share * u64::MAX as f64) as u64
         };
+        let baseline = scenario.baseline();
+        let warm = if variant.shares_warmup(baseline) {
+            baseline
+        } else {
+            variant
+        };
+        let warmup_params = warm
+            .timeline
+            .params
+            .first()
+            .unwrap_or(&warm.groups)
+            .iter()
+            .map(GroupParams::new)
+            .collect();
+        let warmup_mobility = warm.workplaces.as_ref().map_or(0.0, |w| w.mobility);
         Self {
             graph,
             group,
+            warmup_params,
+            warmup_mobility,
             staff: groups.iter().any(|g| g.staff),
             groups,
             organisation,
@@ -177,11 +200,26 @@ impl<'a> WordOfMouth<'a> {
         self.graph.nodes()
     }
 
-    /// Agent `i`'s group's parameters at `tick`.
+    /// Agent `i`'s group's parameters at `clock`: the warm-up's, or those
+    /// of the timeline's phase at its tick.
     #[inline]
-    pub fn params(&self, tick: u32, i: usize) -> &GroupParams {
-        let phase = self.phase_at.get(tick as usize).copied().unwrap_or(0);
-        &self.phases[phase as usize][self.group[i] as usize]
+    pub fn params(&self, clock: Clock, i: usize) -> &GroupParams {
+        let g = self.group[i] as usize;
+        if clock.is_warmup() {
+            return &self.warmup_params[g];
+        }
+        let phase = self.phase_at.get(clock.tick as usize).copied().unwrap_or(0);
+        &self.phases[phase as usize][g]
+    }
+
+    /// The chance per tick that an agent changes job at `clock`.
+    #[inline]
+    pub fn mobility(&self, clock: Clock) -> f64 {
+        match &self.work {
+            Some(_) if clock.is_warmup() => self.warmup_mobility,
+            Some(w) => w.mobility,
+            None => 0.0,
+        }
     }
 
     /// Whether the story `id` has its reach tracked in `replication`.
@@ -203,6 +241,9 @@ impl<'a> WordOfMouth<'a> {
     /// The quality of a one-off experience agent `i` is given now, if any.
     #[inline]
     pub fn guest(&self, clock: Clock, i: usize) -> Option<f64> {
+        if clock.is_warmup() {
+            return None;
+        }
         self.guests
             .iter()
             .filter(|g| g.tick == clock.tick)
@@ -304,6 +345,16 @@ impl Dynamics for WordOfMouth<'_> {
 
     fn measure(&self, state: &State, tick: u32, parallel: bool) -> Frame {
         super::measure::frame(self, state, tick, parallel)
+    }
+
+    /// What ran "so far" starts again at tick 0: people reached by good and
+    /// bad stories, stories told and heard, referrals credited.
+    fn end_warmup(&self, state: &mut State) {
+        let reached = flag::REACHED_GOOD | flag::REACHED_BAD;
+        state.flags.iter_mut().for_each(|f| *f &= !reached);
+        state.told.fill(0);
+        state.heard.fill(0);
+        state.referrals.fill(0);
     }
 
     /// A story is last retold `max_hops - 1` ticks after it was first told,

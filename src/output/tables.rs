@@ -216,6 +216,7 @@ pub fn summary_json(report: &Report<'_>) -> String {
                 "name": v.name,
                 "description": spec.description,
                 "changes": spec.changes,
+                "warmed_up_as": if spec.shares_warmup(s.baseline()) { "baseline" } else { "itself" },
                 "headline": headlines(v, kind),
             });
             if kind.declaration().stories {
@@ -241,6 +242,7 @@ pub fn summary_json(report: &Report<'_>) -> String {
             || report.variants.iter().flat_map(|v| &v.runs).any(Recorder::reach_sampled),
         "runs": s.runs,
         "ticks": s.ticks,
+        "warmup": s.warmup,
         "tick_unit": s.tick_unit,
         "network": report.network,
         "variants": variants,

@@ -101,16 +101,18 @@ impl Group {
     }
 }
 
-/// The groups used when a scenario names none: 20% customers who think well
-/// of the brand (attitude 0.5 ± 0.4), 80% prospects who do not know it yet.
+/// The groups used when a scenario names none: 20% customers, 80%
+/// prospects who do not know the brand yet. Their attitudes start near
+/// where the default town settles (customers about 0.65, prospects about
+/// 0.1), so that the warm-up has little to do and the town stays as it is.
 pub(super) fn default_groups(base: &Group) -> Vec<Group> {
     vec![
         Group {
             name: "customers".into(),
             share: 0.2,
             status: Status::Customer,
-            attitude: 0.5,
-            attitude_spread: 0.4,
+            attitude: 0.65,
+            attitude_spread: 0.35,
             aware_share: 1.0,
             ..base.clone()
         },
@@ -118,7 +120,8 @@ pub(super) fn default_groups(base: &Group) -> Vec<Group> {
             name: "prospects".into(),
             share: 0.8,
             status: Status::Prospect,
-            attitude_spread: 0.2,
+            attitude: 0.1,
+            attitude_spread: 0.3,
             ..base.clone()
         },
     ]

@@ -52,6 +52,7 @@ pub struct RawScenario {
     pub title: Option<String>,
     pub description: Option<String>,
     pub ticks: Option<i64>,
+    pub warmup: Option<i64>,
     pub runs: Option<i64>,
     pub seed: Option<i64>,
     pub tick_unit: Option<String>,
@@ -92,6 +93,9 @@ pub struct Scenario {
     pub title: String,
     pub description: String,
     pub ticks: u32,
+    /// Ticks the town lives before tick 0, not recorded: charts start from
+    /// the town as it has lived with its service.
+    pub warmup: u32,
     pub runs: u32,
     pub seed: u64,
     /// What one tick stands for, for chart labels ("week").
@@ -127,6 +131,37 @@ pub struct Variant {
     /// The groups' parameters tick by tick, with the events' overrides.
     #[serde(skip)]
     pub timeline: Timeline,
+}
+
+impl Variant {
+    /// Whether this variant starts from the baseline's warmed-up town: it
+    /// differs from the baseline only in policy (service, telling, hearing,
+    /// market, job mobility, events), not in who lives in the town, where,
+    /// or how they are connected. A variant that changes those warms up on
+    /// its own.
+    pub fn shares_warmup(&self, baseline: &Variant) -> bool {
+        let people = |g: &Group| {
+            (
+                g.name.clone(),
+                g.share.to_bits(),
+                g.status,
+                g.attitude.to_bits(),
+                g.attitude_spread.to_bits(),
+                g.aware_share.to_bits(),
+                g.staff,
+                g.placement,
+            )
+        };
+        let places = |w: &Option<Workplaces>| w.as_ref().map(|w| (w.organisations, w.colleagues));
+        self.network == baseline.network
+            && self.model == baseline.model
+            && places(&self.workplaces) == places(&baseline.workplaces)
+            && self
+                .groups
+                .iter()
+                .map(people)
+                .eq(baseline.groups.iter().map(people))
+    }
 }
 
 /// Group parameters over time: at tick `t` they are `params[at[t]]`.
@@ -221,6 +256,7 @@ pub struct Checked {
     pub title: String,
     pub description: String,
     pub ticks: u32,
+    pub warmup: u32,
     pub runs: u32,
     pub seed: u64,
     pub tick_unit: String,
@@ -308,10 +344,18 @@ pub fn validate(raw: RawScenario, source: &Path) -> Result<Checked, Vec<Problem>
         &groups,
         p,
     );
+    let model_at = raw.model.as_ref().map(|m| m.kind);
     let model = raw
         .model
         .as_ref()
         .map_or(ModelSpec::WordOfMouth, |m| model::validate(m, p));
+    let warmup = checked(
+        p,
+        root.key("warmup"),
+        raw.warmup,
+        i64::from(model_at.unwrap_or_default().declaration().warmup),
+        |v| whole(v, 0, 100_000),
+    ) as u32;
     let compare = compare_measures(raw.compare, model.kind(), p);
     let baseline = raw.baseline.unwrap_or_else(|| "baseline".to_string());
     let variants = raw.variants.unwrap_or_default();
@@ -358,6 +402,7 @@ pub fn validate(raw: RawScenario, source: &Path) -> Result<Checked, Vec<Problem>
         title,
         description: raw.description.unwrap_or_default(),
         ticks,
+        warmup,
         runs: runs as u32,
         seed: seed as u64,
         tick_unit: raw.tick_unit.unwrap_or_else(|| "week".to_string()),
@@ -428,9 +473,11 @@ mod tests {
         );
         assert_eq!(s.baseline().groups.len(), 2);
         assert_eq!(
-            s.baseline().groups[0].telling.bad,
-            FanOut::Uniform { min: 20, max: 30 }
+            s.baseline().groups[0].telling.bad.mean(),
+            12.0,
+            "TARP: 9 to 15"
         );
+        assert_eq!(s.warmup, 52);
         assert_eq!(s.title, "test");
     }
 
@@ -511,7 +558,7 @@ mod tests {
     #[test]
     fn variants_set_values_by_path_and_events_make_a_timeline() {
         let text = format!(
-            "ticks = 10\n{MINIMAL}[[groups]]\nname = \"a\"\nshare = 1.0\n\
+            "ticks = 10\n{MINIMAL}[service]\nquality_mean = 0.0\nrecovery_rate = 0.0\n[[groups]]\nname = \"a\"\nshare = 1.0\n\
              [[events]]\nname = \"outage\"\nfrom = 3\nto = 4\nset = {{ service.quality_mean = -2 }}\n\
              [[events]]\nname = \"programme\"\nfrom = 4\nset = {{ groups.a.service.recovery_rate = 0.5 }}\n\
              [[variants]]\nname = \"picky\"\nset = {{ groups.a.service.expectation = 1 }}\n"

@@ -339,6 +339,19 @@ fn fan_out(raw: &RawFanOut) -> Result<FanOut, Bad> {
     Ok(fo)
 }
 
+/// The default fan-out of a good story: negative binomial, mean 5 (TARP:
+/// a customer whose complaint was resolved tells about five people).
+fn default_good() -> FanOut {
+    FanOut::negative_binomial(5.0, 5.0).unwrap_or(FanOut::Fixed { k: 5 })
+}
+
+/// The default fan-out of a bad story: negative binomial, mean 12 and
+/// dispersion 3 (TARP: a dissatisfied customer tells 9 to 15 people, and
+/// about 13% tell more than 20; here 13.3% do).
+fn default_bad() -> FanOut {
+    FanOut::negative_binomial(12.0, 3.0).unwrap_or(FanOut::Fixed { k: 12 })
+}
+
 /// What happens to the part of a fan-out larger than the teller's contacts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -357,7 +370,7 @@ section! {
         /// Probability that a customer buys (and so has an experience) in a tick.
         purchase_rate: f64 => f64 = 0.1, probability;
         /// Mean quality of an experience.
-        quality_mean: f64 => f64 = 0.0, |v| within(*v, -10.0, 10.0);
+        quality_mean: f64 => f64 = 0.5, |v| within(*v, -10.0, 10.0);
         /// Standard deviation of quality between experiences.
         quality_sd: f64 => f64 = 1.0, |v| within(*v, 0.0, 10.0);
         /// The quality the customer expects.
@@ -367,13 +380,13 @@ section! {
         /// How far below expectation an experience must be to disappoint (a bad story).
         disappoint_margin: f64 => f64 = 1.5, |v| within(*v, 0.0, 20.0);
         /// Probability that a disappointment is recovered: the customer is made whole and tells a good story instead.
-        recovery_rate: f64 => f64 = 0.0, probability;
+        recovery_rate: f64 => f64 = 0.1, probability;
         /// Intensity of the good story a recovered failure becomes (a first-hand story has intensity 1).
         recovery_intensity: f64 => f64 = 1.0, |v| within(*v, 0.0, 2.0);
         /// How far a delight or a disappointment moves the customer's own attitude toward +1 or -1.
         experience_weight: f64 => f64 = 0.3, probability;
         /// Attitude change per unit of (quality - expectation) for an unremarkable experience.
-        drift: f64 => f64 = 0.05, |v| within(*v, 0.0, 1.0);
+        drift: f64 => f64 = 0.02, |v| within(*v, 0.0, 1.0);
         /// Shift of quality per unit of staff morale (the mean attitude of the staff groups, -1 to 1): how much morale reaches customers.
         morale_effect: f64 => f64 = 0.0, |v| within(*v, 0.0, 10.0);
     }
@@ -383,9 +396,9 @@ section! {
     /// How a group's members tell stories (phase 2).
     Telling / RawTelling {
         /// How many people a good story is told to: a fan-out distribution.
-        good: RawFanOut => FanOut = FanOut::Uniform { min: 2, max: 3 }, fan_out;
+        good: RawFanOut => FanOut = default_good(), fan_out;
         /// How many people a bad story is told to: a fan-out distribution.
-        bad: RawFanOut => FanOut = FanOut::Uniform { min: 20, max: 30 }, fan_out;
+        bad: RawFanOut => FanOut = default_bad(), fan_out;
         /// What happens when the fan-out exceeds the teller's contacts: "strangers" or "lost".
         overflow: Overflow => Overflow = Overflow::Strangers, |v| Ok(*v);
         /// Probability that someone who heard a story from its first-hand teller retells it (hop 1).
@@ -418,17 +431,17 @@ section! {
     /// Bass model: outside influence p, inside influence q.
     Market / RawMarket {
         /// Probability per tick that a prospect buys for outside reasons (advertising): Bass p.
-        p: f64 => f64 = 0.002, probability;
+        p: f64 => f64 = 0.001, probability;
         /// Added probability of buying per good story heard this tick: Bass q.
-        q: f64 => f64 = 0.05, probability;
+        q: f64 => f64 = 0.002, probability;
         /// The least attitude at which a prospect or lapsed customer will buy.
         min_attitude: f64 => f64 = 0.0, |v| within(*v, -1.0, 1.0);
         /// Probability per tick that a customer with attitude 0 lapses.
-        lapse_rate: f64 => f64 = 0.005, probability;
+        lapse_rate: f64 => f64 = 0.02, probability;
         /// How steeply lapsing rises as attitude falls: rate x exp(-sensitivity x attitude).
-        lapse_sensitivity: f64 => f64 = 2.0, |v| within(*v, 0.0, 20.0);
+        lapse_sensitivity: f64 => f64 = 4.0, |v| within(*v, 0.0, 20.0);
         /// Probability per tick that a lapsed customer comes back for outside reasons.
-        win_back: f64 => f64 = 0.002, probability;
+        win_back: f64 => f64 = 0.001, probability;
         /// Value of a customer per tick (margin, in any currency), for the value measure.
         value_per_tick: f64 => f64 = 0.0, |v| within(*v, 0.0, 1e9);
         /// Value of each referral conversion on top (a referral fee saved, say).

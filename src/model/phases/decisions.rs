@@ -24,7 +24,7 @@ pub fn decisions(world: &WordOfMouth<'_>, clock: Clock, a: Agents<'_>, shared: S
             continue;
         }
         let i = a.first + k;
-        let m: &Market = &world.params(clock.tick, i).market;
+        let m: &Market = &world.params(clock, i).market;
         let mut r = rng::stream(
             world.seed,
             clock.replication,

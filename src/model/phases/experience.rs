@@ -33,7 +33,7 @@ pub fn experience(world: &WordOfMouth<'_>, clock: Clock, a: Agents<'_>, shared: 
         if guest.is_none() && a.status[k] != status::CUSTOMER && !staff {
             continue;
         }
-        let p = world.params(clock.tick, i);
+        let p = world.params(clock, i);
         let s = &p.service;
         let mut r = rng::stream(
             world.seed,

@@ -54,7 +54,7 @@ pub fn hearing(world: &WordOfMouth<'_>, clock: Clock, a: Agents<'_>, shared: Sha
             (1, kg)
         };
         let (intensity, hops, teller) = unpack_key(key);
-        let t = &world.params(clock.tick, i).telling;
+        let t = &world.params(clock, i).telling;
         if u32::from(hops) >= t.max_hops {
             continue;
         }

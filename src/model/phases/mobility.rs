@@ -18,6 +18,7 @@ pub fn mobility(world: &WordOfMouth<'_>, clock: Clock, a: Agents<'_>, shared: Sh
     if w.organisations < 2 {
         return;
     }
+    let rate = world.mobility(clock);
     for k in 0..a.len() {
         let i = a.first + k;
         let mut r = rng::stream(
@@ -27,7 +28,7 @@ pub fn mobility(world: &WordOfMouth<'_>, clock: Clock, a: Agents<'_>, shared: Sh
             i as u64,
             Purpose::Mobility,
         );
-        if r.random::<f64>() >= w.mobility {
+        if r.random::<f64>() >= rate {
             continue;
         }
         let now = shared.org[i].load(Relaxed);

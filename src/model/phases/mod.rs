@@ -47,7 +47,7 @@ pub fn step(world: &WordOfMouth<'_>, state: &mut State, clock: Clock, parallel: 
     for_each_chunk(parallel, agents, &|a| {
         decisions::decisions(world, clock, a, shared)
     });
-    if let Some(w) = world.work.as_ref().filter(|w| w.mobility > 0.0) {
+    if let Some(w) = world.work.as_ref().filter(|_| world.mobility(clock) > 0.0) {
         let (agents, shared) = state.split();
         for_each_chunk(parallel, agents, &|a| {
             mobility::mobility(world, clock, a, shared)

@@ -8,7 +8,7 @@ use std::sync::atomic::Ordering::Relaxed;
 use rand::RngExt;
 
 use crate::model::fanout;
-use crate::model::state::{Agents, NOBODY, Shared, event, story_key};
+use crate::model::state::{self, Agents, NOBODY, Shared, event, story_key};
 use crate::model::{Clock, WordOfMouth};
 use crate::rng::{self, Purpose};
 use crate::scenario::Overflow;
@@ -57,7 +57,7 @@ pub fn telling(world: &WordOfMouth<'_>, clock: Clock, a: Agents<'_>, shared: Sha
         }
         let i = a.first + k;
         shared.origin[i].store(story.origin, Relaxed);
-        let p = world.params(clock.tick, i);
+        let p = world.params(clock, i);
         let mut r = rng::stream(
             world.seed,
             clock.replication,
@@ -78,12 +78,15 @@ pub fn telling(world: &WordOfMouth<'_>, clock: Clock, a: Agents<'_>, shared: Sha
         let colleagues = colleagues_of(world, &shared, i, contacts, &mut extra);
         let key = story_key(story.intensity, story.hops.saturating_add(1), i as u32);
         let id = story.id(clock.tick);
-        let tracked = world.tracks(clock.replication, id);
+        // Stories from the warm-up (first told before tick 1) are not
+        // followed, nor is anything during it.
+        let born = state::unpack_id(id).1;
+        let tracked = !clock.is_warmup() && born >= 1 && world.tracks(clock.replication, id);
         if tracked && story.hops == 0 {
             noted.push((id, NOBODY));
         }
         let mut tell = |j: usize, contact: bool| {
-            let h = &world.params(clock.tick, j).hearing;
+            let h = &world.params(clock, j).hearing;
             let trust = if contact { h.trust } else { h.stranger_trust };
             let bias = if good { 1.0 } else { h.negativity_bias };
             let weight = h.influence * trust * f64::from(story.intensity) * bias;
