@@ -101,6 +101,17 @@ impl Group {
     }
 }
 
+/// A group's starting attitude (mean, spread) unless it says: about where
+/// people of its status settle in the default town, so that a scenario
+/// that does not care starts near steady. Customers think well of the
+/// brand; everyone else is near neutral, a little above.
+pub fn settled_attitude(status: Status) -> (f64, f64) {
+    match status {
+        Status::Customer => (0.65, 0.35),
+        Status::Prospect | Status::Lapsed | Status::None => (0.1, 0.3),
+    }
+}
+
 /// The groups used when a scenario names none: 20% customers, 80%
 /// prospects who do not know the brand yet. Their attitudes start near
 /// where the default town settles (customers about 0.65, prospects about
@@ -111,8 +122,8 @@ pub(super) fn default_groups(base: &Group) -> Vec<Group> {
             name: "customers".into(),
             share: 0.2,
             status: Status::Customer,
-            attitude: 0.65,
-            attitude_spread: 0.35,
+            attitude: settled_attitude(Status::Customer).0,
+            attitude_spread: settled_attitude(Status::Customer).1,
             aware_share: 1.0,
             ..base.clone()
         },
@@ -120,8 +131,8 @@ pub(super) fn default_groups(base: &Group) -> Vec<Group> {
             name: "prospects".into(),
             share: 0.8,
             status: Status::Prospect,
-            attitude: 0.1,
-            attitude_spread: 0.3,
+            attitude: settled_attitude(Status::Prospect).0,
+            attitude_spread: settled_attitude(Status::Prospect).1,
             ..base.clone()
         },
     ]
@@ -180,12 +191,13 @@ pub(super) fn groups(raw: Vec<RawGroup>, base: &Group, p: &mut Vec<Problem>) -> 
         };
         let status = g.status.unwrap_or(Status::Prospect);
         let aware_default = if status == Status::Prospect { 0.0 } else { 1.0 };
+        let (attitude, spread) = settled_attitude(status);
         out.push(Group {
             name,
             share,
             status,
-            attitude: real(p, "attitude", g.attitude, -1.0, 1.0, 0.0),
-            attitude_spread: real(p, "attitude_spread", g.attitude_spread, 0.0, 2.0, 0.0),
+            attitude: real(p, "attitude", g.attitude, -1.0, 1.0, attitude),
+            attitude_spread: real(p, "attitude_spread", g.attitude_spread, 0.0, 2.0, spread),
             aware_share: real(p, "aware_share", g.aware_share, 0.0, 1.0, aware_default),
             staff: g.staff.unwrap_or(false),
             placement: g.placement.unwrap_or_default(),

@@ -38,7 +38,7 @@ fn quick_scenario_writes_every_output() {
     assert_eq!(summary["grapevine_version"], env!("CARGO_PKG_VERSION"));
     assert_eq!(
         summary["scenario"]["variants"][0]["groups"][0]["telling"]["bad"]["kind"],
-        "uniform"
+        "negative-binomial"
     );
     assert!(summary["variants"][0]["headline"]["final_nps"]["mean"].is_number());
     assert_eq!(
