@@ -14,6 +14,8 @@
 //! - `safety`: output folders that are not grapevine's, unreadable inputs,
 //!   interrupted runs (issue 10).
 //! - `fuzz_corpus`: the fuzzers' corpus and past findings, replayed.
+//! - `steady`: the default town and every lesson hold steady after the
+//!   warm-up; what-ifs share the baseline's warmed-up town (issue 12).
 
 mod common;
 
@@ -26,4 +28,5 @@ mod fuzz_corpus;
 mod invariants;
 mod lessons;
 mod safety;
+mod steady;
 mod variants;
