@@ -383,7 +383,7 @@ fn validate_command(args: &ValidateArgs) -> Result<(), Error> {
     print!("{}", crate::validation::table(&checks));
     let failed = checks.iter().filter(|c| !c.passed()).count();
     println!(
-        "{} checks, {} passed, {} failed, in {:.1} s (tolerance: {} standard errors of the simulated mean, plus the computed gap between discrete and continuous time where the theory is continuous)",
+        "{} checks, {} passed, {} failed, in {:.1} s (tolerance: {} standard errors of the simulated mean, plus the computed gap between discrete and continuous time where the theory is continuous; a range passes when the mean reaches it within the tolerance)",
         checks.len(),
         checks.len() - failed,
         failed,
