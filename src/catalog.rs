@@ -49,6 +49,9 @@ pub struct Declaration {
     pub overview: Overview,
     /// Ticks simulated before tick 0 unless the scenario says (`warmup`).
     pub warmup: u32,
+    /// Whether a town of it left alone should stay as it is (so `check`
+    /// runs a short pilot to see whether it drifts).
+    pub steady: bool,
 }
 
 /// The overview charts of a model's baseline.
@@ -117,6 +120,7 @@ pub const WORD_OF_MOUTH: Declaration = Declaration {
     stories: true,
     overview: Overview::WordOfMouth,
     warmup: 52,
+    steady: true,
 };
 
 pub const SIR: Declaration = Declaration {
@@ -137,6 +141,7 @@ pub const SIR: Declaration = Declaration {
     stories: false,
     overview: Overview::States,
     warmup: 0,
+    steady: false,
 };
 
 pub const INDEPENDENT_CASCADE: Declaration = Declaration {
@@ -151,6 +156,7 @@ pub const INDEPENDENT_CASCADE: Declaration = Declaration {
     stories: false,
     overview: Overview::States,
     warmup: 0,
+    steady: false,
 };
 
 pub const LINEAR_THRESHOLD: Declaration = Declaration {
@@ -172,6 +178,7 @@ pub const BASS: Declaration = Declaration {
     stories: false,
     overview: Overview::States,
     warmup: 0,
+    steady: false,
 };
 
 impl ModelKind {

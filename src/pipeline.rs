@@ -298,3 +298,77 @@ pub fn plan(s: &Scenario, threads: usize) -> Result<Plan, Error> {
         memory,
     })
 }
+
+/// How far a town left alone moves over its run: the baseline with no
+/// events, after its warm-up, in a short pilot.
+#[derive(Debug, Clone, Copy)]
+pub struct Pilot {
+    pub runs: u32,
+    pub ticks: u32,
+    /// Reputation, customers' NPS and customers at tick 0 and at the end,
+    /// means over the pilot's runs.
+    pub reputation: (f64, f64),
+    pub nps: (f64, f64),
+    pub customers: (f64, f64),
+}
+
+impl Pilot {
+    /// The tolerances of a steady town over a year: reputation 0.05,
+    /// customers' NPS 5 points, customers 5%.
+    pub const TOLERANCE: (f64, f64, f64) = (0.05, 5.0, 0.05);
+
+    /// What drifts beyond the tolerances, in words, if anything does.
+    pub fn drifts(&self) -> Vec<String> {
+        let (r, n, c) = Self::TOLERANCE;
+        let mut out = Vec::new();
+        let (r0, r1) = self.reputation;
+        if (r1 - r0).abs() > r {
+            out.push(format!("reputation {r0:.2} -> {r1:.2}"));
+        }
+        let (n0, n1) = self.nps;
+        if (n1 - n0).abs() > n {
+            out.push(format!("customers' NPS {n0:+.0} -> {n1:+.0}"));
+        }
+        let (c0, c1) = self.customers;
+        if c0 > 0.0 && (c1 / c0 - 1.0).abs() > c {
+            out.push(format!(
+                "customers {c0:.0} -> {c1:.0} ({:+.0}%)",
+                (c1 / c0 - 1.0) * 100.0
+            ));
+        }
+        out
+    }
+}
+
+/// Runs the baseline of `s` with no events, `runs` times, to see whether
+/// the town it describes stays as it is once warmed up. `None` for models
+/// that are not meant to be steady (the classic ones).
+pub fn pilot(s: &Scenario, runs: u32) -> Result<Option<Pilot>, Error> {
+    let base = s.baseline();
+    if !base.model.kind().declaration().steady {
+        return Ok(None);
+    }
+    let mut alone = s.clone();
+    let mut variant = base.clone();
+    variant.events.clear();
+    variant.timeline = crate::scenario::Timeline::constant(&variant.groups, s.ticks);
+    alone.variants = vec![variant];
+    alone.runs = runs;
+    let report = simulate(&alone, &RunOptions::quiet())?;
+    let recs = &report.variants[0].runs;
+    let end = s.ticks as usize;
+    let mean = |m: crate::measures::Measure, t: usize| {
+        recs.iter()
+            .filter_map(|r| Some(r.value(t, 0, r.position(m)?)))
+            .sum::<f64>()
+            / recs.len().max(1) as f64
+    };
+    use crate::measures::Measure::{Customers, Nps, Reputation};
+    Ok(Some(Pilot {
+        runs,
+        ticks: s.ticks,
+        reputation: (mean(Reputation, 0), mean(Reputation, end)),
+        nps: (mean(Nps, 0), mean(Nps, end)),
+        customers: (mean(Customers, 0), mean(Customers, end)),
+    }))
+}

@@ -17,8 +17,6 @@
 //!   exact expected spread, by enumerating every live-edge graph.
 
 use crate::engine::{self, Options};
-use crate::pipeline::{self, RunOptions};
-use crate::scenario::Scenario;
 use crate::measures::Measure;
 use crate::metrics::Recorder;
 use crate::model::Population;
@@ -28,6 +26,8 @@ use crate::model::classic::sir::Sir;
 use crate::model::classic::threshold::LinearThreshold;
 use crate::model::classic::{Classic, Rule};
 use crate::network::{Graph, generators};
+use crate::pipeline::{self, RunOptions};
+use crate::scenario::Scenario;
 
 /// Standard errors allowed between simulation and theory. With about a
 /// dozen checks, the chance that a correct engine fails any of them by
@@ -492,9 +492,11 @@ fn steady_towns(effort: Effort) -> Vec<Check> {
         checks.push(check("NPS drift over a year", (-5.0, 5.0), &|r| {
             at(r, end, Measure::Nps) - at(r, 0, Measure::Nps)
         }));
-        checks.push(check("customers drift over a year, share", (-0.05, 0.05), &|r| {
-            at(r, end, Measure::Customers) / at(r, 0, Measure::Customers).max(1.0) - 1.0
-        }));
+        checks.push(check(
+            "customers drift over a year, share",
+            (-0.05, 0.05),
+            &|r| at(r, end, Measure::Customers) / at(r, 0, Measure::Customers).max(1.0) - 1.0,
+        ));
         checks.push(check("reputation above 0", (0.0, 1.0), &|r| {
             at(r, end, Measure::Reputation)
         }));

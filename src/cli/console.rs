@@ -9,7 +9,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use crate::forecast::{available_memory, bytes, duration};
 use crate::output::charts::short_number;
 use crate::output::{Report, tables};
-use crate::pipeline::{Plan, Progress};
+use crate::pipeline::{Pilot, Plan, Progress};
 use crate::scenario::{self, NetworkSpec, Scenario};
 
 /// A progress bar on the terminal (none when stderr is not one, or when
@@ -164,6 +164,34 @@ pub fn print_check(s: &Scenario, plan: &Plan, threads: usize, output: &Path) {
         available_memory().map_or(String::new(), |a| format!(" ({} available)", bytes(a)))
     );
     println!("  output:   {}/", output.display());
+}
+
+/// What the pilot run found: the town left alone, and a warning if it
+/// drifts beyond a steady town's tolerances.
+pub fn print_pilot(s: &Scenario, p: &Pilot) {
+    println!(
+        "  steady:   left alone (no events), over {} {}s after a {}-{} warm-up: reputation {:.2} -> {:.2}, customers' NPS {:+.0} -> {:+.0}, customers {:.0} -> {:.0} (a {}-run pilot)",
+        p.ticks,
+        s.tick_unit,
+        s.warmup,
+        s.tick_unit,
+        p.reputation.0,
+        p.reputation.1,
+        p.nps.0,
+        p.nps.1,
+        p.customers.0,
+        p.customers.1,
+        p.runs
+    );
+    let drifts = p.drifts();
+    if !drifts.is_empty() {
+        println!(
+            "  warning:  left alone, this town drifts: {} over {} {}s, before any event, so what its variants and events show rides on that drift. A longer `warmup`, or starting attitudes nearer where the town settles, steadies it: see docs/model.md, \"A steady town\"",
+            drifts.join(", "),
+            p.ticks,
+            s.tick_unit
+        );
+    }
 }
 
 fn describe_window(e: &scenario::Event) -> String {

@@ -370,8 +370,30 @@ fn check_command(args: &CheckArgs) -> Result<(), Error> {
     for s in &loaded {
         let plan = pipeline::plan(s, threads)?;
         console::print_check(s, &plan, threads, &output_folder(None, &s.source, false));
+        // A short pilot, unless it would take long itself.
+        let runs = 2;
+        if plan.seconds * f64::from(runs) / f64::from(s.runs.max(1)) / s.variants.len() as f64
+            <= 20.0
+        {
+            let pilot = rt_pool(threads)?.install(|| pipeline::pilot(s, runs))?;
+            if let Some(p) = pilot {
+                console::print_pilot(s, &p);
+            }
+        } else {
+            println!(
+                "  steady:   not checked (a pilot run would take too long; try a smaller town)"
+            );
+        }
     }
     Ok(())
+}
+
+/// A plain pool of `threads` for work that needs no Ctrl-C handling.
+fn rt_pool(threads: usize) -> Result<rayon::ThreadPool, Error> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| Error::Other(format!("cannot start {threads} threads: {e}")))
 }
 
 fn validate_command(args: &ValidateArgs) -> Result<(), Error> {

@@ -215,3 +215,26 @@ fn a_longer_warm_up_starts_later_in_the_same_town() {
     );
     assert_eq!(b.variants[0].runs[0].frames.len(), 5);
 }
+
+#[test]
+fn check_warns_when_a_town_left_alone_drifts() {
+    use crate::common::grapevine;
+    use predicates::prelude::*;
+    grapevine()
+        .arg("check")
+        .arg(repo("tests/data/drifting.toml"))
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "warning:  left alone, this town drifts",
+        ))
+        .stdout(predicate::str::contains("reputation"))
+        .stdout(predicate::str::contains("docs/model.md"));
+    grapevine()
+        .arg("check")
+        .arg(repo("scenarios/hard-times.toml"))
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("steady:   left alone"))
+        .stdout(predicate::str::contains("this town drifts").not());
+}
