@@ -664,6 +664,7 @@ mod docs_tests {
             "title",
             "description",
             "ticks",
+            "warmup",
             "runs",
             "seed",
             "tick_unit",
