@@ -28,9 +28,16 @@ fn initial_state(world: &World<'_>, replication: u32) -> State {
 
 /// A scenario with one group of the given status over the graph `edges`,
 /// with `extra` TOML added to the group's own tables.
+/// Everyone starts at attitude 0 unless `extra` says otherwise, and the
+/// group's tables start from the defaults.
 fn scenario(status: &str, extra: &str) -> Scenario {
+    let neutral = if extra.starts_with("attitude") {
+        ""
+    } else {
+        "attitude = 0.0\nattitude_spread = 0.0\n"
+    };
     let text = format!(
-        "seed = 5\n[network]\nkind = \"complete\"\nn = 2\n[[groups]]\nname = \"g\"\nshare = 1.0\nstatus = \"{status}\"\n{extra}"
+        "seed = 5\n[network]\nkind = \"complete\"\nn = 2\n[[groups]]\nname = \"g\"\nshare = 1.0\nstatus = \"{status}\"\n{neutral}{extra}"
     );
     Scenario::parse(&text, Path::new("t.toml")).unwrap()
 }
@@ -257,7 +264,7 @@ fn conversions_after_good_stories_are_referrals_credited_to_the_teller() {
 fn advertising_converts_and_a_low_attitude_blocks() {
     let s = scenario(
         "prospect",
-        "attitude = -0.5\n[groups.market]\np = 1.0\nmin_attitude = -0.4\n",
+        "attitude = -0.5\nattitude_spread = 0.0\n[groups.market]\np = 1.0\nmin_attitude = -0.4\n",
     );
     let g = star(2);
     let world = wom(&s, &g);
@@ -284,7 +291,7 @@ fn unhappy_customers_lapse_more() {
         let s = scenario(
             "customer",
             &format!(
-                "attitude = {attitude}\n[groups.market]\nlapse_rate = 0.05\nlapse_sensitivity = 2\n"
+                "attitude = {attitude}\nattitude_spread = 0.0\n[groups.market]\nlapse_rate = 0.05\nlapse_sensitivity = 2\n"
             ),
         );
         let world = wom(&s, &g);
@@ -504,7 +511,7 @@ fn reach_counts_distinct_hearers_of_each_story() {
 fn staff_morale_reaches_customers() {
     let text = |effect: f64| {
         format!(
-            "[[groups]]\nname = \"staff\"\nshare = 0.5\nstatus = \"none\"\nstaff = true\nattitude = 1.0\n\
+            "[[groups]]\nname = \"staff\"\nshare = 0.5\nstatus = \"none\"\nstaff = true\nattitude = 1.0\nattitude_spread = 0.0\n\
              [groups.service]\npurchase_rate = 0.0\n\
              [[groups]]\nname = \"customers\"\nshare = 0.5\nstatus = \"customer\"\n\
              [groups.service]\npurchase_rate = 1.0\nquality_mean = 0.0\nquality_sd = 0.0\nmorale_effect = {effect}\n"

@@ -431,9 +431,9 @@ section! {
     /// Bass model: outside influence p, inside influence q.
     Market / RawMarket {
         /// Probability per tick that a prospect buys for outside reasons (advertising): Bass p.
-        p: f64 => f64 = 0.001, probability;
+        p: f64 => f64 = 0.0005, probability;
         /// Added probability of buying per good story heard this tick: Bass q.
-        q: f64 => f64 = 0.002, probability;
+        q: f64 => f64 = 0.02, probability;
         /// The least attitude at which a prospect or lapsed customer will buy.
         min_attitude: f64 => f64 = 0.0, |v| within(*v, -1.0, 1.0);
         /// Probability per tick that a customer with attitude 0 lapses.
@@ -441,7 +441,7 @@ section! {
         /// How steeply lapsing rises as attitude falls: rate x exp(-sensitivity x attitude).
         lapse_sensitivity: f64 => f64 = 4.0, |v| within(*v, 0.0, 20.0);
         /// Probability per tick that a lapsed customer comes back for outside reasons.
-        win_back: f64 => f64 = 0.001, probability;
+        win_back: f64 => f64 = 0.0005, probability;
         /// Value of a customer per tick (margin, in any currency), for the value measure.
         value_per_tick: f64 => f64 = 0.0, |v| within(*v, 0.0, 1e9);
         /// Value of each referral conversion on top (a referral fee saved, say).
