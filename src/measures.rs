@@ -104,78 +104,78 @@ measures! {
     Reputation => "reputation", Level, "mean attitude, -1 to 1", Scale::Fixed(-1.0, 1.0), Always, None,
         "Reputation (mean attitude)",
         "mean attitude toward the brand";
-    Nps => "nps", Level, "-100 to 100", Scale::Fixed(-100.0, 100.0), Always, None,
+    Nps => "nps", Level, "NPS, -100 to 100", Scale::Fixed(-100.0, 100.0), Always, None,
         "Net Promoter Score of customers",
         "Net Promoter Score of current customers: attitude mapped to 0-10 (round(5(a+1))), % promoters (9-10) minus % detractors (0-6)";
     Awareness => "awareness", Level, "share, 0 to 1", Scale::Fixed(0.0, 1.0), Always, None,
         "Awareness",
-        "share of agents aware of the brand";
-    Prospects => "prospects", Level, "agents", Scale::Fitted, Always, None,
+        "share of people aware of the brand";
+    Prospects => "prospects", Level, "people", Scale::Fitted, Always, None,
         "Prospects",
-        "agents who could buy but have not";
-    Customers => "customers", Level, "agents", Scale::Fitted, Always, None,
+        "people who could buy but have not";
+    Customers => "customers", Level, "people", Scale::Fitted, Always, None,
         "Customers",
-        "agents who are customers";
-    Lapsed => "lapsed", Level, "agents", Scale::Fitted, Always, None,
+        "people who are customers";
+    Lapsed => "lapsed", Level, "people", Scale::Fitted, Always, None,
         "Lapsed",
         "former customers";
-    NewCustomersOutside => "new_customers_outside", Flow, "agents per tick", Scale::Fitted, Always, None,
+    NewCustomersOutside => "new_customers_outside", Flow, "people per tick", Scale::Fitted, Always, None,
         "New customers from advertising",
         "prospects who bought for outside reasons (advertising: Bass p)";
-    NewCustomersReferral => "new_customers_referral", Flow, "agents per tick", Scale::Fitted, Always, None,
+    NewCustomersReferral => "new_customers_referral", Flow, "people per tick", Scale::Fitted, Always, None,
         "New customers from referrals",
         "prospects and lapsed customers who bought after a good story (Bass q)";
-    WonBack => "won_back", Flow, "agents per tick", Scale::Fitted, Always, None,
+    WonBack => "won_back", Flow, "people per tick", Scale::Fitted, Always, None,
         "Won back",
         "lapsed customers who came back for outside reasons";
-    Lapses => "lapses", Flow, "agents per tick", Scale::Fitted, Always, None,
+    Lapses => "lapses", Flow, "people per tick", Scale::Fitted, Always, None,
         "Lapses",
         "customers who lapsed";
-    Experiences => "experiences", Flow, "per tick", Scale::Fitted, Always, None,
+    Experiences => "experiences", Flow, "experiences per tick", Scale::Fitted, Always, None,
         "Experiences",
         "purchases, each an experience of the service";
-    Delights => "delights", Flow, "per tick", Scale::Fitted, Always, None,
+    Delights => "delights", Flow, "experiences per tick", Scale::Fitted, Always, None,
         "Delights",
         "experiences far above expectation";
-    Failures => "failures", Flow, "per tick", Scale::Fitted, Always, None,
+    Failures => "failures", Flow, "experiences per tick", Scale::Fitted, Always, None,
         "Failures",
         "experiences far below expectation";
-    Recoveries => "recoveries", Flow, "per tick", Scale::Fitted, Always, None,
+    Recoveries => "recoveries", Flow, "experiences per tick", Scale::Fitted, Always, None,
         "Recoveries",
         "failures recovered into a good story";
-    GoodToldFirstHand => "good_told_first_hand", Flow, "tellings per tick", Scale::Fitted, Always, None,
+    GoodToldFirstHand => "good_told_first_hand", Flow, "people told per tick", Scale::Fitted, Always, None,
         "Good told first hand",
         "people told a good story by someone who lived it";
-    GoodToldRetold => "good_told_retold", Flow, "tellings per tick", Scale::Fitted, Always, None,
+    GoodToldRetold => "good_told_retold", Flow, "people told per tick", Scale::Fitted, Always, None,
         "Good told retold",
         "people told a good story second-hand or further";
-    BadToldFirstHand => "bad_told_first_hand", Flow, "tellings per tick", Scale::Fitted, Always, None,
+    BadToldFirstHand => "bad_told_first_hand", Flow, "people told per tick", Scale::Fitted, Always, None,
         "Bad told first hand",
         "people told a bad story by someone who lived it";
-    BadToldRetold => "bad_told_retold", Flow, "tellings per tick", Scale::Fitted, Always, None,
+    BadToldRetold => "bad_told_retold", Flow, "people told per tick", Scale::Fitted, Always, None,
         "Bad told retold",
         "people told a bad story second-hand or further";
-    GoodHearers => "good_hearers", Flow, "agents per tick", Scale::Fitted, Always, None,
+    GoodHearers => "good_hearers", Flow, "people per tick", Scale::Fitted, Always, None,
         "People hearing a good story",
         "distinct people who heard a good story this tick";
-    BadHearers => "bad_hearers", Flow, "agents per tick", Scale::Fitted, Always, None,
+    BadHearers => "bad_hearers", Flow, "people per tick", Scale::Fitted, Always, None,
         "People hearing a bad story",
         "distinct people who heard a bad story this tick";
-    GoodReached => "good_reached", Level, "agents", Scale::Fitted, Always, Some("people_reached_by_good_stories"),
+    GoodReached => "good_reached", Level, "people", Scale::Fitted, Always, Some("people_reached_by_good_stories"),
         "People reached by good stories",
         "distinct people who have heard a good story so far";
-    BadReached => "bad_reached", Level, "agents", Scale::Fitted, Always, Some("people_reached_by_bad_stories"),
+    BadReached => "bad_reached", Level, "people", Scale::Fitted, Always, Some("people_reached_by_bad_stories"),
         "People reached by bad stories",
         "distinct people who have heard a bad story so far";
-    Referrals => "referrals", Flow, "per tick", Scale::Fitted, Always, None,
+    Referrals => "referrals", Flow, "referrals per tick", Scale::Fitted, Always, None,
         "Referrals",
         "referrals credited to tellers in the group";
-    Invited => "invited", Flow, "agents per tick", Scale::Fitted, Events, None,
+    Invited => "invited", Flow, "people per tick", Scale::Fitted, Events, None,
         "Guests of events",
         "guests given a one-off experience by an event";
-    Moved => "moved", Flow, "agents per tick", Scale::Fitted, Mobility, None,
+    Moved => "moved", Flow, "people per tick", Scale::Fitted, Mobility, None,
         "People changing jobs",
-        "agents who changed organisation";
+        "people who changed organisation";
     Morale => "morale", Level, "mean attitude, -1 to 1", Scale::Fixed(-1.0, 1.0), Staff, None,
         "Staff morale (mean attitude of staff)",
         "staff morale: mean attitude of members of staff groups (0 where there are none)";
@@ -187,31 +187,31 @@ measures! {
         "organisations with at least one customer (0 without workplaces)";
     ShareSusceptible => "share_susceptible", Level, "share, 0 to 1", Scale::Fixed(0.0, 1.0), Always, None,
         "Share susceptible",
-        "share of agents susceptible";
+        "share of people susceptible";
     ShareInfected => "share_infected", Level, "share, 0 to 1", Scale::Fixed(0.0, 1.0), Always, None,
         "Share infected",
-        "share of agents infected";
+        "share of people infected";
     ShareRecovered => "share_recovered", Level, "share, 0 to 1", Scale::Fixed(0.0, 1.0), Always, None,
         "Share recovered",
-        "share of agents recovered (removed)";
-    NewInfected => "new_infected", Flow, "agents per tick", Scale::Fitted, Always, None,
+        "share of people recovered (removed)";
+    NewInfected => "new_infected", Flow, "people per tick", Scale::Fitted, Always, None,
         "New infected",
-        "agents infected this tick";
-    NewRecovered => "new_recovered", Flow, "agents per tick", Scale::Fitted, Always, None,
+        "people infected this tick";
+    NewRecovered => "new_recovered", Flow, "people per tick", Scale::Fitted, Always, None,
         "New recovered",
-        "agents recovered this tick";
+        "people recovered this tick";
     ShareActive => "share_active", Level, "share, 0 to 1", Scale::Fixed(0.0, 1.0), Always, None,
         "Share active",
-        "share of agents active";
-    NewActive => "new_active", Flow, "agents per tick", Scale::Fitted, Always, None,
+        "share of people active";
+    NewActive => "new_active", Flow, "people per tick", Scale::Fitted, Always, None,
         "New active",
-        "agents activated this tick";
+        "people activated this tick";
     ShareAdopted => "share_adopted", Level, "share, 0 to 1", Scale::Fixed(0.0, 1.0), Always, None,
         "Share adopted",
-        "share of agents who have adopted";
-    NewAdopters => "new_adopters", Flow, "agents per tick", Scale::Fitted, Always, None,
+        "share of people who have adopted";
+    NewAdopters => "new_adopters", Flow, "people per tick", Scale::Fitted, Always, None,
         "New adopters",
-        "agents who adopted this tick";
+        "people who adopted this tick";
 }
 
 impl Measure {

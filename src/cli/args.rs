@@ -8,32 +8,42 @@ use clap::{Args, Parser, Subcommand};
 use crate::output::Format;
 use crate::scenario::Override;
 
+// Every example runs as written from the project's folder (a test runs
+// each one); a long one is broken with `\` so that no line is wider than
+// 64 columns and a narrow terminal never wraps a command.
+
 pub const RUN_EXAMPLES: &str = "\
 Examples:
-  grapevine run scenarios/bad-news-travels-fast.toml
-      writes output/bad-news-travels-fast/: timeseries.csv, runs.csv,
-      summary.json, scenario.toml and reputation, customers and stories
-      charts as PNG and SVG
-  grapevine run scenarios/quick.toml --runs 5 --seed 7 --out /tmp/quick
-  grapevine run scenarios/service-recovery.toml --set service.recovery_rate=0.3
-      any value by its dotted path; a group's by its name
-      (--set groups.customers.service.expectation=0.5); any number of --set
-  grapevine run scenarios/*.toml --threads 2 --format png,svg
-      several scenarios: each goes to output/<file stem>/ (or <--out>/<file stem>/)";
+  grapevine run scenarios/service-recovery.toml
+      writes output/service-recovery/: report.html (one page to
+      share), compare.png, the overview and reach charts,
+      charts/*.png (one per measure), timeseries.csv, runs.csv,
+      reach.csv, summary.json and scenario.toml
+  grapevine run scenarios/quick.toml --runs 5 --seed 7 \\
+      --out results/quick
+  grapevine run scenarios/quick.toml \\
+      --set service.recovery_rate=0.3
+      any value by its dotted path; a group's by its name, as in
+      --set groups.customers.attitude=0.5; any number of --set
+  grapevine run scenarios/quick.toml --format png,svg
+      charts as PNG (the default) and SVG too";
 
 const SWEEP_EXAMPLES: &str = "\
 Examples:
-  grapevine sweep scenarios/bad-news-travels-fast.toml --param telling.bad.max=3,10,20,30 --metric nps
-      runs the scenario (every variant) once per value and writes
-      output/bad-news-travels-fast-sweep/: sweep.csv and a chart of the final
-      NPS against the value, with its 90% band
-  grapevine sweep scenarios/service-recovery.toml --param service.recovery_rate=0,0.2,0.4,0.6,0.8";
+  grapevine sweep scenarios/service-recovery.toml \\
+      --param service.recovery_rate=0,0.3,0.6
+      runs the scenario (every variant) once per value and
+      writes output/service-recovery-sweep/: sweep.csv, and
+      sweep.png, the final NPS against the value with its band
+  grapevine sweep scenarios/quick.toml --metric customers \\
+      --param service.quality_mean=-0.5,0,0.5,1";
 
 const CHECK_EXAMPLES: &str = "\
 Examples:
-  grapevine check scenarios/bad-news-travels-fast.toml
-      prints the agents, edges, ticks, runs and memory the run would take
-  grapevine check scenarios/*.toml";
+  grapevine check scenarios/service-recovery.toml
+      prints the people, ties, ticks, runs, time and memory
+      the run would take, and whether the town holds steady
+  grapevine check scenarios/quick.toml scenarios/hard-times.toml";
 
 /// grapevine: a word-of-mouth reputation simulator.
 ///

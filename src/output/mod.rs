@@ -1,4 +1,5 @@
-//! Results out: CSV and JSON tables, charts, and the folder they go in.
+//! Results out: CSV and JSON tables, charts, the one-page report, and the
+//! folder they go in.
 //!
 //! Each format is a function from the collected results to bytes (or to a
 //! drawing), and writing is separate: [`folder`] fills a temporary folder
@@ -8,7 +9,9 @@
 //! half-written folder.
 
 pub mod charts;
+pub(crate) mod findings;
 pub mod folder;
+pub mod report;
 pub mod sweep;
 pub mod tables;
 
@@ -51,6 +54,10 @@ pub fn write_report(
     fs::write(dir.join("summary.json"), tables::summary_json(report))?;
     fs::write(dir.join("scenario.toml"), &report.scenario.text)?;
     charts::draw_all(dir, report, formats, cancelled)?;
+    if cancelled() {
+        return Err("interrupted".into());
+    }
+    fs::write(dir.join("report.html"), report::html(report)?)?;
     Ok(())
 }
 

@@ -8,7 +8,7 @@ use std::path::Path;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::charts::{self, Area, on_area, short_number};
+use super::charts::{self, Area, on_area, style};
 use super::{Format, Report, num};
 use crate::measures::{Measure, Scale};
 use crate::metrics::Band;
@@ -96,10 +96,19 @@ where
         s.scenario.source.display(),
         env!("CARGO_PKG_VERSION")
     );
-    let body = charts::footer_frame(
+    let variants = s.points.first().map_or(0, |p| p.bands.len());
+    let legend: Vec<(String, style::Stroke)> = (0..variants)
+        .map(|v| (s.points[0].bands[v].0.clone(), style::variant_stroke(v)))
+        .collect();
+    let title = format!("{}: final {what} against {}", s.scenario.title, s.parameter);
+    let body = style::frame(
         root,
-        &format!("{}: final {what} against {}", s.scenario.title, s.parameter),
-        &note,
+        &style::Framing {
+            title: &title,
+            subtitle: None,
+            legend: &legend,
+            footer: &note,
+        },
     )?;
     // Numeric values are placed at their values; others evenly, by label.
     let numeric: Option<Vec<f64>> = s.points.iter().map(|p| p.value.parse().ok()).collect();
@@ -111,7 +120,14 @@ where
         .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &x| {
             (a.min(x), b.max(x))
         });
-    let pad = ((x1 - x0) * 0.05).max(0.5);
+    // A twentieth of the range on each side (half a step for labels).
+    let pad = if numeric.is_some() {
+        ((x1 - x0) * 0.05)
+            .max(x0.abs().max(x1.abs()) * 0.05)
+            .max(1e-9)
+    } else {
+        0.5
+    };
     let all: Vec<&Band> = s
         .points
         .iter()
@@ -130,68 +146,60 @@ where
         }
     };
     let labels: Vec<String> = s.points.iter().map(|p| p.value.clone()).collect();
+    let x_fmt_numeric = style::axis_format(x0, x1);
     let x_fmt = |x: &f64| match &numeric {
-        Some(_) => short_number(*x),
+        Some(_) => x_fmt_numeric(x),
         None => labels
             .get(x.round() as usize)
             .filter(|_| (x - x.round()).abs() < 1e-6)
             .cloned()
             .unwrap_or_default(),
     };
-    let y_fmt = |y: &f64| short_number(*y);
+    let y_fmt = style::axis_format(lo, hi);
     let mut chart = ChartBuilder::on(&body)
         .margin(24)
+        .margin_right(60)
         .x_label_area_size(80)
         .y_label_area_size(120)
         .build_cartesian_2d((x0 - pad)..(x1 + pad), lo..hi)
         .map_err(err)?;
-    charts::style::axes(&mut chart.configure_mesh(), 1.0)
+    style::axes(&mut chart.configure_mesh())
         .x_desc(s.parameter.as_str())
         .y_desc(format!(
             "final {what} ({})",
-            m.info().unit.replace(" per tick", "")
+            style::unit_words(
+                &m.info().unit.replace(" per tick", ""),
+                &s.scenario.tick_unit
+            )
         ))
-        .x_labels(if numeric.is_some() {
-            10
-        } else {
-            s.points.len()
-        })
+        .x_labels(if numeric.is_some() { 8 } else { s.points.len() })
         .x_label_formatter(&x_fmt)
         .y_label_formatter(&y_fmt)
         .draw()
         .map_err(err)?;
-    let variants = s.points.first().map_or(0, |p| p.bands.len());
     for v in 0..variants {
-        let color = charts::VARIANT_COLOURS[v % charts::VARIANT_COLOURS.len()];
+        let stroke = style::variant_stroke(v);
+        let color = stroke.color;
         let band = |i: usize| s.points[i].bands[v].1;
         let upper = (0..xs.len()).map(|i| (xs[i], band(i).p95));
         let lower = (0..xs.len()).rev().map(|i| (xs[i], band(i).p05));
         chart
             .draw_series(std::iter::once(Polygon::new(
                 upper.chain(lower).collect::<Vec<_>>(),
-                color.mix(0.2).filled(),
+                color.mix(0.15).filled(),
             )))
             .map_err(err)?;
         chart
             .draw_series(LineSeries::new(
                 (0..xs.len()).map(|i| (xs[i], band(i).mean)),
-                color.stroke_width(4),
+                color.stroke_width(stroke.width),
             ))
-            .map_err(err)?
-            .label(s.points[0].bands[v].0.as_str())
-            .legend(charts::style::swatch(color));
+            .map_err(err)?;
         chart
             .draw_series(
-                (0..xs.len()).map(|i| Circle::new((xs[i], band(i).mean), 7, color.filled())),
+                (0..xs.len()).map(|i| Circle::new((xs[i], band(i).mean), 8, color.filled())),
             )
             .map_err(err)?;
     }
-    charts::style::legend(
-        &mut chart.configure_series_labels(),
-        SeriesLabelPosition::UpperRight,
-        1.0,
-    )
-    .draw()
-    .map_err(err)?;
     Ok(())
 }

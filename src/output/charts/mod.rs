@@ -1,15 +1,24 @@
 //! Slide-ready charts: PNG (1600 x 900) and SVG, drawn with plotters from
 //! the simulated replications, the mean as a line and the 90% band shaded.
 //!
-//! A run writes three overview figures of the baseline, a comparison of
-//! the variants, one chart per metric (every variant overlaid, beside each
-//! what-if's difference from the baseline), and the reach of stories.
-//! Timeline events are drawn as labelled markers.
+//! A run draws a comparison of its variants (with the finding and its
+//! band under the title), three overview figures of the baseline, one
+//! chart per measure the scenario can produce (every variant overlaid,
+//! beside each what-if's difference from the baseline), and the reach of
+//! stories. [`charts`] lists them; [`draw_all`] writes them as files, and
+//! the report draws the same ones inline.
+//!
+//! - `panels.rs`: what each chart shows;
+//! - `render.rs`: drawing a figure and its panels;
+//! - `layout.rs`: where labels go (tested: they never overlap);
+//! - `reach.rs`: the reach of stories;
+//! - `style.rs`: sizes, fonts, colours per meaning, strokes, numbers.
 //!
 //! Text is drawn with DejaVu Sans, shipped in `assets/fonts` and registered
 //! with plotters at run time, so charts render the same on a bare machine
 //! with no font packages installed.
 
+mod layout;
 mod panels;
 mod reach;
 mod render;
@@ -21,11 +30,103 @@ use rayon::prelude::*;
 
 use super::{Format, Report};
 use crate::catalog::Overview;
-use panels::{capitalise, classic_overview, compare, markers, metric_panels, overview};
-use reach::reach_figure;
-pub(crate) use render::{Area, figure, on_area, save};
+pub(crate) use panels::produces;
+use panels::{Figure, capitalise, classic_overview, compare, metric_panels, overview};
+pub(crate) use render::{Area, on_area, save};
 pub use style::{SIZE, palette, short_number};
-pub(crate) use style::{VARIANT_COLOURS, footer_frame};
+
+/// What a chart draws.
+pub(crate) enum Drawing {
+    Figure(Box<Figure>),
+    Reach,
+}
+
+/// One chart of a run: where it goes (`compare`, `charts/nps`) and what
+/// it draws.
+pub(crate) struct Chart {
+    pub(crate) stem: String,
+    pub(crate) title: String,
+    pub(crate) drawing: Drawing,
+}
+
+/// Every chart a run draws, in the order a reader meets them.
+pub(crate) fn charts(report: &Report<'_>) -> Vec<Chart> {
+    let figure = |stem: String, fig: Figure| Chart {
+        stem,
+        title: fig.title.clone(),
+        drawing: Drawing::Figure(Box::new(fig)),
+    };
+    let mut out = vec![figure("compare".into(), compare(report))];
+    let declared = report.scenario.baseline().model.kind().declaration();
+    let overviews = match declared.overview {
+        Overview::WordOfMouth => overview(report),
+        Overview::States => classic_overview(report),
+    };
+    out.extend(overviews.into_iter().map(|f| figure(f.stem.clone(), f)));
+    if declared.stories {
+        out.push(Chart {
+            stem: "reach".into(),
+            title: "How far each story travelled".into(),
+            drawing: Drawing::Reach,
+        });
+    }
+    for &m in report.metrics() {
+        if !produces(report, m) {
+            continue;
+        }
+        let panels = metric_panels(report, m, false);
+        let about = m.info().about;
+        let fig = Figure {
+            stem: m.name().into(),
+            title: m.info().title.into(),
+            subtitle: Some(capitalise(about.split(" (").next().unwrap_or(about))),
+            grid: (1, panels.len()),
+            panels,
+            legend: panels::variant_legend(report),
+            events: panels::markers(report, report.variants.len()),
+        };
+        out.push(figure(format!("charts/{}", m.name()), fig));
+    }
+    out
+}
+
+/// What every chart says at its foot: what the lines are and where the
+/// numbers came from.
+pub(crate) fn footer(report: &Report<'_>) -> String {
+    let s = report.scenario;
+    format!(
+        "Lines: mean of {} runs; shaded: 90% band (5th to 95th percentile). Seed {}. {} people; {} {}s of warm-up before {} 0. {}. grapevine {}",
+        s.runs,
+        s.seed,
+        report.network.agents,
+        s.warmup,
+        s.tick_unit,
+        s.tick_unit,
+        s.source.display(),
+        env!("CARGO_PKG_VERSION")
+    )
+}
+
+/// Draws one chart onto `area`.
+pub(crate) fn paint(chart: &Chart, report: &Report<'_>, area: Area<'_, '_>) -> Result<(), String> {
+    let unit = &report.scenario.tick_unit;
+    let title = format!("{}: {}", report.scenario.title, chart.title);
+    match &chart.drawing {
+        Drawing::Figure(fig) => {
+            let fig = Figure {
+                title,
+                ..(**fig).clone()
+            };
+            render::figure(area, &fig, unit, &footer(report))
+        }
+        Drawing::Reach => reach::reach_figure(area, report),
+    }
+}
+
+/// One chart as an SVG document.
+pub(crate) fn svg(chart: &Chart, report: &Report<'_>) -> Result<String, String> {
+    render::svg(&|area| paint(chart, report, area))
+}
 
 /// Draws every chart into `dir` in each of `formats`.
 pub fn draw_all(
@@ -34,85 +135,12 @@ pub fn draw_all(
     formats: &[Format],
     cancelled: &(dyn Fn() -> bool + Sync),
 ) -> Result<(), String> {
-    let interrupted = || {
-        if cancelled() {
-            Err("interrupted".to_string())
-        } else {
-            Ok(())
-        }
-    };
-    let baseline_events = markers(report, 1);
-    let overviews = match report
-        .scenario
-        .baseline()
-        .model
-        .kind()
-        .declaration()
-        .overview
-    {
-        Overview::WordOfMouth => overview(report),
-        Overview::States => classic_overview(report),
-    };
-    overviews.par_iter().try_for_each(|(stem, title, panels)| {
-        interrupted()?;
-        save(dir, stem, formats, |area| {
-            figure(area, report, title, panels, (1, 2), &baseline_events)
-        })
-    })?;
-    let all_events = markers(report, report.variants.len());
-    let events = &all_events;
-    if report.variants.len() > 1 {
-        let panels = compare(report);
-        let names: Vec<&str> = report.variants.iter().map(|v| v.name.as_str()).collect();
-        let title = if names.join(" vs ").len() + report.scenario.title.len() <= 60 {
-            names.join(" vs ")
-        } else {
-            format!("{} variants compared", names.len())
-        };
-        let grid = match panels.len() {
-            1 => (1, 1),
-            2 => (1, 2),
-            _ => (2, 2),
-        };
-        save(dir, "compare", formats, |area| {
-            figure(area, report, &title, &panels, grid, events)
-        })?;
-    }
-    let charts = dir.join("charts");
-    std::fs::create_dir_all(&charts).map_err(|e| e.to_string())?;
+    std::fs::create_dir_all(dir.join("charts")).map_err(|e| e.to_string())?;
     // Each chart is independent: draw them on all threads.
-    report.metrics().par_iter().try_for_each(|m| {
-        interrupted()?;
-        let panels = metric_panels(report, *m, false);
-        let about = m.info().about;
-        let title = capitalise(about.split(" (").next().unwrap_or(about));
-        save(&charts, m.name(), formats, |area| {
-            figure(area, report, &title, &panels, (1, panels.len()), events)
-        })
-    })?;
-    if report
-        .scenario
-        .baseline()
-        .model
-        .kind()
-        .declaration()
-        .stories
-    {
-        save(dir, "reach", formats, |area| reach_figure(area, report))?;
-    }
-    Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn short_numbers() {
-        assert_eq!(short_number(12_000.0), "12k");
-        assert_eq!(short_number(1_500_000.0), "1.5M");
-        assert_eq!(short_number(250.0), "250");
-        assert_eq!(short_number(0.25), "0.25");
-        assert_eq!(short_number(-0.5), "-0.5");
-    }
+    charts(report).par_iter().try_for_each(|chart| {
+        if cancelled() {
+            return Err("interrupted".to_string());
+        }
+        save(dir, &chart.stem, formats, |area| paint(chart, report, area))
+    })
 }

@@ -1,33 +1,46 @@
 //! What each chart shows: its panels, their lines (a measure, or several
 //! summed, per variant or as each what-if's difference from the baseline)
-//! with their bands, and the events marked on them.
+//! with their bands, the events marked on them, and the finding a
+//! comparison states.
 
 use plotters::prelude::*;
 
-use super::style::{palette, variant_colour};
-use crate::measures::{Kind, Measure, Scale};
+use super::style::{Stroke, meaning, palette, unit_words, variant_stroke};
+use crate::measures::{Feature, Kind, Measure, Scale};
 use crate::metrics::{Band, Recorder, bands_of};
-use crate::output::{Report, VariantResult};
+use crate::output::{Report, VariantResult, findings, tables};
 
-/// A line to draw: its legend label, colour, and mean and band at each tick.
+/// A line to draw: its name, its stroke, and mean and band at each tick.
+#[derive(Clone)]
 pub(crate) struct Line {
     pub(crate) label: String,
-    pub(crate) color: RGBColor,
+    pub(crate) stroke: Stroke,
     pub(crate) bands: Vec<Band>,
 }
 
 /// One panel of a figure.
+#[derive(Clone)]
 pub(crate) struct Panel {
     pub(crate) title: String,
     pub(crate) y_desc: String,
     pub(crate) lines: Vec<Line>,
     /// A fixed y range (reputation, NPS); otherwise fitted to the bands.
     pub(crate) y_range: Option<(f64, f64)>,
-    /// Where the panel's own legend goes; none when the figure has one
-    /// legend for all its panels (the variants).
-    pub(crate) legend: Option<SeriesLabelPosition>,
     /// A horizontal line at zero (for differences).
     pub(crate) zero: bool,
+}
+
+/// A figure: its file name, title, finding, panels on a grid, its legend
+/// (each line's name and stroke) and the events it marks.
+#[derive(Clone)]
+pub(crate) struct Figure {
+    pub(crate) stem: String,
+    pub(crate) title: String,
+    pub(crate) subtitle: Option<String>,
+    pub(crate) panels: Vec<Panel>,
+    pub(crate) grid: (usize, usize),
+    pub(crate) legend: Vec<(String, Stroke)>,
+    pub(crate) events: Vec<Marker>,
 }
 
 /// Which measures a line sums, and whether it shows a flow's running total.
@@ -70,15 +83,26 @@ pub(crate) fn difference(v: &VariantResult, base: &VariantResult, pick: &Pick<'_
     })
 }
 
+/// "(baseline: NAME)" when there are what-ifs, so a chart of one variant
+/// says which.
+fn which(report: &Report<'_>) -> String {
+    if report.variants.len() > 1 {
+        format!(" ({})", report.variants[0].name)
+    } else {
+        String::new()
+    }
+}
+
 /// The three overview figures of the baseline: each panel one or more
-/// metrics of the whole population.
-pub(crate) fn overview(report: &Report<'_>) -> Vec<(&'static str, String, Vec<Panel>)> {
-    use palette::*;
+/// measures of the whole population. Colours mean what they mean in every
+/// chart: good and customers green, bad and those who left vermillion,
+/// outside causes grey.
+pub(crate) fn overview(report: &Report<'_>) -> Vec<Figure> {
     let unit = &report.scenario.tick_unit;
     let v = &report.variants[0];
-    let line = |label: &str, metrics: &[Measure], color| Line {
+    let line = |label: &str, metrics: &[Measure], stroke: Stroke| Line {
         label: label.to_string(),
-        color,
+        stroke,
         bands: bands(
             v,
             &Pick {
@@ -87,150 +111,239 @@ pub(crate) fn overview(report: &Report<'_>) -> Vec<(&'static str, String, Vec<Pa
             },
         ),
     };
-    let panel = |title: String, y_desc: &str, lines, y_range, legend| Panel {
+    let panel = |title: String, y_desc: String, lines, y_range| Panel {
         title,
-        y_desc: y_desc.to_string(),
+        y_desc,
         lines,
         y_range,
-        legend: Some(legend),
         zero: false,
     };
+    let base = variant_stroke(0);
+    let good = Stroke::solid(meaning::GOOD, 5);
+    let bad = Stroke::solid(meaning::BAD, 5);
+    let outside = Stroke::dashed(meaning::OUTSIDE, 5, 16, 8);
+    let back = Stroke::dashed(palette::DARK, 4, 6, 6);
+    let w = which(report);
+    let figure = |stem: &str, title: String, panels: Vec<Panel>| {
+        let mut legend: Vec<(String, Stroke)> = Vec::new();
+        for l in panels.iter().flat_map(|p| &p.lines) {
+            if !legend.iter().any(|(n, _)| *n == l.label) {
+                legend.push((l.label.clone(), l.stroke));
+            }
+        }
+        Figure {
+            stem: stem.to_string(),
+            title,
+            subtitle: None,
+            panels,
+            grid: (1, 2),
+            legend,
+            events: markers(report, 1),
+        }
+    };
     vec![
-        (
+        figure(
             "reputation",
-            "Reputation and Net Promoter Score".to_string(),
+            format!("Reputation and Net Promoter Score{w}"),
             vec![
                 panel(
                     "Reputation (mean attitude)".into(),
-                    "mean attitude (-1 to 1)",
-                    vec![line("reputation", &[Measure::Reputation], BLUE)],
+                    "mean attitude".into(),
+                    vec![line("reputation", &[Measure::Reputation], base)],
                     Some((-1.0, 1.0)),
-                    SeriesLabelPosition::LowerLeft,
                 ),
                 panel(
                     "Net Promoter Score of customers".into(),
-                    "NPS (-100 to 100)",
-                    vec![line("NPS", &[Measure::Nps], BLUE)],
+                    "NPS".into(),
+                    vec![line("NPS of customers", &[Measure::Nps], base)],
                     Some((-100.0, 100.0)),
-                    SeriesLabelPosition::LowerLeft,
                 ),
             ],
         ),
-        (
+        figure(
             "customers",
-            "Customers, new customers by cause, and referrals".to_string(),
+            format!("Customers, and new customers by cause{w}"),
             vec![
                 panel(
-                    "Customers".into(),
-                    "people",
+                    "Customers, and those who left".into(),
+                    "people".into(),
                     vec![
-                        line("customers", &[Measure::Customers], BLUE),
-                        line("lapsed", &[Measure::Lapsed], VERMILLION),
+                        line(
+                            "customers",
+                            &[Measure::Customers],
+                            Stroke::solid(palette::BLUE, 5),
+                        ),
+                        line("lapsed", &[Measure::Lapsed], bad),
                     ],
                     None,
-                    SeriesLabelPosition::UpperLeft,
                 ),
                 panel(
-                    format!("New customers per {unit}, by cause"),
-                    "people",
+                    format!("New customers a {unit}, by cause"),
+                    format!("people a {unit}"),
                     vec![
+                        line("advertising", &[Measure::NewCustomersOutside], outside),
                         line(
-                            "advertising (Bass p)",
-                            &[Measure::NewCustomersOutside],
-                            ORANGE,
-                        ),
-                        line(
-                            "referral (good story)",
+                            "referral (a good story)",
                             &[Measure::NewCustomersReferral],
-                            GREEN,
+                            good,
                         ),
-                        line("won back", &[Measure::WonBack], PURPLE),
+                        line("won back", &[Measure::WonBack], back),
                     ],
                     None,
-                    SeriesLabelPosition::UpperRight,
                 ),
             ],
         ),
-        (
+        figure(
             "stories",
-            "Good versus bad stories".to_string(),
+            format!("Good and bad stories{w}"),
             vec![
                 panel(
-                    format!("People told a story, per {unit}"),
-                    "tellings",
+                    format!("People told a story, a {unit}"),
+                    format!("people told a {unit}"),
                     vec![
                         line(
                             "good stories",
                             &[Measure::GoodToldFirstHand, Measure::GoodToldRetold],
-                            GREEN,
+                            good,
                         ),
                         line(
                             "bad stories",
                             &[Measure::BadToldFirstHand, Measure::BadToldRetold],
-                            VERMILLION,
+                            bad,
                         ),
                     ],
                     None,
-                    SeriesLabelPosition::UpperLeft,
                 ),
                 panel(
                     "People reached so far".into(),
-                    "distinct people",
+                    "distinct people".into(),
                     vec![
-                        line("by good stories", &[Measure::GoodReached], GREEN),
-                        line("by bad stories", &[Measure::BadReached], VERMILLION),
+                        line("good stories", &[Measure::GoodReached], good),
+                        line("bad stories", &[Measure::BadReached], bad),
                     ],
                     None,
-                    SeriesLabelPosition::UpperLeft,
                 ),
             ],
         ),
     ]
 }
 
+/// A classic model's overview of its baseline: the share in each state,
+/// and the changes a tick.
+pub(crate) fn classic_overview(report: &Report<'_>) -> Vec<Figure> {
+    let v = &report.variants[0];
+    let strokes = [
+        Stroke::solid(palette::BLUE, 5),
+        Stroke::solid(meaning::BAD, 5),
+        Stroke::solid(meaning::GOOD, 5),
+    ];
+    let (levels, flows): (Vec<Measure>, Vec<Measure>) = report
+        .metrics()
+        .iter()
+        .partition(|m| m.kind() == Kind::Level);
+    let lines = |ms: &[Measure]| -> Vec<Line> {
+        ms.iter()
+            .enumerate()
+            .map(|(i, &m)| Line {
+                label: m.info().title.to_lowercase(),
+                stroke: strokes[i % strokes.len()],
+                bands: bands(
+                    v,
+                    &Pick {
+                        metrics: &[m],
+                        cumulative: false,
+                    },
+                ),
+            })
+            .collect()
+    };
+    let unit = &report.scenario.tick_unit;
+    let panels = vec![
+        Panel {
+            title: "Share of people in each state".into(),
+            y_desc: "share".into(),
+            lines: lines(&levels),
+            y_range: Some((0.0, 1.0)),
+            zero: false,
+        },
+        Panel {
+            title: format!("Changes a {unit}"),
+            y_desc: format!("people a {unit}"),
+            lines: lines(&flows),
+            y_range: None,
+            zero: false,
+        },
+    ];
+    let legend = panels
+        .iter()
+        .flat_map(|p| &p.lines)
+        .map(|l| (l.label.clone(), l.stroke))
+        .collect();
+    vec![Figure {
+        stem: "states".into(),
+        title: format!(
+            "{} model{}",
+            report.scenario.baseline().model.kind().name(),
+            which(report)
+        ),
+        subtitle: None,
+        panels,
+        grid: (1, 2),
+        legend,
+        events: markers(report, 1),
+    }]
+}
+
 /// The y range of a measure on a bounded scale.
-pub(crate) fn y_range_of(metric: Measure) -> Option<(f64, f64)> {
+fn y_range_of(metric: Measure) -> Option<(f64, f64)> {
     match metric.info().scale {
         Scale::Fixed(lo, hi) => Some((lo, hi)),
         Scale::Fitted => None,
     }
 }
 
-/// One metric: every variant overlaid, and (with variants) each what-if's
-/// difference from the baseline.
-pub(crate) fn metric_panels(report: &Report<'_>, metric: Measure, cumulative: bool) -> Vec<Panel> {
-    let m = metric.info();
-    let pick = Pick {
-        metrics: &[metric],
-        cumulative,
-    };
-    let what = if cumulative {
-        format!("{} (total so far)", m.title)
-    } else {
-        m.title.to_string()
-    };
-    let y_desc = match (cumulative, m.unit) {
-        (true, "per tick") => m.title.to_lowercase(),
-        (true, unit) => unit.replace(" per tick", ""),
-        (false, "per tick") => format!("{} per tick", m.title.to_lowercase()),
-        (false, unit) => unit.to_string(),
-    };
-    let lines = report
+/// The variants as lines of one pick.
+fn variant_lines(report: &Report<'_>, pick: &Pick<'_>) -> Vec<Line> {
+    report
         .variants
         .iter()
         .enumerate()
         .map(|(i, v)| Line {
             label: v.name.clone(),
-            color: variant_colour(i),
-            bands: bands(v, &pick),
+            stroke: variant_stroke(i),
+            bands: bands(v, pick),
         })
-        .collect();
+        .collect()
+}
+
+/// One measure: every variant overlaid, and (with variants) each what-if's
+/// difference from the baseline.
+pub(crate) fn metric_panels(report: &Report<'_>, metric: Measure, cumulative: bool) -> Vec<Panel> {
+    let m = metric.info();
+    let tick = &report.scenario.tick_unit;
+    let pick = Pick {
+        metrics: &[metric],
+        cumulative,
+    };
+    let title = if cumulative {
+        format!("{} (total so far)", m.title)
+    } else if m.kind == Kind::Flow {
+        format!("{} a {tick}", m.title)
+    } else {
+        m.title.to_string()
+    };
+    // The unit without its range ("NPS, -100 to 100"): the axis shows it.
+    let unit = m.unit.split(", ").next().unwrap_or(m.unit);
+    let y_desc = if cumulative {
+        unit.replace(" per tick", "")
+    } else {
+        unit_words(unit, tick)
+    };
     let mut panels = vec![Panel {
-        title: what,
+        title,
         y_desc: y_desc.clone(),
-        lines,
+        lines: variant_lines(report, &pick),
         y_range: if cumulative { None } else { y_range_of(metric) },
-        legend: None,
         zero: false,
     }];
     if report.variants.len() > 1 {
@@ -244,19 +357,85 @@ pub(crate) fn metric_panels(report: &Report<'_>, metric: Measure, cumulative: bo
                 .enumerate()
                 .skip(1)
                 .map(|(i, v)| Line {
-                    label: format!("{} - {}", v.name, base.name),
-                    color: variant_colour(i),
+                    label: v.name.clone(),
+                    stroke: variant_stroke(i),
                     bands: difference(v, base, &pick),
                 })
                 .collect(),
             y_range: None,
-            legend: None,
             zero: true,
         });
     }
     panels
 }
 
+/// Whether a flow's running total would hide how the variants differ: it
+/// shows their totals, and those end within a tenth of each other while
+/// the flow itself is large (value, experiences), so a tick's figure
+/// shows the difference better.
+fn total_hides_differences(report: &Report<'_>, m: Measure) -> bool {
+    let totals: Vec<f64> = report
+        .variants
+        .iter()
+        .map(|v| tables::final_band(v, m).mean)
+        .collect();
+    let top = totals.iter().copied().fold(0.0, f64::max);
+    let bottom = totals.iter().copied().fold(f64::INFINITY, f64::min);
+    report.variants.len() > 1 && top > 0.0 && (top - bottom) < 0.1 * top
+}
+
+/// The comparison figure: the scenario's `compare` measures, every variant
+/// overlaid. A flow is drawn as its running total, which a room reads more
+/// easily than a noisy weekly count, unless the totals would hide the
+/// differences (then a tick's figure).
+pub(crate) fn compare(report: &Report<'_>) -> Figure {
+    let panels: Vec<Panel> = report
+        .scenario
+        .compare
+        .iter()
+        .filter_map(|&m| {
+            let cumulative = m.kind() == Kind::Flow && !total_hides_differences(report, m);
+            metric_panels(report, m, cumulative).into_iter().next()
+        })
+        .collect();
+    let grid = match panels.len() {
+        1 => (1, 1),
+        2 => (1, 2),
+        _ => (2, 2),
+    };
+    let names: Vec<&str> = report.variants.iter().map(|v| v.name.as_str()).collect();
+    let title = if report.variants.len() == 1 {
+        format!(
+            "{} over {} {}s",
+            names[0], report.scenario.ticks, report.scenario.tick_unit
+        )
+    } else if names.join(" against ").chars().count() <= 60 {
+        names.join(" against ")
+    } else {
+        format!("{} against {} what-ifs", names[0], names.len() - 1)
+    };
+    Figure {
+        stem: "compare".into(),
+        title,
+        subtitle: findings::headline(report),
+        panels,
+        grid,
+        legend: variant_legend(report),
+        events: markers(report, report.variants.len()),
+    }
+}
+
+/// Each variant's name and stroke, for a figure's one legend.
+pub(crate) fn variant_legend(report: &Report<'_>) -> Vec<(String, Stroke)> {
+    report
+        .variants
+        .iter()
+        .enumerate()
+        .map(|(i, v)| (v.name.clone(), variant_stroke(i)))
+        .collect()
+}
+
+/// Capitalised first letter.
 pub(crate) fn capitalise(s: &str) -> String {
     let mut c = s.chars();
     c.next()
@@ -264,103 +443,85 @@ pub(crate) fn capitalise(s: &str) -> String {
         .unwrap_or_default()
 }
 
-/// The comparison slide: four key measures with every variant overlaid.
-/// Flows are shown as running totals, which a room reads more easily than
-/// a noisy weekly count.
-pub(crate) fn compare(report: &Report<'_>) -> Vec<Panel> {
-    report
-        .scenario
-        .compare
-        .iter()
-        .filter_map(|&m| {
-            let cumulative = m.kind() == Kind::Flow;
-            metric_panels(report, m, cumulative).into_iter().next()
-        })
-        .collect()
-}
-
-/// A classic model's overview of its baseline: the share in each state,
-/// and the changes per tick.
-pub(crate) fn classic_overview(report: &Report<'_>) -> Vec<(&'static str, String, Vec<Panel>)> {
-    use palette::*;
-    let v = &report.variants[0];
-    let colours = [BLUE, VERMILLION, GREEN, ORANGE, PURPLE, SKY];
-    let (levels, flows): (Vec<_>, Vec<_>) = report
-        .metrics()
-        .iter()
-        .partition(|m| m.kind() == Kind::Level);
-    let lines = |ms: &[&Measure]| -> Vec<Line> {
-        ms.iter()
-            .enumerate()
-            .map(|(i, &&m)| Line {
-                label: m.name().replace('_', " "),
-                color: colours[i % colours.len()],
-                bands: bands(
-                    v,
-                    &Pick {
-                        metrics: &[m],
-                        cumulative: false,
-                    },
-                ),
-            })
-            .collect()
-    };
-    let unit = &report.scenario.tick_unit;
-    let kind = report.scenario.baseline().model.kind().name();
-    vec![(
-        "states",
-        format!("{kind} model"),
-        vec![
-            Panel {
-                title: "Share of agents in each state".into(),
-                y_desc: "share, 0 to 1".into(),
-                lines: lines(&levels),
-                y_range: Some((0.0, 1.0)),
-                legend: Some(SeriesLabelPosition::UpperRight),
-                zero: false,
-            },
-            Panel {
-                title: format!("Changes per {unit}"),
-                y_desc: "agents".into(),
-                lines: lines(&flows),
-                y_range: None,
-                legend: Some(SeriesLabelPosition::UpperRight),
-                zero: false,
-            },
-        ],
-    )]
+/// Whether the scenario can produce what a measure needs (morale needs
+/// staff, job moves need mobility, and so on), so that a run draws only
+/// the charts it has something to show in.
+pub(crate) fn produces(report: &Report<'_>, m: Measure) -> bool {
+    let variants = &report.scenario.variants;
+    match m.info().needs {
+        Feature::Always => true,
+        Feature::Staff => variants.iter().any(|v| v.groups.iter().any(|g| g.staff)),
+        Feature::Workplaces => variants.iter().any(|v| {
+            v.workplaces.is_some()
+                || matches!(
+                    v.network,
+                    crate::scenario::NetworkSpec::Organisations { .. }
+                )
+        }),
+        Feature::Mobility => variants
+            .iter()
+            .any(|v| v.workplaces.as_ref().is_some_and(|w| w.mobility > 0.0)),
+        Feature::Events => variants.iter().any(|v| {
+            v.events
+                .iter()
+                .any(|e| matches!(e.action, crate::scenario::Action::Experience { .. }))
+        }),
+        Feature::Value => variants.iter().any(|v| {
+            v.timeline
+                .params
+                .iter()
+                .flatten()
+                .any(|g| g.market.value_per_tick > 0.0 || g.market.value_per_referral > 0.0)
+        }),
+    }
 }
 
 /// An event drawn on a chart, in the colour of the variant it belongs to
-/// (grey for events every variant shares).
+/// (grey for events every variant shares), with the variants it is for.
+#[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Marker {
     pub(crate) name: String,
     pub(crate) from: u32,
     pub(crate) to: u32,
     pub(crate) color: RGBColor,
+    /// Whether every variant drawn has it (then its window is shaded: it
+    /// is what all the lines live through, not what sets them apart).
+    pub(crate) shared: bool,
 }
 
-/// The events of the first `variants` variants, each once.
+/// The events of the first `variants` variants, each once: an event of
+/// every variant in grey; one of some variants in the first one's colour,
+/// named with the variants it belongs to when more than one has it.
 pub(crate) fn markers(report: &Report<'_>, variants: usize) -> Vec<Marker> {
     let all = &report.scenario.variants[..variants];
     let mut out: Vec<Marker> = Vec::new();
+    let mut seen: Vec<&crate::scenario::Event> = Vec::new();
     for (i, v) in all.iter().enumerate() {
         for e in &v.events {
-            if out
-                .iter()
-                .any(|m| m.name == e.name && m.from == e.from && m.to == e.to)
-            {
+            if seen.contains(&e) {
                 continue;
             }
-            let shared = all.iter().all(|w| w.events.contains(e));
+            seen.push(e);
+            let holders: Vec<&str> = all
+                .iter()
+                .filter(|w| w.events.contains(e))
+                .map(|w| w.name.as_str())
+                .collect();
+            let shared = holders.len() == all.len();
+            let name = if shared || holders.len() == 1 {
+                e.name.clone()
+            } else {
+                format!("{} ({})", e.name, holders.join(", "))
+            };
             out.push(Marker {
-                name: e.name.clone(),
+                name,
                 from: e.from,
                 to: e.to,
+                shared: shared || variants == 1,
                 color: if shared || variants == 1 {
-                    RGBColor(110, 110, 110)
+                    meaning::EVENT
                 } else {
-                    variant_colour(i)
+                    variant_stroke(i).color
                 },
             });
         }

@@ -1,14 +1,16 @@
 //! Drawing a figure: the frame, a grid of panels, each with its axes, its
-//! bands and lines, and the events marked on it; in PNG or SVG.
+//! events in lanes above the plot, its bands and lines, and the names of
+//! its lines at their ends; in PNG or SVG.
 
 use std::path::Path;
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::panels::{Line, Marker, Panel};
-use super::style::{self, FAMILY, SIZE, frame, register_font, short_number, variant_legend};
-use crate::output::{Format, Report};
+use super::layout::{self, Span};
+use super::panels::{Figure, Line, Marker, Panel};
+use super::style::{self, FAMILY, Framing, SIZE, Stroke, register_font, text};
+use crate::output::Format;
 
 /// Draws with `paint` into `<dir>/<stem>.png` and `.svg`, as asked.
 pub(crate) fn save(
@@ -17,27 +19,35 @@ pub(crate) fn save(
     formats: &[Format],
     paint: impl Fn(Area<'_, '_>) -> Result<(), String>,
 ) -> Result<(), String> {
-    register_font();
     for f in formats {
         match f {
             Format::Png => {
+                register_font();
                 let path = dir.join(format!("{stem}.png"));
                 let root = BitMapBackend::new(&path, SIZE).into_drawing_area();
                 paint(Area::Png(&root))?;
                 root.present().map_err(|e| e.to_string())?;
             }
             Format::Svg => {
-                let mut svg = String::new();
-                {
-                    let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
-                    paint(Area::Svg(&root))?;
-                    root.present().map_err(|e| e.to_string())?;
-                }
-                std::fs::write(dir.join(format!("{stem}.svg")), svg).map_err(|e| e.to_string())?;
+                std::fs::write(dir.join(format!("{stem}.svg")), svg(&paint)?)
+                    .map_err(|e| e.to_string())?;
             }
         }
     }
     Ok(())
+}
+
+/// Draws with `paint` into an SVG document, returned as text (for the
+/// report, which carries its charts inline).
+pub(crate) fn svg(paint: &dyn Fn(Area<'_, '_>) -> Result<(), String>) -> Result<String, String> {
+    register_font();
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
+        paint(Area::Svg(&root))?;
+        root.present().map_err(|e| e.to_string())?;
+    }
+    Ok(svg)
 }
 
 /// A drawing area of either backend.
@@ -57,101 +67,292 @@ macro_rules! on_area {
 }
 pub(crate) use on_area;
 
+/// Draws a figure with `footer` at its foot.
 pub(crate) fn figure(
     area: Area<'_, '_>,
-    report: &Report<'_>,
-    title: &str,
-    panels: &[Panel],
-    grid: (usize, usize),
-    events: &[Marker],
+    fig: &Figure,
+    tick_unit: &str,
+    footer: &str,
 ) -> Result<(), String> {
-    on_area!(area, |a| draw_figure(
-        a, report, title, panels, grid, events
-    ))
+    on_area!(area, |a| draw_figure(a, fig, tick_unit, footer))
 }
 
-/// The frame every figure shares: a title, panels on a grid, and a footer
-/// saying what the lines are and where the numbers came from.
+/// Pixels between the plot's rows of event names.
+const LANE: i32 = text::EVENT as i32 + 8;
+
+/// Where a panel sits in its figure, which decides what it repeats: the
+/// top row names the events (in `lanes` lanes, the most any panel of the
+/// row needs, so the row's plots line up), the bottom row describes the
+/// time axis, and a panel wide enough names its lines at their ends.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Place {
+    pub lanes: Option<usize>,
+    pub x_desc: bool,
+}
+
+/// The frame every figure shares (title, finding, legend, footer), and its
+/// panels on their grid.
 pub(crate) fn draw_figure<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
-    report: &Report<'_>,
-    title: &str,
-    panels: &[Panel],
-    grid: (usize, usize),
-    events: &[Marker],
+    fig: &Figure,
+    tick_unit: &str,
+    footer: &str,
 ) -> Result<(), String>
 where
     DB::ErrorType: 'static,
 {
     let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
-    let mut body = frame(root, report, title)?;
-    if panels.iter().all(|p| p.legend.is_none()) {
-        body = variant_legend(body, report).map_err(err)?;
-    }
-    let areas = body.split_evenly(grid);
-    let small = grid.0 > 1;
-    for (area, panel) in areas.iter().zip(panels) {
-        draw_panel(area, panel, &report.scenario.tick_unit, events, small).map_err(err)?;
+    let body = style::frame(
+        root,
+        &Framing {
+            title: &fig.title,
+            subtitle: fig.subtitle.as_deref(),
+            legend: &fig.legend,
+            footer,
+        },
+    )?;
+    let (rows, cols) = fig.grid;
+    let top_lanes = body
+        .split_evenly((rows, cols))
+        .iter()
+        .zip(&fig.panels)
+        .take(cols)
+        .map(|(area, panel)| {
+            let g = Geometry::of(area, panel);
+            lane_count(&event_lanes(area, &fig.events, g.ticks, g.plot_width))
+        })
+        .max()
+        .unwrap_or(0);
+    let areas = grid(&body, rows, cols, top_lanes as u32 * LANE as u32);
+    for (k, (area, panel)) in areas.iter().zip(&fig.panels).enumerate() {
+        let place = Place {
+            lanes: (k < cols).then_some(top_lanes),
+            x_desc: k + cols >= fig.panels.len(),
+        };
+        draw_panel(area, panel, tick_unit, &fig.events, place).map_err(err)?;
     }
     Ok(())
 }
 
+/// The figure's body split into `rows` x `cols` panels (row by row), the
+/// top row `extra` pixels taller for its events' names, so that every
+/// row's plots are about the same height.
+fn grid<DB: DrawingBackend>(
+    body: &DrawingArea<DB, Shift>,
+    rows: usize,
+    cols: usize,
+    extra: u32,
+) -> Vec<DrawingArea<DB, Shift>> {
+    let (_, h) = body.dim_in_pixel();
+    let rows = rows.max(1) as u32;
+    let rest = h.saturating_sub(extra) / rows;
+    let breaks: Vec<i32> = (1..rows).map(|r| (extra + r * rest) as i32).collect();
+    body.split_by_breakpoints(Vec::<i32>::new(), breaks)
+        .into_iter()
+        .flat_map(|row| row.split_evenly((1, cols)))
+        .collect()
+}
+
+/// The lanes of events above a plot `width` pixels wide covering `ticks`.
+fn event_lanes<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    events: &[Marker],
+    ticks: f64,
+    width: f64,
+) -> Vec<usize> {
+    let x = |t: u32| f64::from(t) / ticks * width;
+    let spans: Vec<Span> = events
+        .iter()
+        .map(|e| {
+            let name = f64::from(style::text_width(area, &e.name, text::EVENT));
+            Span {
+                start: x(e.from),
+                end: (x(e.from) + 4.0 + name).max(x(e.to)),
+            }
+        })
+        .collect();
+    layout::lanes(&spans, 16.0)
+}
+
+fn lane_count(lanes: &[usize]) -> usize {
+    lanes.iter().map(|l| l + 1).max().unwrap_or(0)
+}
+
+/// A panel's measurements: its time span, y range, the widths of its
+/// y labels and of the names at its lines' ends, and so its plot's width.
+struct Geometry {
+    ticks: f64,
+    lo: f64,
+    hi: f64,
+    y_label: u32,
+    room: u32,
+    plot_width: f64,
+}
+
+/// Pixels around a panel's plot.
+const MARGIN: u32 = 14;
+
+impl Geometry {
+    fn of<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &Panel) -> Geometry {
+        let ticks = (panel.lines.first().map_or(1, |l| l.bands.len()) - 1).max(1) as f64;
+        let (lo, hi) = panel
+            .y_range
+            .unwrap_or_else(|| fitted(&panel.lines, panel.zero));
+        let (w, _) = area.dim_in_pixel();
+        let fmt = style::axis_format(lo, hi);
+        let widest = [lo, hi, (lo + hi) / 2.0, lo + (hi - lo) * 0.9]
+            .iter()
+            .map(|v| style::text_width(area, &fmt(v), text::TICK))
+            .max()
+            .unwrap_or(0);
+        let y_label = widest + text::AXIS + 24;
+        let room = label_room(area, &panel.lines);
+        let plot_width = f64::from(w.saturating_sub(y_label + room + 2 * MARGIN).max(1));
+        Geometry {
+            ticks,
+            lo,
+            hi,
+            y_label,
+            room,
+            plot_width,
+        }
+    }
+}
+
+/// The width the names at the lines' ends need: none for a single line,
+/// or a panel too narrow to spare it (the figure's legend names them).
+fn label_room<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, lines: &[Line]) -> u32 {
+    let w = area.dim_in_pixel().0;
+    if lines.len() < 2 || w < 1200 {
+        return 0;
+    }
+    let widest = lines
+        .iter()
+        .map(|l| style::text_width(area, &l.label, text::LEGEND))
+        .max()
+        .unwrap_or(0);
+    if widest + 20 > w / 4 { 0 } else { widest + 20 }
+}
+
+/// Draws `line` with its stroke through `points`.
+fn draw_line<DB: DrawingBackend, CT: plotters::coord::CoordTranslate<From = (f64, f64)>>(
+    chart: &mut ChartContext<'_, DB, CT>,
+    points: Vec<(f64, f64)>,
+    stroke: Stroke,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    let style = stroke.color.stroke_width(stroke.width);
+    match stroke.dash {
+        None => {
+            chart.draw_series(LineSeries::new(points, style))?;
+        }
+        Some((dash, gap)) => {
+            chart.draw_series(DashedLineSeries::new(points, dash, gap, style))?;
+        }
+    }
+    Ok(())
+}
+
+/// A panel: its title, its events' names in lanes (top row), its axes,
+/// the events' windows shaded, the bands, the lines, and the lines' names.
 pub(crate) fn draw_panel<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     panel: &Panel,
     unit: &str,
     events: &[Marker],
-    small: bool,
+    place: Place,
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
-    let ticks = (panel.lines.first().map_or(1, |l| l.bands.len()) - 1).max(1) as f64;
-    let (lo, hi) = panel
-        .y_range
-        .unwrap_or_else(|| fitted(&panel.lines, panel.zero, panel.legend.is_some()));
-    let scale = if small { 0.8 } else { 1.0 };
-    let px = |x: f64| (x * scale) as u32;
-    let mut chart = ChartBuilder::on(area)
-        .caption(&panel.title, (FAMILY, px(34.0)))
-        .margin(px(22.0))
-        .x_label_area_size(px(76.0))
-        .y_label_area_size(px(120.0))
+    let g = Geometry::of(area, panel);
+    let (ticks, lo, hi) = (g.ticks, g.lo, g.hi);
+    let (w, h) = area.dim_in_pixel();
+    // The title, centred, in a box of fixed height so a row's plots align.
+    let (title_size, title) = style::fit(area, &panel.title, text::CAPTION, w - 20, 1);
+    let title = title.join(" ");
+    let tw = style::text_width(area, &title, title_size) as i32;
+    area.draw(&Text::new(
+        title,
+        (((w as i32) - tw) / 2, 8),
+        (FAMILY, title_size).into_font(),
+    ))?;
+    let lanes = event_lanes(area, events, ticks, g.plot_width);
+    let top = text::CAPTION + 16 + place.lanes.unwrap_or(0) as u32 * LANE as u32;
+    let (_, plot_area) = area.split_vertically(top.min(h.saturating_sub(1)));
+    let x_label = if place.x_desc {
+        text::TICK + text::AXIS + 26
+    } else {
+        text::TICK + 14
+    };
+    let mut chart = ChartBuilder::on(&plot_area)
+        .margin(MARGIN)
+        .margin_top(6)
+        .margin_right(MARGIN + g.room)
+        .x_label_area_size(x_label)
+        .y_label_area_size(g.y_label)
         .build_cartesian_2d(0f64..ticks, lo..hi)?;
-    let y_fmt = |y: &f64| short_number(*y);
+    let y_fmt = style::axis_format(lo, hi);
     let x_fmt = |x: &f64| format!("{}", x.round() as i64);
-    style::axes(&mut chart.configure_mesh(), scale)
-        .x_desc(format!("time ({unit}s)"))
-        .y_desc(&panel.y_desc)
-        .x_labels(10)
-        .y_labels(9)
+    let plot_height = {
+        let (_, y) = chart.plotting_area().get_pixel_range();
+        (y.end - y.start).max(1) as u32
+    };
+    let (desc_size, desc) = style::fit(area, &panel.y_desc, text::AXIS, plot_height, 1);
+    let mut mesh = chart.configure_mesh();
+    style::axes(&mut mesh)
+        .axis_desc_style((FAMILY, desc_size))
+        .y_desc(desc.join(" "))
+        .x_labels(8)
+        .y_labels(((plot_height / 45) as usize).clamp(3, 6))
         .x_label_formatter(&x_fmt)
-        .y_label_formatter(&y_fmt)
-        .draw()?;
-    for (k, e) in events.iter().enumerate() {
-        let (from, to) = (f64::from(e.from), f64::from(e.to));
-        let grey = e.color;
-        if to > from {
+        .y_label_formatter(&y_fmt);
+    if place.x_desc {
+        mesh.x_desc(format!("{unit}s"));
+    }
+    mesh.draw()?;
+    let base = area.get_base_pixel();
+    let to_area = |p: (i32, i32)| (p.0 - base.0, p.1 - base.1);
+    let (plot_top, plot_right) = {
+        let (x, y) = chart.plotting_area().get_pixel_range();
+        (y.start - base.1, x.end - base.0)
+    };
+    // Events: the window faintly shaded, a line where it starts, and (top
+    // row) its name in a lane above, with a bar over its window.
+    for (e, &lane) in events.iter().zip(&lanes) {
+        let (from, to) = (f64::from(e.from), f64::from(e.to).min(ticks));
+        if to > from && e.shared {
             chart.draw_series(std::iter::once(Rectangle::new(
                 [(from, lo), (to, hi)],
-                grey.mix(0.07).filled(),
+                e.color.mix(0.07).filled(),
             )))?;
         }
         chart.draw_series(std::iter::once(PathElement::new(
             vec![(from, lo), (from, hi)],
-            grey.stroke_width(2),
+            e.color.mix(0.7).stroke_width(2),
         )))?;
-        chart.draw_series(std::iter::once(Text::new(
-            format!(" {}", e.name),
-            (from, hi - (hi - lo) * (0.02 + 0.07 * (k % 3) as f64)),
-            (FAMILY, px(22.0)).into_font().color(&grey),
-        )))?;
+        if place.lanes.is_some() {
+            let x0 = to_area(chart.backend_coord(&(from, hi))).0;
+            let x1 = to_area(chart.backend_coord(&(to, hi))).0;
+            let y = plot_top - 6 - lane as i32 * LANE;
+            area.draw(&Rectangle::new(
+                [(x0, y - 4), (x1.max(x0 + 4), y)],
+                e.color.filled(),
+            ))?;
+            let name_w = style::text_width(area, &e.name, text::EVENT) as i32;
+            area.draw(&Text::new(
+                e.name.clone(),
+                (
+                    (x0 + 2).min(w as i32 - name_w - 4),
+                    y - 6 - text::EVENT as i32,
+                ),
+                (FAMILY, text::EVENT).into_font().color(&e.color),
+            ))?;
+        }
     }
     if panel.zero {
         chart.draw_series(std::iter::once(PathElement::new(
             vec![(0.0, 0.0), (ticks, 0.0)],
-            BLACK.stroke_width(1),
+            style::palette::DARK.stroke_width(2),
         )))?;
     }
     for line in &panel.lines {
-        let color = line.color;
         let upper = line
             .bands
             .iter()
@@ -165,38 +366,45 @@ pub(crate) fn draw_panel<DB: DrawingBackend>(
             .map(|(t, b)| (t as f64, b.p05));
         chart.draw_series(std::iter::once(Polygon::new(
             upper.chain(lower).collect::<Vec<_>>(),
-            color.mix(0.2).filled(),
+            line.stroke.color.mix(0.13).filled(),
         )))?;
-        chart
-            .draw_series(LineSeries::new(
-                line.bands
-                    .iter()
-                    .enumerate()
-                    .map(|(t, b)| (t as f64, b.mean)),
-                color.stroke_width(4),
-            ))?
-            .label(line.label.as_str())
-            .legend(style::swatch(color));
     }
-    if let Some(position) = &panel.legend {
-        style::legend(
-            &mut chart.configure_series_labels(),
-            position.clone(),
-            scale,
-        )
-        .draw()?;
+    for line in &panel.lines {
+        let points = line
+            .bands
+            .iter()
+            .enumerate()
+            .map(|(t, b)| (t as f64, b.mean))
+            .collect();
+        draw_line(&mut chart, points, line.stroke)?;
+    }
+    // Each line's name at its end, spread so that none overlap.
+    if g.room > 0 {
+        let wanted: Vec<f64> = panel
+            .lines
+            .iter()
+            .map(|l| {
+                let end = l.bands.last().map_or(lo, |b| b.mean.clamp(lo, hi));
+                f64::from(to_area(chart.backend_coord(&(ticks, end))).1)
+            })
+            .collect();
+        let bottom = to_area(chart.backend_coord(&(0.0, lo))).1;
+        let height = f64::from(text::LEGEND) + 4.0;
+        let ys = layout::spread(&wanted, height, f64::from(plot_top), f64::from(bottom));
+        for (line, y) in panel.lines.iter().zip(ys) {
+            area.draw(&Text::new(
+                line.label.clone(),
+                (plot_right + 10, y as i32 - text::LEGEND as i32 / 2 - 2),
+                (FAMILY, text::LEGEND).into_font().color(&line.stroke.color),
+            ))?;
+        }
     }
     Ok(())
 }
 
 /// A y range holding every band, from zero (or below, for differences),
-/// with a little room above for the legend (and the event labels).
-pub(crate) fn fitted(lines: &[Line], zero: bool, legend: bool) -> (f64, f64) {
-    let room = if legend {
-        0.12 + 0.1 * lines.len() as f64
-    } else {
-        0.2
-    };
+/// with a little room above.
+pub(crate) fn fitted(lines: &[Line], zero: bool) -> (f64, f64) {
     let top = lines
         .iter()
         .flat_map(|l| l.bands.iter().map(|b| b.p95.max(b.mean)))
@@ -214,5 +422,5 @@ pub(crate) fn fitted(lines: &[Line], zero: bool, legend: bool) -> (f64, f64) {
     } else {
         0.0
     };
-    (lo, top + span * room)
+    (lo, top + span * 0.08)
 }

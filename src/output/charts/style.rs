@@ -1,94 +1,25 @@
-//! One place for how charts look: the size, the font, the colours (one per
-//! meaning, Okabe and Ito's colour-blind-safe palette), the title and footer
-//! frame every figure shares, the legend of variants, and number labels.
+//! One place for how charts look: the size, the font and its sizes, the
+//! colours (one per meaning, from Okabe and Ito's colour-blind-safe
+//! palette), how each variant's line is drawn, number labels, text that
+//! must fit, and the frame every figure shares (title, finding, legend,
+//! footer).
+//!
+//! The sizes are for a 1,600 x 900 slide seen from the back of a room:
+//! tick labels at 30 px (digits about 22 px tall), panel titles at 36 px,
+//! figure titles at 44 px.
 
 use std::sync::Once;
 
+use plotters::chart::MeshStyle;
 use plotters::coord::Shift;
+use plotters::coord::ranged1d::ValueFormatter;
 use plotters::prelude::*;
 
-use plotters::chart::{MeshStyle, SeriesLabelStyle};
-use plotters::coord::CoordTranslate;
-use plotters::coord::ranged1d::ValueFormatter;
-
-use crate::output::Report;
-
-/// The grid: light lines at the labelled values, lighter ones between.
-pub(crate) const GRID: RGBColor = RGBColor(215, 215, 215);
-pub(crate) const FINE_GRID: RGBColor = RGBColor(240, 240, 240);
-
-/// Text sizes in pixels on a 1600 x 900 figure, before a panel's scale.
-pub(crate) mod text {
-    /// Numbers along an axis.
-    pub const TICK: f64 = 24.0;
-    /// An axis's description.
-    pub const AXIS: f64 = 28.0;
-    /// A legend's entries.
-    pub const LEGEND: f64 = 26.0;
-}
-
-/// A size in pixels at a panel's `scale`.
-pub(crate) fn px(size: f64, scale: f64) -> u32 {
-    (size * scale) as u32
-}
-
-/// Axes in the house style: tick labels and descriptions at `scale`, and
-/// the grid.
-pub(crate) fn axes<'m, 'a, 'b, X, Y, XT, YT, DB>(
-    mesh: &'m mut MeshStyle<'a, 'b, X, Y, DB>,
-    scale: f64,
-) -> &'m mut MeshStyle<'a, 'b, X, Y, DB>
-where
-    X: Ranged<ValueType = XT> + ValueFormatter<XT>,
-    Y: Ranged<ValueType = YT> + ValueFormatter<YT>,
-    DB: DrawingBackend,
-{
-    mesh.label_style((FAMILY, px(text::TICK, scale)))
-        .axis_desc_style((FAMILY, px(text::AXIS, scale)))
-        .bold_line_style(GRID)
-        .light_line_style(FINE_GRID)
-}
-
-/// A legend in the house style: a white box with a grey border, at `scale`.
-pub(crate) fn legend<'m, 'a, 'b, DB, CT>(
-    labels: &'m mut SeriesLabelStyle<'a, 'b, DB, CT>,
-    position: SeriesLabelPosition,
-    scale: f64,
-) -> &'m mut SeriesLabelStyle<'a, 'b, DB, CT>
-where
-    DB: DrawingBackend + 'a,
-    CT: CoordTranslate,
-{
-    labels
-        .position(position)
-        .margin(px(16.0, scale))
-        .label_font((FAMILY, px(text::LEGEND, scale)))
-        .background_style(WHITE.mix(0.85))
-        .border_style(RGBColor(190, 190, 190))
-}
-
-/// A legend entry's swatch: a short thick bar in the line's colour.
-pub(crate) fn swatch(color: RGBColor) -> impl Fn((i32, i32)) -> Rectangle<(i32, i32)> {
-    move |(x, y)| Rectangle::new([(x - 4, y - 4), (x + 22, y + 4)], color.filled())
-}
-
 static FONT: &[u8] = include_bytes!("../../../assets/fonts/DejaVuSans.ttf");
-
 pub(crate) const FAMILY: &str = "sans-serif";
 
 /// Chart size in pixels: 16:9, sharp on a projector.
 pub const SIZE: (u32, u32) = (1600, 900);
-
-/// Okabe and Ito's colour-blind-safe palette.
-pub mod palette {
-    use plotters::style::RGBColor;
-    pub const BLUE: RGBColor = RGBColor(0, 114, 178);
-    pub const VERMILLION: RGBColor = RGBColor(213, 94, 0);
-    pub const GREEN: RGBColor = RGBColor(0, 158, 115);
-    pub const ORANGE: RGBColor = RGBColor(230, 159, 0);
-    pub const SKY: RGBColor = RGBColor(86, 180, 233);
-    pub const PURPLE: RGBColor = RGBColor(204, 121, 167);
-}
 
 pub(crate) fn register_font() {
     static ONCE: Once = Once::new();
@@ -98,96 +29,141 @@ pub(crate) fn register_font() {
     });
 }
 
-/// Colours for variants, in order: the baseline blue, then vermillion,
-/// green, orange, purple and sky (Okabe-Ito), repeating after six.
-pub(crate) const VARIANT_COLOURS: [RGBColor; 6] = [
-    palette::BLUE,
-    palette::VERMILLION,
-    palette::GREEN,
-    palette::ORANGE,
-    palette::PURPLE,
-    palette::SKY,
+/// Text sizes in pixels (the font's em) on a 1,600 x 900 figure.
+pub(crate) mod text {
+    /// The figure's title.
+    pub const TITLE: u32 = 44;
+    /// The finding under the title.
+    pub const SUBTITLE: u32 = 30;
+    /// A panel's title.
+    pub const CAPTION: u32 = 36;
+    /// Numbers along an axis.
+    pub const TICK: u32 = 30;
+    /// An axis's description.
+    pub const AXIS: u32 = 30;
+    /// Legend entries, and the labels at the end of lines.
+    pub const LEGEND: u32 = 28;
+    /// Events' names.
+    pub const EVENT: u32 = 26;
+    /// The footer.
+    pub const FOOTER: u32 = 22;
+    /// The least any text is shrunk to when it must fit.
+    pub const LEAST: u32 = 20;
+}
+
+/// The grid at the labelled values; there are no lines between them.
+pub(crate) const GRID: RGBColor = RGBColor(222, 222, 222);
+
+/// Okabe and Ito's colour-blind-safe palette, and two greys.
+pub mod palette {
+    use plotters::style::RGBColor;
+    pub const BLACK: RGBColor = RGBColor(0, 0, 0);
+    pub const DARK: RGBColor = RGBColor(60, 60, 60);
+    pub const GREY: RGBColor = RGBColor(130, 130, 130);
+    pub const BLUE: RGBColor = RGBColor(0, 114, 178);
+    pub const VERMILLION: RGBColor = RGBColor(213, 94, 0);
+    pub const GREEN: RGBColor = RGBColor(0, 158, 115);
+    pub const ORANGE: RGBColor = RGBColor(230, 159, 0);
+    pub const SKY: RGBColor = RGBColor(86, 180, 233);
+    pub const PURPLE: RGBColor = RGBColor(204, 121, 167);
+}
+
+/// Colours that mean the same in every chart of a run. Green and
+/// vermillion mean good and bad (stories, customers and those who left),
+/// and are never a variant's colour.
+pub mod meaning {
+    use super::palette::*;
+    use plotters::style::RGBColor;
+    pub const GOOD: RGBColor = GREEN;
+    pub const BAD: RGBColor = VERMILLION;
+    /// Advertising, and other outside causes.
+    pub const OUTSIDE: RGBColor = GREY;
+    /// Events every variant shares.
+    pub const EVENT: RGBColor = GREY;
+}
+
+/// How a line is drawn: its colour, width, and dashes (dash, gap), if any.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Stroke {
+    pub color: RGBColor,
+    pub width: u32,
+    pub dash: Option<(u32, u32)>,
+}
+
+impl Stroke {
+    pub const fn solid(color: RGBColor, width: u32) -> Stroke {
+        Stroke {
+            color,
+            width,
+            dash: None,
+        }
+    }
+
+    pub const fn dashed(color: RGBColor, width: u32, dash: u32, gap: u32) -> Stroke {
+        Stroke {
+            color,
+            width,
+            dash: Some((dash, gap)),
+        }
+    }
+}
+
+/// How each variant is drawn, in order. The baseline is a thick dark line
+/// drawn first; every what-if is thinner and on top, so a what-if that
+/// follows the baseline shows as a coloured line inside a dark one rather
+/// than hiding it; what-ifs after the first alternate dashes, so two that
+/// coincide stay visible too. Never green or vermillion (good and bad).
+const VARIANTS: [Stroke; 6] = [
+    Stroke::solid(palette::DARK, 7),
+    Stroke::solid(palette::BLUE, 4),
+    Stroke::dashed(palette::ORANGE, 4, 18, 9),
+    Stroke::solid(palette::PURPLE, 4),
+    Stroke::dashed(palette::SKY, 4, 10, 8),
+    Stroke::dashed(palette::BLACK, 3, 5, 6),
 ];
 
-pub(crate) fn variant_colour(i: usize) -> RGBColor {
-    VARIANT_COLOURS[i % VARIANT_COLOURS.len()]
+/// Variant `i`'s stroke (repeating after six).
+pub(crate) fn variant_stroke(i: usize) -> Stroke {
+    VARIANTS[i % VARIANTS.len()]
 }
 
-/// One legend for the whole figure: a row of the variants' colours and
-/// names under the title. Returns the area below it.
-pub(crate) fn variant_legend<DB: DrawingBackend>(
-    body: DrawingArea<DB, Shift>,
-    report: &Report<'_>,
-) -> Result<DrawingArea<DB, Shift>, DrawingAreaErrorKind<DB::ErrorType>> {
-    let (row, rest) = body.split_vertically(52);
-    let font: TextStyle<'_> = (FAMILY, 28).into_text_style(&row);
-    let widths: Vec<i32> = report
-        .variants
-        .iter()
-        .map(|v| {
-            let (w, _) = row.estimate_text_size(&v.name, &font).unwrap_or((200, 0));
-            w as i32 + 70
-        })
-        .collect();
-    let total: i32 = widths.iter().sum();
-    let mut x = ((row.dim_in_pixel().0 as i32 - total) / 2).max(10);
-    for (i, (v, w)) in report.variants.iter().zip(&widths).enumerate() {
-        let color = variant_colour(i);
-        row.draw(&Rectangle::new([(x, 16), (x + 34, 30)], color.filled()))?;
-        row.draw(&Text::new(v.name.clone(), (x + 44, 8), font.clone()))?;
-        x += w;
+/// A unit in plain words, with the scenario's time unit: "people per
+/// tick" becomes "people a week".
+pub fn unit_words(unit: &str, tick_unit: &str) -> String {
+    unit.replace("per tick", &format!("a {tick_unit}"))
+}
+
+/// Numbers along an axis from `lo` to `hi`, all in one form: thousands as
+/// "12k" (with a decimal when the steps need one) from 10,000 up, millions
+/// as "1.5M", and plain numbers with as many decimals as the steps need.
+pub fn axis_format(lo: f64, hi: f64) -> impl Fn(&f64) -> String {
+    let top = lo.abs().max(hi.abs());
+    let step = (hi - lo).abs() / 8.0;
+    let (div, suffix) = if top >= 1e6 {
+        (1e6, "M")
+    } else if top >= 1e4 {
+        (1e3, "k")
+    } else {
+        (1.0, "")
+    };
+    let scaled = step / div;
+    let decimals = if scaled >= 1.0 || scaled == 0.0 {
+        0
+    } else {
+        (-scaled.log10().floor()) as usize
     }
-    Ok(rest)
+    .min(3);
+    move |y: &f64| {
+        let v = y / div;
+        if v.abs() < 0.5 * 10f64.powi(-(decimals as i32)) {
+            return "0".to_string();
+        }
+        format!("{v:.decimals$}{suffix}")
+    }
 }
 
-/// Fills the background, draws the title and the footer; returns the body.
-pub(crate) fn frame<DB: DrawingBackend>(
-    root: &DrawingArea<DB, Shift>,
-    report: &Report<'_>,
-    title: &str,
-) -> Result<DrawingArea<DB, Shift>, String>
-where
-    DB::ErrorType: 'static,
-{
-    let s = report.scenario;
-    let note = format!(
-        "Lines: mean of {} runs; shaded: 90% band (5th to 95th percentile). Seed {}. {} agents. {}. grapevine {}",
-        s.runs,
-        s.seed,
-        report.network.agents,
-        s.source.display(),
-        env!("CARGO_PKG_VERSION")
-    );
-    footer_frame(root, &format!("{}: {title}", s.title), &note)
-}
-
-/// A white figure with a title on top and a grey note at the bottom.
-pub(crate) fn footer_frame<DB: DrawingBackend>(
-    root: &DrawingArea<DB, Shift>,
-    title: &str,
-    note: &str,
-) -> Result<DrawingArea<DB, Shift>, String>
-where
-    DB::ErrorType: 'static,
-{
-    let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
-    root.fill(&WHITE).map_err(err)?;
-    let body = root
-        .margin(18, 0, 0, 0)
-        .titled(title, (FAMILY, 44))
-        .map_err(err)?;
-    let (body, footer) = body.split_vertically(body.dim_in_pixel().1 - 44);
-    footer
-        .draw(&Text::new(
-            note.to_string(),
-            (30, 6),
-            (FAMILY, 22).into_font().color(&RGBColor(90, 90, 90)),
-        ))
-        .map_err(err)?;
-    Ok(body)
-}
-
-/// Axis labels a room can read at a glance: 12k, 1.5M.
+/// Axis labels a room can read at a glance, for figures on their own
+/// (the console): 12k, 1.5M.
 pub fn short_number(y: f64) -> String {
     let y = if y.abs() < 0.005 { 0.0 } else { y };
     let a = y.abs();
@@ -206,5 +182,247 @@ pub fn short_number(y: f64) -> String {
         format!("{}", y.round() as i64)
     } else {
         trim(format!("{y:.2}"))
+    }
+}
+
+/// Axes in the house style: tick labels and descriptions at their sizes,
+/// the grid at the labelled values only.
+pub(crate) fn axes<'m, 'a, 'b, X, Y, XT, YT, DB>(
+    mesh: &'m mut MeshStyle<'a, 'b, X, Y, DB>,
+) -> &'m mut MeshStyle<'a, 'b, X, Y, DB>
+where
+    X: Ranged<ValueType = XT> + ValueFormatter<XT>,
+    Y: Ranged<ValueType = YT> + ValueFormatter<YT>,
+    DB: DrawingBackend,
+{
+    mesh.label_style((FAMILY, text::TICK))
+        .axis_desc_style((FAMILY, text::AXIS))
+        .bold_line_style(GRID)
+        .light_line_style(TRANSPARENT)
+}
+
+/// The width in pixels of `text` at `size` on `area`.
+pub(crate) fn text_width<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    text: &str,
+    size: u32,
+) -> u32 {
+    let font: TextStyle<'_> = (FAMILY, size).into_text_style(area);
+    area.estimate_text_size(text, &font)
+        .map_or(text.chars().count() as u32 * size / 2, |(w, _)| w)
+}
+
+/// Lines of `text` that fit `width` at `size`: shrunk down to
+/// [`text::LEAST`] first, then broken between words, at most `lines`
+/// lines (the last shortened with an ellipsis if it must be).
+pub(crate) fn fit<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    text: &str,
+    size: u32,
+    width: u32,
+    lines: usize,
+) -> (u32, Vec<String>) {
+    let mut s = size;
+    while s > text::LEAST && text_width(area, text, s) > width {
+        s -= 2;
+    }
+    if text_width(area, text, s) <= width {
+        return (s, vec![text.to_string()]);
+    }
+    let mut out: Vec<String> = Vec::new();
+    let mut current = String::new();
+    for word in text.split(' ') {
+        let candidate = if current.is_empty() {
+            word.to_string()
+        } else {
+            format!("{current} {word}")
+        };
+        if text_width(area, &candidate, s) > width && !current.is_empty() {
+            out.push(std::mem::replace(&mut current, word.to_string()));
+        } else {
+            current = candidate;
+        }
+    }
+    out.push(current);
+    if out.len() > lines {
+        out.truncate(lines);
+        let last = out.last_mut().expect("at least one line");
+        while !last.is_empty() && text_width(area, &format!("{last}…"), s) > width {
+            last.pop();
+        }
+        last.push('…');
+    }
+    (s, out)
+}
+
+/// What a figure's frame says besides its panels.
+pub(crate) struct Framing<'a> {
+    pub title: &'a str,
+    /// The finding, under the title (or nothing).
+    pub subtitle: Option<&'a str>,
+    /// One legend for the whole figure: each line's name and stroke.
+    pub legend: &'a [(String, Stroke)],
+    /// What the lines are and where the numbers came from.
+    pub footer: &'a str,
+}
+
+/// A white figure with its title (and finding), its legend row, and its
+/// footer; returns the area left for the panels.
+pub(crate) fn frame<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    f: &Framing<'_>,
+) -> Result<DrawingArea<DB, Shift>, String>
+where
+    DB::ErrorType: 'static,
+{
+    let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
+    root.fill(&WHITE).map_err(err)?;
+    let (w, h) = root.dim_in_pixel();
+    let room = w.saturating_sub(60);
+    let mut y = 14i32;
+    let centred =
+        |area: &DrawingArea<DB, Shift>, text: &str, size: u32, y: i32, color: RGBColor| {
+            let width = text_width(area, text, size) as i32;
+            area.draw(&Text::new(
+                text.to_string(),
+                ((((w as i32) - width) / 2).max(10), y),
+                (FAMILY, size).into_font().color(&color),
+            ))
+        };
+    let (size, lines) = fit(root, f.title, text::TITLE, room, 2);
+    for line in &lines {
+        centred(root, line, size, y, BLACK).map_err(err)?;
+        y += size as i32 + 6;
+    }
+    if let Some(sub) = f.subtitle {
+        let (size, lines) = fit(root, sub, text::SUBTITLE, room, 2);
+        for line in &lines {
+            centred(root, line, size, y, palette::DARK).map_err(err)?;
+            y += size as i32 + 4;
+        }
+    }
+    if !f.legend.is_empty() {
+        y += 4;
+        y += legend_row(root, f.legend, y).map_err(err)?;
+    }
+    let (fsize, flines) = fit(root, f.footer, text::FOOTER, room, 2);
+    let footer_h = flines.len() as i32 * (fsize as i32 + 4) + 12;
+    for (k, line) in flines.iter().enumerate() {
+        let fy = h as i32 - footer_h + 4 + k as i32 * (fsize as i32 + 4);
+        root.draw(&Text::new(
+            line.clone(),
+            (30, fy),
+            (FAMILY, fsize).into_font().color(&RGBColor(90, 90, 90)),
+        ))
+        .map_err(err)?;
+    }
+    let top = (y + 8).max(0) as u32;
+    let bottom = (h as i32 - footer_h).max(top as i32 + 1) as u32;
+    Ok(root.margin(top, h - bottom, 0, 0))
+}
+
+/// A row (or two) of line samples and names, centred; returns its height.
+fn legend_row<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    entries: &[(String, Stroke)],
+    y: i32,
+) -> Result<i32, DrawingAreaErrorKind<DB::ErrorType>> {
+    let (w, _) = root.dim_in_pixel();
+    let size = text::LEGEND;
+    let widths: Vec<i32> = entries
+        .iter()
+        .map(|(name, _)| text_width(root, name, size) as i32 + 86)
+        .collect();
+    // Break into rows that fit.
+    let mut rows: Vec<Vec<usize>> = vec![Vec::new()];
+    let mut used = 0;
+    for (i, &wd) in widths.iter().enumerate() {
+        if used + wd > w as i32 - 40 && !rows.last().is_some_and(|r| r.is_empty()) {
+            rows.push(Vec::new());
+            used = 0;
+        }
+        rows.last_mut().expect("a row").push(i);
+        used += wd;
+    }
+    let row_h = size as i32 + 12;
+    for (r, row) in rows.iter().enumerate() {
+        let total: i32 = row.iter().map(|&i| widths[i]).sum();
+        let mut x = ((w as i32 - total) / 2).max(10);
+        let ry = y + r as i32 * row_h;
+        for &i in row {
+            let (name, stroke) = &entries[i];
+            sample(root, *stroke, (x, ry + size as i32 / 2 + 2), 48)?;
+            root.draw(&Text::new(
+                name.clone(),
+                (x + 58, ry),
+                (FAMILY, size).into_font(),
+            ))?;
+            x += widths[i];
+        }
+    }
+    Ok(rows.len() as i32 * row_h)
+}
+
+/// A short horizontal sample of a stroke, `length` pixels from `start`.
+pub(crate) fn sample<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    stroke: Stroke,
+    start: (i32, i32),
+    length: i32,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    let (x, y) = start;
+    let style = stroke.color.stroke_width(stroke.width);
+    match stroke.dash {
+        None => area.draw(&PathElement::new(vec![(x, y), (x + length, y)], style)),
+        Some((dash, gap)) => {
+            let mut a = x;
+            while a < x + length {
+                let b = (a + dash as i32).min(x + length);
+                area.draw(&PathElement::new(vec![(a, y), (b, y)], style))?;
+                a = b + gap as i32;
+            }
+            Ok(())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_numbers() {
+        assert_eq!(short_number(12_000.0), "12k");
+        assert_eq!(short_number(1_500_000.0), "1.5M");
+        assert_eq!(short_number(250.0), "250");
+        assert_eq!(short_number(0.25), "0.25");
+        assert_eq!(short_number(-0.5), "-0.5");
+    }
+
+    #[test]
+    fn an_axis_speaks_one_form() {
+        let f = axis_format(0.0, 12_000.0);
+        let labels: Vec<String> = [0.0, 2_000.0, 8_000.0, 12_000.0].iter().map(&f).collect();
+        assert_eq!(labels, ["0", "2k", "8k", "12k"]);
+        let f = axis_format(0.0, 4_500.0);
+        assert_eq!(f(&500.0), "500");
+        let f = axis_format(-1.0, 1.0);
+        assert_eq!((f(&-0.5), f(&0.0)), ("-0.5".to_string(), "0".to_string()));
+        let f = axis_format(0.0, 1_500_000.0);
+        assert_eq!(f(&1_500_000.0), "1.5M");
+    }
+
+    #[test]
+    fn units_read_as_plain_words() {
+        assert_eq!(unit_words("people per tick", "week"), "people a week");
+        assert_eq!(unit_words("people", "day"), "people");
+    }
+
+    #[test]
+    fn variants_never_wear_good_or_bad() {
+        for i in 0..12 {
+            let c = variant_stroke(i).color;
+            assert!(c != meaning::GOOD && c != meaning::BAD, "variant {i}");
+        }
     }
 }

@@ -1,0 +1,324 @@
+//! The one-page report and the help's examples (issue 13): `report.html`
+//! is self-contained and renders in a real browser; every example in every
+//! `--help` runs as written.
+
+use std::path::Path;
+use std::process::Command;
+
+use crate::common::{grapevine, repo, run_into};
+
+/// The help text of `grapevine <sub> --help` (the top level for "").
+fn help(sub: &str) -> String {
+    let mut cmd = grapevine();
+    if !sub.is_empty() {
+        cmd.arg(sub);
+    }
+    let out = cmd.arg("--help").output().unwrap();
+    assert!(out.status.success());
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// The commands in a help's "Examples:" section: each line that starts
+/// with `grapevine`, joined with the lines its trailing `\` continues onto.
+fn examples(help: &str) -> Vec<String> {
+    let Some((_, section)) = help.split_once("Examples:\n") else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let mut lines = section.lines();
+    while let Some(line) = lines.next() {
+        let line = line.trim();
+        if !line.starts_with("grapevine ") {
+            continue;
+        }
+        let mut command = line.to_string();
+        while command.ends_with('\\') {
+            command.pop();
+            command.push(' ');
+            command.push_str(lines.next().unwrap_or("").trim());
+        }
+        out.push(command);
+    }
+    out
+}
+
+#[test]
+fn every_help_example_runs_as_written() {
+    let bin = Path::new(env!("CARGO_BIN_EXE_grapevine"));
+    let dir = tempfile::tempdir().unwrap();
+    // The project's folder as a user has it: the scenarios, and room for
+    // output (a scratch folder, so the test never touches real results).
+    std::os::unix::fs::symlink(repo("scenarios"), dir.path().join("scenarios")).unwrap();
+    let path = format!(
+        "{}:{}",
+        bin.parent().unwrap().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let mut seen: Vec<String> = Vec::new();
+    for sub in ["", "run", "sweep", "check"] {
+        let text = help(sub);
+        let section = text.split_once("Examples:\n").map_or("", |(_, s)| s);
+        for line in section.lines() {
+            assert!(
+                line.chars().count() <= 64,
+                "`grapevine {sub} --help`: an example line wider than 64 columns wraps on a narrow terminal:\n{line}"
+            );
+        }
+        let found = examples(&text);
+        assert!(
+            !found.is_empty(),
+            "`grapevine {sub} --help` has no examples"
+        );
+        for command in found {
+            if seen.contains(&command) {
+                continue;
+            }
+            let out = Command::new("sh")
+                .arg("-c")
+                .arg(&command)
+                .current_dir(dir.path())
+                .env("PATH", &path)
+                .output()
+                .unwrap();
+            assert!(
+                out.status.success(),
+                "`{command}` (from `grapevine {sub} --help`) failed:\n{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            seen.push(command);
+        }
+    }
+    // What the first example says it writes, it writes.
+    let folder = dir.path().join("output/service-recovery");
+    for file in [
+        "report.html",
+        "compare.png",
+        "reach.png",
+        "charts/nps.png",
+        "summary.json",
+    ] {
+        assert!(folder.join(file).is_file(), "no {file}");
+    }
+    assert!(
+        dir.path()
+            .join("output/service-recovery-sweep/sweep.png")
+            .is_file()
+    );
+    assert!(dir.path().join("results/quick/report.html").is_file());
+}
+
+/// A run with three variants and an event, for the report's tests.
+fn report_of(dir: &Path) -> String {
+    std::fs::read_to_string(dir.join("report.html")).unwrap()
+}
+
+#[test]
+fn the_report_is_one_self_contained_page() {
+    let (_tmp, out) = run_into("tests/data/variants.toml", &[]);
+    let page = report_of(&out);
+    assert!(page.starts_with("<!DOCTYPE html>"));
+    assert!(page.contains("<title>Variants</title>"));
+    // Each what-if's finding, as a sentence with its band.
+    for name in ["same", "recovery"] {
+        assert!(
+            page.contains(&format!("After 20 weeks, {name} ends with")),
+            "no finding for {name}"
+        );
+    }
+    assert!(page.contains("90% band: "));
+    // The charts inline, one per chart file the run drew.
+    let pngs = std::fs::read_dir(&out)
+        .unwrap()
+        .chain(std::fs::read_dir(out.join("charts")).unwrap())
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .path()
+                .extension()
+                .is_some_and(|x| x == "png")
+        })
+        .count();
+    assert_eq!(page.matches("<svg ").count(), pngs);
+    // The scenario as run, the seed, the runs and the version.
+    assert!(
+        page.contains("name = &quot;recovery&quot;"),
+        "the scenario's text"
+    );
+    assert!(page.contains("Seed 3."));
+    assert!(page.contains("3 runs of a town of 3000 people"));
+    assert!(page.contains(&format!("grapevine {}", env!("CARGO_PKG_VERSION"))));
+    // Nothing fetched from anywhere: no scripts, style sheets, images or
+    // fonts by reference; links only to the data files beside it.
+    for banned in [
+        "<script", "<link", "<img", "<iframe", "src=", "url(", "@import",
+    ] {
+        assert!(!page.contains(banned), "the page refers out: {banned}");
+    }
+    for href in page.split("href=\"").skip(1) {
+        let target = href.split('"').next().unwrap();
+        assert!(
+            out.join(target).is_file(),
+            "a link to {target}, which is not in the folder"
+        );
+    }
+}
+
+#[test]
+fn the_report_is_the_same_for_the_same_seed() {
+    let (_a, one) = run_into("tests/data/variants.toml", &["--threads", "1"]);
+    let (_b, four) = run_into("tests/data/variants.toml", &["--threads", "4"]);
+    assert!(
+        report_of(&one) == report_of(&four),
+        "report.html differs between 1 and 4 threads"
+    );
+}
+
+/// The distribution's Chromium, if this machine has it.
+fn chromium() -> Option<&'static str> {
+    ["chromium", "chromium-browser"].into_iter().find(|b| {
+        Command::new(b)
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success())
+    })
+}
+
+/// Runs headless Chromium on `page` with `args`; returns its stderr.
+fn headless(browser: &str, page: &Path, args: &[String]) -> String {
+    let out = Command::new(browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--no-first-run",
+            "--hide-scrollbars",
+            "--enable-logging=stderr",
+            "--v=0",
+        ])
+        .args(args)
+        .arg(format!("file://{}", page.display()))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "chromium failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn the_report_renders_in_a_real_browser() {
+    let Some(browser) = chromium() else {
+        assert!(
+            std::env::var_os("GRAPEVINE_REQUIRE_BROWSER").is_none(),
+            "GRAPEVINE_REQUIRE_BROWSER is set but there is no chromium"
+        );
+        eprintln!(
+            "note: no chromium on this machine: the report's browser test is skipped (`.ci/run` installs it)"
+        );
+        return;
+    };
+    let (tmp, out) = run_into("tests/data/variants.toml", &[]);
+    let page = out.join("report.html");
+    // On a laptop's screen: no console errors, and the charts drawn.
+    let shot = tmp.path().join("screen.png");
+    let log = headless(
+        browser,
+        &page,
+        &[
+            "--window-size=1280,2400".into(),
+            format!("--screenshot={}", shot.display()),
+        ],
+    );
+    let console: Vec<&str> = log.lines().filter(|l| l.contains("CONSOLE")).collect();
+    assert!(console.is_empty(), "console messages: {console:#?}");
+    let img = image::open(&shot).unwrap().to_rgb8();
+    assert_eq!(img.width(), 1280);
+    // The first what-if's line is the palette's blue, which nothing but a
+    // chart on the page draws.
+    let blue = img
+        .pixels()
+        .filter(|p| {
+            let [r, g, b] = p.0;
+            r < 40 && (95..=135).contains(&g) && (155..=200).contains(&b)
+        })
+        .count();
+    assert!(
+        blue > 300,
+        "the compare chart's lines are not on screen ({blue} blue pixels)"
+    );
+    // Laid out by the browser, on a laptop and on a phone: every chart
+    // drawn at the page's width, and nothing wider than the screen. A
+    // copy of the page with a line of script reports what it measured.
+    for (width, least) in [(1280, 900.0), (390, 300.0)] {
+        let probe = tmp.path().join(format!("probe-{width}.html"));
+        let script = "<script>const w = innerWidth; const s = [...document.querySelectorAll('svg')].map(e => e.getBoundingClientRect().width); document.body.dataset.probe = JSON.stringify({overflow: document.documentElement.scrollWidth > w, svgs: s});</script>";
+        let text = std::fs::read_to_string(&page)
+            .unwrap()
+            .replace("</body>", &format!("{script}</body>"));
+        std::fs::write(&probe, text).unwrap();
+        let out = Command::new(browser)
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+            ])
+            .arg(format!("--window-size={width},2000"))
+            .arg("--dump-dom")
+            .arg(format!("file://{}", probe.display()))
+            .output()
+            .unwrap();
+        let dom = String::from_utf8_lossy(&out.stdout);
+        let probe = dom
+            .split("data-probe=\"")
+            .nth(1)
+            .and_then(|s| s.split('"').next())
+            .unwrap_or_else(|| panic!("the probe did not run at {width} px"))
+            .replace("&quot;", "\"");
+        let v: serde_json::Value = serde_json::from_str(&probe).unwrap();
+        assert_eq!(
+            v["overflow"], false,
+            "the page is wider than a {width} px screen"
+        );
+        let svgs = v["svgs"].as_array().unwrap();
+        assert!(!svgs.is_empty());
+        // Folded charts are laid out at zero width; the open ones fill the page.
+        let open: Vec<f64> = svgs
+            .iter()
+            .filter_map(|w| w.as_f64())
+            .filter(|&w| w > 0.0)
+            .collect();
+        assert!(open.len() >= 4, "{open:?}");
+        assert!(
+            open.iter().all(|&w| w >= least),
+            "at {width} px: chart widths {open:?}"
+        );
+    }
+    // Printed: a few pages, each chart whole.
+    let pdf = tmp.path().join("report.pdf");
+    headless(
+        browser,
+        &page,
+        &[
+            "--no-pdf-header-footer".into(),
+            format!("--print-to-pdf={}", pdf.display()),
+        ],
+    );
+    let bytes = std::fs::read(&pdf).unwrap();
+    let text = String::from_utf8_lossy(&bytes);
+    let pages = text
+        .split("/Count ")
+        .skip(1)
+        .filter_map(|s| {
+            s.split(|c: char| !c.is_ascii_digit())
+                .next()?
+                .parse::<u32>()
+                .ok()
+        })
+        .max()
+        .unwrap_or(0);
+    assert!((1..=8).contains(&pages), "printed to {pages} pages");
+}
