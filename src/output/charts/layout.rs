@@ -1,6 +1,7 @@
 //! Where labels go, computed rather than drawn, so that it can be tested:
 //! the lanes events' names sit in above a panel, and the labels at the end
-//! of a panel's lines.
+//! of a panel's lines. Both lie outside the plot (above it, and to its
+//! right), so no label ever covers a line.
 
 /// An event as the lanes see it: where its mark starts and where its name
 /// ends, in pixels along the time axis.
@@ -32,6 +33,87 @@ pub fn lanes(spans: &[Span], gap: f64) -> Vec<usize> {
         lane[i] = k;
     }
     lane
+}
+
+/// A box on the drawing, in pixels: left, top, width, height.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Boxed {
+    pub x: f64,
+    pub y: f64,
+    pub w: f64,
+    pub h: f64,
+}
+
+#[cfg(test)]
+impl Boxed {
+    pub fn overlaps(&self, o: &Boxed) -> bool {
+        self.x < o.x + o.w && o.x < self.x + self.w && self.y < o.y + o.h && o.y < self.y + self.h
+    }
+}
+
+/// An event's name and the bar over its window, placed above a plot.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct EventLabel {
+    pub name: Boxed,
+    pub bar: Boxed,
+}
+
+/// Geometry of the lanes above a plot: where the plot's top edge is, how
+/// far apart lanes are, and how tall a name is.
+#[derive(Debug, Clone, Copy)]
+pub struct Lanes {
+    pub plot_top: f64,
+    pub lane: f64,
+    pub text: f64,
+    /// The right edge no name may cross.
+    pub right: f64,
+}
+
+/// Event names and window bars above a plot: event `i` starts at pixel
+/// `starts[i]`, ends at `ends[i]`, and its name is `widths[i]` wide. A
+/// name starts at its event's start unless that would cross the right
+/// edge; names share a lane only where neither they nor their bars meet.
+pub fn event_labels(starts: &[f64], ends: &[f64], widths: &[f64], g: Lanes) -> Vec<EventLabel> {
+    let name_x: Vec<f64> = starts
+        .iter()
+        .zip(widths)
+        .map(|(&s, &w)| (s + 2.0).min(g.right - w - 4.0).max(0.0))
+        .collect();
+    let spans: Vec<Span> = (0..starts.len())
+        .map(|i| Span {
+            start: name_x[i].min(starts[i]),
+            end: (name_x[i] + widths[i]).max(ends[i].max(starts[i] + 4.0)),
+        })
+        .collect();
+    let lane = lanes(&spans, 16.0);
+    (0..starts.len())
+        .map(|i| {
+            let bottom = g.plot_top - 6.0 - lane[i] as f64 * g.lane;
+            EventLabel {
+                bar: Boxed {
+                    x: starts[i],
+                    y: bottom - 4.0,
+                    w: (ends[i] - starts[i]).max(4.0),
+                    h: 4.0,
+                },
+                name: Boxed {
+                    x: name_x[i],
+                    y: bottom - 6.0 - g.text,
+                    w: widths[i],
+                    h: g.text,
+                },
+            }
+        })
+        .collect()
+}
+
+/// How many lanes the events' names take.
+pub fn lane_count(labels: &[EventLabel], g: Lanes) -> usize {
+    labels
+        .iter()
+        .map(|l| ((g.plot_top - 6.0 - (l.bar.y + 4.0)) / g.lane).round() as usize + 1)
+        .max()
+        .unwrap_or(0)
 }
 
 /// Vertical positions (pixels, down from the top) for labels that want to
@@ -112,6 +194,42 @@ mod tests {
             "three at once need three lanes"
         );
         assert_eq!(lane[3], 0, "a later event reuses the first lane");
+    }
+
+    #[test]
+    fn event_names_never_overlap_each_other_or_the_plot() {
+        let g = Lanes {
+            plot_top: 300.0,
+            lane: 38.0,
+            text: 30.0, // the glyphs' full height at 26 px, descenders included
+            right: 700.0,
+        };
+        // Three windows from the same week, one after them, one running
+        // to the right edge, one at the very end with a long name.
+        let starts = [100.0, 100.0, 100.0, 450.0, 500.0, 690.0];
+        let ends = [180.0, 400.0, 250.0, 480.0, 700.0, 700.0];
+        let widths = [160.0, 260.0, 110.0, 90.0, 120.0, 240.0];
+        let labels = event_labels(&starts, &ends, &widths, g);
+        let boxes: Vec<Boxed> = labels.iter().flat_map(|l| [l.name, l.bar]).collect();
+        for (i, a) in boxes.iter().enumerate() {
+            // Above the plot, so over none of its lines; inside the panel.
+            assert!(
+                a.y + a.h <= g.plot_top,
+                "box {i} reaches into the plot: {a:?}"
+            );
+            assert!(
+                a.x >= 0.0 && a.x + a.w <= g.right,
+                "box {i} leaves the panel: {a:?}"
+            );
+            for (j, b) in boxes.iter().enumerate().skip(i + 1) {
+                assert!(!a.overlaps(b), "boxes {i} and {j} overlap: {a:?} {b:?}");
+            }
+        }
+        assert_eq!(
+            lane_count(&labels, g),
+            3,
+            "three events at once need three lanes"
+        );
     }
 
     #[test]

@@ -7,7 +7,7 @@ use std::path::Path;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::layout::{self, Span};
+use super::layout::{self, Lanes};
 use super::panels::{Figure, Line, Marker, Panel};
 use super::style::{self, FAMILY, Framing, SIZE, Stroke, register_font, text};
 use crate::output::Format;
@@ -78,7 +78,10 @@ pub(crate) fn figure(
 }
 
 /// Pixels between the plot's rows of event names.
-const LANE: i32 = text::EVENT as i32 + 8;
+const LANE: i32 = text::EVENT as i32 + 12;
+
+/// The height of an event's name, its descenders included.
+const EVENT_HEIGHT: f64 = text::EVENT as f64 * 1.15;
 
 /// Where a panel sits in its figure, which decides what it repeats: the
 /// top row names the events (in `lanes` lanes, the most any panel of the
@@ -119,7 +122,15 @@ where
         .take(cols)
         .map(|(area, panel)| {
             let g = Geometry::of(area, panel);
-            lane_count(&event_lanes(area, &fig.events, g.ticks, g.plot_width))
+            let left = f64::from(MARGIN + g.y_label);
+            let x = |t: u32| left + f64::from(t) / g.ticks * g.plot_width;
+            let lanes = Lanes {
+                plot_top: 0.0,
+                lane: f64::from(LANE),
+                text: EVENT_HEIGHT,
+                right: f64::from(area.dim_in_pixel().0),
+            };
+            layout::lane_count(&event_labels(area, &fig.events, x, lanes), lanes)
         })
         .max()
         .unwrap_or(0);
@@ -153,29 +164,21 @@ fn grid<DB: DrawingBackend>(
         .collect()
 }
 
-/// The lanes of events above a plot `width` pixels wide covering `ticks`.
-fn event_lanes<DB: DrawingBackend>(
+/// Where the events' names and bars go above a plot, with `x` the pixel
+/// (from the panel's left) of a tick.
+fn event_labels<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     events: &[Marker],
-    ticks: f64,
-    width: f64,
-) -> Vec<usize> {
-    let x = |t: u32| f64::from(t) / ticks * width;
-    let spans: Vec<Span> = events
+    x: impl Fn(u32) -> f64,
+    g: Lanes,
+) -> Vec<layout::EventLabel> {
+    let starts: Vec<f64> = events.iter().map(|e| x(e.from)).collect();
+    let ends: Vec<f64> = events.iter().map(|e| x(e.to)).collect();
+    let widths: Vec<f64> = events
         .iter()
-        .map(|e| {
-            let name = f64::from(style::text_width(area, &e.name, text::EVENT));
-            Span {
-                start: x(e.from),
-                end: (x(e.from) + 4.0 + name).max(x(e.to)),
-            }
-        })
+        .map(|e| f64::from(style::text_width(area, &e.name, text::EVENT)))
         .collect();
-    layout::lanes(&spans, 16.0)
-}
-
-fn lane_count(lanes: &[usize]) -> usize {
-    lanes.iter().map(|l| l + 1).max().unwrap_or(0)
+    layout::event_labels(&starts, &ends, &widths, g)
 }
 
 /// A panel's measurements: its time span, y range, the widths of its
@@ -199,7 +202,7 @@ impl Geometry {
             .y_range
             .unwrap_or_else(|| fitted(&panel.lines, panel.zero));
         let (w, _) = area.dim_in_pixel();
-        let fmt = style::axis_format(lo, hi);
+        let fmt = y_format(lo, hi, 5);
         let widest = [lo, hi, (lo + hi) / 2.0, lo + (hi - lo) * 0.9]
             .iter()
             .map(|v| style::text_width(area, &fmt(v), text::TICK))
@@ -273,7 +276,6 @@ pub(crate) fn draw_panel<DB: DrawingBackend>(
         (((w as i32) - tw) / 2, 8),
         (FAMILY, title_size).into_font(),
     ))?;
-    let lanes = event_lanes(area, events, ticks, g.plot_width);
     let top = text::CAPTION + 16 + place.lanes.unwrap_or(0) as u32 * LANE as u32;
     let (_, plot_area) = area.split_vertically(top.min(h.saturating_sub(1)));
     let x_label = if place.x_desc {
@@ -288,19 +290,18 @@ pub(crate) fn draw_panel<DB: DrawingBackend>(
         .x_label_area_size(x_label)
         .y_label_area_size(g.y_label)
         .build_cartesian_2d(0f64..ticks, lo..hi)?;
-    let y_fmt = style::axis_format(lo, hi);
     let x_fmt = |x: &f64| format!("{}", x.round() as i64);
     let plot_height = {
         let (_, y) = chart.plotting_area().get_pixel_range();
         (y.end - y.start).max(1) as u32
     };
     let (desc_size, desc) = style::fit(area, &panel.y_desc, text::AXIS, plot_height, 1);
+    let y_labels = y_label_count(lo, hi, plot_height);
+    let y_fmt = y_format(lo, hi, y_labels);
     let mut mesh = chart.configure_mesh();
     style::axes(&mut mesh)
-        .axis_desc_style((FAMILY, desc_size))
-        .y_desc(desc.join(" "))
         .x_labels(8)
-        .y_labels(((plot_height / 45) as usize).clamp(3, 6))
+        .y_labels(y_labels)
         .x_label_formatter(&x_fmt)
         .y_label_formatter(&y_fmt);
     if place.x_desc {
@@ -313,9 +314,33 @@ pub(crate) fn draw_panel<DB: DrawingBackend>(
         let (x, y) = chart.plotting_area().get_pixel_range();
         (y.start - base.1, x.end - base.0)
     };
+    // The y axis's description, up its left edge, centred on the plot; drawn
+    // here rather than by the mesh so that shrinking it to fit leaves the
+    // time axis's description at its size.
+    let desc = desc.join(" ");
+    let desc_width = style::text_width(area, &desc, desc_size) as i32;
+    area.draw(&Text::new(
+        desc,
+        (4, plot_top + (plot_height as i32 + desc_width) / 2),
+        (FAMILY, desc_size)
+            .into_font()
+            .transform(FontTransform::Rotate270),
+    ))?;
     // Events: the window faintly shaded, a line where it starts, and (top
     // row) its name in a lane above, with a bar over its window.
-    for (e, &lane) in events.iter().zip(&lanes) {
+    let x_of = |t: u32| f64::from(to_area(chart.backend_coord(&(f64::from(t).min(ticks), hi))).0);
+    let labels = event_labels(
+        area,
+        events,
+        x_of,
+        Lanes {
+            plot_top: f64::from(plot_top),
+            lane: f64::from(LANE),
+            text: EVENT_HEIGHT,
+            right: f64::from(w),
+        },
+    );
+    for (e, label) in events.iter().zip(&labels) {
         let (from, to) = (f64::from(e.from), f64::from(e.to).min(ticks));
         if to > from && e.shared {
             chart.draw_series(std::iter::once(Rectangle::new(
@@ -328,20 +353,17 @@ pub(crate) fn draw_panel<DB: DrawingBackend>(
             e.color.mix(0.7).stroke_width(2),
         )))?;
         if place.lanes.is_some() {
-            let x0 = to_area(chart.backend_coord(&(from, hi))).0;
-            let x1 = to_area(chart.backend_coord(&(to, hi))).0;
-            let y = plot_top - 6 - lane as i32 * LANE;
+            let (bar, name) = (label.bar, label.name);
             area.draw(&Rectangle::new(
-                [(x0, y - 4), (x1.max(x0 + 4), y)],
+                [
+                    (bar.x as i32, bar.y as i32),
+                    ((bar.x + bar.w) as i32, (bar.y + bar.h) as i32),
+                ],
                 e.color.filled(),
             ))?;
-            let name_w = style::text_width(area, &e.name, text::EVENT) as i32;
             area.draw(&Text::new(
                 e.name.clone(),
-                (
-                    (x0 + 2).min(w as i32 - name_w - 4),
-                    y - 6 - text::EVENT as i32,
-                ),
+                (name.x as i32, name.y as i32),
                 (FAMILY, text::EVENT).into_font().color(&e.color),
             ))?;
         }
@@ -349,7 +371,10 @@ pub(crate) fn draw_panel<DB: DrawingBackend>(
     if panel.zero {
         chart.draw_series(std::iter::once(PathElement::new(
             vec![(0.0, 0.0), (ticks, 0.0)],
-            style::palette::DARK.stroke_width(2),
+            // The baseline, against which the lines are differences.
+            style::variant_stroke(0)
+                .color
+                .stroke_width(style::variant_stroke(0).width),
         )))?;
     }
     for line in &panel.lines {
@@ -400,6 +425,30 @@ pub(crate) fn draw_panel<DB: DrawingBackend>(
         }
     }
     Ok(())
+}
+
+/// How many labels to ask of the y axis: as many as fit `height` pixels,
+/// and more if plotters' round steps would otherwise leave fewer than
+/// three on the axis (a range of -60k to 40k asked for four gets only 0).
+fn y_label_count(lo: f64, hi: f64, height: u32) -> usize {
+    use plotters::coord::ranged1d::Ranged;
+    let fits = ((height / 40) as usize).clamp(3, 7);
+    let axis = plotters::coord::types::RangedCoordf64::from(lo..hi);
+    (fits..fits + 6)
+        .find(|&n| axis.key_points(n).len() >= 3)
+        .unwrap_or(fits)
+}
+
+/// The y axis's numbers when `labels` are asked for: in the decimals the
+/// step between plotters' chosen values needs.
+fn y_format(lo: f64, hi: f64, labels: usize) -> impl Fn(&f64) -> String {
+    use plotters::coord::ranged1d::Ranged;
+    let keys = plotters::coord::types::RangedCoordf64::from(lo..hi).key_points(labels);
+    let step = match keys.as_slice() {
+        [a, b, ..] => (b - a).abs(),
+        _ => (hi - lo).abs() / 8.0,
+    };
+    style::axis_format_by(lo.abs().max(hi.abs()), step)
 }
 
 /// A y range holding every band, from zero (or below, for differences),

@@ -137,8 +137,12 @@ pub fn unit_words(unit: &str, tick_unit: &str) -> String {
 /// "12k" (with a decimal when the steps need one) from 10,000 up, millions
 /// as "1.5M", and plain numbers with as many decimals as the steps need.
 pub fn axis_format(lo: f64, hi: f64) -> impl Fn(&f64) -> String {
-    let top = lo.abs().max(hi.abs());
-    let step = (hi - lo).abs() / 8.0;
+    axis_format_by(lo.abs().max(hi.abs()), (hi - lo).abs() / 8.0)
+}
+
+/// Numbers along an axis whose largest is `top` and whose labels are
+/// `step` apart: as many decimals as the step needs, and no more.
+pub fn axis_format_by(top: f64, step: f64) -> impl Fn(&f64) -> String {
     let (div, suffix) = if top >= 1e6 {
         (1e6, "M")
     } else if top >= 1e4 {
@@ -410,6 +414,12 @@ mod tests {
         assert_eq!((f(&-0.5), f(&0.0)), ("-0.5".to_string(), "0".to_string()));
         let f = axis_format(0.0, 1_500_000.0);
         assert_eq!(f(&1_500_000.0), "1.5M");
+        // Labels 0.1 apart take one decimal, whatever the range.
+        let f = axis_format_by(0.45, 0.1);
+        assert_eq!(
+            (f(&-0.2), f(&-0.4)),
+            ("-0.2".to_string(), "-0.4".to_string())
+        );
     }
 
     #[test]
