@@ -28,6 +28,8 @@ pub enum ModelKind {
 pub struct Declaration {
     /// Its name, as written in `kind`.
     pub name: &'static str,
+    /// Its name in a chart's title.
+    pub title: &'static str,
     /// The keys its `[model]` table takes besides `kind`, all required.
     pub keys: &'static [&'static str],
     /// An example of those keys, for error messages.
@@ -66,6 +68,7 @@ pub enum Overview {
 
 pub const WORD_OF_MOUTH: Declaration = Declaration {
     name: "word-of-mouth",
+    title: "Word of mouth",
     keys: &[],
     example: "kind = \"word-of-mouth\"",
     measures: &[
@@ -125,6 +128,7 @@ pub const WORD_OF_MOUTH: Declaration = Declaration {
 
 pub const SIR: Declaration = Declaration {
     name: "sir",
+    title: "SIR",
     keys: &["beta", "gamma", "initial_infected_share"],
     example: "beta = 0.1, gamma = 0.2, initial_infected_share = 0.01",
     measures: &[
@@ -146,6 +150,7 @@ pub const SIR: Declaration = Declaration {
 
 pub const INDEPENDENT_CASCADE: Declaration = Declaration {
     name: "independent-cascade",
+    title: "Independent cascade",
     keys: &["probability", "initial_active_share"],
     example: "probability = 0.1, initial_active_share = 0.01",
     measures: &[ShareActive, NewActive],
@@ -161,6 +166,7 @@ pub const INDEPENDENT_CASCADE: Declaration = Declaration {
 
 pub const LINEAR_THRESHOLD: Declaration = Declaration {
     name: "linear-threshold",
+    title: "Linear threshold",
     keys: &["initial_active_share"],
     example: "initial_active_share = 0.01",
     ..INDEPENDENT_CASCADE
@@ -168,6 +174,7 @@ pub const LINEAR_THRESHOLD: Declaration = Declaration {
 
 pub const BASS: Declaration = Declaration {
     name: "bass",
+    title: "Bass diffusion",
     keys: &["p", "q"],
     example: "p = 0.003, q = 0.05",
     measures: &[ShareAdopted, NewAdopters],

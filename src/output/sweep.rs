@@ -9,7 +9,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::charts::{self, Area, on_area, style};
-use super::{Format, Report, num};
+use super::{Format, Report, findings, num};
 use crate::measures::{Measure, Scale};
 use crate::metrics::Band;
 use crate::scenario::Scenario;
@@ -88,7 +88,10 @@ where
 {
     let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
     let m = s.metric;
-    let what = s.metric.final_column().replace('_', " ");
+    let what = match m.kind() {
+        crate::measures::Kind::Flow => format!("{} in all", findings::what(m)),
+        crate::measures::Kind::Level => format!("{} at the end", findings::what(m)),
+    };
     let note = format!(
         "Points: mean of {} runs at each value; shaded: 90% band. Seed {}. {}. grapevine {}",
         s.scenario.runs,
@@ -100,7 +103,7 @@ where
     let legend: Vec<(String, style::Stroke)> = (0..variants)
         .map(|v| (s.points[0].bands[v].0.clone(), style::variant_stroke(v)))
         .collect();
-    let title = format!("{}: final {what} against {}", s.scenario.title, s.parameter);
+    let title = format!("{}: {what}, against {}", s.scenario.title, s.parameter);
     let body = style::frame(
         root,
         &style::Framing {
@@ -165,13 +168,14 @@ where
         .map_err(err)?;
     style::axes(&mut chart.configure_mesh())
         .x_desc(s.parameter.as_str())
-        .y_desc(format!(
-            "final {what} ({})",
-            style::unit_words(
-                &m.info().unit.replace(" per tick", ""),
-                &s.scenario.tick_unit
-            )
-        ))
+        .y_desc(
+            m.info()
+                .unit
+                .split(", ")
+                .next()
+                .unwrap_or_default()
+                .replace(" per tick", ""),
+        )
         .x_labels(if numeric.is_some() { 8 } else { s.points.len() })
         .x_label_formatter(&x_fmt)
         .y_label_formatter(&y_fmt)
@@ -189,12 +193,8 @@ where
                 color.mix(0.15).filled(),
             )))
             .map_err(err)?;
-        chart
-            .draw_series(LineSeries::new(
-                (0..xs.len()).map(|i| (xs[i], band(i).mean)),
-                color.stroke_width(stroke.width),
-            ))
-            .map_err(err)?;
+        let points = (0..xs.len()).map(|i| (xs[i], band(i).mean)).collect();
+        charts::draw_line(&mut chart, points, stroke).map_err(err)?;
         chart
             .draw_series(
                 (0..xs.len()).map(|i| Circle::new((xs[i], band(i).mean), 8, color.filled())),

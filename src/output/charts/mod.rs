@@ -32,7 +32,7 @@ use super::{Format, Report};
 use crate::catalog::Overview;
 pub(crate) use panels::produces;
 use panels::{Figure, capitalise, classic_overview, compare, metric_panels, overview};
-pub(crate) use render::{Area, on_area, save};
+pub(crate) use render::{Area, draw_line, on_area, save};
 pub use style::{SIZE, palette, short_number};
 
 /// What a chart draws.
@@ -94,14 +94,19 @@ pub(crate) fn charts(report: &Report<'_>) -> Vec<Chart> {
 /// numbers came from.
 pub(crate) fn footer(report: &Report<'_>) -> String {
     let s = report.scenario;
+    let warmup = if s.warmup > 0 {
+        format!(
+            "; {} {}s of warm-up before {} 0",
+            s.warmup, s.tick_unit, s.tick_unit
+        )
+    } else {
+        String::new()
+    };
     format!(
-        "Lines: mean of {} runs; shaded: 90% band (5th to 95th percentile). Seed {}. {} people; {} {}s of warm-up before {} 0. {}. grapevine {}",
+        "Lines: mean of {} runs; shaded: 90% band (5th to 95th percentile). Seed {}. {} people{warmup}. {}. grapevine {}",
         s.runs,
         s.seed,
         report.network.agents,
-        s.warmup,
-        s.tick_unit,
-        s.tick_unit,
         s.source.display(),
         env!("CARGO_PKG_VERSION")
     )

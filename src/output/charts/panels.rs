@@ -241,19 +241,30 @@ pub(crate) fn classic_overview(report: &Report<'_>) -> Vec<Figure> {
         .metrics()
         .iter()
         .partition(|m| m.kind() == Kind::Level);
-    let lines = |ms: &[Measure]| -> Vec<Line> {
+    // A flow wears its state's colour, dashed: SIR's new infections are
+    // the infected's vermillion (its first state has no inflow, so flows
+    // start from the second colour when there are fewer flows than states).
+    let offset = levels.len().saturating_sub(flows.len());
+    let lines = |ms: &[Measure], flow: bool| -> Vec<Line> {
         ms.iter()
             .enumerate()
-            .map(|(i, &m)| Line {
-                label: m.info().title.to_lowercase(),
-                stroke: strokes[i % strokes.len()],
-                bands: bands(
-                    v,
-                    &Pick {
-                        metrics: &[m],
-                        cumulative: false,
+            .map(|(i, &m)| {
+                let color = strokes[(i + if flow { offset } else { 0 }) % strokes.len()].color;
+                Line {
+                    label: m.info().title.to_lowercase(),
+                    stroke: if flow {
+                        Stroke::dashed(color, 5, 16, 8)
+                    } else {
+                        Stroke::solid(color, 5)
                     },
-                ),
+                    bands: bands(
+                        v,
+                        &Pick {
+                            metrics: &[m],
+                            cumulative: false,
+                        },
+                    ),
+                }
             })
             .collect()
     };
@@ -262,14 +273,14 @@ pub(crate) fn classic_overview(report: &Report<'_>) -> Vec<Figure> {
         Panel {
             title: "Share of people in each state".into(),
             y_desc: "share".into(),
-            lines: lines(&levels),
+            lines: lines(&levels, false),
             y_range: Some((0.0, 1.0)),
             zero: false,
         },
         Panel {
             title: format!("Changes a {unit}"),
             y_desc: format!("people a {unit}"),
-            lines: lines(&flows),
+            lines: lines(&flows, true),
             y_range: None,
             zero: false,
         },
@@ -283,7 +294,7 @@ pub(crate) fn classic_overview(report: &Report<'_>) -> Vec<Figure> {
         stem: "states".into(),
         title: format!(
             "{} model{}",
-            report.scenario.baseline().model.kind().name(),
+            report.scenario.baseline().model.kind().declaration().title,
             which(report)
         ),
         subtitle: None,

@@ -238,7 +238,10 @@ fn label_room<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, lines: &[Line])
 }
 
 /// Draws `line` with its stroke through `points`.
-fn draw_line<DB: DrawingBackend, CT: plotters::coord::CoordTranslate<From = (f64, f64)>>(
+pub(crate) fn draw_line<
+    DB: DrawingBackend,
+    CT: plotters::coord::CoordTranslate<From = (f64, f64)>,
+>(
     chart: &mut ChartContext<'_, DB, CT>,
     points: Vec<(f64, f64)>,
     stroke: Stroke,
