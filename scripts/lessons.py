@@ -52,9 +52,11 @@ def series(out):
 
 
 def section(name):
-    path = os.path.join(ROOT, "scenarios", f"{name}.toml")
+    # Run from the root with relative paths, as the README does, so the
+    # charts' footers name scenarios/NAME.toml rather than this machine.
+    path = os.path.join("scenarios", f"{name}.toml")
     out = os.path.join(ROOT, "output", "lessons", name)
-    subprocess.run([GRAPEVINE, "run", "-q", path, "--out", out], check=True)
+    subprocess.run([GRAPEVINE, "run", "-q", path, "--out", out], check=True, cwd=ROOT)
     shutil.copy(os.path.join(out, "compare.png"),
                 os.path.join(ROOT, "docs", "images", "lessons", f"{name}.png"))
     s = json.load(open(os.path.join(out, "summary.json")))
