@@ -31,7 +31,16 @@ fn counts(m: Measure) -> bool {
 /// thousands separated), an attitude or share to three decimals, NPS to
 /// one.
 pub(crate) fn amount(m: Measure, x: f64) -> String {
-    let x = if x == 0.0 { 0.0 } else { x }; // no "-0"
+    let text = signed(m, x);
+    // A value that rounds to zero reads "+0", never "-0.0".
+    if text.starts_with('-') && text.chars().all(|c| matches!(c, '-' | '0' | '.' | ',')) {
+        format!("+{}", &text[1..])
+    } else {
+        text
+    }
+}
+
+fn signed(m: Measure, x: f64) -> String {
     match m.info().scale {
         Scale::Fixed(lo, hi) if hi - lo <= 2.0 => format!("{x:+.3}"),
         Scale::Fixed(..) => format!("{x:+.1}"),
@@ -170,6 +179,8 @@ mod tests {
         assert_eq!(amount(Measure::Reputation, 0.12), "+0.120");
         assert_eq!(amount(Measure::Nps, -3.04), "-3.0");
         assert_eq!(amount(Measure::Customers, -0.0), "+0");
+        assert_eq!(amount(Measure::Nps, -0.03), "+0.0");
+        assert_eq!(amount(Measure::Reputation, -0.0001), "+0.000");
         assert_eq!(plain(Measure::Customers, 1234.0), "1,234");
     }
 

@@ -125,8 +125,14 @@ pub(crate) fn overview(report: &Report<'_>) -> Vec<Figure> {
     let back = Stroke::dashed(palette::DARK, 4, 6, 6);
     let w = which(report);
     let figure = |stem: &str, title: String, panels: Vec<Panel>| {
+        // A legend only where a panel has lines to tell apart: a single
+        // line is named by its panel's title.
         let mut legend: Vec<(String, Stroke)> = Vec::new();
-        for l in panels.iter().flat_map(|p| &p.lines) {
+        for l in panels
+            .iter()
+            .filter(|p| p.lines.len() > 1)
+            .flat_map(|p| &p.lines)
+        {
             if !legend.iter().any(|(n, _)| *n == l.label) {
                 legend.push((l.label.clone(), l.stroke));
             }
