@@ -183,8 +183,9 @@ fn chromium() -> Option<&'static str> {
     })
 }
 
-/// Runs headless Chromium on `page` with `args`; returns its stderr.
-fn headless(browser: &str, page: &Path, args: &[String]) -> String {
+/// Runs headless Chromium on `page` with `args`; returns its (stdout,
+/// stderr).
+fn headless(browser: &str, page: &Path, args: &[String]) -> (String, String) {
     let out = Command::new(browser)
         .args([
             "--headless",
@@ -205,7 +206,10 @@ fn headless(browser: &str, page: &Path, args: &[String]) -> String {
         "chromium failed: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-    String::from_utf8_lossy(&out.stderr).into_owned()
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
 
 #[test]
@@ -224,7 +228,7 @@ fn the_report_renders_in_a_real_browser() {
     let page = out.join("report.html");
     // On a laptop's screen: no console errors, and the charts drawn.
     let shot = tmp.path().join("screen.png");
-    let log = headless(
+    let (_, log) = headless(
         browser,
         &page,
         &[
@@ -259,19 +263,11 @@ fn the_report_renders_in_a_real_browser() {
             .unwrap()
             .replace("</body>", &format!("{script}</body>"));
         std::fs::write(&probe, text).unwrap();
-        let out = Command::new(browser)
-            .args([
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-            ])
-            .arg(format!("--window-size={width},2000"))
-            .arg("--dump-dom")
-            .arg(format!("file://{}", probe.display()))
-            .output()
-            .unwrap();
-        let dom = String::from_utf8_lossy(&out.stdout);
+        let (dom, _) = headless(
+            browser,
+            &probe,
+            &[format!("--window-size={width},2000"), "--dump-dom".into()],
+        );
         let probe = dom
             .split("data-probe=\"")
             .nth(1)
