@@ -53,11 +53,13 @@ pub fn write_report(
     }
     fs::write(dir.join("summary.json"), tables::summary_json(report))?;
     fs::write(dir.join("scenario.toml"), &report.scenario.text)?;
-    charts::draw_all(dir, report, formats, cancelled)?;
+    // The charts' bands are worked out once, for the files and the report.
+    let all = charts::charts(report);
+    charts::draw_all(dir, &all, report, formats, cancelled)?;
     if cancelled() {
         return Err("interrupted".into());
     }
-    fs::write(dir.join("report.html"), report::html(report)?)?;
+    fs::write(dir.join("report.html"), report::html(report, &all)?)?;
     Ok(())
 }
 

@@ -16,9 +16,9 @@ use super::findings;
 use super::{Report, tables};
 use crate::measures::Measure;
 
-/// The page, or the first chart that could not be drawn.
-pub fn html(report: &Report<'_>) -> Result<String, String> {
-    let all = charts::charts(report);
+/// The page, with `all` (the run's charts) inline, or the first chart
+/// that could not be drawn.
+pub(crate) fn html(report: &Report<'_>, all: &[Chart]) -> Result<String, String> {
     let drawn: Vec<String> = all
         .par_iter()
         .map(|c| charts::svg(c, report).map(|svg| figure(c, &svg)))

@@ -133,16 +133,17 @@ pub(crate) fn svg(chart: &Chart, report: &Report<'_>) -> Result<String, String> 
     render::svg(&|area| paint(chart, report, area))
 }
 
-/// Draws every chart into `dir` in each of `formats`.
-pub fn draw_all(
+/// Draws `charts` into `dir` in each of `formats`.
+pub(crate) fn draw_all(
     dir: &Path,
+    charts: &[Chart],
     report: &Report<'_>,
     formats: &[Format],
     cancelled: &(dyn Fn() -> bool + Sync),
 ) -> Result<(), String> {
     std::fs::create_dir_all(dir.join("charts")).map_err(|e| e.to_string())?;
     // Each chart is independent: draw them on all threads.
-    charts(report).par_iter().try_for_each(|chart| {
+    charts.par_iter().try_for_each(|chart| {
         if cancelled() {
             return Err("interrupted".to_string());
         }
