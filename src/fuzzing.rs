@@ -11,7 +11,7 @@ use crate::engine::Mode;
 use crate::forecast;
 use crate::network::{self, Graph};
 use crate::pipeline::{self, RunOptions};
-use crate::scenario::{NetworkSpec, Override, Scenario};
+use crate::scenario::{Override, Scenario};
 
 /// Populations up to this size are also simulated for a few ticks, so that
 /// the model's rules meet the odd values the reader lets through.
@@ -42,7 +42,7 @@ pub fn scenario(data: &[u8]) {
         .collect();
     let _ = forecast::forecast_seconds(&s, &agents, 2);
     let small = s.variants.iter().all(|v| {
-        !matches!(v.network, NetworkSpec::EdgeList { .. })
+        v.network.file().is_none()
             && v.network.agents().is_some_and(|n| n <= SIMULATED_AGENTS)
             && network::expected_edges(&v.network) <= 20 * SIMULATED_AGENTS
     });

@@ -111,10 +111,10 @@ pub fn simulate<'s>(s: &'s Scenario, o: &RunOptions<'_>) -> Result<Report<'s>, E
             .map(|(_, net)| net)
     };
     let stats = networks[0].1.stats();
-    let listed = matches!(s.baseline().network, NetworkSpec::EdgeList { .. });
+    let listed = s.baseline().network.file().is_some();
     if listed && (stats.dropped.duplicate_edges > 0 || stats.dropped.self_loops > 0) {
         o.progress.note(&format!(
-            "{}: dropped {} duplicate edges and {} self-loops from the edge list",
+            "{}: dropped {} duplicate edges and {} self-loops from the network file",
             s.source.display(),
             stats.dropped.duplicate_edges,
             stats.dropped.self_loops
@@ -203,7 +203,7 @@ fn build_networks(s: &Scenario) -> Result<Vec<(NetworkSpec, Network)>, Error> {
 /// Builds a network. A file that cannot be opened is reported at the
 /// scenario's `path` line; a bad line inside it, at that line of the file.
 pub fn build_network(s: &Scenario, spec: &NetworkSpec) -> Result<Network, Error> {
-    network::build(spec, s.seed).map_err(|e| {
+    let net = network::build(spec, s.seed).map_err(|e| {
         let Some(first) = e.problems.first() else {
             return Error::Input(e);
         };
@@ -215,7 +215,44 @@ pub fn build_network(s: &Scenario, spec: &NetworkSpec) -> Result<Network, Error>
             ..first.clone()
         };
         Error::Input(s.locate(problem))
-    })
+    })?;
+    if let Some(labels) = &net.labels {
+        check_labels(s, labels)?;
+    }
+    Ok(net)
+}
+
+/// Every value of the group attribute must name one of the scenario's
+/// groups.
+fn check_labels(s: &Scenario, labels: &network::Labels) -> Result<(), Error> {
+    let groups = &s.baseline().groups;
+    let Err(missing) = labels.groups(groups) else {
+        return Ok(());
+    };
+    let shown: Vec<String> = missing.iter().take(12).map(|v| format!("`{v}`")).collect();
+    let more = if missing.len() > shown.len() {
+        format!(" and {} more", missing.len() - shown.len())
+    } else {
+        String::new()
+    };
+    let names: Vec<&str> = groups.iter().map(|g| g.name.as_str()).collect();
+    let problem = Problem::new(
+        FieldPath::parse("network.group_attribute"),
+        format!(
+            "{} value{} of `{}` in the network file name{} no group: {}{more}",
+            missing.len(),
+            if missing.len() == 1 { "" } else { "s" },
+            labels.attribute,
+            if missing.len() == 1 { "s" } else { "" },
+            shown.join(", ")
+        ),
+    )
+    .allowed(format!(
+        "values that are the names of groups: {}",
+        names.join(", ")
+    ))
+    .help("add a [[groups]] table named for each value");
+    Err(Error::Input(s.locate(problem)))
 }
 
 /// Refuses a run that would not fit in memory, before anything is allocated.
@@ -229,7 +266,7 @@ pub fn check_memory(s: &Scenario, threads: usize) -> Result<MemoryEstimate, Erro
     }
     let field = match s.baseline().network {
         _ if estimate.recordings > estimate.peak / 2 => "runs",
-        NetworkSpec::EdgeList { .. } => "network.path",
+        ref spec if spec.file().is_some() => "network.path",
         _ => "network.n",
     };
     let problem = Problem::new(
@@ -267,11 +304,12 @@ pub struct Plan {
 }
 
 /// What a run of `s` on `threads` threads would take. An edge list is read
-/// to count its agents; generated networks are not built.
+/// (or a GraphML or GEXF file) is read to count its agents; generated
+/// networks are not built.
 pub fn plan(s: &Scenario, threads: usize) -> Result<Plan, Error> {
     let base = s.baseline();
     let (agents, edges, exact) = match &base.network {
-        NetworkSpec::EdgeList { .. } => {
+        spec if spec.file().is_some() => {
             let net = build_network(s, &base.network)?;
             (net.agents() as u64, net.graph.edges(), true)
         }

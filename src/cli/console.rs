@@ -122,7 +122,10 @@ pub fn print_check(s: &Scenario, plan: &Plan, threads: usize, output: &Path) {
     let groups: Vec<String> = base
         .groups
         .iter()
-        .map(|g| format!("{} {:.0}% ({:?})", g.name, g.share * 100.0, g.status).to_lowercase())
+        .map(|g| match base.network.group_attribute() {
+            Some(a) => format!("{} (by `{a}`, {:?})", g.name, g.status).to_lowercase(),
+            None => format!("{} {:.0}% ({:?})", g.name, g.share * 100.0, g.status).to_lowercase(),
+        })
         .collect();
     println!("  groups:   {}", groups.join(", "));
     let declared = base.model.kind().declaration();

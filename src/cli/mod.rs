@@ -25,7 +25,7 @@ use crate::measures::Measure;
 use crate::output::charts::short_number;
 use crate::output::{self, sweep};
 use crate::pipeline::{self, RunOptions};
-use crate::scenario::{self, InputError, NetworkSpec, Override, Scenario};
+use crate::scenario::{self, InputError, Override, Scenario};
 
 /// Runs the command line `args` (the program name first).
 pub fn run<I, T>(args: I) -> Result<(), Error>
@@ -75,11 +75,11 @@ fn load_all(paths: &[PathBuf], set: &[Override]) -> Result<Vec<Scenario>, Error>
 }
 
 /// The files a run of this scenario reads: the scenario, and its variants'
-/// edge lists. A folder holding one is never replaced.
+/// network files. A folder holding one is never replaced.
 fn inputs(s: &Scenario) -> Vec<&Path> {
     let mut files = vec![s.source.as_path()];
     for v in &s.variants {
-        if let NetworkSpec::EdgeList { path } = &v.network {
+        if let Some(path) = v.network.file() {
             files.push(path);
         }
     }

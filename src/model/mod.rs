@@ -150,12 +150,19 @@ pub fn with_dynamics<V: Visit>(
     network: &Network,
     v: V,
 ) -> V::Output {
-    let population = Population::new(
+    let mut population = Population::new(
         scenario.seed,
         variant,
         &network.graph,
         &network.organisation,
     );
+    // The network file says who is in which group (checked when it was
+    // built: every value names a group).
+    if let Some(labels) = network.labels.as_ref() {
+        if let Ok(group) = labels.groups(&variant.groups) {
+            population.group = group;
+        }
+    }
     match variant.model {
         ModelSpec::WordOfMouth => v.visit(&WordOfMouth::new(scenario, variant, population)),
         ModelSpec::Sir {

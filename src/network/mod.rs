@@ -9,6 +9,7 @@
 
 mod edgelist;
 pub mod generators;
+pub mod xml;
 
 use std::path::Path;
 
@@ -19,6 +20,7 @@ use crate::scenario::{InputError, NetworkSpec};
 
 pub use edgelist::{EdgeList, parse_edge_list, read_edge_list};
 pub use generators::organisation_of;
+pub use xml::{Format, XmlGraph, parse_xml, read_xml};
 
 /// An undirected graph in compressed sparse row form: the contacts of agent
 /// `i` are `neighbours[offsets[i]..offsets[i + 1]]`, sorted, without
@@ -183,6 +185,73 @@ pub struct Network {
     /// has none.
     pub organisation: Vec<u32>,
     pub dropped: Dropped,
+    /// Each agent's value of the file's group attribute, when the scenario
+    /// names one.
+    pub labels: Option<Labels>,
+}
+
+/// Each agent's value of a node attribute: the distinct values, in order of
+/// first appearance, and each agent's index among them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Labels {
+    pub attribute: String,
+    pub values: Vec<String>,
+    pub of: Vec<u32>,
+}
+
+impl Labels {
+    fn new(attribute: &str, per_node: Vec<String>) -> Self {
+        let mut values: Vec<String> = Vec::new();
+        let mut index: std::collections::HashMap<String, u32> = Default::default();
+        let of = per_node
+            .into_iter()
+            .map(|v| {
+                *index.entry(v).or_insert_with_key(|v| {
+                    values.push(v.clone());
+                    values.len() as u32 - 1
+                })
+            })
+            .collect();
+        Self {
+            attribute: attribute.to_string(),
+            values,
+            of,
+        }
+    }
+
+    /// Each agent's group: the group named by its value. `Err` lists the
+    /// values no group is named for.
+    pub fn groups(&self, groups: &[crate::scenario::Group]) -> Result<Vec<u8>, Vec<String>> {
+        let group_of: Vec<Option<u8>> = self
+            .values
+            .iter()
+            .map(|v| groups.iter().position(|g| &g.name == v).map(|g| g as u8))
+            .collect();
+        let missing: Vec<String> = self
+            .values
+            .iter()
+            .zip(&group_of)
+            .filter(|(_, g)| g.is_none())
+            .map(|(v, _)| v.clone())
+            .collect();
+        if !missing.is_empty() {
+            return Err(missing);
+        }
+        Ok(self
+            .of
+            .iter()
+            .map(|&k| group_of[k as usize].unwrap_or(0))
+            .collect())
+    }
+
+    /// How many agents have each value, in the order of `values`.
+    pub fn counts(&self) -> Vec<u64> {
+        let mut counts = vec![0u64; self.values.len()];
+        for &k in &self.of {
+            counts[k as usize] += 1;
+        }
+        counts
+    }
 }
 
 impl Network {
@@ -214,6 +283,7 @@ pub fn build(spec: &NetworkSpec, seed: u64) -> Result<Network, InputError> {
         graph: graph.0,
         organisation: Vec::new(),
         dropped: graph.1,
+        labels: None,
     };
     Ok(match *spec {
         NetworkSpec::ErdosRenyi { n, mean_degree } => {
@@ -253,13 +323,27 @@ pub fn build(spec: &NetworkSpec, seed: u64) -> Result<Network, InputError> {
         }
         NetworkSpec::EdgeList { ref path } => {
             let list = read_edge_list(path)?;
-            let (graph, dropped) = Graph::from_edges(list.ids.len(), list.edges);
-            Network {
-                graph,
-                organisation: Vec::new(),
-                dropped,
-            }
+            plain(Graph::from_edges(list.ids.len(), list.edges))
         }
+        NetworkSpec::Graphml {
+            ref path,
+            ref group_attribute,
+        } => from_xml(path, Format::Graphml, group_attribute.as_deref())?,
+        NetworkSpec::Gexf {
+            ref path,
+            ref group_attribute,
+        } => from_xml(path, Format::Gexf, group_attribute.as_deref())?,
+    })
+}
+
+fn from_xml(path: &Path, format: Format, attribute: Option<&str>) -> Result<Network, InputError> {
+    let file = read_xml(path, format, attribute)?;
+    let (graph, dropped) = Graph::from_edges(file.ids.len(), file.edges);
+    Ok(Network {
+        graph,
+        organisation: Vec::new(),
+        dropped,
+        labels: attribute.zip(file.labels).map(|(a, l)| Labels::new(a, l)),
     })
 }
 
@@ -278,6 +362,10 @@ pub fn expected_edges(spec: &NetworkSpec) -> u64 {
         } => (n as f64 * (within_degree + between_degree) / 2.0) as u64,
         NetworkSpec::Complete { n } => n * (n - 1) / 2,
         NetworkSpec::EdgeList { ref path } => file_len(path) / 8,
+        // `<edge source="12" target="34"/>` and its line: about 40 bytes.
+        NetworkSpec::Graphml { ref path, .. } | NetworkSpec::Gexf { ref path, .. } => {
+            file_len(path) / 40
+        }
     }
 }
 

@@ -26,7 +26,7 @@ pub enum Status {
 #[serde(deny_unknown_fields)]
 pub struct RawGroup {
     pub name: String,
-    pub share: f64,
+    pub share: Option<f64>,
     pub status: Option<Status>,
     pub attitude: Option<f64>,
     pub attitude_spread: Option<f64>,
@@ -141,8 +141,18 @@ pub(super) fn default_groups(base: &Group) -> Vec<Group> {
 /// The most groups a scenario may have (a group id is one byte).
 pub const MAX_GROUPS: usize = 250;
 
-pub(super) fn groups(raw: Vec<RawGroup>, base: &Group, p: &mut Vec<Problem>) -> Vec<Group> {
+/// Checks `[[groups]]`. When `by_attribute` names a node attribute of the
+/// network file, the file says who is in which group: a group then has no
+/// `share` or `placement` of its own, and its share stands at an even split
+/// until the network is read.
+pub(super) fn groups(
+    raw: Vec<RawGroup>,
+    base: &Group,
+    by_attribute: Option<&str>,
+    p: &mut Vec<Problem>,
+) -> Vec<Group> {
     let root = FieldPath::root().key("groups");
+    let even = 1.0 / raw.len().max(1) as f64;
     if raw.is_empty() {
         p.push(
             Problem::new(root.clone(), "`groups` is empty")
@@ -159,7 +169,7 @@ pub(super) fn groups(raw: Vec<RawGroup>, base: &Group, p: &mut Vec<Problem>) -> 
     let mut out: Vec<Group> = Vec::with_capacity(raw.len());
     // The shares as written, for the sum (a share out of range is
     // reported on its own and counts as written).
-    let shares: Vec<f64> = raw.iter().map(|g| g.share).collect();
+    let shares: Vec<f64> = raw.iter().map(|g| g.share.unwrap_or(even)).collect();
     for (i, g) in raw.into_iter().enumerate() {
         let at = root.index(i);
         let name = g.name.trim().to_string();
@@ -175,10 +185,43 @@ pub(super) fn groups(raw: Vec<RawGroup>, base: &Group, p: &mut Vec<Problem>) -> 
                     .allowed("a name used once"),
             );
         }
-        let share = within(g.share, 0.0, 1.0).unwrap_or_else(|bad| {
-            p.push(params::out_of_range(at.key("share"), bad));
-            0.0
-        });
+        let share = match (g.share, by_attribute) {
+            (Some(_), Some(name)) => {
+                p.push(
+                    Problem::new(
+                        at.key("share"),
+                        format!("`share` does not apply when the network's `{name}` attribute says who is in each group"),
+                    )
+                    .allowed("no `share` with [network] group_attribute")
+                    .help("remove `share`, or remove `group_attribute` to draw the groups at random"),
+                );
+                even
+            }
+            (None, Some(_)) => even,
+            (None, None) => {
+                p.push(
+                    Problem::new(at.clone(), "a group needs `share`")
+                        .allowed(
+                            "a share of the population in [0, 1]; the groups' shares add up to 1",
+                        )
+                        .help("for example: share = 0.2"),
+                );
+                even
+            }
+            (Some(s), None) => within(s, 0.0, 1.0).unwrap_or_else(|bad| {
+                p.push(params::out_of_range(at.key("share"), bad));
+                0.0
+            }),
+        };
+        if let (Some(_), Some(name)) = (g.placement, by_attribute) {
+            p.push(
+                Problem::new(
+                    at.key("placement"),
+                    format!("`placement` does not apply when the network's `{name}` attribute says who is in each group"),
+                )
+                .allowed("no `placement` with [network] group_attribute"),
+            );
+        }
         let real = |p: &mut Vec<Problem>, key: &str, v: Option<f64>, lo, hi, default| match v
             .map(|v| within(v, lo, hi))
         {

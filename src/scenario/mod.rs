@@ -288,6 +288,10 @@ pub fn validate(raw: RawScenario, source: &Path) -> Result<Checked, Vec<Problem>
     });
     let has_organisations = raw.network.kind == NetworkKind::Organisations;
     let network = network::network(raw.network, source, p);
+    let by_attribute = network
+        .as_ref()
+        .and_then(|n| n.group_attribute())
+        .map(str::to_string);
     let workplaces = raw
         .workplaces
         .as_ref()
@@ -320,7 +324,7 @@ pub fn validate(raw: RawScenario, source: &Path) -> Result<Checked, Vec<Problem>
         market,
     };
     let groups = match raw.groups {
-        Some(gs) => groups::groups(gs, &base, p),
+        Some(gs) => groups::groups(gs, &base, by_attribute.as_deref(), p),
         None => groups::default_groups(&base),
     };
     if groups

@@ -19,6 +19,8 @@ pub enum NetworkKind {
     Organisations,
     Complete,
     EdgeList,
+    Graphml,
+    Gexf,
 }
 
 /// `[network]` as written: which fields apply depends on `kind`.
@@ -34,6 +36,7 @@ pub struct RawNetwork {
     pub within_degree: Option<f64>,
     pub between_degree: Option<f64>,
     pub path: Option<String>,
+    pub group_attribute: Option<String>,
 }
 
 /// The network to build, with its parameters checked.
@@ -63,6 +66,19 @@ pub enum NetworkSpec {
     Complete { n: u64 },
     /// A file of `u v` lines, as networkx, igraph and SNAP write them.
     EdgeList { path: PathBuf },
+    /// A GraphML file, as networkx, igraph, Gephi and yEd write them.
+    Graphml {
+        path: PathBuf,
+        /// The node attribute naming each agent's group.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        group_attribute: Option<String>,
+    },
+    /// A GEXF file, as Gephi and networkx write them.
+    Gexf {
+        path: PathBuf,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        group_attribute: Option<String>,
+    },
 }
 
 impl NetworkSpec {
@@ -74,7 +90,32 @@ impl NetworkSpec {
             | NetworkSpec::BarabasiAlbert { n, .. }
             | NetworkSpec::Organisations { n, .. }
             | NetworkSpec::Complete { n } => Some(n),
-            NetworkSpec::EdgeList { .. } => None,
+            NetworkSpec::EdgeList { .. }
+            | NetworkSpec::Graphml { .. }
+            | NetworkSpec::Gexf { .. } => None,
+        }
+    }
+
+    /// The file the network is read from, if it is read from one.
+    pub fn file(&self) -> Option<&Path> {
+        match self {
+            NetworkSpec::EdgeList { path }
+            | NetworkSpec::Graphml { path, .. }
+            | NetworkSpec::Gexf { path, .. } => Some(path),
+            _ => None,
+        }
+    }
+
+    /// The node attribute that assigns agents to groups, if any.
+    pub fn group_attribute(&self) -> Option<&str> {
+        match self {
+            NetworkSpec::Graphml {
+                group_attribute, ..
+            }
+            | NetworkSpec::Gexf {
+                group_attribute, ..
+            } => group_attribute.as_deref(),
+            _ => None,
         }
     }
 }
@@ -96,7 +137,17 @@ pub(super) fn network(raw: RawNetwork, source: &Path, p: &mut Vec<Problem>) -> O
         ),
         K::Complete => (&["n"], "n = 1000"),
         K::EdgeList => (&["path"], "path = \"network.txt\""),
+        K::Graphml => (
+            &["path", "group_attribute"],
+            "path = \"network.graphml\", group_attribute = \"department\"",
+        ),
+        K::Gexf => (
+            &["path", "group_attribute"],
+            "path = \"network.gexf\", group_attribute = \"department\"",
+        ),
     };
+    // Keys a kind may take but need not.
+    let optional = ["group_attribute"];
     let kind = serde_name(&raw.kind);
     let given = [
         ("n", raw.n.is_some()),
@@ -107,6 +158,7 @@ pub(super) fn network(raw: RawNetwork, source: &Path, p: &mut Vec<Problem>) -> O
         ("within_degree", raw.within_degree.is_some()),
         ("between_degree", raw.between_degree.is_some()),
         ("path", raw.path.is_some()),
+        ("group_attribute", raw.group_attribute.is_some()),
     ];
     let before = p.len();
     for (name, set) in given {
@@ -120,7 +172,7 @@ pub(super) fn network(raw: RawNetwork, source: &Path, p: &mut Vec<Problem>) -> O
                 .help(format!("for example: {example}")),
             );
         }
-        if !set && needs.contains(&name) {
+        if !set && needs.contains(&name) && !optional.contains(&name) {
             p.push(
                 Problem::new(at.clone(), format!("kind = \"{kind}\" needs `{name}`"))
                     .allowed(format!("for kind = \"{kind}\": {}", needs.join(", ")))
@@ -250,22 +302,53 @@ pub(super) fn network(raw: RawNetwork, source: &Path, p: &mut Vec<Problem>) -> O
             }
         }
         K::Complete => NetworkSpec::Complete { n: n? },
-        K::EdgeList => {
-            let rel = raw.path?;
-            if rel.trim().is_empty() {
-                p.push(
-                    Problem::new(at.key("path"), "`path` is empty")
-                        .allowed("the edge-list file's path, relative to the scenario's folder"),
-                );
-                return None;
-            }
-            let dir = source.parent().unwrap_or_else(|| Path::new("."));
-            NetworkSpec::EdgeList {
-                path: dir.join(rel),
-            }
-        }
+        K::EdgeList => NetworkSpec::EdgeList {
+            path: file_path(raw.path?, "edge-list", source, &at, p)?,
+        },
+        K::Graphml => NetworkSpec::Graphml {
+            path: file_path(raw.path?, "GraphML", source, &at, p)?,
+            group_attribute: attribute(raw.group_attribute, &at, p)?,
+        },
+        K::Gexf => NetworkSpec::Gexf {
+            path: file_path(raw.path?, "GEXF", source, &at, p)?,
+            group_attribute: attribute(raw.group_attribute, &at, p)?,
+        },
     };
     Some(spec)
+}
+
+/// A network file's path as written, relative to the scenario's folder.
+fn file_path(
+    rel: String,
+    what: &str,
+    source: &Path,
+    at: &FieldPath,
+    p: &mut Vec<Problem>,
+) -> Option<PathBuf> {
+    if rel.trim().is_empty() {
+        p.push(
+            Problem::new(at.key("path"), "`path` is empty").allowed(format!(
+                "the {what} file's path, relative to the scenario's folder"
+            )),
+        );
+        return None;
+    }
+    let dir = source.parent().unwrap_or_else(|| Path::new("."));
+    Some(dir.join(rel))
+}
+
+/// `group_attribute` as written: a non-empty name, when given.
+fn attribute(name: Option<String>, at: &FieldPath, p: &mut Vec<Problem>) -> Option<Option<String>> {
+    match name {
+        Some(n) if n.trim().is_empty() => {
+            p.push(
+                Problem::new(at.key("group_attribute"), "`group_attribute` is empty")
+                    .allowed("the name of a node attribute in the file, such as \"department\""),
+            );
+            None
+        }
+        other => Some(other),
+    }
 }
 
 fn serde_name(kind: &NetworkKind) -> String {

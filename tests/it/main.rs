@@ -16,6 +16,8 @@
 //! - `fuzz_corpus`: the fuzzers' corpus and past findings, replayed.
 //! - `steady`: the default town and every lesson hold steady after the
 //!   warm-up; what-ifs share the baseline's warmed-up town (issue 12).
+//! - `networks`: GraphML and GEXF networks in, dynamic GEXF out, node
+//!   attributes as groups (issue 14).
 //! - `report`: `report.html` is self-contained and renders in headless
 //!   Chromium; every example in every `--help` runs as written (issue 13).
 
@@ -29,6 +31,7 @@ mod determinism;
 mod fuzz_corpus;
 mod invariants;
 mod lessons;
+mod networks;
 mod report;
 mod safety;
 mod steady;
