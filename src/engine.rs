@@ -140,6 +140,46 @@ pub fn run_replication<D: Dynamics>(
     Ok(())
 }
 
+/// Runs one replication with no recording, handing `look` the state after
+/// the warm-up (tick 0) and after every tick: what the network animation
+/// and the dynamic GEXF are drawn from. Every tick is stepped (a settled
+/// state only repeats), and the run is the same as the recorded one of
+/// that replication, tick for tick.
+pub fn watch_replication<D: Dynamics>(
+    dynamics: &D,
+    replication: u32,
+    options: &Options<'_>,
+    parallel: bool,
+    mut look: impl FnMut(u32, &D::State),
+) -> Result<(), Cancelled> {
+    let cancelled = || options.cancel.is_some_and(|c| c.load(Ordering::Relaxed));
+    let mut state = dynamics.initial_state(replication);
+    for tick in 1..=options.warmup {
+        if cancelled() {
+            return Err(Cancelled);
+        }
+        dynamics.step(&mut state, Clock::warmup(replication, tick), parallel);
+    }
+    if options.warmup > 0 {
+        dynamics.end_warmup(&mut state);
+    }
+    // The stories followed for the reach measure pile up unless taken.
+    let _ = dynamics.stories(&mut state, 0);
+    look(0, &state);
+    for tick in 1..=options.ticks {
+        if cancelled() {
+            return Err(Cancelled);
+        }
+        dynamics.step(&mut state, Clock::run(replication, tick), parallel);
+        let _ = dynamics.stories(&mut state, tick);
+        look(tick, &state);
+        if let Some(p) = options.progress {
+            p(1);
+        }
+    }
+    Ok(())
+}
+
 /// Runs every replication and returns their recordings, in replication order.
 pub fn run<D: Dynamics>(dynamics: &D, options: &Options<'_>) -> Result<Vec<Recorder>, Cancelled> {
     let one = |r: u32, parallel: bool| {

@@ -59,6 +59,7 @@ pub mod catalog;
 pub mod cli;
 pub mod engine;
 pub mod error;
+pub mod film;
 pub mod forecast;
 pub mod fuzzing;
 pub mod input;

@@ -76,6 +76,9 @@ pub struct Report<'a> {
     /// The baseline's network.
     pub network: NetworkStats,
     pub variants: Vec<VariantResult>,
+    /// Every distinct network the variants ran on, the baseline's first
+    /// (for the network pictures).
+    pub networks: Vec<(NetworkSpec, Network)>,
 }
 
 impl Report<'_> {
@@ -175,6 +178,7 @@ pub fn simulate<'s>(s: &'s Scenario, o: &RunOptions<'_>) -> Result<Report<'s>, E
         scenario: s,
         network: stats,
         variants,
+        networks,
     })
 }
 

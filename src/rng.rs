@@ -35,6 +35,10 @@ pub enum Purpose {
     Event = 10,
     /// Which stories have their reach tracked.
     Reach = 11,
+    /// Where the network picture starts its layout.
+    Layout = 12,
+    /// Which agents the network picture shows of a large town.
+    Picture = 13,
 }
 
 /// The generator behind every stream: PCG-64 (MCG variant), small, fast and

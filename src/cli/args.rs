@@ -147,6 +147,15 @@ pub struct RunArgs {
     /// scenarios, each goes to <DIR>/<scenario file stem>.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// Also write network.gif, the spread of stories on the network (the
+    /// first run of each variant, tick by tick), and play it in
+    /// report.html.
+    #[arg(long)]
+    pub animate: bool,
+    /// Also write network.gexf, the network with each agent's group,
+    /// status and attitude over time, for Gephi's timeline.
+    #[arg(long)]
+    pub gexf: bool,
     #[command(flatten)]
     pub options: RunFlags,
 }

@@ -21,6 +21,7 @@ pub use args::{CheckArgs, Cli, Command, RunArgs, RunFlags, SweepArgs, ValidateAr
 use console::Bar;
 
 use crate::error::Error;
+use crate::film;
 use crate::measures::Measure;
 use crate::output::charts::short_number;
 use crate::output::{self, sweep};
@@ -158,6 +159,9 @@ fn run_command(args: &RunArgs) -> Result<(), Error> {
         .map(|s| output_folder(args.out.as_deref(), &s.source, several))
         .collect();
     refuse_shared_folders(&loaded, &dests)?;
+    if args.animate || args.gexf {
+        refuse_unfilmable(&loaded, args)?;
+    }
     // Refuse a folder that cannot be written before anything runs.
     for (s, dest) in loaded.iter().zip(&dests) {
         output::folder::check(dest, &inputs(s))?;
@@ -169,20 +173,53 @@ fn run_command(args: &RunArgs) -> Result<(), Error> {
         let report = rt
             .pool
             .install(|| pipeline::simulate(s, &rt.options(&bar, "runs")))?;
+        let film = if args.animate || args.gexf {
+            Some(
+                rt.pool
+                    .install(|| film::record(&report, &rt.options(&bar, "runs")))?,
+            )
+        } else {
+            None
+        };
+        let extras = output::Extras {
+            film: film.as_ref(),
+            gif: args.animate,
+            gexf: args.gexf,
+        };
         // Charts are drawn in parallel: on this pool, with its threads.
         rt.pool.install(|| {
             output::write_folder(dest, &inputs(s), &|| rt.cancelled(), |dir| {
-                output::write_report(dir, &report, &o.format, &|| rt.cancelled()).map_err(|e| {
-                    if rt.cancelled() {
-                        Error::Cancelled
-                    } else {
-                        Error::Other(format!("writing {}: {e}", dest.display()))
-                    }
-                })
+                output::write_report(dir, &report, &o.format, extras, &|| rt.cancelled()).map_err(
+                    |e| {
+                        if rt.cancelled() {
+                            Error::Cancelled
+                        } else {
+                            Error::Other(format!("writing {}: {e}", dest.display()))
+                        }
+                    },
+                )
             })
         })?;
         if !o.quiet {
             console::print_headline(&report, dest, started.elapsed().as_secs_f64());
+        }
+    }
+    Ok(())
+}
+
+/// The network pictures show attitudes and stories: a classic model has
+/// neither, so `--animate` and `--gexf` are refused for it before anything
+/// runs.
+fn refuse_unfilmable(loaded: &[Scenario], args: &RunArgs) -> Result<(), Error> {
+    let flag = if args.animate { "--animate" } else { "--gexf" };
+    for s in loaded {
+        let kind = s.baseline().model.kind();
+        if !kind.declaration().stories {
+            return Err(Error::Usage(format!(
+                "{flag} draws attitudes and the stories people tell, which `{}` ({}) does not have\n  = help: the network pictures are for the word-of-mouth model; run this scenario without {flag}",
+                s.source.display(),
+                kind.declaration().title
+            )));
         }
     }
     Ok(())

@@ -92,6 +92,27 @@ pub struct Stories {
     pub sampled: bool,
 }
 
+/// How one agent looks after a tick, for the network animation and the
+/// dynamic GEXF.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Look {
+    /// The agent's attitude, in [-1, 1].
+    pub attitude: f32,
+    /// Its market status ([`state::status`]).
+    pub status: u8,
+    /// Its group's index.
+    pub group: u8,
+    /// [`Look::GOOD`] and/or [`Look::BAD`]: the stories it told this tick.
+    pub told: u8,
+    /// Likewise, the stories it heard this tick.
+    pub heard: u8,
+}
+
+impl Look {
+    pub const GOOD: u8 = 1;
+    pub const BAD: u8 = 2;
+}
+
 /// A model of what happens to a population, run by the engine.
 pub trait Dynamics: Sync {
     /// The state of one replication.
@@ -125,6 +146,11 @@ pub trait Dynamics: Sync {
     /// The warm-up is over: counts that run "so far" (people reached,
     /// stories told and heard) start again from tick 0.
     fn end_warmup(&self, _state: &mut Self::State) {}
+
+    /// How each of `agents` looks in `state`, into `out` (one each, in
+    /// order). Models without attitudes or stories look like nothing and
+    /// leave `out` empty.
+    fn look(&self, _state: &Self::State, _agents: &[u32], _out: &mut Vec<Look>) {}
 
     /// Whether nothing can change after `tick`, whose figures are `frame`:
     /// every later tick would repeat its levels with no flows, so the

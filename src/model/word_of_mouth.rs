@@ -359,6 +359,39 @@ impl Dynamics for WordOfMouth<'_> {
 
     /// A story is last retold `max_hops - 1` ticks after it was first told,
     /// so those first told `max_hops` ticks ago or earlier are complete.
+    fn look(&self, state: &State, agents: &[u32], out: &mut Vec<super::Look>) {
+        use super::Look;
+        use state::event;
+        out.clear();
+        out.extend(agents.iter().map(|&i| {
+            let i = i as usize;
+            let e = state.events[i];
+            let told = if e & event::TOLD == 0 {
+                0
+            } else if e & event::TOLD_BAD != 0 {
+                Look::BAD
+            } else {
+                Look::GOOD
+            };
+            let heard = if e & event::HEARD_GOOD != 0 {
+                Look::GOOD
+            } else {
+                0
+            } | if e & event::HEARD_BAD != 0 {
+                Look::BAD
+            } else {
+                0
+            };
+            Look {
+                attitude: state.attitude[i],
+                status: state.status[i],
+                group: self.group[i],
+                told,
+                heard,
+            }
+        }));
+    }
+
     fn stories(&self, state: &mut State, tick: u32) -> Stories {
         let noted = state.reach.get_mut().unwrap_or_else(|e| e.into_inner());
         Stories {

@@ -9,6 +9,7 @@
 
 mod edgelist;
 pub mod generators;
+pub mod layout;
 pub mod xml;
 
 use std::path::Path;

@@ -8,9 +8,12 @@
 //! A failed or interrupted run leaves earlier results as they were and no
 //! half-written folder.
 
+pub mod animation;
 pub mod charts;
 pub(crate) mod findings;
 pub mod folder;
+pub mod gexf;
+mod player;
 pub mod report;
 pub mod sweep;
 pub mod tables;
@@ -20,6 +23,7 @@ pub use folder::write_folder;
 use std::fs;
 use std::path::Path;
 
+pub use crate::film::Film;
 pub use crate::pipeline::{Report, VariantResult};
 
 /// A chart file format.
@@ -31,12 +35,25 @@ pub enum Format {
     Svg,
 }
 
+/// What a run writes besides its tables and charts.
+#[derive(Default, Clone, Copy)]
+pub struct Extras<'a> {
+    /// The film of the run, when it was recorded: played in the report.
+    pub film: Option<&'a Film>,
+    /// Write it as `network.gif`.
+    pub gif: bool,
+    /// Write it as `network.gexf`.
+    pub gexf: bool,
+}
+
 /// Writes every file of a report into `dir`: the tables, the scenario
-/// file as it was read, and the charts in each format.
+/// file as it was read, the charts in each format, and the network
+/// pictures asked for.
 pub fn write_report(
     dir: &Path,
     report: &Report<'_>,
     formats: &[Format],
+    extras: Extras<'_>,
     cancelled: &(dyn Fn() -> bool + Sync),
 ) -> Result<(), Box<dyn std::error::Error>> {
     fs::write(dir.join("timeseries.csv"), tables::timeseries_csv(report))?;
@@ -59,7 +76,22 @@ pub fn write_report(
     if cancelled() {
         return Err("interrupted".into());
     }
-    fs::write(dir.join("report.html"), report::html(report, &all)?)?;
+    if let Some(film) = extras.film {
+        if extras.gif {
+            let file = std::io::BufWriter::new(fs::File::create(dir.join("network.gif"))?);
+            animation::write_gif(film, file)?;
+        }
+        if extras.gexf {
+            fs::write(dir.join("network.gexf"), gexf::gexf(film, report))?;
+        }
+    }
+    if cancelled() {
+        return Err("interrupted".into());
+    }
+    fs::write(
+        dir.join("report.html"),
+        report::html(report, &all, extras.film)?,
+    )?;
     Ok(())
 }
 

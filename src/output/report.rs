@@ -18,7 +18,11 @@ use crate::measures::Measure;
 
 /// The page, with `all` (the run's charts) inline, or the first chart
 /// that could not be drawn.
-pub(crate) fn html(report: &Report<'_>, all: &[Chart]) -> Result<String, String> {
+pub(crate) fn html(
+    report: &Report<'_>,
+    all: &[Chart],
+    film: Option<&crate::film::Film>,
+) -> Result<String, String> {
     let drawn: Vec<String> = all
         .par_iter()
         .map(|c| charts::svg(c, report).map(|svg| figure(c, &svg)))
@@ -34,15 +38,23 @@ pub(crate) fn html(report: &Report<'_>, all: &[Chart]) -> Result<String, String>
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
          <meta name=\"generator\" content=\"grapevine {version}\">\n\
-         <title>{title}</title>\n<style>\n{STYLE}</style>\n</head>\n<body>\n<main>\n",
+         <title>{title}</title>\n<style>\n{STYLE}{player}</style>\n</head>\n<body>\n<main>\n",
         version = env!("CARGO_PKG_VERSION"),
         title = esc(&s.title),
+        player = if film.is_some() {
+            super::player::STYLE
+        } else {
+            ""
+        },
     );
     header(&mut page, report);
     findings_section(&mut page, report);
     let mut main = main.into_iter();
     if let Some((_, compare)) = main.next() {
         page.push_str(&compare);
+    }
+    if let Some(film) = film {
+        page.push_str(&super::player::section(film));
     }
     numbers(&mut page, report);
     variants(&mut page, report);

@@ -1,0 +1,344 @@
+//! The film of a run: how the agents on the network picture look after the
+//! warm-up and after every tick, in the first replication of each variant,
+//! for the animation (`network.gif`), the report's player and the dynamic
+//! GEXF.
+//!
+//! A town of up to [`MAX_PICTURED`] agents is pictured whole. A larger one
+//! is pictured by a sample that shows the story: the neighbourhoods (up to
+//! two steps) of the people whose stories reached most people in the
+//! baseline's first replication, the widest-reaching bad and good ones,
+//! and a random backdrop, [`MAX_PICTURED`] agents in all. The film re-runs
+//! replication 0 (the same keyed streams give the same run), looking only
+//! at the pictured agents, so its cost is one replication per variant and
+//! its memory a few bytes per pictured agent and tick.
+
+use std::collections::VecDeque;
+
+use rand::RngExt;
+
+use crate::engine::{self, Cancelled, Mode, Options};
+use crate::error::Error;
+use crate::measures::Measure;
+use crate::model::{self, Dynamics, Look, Visit};
+use crate::network::{Graph, layout};
+use crate::pipeline::{Report, RunOptions};
+use crate::rng::{self, Purpose};
+
+/// The most agents a network picture shows.
+pub const MAX_PICTURED: usize = 2000;
+
+/// Stories whose tellers' neighbourhoods a sample centres on, of each kind.
+const STORIES_OF_EACH_KIND: usize = 2;
+
+/// The most agents taken from one teller's neighbourhood.
+const NEIGHBOURHOOD: usize = 250;
+
+/// The pictured agents and how each looked, tick by tick, per variant.
+#[derive(Debug, Clone)]
+pub struct Film {
+    pub title: String,
+    pub tick_unit: String,
+    /// The agents in the town.
+    pub population: usize,
+    /// The pictured agents, in increasing id.
+    pub agents: Vec<u32>,
+    /// What the sample is, when the picture is not the whole town.
+    pub sample: Option<String>,
+    /// Ties among the pictured agents (indices into `agents`), each once.
+    pub edges: Vec<(u32, u32)>,
+    /// Each pictured agent's contacts in the whole network.
+    pub degree: Vec<u32>,
+    /// Where each pictured agent is drawn, in the unit square.
+    pub position: Vec<(f32, f32)>,
+    /// The scenario's group names.
+    pub groups: Vec<String>,
+    pub reels: Vec<Reel>,
+}
+
+/// One variant's film.
+#[derive(Debug, Clone)]
+pub struct Reel {
+    pub variant: String,
+    /// Tick 0 (after the warm-up) to the last: each pictured agent's look.
+    pub frames: Vec<Vec<Look>>,
+    /// People told a good and a bad story so far, in the whole town, at
+    /// each tick.
+    pub told: Vec<[f64; 2]>,
+}
+
+impl Film {
+    /// The number of frames (ticks and tick 0).
+    pub fn frames(&self) -> usize {
+        self.reels.first().map_or(0, |r| r.frames.len())
+    }
+}
+
+/// Whether a scenario's model can be filmed: it has attitudes and stories.
+pub fn filmable(report: &Report<'_>) -> bool {
+    report
+        .scenario
+        .baseline()
+        .model
+        .kind()
+        .declaration()
+        .stories
+}
+
+/// Films the first replication of each variant that runs on the
+/// baseline's network (a variant on a network of its own has no place on
+/// the same picture, and is left out).
+pub fn record(report: &Report<'_>, o: &RunOptions<'_>) -> Result<Film, Error> {
+    let s = report.scenario;
+    let (base_spec, network) = &report.networks[0];
+    let graph = &network.graph;
+    let (agents, sample) = pictured(report, graph);
+    let (edges, degree) = ties_among(graph, &agents);
+    let position = layout::force_directed(agents.len(), &edges, s.seed);
+    let mut reels = Vec::new();
+    for (v, result) in s.variants.iter().zip(&report.variants) {
+        if v.network != *base_spec {
+            continue;
+        }
+        let options = Options {
+            runs: 1,
+            ticks: s.ticks,
+            warmup: s.warmup,
+            mode: Mode::Auto,
+            cancel: o.cancel,
+            progress: None,
+        };
+        let frames = model::with_dynamics(
+            s,
+            v,
+            network,
+            Watch {
+                options: &options,
+                agents: &agents,
+            },
+        )
+        .map_err(|Cancelled| Error::Cancelled)?;
+        reels.push(Reel {
+            variant: v.name.clone(),
+            frames,
+            told: told_so_far(&result.runs[0]),
+        });
+    }
+    Ok(Film {
+        title: s.title.clone(),
+        tick_unit: s.tick_unit.clone(),
+        population: graph.nodes(),
+        agents,
+        sample,
+        edges,
+        degree,
+        position,
+        groups: s.baseline().groups.iter().map(|g| g.name.clone()).collect(),
+        reels,
+    })
+}
+
+/// Runs replication 0 of whichever dynamics the registry builds, looking
+/// at the pictured agents after each tick.
+struct Watch<'o, 'a> {
+    options: &'o Options<'a>,
+    agents: &'o [u32],
+}
+
+impl Visit for Watch<'_, '_> {
+    type Output = Result<Vec<Vec<Look>>, Cancelled>;
+
+    fn visit<D: Dynamics>(self, dynamics: &D) -> Self::Output {
+        let mut frames = Vec::with_capacity(self.options.ticks as usize + 1);
+        let parallel = self.options.mode.within_runs(dynamics.agents());
+        engine::watch_replication(dynamics, 0, self.options, parallel, |_, state| {
+            let mut looks = Vec::with_capacity(self.agents.len());
+            dynamics.look(state, self.agents, &mut looks);
+            frames.push(looks);
+        })?;
+        Ok(frames)
+    }
+}
+
+/// People told good and bad stories so far, tick by tick, from a recorded
+/// replication's frames (the whole town).
+fn told_so_far(run: &crate::metrics::Recorder) -> Vec<[f64; 2]> {
+    let at = |m: Measure| run.position(m);
+    let good = [at(Measure::GoodToldFirstHand), at(Measure::GoodToldRetold)];
+    let bad = [at(Measure::BadToldFirstHand), at(Measure::BadToldRetold)];
+    let mut total = [0.0, 0.0];
+    (0..run.frames.len())
+        .map(|t| {
+            if t > 0 {
+                for (k, ms) in [good, bad].iter().enumerate() {
+                    total[k] += ms
+                        .iter()
+                        .flatten()
+                        .map(|&m| run.value(t, 0, m))
+                        .sum::<f64>();
+                }
+            }
+            total
+        })
+        .collect()
+}
+
+/// Whole numbers with thousands separated: 12,345.
+pub fn thousands(x: f64) -> String {
+    let digits = format!("{}", x.round().max(0.0) as u64);
+    let mut out = String::new();
+    for (k, c) in digits.chars().enumerate() {
+        if k > 0 && (digits.len() - k) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The agents to picture, and what the sample is when it is not everyone.
+fn pictured(report: &Report<'_>, graph: &Graph) -> (Vec<u32>, Option<String>) {
+    let n = graph.nodes();
+    if n <= MAX_PICTURED {
+        return ((0..n as u32).collect(), None);
+    }
+    let mut chosen = vec![false; n];
+    let mut count = 0usize;
+    let take = |i: u32, chosen: &mut Vec<bool>, count: &mut usize| {
+        if !chosen[i as usize] && *count < MAX_PICTURED {
+            chosen[i as usize] = true;
+            *count += 1;
+        }
+    };
+    // The tellers of the stories that reached most people, bad and good.
+    let mut reach = report.variants[0].runs[0].reach.clone();
+    reach.sort_by(|a, b| b.people.cmp(&a.people).then(a.story.cmp(&b.story)));
+    let mut origins = Vec::new();
+    for bad in [true, false] {
+        origins.extend(
+            reach
+                .iter()
+                .filter(|r| r.bad == bad && r.people > 0)
+                .take(STORIES_OF_EACH_KIND)
+                .map(|r| crate::model::state::unpack_id(r.story).2),
+        );
+    }
+    for &origin in &origins {
+        for i in neighbourhood(graph, origin, NEIGHBOURHOOD) {
+            take(i, &mut chosen, &mut count);
+        }
+    }
+    let around = count;
+    // A random backdrop: distinct agents from the scenario's seed.
+    let mut r = rng::stream(report.scenario.seed, 0, 0, 0, Purpose::Picture);
+    while count < MAX_PICTURED {
+        let i = r.random_range(0..n as u32);
+        take(i, &mut chosen, &mut count);
+    }
+    let agents: Vec<u32> = (0..n as u32).filter(|&i| chosen[i as usize]).collect();
+    let what = if origins.is_empty() {
+        format!(
+            "a random sample of {} of {} people",
+            thousands(MAX_PICTURED as f64),
+            thousands(n as f64)
+        )
+    } else {
+        format!(
+            "a sample of {} of {} people: {} around the {} stories that reached most people, the rest at random",
+            thousands(MAX_PICTURED as f64),
+            thousands(n as f64),
+            thousands(around as f64),
+            origins.len()
+        )
+    };
+    (agents, Some(what))
+}
+
+/// Up to `most` agents within two steps of `origin`, nearest first.
+fn neighbourhood(graph: &Graph, origin: u32, most: usize) -> Vec<u32> {
+    let mut seen = vec![origin];
+    let mut queue = VecDeque::from([(origin, 0u8)]);
+    while let Some((i, depth)) = queue.pop_front() {
+        if depth == 2 {
+            continue;
+        }
+        for &j in graph.neighbours(i as usize) {
+            if seen.len() >= most {
+                return seen;
+            }
+            if !seen.contains(&j) {
+                seen.push(j);
+                queue.push_back((j, depth + 1));
+            }
+        }
+    }
+    seen
+}
+
+/// The ties among `agents` (sorted), as index pairs, and each one's degree.
+fn ties_among(graph: &Graph, agents: &[u32]) -> (Vec<(u32, u32)>, Vec<u32>) {
+    let mut edges = Vec::new();
+    let mut degree = Vec::with_capacity(agents.len());
+    for (a, &i) in agents.iter().enumerate() {
+        let contacts = graph.neighbours(i as usize);
+        degree.push(contacts.len() as u32);
+        for &j in contacts {
+            if j > i {
+                if let Ok(b) = agents.binary_search(&j) {
+                    edges.push((a as u32, b as u32));
+                }
+            }
+        }
+    }
+    (edges, degree)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::network::generators;
+
+    #[test]
+    fn big_numbers_have_separators() {
+        assert_eq!(thousands(1234567.0), "1,234,567");
+        assert_eq!(thousands(999.0), "999");
+        assert_eq!(thousands(0.4), "0");
+    }
+
+    #[test]
+    fn a_neighbourhood_is_within_two_steps_and_bounded() {
+        let (g, _) = generators::barabasi_albert(5000, 3, 1);
+        let near = neighbourhood(&g, 10, 100);
+        assert!(near.len() <= 100 && near[0] == 10);
+        for &j in &near[1..] {
+            let one = g.neighbours(10).contains(&j);
+            let two = g
+                .neighbours(10)
+                .iter()
+                .any(|&k| g.neighbours(k as usize).contains(&j));
+            assert!(one || two, "{j}");
+        }
+    }
+
+    #[test]
+    fn ties_among_the_pictured_are_the_graphs_ties() {
+        let (g, _) = generators::erdos_renyi(300, 8.0, 2);
+        let agents: Vec<u32> = (0..300).step_by(3).collect();
+        let (edges, degree) = ties_among(&g, &agents);
+        for &(a, b) in &edges {
+            assert!(a < b);
+            let (i, j) = (agents[a as usize], agents[b as usize]);
+            assert!(g.neighbours(i as usize).binary_search(&j).is_ok());
+        }
+        let expected: usize = agents
+            .iter()
+            .map(|&i| {
+                g.neighbours(i as usize)
+                    .iter()
+                    .filter(|&&j| j > i && j % 3 == 0)
+                    .count()
+            })
+            .sum();
+        assert_eq!(edges.len(), expected);
+        assert_eq!(degree[5], g.degree(15) as u32);
+    }
+}

@@ -1,0 +1,508 @@
+//! `network.gif`: the film of a run as an animation for slides, one frame
+//! after the warm-up and one per tick, each variant side by side.
+//!
+//! Agents are dots where the layout put them, coloured by attitude on a
+//! diverging blue-grey-vermillion scale (safe for the common colour-vision
+//! deficiencies) and sized by their contacts; a tick's tellers get a ring
+//! and their ties to people who heard a story of the same kind that tick
+//! light up, good in the charts' green and bad in their vermillion.
+//!
+//! Frames are drawn with plotters into an RGB buffer, then mapped to one
+//! fixed 256-colour palette through a table of every 15-bit colour's
+//! nearest entry (no per-frame quantising: fast, and the same bytes every
+//! time), and each frame stores only the rectangle that changed.
+
+use std::borrow::Cow;
+use std::io::Write;
+
+use plotters::prelude::*;
+
+use super::charts::style::{self, FAMILY, meaning, palette};
+use crate::film::Film;
+pub use crate::film::thousands;
+use crate::model::Look;
+
+/// Image width for one or two variants side by side: a 720p slide.
+const WIDTH: u32 = 1280;
+/// The width a variant's panel has at least.
+const PANEL_WIDTH: u32 = 640;
+/// The most panels in a row.
+const COLUMNS: u32 = 3;
+const HEADER: u32 = 64;
+const LEGEND: u32 = 84;
+const CAPTION: u32 = 60;
+const PAD: u32 = 14;
+
+/// Steps of the attitude scale.
+pub const ATTITUDE_STEPS: usize = 16;
+
+/// Hundredths of a second each frame shows: the first (after the warm-up),
+/// each tick, and the last.
+const FIRST_DELAY: u16 = 100;
+const TICK_DELAY: u16 = 25;
+const LAST_DELAY: u16 = 300;
+
+/// The attitude scale's colours, from -1 to +1.
+pub fn attitude_colours() -> [RGBColor; ATTITUDE_STEPS] {
+    let (neg, mid, pos) = (palette::VERMILLION, RGBColor(225, 225, 225), palette::BLUE);
+    std::array::from_fn(|k| {
+        let t = k as f64 / (ATTITUDE_STEPS - 1) as f64 * 2.0 - 1.0;
+        let (a, b, f) = if t < 0.0 {
+            (mid, neg, -t)
+        } else {
+            (mid, pos, t)
+        };
+        let mix = |x: u8, y: u8| (f64::from(x) + (f64::from(y) - f64::from(x)) * f).round() as u8;
+        RGBColor(mix(a.0, b.0), mix(a.1, b.1), mix(a.2, b.2))
+    })
+}
+
+/// The step of the attitude scale an attitude falls in.
+pub fn attitude_step(attitude: f32) -> usize {
+    (((f64::from(attitude) + 1.0) / 2.0 * (ATTITUDE_STEPS - 1) as f64).round() as usize)
+        .min(ATTITUDE_STEPS - 1)
+}
+
+/// Where things go on the image.
+#[derive(Debug, Clone, Copy)]
+struct Geometry {
+    width: u32,
+    height: u32,
+    columns: u32,
+    panel: (u32, u32),
+}
+
+impl Geometry {
+    fn new(panels: usize) -> Self {
+        let panels = panels.max(1) as u32;
+        let columns = panels.min(COLUMNS);
+        let rows = panels.div_ceil(COLUMNS);
+        let width = WIDTH.max(PANEL_WIDTH * columns);
+        let panel_height = if rows == 1 {
+            720 - HEADER - LEGEND
+        } else {
+            520
+        };
+        Self {
+            width,
+            height: HEADER + rows * panel_height + LEGEND,
+            columns,
+            panel: (width / columns, panel_height),
+        }
+    }
+
+    /// The top-left corner of panel `k`.
+    fn origin(&self, k: usize) -> (i32, i32) {
+        let (col, row) = (k as u32 % self.columns, k as u32 / self.columns);
+        (
+            (col * self.panel.0) as i32,
+            (HEADER + row * self.panel.1) as i32,
+        )
+    }
+
+    /// Where a position in the unit square lands in panel `k`.
+    fn place(&self, k: usize, p: (f32, f32)) -> (i32, i32) {
+        let (x0, y0) = self.origin(k);
+        let w = self.panel.0 - 2 * PAD;
+        let h = self.panel.1 - CAPTION - PAD;
+        let side = w.min(h) as f32;
+        let left = x0 as f32 + PAD as f32 + (w as f32 - side) / 2.0;
+        let top = y0 as f32 + CAPTION as f32;
+        (
+            (left + p.0 * side).round() as i32,
+            (top + p.1 * side).round() as i32,
+        )
+    }
+
+    /// The drawing square's side in panel pixels.
+    fn side(&self) -> f32 {
+        (self.panel.0 - 2 * PAD).min(self.panel.1 - CAPTION - PAD) as f32
+    }
+}
+
+/// Each pictured agent's dot radius, from its contacts: the typical agent
+/// gets the base size, hubs up to twice it.
+fn radii(film: &Film, side: f32) -> Vec<i32> {
+    let n = film.agents.len().max(1) as f32;
+    let base = (0.28 * side / n.sqrt()).clamp(2.0, 12.0);
+    let mean = film.degree.iter().map(|&d| d as f32).sum::<f32>() / n;
+    film.degree
+        .iter()
+        .map(|&d| {
+            let f = (d as f32 / mean.max(1.0)).sqrt().clamp(0.6, 2.0);
+            (base * f).round().max(1.0) as i32
+        })
+        .collect()
+}
+
+/// The fixed palette: the scales and meanings first, then greys for
+/// anti-aliased text, then an even 5 x 5 x 5 cube for everything else.
+fn gif_palette() -> Vec<RGBColor> {
+    let mut colours = vec![RGBColor(255, 255, 255)];
+    colours.extend(attitude_colours());
+    colours.extend([
+        meaning::GOOD,
+        meaning::BAD,
+        palette::BLACK,
+        palette::DARK,
+        palette::GREY,
+        EDGE,
+    ]);
+    colours.extend((0..32).map(|k| {
+        let v = (k * 255 / 31) as u8;
+        RGBColor(v, v, v)
+    }));
+    for base in [
+        meaning::GOOD,
+        meaning::BAD,
+        palette::BLUE,
+        palette::VERMILLION,
+    ] {
+        for f in [0.25, 0.5, 0.75] {
+            let mix = |c: u8| (f64::from(c) + (255.0 - f64::from(c)) * f).round() as u8;
+            colours.push(RGBColor(mix(base.0), mix(base.1), mix(base.2)));
+        }
+    }
+    for r in 0..5u32 {
+        for g in 0..5u32 {
+            for b in 0..5u32 {
+                let v = |x: u32| (x * 255 / 4) as u8;
+                colours.push(RGBColor(v(r), v(g), v(b)));
+            }
+        }
+    }
+    colours.truncate(256);
+    colours
+}
+
+/// The faint colour of ties.
+const EDGE: RGBColor = RGBColor(222, 222, 222);
+
+/// For every 15-bit colour, its nearest palette entry.
+fn nearest_table(colours: &[RGBColor]) -> Vec<u8> {
+    (0..1u32 << 15)
+        .map(|c| {
+            let (r, g, b) = ((c >> 10) & 31, (c >> 5) & 31, c & 31);
+            let (r, g, b) = (r * 255 / 31, g * 255 / 31, b * 255 / 31);
+            let mut best = (u32::MAX, 0u8);
+            for (k, p) in colours.iter().enumerate() {
+                let d = |a: u32, b: u8| (a as i32 - i32::from(b)).pow(2) as u32;
+                let dist = 2 * d(r, p.0) + 4 * d(g, p.1) + 3 * d(b, p.2);
+                if dist < best.0 {
+                    best = (dist, k as u8);
+                }
+            }
+            best.1
+        })
+        .collect()
+}
+
+/// Draws the frames of `film` and writes them as a GIF to `out`.
+pub fn write_gif(film: &Film, out: impl Write) -> Result<(), Box<dyn std::error::Error>> {
+    style::register_font();
+    let g = Geometry::new(film.reels.len());
+    let (w, h) = (g.width as usize, g.height as usize);
+    let colours = gif_palette();
+    let table = nearest_table(&colours);
+    let flat: Vec<u8> = colours.iter().flat_map(|c| [c.0, c.1, c.2]).collect();
+    let mut encoder = gif::Encoder::new(out, g.width as u16, g.height as u16, &flat)?;
+    encoder.set_repeat(gif::Repeat::Infinite)?;
+    let radius = radii(film, g.side());
+    let mut backdrop = vec![255u8; w * h * 3];
+    draw_backdrop(film, &g, &mut backdrop)?;
+    let mut rgb = vec![0u8; w * h * 3];
+    let mut previous: Vec<u8> = Vec::new();
+    let mut indices = vec![0u8; w * h];
+    let frames = film.frames();
+    for t in 0..frames {
+        rgb.copy_from_slice(&backdrop);
+        draw_frame(film, &g, &radius, t, &mut rgb)?;
+        for (k, px) in rgb.chunks_exact(3).enumerate() {
+            let c = (u32::from(px[0]) >> 3) << 10
+                | (u32::from(px[1]) >> 3) << 5
+                | u32::from(px[2]) >> 3;
+            indices[k] = table[c as usize];
+        }
+        let delay = match t {
+            0 => FIRST_DELAY,
+            _ if t + 1 == frames => LAST_DELAY,
+            _ => TICK_DELAY,
+        };
+        let (left, top, fw, fh) = changed(&previous, &indices, w, h);
+        let mut part = Vec::with_capacity(fw * fh);
+        for y in top..top + fh {
+            part.extend_from_slice(&indices[y * w + left..y * w + left + fw]);
+        }
+        let frame = gif::Frame {
+            delay,
+            dispose: gif::DisposalMethod::Keep,
+            left: left as u16,
+            top: top as u16,
+            width: fw as u16,
+            height: fh as u16,
+            buffer: Cow::Owned(part),
+            ..gif::Frame::default()
+        };
+        encoder.write_frame(&frame)?;
+        previous.clone_from(&indices);
+    }
+    Ok(())
+}
+
+/// The smallest rectangle (left, top, width, height) holding every pixel
+/// that differs from the previous frame (the whole image for the first;
+/// one pixel when nothing changed, as a frame cannot be empty).
+fn changed(previous: &[u8], now: &[u8], w: usize, h: usize) -> (usize, usize, usize, usize) {
+    if previous.len() != now.len() {
+        return (0, 0, w, h);
+    }
+    let (mut x0, mut y0, mut x1, mut y1) = (w, h, 0, 0);
+    for y in 0..h {
+        let row = &now[y * w..(y + 1) * w];
+        let before = &previous[y * w..(y + 1) * w];
+        if row == before {
+            continue;
+        }
+        let first = row
+            .iter()
+            .zip(before)
+            .position(|(a, b)| a != b)
+            .unwrap_or(0);
+        let last = w
+            - 1
+            - row
+                .iter()
+                .rev()
+                .zip(before.iter().rev())
+                .position(|(a, b)| a != b)
+                .unwrap_or(0);
+        x0 = x0.min(first);
+        x1 = x1.max(last);
+        y0 = y0.min(y);
+        y1 = y1.max(y);
+    }
+    if x0 > x1 {
+        return (0, 0, 1, 1);
+    }
+    (x0, y0, x1 - x0 + 1, y1 - y0 + 1)
+}
+
+fn text(size: u32, colour: RGBColor) -> TextStyle<'static> {
+    (FAMILY, size).into_font().color(&colour)
+}
+
+type Drawn = Result<(), Box<dyn std::error::Error>>;
+
+/// What every frame shares: the title, the panels' names, the ties and
+/// the legend.
+fn draw_backdrop(film: &Film, g: &Geometry, rgb: &mut [u8]) -> Drawn {
+    let area = BitMapBackend::with_buffer(rgb, (g.width, g.height)).into_drawing_area();
+    area.fill(&WHITE)?;
+    area.draw_text(&film.title, &text(34, palette::BLACK), (PAD as i32, 14))?;
+    for (k, reel) in film.reels.iter().enumerate() {
+        let (x0, y0) = g.origin(k);
+        if film.reels.len() > 1 {
+            area.draw_text(
+                &reel.variant,
+                &text(26, palette::BLACK),
+                (x0 + PAD as i32, y0 + 4),
+            )?;
+        }
+        for &(a, b) in &film.edges {
+            let p = g.place(k, film.position[a as usize]);
+            let q = g.place(k, film.position[b as usize]);
+            area.draw(&PathElement::new(vec![p, q], EDGE.stroke_width(1)))?;
+        }
+    }
+    draw_legend(film, g, &area)?;
+    area.present()?;
+    Ok(())
+}
+
+fn draw_legend<DB: DrawingBackend>(
+    film: &Film,
+    g: &Geometry,
+    area: &DrawingArea<DB, plotters::coord::Shift>,
+) -> Drawn
+where
+    DB::ErrorType: 'static,
+{
+    let y = (g.height - LEGEND + 12) as i32;
+    let x = PAD as i32;
+    let size = 20;
+    area.draw_text("attitude", &text(size, palette::DARK), (x, y))?;
+    let bar = x + 92;
+    let step = 16;
+    area.draw_text("against", &text(size, palette::DARK), (bar, y))?;
+    let bar = bar + 82;
+    for (k, c) in attitude_colours().iter().enumerate() {
+        let x = bar + k as i32 * step;
+        area.draw(&Rectangle::new(
+            [(x, y + 1), (x + step, y + 19)],
+            c.filled(),
+        ))?;
+    }
+    let after = bar + ATTITUDE_STEPS as i32 * step + 8;
+    area.draw_text("for", &text(size, palette::DARK), (after, y))?;
+    let mut x = after + 64;
+    for (label, colour) in [
+        ("told a good story", meaning::GOOD),
+        ("told a bad story", meaning::BAD),
+    ] {
+        area.draw(&Circle::new((x + 8, y + 10), 8, colour.stroke_width(3)))?;
+        area.draw(&PathElement::new(
+            vec![(x + 18, y + 10), (x + 40, y + 10)],
+            colour.stroke_width(3),
+        ))?;
+        area.draw_text(label, &text(size, palette::DARK), (x + 48, y))?;
+        x += 48 + style::text_width(area, label, size) as i32 + 32;
+    }
+    area.draw(&Circle::new(
+        (x + 8, y + 10),
+        8,
+        palette::GREY.stroke_width(1),
+    ))?;
+    area.draw_text("heard one", &text(size, palette::DARK), (x + 24, y))?;
+    x += 24 + style::text_width(area, "heard one", size) as i32 + 32;
+    area.draw_text("dot size: contacts", &text(size, palette::DARK), (x, y))?;
+    let note = match &film.sample {
+        Some(what) => format!(
+            "Shown: {what}. First run of each variant; ties light up from a teller to those who heard that kind of story that {}.",
+            film.tick_unit
+        ),
+        None => format!(
+            "All {} people. First run of each variant; ties light up from a teller to those who heard that kind of story that {}.",
+            thousands(film.population as f64),
+            film.tick_unit
+        ),
+    };
+    let (size, lines) = style::fit(area, &note, 18, g.width - 2 * PAD, 2);
+    for (k, line) in lines.iter().enumerate() {
+        area.draw_text(
+            line,
+            &text(size, palette::GREY),
+            (PAD as i32, y + 30 + 22 * k as i32),
+        )?;
+    }
+    Ok(())
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Pass {
+    Heard,
+    Told,
+}
+
+/// One tick's frame over the backdrop: lit ties, dots, rings, the time and
+/// the counts.
+fn draw_frame(film: &Film, g: &Geometry, radius: &[i32], t: usize, rgb: &mut [u8]) -> Drawn {
+    let area = BitMapBackend::with_buffer(rgb, (g.width, g.height)).into_drawing_area();
+    let colours = attitude_colours();
+    let when = format!("{} {t}", film.tick_unit);
+    let width = style::text_width(&area, &when, 34) as i32;
+    area.draw_text(
+        &when,
+        &text(34, palette::BLACK),
+        (g.width as i32 - PAD as i32 - width, 14),
+    )?;
+    for (k, reel) in film.reels.iter().enumerate() {
+        let looks = &reel.frames[t];
+        let (x0, y0) = g.origin(k);
+        let [good, bad] = reel.told[t];
+        let counts = format!(
+            "told so far: {} good, {} bad",
+            thousands(good),
+            thousands(bad)
+        );
+        let line = if film.reels.len() > 1 {
+            y0 + 34
+        } else {
+            y0 + 8
+        };
+        area.draw_text(&counts, &text(20, palette::DARK), (x0 + PAD as i32, line))?;
+        for (kind, colour) in [(Look::GOOD, meaning::GOOD), (Look::BAD, meaning::BAD)] {
+            for &(a, b) in &film.edges {
+                let (la, lb) = (looks[a as usize], looks[b as usize]);
+                let lit = (la.told & kind != 0 && lb.heard & kind != 0)
+                    || (lb.told & kind != 0 && la.heard & kind != 0);
+                if lit {
+                    let p = g.place(k, film.position[a as usize]);
+                    let q = g.place(k, film.position[b as usize]);
+                    area.draw(&PathElement::new(vec![p, q], colour.stroke_width(2)))?;
+                }
+            }
+        }
+        for (i, look) in looks.iter().enumerate() {
+            let p = g.place(k, film.position[i]);
+            let c = colours[attitude_step(look.attitude)];
+            area.draw(&Circle::new(p, radius[i], c.filled()))?;
+        }
+        // Rings: thin for those who heard a story this tick, thick for
+        // those who told one (drawn last, on top).
+        for pass in [Pass::Heard, Pass::Told] {
+            for (i, look) in looks.iter().enumerate() {
+                let (kinds, width, gap) = match pass {
+                    Pass::Heard => (look.heard, 1, 2),
+                    Pass::Told => (look.told, 2, 3),
+                };
+                if kinds == 0 || (pass == Pass::Heard && look.told != 0) {
+                    continue;
+                }
+                let p = g.place(k, film.position[i]);
+                let colour = if kinds & Look::BAD != 0 {
+                    meaning::BAD
+                } else {
+                    meaning::GOOD
+                };
+                area.draw(&Circle::new(p, radius[i] + gap, colour.stroke_width(width)))?;
+            }
+        }
+    }
+    area.present()?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_attitude_scale_runs_from_bad_to_blue_through_grey() {
+        let c = attitude_colours();
+        assert_eq!(c[0], palette::VERMILLION);
+        assert_eq!(c[ATTITUDE_STEPS - 1], palette::BLUE);
+        assert_eq!(attitude_step(-1.0), 0);
+        assert_eq!(attitude_step(1.0), ATTITUDE_STEPS - 1);
+        assert_eq!(attitude_step(0.0), ATTITUDE_STEPS / 2);
+    }
+
+    #[test]
+    fn the_palette_fits_a_gif_and_maps_its_own_colours_to_themselves() {
+        let colours = gif_palette();
+        assert!(colours.len() <= 256);
+        let table = nearest_table(&colours);
+        for c in attitude_colours()
+            .iter()
+            .chain([&meaning::GOOD, &meaning::BAD])
+        {
+            let k = (u32::from(c.0) >> 3) << 10 | (u32::from(c.1) >> 3) << 5 | u32::from(c.2) >> 3;
+            let got = colours[table[k as usize] as usize];
+            let near = |a: u8, b: u8| (i32::from(a) - i32::from(b)).abs() <= 8;
+            assert!(
+                near(got.0, c.0) && near(got.1, c.1) && near(got.2, c.2),
+                "{c:?} -> {got:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn only_the_changed_rectangle_is_kept() {
+        let before = vec![0u8; 20 * 10];
+        let mut now = before.clone();
+        now[3 * 20 + 5] = 1;
+        now[6 * 20 + 9] = 2;
+        assert_eq!(changed(&before, &now, 20, 10), (5, 3, 5, 4));
+        assert_eq!(changed(&before, &before, 20, 10), (0, 0, 1, 1));
+        assert_eq!(changed(&[], &now, 20, 10), (0, 0, 20, 10));
+    }
+}

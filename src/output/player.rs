@@ -1,0 +1,251 @@
+//! The report's network player: the film of `--animate` drawn on a canvas
+//! by a short inline script, with play, pause and a slider over the ticks,
+//! each variant side by side. Everything is in the page (the film packed as
+//! one byte per pictured agent and tick, base64), so it still opens
+//! offline and fetches nothing.
+//!
+//! A byte holds the agent's step on the attitude scale (low four bits), the
+//! stories it told (next two: good, bad) and those it heard (top two), as
+//! in [`crate::model::Look`].
+
+use std::fmt::Write;
+
+use base64::Engine;
+
+use super::animation::{ATTITUDE_STEPS, attitude_colours, attitude_step, thousands};
+use super::charts::style::meaning;
+use super::report::esc;
+use crate::film::Film;
+
+/// One agent at one tick, packed.
+fn pack(look: &crate::model::Look) -> u8 {
+    attitude_step(look.attitude) as u8 | (look.told & 3) << 4 | (look.heard & 3) << 6
+}
+
+fn hex(c: plotters::style::RGBColor) -> String {
+    format!("#{:02x}{:02x}{:02x}", c.0, c.1, c.2)
+}
+
+/// The film as the script reads it (JSON; numbers as integers where they
+/// can be, so the page stays small and the same bytes every time).
+fn data(film: &Film) -> String {
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let mut j = String::from("{");
+    let _ = write!(
+        j,
+        "\"unit\":\"{}\",\"n\":{},",
+        json_text(&film.tick_unit),
+        film.agents.len()
+    );
+    let pos: Vec<String> = film
+        .position
+        .iter()
+        .flat_map(|&(x, y)| [(x * 1000.0).round() as i32, (y * 1000.0).round() as i32])
+        .map(|v| v.to_string())
+        .collect();
+    let _ = write!(j, "\"pos\":[{}],", pos.join(","));
+    let mean =
+        film.degree.iter().map(|&d| f64::from(d)).sum::<f64>() / film.degree.len().max(1) as f64;
+    let size: Vec<String> = film
+        .degree
+        .iter()
+        .map(|&d| {
+            let f = (f64::from(d) / mean.max(1.0)).sqrt().clamp(0.6, 2.0);
+            format!("{}", (f * 10.0).round() / 10.0)
+        })
+        .collect();
+    let _ = write!(j, "\"size\":[{}],", size.join(","));
+    let edges: Vec<String> = film
+        .edges
+        .iter()
+        .flat_map(|&(a, b)| [a, b])
+        .map(|v| v.to_string())
+        .collect();
+    let _ = write!(j, "\"edges\":[{}],", edges.join(","));
+    let colours: Vec<String> = attitude_colours()
+        .iter()
+        .map(|&c| format!("\"{}\"", hex(c)))
+        .collect();
+    let _ = write!(
+        j,
+        "\"colours\":[{}],\"good\":\"{}\",\"bad\":\"{}\",\"reels\":[",
+        colours.join(","),
+        hex(meaning::GOOD),
+        hex(meaning::BAD)
+    );
+    for (k, reel) in film.reels.iter().enumerate() {
+        let bytes: Vec<u8> = reel.frames.iter().flatten().map(pack).collect();
+        let told: Vec<String> = reel
+            .told
+            .iter()
+            .map(|[g, b]| format!("[\"{}\",\"{}\"]", thousands(*g), thousands(*b)))
+            .collect();
+        let _ = write!(
+            j,
+            "{}{{\"name\":\"{}\",\"told\":[{}],\"frames\":\"{}\"}}",
+            if k > 0 { "," } else { "" },
+            json_text(&reel.variant),
+            told.join(","),
+            b64.encode(&bytes)
+        );
+    }
+    j.push_str("]}");
+    j
+}
+
+/// Text for a JSON string inside a `<script>`: quotes and backslashes
+/// escaped, and `<` written as `\u003c` so no `</script>` can end it.
+fn json_text(text: &str) -> String {
+    let quoted = serde_json::to_string(text).unwrap_or_default();
+    quoted[1..quoted.len() - 1].replace('<', "\\u003c")
+}
+
+/// The player's section of the page.
+pub(crate) fn section(film: &Film) -> String {
+    let mut page = String::new();
+    let shown = match &film.sample {
+        Some(what) => format!("Shown: {}.", esc(what)),
+        None => format!("All {} people.", thousands(film.population as f64)),
+    };
+    let _ = write!(
+        page,
+        "<h2>The grapevine, {unit} by {unit}</h2>\n<section class=\"player\" id=\"player\">\n\
+         <div class=\"controls\"><button type=\"button\" id=\"play\" aria-label=\"Play\">Play</button>\
+         <input type=\"range\" id=\"tick\" min=\"0\" max=\"{last}\" value=\"0\" aria-label=\"{unit}\">\
+         <output id=\"when\">{unit} 0</output></div>\n<div class=\"reels\">\n",
+        unit = esc(&film.tick_unit),
+        last = film.frames().saturating_sub(1),
+    );
+    for (k, reel) in film.reels.iter().enumerate() {
+        let _ = writeln!(
+            page,
+            "<figure class=\"reel\"><figcaption><strong>{}</strong> <span id=\"told{k}\"></span></figcaption>\
+             <canvas id=\"reel{k}\" role=\"img\" aria-label=\"The network in {}\"></canvas></figure>",
+            esc(&reel.variant),
+            esc(&reel.variant)
+        );
+    }
+    let ramp: Vec<String> = attitude_colours().iter().map(|&c| hex(c)).collect();
+    let _ = write!(
+        page,
+        "</div>\n<p class=\"legend\"><span>attitude: against</span>\
+         <span class=\"ramp\" style=\"background:linear-gradient(to right,{ramp})\"></span><span>for</span>\
+         <span><i class=\"ring\" style=\"border-color:{good}\"></i>told a good story</span>\
+         <span><i class=\"ring\" style=\"border-color:{bad}\"></i>told a bad story</span>\
+         <span>dot size: contacts</span></p>\n\
+         <p class=\"note\">{shown} The first run of each variant; a tie lights up from a teller to those who heard that kind of story that {unit}. \
+         <code>network.gif</code> is the same film for slides.</p>\n\
+         <script>\nconst FILM = {data};\n{SCRIPT}</script>\n</section>\n",
+        ramp = ramp.join(","),
+        good = hex(meaning::GOOD),
+        bad = hex(meaning::BAD),
+        unit = esc(&film.tick_unit),
+        data = data(film),
+    );
+    debug_assert_eq!(ATTITUDE_STEPS, 16, "four bits a step");
+    page
+}
+
+/// Draws the frame the slider is on; the play button steps through them.
+const SCRIPT: &str = r#"(function () {
+  const f = FILM, n = f.n, frames = f.reels.map(r => {
+    const s = atob(r.frames), b = new Uint8Array(s.length);
+    for (let i = 0; i < s.length; i++) b[i] = s.charCodeAt(i);
+    return b;
+  });
+  const last = frames[0].length / n - 1;
+  const slider = document.getElementById('tick'), when = document.getElementById('when');
+  const button = document.getElementById('play');
+  const canvases = f.reels.map((_, k) => document.getElementById('reel' + k));
+  function draw(t) {
+    canvases.forEach((c, k) => {
+      const ratio = window.devicePixelRatio || 1, w = c.clientWidth;
+      if (c.width !== Math.round(w * ratio)) { c.width = Math.round(w * ratio); c.height = Math.round(w * ratio); }
+      const g = c.getContext('2d'), side = c.width, s = side / 1000;
+      const base = Math.max(1.5, Math.min(10, 0.28 * side / Math.sqrt(n)));
+      const at = i => frames[k][t * n + i];
+      g.clearRect(0, 0, side, side);
+      g.lineWidth = Math.max(1, ratio * 0.8); g.strokeStyle = '#dedede'; g.beginPath();
+      for (let e = 0; e < f.edges.length; e += 2) {
+        const a = f.edges[e], b = f.edges[e + 1];
+        g.moveTo(f.pos[2 * a] * s, f.pos[2 * a + 1] * s); g.lineTo(f.pos[2 * b] * s, f.pos[2 * b + 1] * s);
+      }
+      g.stroke();
+      [[1, f.good], [2, f.bad]].forEach(([kind, colour]) => {
+        g.lineWidth = 2 * ratio; g.strokeStyle = colour; g.beginPath();
+        for (let e = 0; e < f.edges.length; e += 2) {
+          const a = f.edges[e], b = f.edges[e + 1], x = at(a), y = at(b);
+          const lit = ((x >> 4) & kind && (y >> 6) & kind) || ((y >> 4) & kind && (x >> 6) & kind);
+          if (lit) { g.moveTo(f.pos[2 * a] * s, f.pos[2 * a + 1] * s); g.lineTo(f.pos[2 * b] * s, f.pos[2 * b + 1] * s); }
+        }
+        g.stroke();
+      });
+      for (let i = 0; i < n; i++) {
+        const v = at(i), r = base * f.size[i];
+        g.fillStyle = f.colours[v & 15]; g.beginPath();
+        g.arc(f.pos[2 * i] * s, f.pos[2 * i + 1] * s, r, 0, 2 * Math.PI); g.fill();
+        const told = (v >> 4) & 3;
+        if (told) {
+          g.lineWidth = 2 * ratio; g.strokeStyle = told & 2 ? f.bad : f.good; g.beginPath();
+          g.arc(f.pos[2 * i] * s, f.pos[2 * i + 1] * s, r + 3 * ratio, 0, 2 * Math.PI); g.stroke();
+        }
+      }
+      const told = f.reels[k].told[t];
+      document.getElementById('told' + k).textContent = 'told so far: ' + told[0] + ' good, ' + told[1] + ' bad';
+    });
+    when.textContent = f.unit + ' ' + t;
+  }
+  let timer = null;
+  function stop() { clearInterval(timer); timer = null; button.textContent = 'Play'; button.setAttribute('aria-label', 'Play'); }
+  button.addEventListener('click', () => {
+    if (timer) { stop(); return; }
+    if (+slider.value >= last) slider.value = 0;
+    button.textContent = 'Pause'; button.setAttribute('aria-label', 'Pause');
+    timer = setInterval(() => {
+      if (+slider.value >= last) { stop(); return; }
+      slider.value = +slider.value + 1; draw(+slider.value);
+    }, 250);
+  });
+  slider.addEventListener('input', () => { if (timer) stop(); draw(+slider.value); });
+  window.addEventListener('resize', () => draw(+slider.value));
+  draw(0);
+})();
+"#;
+
+/// The player's styles, added to the page's when it has one.
+pub(crate) const STYLE: &str = r#".player .controls { display: flex; gap: 0.75rem; align-items: center; margin: 0.5rem 0; }
+.player button { font: inherit; padding: 0.3rem 1rem; min-width: 5.5rem; cursor: pointer; }
+.player input[type=range] { flex: 1; min-width: 0; }
+.player output { min-width: 6rem; text-align: right; font-variant-numeric: tabular-nums; }
+.player .reels { display: grid; grid-template-columns: repeat(auto-fit, minmax(16rem, 1fr)); gap: 0.75rem; }
+.player figure { margin: 0; }
+.player figcaption { text-align: left; margin: 0 0 0.25rem; }
+.player canvas { display: block; width: 100%; aspect-ratio: 1; border: 1px solid #eee; }
+.player .legend { display: flex; flex-wrap: wrap; gap: 0.4rem 1rem; align-items: center; color: #555; font-size: 0.9rem; }
+.player .ramp { display: inline-block; width: 8rem; height: 0.9rem; }
+.player .ring { display: inline-block; width: 0.7rem; height: 0.7rem; border: 3px solid; border-radius: 50%; margin-right: 0.3rem; vertical-align: middle; }
+@media print { .player .controls { display: none; } }
+"#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Look;
+
+    #[test]
+    fn a_look_packs_into_one_byte() {
+        let look = Look {
+            attitude: 1.0,
+            status: 2,
+            group: 0,
+            told: Look::BAD,
+            heard: Look::GOOD | Look::BAD,
+        };
+        assert_eq!(pack(&look), 15 | 2 << 4 | 3 << 6);
+    }
+
+    #[test]
+    fn names_cannot_end_the_script() {
+        assert_eq!(json_text("a</script>\"b"), "a\\u003c/script>\\\"b");
+    }
+}
