@@ -132,6 +132,7 @@ pub(crate) fn section(film: &Film) -> String {
          <span class=\"ramp\" style=\"background:linear-gradient(to right,{ramp})\"></span><span>for</span>\
          <span><i class=\"ring\" style=\"border-color:{good}\"></i>told a good story</span>\
          <span><i class=\"ring\" style=\"border-color:{bad}\"></i>told a bad story</span>\
+         <span><i class=\"ring thin\"></i>heard one</span>\
          <span>dot size: contacts</span></p>\n\
          <p class=\"note\">{shown} The first run of each variant; a tie lights up from a teller to those who heard that kind of story that {unit}. \
          <code>network.gif</code> is the same film for slides.</p>\n\
@@ -184,10 +185,10 @@ const SCRIPT: &str = r#"(function () {
         const v = at(i), r = base * f.size[i];
         g.fillStyle = f.colours[v & 15]; g.beginPath();
         g.arc(f.pos[2 * i] * s, f.pos[2 * i + 1] * s, r, 0, 2 * Math.PI); g.fill();
-        const told = (v >> 4) & 3;
-        if (told) {
-          g.lineWidth = 2 * ratio; g.strokeStyle = told & 2 ? f.bad : f.good; g.beginPath();
-          g.arc(f.pos[2 * i] * s, f.pos[2 * i + 1] * s, r + 3 * ratio, 0, 2 * Math.PI); g.stroke();
+        const told = (v >> 4) & 3, heard = (v >> 6) & 3, ring = told || heard;
+        if (ring) {
+          g.lineWidth = (told ? 2 : 1) * ratio; g.strokeStyle = ring & 2 ? f.bad : f.good; g.beginPath();
+          g.arc(f.pos[2 * i] * s, f.pos[2 * i + 1] * s, r + (told ? 3 : 2) * ratio, 0, 2 * Math.PI); g.stroke();
         }
       }
       const told = f.reels[k].told[t];
@@ -223,6 +224,7 @@ pub(crate) const STYLE: &str = r#".player .controls { display: flex; gap: 0.75re
 .player canvas { display: block; width: 100%; aspect-ratio: 1; border: 1px solid #eee; }
 .player .legend { display: flex; flex-wrap: wrap; gap: 0.4rem 1rem; align-items: center; color: #555; font-size: 0.9rem; }
 .player .ramp { display: inline-block; width: 8rem; height: 0.9rem; }
+.player .ring.thin { border: 1px solid #828282; }
 .player .ring { display: inline-block; width: 0.7rem; height: 0.7rem; border: 3px solid; border-radius: 50%; margin-right: 0.3rem; vertical-align: middle; }
 @media print { .player .controls { display: none; } }
 "#;

@@ -1,5 +1,7 @@
 //! Integration tests: the real `grapevine` binary on real scenario files.
 //!
+//! - `animation`: `run --animate` and `--gexf`: frames, determinism, timed
+//!   values, read-back (issue 14).
 //! - `architecture`: no import circle among the library's modules.
 //! - `cli`: running and checking shipped scenarios; what lands in the
 //!   output folder; help and usage errors.
@@ -23,6 +25,7 @@
 
 mod common;
 
+mod animation;
 mod architecture;
 mod bad_input;
 mod classic;

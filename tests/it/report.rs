@@ -318,3 +318,62 @@ fn the_report_renders_in_a_real_browser() {
         .unwrap_or(0);
     assert!((1..=8).contains(&pages), "printed to {pages} pages");
 }
+
+#[test]
+fn the_network_player_plays_in_a_real_browser() {
+    let Some(browser) = chromium() else {
+        assert!(
+            std::env::var_os("GRAPEVINE_REQUIRE_BROWSER").is_none(),
+            "GRAPEVINE_REQUIRE_BROWSER is set but there is no chromium"
+        );
+        eprintln!("note: no chromium on this machine: the player's browser test is skipped");
+        return;
+    };
+    let (tmp, out) = run_into("tests/data/variants.toml", &["--animate", "--quiet"]);
+    let page = out.join("report.html");
+    // A line of script counts each canvas's drawn pixels at week 0, moves
+    // the slider to the end as a user would, and counts again.
+    let script = "<script>\
+        const inked = c => { const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; let k = 0; for (let i = 3; i < d.length; i += 4) if (d[i] > 0) k++; return k; };\
+        const cs = [...document.querySelectorAll('.player canvas')];\
+        const before = cs.map(inked), pix0 = cs.map(c => c.toDataURL());\
+        const s = document.getElementById('tick'); s.value = s.max; s.dispatchEvent(new Event('input'));\
+        const after = cs.map(c => c.toDataURL());\
+        document.body.dataset.probe = JSON.stringify({canvases: cs.length, inked: before, changed: after.map((u, k) => u !== pix0[k]), when: document.getElementById('when').textContent, told: document.getElementById('told1').textContent, overflow: document.documentElement.scrollWidth > innerWidth});\
+        </script>";
+    for width in [1280, 390] {
+        let probe = tmp.path().join(format!("player-{width}.html"));
+        let text = std::fs::read_to_string(&page)
+            .unwrap()
+            .replace("</body>", &format!("{script}</body>"));
+        std::fs::write(&probe, text).unwrap();
+        let (dom, log) = headless(
+            browser,
+            &probe,
+            &[format!("--window-size={width},2000"), "--dump-dom".into()],
+        );
+        let console: Vec<&str> = log.lines().filter(|l| l.contains("CONSOLE")).collect();
+        assert!(console.is_empty(), "console messages: {console:#?}");
+        let probe = dom
+            .split("data-probe=\"")
+            .nth(1)
+            .and_then(|s| s.split('"').next())
+            .unwrap_or_else(|| panic!("the probe did not run at {width} px"))
+            .replace("&quot;", "\"");
+        let v: serde_json::Value = serde_json::from_str(&probe).unwrap();
+        assert_eq!(v["canvases"], 3, "{v}");
+        for k in 0..3 {
+            assert!(
+                v["inked"][k].as_u64().unwrap() > 1000,
+                "canvas {k} is blank: {v}"
+            );
+            assert_eq!(v["changed"][k], true, "canvas {k} did not redraw: {v}");
+        }
+        assert_eq!(v["when"], "week 20");
+        assert!(
+            v["told"].as_str().unwrap().starts_with("told so far: "),
+            "{v}"
+        );
+        assert_eq!(v["overflow"], false, "wider than a {width} px screen");
+    }
+}
