@@ -13,11 +13,15 @@
 //! and seed give the same picture on any machine.
 
 use rand::RngExt;
+use rayon::prelude::*;
 
 use crate::rng::{self, Purpose};
 
 /// Steps of the layout: enough for a few thousand nodes to settle.
 const STEPS: usize = 300;
+
+/// The strength of the pull to the centre, against a tie's pull.
+const GRAVITY: f64 = 0.02;
 
 /// Positions in the unit square (x right, y down), with a margin, for `n`
 /// nodes joined by `edges` (pairs of node indices).
@@ -46,18 +50,21 @@ pub fn force_directed(n: usize, edges: &[(u32, u32)], seed: u64) -> Vec<(f32, f3
             let (cx, cy) = cell_of(p);
             grid[cy * side + cx].push(i as u32);
         }
-        for (i, d) in disp.iter_mut().enumerate() {
-            let p = pos[i];
+        // Each node's push from those near it, in parallel: each sum runs
+        // over the grid in a fixed order, so threads do not change it.
+        let (pos_now, grid_now) = (&pos, &grid);
+        disp.par_iter_mut().enumerate().for_each(|(i, d)| {
+            let p = pos_now[i];
             // The pull to the centre (0.5, 0.5).
-            *d = ((0.5 - p.0) * 0.05 / k, (0.5 - p.1) * 0.05 / k);
+            *d = ((0.5 - p.0) * GRAVITY / k, (0.5 - p.1) * GRAVITY / k);
             let (cx, cy) = cell_of(p);
             for gy in cy.saturating_sub(1)..(cy + 2).min(side) {
                 for gx in cx.saturating_sub(1)..(cx + 2).min(side) {
-                    for &j in &grid[gy * side + gx] {
+                    for &j in &grid_now[gy * side + gx] {
                         if j as usize == i {
                             continue;
                         }
-                        let q = pos[j as usize];
+                        let q = pos_now[j as usize];
                         let (dx, dy) = (p.0 - q.0, p.1 - q.1);
                         let dist2 = (dx * dx + dy * dy).max(1e-12);
                         if dist2 > cell * cell {
@@ -69,7 +76,7 @@ pub fn force_directed(n: usize, edges: &[(u32, u32)], seed: u64) -> Vec<(f32, f3
                     }
                 }
             }
-        }
+        });
         for &(u, v) in edges {
             let (u, v) = (u as usize, v as usize);
             if u == v {

@@ -16,6 +16,7 @@ use std::borrow::Cow;
 use std::io::Write;
 
 use plotters::prelude::*;
+use rayon::prelude::*;
 
 use super::charts::style::{self, FAMILY, meaning, palette};
 use crate::film::Film;
@@ -210,41 +211,65 @@ pub fn write_gif(film: &Film, out: impl Write) -> Result<(), Box<dyn std::error:
     let radius = radii(film, g.side());
     let mut backdrop = vec![255u8; w * h * 3];
     draw_backdrop(film, &g, &mut backdrop)?;
-    let mut rgb = vec![0u8; w * h * 3];
-    let mut previous: Vec<u8> = Vec::new();
-    let mut indices = vec![0u8; w * h];
     let frames = film.frames();
-    for t in 0..frames {
-        rgb.copy_from_slice(&backdrop);
-        draw_frame(film, &g, &radius, t, &mut rgb)?;
-        for (k, px) in rgb.chunks_exact(3).enumerate() {
-            let c = (u32::from(px[0]) >> 3) << 10
-                | (u32::from(px[1]) >> 3) << 5
-                | u32::from(px[2]) >> 3;
-            indices[k] = table[c as usize];
+    // Frames are drawn, compared with the one before and compressed in
+    // parallel, a batch at a time (memory stays at a batch of frames), and
+    // written in order.
+    let batch = rayon::current_num_threads().max(1) * 2;
+    let mut previous: Vec<u8> = Vec::new();
+    for first in (0..frames).step_by(batch) {
+        let ticks: Vec<usize> = (first..(first + batch).min(frames)).collect();
+        let drawn: Vec<Vec<u8>> = ticks
+            .par_iter()
+            .map(|&t| {
+                let mut rgb = backdrop.clone();
+                draw_frame(film, &g, &radius, t, &mut rgb).map_err(|e| e.to_string())?;
+                Ok(rgb
+                    .chunks_exact(3)
+                    .map(|px| {
+                        let c = (u32::from(px[0]) >> 3) << 10
+                            | (u32::from(px[1]) >> 3) << 5
+                            | u32::from(px[2]) >> 3;
+                        table[c as usize]
+                    })
+                    .collect())
+            })
+            .collect::<Result<_, String>>()?;
+        let encoded: Vec<gif::Frame<'static>> = ticks
+            .par_iter()
+            .enumerate()
+            .map(|(k, &t)| {
+                let before = if k == 0 { &previous } else { &drawn[k - 1] };
+                let now = &drawn[k];
+                let (left, top, fw, fh) = changed(before, now, w, h);
+                let mut part = Vec::with_capacity(fw * fh);
+                for y in top..top + fh {
+                    part.extend_from_slice(&now[y * w + left..y * w + left + fw]);
+                }
+                let mut frame = gif::Frame {
+                    delay: match t {
+                        0 => FIRST_DELAY,
+                        _ if t + 1 == frames => LAST_DELAY,
+                        _ => TICK_DELAY,
+                    },
+                    dispose: gif::DisposalMethod::Keep,
+                    left: left as u16,
+                    top: top as u16,
+                    width: fw as u16,
+                    height: fh as u16,
+                    buffer: Cow::Owned(part),
+                    ..gif::Frame::default()
+                };
+                frame.make_lzw_pre_encoded();
+                frame
+            })
+            .collect();
+        for frame in &encoded {
+            encoder.write_lzw_pre_encoded_frame(frame)?;
         }
-        let delay = match t {
-            0 => FIRST_DELAY,
-            _ if t + 1 == frames => LAST_DELAY,
-            _ => TICK_DELAY,
-        };
-        let (left, top, fw, fh) = changed(&previous, &indices, w, h);
-        let mut part = Vec::with_capacity(fw * fh);
-        for y in top..top + fh {
-            part.extend_from_slice(&indices[y * w + left..y * w + left + fw]);
+        if let Some(last) = drawn.into_iter().last() {
+            previous = last;
         }
-        let frame = gif::Frame {
-            delay,
-            dispose: gif::DisposalMethod::Keep,
-            left: left as u16,
-            top: top as u16,
-            width: fw as u16,
-            height: fh as u16,
-            buffer: Cow::Owned(part),
-            ..gif::Frame::default()
-        };
-        encoder.write_frame(&frame)?;
-        previous.clone_from(&indices);
     }
     Ok(())
 }
