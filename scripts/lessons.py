@@ -9,6 +9,8 @@ docs/images/lessons/NAME.png, and its section of docs/lessons.md gives the
 lesson (the scenario's opening comment), how steady the baseline was before
 its first event, and each variant's headline figures with the paired
 difference from the baseline and its 90% band, as summary.json gives them.
+The lessons in ANIMATED also run with --animate, and their network.gif is
+copied to docs/images/lessons/NAME-network.gif.
 Nothing in the page is typed by hand but the introduction.
 """
 import csv
@@ -22,6 +24,8 @@ GRAPEVINE = os.path.join(ROOT, "target", "release", "grapevine")
 ORDER = ["bad-news-travels-fast", "service-recovery", "focus-vs-please-everyone",
          "people-move", "invited-guests", "customer-myopia", "hard-times",
          "what-the-research-says"]
+# Lessons whose network animation the page shows (a GIF is a few MB).
+ANIMATED = ["bad-news-travels-fast"]
 HEADLINES = [("final_reputation", "reputation", "{:+.3f}", "{:.3f}"),
              ("final_nps", "customers' NPS", "{:+.1f}", "{:.1f}"),
              ("final_customers", "customers", "{:+,.0f}", "{:,.0f}"),
@@ -56,9 +60,13 @@ def section(name):
     # charts' footers name scenarios/NAME.toml rather than this machine.
     path = os.path.join("scenarios", f"{name}.toml")
     out = os.path.join(ROOT, "output", "lessons", name)
-    subprocess.run([GRAPEVINE, "run", "-q", path, "--out", out], check=True, cwd=ROOT)
+    animate = ["--animate"] if name in ANIMATED else []
+    subprocess.run([GRAPEVINE, "run", "-q", path, "--out", out] + animate, check=True, cwd=ROOT)
     shutil.copy(os.path.join(out, "compare.png"),
                 os.path.join(ROOT, "docs", "images", "lessons", f"{name}.png"))
+    if animate:
+        shutil.copy(os.path.join(out, "network.gif"),
+                    os.path.join(ROOT, "docs", "images", "lessons", f"{name}-network.gif"))
     s = json.load(open(os.path.join(out, "summary.json")))
     ts = series(out)
     title, text = lesson_text(path)
@@ -74,6 +82,14 @@ def section(name):
     lines = [f"## {title}", "",
              f"[`scenarios/{name}.toml`](../scenarios/{name}.toml): {text}", "",
              f"![{title}](images/lessons/{name}.png)", "", steady, ""]
+    if animate:
+        lines[-1:-1] = ["", f"The first run of each variant on the network, week by week "
+                        f"(`grapevine run scenarios/{name}.toml --animate` writes it as "
+                        f"`network.gif`, and plays it in `report.html`): dots are people, "
+                        f"coloured by attitude; a thick ring is someone telling a story this "
+                        f"week, a thin ring someone hearing one; green is good news, "
+                        f"vermillion bad.", "",
+                        f"![{title}: the network, week by week](images/lessons/{name}-network.gif)"]
     shown = [h for h in HEADLINES if any(h[0] in v["headline"] or
              h[0] in v.get("difference_from_baseline", {}) for v in s["variants"])]
     if not any(v["value"]["total_value"]["mean"] for v in s["variants"]):

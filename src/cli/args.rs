@@ -26,7 +26,10 @@ Examples:
       any value by its dotted path; a group's by its name, as in
       --set groups.customers.attitude=0.5; any number of --set
   grapevine run scenarios/quick.toml --format png,svg
-      charts as PNG (the default) and SVG too";
+      charts as PNG (the default) and SVG too
+  grapevine run scenarios/quick.toml --animate --gexf
+      adds network.gif (stories spreading, week by week; the
+      report plays it) and network.gexf (for Gephi's timeline)";
 
 const SWEEP_EXAMPLES: &str = "\
 Examples:

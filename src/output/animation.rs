@@ -326,13 +326,11 @@ fn draw_backdrop(film: &Film, g: &Geometry, rgb: &mut [u8]) -> Drawn {
     area.draw_text(&film.title, &text(34, palette::BLACK), (PAD as i32, 14))?;
     for (k, reel) in film.reels.iter().enumerate() {
         let (x0, y0) = g.origin(k);
-        if film.reels.len() > 1 {
-            area.draw_text(
-                &reel.variant,
-                &text(26, palette::BLACK),
-                (x0 + PAD as i32, y0 + 4),
-            )?;
-        }
+        area.draw_text(
+            &reel.variant,
+            &text(26, palette::BLACK),
+            (x0 + PAD as i32, y0 + 4),
+        )?;
         for &(a, b) in &film.edges {
             let p = g.place(k, film.position[a as usize]);
             let q = g.place(k, film.position[b as usize]);
