@@ -80,3 +80,35 @@ pub fn edge_list(data: &[u8]) {
         }
     }
 }
+
+/// A GraphML or GEXF file's bytes (the first byte chooses which, the rest
+/// is the file): read with a group attribute asked for, and built into a
+/// graph whose every edge is found from both ends, with a label per node.
+pub fn network_xml(data: &[u8]) {
+    let Some((&choice, rest)) = data.split_first() else {
+        return;
+    };
+    let Ok(text) = std::str::from_utf8(rest) else {
+        return;
+    };
+    let format = if choice % 2 == 0 {
+        network::Format::Graphml
+    } else {
+        network::Format::Gexf
+    };
+    let attribute = (choice & 2 != 0).then_some("group");
+    let Ok(file) = network::parse_xml(text, Path::new("fuzz.xml"), format, attribute) else {
+        return;
+    };
+    let n = file.ids.len();
+    assert!(file.edges.iter().all(|&(u, v)| (u as usize) < n && (v as usize) < n));
+    if let Some(labels) = &file.labels {
+        assert_eq!(labels.len(), n);
+    }
+    let (graph, _) = Graph::from_edges(n, file.edges);
+    for u in 0..n {
+        for &v in graph.neighbours(u) {
+            assert!(graph.neighbours(v as usize).binary_search(&(u as u32)).is_ok());
+        }
+    }
+}

@@ -41,3 +41,8 @@ fn every_scenario_input_the_fuzzer_kept_is_handled() {
 fn every_edge_list_input_the_fuzzer_kept_is_handled() {
     replay("edge_list", grapevine::fuzzing::edge_list);
 }
+
+#[test]
+fn every_network_file_input_the_fuzzer_kept_is_handled() {
+    replay("network_xml", grapevine::fuzzing::network_xml);
+}
