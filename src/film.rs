@@ -27,6 +27,14 @@ use crate::rng::{self, Purpose};
 /// The most agents a network picture shows.
 pub const MAX_PICTURED: usize = 2000;
 
+/// The most ticks a film holds: one frame each, so a GIF of 1,000 frames
+/// plays for four minutes; the film's memory stays under 100 MiB.
+pub const MAX_TICKS: u32 = 1000;
+
+/// The most variants a film holds, side by side (the baseline and the
+/// first five what-ifs); those after them are not pictured.
+pub const MAX_REELS: usize = 6;
+
 /// Stories whose tellers' neighbourhoods a sample centres on, of each kind.
 const STORIES_OF_EACH_KIND: usize = 2;
 
@@ -53,6 +61,9 @@ pub struct Film {
     /// The scenario's group names.
     pub groups: Vec<String>,
     pub reels: Vec<Reel>,
+    /// Variants not pictured: beyond [`MAX_REELS`], or on a network of
+    /// their own.
+    pub left_out: Vec<String>,
 }
 
 /// One variant's film.
@@ -67,6 +78,22 @@ pub struct Reel {
 }
 
 impl Film {
+    /// Who the picture shows, as a sentence.
+    pub fn shown(&self) -> String {
+        match &self.sample {
+            Some(what) => format!("Shown: {what}."),
+            None => format!("All {} people.", thousands(self.population as f64)),
+        }
+    }
+
+    /// The variants left out, as a clause (empty when none are).
+    pub fn not_shown(&self) -> String {
+        if self.left_out.is_empty() {
+            return String::new();
+        }
+        format!(" (not pictured: {})", self.left_out.join(", "))
+    }
+
     /// The number of frames (ticks and tick 0).
     pub fn frames(&self) -> usize {
         self.reels.first().map_or(0, |r| r.frames.len())
@@ -95,8 +122,10 @@ pub fn record(report: &Report<'_>, o: &RunOptions<'_>) -> Result<Film, Error> {
     let (edges, degree) = ties_among(graph, &agents);
     let position = layout::force_directed(agents.len(), &edges, s.seed);
     let mut reels = Vec::new();
+    let mut left_out = Vec::new();
     for (v, result) in s.variants.iter().zip(&report.variants) {
-        if v.network != *base_spec {
+        if v.network != *base_spec || reels.len() == MAX_REELS {
+            left_out.push(v.name.clone());
             continue;
         }
         let options = Options {
@@ -124,6 +153,7 @@ pub fn record(report: &Report<'_>, o: &RunOptions<'_>) -> Result<Film, Error> {
         });
     }
     Ok(Film {
+        left_out,
         title: s.title.clone(),
         tick_unit: s.tick_unit.clone(),
         population: graph.nodes(),

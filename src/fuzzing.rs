@@ -101,14 +101,23 @@ pub fn network_xml(data: &[u8]) {
         return;
     };
     let n = file.ids.len();
-    assert!(file.edges.iter().all(|&(u, v)| (u as usize) < n && (v as usize) < n));
+    assert!(
+        file.edges
+            .iter()
+            .all(|&(u, v)| (u as usize) < n && (v as usize) < n)
+    );
     if let Some(labels) = &file.labels {
         assert_eq!(labels.len(), n);
     }
     let (graph, _) = Graph::from_edges(n, file.edges);
     for u in 0..n {
         for &v in graph.neighbours(u) {
-            assert!(graph.neighbours(v as usize).binary_search(&(u as u32)).is_ok());
+            assert!(
+                graph
+                    .neighbours(v as usize)
+                    .binary_search(&(u as u32))
+                    .is_ok()
+            );
         }
     }
 }

@@ -209,7 +209,7 @@ fn run_command(args: &RunArgs) -> Result<(), Error> {
 
 /// The network pictures show attitudes and stories: a classic model has
 /// neither, so `--animate` and `--gexf` are refused for it before anything
-/// runs.
+/// runs, as is a run longer than a picture can hold.
 fn refuse_unfilmable(loaded: &[Scenario], args: &RunArgs) -> Result<(), Error> {
     let flag = if args.animate { "--animate" } else { "--gexf" };
     for s in loaded {
@@ -219,6 +219,15 @@ fn refuse_unfilmable(loaded: &[Scenario], args: &RunArgs) -> Result<(), Error> {
                 "{flag} draws attitudes and the stories people tell, which `{}` ({}) does not have\n  = help: the network pictures are for the word-of-mouth model; run this scenario without {flag}",
                 s.source.display(),
                 kind.declaration().title
+            )));
+        }
+        if s.ticks > film::MAX_TICKS {
+            return Err(Error::Usage(format!(
+                "{flag} pictures every tick, and `{}` has {} ticks: at most {} can be pictured\n  = help: run it without {flag}, or picture a shorter run with --set ticks={}",
+                s.source.display(),
+                s.ticks,
+                film::MAX_TICKS,
+                film::MAX_TICKS
             )));
         }
     }

@@ -48,10 +48,7 @@ fn ids(film: &Film, k: usize) -> (String, String, String) {
 pub fn gexf(film: &Film, report: &Report<'_>) -> String {
     let s = report.scenario;
     let mut x = String::new();
-    let shown = match &film.sample {
-        Some(what) => format!("Shown: {what}."),
-        None => format!("Shown: all {} people.", film.population),
-    };
+    let shown = format!("{}{}", film.shown(), film.not_shown());
     let variants: Vec<&str> = film.reels.iter().map(|r| r.variant.as_str()).collect();
     let _ = write!(
         x,

@@ -103,10 +103,11 @@ fn json_text(text: &str) -> String {
 /// The player's section of the page.
 pub(crate) fn section(film: &Film) -> String {
     let mut page = String::new();
-    let shown = match &film.sample {
-        Some(what) => format!("Shown: {}.", esc(what)),
-        None => format!("All {} people.", thousands(film.population as f64)),
-    };
+    let shown = esc(&format!(
+        "{} The first run of each variant{}",
+        film.shown(),
+        film.not_shown()
+    ));
     let _ = write!(
         page,
         "<h2>The grapevine, {unit} by {unit}</h2>\n<section class=\"player\" id=\"player\">\n\
@@ -134,7 +135,7 @@ pub(crate) fn section(film: &Film) -> String {
          <span><i class=\"ring\" style=\"border-color:{bad}\"></i>told a bad story</span>\
          <span><i class=\"ring thin\"></i>heard one</span>\
          <span>dot size: contacts</span></p>\n\
-         <p class=\"note\">{shown} The first run of each variant; a tie lights up from a teller to those who heard that kind of story that {unit}. \
+         <p class=\"note\">{shown}; a tie lights up from a teller to those who heard that kind of story that {unit}. \
          <code>network.gif</code> is the same film for slides.</p>\n\
          <script>\nconst FILM = {data};\n{SCRIPT}</script>\n</section>\n",
         ramp = ramp.join(","),

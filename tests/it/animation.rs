@@ -263,3 +263,22 @@ fn a_classic_model_cannot_be_animated() {
     assert!(stderr.contains("--animate draws attitudes"), "{stderr}");
     assert!(!out.exists());
 }
+
+#[test]
+fn a_run_longer_than_a_picture_holds_is_refused_before_it_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let assert = grapevine()
+        .arg("run")
+        .arg(repo("scenarios/quick.toml"))
+        .args(["--gexf", "--set", "ticks=1001", "--out"])
+        .arg(&out)
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains("has 1001 ticks: at most 1000 can be pictured"),
+        "{stderr}"
+    );
+    assert!(!out.exists());
+}
