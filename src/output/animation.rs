@@ -437,12 +437,11 @@ fn draw_frame(film: &Film, g: &Geometry, radius: &[i32], t: usize, rgb: &mut [u8
             thousands(good),
             thousands(bad)
         );
-        let line = if film.reels.len() > 1 {
-            y0 + 34
-        } else {
-            y0 + 8
-        };
-        area.draw_text(&counts, &text(20, palette::DARK), (x0 + PAD as i32, line))?;
+        area.draw_text(
+            &counts,
+            &text(20, palette::DARK),
+            (x0 + PAD as i32, y0 + 34),
+        )?;
         for (kind, colour) in [(Look::GOOD, meaning::GOOD), (Look::BAD, meaning::BAD)] {
             for &(a, b) in &film.edges {
                 let (la, lb) = (looks[a as usize], looks[b as usize]);
