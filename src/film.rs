@@ -45,6 +45,9 @@ const NEIGHBOURHOOD: usize = 250;
 #[derive(Debug, Clone)]
 pub struct Film {
     pub title: String,
+    /// The scenario file and seed the film came from.
+    pub source: String,
+    pub seed: u64,
     pub tick_unit: String,
     /// The agents in the town.
     pub population: usize,
@@ -155,6 +158,8 @@ pub fn record(report: &Report<'_>, o: &RunOptions<'_>) -> Result<Film, Error> {
     Ok(Film {
         left_out,
         title: s.title.clone(),
+        source: s.source.display().to_string(),
+        seed: s.seed,
         tick_unit: s.tick_unit.clone(),
         population: graph.nodes(),
         agents,

@@ -388,17 +388,15 @@ where
     area.draw_text("heard one", &text(size, palette::DARK), (x + 24, y))?;
     x += 24 + style::text_width(area, "heard one", size) as i32 + 32;
     area.draw_text("dot size: contacts", &text(size, palette::DARK), (x, y))?;
-    let note = match &film.sample {
-        Some(what) => format!(
-            "Shown: {what}. First run of each variant; ties light up from a teller to those who heard that kind of story that {}.",
-            film.tick_unit
-        ),
-        None => format!(
-            "All {} people. First run of each variant; ties light up from a teller to those who heard that kind of story that {}.",
-            thousands(film.population as f64),
-            film.tick_unit
-        ),
-    };
+    let note = format!(
+        "{} First run of each variant{}; ties light up from a teller to those who heard that kind of story that {}. Seed {}. {}. grapevine {}.",
+        film.shown(),
+        film.not_shown(),
+        film.tick_unit,
+        film.seed,
+        film.source,
+        env!("CARGO_PKG_VERSION")
+    );
     let (size, lines) = style::fit(area, &note, 18, g.width - 2 * PAD, 2);
     for (k, line) in lines.iter().enumerate() {
         area.draw_text(
