@@ -103,17 +103,6 @@ impl Film {
     }
 }
 
-/// Whether a scenario's model can be filmed: it has attitudes and stories.
-pub fn filmable(report: &Report<'_>) -> bool {
-    report
-        .scenario
-        .baseline()
-        .model
-        .kind()
-        .declaration()
-        .stories
-}
-
 /// Films the first replication of each variant that runs on the
 /// baseline's network (a variant on a network of its own has no place on
 /// the same picture, and is left out).
