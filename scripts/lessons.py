@@ -26,11 +26,11 @@ ORDER = ["bad-news-travels-fast", "service-recovery", "focus-vs-please-everyone"
          "what-the-research-says"]
 # Lessons whose network animation the page shows (a GIF is a few MB).
 ANIMATED = ["bad-news-travels-fast"]
-HEADLINES = [("final_reputation", "reputation", "{:+.3f}", "{:.3f}"),
-             ("final_nps", "customers' NPS", "{:+.1f}", "{:.1f}"),
-             ("final_customers", "customers", "{:+,.0f}", "{:,.0f}"),
-             ("total_referrals", "referrals", "{:+,.0f}", "{:,.0f}"),
-             ("total_value", "value", "{:+,.0f}", "{:,.0f}")]
+HEADLINES = [("reputation", "reputation", "{:+.3f}", "{:.3f}"),
+             ("nps", "customers' NPS", "{:+.1f}", "{:.1f}"),
+             ("customers", "customers", "{:+,.0f}", "{:,.0f}"),
+             ("referrals", "referrals", "{:+,.0f}", "{:,.0f}"),
+             ("value", "value", "{:+,.0f}", "{:,.0f}")]
 
 
 def lesson_text(path):
@@ -92,14 +92,14 @@ def section(name):
                         f"![{title}: the network, week by week](images/lessons/{name}-network.gif)"]
     shown = [h for h in HEADLINES if any(h[0] in v["headline"] or
              h[0] in v.get("difference_from_baseline", {}) for v in s["variants"])]
-    if not any(v["value"]["total_value"]["mean"] for v in s["variants"]):
-        shown = [h for h in shown if h[0] != "total_value"]
+    if not any(v["value"]["value"]["mean"] for v in s["variants"]):
+        shown = [h for h in shown if h[0] != "value"]
     header = "| after a year | " + " | ".join(v["name"] for v in s["variants"]) + " |"
     lines += [header, "| --- |" + " --- |" * len(s["variants"])]
     for key, label, diff_fmt, fmt in shown:
         cells = []
         for v in s["variants"]:
-            value = (v["headline"].get(key) or v["value"]["total_value"])["mean"]
+            value = (v["headline"].get(key) or v["value"]["value"])["mean"]
             cell = fmt.format(value)
             d = v.get("difference_from_baseline", {}).get(key)
             if d:
@@ -119,7 +119,7 @@ def section(name):
 def paired(out, a, b, column):
     """Per replication, a's final figure minus b's: mean and 90% band."""
     rows = list(csv.DictReader(open(os.path.join(out, "runs.csv"))))
-    of = lambda v: [float(r[column]) for r in rows if r["variant"] == v]
+    of = lambda v: [float(r[column]) for r in rows if r["variant"] == v and r["group"] == "all"]
     d = sorted(x - y for x, y in zip(of(a), of(b)))
     q = lambda p: d[0] + (d[-1] - d[0]) * 0 if len(d) == 1 else (
         d[int((len(d) - 1) * p)] + ((len(d) - 1) * p % 1) * (d[min(int((len(d) - 1) * p) + 1, len(d) - 1)] - d[int((len(d) - 1) * p)]))
@@ -142,10 +142,10 @@ def research_findings(out):
         + line("NPS", "lore + recovery", "lore", "nps", "{:+.1f}"),
         "- party for the hubs, research's numbers: "
         + line("customers", "research + party for hubs", "research", "customers", "{:+,.0f}") + "; "
-        + line("referrals", "research + party for hubs", "research", "referrals_total", "{:+,.0f}"),
+        + line("referrals", "research + party for hubs", "research", "referrals", "{:+,.0f}"),
         "- party for the hubs, lore's numbers: "
         + line("customers", "lore + party for hubs", "lore", "customers", "{:+,.0f}") + "; "
-        + line("referrals", "lore + party for hubs", "lore", "referrals_total", "{:+,.0f}"),
+        + line("referrals", "lore + party for hubs", "lore", "referrals", "{:+,.0f}"),
         "",
         "Recovery pays under both sets of numbers, and pays more where an angry "
         "customer tells 25 people rather than 12; a one-off party for the hubs is a "

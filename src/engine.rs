@@ -55,6 +55,9 @@ pub struct Cancelled;
 /// What a run needs besides the dynamics.
 #[derive(Clone, Copy)]
 pub struct Options<'a> {
+    /// The first replication run (its key in the random streams); the
+    /// others follow it.
+    pub first: u32,
     pub runs: u32,
     pub ticks: u32,
     /// Ticks simulated before tick 0 and not recorded.
@@ -71,6 +74,7 @@ impl Options<'_> {
     /// no cancelling and no progress.
     pub fn new(runs: u32, ticks: u32) -> Self {
         Self {
+            first: 0,
             runs,
             ticks,
             warmup: 0,
@@ -184,14 +188,16 @@ pub fn watch_replication<D: Dynamics>(
 pub fn run<D: Dynamics>(dynamics: &D, options: &Options<'_>) -> Result<Vec<Recorder>, Cancelled> {
     let one = |r: u32, parallel: bool| {
         let mut rec = Recorder::new(dynamics.measures());
+        rec.replication = r;
         run_replication(dynamics, r, options, parallel, &mut rec).map(|_| rec)
     };
+    let replications = options.first..options.first.saturating_add(options.runs);
     if options.mode.within_runs(dynamics.agents()) {
-        (0..options.runs).map(|r| one(r, true)).collect()
+        replications.map(|r| one(r, true)).collect()
     } else {
         // Fewer runs than threads: let each run use the idle threads too.
         let inner = (options.runs as usize) < rayon::current_num_threads();
-        (0..options.runs)
+        replications
             .into_par_iter()
             .map(|r| one(r, inner))
             .collect()

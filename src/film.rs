@@ -121,6 +121,7 @@ pub fn record(report: &Report<'_>, o: &RunOptions<'_>) -> Result<Film, Error> {
             continue;
         }
         let options = Options {
+            first: result.runs[0].replication,
             runs: 1,
             ticks: s.ticks,
             warmup: s.warmup,
@@ -174,19 +175,26 @@ impl Visit for Watch<'_, '_> {
     fn visit<D: Dynamics>(self, dynamics: &D) -> Self::Output {
         let mut frames = Vec::with_capacity(self.options.ticks as usize + 1);
         let parallel = self.options.mode.within_runs(dynamics.agents());
-        engine::watch_replication(dynamics, 0, self.options, parallel, |tick, state| {
-            let mut looks = Vec::with_capacity(self.agents.len());
-            dynamics.look(state, self.agents, &mut looks);
-            if tick == 0 {
-                // What was told in the last tick of the warm-up is not part
-                // of the run (its counts start from 0).
-                for look in &mut looks {
-                    look.told = 0;
-                    look.heard = 0;
+        let replication = self.options.first;
+        engine::watch_replication(
+            dynamics,
+            replication,
+            self.options,
+            parallel,
+            |tick, state| {
+                let mut looks = Vec::with_capacity(self.agents.len());
+                dynamics.look(state, self.agents, &mut looks);
+                if tick == 0 {
+                    // What was told in the last tick of the warm-up is not part
+                    // of the run (its counts start from 0).
+                    for look in &mut looks {
+                        look.told = 0;
+                        look.heard = 0;
+                    }
                 }
-            }
-            frames.push(looks);
-        })?;
+                frames.push(looks);
+            },
+        )?;
         Ok(frames)
     }
 }

@@ -58,9 +58,6 @@ pub struct Info {
     pub unit: &'static str,
     pub scale: Scale,
     pub needs: Feature,
-    /// Its key among the summary's headline figures, where it is not the
-    /// usual `final_NAME` (a level) or `total_NAME` (a flow).
-    headline: Option<&'static str>,
     /// Its title on a chart.
     pub title: &'static str,
     /// What it means, in a sentence.
@@ -69,7 +66,7 @@ pub struct Info {
 
 macro_rules! measures {
     ($(
-        $id:ident => $name:literal, $kind:ident, $unit:literal, $scale:expr, $needs:ident, $headline:expr,
+        $id:ident => $name:literal, $kind:ident, $unit:literal, $scale:expr, $needs:ident,
         $title:literal,
         $about:literal;
     )*) => {
@@ -87,7 +84,6 @@ macro_rules! measures {
                 unit: $unit,
                 scale: $scale,
                 needs: Feature::$needs,
-                headline: $headline,
                 title: $title,
                 about: $about,
             },
@@ -101,115 +97,115 @@ macro_rules! measures {
 }
 
 measures! {
-    Reputation => "reputation", Level, "mean attitude, -1 to 1", Scale::Fixed(-1.0, 1.0), Always, None,
+    Reputation => "reputation", Level, "mean attitude, -1 to 1", Scale::Fixed(-1.0, 1.0), Always,
         "Reputation (mean attitude)",
         "mean attitude toward the brand";
-    Nps => "nps", Level, "NPS, -100 to 100", Scale::Fixed(-100.0, 100.0), Always, None,
+    Nps => "nps", Level, "NPS, -100 to 100", Scale::Fixed(-100.0, 100.0), Always,
         "Net Promoter Score of customers",
         "Net Promoter Score of current customers: attitude mapped to 0-10 (round(5(a+1))), % promoters (9-10) minus % detractors (0-6)";
-    Awareness => "awareness", Level, "share, 0 to 1", Scale::Fixed(0.0, 1.0), Always, None,
+    Awareness => "awareness", Level, "share, 0 to 1", Scale::Fixed(0.0, 1.0), Always,
         "Awareness",
         "share of people aware of the brand";
-    Prospects => "prospects", Level, "people", Scale::Fitted, Always, None,
+    Prospects => "prospects", Level, "people", Scale::Fitted, Always,
         "Prospects",
         "people who could buy but have not";
-    Customers => "customers", Level, "people", Scale::Fitted, Always, None,
+    Customers => "customers", Level, "people", Scale::Fitted, Always,
         "Customers",
         "people who are customers";
-    Lapsed => "lapsed", Level, "people", Scale::Fitted, Always, None,
+    Lapsed => "lapsed", Level, "people", Scale::Fitted, Always,
         "Lapsed",
         "former customers";
-    NewCustomersOutside => "new_customers_outside", Flow, "people per tick", Scale::Fitted, Always, None,
+    NewCustomersOutside => "new_customers_outside", Flow, "people per tick", Scale::Fitted, Always,
         "New customers from advertising",
         "prospects who bought for outside reasons (advertising: Bass p)";
-    NewCustomersReferral => "new_customers_referral", Flow, "people per tick", Scale::Fitted, Always, None,
+    NewCustomersReferral => "new_customers_referral", Flow, "people per tick", Scale::Fitted, Always,
         "New customers from referrals",
         "prospects and lapsed customers who bought after a good story (Bass q)";
-    WonBack => "won_back", Flow, "people per tick", Scale::Fitted, Always, None,
+    WonBack => "won_back", Flow, "people per tick", Scale::Fitted, Always,
         "Won back",
         "lapsed customers who came back for outside reasons";
-    Lapses => "lapses", Flow, "people per tick", Scale::Fitted, Always, None,
+    Lapses => "lapses", Flow, "people per tick", Scale::Fitted, Always,
         "Lapses",
         "customers who lapsed";
-    Experiences => "experiences", Flow, "experiences per tick", Scale::Fitted, Always, None,
+    Experiences => "experiences", Flow, "experiences per tick", Scale::Fitted, Always,
         "Experiences",
         "purchases, each an experience of the service";
-    Delights => "delights", Flow, "experiences per tick", Scale::Fitted, Always, None,
+    Delights => "delights", Flow, "experiences per tick", Scale::Fitted, Always,
         "Delights",
         "experiences far above expectation";
-    Failures => "failures", Flow, "experiences per tick", Scale::Fitted, Always, None,
+    Failures => "failures", Flow, "experiences per tick", Scale::Fitted, Always,
         "Failures",
         "experiences far below expectation";
-    Recoveries => "recoveries", Flow, "experiences per tick", Scale::Fitted, Always, None,
+    Recoveries => "recoveries", Flow, "experiences per tick", Scale::Fitted, Always,
         "Recoveries",
         "failures recovered into a good story";
-    GoodToldFirstHand => "good_told_first_hand", Flow, "people told per tick", Scale::Fitted, Always, None,
+    GoodToldFirstHand => "good_told_first_hand", Flow, "people told per tick", Scale::Fitted, Always,
         "Good told first hand",
         "people told a good story by someone who lived it";
-    GoodToldRetold => "good_told_retold", Flow, "people told per tick", Scale::Fitted, Always, None,
+    GoodToldRetold => "good_told_retold", Flow, "people told per tick", Scale::Fitted, Always,
         "Good told retold",
         "people told a good story second-hand or further";
-    BadToldFirstHand => "bad_told_first_hand", Flow, "people told per tick", Scale::Fitted, Always, None,
+    BadToldFirstHand => "bad_told_first_hand", Flow, "people told per tick", Scale::Fitted, Always,
         "Bad told first hand",
         "people told a bad story by someone who lived it";
-    BadToldRetold => "bad_told_retold", Flow, "people told per tick", Scale::Fitted, Always, None,
+    BadToldRetold => "bad_told_retold", Flow, "people told per tick", Scale::Fitted, Always,
         "Bad told retold",
         "people told a bad story second-hand or further";
-    GoodHearers => "good_hearers", Flow, "people per tick", Scale::Fitted, Always, None,
+    GoodHearers => "good_hearers", Flow, "people per tick", Scale::Fitted, Always,
         "People hearing a good story",
         "distinct people who heard a good story this tick";
-    BadHearers => "bad_hearers", Flow, "people per tick", Scale::Fitted, Always, None,
+    BadHearers => "bad_hearers", Flow, "people per tick", Scale::Fitted, Always,
         "People hearing a bad story",
         "distinct people who heard a bad story this tick";
-    GoodReached => "good_reached", Level, "people", Scale::Fitted, Always, Some("people_reached_by_good_stories"),
+    GoodReached => "good_reached", Level, "people", Scale::Fitted, Always,
         "People reached by good stories",
         "distinct people who have heard a good story so far";
-    BadReached => "bad_reached", Level, "people", Scale::Fitted, Always, Some("people_reached_by_bad_stories"),
+    BadReached => "bad_reached", Level, "people", Scale::Fitted, Always,
         "People reached by bad stories",
         "distinct people who have heard a bad story so far";
-    Referrals => "referrals", Flow, "referrals per tick", Scale::Fitted, Always, None,
+    Referrals => "referrals", Flow, "referrals per tick", Scale::Fitted, Always,
         "Referrals",
         "referrals credited to tellers in the group";
-    Invited => "invited", Flow, "people per tick", Scale::Fitted, Events, None,
+    Invited => "invited", Flow, "people per tick", Scale::Fitted, Events,
         "Guests of events",
         "guests given a one-off experience by an event";
-    Moved => "moved", Flow, "people per tick", Scale::Fitted, Mobility, None,
+    Moved => "moved", Flow, "people per tick", Scale::Fitted, Mobility,
         "People changing jobs",
         "people who changed organisation";
-    Morale => "morale", Level, "mean attitude, -1 to 1", Scale::Fixed(-1.0, 1.0), Staff, None,
+    Morale => "morale", Level, "mean attitude, -1 to 1", Scale::Fixed(-1.0, 1.0), Staff,
         "Staff morale (mean attitude of staff)",
         "staff morale: mean attitude of members of staff groups (0 where there are none)";
-    Value => "value", Flow, "value per tick", Scale::Fitted, Value, None,
+    Value => "value", Flow, "value per tick", Scale::Fitted, Value,
         "Customer value",
         "customers x value_per_tick plus referral conversions x value_per_referral";
-    OrganisationsWithCustomers => "organisations_with_customers", Level, "organisations", Scale::Fitted, Workplaces, None,
+    OrganisationsWithCustomers => "organisations_with_customers", Level, "organisations", Scale::Fitted, Workplaces,
         "Organisations with customers",
         "organisations with at least one customer (0 without workplaces)";
-    ShareSusceptible => "share_susceptible", Level, "share, 0 to 1", Scale::Fixed(0.0, 1.0), Always, None,
+    ShareSusceptible => "share_susceptible", Level, "share, 0 to 1", Scale::Fixed(0.0, 1.0), Always,
         "Share susceptible",
         "share of people susceptible";
-    ShareInfected => "share_infected", Level, "share, 0 to 1", Scale::Fixed(0.0, 1.0), Always, None,
+    ShareInfected => "share_infected", Level, "share, 0 to 1", Scale::Fixed(0.0, 1.0), Always,
         "Share infected",
         "share of people infected";
-    ShareRecovered => "share_recovered", Level, "share, 0 to 1", Scale::Fixed(0.0, 1.0), Always, None,
+    ShareRecovered => "share_recovered", Level, "share, 0 to 1", Scale::Fixed(0.0, 1.0), Always,
         "Share recovered",
         "share of people recovered (removed)";
-    NewInfected => "new_infected", Flow, "people per tick", Scale::Fitted, Always, None,
+    NewInfected => "new_infected", Flow, "people per tick", Scale::Fitted, Always,
         "New infected",
         "people infected this tick";
-    NewRecovered => "new_recovered", Flow, "people per tick", Scale::Fitted, Always, None,
+    NewRecovered => "new_recovered", Flow, "people per tick", Scale::Fitted, Always,
         "New recovered",
         "people recovered this tick";
-    ShareActive => "share_active", Level, "share, 0 to 1", Scale::Fixed(0.0, 1.0), Always, None,
+    ShareActive => "share_active", Level, "share, 0 to 1", Scale::Fixed(0.0, 1.0), Always,
         "Share active",
         "share of people active";
-    NewActive => "new_active", Flow, "people per tick", Scale::Fitted, Always, None,
+    NewActive => "new_active", Flow, "people per tick", Scale::Fitted, Always,
         "New active",
         "people activated this tick";
-    ShareAdopted => "share_adopted", Level, "share, 0 to 1", Scale::Fixed(0.0, 1.0), Always, None,
+    ShareAdopted => "share_adopted", Level, "share, 0 to 1", Scale::Fixed(0.0, 1.0), Always,
         "Share adopted",
         "share of people who have adopted";
-    NewAdopters => "new_adopters", Flow, "people per tick", Scale::Fitted, Always, None,
+    NewAdopters => "new_adopters", Flow, "people per tick", Scale::Fitted, Always,
         "New adopters",
         "people who adopted this tick";
 }
@@ -233,23 +229,21 @@ impl Measure {
         Measure::ALL.iter().copied().find(|m| m.name() == name)
     }
 
-    /// The name of its final figure in `runs.csv` and `sweep.csv`: a level
-    /// as it is, a flow's total as `NAME_total`.
-    pub fn final_column(self) -> String {
-        match self.kind() {
-            Kind::Level => self.name().to_string(),
-            Kind::Flow => format!("{}_total", self.name()),
-        }
-    }
-
-    /// Its key among the summary's headline figures: `final_NAME` for a
-    /// level, `total_NAME` for a flow, unless the table says otherwise.
-    pub fn headline_key(self) -> String {
-        match (self.info().headline, self.kind()) {
-            (Some(key), _) => key.to_string(),
-            (None, Kind::Level) => format!("final_{}", self.name()),
-            (None, Kind::Flow) => format!("total_{}", self.name()),
-        }
+    /// The measure a name stands for, when it is not a measure's name but
+    /// an old or decorated spelling of one (`final_customers`,
+    /// `total_referrals`, `referrals_total`): for a did-you-mean.
+    pub fn meant(name: &str) -> Option<Measure> {
+        let bare = name
+            .strip_prefix("final_")
+            .or_else(|| name.strip_prefix("total_"))
+            .or_else(|| name.strip_suffix("_total"))
+            .unwrap_or(name);
+        let bare = match bare {
+            "people_reached_by_good_stories" => "good_reached",
+            "people_reached_by_bad_stories" => "bad_reached",
+            other => other,
+        };
+        Measure::parse(bare)
     }
 }
 
@@ -286,13 +280,14 @@ mod tests {
     }
 
     #[test]
-    fn headline_keys_follow_the_kind_unless_named() {
-        assert_eq!(Measure::Nps.headline_key(), "final_nps");
-        assert_eq!(Measure::Referrals.headline_key(), "total_referrals");
+    fn old_spellings_point_at_the_one_name() {
+        assert_eq!(Measure::meant("final_customers"), Some(Measure::Customers));
+        assert_eq!(Measure::meant("total_referrals"), Some(Measure::Referrals));
+        assert_eq!(Measure::meant("value_total"), Some(Measure::Value));
         assert_eq!(
-            Measure::GoodReached.headline_key(),
-            "people_reached_by_good_stories"
+            Measure::meant("people_reached_by_bad_stories"),
+            Some(Measure::BadReached)
         );
-        assert_eq!(Measure::Value.final_column(), "value_total");
+        assert_eq!(Measure::meant("nonsense"), None);
     }
 }

@@ -36,6 +36,8 @@ pub const REACH_BUDGET: usize = 4 << 20;
 /// Keeps every frame of one replication, and the reach of its stories.
 #[derive(Debug, Clone)]
 pub struct Recorder {
+    /// Which replication this is (its key in every random stream).
+    pub replication: u32,
     /// The measures in each frame (the model's list).
     pub measures: &'static [Measure],
     pub frames: Vec<Frame>,
@@ -65,6 +67,7 @@ impl Recorder {
     /// An empty recording of frames holding `measures`.
     pub fn new(measures: &'static [Measure]) -> Self {
         Self {
+            replication: 0,
             measures,
             frames: Vec::new(),
             heard: Vec::new(),

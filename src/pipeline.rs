@@ -158,6 +158,7 @@ pub fn simulate<'s>(s: &'s Scenario, o: &RunOptions<'_>) -> Result<Report<'s>, E
         };
         let tick = |k: u64| o.progress.advance(k * n);
         let options = Options {
+            first: s.first_replication,
             runs: s.runs,
             ticks: s.ticks,
             warmup: s.warmup,

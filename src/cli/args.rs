@@ -27,6 +27,9 @@ Examples:
       --set groups.customers.attitude=0.5; any number of --set
   grapevine run scenarios/quick.toml --format png,svg
       charts as PNG (the default) and SVG too
+  grapevine run scenarios/quick.toml --replication 3
+      runs replication 3 alone: the same rows as run 3 of
+      runs.csv in the full run
   grapevine run scenarios/quick.toml --animate --gexf
       adds network.gif (stories spreading, week by week; the
       report plays it) and network.gexf (for Gephi's timeline)";
@@ -150,6 +153,14 @@ pub struct RunArgs {
     /// scenarios, each goes to <DIR>/<scenario file stem>.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// Also write runs_timeseries.csv: every replication's figures, tick
+    /// by tick, for your own statistics.
+    #[arg(long)]
+    pub per_run: bool,
+    /// Run replication K alone (as numbered in runs.csv): with the same
+    /// seed, its rows are the same as in the full run.
+    #[arg(long, value_name = "K")]
+    pub replication: Option<u32>,
     /// Also write network.gif, the spread of stories on the network (the
     /// first run of each variant, tick by tick), and play it in
     /// report.html.

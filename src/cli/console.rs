@@ -85,7 +85,7 @@ pub fn print_headline(report: &Report<'_>, dest: &Path, seconds: f64) {
             let b = tables::final_band(v, metric);
             let mut line = format!(
                 "  {:<32} {:>10}  (90% band {} to {})",
-                metric.headline_key(),
+                metric.name(),
                 short_number(b.mean),
                 short_number(b.p05),
                 short_number(b.p95)

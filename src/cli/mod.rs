@@ -153,6 +153,12 @@ fn run_command(args: &RunArgs) -> Result<(), Error> {
     let o = &args.options;
     let mut loaded = load_all(&args.scenarios, &o.set)?;
     loaded.iter_mut().for_each(|s| apply_flags(s, o));
+    if let Some(k) = args.replication {
+        for s in &mut loaded {
+            s.first_replication = k;
+            s.runs = 1;
+        }
+    }
     let several = loaded.len() > 1;
     let dests: Vec<PathBuf> = loaded
         .iter()
@@ -185,6 +191,7 @@ fn run_command(args: &RunArgs) -> Result<(), Error> {
             film: film.as_ref(),
             gif: args.animate,
             gexf: args.gexf,
+            per_run: args.per_run,
         };
         // Charts are drawn in parallel: on this pool, with its threads.
         rt.pool.install(|| {
@@ -377,7 +384,11 @@ fn sweep_metric(s: &Scenario, named: Option<&str>) -> Result<Measure, Error> {
         .filter(|&m| kind.records(m))
         .ok_or_else(|| {
             let names: Vec<&str> = kind.measures().iter().map(|m| m.name()).collect();
-            let near = scenario::error::did_you_mean(name, names.iter().copied())
+            let meant = Measure::meant(name)
+                .filter(|&m| kind.records(m))
+                .map(|m| m.name());
+            let near = meant
+                .or_else(|| scenario::error::did_you_mean(name, names.iter().copied()))
                 .map_or(String::new(), |n| {
                     format!("\n  = help: did you mean `{n}`?")
                 });

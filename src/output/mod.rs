@@ -44,6 +44,9 @@ pub struct Extras<'a> {
     pub gif: bool,
     /// Write it as `network.gexf`.
     pub gexf: bool,
+    /// Write every replication's figures, tick by tick
+    /// (`runs_timeseries.csv`).
+    pub per_run: bool,
 }
 
 /// Writes every file of a report into `dir`: the tables, the scenario
@@ -58,6 +61,12 @@ pub fn write_report(
 ) -> Result<(), Box<dyn std::error::Error>> {
     fs::write(dir.join("timeseries.csv"), tables::timeseries_csv(report))?;
     fs::write(dir.join("runs.csv"), tables::runs_csv(report))?;
+    if report.variants.len() > 1 {
+        fs::write(dir.join("differences.csv"), tables::differences_csv(report))?;
+    }
+    if extras.per_run {
+        fs::write(dir.join("runs_timeseries.csv"), tables::per_run_csv(report))?;
+    }
     if report
         .scenario
         .baseline()

@@ -326,8 +326,14 @@ fn footer(page: &mut String, report: &Report<'_>) {
         .declaration()
         .stories;
     let mut files = vec![
-        ("timeseries.csv", "every measure, tick by tick, run by run"),
-        ("runs.csv", "each run's figures at the end"),
+        (
+            "timeseries.csv",
+            "every measure, tick by tick: the mean and band over the runs",
+        ),
+        (
+            "runs.csv",
+            "each run's figures at the end, for everyone and each group, with the parameters each variant sets",
+        ),
         (
             "summary.json",
             "the headlines with their bands, and the scenario as resolved",
@@ -336,6 +342,15 @@ fn footer(page: &mut String, report: &Report<'_>) {
     ];
     if stories {
         files.insert(2, ("reach.csv", "how many stories reached how many people"));
+    }
+    if report.variants.len() > 1 {
+        files.insert(
+            1,
+            (
+                "differences.csv",
+                "each what-if minus the baseline, tick by tick, with its band",
+            ),
+        );
     }
     page.push_str("<footer>\n<p>The data behind this page, in the same folder:</p>\n<ul>\n");
     for (file, about) in files {

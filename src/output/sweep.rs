@@ -44,7 +44,7 @@ pub struct Sweep<'a> {
 /// `parameter,value,variant,metric,mean,p05,p95`, one row per value and variant.
 pub fn csv(s: &Sweep<'_>) -> String {
     let mut out = String::from("parameter,value,variant,metric,mean,p05,p95,seed,runs\n");
-    let metric = s.metric.final_column();
+    let metric = s.metric.name();
     for p in &s.points {
         for (name, b) in &p.bands {
             let value = if p.value.contains(',') {

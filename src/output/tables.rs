@@ -9,25 +9,25 @@ use crate::catalog::ModelKind;
 use crate::measures::Measure;
 use crate::metrics::{Band, Recorder};
 
-/// Long form: one row per variant, group, tick and metric.
+/// Long form: one row per variant, group, tick and metric, the mean and
+/// 90% band across replications. A measure the variant cannot produce
+/// (morale without staff) has empty figures.
 pub fn timeseries_csv(report: &Report<'_>) -> String {
     let mut out = String::from("variant,group,tick,metric,mean,p05,p95\n");
     let slots = report.slots();
-    for v in &report.variants {
+    let list = report.metrics();
+    for (v, spec) in report.variants.iter().zip(&report.scenario.variants) {
         for (s, group) in slots.iter().enumerate() {
             for (t, frame) in v.aggregate.bands.iter().enumerate() {
                 for (m, band) in frame[s].iter().enumerate() {
-                    let _ = writeln!(
-                        out,
-                        "{},{},{},{},{},{},{}",
-                        v.name,
-                        group,
+                    let head = format!(
+                        "{},{},{},{}",
+                        csv_field(&v.name),
+                        csv_field(group),
                         t,
-                        report.metrics()[m].name(),
-                        num(band.mean),
-                        num(band.p05),
-                        num(band.p95)
+                        list[m].name()
                     );
+                    band_row(&mut out, &head, spec.produces(list[m]).then_some(band));
                 }
             }
         }
@@ -35,25 +35,260 @@ pub fn timeseries_csv(report: &Report<'_>) -> String {
     out
 }
 
-/// One row per replication: its final figures for the whole population.
-pub fn runs_csv(report: &Report<'_>) -> String {
-    let mut out = String::from("variant,run,seed");
-    let list = report.metrics();
-    for m in list {
-        out.push(',');
-        out.push_str(&m.final_column());
+/// `head` and a band's mean, p05 and p95 (empty without one), as a row.
+fn band_row(out: &mut String, head: &str, band: Option<&Band>) {
+    match band {
+        Some(b) => {
+            let _ = writeln!(out, "{head},{},{},{}", num(b.mean), num(b.p05), num(b.p95));
+        }
+        None => {
+            let _ = writeln!(out, "{head},,,");
+        }
     }
-    out.push('\n');
-    for v in &report.variants {
-        for (r, rec) in v.runs.iter().enumerate() {
-            let _ = write!(out, "{},{},{}", v.name, r, report.scenario.seed);
-            for m in 0..list.len() {
-                let _ = write!(out, ",{}", num(rec.final_value(0, m)));
+}
+
+/// Each what-if minus the baseline, tick by tick: the difference is taken
+/// replication by replication (replication r of both draws the same
+/// numbers where they do not differ), then its mean and 90% band, as the
+/// charts' difference panels draw it. Same columns as `timeseries.csv`;
+/// flows are per tick, as there.
+pub fn differences_csv(report: &Report<'_>) -> String {
+    let mut out = String::from("variant,baseline,group,tick,metric,mean,p05,p95\n");
+    let slots = report.slots();
+    let list = report.metrics();
+    let base = &report.variants[0];
+    let base_spec = report.scenario.baseline();
+    for (v, spec) in report
+        .variants
+        .iter()
+        .zip(&report.scenario.variants)
+        .skip(1)
+    {
+        for (s, group) in slots.iter().enumerate() {
+            for (m, &measure) in list.iter().enumerate() {
+                let both = spec.produces(measure) && base_spec.produces(measure);
+                let bands = both.then(|| {
+                    crate::metrics::bands_of(v.runs.len(), v.runs[0].frames.len(), |r| {
+                        (0..v.runs[r].frames.len())
+                            .map(|t| v.runs[r].value(t, s, m) - base.runs[r].value(t, s, m))
+                            .collect()
+                    })
+                });
+                for t in 0..v.aggregate.bands.len() {
+                    let head = format!(
+                        "{},{},{},{},{}",
+                        csv_field(&v.name),
+                        csv_field(&base.name),
+                        csv_field(group),
+                        t,
+                        measure.name()
+                    );
+                    band_row(&mut out, &head, bands.as_ref().map(|b| &b[t]));
+                }
             }
-            out.push('\n');
         }
     }
     out
+}
+
+/// Every replication's figures, tick by tick (`--per-run`): one row per
+/// variant, replication, group and tick, a column per measure, for
+/// analysts who want their own statistics. Empty where the variant cannot
+/// produce the measure.
+pub fn per_run_csv(report: &Report<'_>) -> String {
+    let list = report.metrics();
+    let mut out = String::from("variant,run,seed,group,tick");
+    for m in list {
+        out.push(',');
+        out.push_str(m.name());
+    }
+    out.push('\n');
+    let slots = report.slots();
+    for (v, spec) in report.variants.iter().zip(&report.scenario.variants) {
+        for rec in &v.runs {
+            for (s, group) in slots.iter().enumerate() {
+                for t in 0..rec.frames.len() {
+                    let _ = write!(
+                        out,
+                        "{},{},{},{},{}",
+                        csv_field(&v.name),
+                        rec.replication,
+                        report.scenario.seed,
+                        csv_field(group),
+                        t
+                    );
+                    for (m, &measure) in list.iter().enumerate() {
+                        out.push(',');
+                        if spec.produces(measure) {
+                            out.push_str(&num(rec.value(t, s, m)));
+                        }
+                    }
+                    out.push('\n');
+                }
+            }
+        }
+    }
+    out
+}
+
+/// One row per variant, replication and group (`all` first): the
+/// parameters the variants change, then each measure's final figure (a
+/// level's last value, a flow's total). `seed` and `run` reproduce a row
+/// alone: `grapevine run S.toml --seed SEED --replication RUN`. A measure
+/// the variant cannot produce (morale without staff) is empty.
+pub fn runs_csv(report: &Report<'_>) -> String {
+    let s = report.scenario;
+    let params = parameters(s);
+    let list = report.metrics();
+    let mut out = String::from("variant,group,run,seed");
+    for (name, _) in &params {
+        out.push(',');
+        out.push_str(&csv_field(name));
+    }
+    for m in list {
+        out.push(',');
+        out.push_str(m.name());
+    }
+    out.push('\n');
+    let slots = report.slots();
+    for (k, (v, spec)) in report.variants.iter().zip(&s.variants).enumerate() {
+        let values: Vec<String> = params.iter().map(|(_, per)| per[k].clone()).collect();
+        for rec in &v.runs {
+            for (slot, group) in slots.iter().enumerate() {
+                let _ = write!(
+                    out,
+                    "{},{},{},{}",
+                    csv_field(&v.name),
+                    csv_field(group),
+                    rec.replication,
+                    s.seed
+                );
+                for value in &values {
+                    out.push(',');
+                    out.push_str(value);
+                }
+                for (m, &measure) in list.iter().enumerate() {
+                    out.push(',');
+                    if spec.produces(measure) {
+                        out.push_str(&num(rec.final_value(slot, m)));
+                    }
+                }
+                out.push('\n');
+            }
+        }
+    }
+    out
+}
+
+/// A CSV field: quoted when it holds a comma, a quote or a line break.
+pub fn csv_field(text: &str) -> String {
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_string()
+    }
+}
+
+/// The parameters any variant sets, as columns: each path a variant's
+/// `set` names (a table, such as a fan-out, becomes a column per key), with
+/// every variant's resolved value there, as a CSV field. A top-level
+/// `service`, `telling`, `hearing` or `market` value is the groups' common
+/// value (empty where groups differ).
+pub fn parameters(s: &crate::scenario::Scenario) -> Vec<(String, Vec<String>)> {
+    let mut paths: Vec<String> = Vec::new();
+    for v in &s.variants {
+        for change in &v.changes {
+            let path = change
+                .split(" = ")
+                .next()
+                .unwrap_or(change)
+                .trim()
+                .to_string();
+            if !paths.contains(&path) {
+                paths.push(path);
+            }
+        }
+    }
+    let resolved: Vec<Value> = s
+        .variants
+        .iter()
+        .map(|v| serde_json::to_value(v).unwrap_or(Value::Null))
+        .collect();
+    let mut columns: Vec<(String, Vec<String>)> = Vec::new();
+    for path in &paths {
+        let keys: Vec<&str> = path.split('.').collect();
+        let found: Vec<Option<Value>> = resolved.iter().map(|v| value_at(v, &keys)).collect();
+        // A table is a column per key, over every variant's keys.
+        let mut subkeys: Vec<String> = Vec::new();
+        for value in found.iter().flatten() {
+            if let Value::Object(map) = value {
+                for key in map.keys() {
+                    if !subkeys.contains(key) {
+                        subkeys.push(key.clone());
+                    }
+                }
+            }
+        }
+        if subkeys.is_empty() {
+            let cells = found.iter().map(|v| cell(v.as_ref())).collect();
+            columns.push((path.clone(), cells));
+        } else {
+            for key in subkeys {
+                let cells = found
+                    .iter()
+                    .map(|v| cell(v.as_ref().and_then(|v| v.get(&key))))
+                    .collect();
+                columns.push((format!("{path}.{key}"), cells));
+            }
+        }
+    }
+    columns
+}
+
+/// The resolved value at a `set` path in a variant as `summary.json` holds
+/// it.
+fn value_at(variant: &Value, keys: &[&str]) -> Option<Value> {
+    let descend = |mut v: &Value, keys: &[&str]| -> Option<Value> {
+        for k in keys {
+            v = match v {
+                Value::Object(map) => map.get(*k)?,
+                Value::Array(list) => list.get(k.parse::<usize>().ok()?)?,
+                _ => return None,
+            };
+        }
+        Some(v.clone())
+    };
+    let groups = variant.get("groups")?.as_array()?;
+    match keys {
+        ["groups", which, rest @ ..] => {
+            let group = groups
+                .iter()
+                .find(|g| g.get("name").and_then(Value::as_str) == Some(*which))
+                .or_else(|| groups.get(which.parse::<usize>().ok()?))?;
+            descend(group, rest)
+        }
+        [top, ..] if ["service", "telling", "hearing", "market"].contains(top) => {
+            let values: Vec<Option<Value>> = groups.iter().map(|g| descend(g, keys)).collect();
+            let first = values.first()?.clone()?;
+            values
+                .iter()
+                .all(|v| v.as_ref() == Some(&first))
+                .then_some(first)
+        }
+        _ => descend(variant, keys),
+    }
+}
+
+/// A JSON value as a CSV field: numbers as the CSV writes them, text as it
+/// is, anything else (a list) as JSON; nothing as empty.
+fn cell(value: Option<&Value>) -> String {
+    match value {
+        None | Some(Value::Null) => String::new(),
+        Some(Value::Number(n)) => n.as_f64().map_or_else(|| n.to_string(), num),
+        Some(Value::String(text)) => csv_field(text),
+        Some(Value::Bool(b)) => b.to_string(),
+        Some(other) => csv_field(&other.to_string()),
+    }
 }
 
 /// A final figure of the whole population across a variant's replications.
@@ -152,10 +387,11 @@ pub fn reach_csv(report: &Report<'_>) -> String {
 }
 
 /// A variant's headline figures, each with its band.
-pub fn headlines(v: &VariantResult, kind: ModelKind) -> Value {
+pub fn headlines(v: &VariantResult, spec: &crate::scenario::Variant, kind: ModelKind) -> Value {
     let mut map = serde_json::Map::new();
     for &m in kind.declaration().headlines {
-        map.insert(m.headline_key(), json!(final_band(v, m)));
+        let band = spec.produces(m).then(|| final_band(v, m));
+        map.insert(m.name().to_string(), json!(band));
     }
     Value::Object(map)
 }
@@ -164,7 +400,7 @@ pub fn headlines(v: &VariantResult, kind: ModelKind) -> Value {
 pub fn differences(v: &VariantResult, base: &VariantResult, kind: ModelKind) -> Value {
     let mut map = serde_json::Map::new();
     for &m in kind.declaration().differences {
-        map.insert(m.headline_key(), json!(difference_band(v, base, m)));
+        map.insert(m.name().to_string(), json!(difference_band(v, base, m)));
     }
     Value::Object(map)
 }
@@ -178,7 +414,7 @@ fn value(v: &VariantResult, base: &VariantResult) -> Value {
     let mut failures: Vec<f64> = v.runs.iter().map(unrecovered).collect();
     let total = final_band(v, Measure::Value);
     let mut out = json!({
-        "total_value": total,
+        "value": total,
         "unrecovered_failures": Band::of(&mut failures),
     });
     let valued = total.mean != 0.0 || final_band(base, Measure::Value).mean != 0.0;
@@ -217,7 +453,7 @@ pub fn summary_json(report: &Report<'_>) -> String {
                 "description": spec.description,
                 "changes": spec.changes,
                 "warmed_up_as": if spec.shares_warmup(s.baseline()) { "baseline" } else { "itself" },
-                "headline": headlines(v, kind),
+                "headline": headlines(v, spec, kind),
             });
             if kind.declaration().stories {
                 entry["story_reach"] =

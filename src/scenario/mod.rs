@@ -97,6 +97,9 @@ pub struct Scenario {
     /// the town as it has lived with its service.
     pub warmup: u32,
     pub runs: u32,
+    /// The first replication run (`--replication K` runs replication K
+    /// alone); the others follow it.
+    pub first_replication: u32,
     pub seed: u64,
     /// What one tick stands for, for chart labels ("week").
     pub tick_unit: String,
@@ -134,6 +137,34 @@ pub struct Variant {
 }
 
 impl Variant {
+    /// Whether this variant can produce measure `m`: morale needs staff,
+    /// moves need job mobility, and so on (the measure's [`Feature`]). A
+    /// measure it cannot produce is written empty, not as 0.
+    ///
+    /// [`Feature`]: crate::measures::Feature
+    pub fn produces(&self, m: crate::measures::Measure) -> bool {
+        use crate::measures::Feature;
+        match m.info().needs {
+            Feature::Always => true,
+            Feature::Staff => self.groups.iter().any(|g| g.staff),
+            Feature::Workplaces => {
+                self.workplaces.is_some()
+                    || matches!(self.network, NetworkSpec::Organisations { .. })
+            }
+            Feature::Mobility => self.workplaces.as_ref().is_some_and(|w| w.mobility > 0.0),
+            Feature::Events => self
+                .events
+                .iter()
+                .any(|e| matches!(e.action, Action::Experience { .. })),
+            Feature::Value => self
+                .timeline
+                .params
+                .iter()
+                .flatten()
+                .any(|g| g.market.value_per_tick > 0.0 || g.market.value_per_referral > 0.0),
+        }
+    }
+
     /// Whether this variant starts from the baseline's warmed-up town: it
     /// differs from the baseline only in policy (service, telling, hearing,
     /// market, job mobility, events), not in who lives in the town, where,
@@ -448,7 +479,11 @@ fn compare_measures(
             None => {
                 let mut problem = Problem::new(at.index(i), format!("`{n}` is not a measure"))
                     .allowed(format!("one of: {}", known.join(", ")));
-                if let Some(near) = error::did_you_mean(n, known.iter().copied()) {
+                let meant = Measure::meant(n)
+                    .filter(|&m| kind.records(m))
+                    .map(|m| m.name());
+                if let Some(near) = meant.or_else(|| error::did_you_mean(n, known.iter().copied()))
+                {
                     problem = problem.help(format!("did you mean `{near}`?"));
                 }
                 p.push(problem);

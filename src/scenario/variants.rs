@@ -193,6 +193,7 @@ pub(super) fn build(
         ticks: c.ticks,
         warmup: c.warmup,
         runs: c.runs,
+        first_replication: 0,
         seed: c.seed,
         tick_unit: c.tick_unit,
         compare: c.compare,

@@ -37,14 +37,14 @@ fn a_classic_scenario_writes_its_shares_and_charts() {
     let sm = summary(&out);
     assert_eq!(sm["model"]["kind"], "sir");
     assert!(
-        sm["variants"][0]["headline"]["final_share_recovered"]["mean"]
+        sm["variants"][0]["headline"]["share_recovered"]["mean"]
             .as_f64()
             .unwrap()
             > 0.1
     );
     let runs = std::fs::read_to_string(out.join("runs.csv")).unwrap();
     assert!(runs.starts_with(
-        "variant,run,seed,share_susceptible,share_infected,share_recovered,new_infected_total"
+        "variant,group,run,seed,share_susceptible,share_infected,share_recovered,new_infected"
     ));
 }
 

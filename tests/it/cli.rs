@@ -28,8 +28,9 @@ fn quick_scenario_writes_every_output() {
     );
 
     let runs = std::fs::read_to_string(out.join("runs.csv")).unwrap();
-    assert!(runs.starts_with("variant,run,seed,reputation,nps,"));
-    assert_eq!(runs.lines().count(), 1 + 3);
+    assert!(runs.starts_with("variant,group,run,seed,reputation,nps,"));
+    // 3 runs, each for everyone and the two groups.
+    assert_eq!(runs.lines().count(), 1 + 3 * 3);
 
     let summary: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
@@ -40,7 +41,7 @@ fn quick_scenario_writes_every_output() {
         summary["scenario"]["variants"][0]["groups"][0]["telling"]["bad"]["kind"],
         "negative-binomial"
     );
-    assert!(summary["variants"][0]["headline"]["final_nps"]["mean"].is_number());
+    assert!(summary["variants"][0]["headline"]["nps"]["mean"].is_number());
     assert_eq!(
         std::fs::read_to_string(out.join("scenario.toml")).unwrap(),
         std::fs::read_to_string(repo("scenarios/quick.toml")).unwrap()
@@ -96,8 +97,13 @@ fn overrides_change_runs_and_seed() {
         &["--runs", "2", "--seed", "99", "--quiet"],
     );
     let runs = std::fs::read_to_string(out.join("runs.csv")).unwrap();
-    assert_eq!(runs.lines().count(), 3);
-    assert!(runs.lines().nth(1).unwrap().starts_with("baseline,0,99,"));
+    assert_eq!(runs.lines().count(), 1 + 2 * 3);
+    assert!(
+        runs.lines()
+            .nth(1)
+            .unwrap()
+            .starts_with("baseline,all,0,99,")
+    );
     let (_dir2, out2) = run_into(
         "scenarios/quick.toml",
         &["--runs", "2", "--seed", "100", "--quiet"],
@@ -118,10 +124,7 @@ fn a_run_prints_its_headline_figures() {
         .arg(repo("scenarios/quick.toml"))
         .assert()
         .success()
-        .stdout(
-            predicate::str::contains("final_reputation")
-                .and(predicate::str::contains("Quick look")),
-        );
+        .stdout(predicate::str::contains("reputation").and(predicate::str::contains("Quick look")));
 }
 
 #[test]

@@ -74,13 +74,10 @@ fn bad_news_travels_fast() {
     };
     assert!(told(lore, "bad") > 2.0 * told(lore, "good"));
     assert!(told("angry tell 2-3", "bad") < told("angry tell 2-3", "good"));
-    below(difference(&out, lore, "final_reputation"), "reputation");
-    below(difference(&out, lore, "final_nps"), "NPS");
-    below(difference(&out, lore, "final_customers"), "customers");
-    above(
-        difference(&out, lore, "people_reached_by_bad_stories"),
-        "bad reach",
-    );
+    below(difference(&out, lore, "reputation"), "reputation");
+    below(difference(&out, lore, "nps"), "NPS");
+    below(difference(&out, lore, "customers"), "customers");
+    above(difference(&out, lore, "bad_reached"), "bad reach");
     let s = summary(&out);
     let reach = |v: usize, kind: &str| {
         s["variants"][v]["story_reach"][kind]["mean_people_reached"]
@@ -97,11 +94,11 @@ fn bad_news_travels_fast() {
 fn service_recovery() {
     let (_dir, out) = lesson("service-recovery");
     above(
-        difference(&out, "recovery programme", "final_nps"),
+        difference(&out, "recovery programme", "nps"),
         "recovery: NPS",
     );
     above(
-        difference(&out, "recovery programme", "final_customers"),
+        difference(&out, "recovery programme", "customers"),
         "recovery: customers",
     );
     // The outage is on the chart's timeline: failures jump in weeks 20-24.
@@ -110,8 +107,8 @@ fn service_recovery() {
     let during: f64 = failures[20..25].iter().map(|r| r.0).sum();
     assert!(during > 3.0 * before, "outage: {before} then {during}");
     // Recovery does more for reputation than the advertising.
-    let recovery = difference(&out, "recovery programme", "final_reputation");
-    let advert = difference(&out, "advertising instead", "final_reputation");
+    let recovery = difference(&out, "recovery programme", "reputation");
+    let advert = difference(&out, "advertising instead", "reputation");
     assert!(recovery.1 > advert.2, "{recovery:?} vs {advert:?}");
     let s = summary(&out);
     assert!(
@@ -126,11 +123,11 @@ fn service_recovery() {
 fn focus_vs_please_everyone() {
     let (_dir, out) = lesson("focus-vs-please-everyone");
     above(
-        difference(&out, "focus on a segment", "total_referrals"),
+        difference(&out, "focus on a segment", "referrals"),
         "referrals",
     );
     above(
-        difference(&out, "focus on a segment", "people_reached_by_good_stories"),
+        difference(&out, "focus on a segment", "good_reached"),
         "good stories",
     );
     // Spread thin, almost nothing is remarkable: few delights.
@@ -156,7 +153,7 @@ fn people_move() {
         still.last()
     );
     above(
-        difference(&out, "1% move each week", "total_referrals"),
+        difference(&out, "1% move each week", "referrals"),
         "mobility: referrals",
     );
     let moved: f64 = series_of(&out, "1% move each week", "all", "moved")
@@ -170,8 +167,8 @@ fn people_move() {
 #[test]
 fn invited_guests() {
     let (_dir, out) = lesson("invited-guests");
-    let hubs = difference(&out, "party for the hubs", "final_reputation");
-    let random = difference(&out, "party for random guests", "final_reputation");
+    let hubs = difference(&out, "party for the hubs", "reputation");
+    let random = difference(&out, "party for random guests", "reputation");
     above(hubs, "hubs: reputation");
     above(random, "random guests: reputation");
     assert!(
@@ -180,7 +177,7 @@ fn invited_guests() {
     );
     // Advertising brings more customers, but not more regard.
     above(
-        difference(&out, "advertising", "final_customers"),
+        difference(&out, "advertising", "customers"),
         "advertising: customers",
     );
     let invited: f64 = series_of(&out, "party for the hubs", "all", "invited")
@@ -196,13 +193,10 @@ fn customer_myopia() {
     let morale = |v| series_of(&out, v, "all", "morale").last().unwrap().0;
     assert!(morale("staff squeezed") < morale("staff treated well") - 0.3);
     below(
-        difference(&out, "staff squeezed", "final_reputation"),
+        difference(&out, "staff squeezed", "reputation"),
         "reputation",
     );
-    below(
-        difference(&out, "staff squeezed", "final_customers"),
-        "customers",
-    );
+    below(difference(&out, "staff squeezed", "customers"), "customers");
     // Stakeholders, who never buy, think worse of the company too.
     let stakeholders = |v| {
         series_of(&out, v, "stakeholders", "reputation")
@@ -217,15 +211,15 @@ fn customer_myopia() {
 fn hard_times() {
     let (_dir, out) = lesson("hard-times");
     above(
-        difference(&out, "keep close to customers", "final_customers"),
+        difference(&out, "keep close to customers", "customers"),
         "keep close: customers",
     );
     below(
-        difference(&out, "cut back", "final_customers"),
+        difference(&out, "cut back", "customers"),
         "cut back: customers",
     );
     above(
-        difference(&out, "keep close to customers", "total_value"),
+        difference(&out, "keep close to customers", "value"),
         "keep close: value",
     );
 }
@@ -255,10 +249,7 @@ fn paired(out: &std::path::Path, a: &str, b: &str, column: &str) -> (f64, f64, f
 fn what_the_research_says() {
     let (_dir, out) = lesson("what-the-research-says");
     // The lore's numbers turn the research's town down...
-    below(
-        difference(&out, "lore", "final_reputation"),
-        "lore: reputation",
-    );
+    below(difference(&out, "lore", "reputation"), "lore: reputation");
     // ...recovery pays under both, and more where bad news travels further.
     let research = paired(&out, "research + recovery", "research", "customers");
     let lore = paired(&out, "lore + recovery", "lore", "customers");

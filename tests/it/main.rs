@@ -7,6 +7,8 @@
 //!   output folder; help and usage errors.
 //! - `bad_input`: broken scenarios and edge lists get located errors,
 //!   exit 2, and write nothing.
+//! - `data`: runs.csv per group with parameters, --replication, paired
+//!   differences, --per-run, one name per measure (issue 15).
 //! - `determinism`: the same seed gives byte-identical files on 1, 2 and 4
 //!   threads, and in either parallel mode of the engine.
 //! - `invariants`: property tests over random small scenarios.
@@ -30,6 +32,7 @@ mod architecture;
 mod bad_input;
 mod classic;
 mod cli;
+mod data;
 mod determinism;
 mod fuzz_corpus;
 mod invariants;

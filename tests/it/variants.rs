@@ -110,7 +110,7 @@ fn a_sweep_writes_its_table_and_chart() {
     assert_eq!(rows.len(), 9, "{csv}");
     assert!(
         rows.iter()
-            .all(|r| r[0] == "service.recovery_rate" && r[3] == "failures_total")
+            .all(|r| r[0] == "service.recovery_rate" && r[3] == "failures")
     );
     // Recovery does not change how many experiences fail, so "failures"
     // is the same at every value; the baseline and "same" agree exactly.

@@ -6,7 +6,7 @@
 use plotters::prelude::*;
 
 use super::style::{Stroke, meaning, palette, unit_words, variant_stroke};
-use crate::measures::{Feature, Kind, Measure, Scale};
+use crate::measures::{Kind, Measure, Scale};
 use crate::metrics::{Band, Recorder, bands_of};
 use crate::output::{Report, VariantResult, findings};
 
@@ -478,33 +478,7 @@ pub(crate) fn capitalise(s: &str) -> String {
 /// staff, job moves need mobility, and so on), so that a run draws only
 /// the charts it has something to show in.
 pub(crate) fn produces(report: &Report<'_>, m: Measure) -> bool {
-    let variants = &report.scenario.variants;
-    match m.info().needs {
-        Feature::Always => true,
-        Feature::Staff => variants.iter().any(|v| v.groups.iter().any(|g| g.staff)),
-        Feature::Workplaces => variants.iter().any(|v| {
-            v.workplaces.is_some()
-                || matches!(
-                    v.network,
-                    crate::scenario::NetworkSpec::Organisations { .. }
-                )
-        }),
-        Feature::Mobility => variants
-            .iter()
-            .any(|v| v.workplaces.as_ref().is_some_and(|w| w.mobility > 0.0)),
-        Feature::Events => variants.iter().any(|v| {
-            v.events
-                .iter()
-                .any(|e| matches!(e.action, crate::scenario::Action::Experience { .. }))
-        }),
-        Feature::Value => variants.iter().any(|v| {
-            v.timeline
-                .params
-                .iter()
-                .flatten()
-                .any(|g| g.market.value_per_tick > 0.0 || g.market.value_per_referral > 0.0)
-        }),
-    }
+    report.scenario.variants.iter().any(|v| v.produces(m))
 }
 
 /// An event drawn on a chart, in the colour of the variant it belongs to
