@@ -174,3 +174,43 @@ fn a_decorated_measure_name_gets_the_one_name_suggested() {
         .code(2)
         .stderr(predicates::str::contains("did you mean `customers`?"));
 }
+
+/// The pandas and R snippets of docs/analysis.md, run as written on a run
+/// folder, where python3 with pandas or Rscript is installed.
+#[test]
+fn the_analysis_snippets_run_as_written() {
+    let doc = std::fs::read_to_string(repo("docs/analysis.md")).unwrap();
+    let (_d, out) = run_into("tests/data/variants.toml", &["--quiet"]);
+    for (fence, program, args, probe) in [
+        ("```python\n", "python3", vec!["-c"], "import pandas"),
+        ("```r\n", "Rscript", vec!["-e"], "1"),
+    ] {
+        let available = std::process::Command::new(program)
+            .args(&args)
+            .arg(probe)
+            .output()
+            .is_ok_and(|o| o.status.success());
+        if !available {
+            eprintln!("note: {program} (with pandas) is not installed: its snippet is not run");
+            continue;
+        }
+        let code = doc
+            .split(fence)
+            .nth(1)
+            .and_then(|s| s.split("```").next())
+            .unwrap()
+            .replace("output/bad-news-travels-fast", &out.display().to_string());
+        let run = std::process::Command::new(program)
+            .args(&args)
+            .arg(&code)
+            .output()
+            .unwrap();
+        assert!(
+            run.status.success(),
+            "{program}: {}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+        let printed = String::from_utf8_lossy(&run.stdout);
+        assert!(printed.contains("recovery"), "{program} printed: {printed}");
+    }
+}
