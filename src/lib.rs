@@ -71,4 +71,5 @@ pub mod output;
 pub mod pipeline;
 pub mod rng;
 pub mod scenario;
+pub mod sweep;
 pub mod validation;

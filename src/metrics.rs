@@ -183,6 +183,13 @@ pub struct Band {
 }
 
 impl Band {
+    /// No figure: every field not a number.
+    pub const NAN: Band = Band {
+        mean: f64::NAN,
+        p05: f64::NAN,
+        p95: f64::NAN,
+    };
+
     /// From the replications' values; percentiles by linear interpolation
     /// between order statistics (numpy's default).
     pub fn of(values: &mut [f64]) -> Band {

@@ -105,6 +105,35 @@ impl Report<'_> {
 /// then the replications, with the same keyed streams for every variant
 /// (common random numbers).
 pub fn simulate<'s>(s: &'s Scenario, o: &RunOptions<'_>) -> Result<Report<'s>, Error> {
+    let all: Vec<Part> = (0..s.variants.len())
+        .map(|variant| Part {
+            variant,
+            first: s.first_replication,
+            runs: s.runs,
+        })
+        .collect();
+    simulate_parts(s, o, &all)
+}
+
+/// Some of a scenario's work: replications `first..first + runs` of
+/// variant `variant` (an index into the scenario's variants).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Part {
+    pub variant: usize,
+    pub first: u32,
+    pub runs: u32,
+}
+
+/// Runs the parts of a scenario given (a sweep's share of the work, or
+/// some variants only); the report's variants are the parts, in order.
+/// Every part of every variant draws the same keyed streams it would in a
+/// whole run, and a what-if still starts from the baseline's warmed-up
+/// town, so a part's numbers are the whole run's.
+pub fn simulate_parts<'s>(
+    s: &'s Scenario,
+    o: &RunOptions<'_>,
+    parts: &[Part],
+) -> Result<Report<'s>, Error> {
     check_memory(s, o.threads)?;
     let networks = build_networks(s)?;
     let net_of = |spec: &NetworkSpec| {
@@ -149,17 +178,22 @@ pub fn simulate<'s>(s: &'s Scenario, o: &RunOptions<'_>) -> Result<Report<'s>, E
     );
     o.progress.start(
         &label,
-        agents.iter().sum::<u64>() * u64::from(s.runs) * u64::from(s.ticks + s.warmup),
+        parts
+            .iter()
+            .map(|p| agents[p.variant] * u64::from(p.runs))
+            .sum::<u64>()
+            * u64::from(s.ticks + s.warmup),
     );
     let mut variants = Vec::new();
-    for (v, &n) in s.variants.iter().zip(&agents) {
+    for part in parts {
+        let (v, n) = (&s.variants[part.variant], agents[part.variant]);
         let Some(net) = net_of(&v.network) else {
             continue;
         };
         let tick = |k: u64| o.progress.advance(k * n);
         let options = Options {
-            first: s.first_replication,
-            runs: s.runs,
+            first: part.first,
+            runs: part.runs,
             ticks: s.ticks,
             warmup: s.warmup,
             mode: Mode::Auto,

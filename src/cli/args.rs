@@ -42,7 +42,28 @@ Examples:
       writes output/service-recovery-sweep/: sweep.csv, and
       sweep.png, the final NPS against the value with its band
   grapevine sweep scenarios/quick.toml --metric customers \\
-      --param service.quality_mean=-0.5,0,0.5,1";
+      --param service.quality_mean=-0.5,0,0.5,1
+  grapevine sweep scenarios/quick.toml \\
+      --param service.recovery_rate=0,0.6 \\
+      --param telling.retell_probability=0.05,0.2
+      a grid: every combination, a column per parameter
+  grapevine sweep scenarios/quick.toml --runs 4 \\
+      --param service.recovery_rate=0,0.6 --shard 1/2 \\
+      --out results/part-1
+      the first half of the work; run --shard 2/2 elsewhere,
+      then merge the parts (see `merge --help`)";
+
+const MERGE_EXAMPLES: &str = "\
+Examples:
+  grapevine sweep scenarios/quick.toml --runs 4 \\
+      --param service.recovery_rate=0,0.6 --shard 1/2 \\
+      --out results/part-1
+  grapevine sweep scenarios/quick.toml --runs 4 \\
+      --param service.recovery_rate=0,0.6 --shard 2/2 \\
+      --out results/part-2
+  grapevine merge results/part-1 results/part-2 \\
+      --out results/sweep
+      the same files as the whole sweep would write";
 
 const CHECK_EXAMPLES: &str = "\
 Examples:
@@ -69,15 +90,30 @@ pub enum Command {
     /// Run scenarios and write their charts and data.
     #[command(after_help = RUN_EXAMPLES)]
     Run(RunArgs),
-    /// Run a scenario once per value of a parameter, and chart an outcome against it.
+    /// Run a scenario at every value (or combination of values) of some
+    /// parameters, and chart an outcome against them.
     #[command(after_help = SWEEP_EXAMPLES)]
     Sweep(SweepArgs),
     /// Check scenarios without running them, and say what a run would take.
     #[command(after_help = CHECK_EXAMPLES)]
     Check(CheckArgs),
+    /// Assemble the shards of a sweep (`sweep --shard K/N`) into the
+    /// files the whole sweep writes.
+    #[command(after_help = MERGE_EXAMPLES)]
+    Merge(MergeArgs),
     /// Run the classic models (Bass, SIR, independent cascade, linear
     /// threshold) against their known answers; exit 1 if any check fails.
     Validate(ValidateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// The shards' folders, each written by `sweep --shard K/N`.
+    #[arg(required = true, value_name = "DIR")]
+    pub shards: Vec<PathBuf>,
+    /// The folder for the merged sweep.
+    #[arg(long, value_name = "DIR", required = true)]
+    pub out: PathBuf,
 }
 
 #[derive(Debug, Args)]
@@ -129,9 +165,18 @@ pub struct SweepArgs {
     /// The scenario file (TOML).
     #[arg(value_name = "SCENARIO.toml")]
     pub scenario: PathBuf,
-    /// The parameter and its values: PATH=V1,V2,...
-    #[arg(long, value_name = "PATH=V1,V2,...")]
-    pub param: String,
+    /// A parameter and its values: PATH=V1,V2,... Give several to sweep
+    /// every combination (a grid).
+    #[arg(long, value_name = "PATH=V1,V2,...", required = true)]
+    pub param: Vec<String>,
+    /// Sweep only these variants (comma-separated names) [default: all].
+    /// A variant that sets a swept path itself keeps its own value.
+    #[arg(long, value_name = "NAME,...")]
+    pub variants: Option<String>,
+    /// Run the K-th of N equal parts of the work (points x variants x
+    /// runs) and write it for `grapevine merge`.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<String>,
     /// The outcome to chart: a measure's final value (a level at the last
     /// tick, a flow's total over the run) [default: nps; for a classic
     /// model, its main share: share_recovered, share_active, share_adopted].

@@ -17,16 +17,17 @@ use std::time::Instant;
 
 use clap::Parser;
 
-pub use args::{CheckArgs, Cli, Command, RunArgs, RunFlags, SweepArgs, ValidateArgs};
+pub use args::{CheckArgs, Cli, Command, MergeArgs, RunArgs, RunFlags, SweepArgs, ValidateArgs};
 use console::Bar;
 
 use crate::error::Error;
 use crate::film;
 use crate::measures::Measure;
+use crate::output;
 use crate::output::charts::short_number;
-use crate::output::{self, sweep};
 use crate::pipeline::{self, RunOptions};
 use crate::scenario::{self, InputError, Override, Scenario};
+use crate::sweep;
 
 /// Runs the command line `args` (the program name first).
 pub fn run<I, T>(args: I) -> Result<(), Error>
@@ -52,6 +53,7 @@ where
     match cli.command {
         Command::Run(args) => run_command(&args),
         Command::Sweep(args) => sweep_command(&args),
+        Command::Merge(args) => merge_command(&args),
         Command::Check(args) => check_command(&args),
         Command::Validate(args) => validate_command(&args),
     }
@@ -171,6 +173,16 @@ fn run_command(args: &RunArgs) -> Result<(), Error> {
     // Refuse a folder that cannot be written before anything runs.
     for (s, dest) in loaded.iter().zip(&dests) {
         output::folder::check(dest, &inputs(s))?;
+    }
+    if !o.quiet {
+        for s in &loaded {
+            for c in output::tables::set_conflicts(s) {
+                eprintln!(
+                    "note: variant `{}` sets {} itself, and its own value wins over --set",
+                    c.variant, c.path
+                );
+            }
+        }
     }
     let rt = Runtime::new(o.threads, useful_threads(&loaded))?;
     let bar = Bar::new(!o.quiet);
@@ -292,86 +304,327 @@ pub fn output_folder(out: Option<&Path>, scenario: &Path, several: bool) -> Path
 
 fn sweep_command(args: &SweepArgs) -> Result<(), Error> {
     let o = &args.options;
-    let (path, values) = args.param.split_once('=').ok_or_else(|| {
-        Error::Usage(format!(
-            "--param `{}` is not PATH=V1,V2,... (for example telling.bad.max=5,10,20)",
-            args.param
-        ))
-    })?;
-    let values = split_values(values);
-    if values.is_empty() {
-        return Err(Error::Usage(format!(
-            "--param `{}` lists no values",
-            args.param
-        )));
+    let params = args
+        .param
+        .iter()
+        .map(|p| parse_param(p))
+        .collect::<Result<Vec<_>, _>>()?;
+    for (i, p) in params.iter().enumerate() {
+        if params[..i].iter().any(|q| q.path == p.path) {
+            return Err(Error::Usage(format!(
+                "--param `{}` is given twice; list all its values in one --param",
+                p.path
+            )));
+        }
     }
+    let shard = args.shard.as_deref().map(parse_shard).transpose()?;
+    // The scenario at each point of the grid: --set first, then the point.
     let mut loaded = Vec::new();
-    for value in &values {
+    for point in sweep::points(&params) {
         let mut set = o.set.clone();
-        set.push(Override::parse_arg(&format!("{path}={value}")).map_err(Error::Usage)?);
+        for (p, value) in params.iter().zip(&point) {
+            set.push(Override::parse_arg(&format!("{}={value}", p.path)).map_err(Error::Usage)?);
+        }
         let mut s = Scenario::read(&args.scenario, &set)?;
         apply_flags(&mut s, o);
         loaded.push(s);
     }
-    let metric = sweep_metric(&loaded[0], args.metric.as_deref())?;
+    let first = &loaded[0];
+    let chosen = chosen_variants(first, args.variants.as_deref())?;
+    let metric = sweep_metric(first, args.metric.as_deref())?;
+    let mut paths: Vec<(String, &str)> = params.iter().map(|p| (p.path.clone(), "sweep")).collect();
+    paths.extend(o.set.iter().map(|x| (x.dotted(), "set")));
+    let plan = sweep::Plan {
+        grapevine_version: env!("CARGO_PKG_VERSION").to_string(),
+        scenario_file: first.source.display().to_string(),
+        scenario_text: first.text.clone(),
+        title: first.title.clone(),
+        seed: first.seed,
+        runs: first.runs,
+        metric: metric.name().to_string(),
+        params,
+        set: first.overrides.clone(),
+        variants: chosen
+            .iter()
+            .map(|&v| first.variants[v].name.clone())
+            .collect(),
+        conflicts: sweep::conflicts(first, &chosen, &paths),
+    };
+    if !o.quiet {
+        for c in &plan.conflicts {
+            eprintln!(
+                "note: variant `{}` sets {} itself, and its own value wins: it does not follow the {}{}",
+                c.variant,
+                c.path,
+                if c.from == "sweep" {
+                    "sweep"
+                } else {
+                    "--set value"
+                },
+                if c.from == "sweep" {
+                    " (--variants NAME,... sweeps only the others)"
+                } else {
+                    ""
+                }
+            );
+        }
+    }
     let stem = args
         .scenario
         .file_stem()
         .map_or_else(|| "scenario".into(), |s| s.to_string_lossy().into_owned());
+    let default = match shard {
+        Some((k, n)) => format!("{stem}-sweep-shard-{k}-of-{n}"),
+        None => format!("{stem}-sweep"),
+    };
     let dest = args
         .out
         .clone()
-        .unwrap_or_else(|| Path::new("output").join(format!("{stem}-sweep")));
-    output::folder::check(&dest, &inputs(&loaded[0]))?;
+        .unwrap_or_else(|| Path::new("output").join(default));
+    output::folder::check(&dest, &inputs(first))?;
+    let mut units = plan.units();
+    if let Some((k, n)) = shard {
+        units = units[sweep::shard(units.len(), k, n)].to_vec();
+    }
     let rt = Runtime::new(o.threads, useful_threads(&loaded))?;
     let bar = Bar::new(!o.quiet);
     let started = Instant::now();
-    let mut points = Vec::new();
-    for (s, value) in loaded.iter().zip(&values) {
-        let what = format!("runs ({path} = {value})");
-        let report = rt
-            .pool
-            .install(|| pipeline::simulate(s, &rt.options(&bar, &what)))?;
-        points.push(sweep::Point::of(value, &report, metric));
+    let outcomes = rt.pool.install(|| {
+        sweep::run_units(
+            &plan,
+            &loaded,
+            &chosen,
+            &units,
+            &rt.options(&bar, "runs"),
+            &|_| {},
+        )
+    })?;
+    let formats: Vec<String> = o
+        .format
+        .iter()
+        .map(|f| format!("{f:?}").to_lowercase())
+        .collect();
+    if let Some((k, n)) = shard {
+        let file = sweep::ShardFile {
+            plan,
+            shard: k,
+            shards: n,
+            formats,
+            outcomes,
+        };
+        let text = serde_json::to_string(&file).map_err(|e| Error::Other(e.to_string()))?;
+        output::write_folder(&dest, &inputs(first), &|| rt.cancelled(), |dir| {
+            std::fs::write(dir.join("shard.json"), &text)
+                .map_err(|e| Error::Other(format!("writing {}: {e}", dest.display())))
+        })?;
+        if !o.quiet {
+            println!(
+                "{}: shard {k} of {n} ({} of {} runs) in {:.1} s -> {}/\n  merge every shard with: grapevine merge DIR... --out DIR",
+                file.plan.title,
+                units.len(),
+                file.plan.units().len(),
+                started.elapsed().as_secs_f64(),
+                dest.display()
+            );
+        }
+        return Ok(());
     }
-    let sweep = sweep::Sweep {
-        scenario: &loaded[0],
-        parameter: path.trim().to_string(),
-        metric,
-        points,
-    };
+    let rows = sweep::assemble(&plan, &outcomes)?;
     rt.pool.install(|| {
-        output::write_folder(&dest, &inputs(&loaded[0]), &|| rt.cancelled(), |dir| {
-            sweep::write(dir, &sweep, &o.format)
+        output::write_folder(&dest, &inputs(first), &|| rt.cancelled(), |dir| {
+            output::sweep::write(dir, &plan, &rows, &o.format)
                 .map_err(|e| Error::Other(format!("writing {}: {e}", dest.display())))
         })
     })?;
     if !o.quiet {
-        println!(
-            "{}: final {} against {} ({} values) in {:.1} s -> {}/",
-            loaded[0].title,
-            metric.name(),
-            sweep.parameter,
-            values.len(),
-            started.elapsed().as_secs_f64(),
-            dest.display()
-        );
-        for p in &sweep.points {
-            for (name, b) in &p.bands {
-                println!(
-                    "  {} = {:<12} {:<24} {:>10}  (90% band {} to {})",
-                    sweep.parameter,
-                    p.value,
-                    name,
-                    short_number(b.mean),
-                    short_number(b.p05),
-                    short_number(b.p95)
-                );
-            }
-        }
+        print_sweep(&plan, &rows, started.elapsed().as_secs_f64(), &dest);
     }
     Ok(())
 }
+
+/// The sweep's table on the terminal.
+fn print_sweep(plan: &sweep::Plan, rows: &[sweep::Row], seconds: f64, dest: &Path) {
+    let names: Vec<&str> = plan.params.iter().map(|p| p.path.as_str()).collect();
+    println!(
+        "{}: final {} against {} ({} points) in {:.1} s -> {}/",
+        plan.title,
+        plan.metric,
+        names.join(" and "),
+        rows.len(),
+        seconds,
+        dest.display()
+    );
+    for row in rows {
+        for (v, band) in row.bands.iter().enumerate() {
+            let figures = band.map_or("(not produced)".to_string(), |b| {
+                format!(
+                    "{:>10}  (90% band {} to {})",
+                    short_number(b.mean),
+                    short_number(b.p05),
+                    short_number(b.p95)
+                )
+            });
+            println!(
+                "  {:<28} {:<24} {figures}",
+                sweep::describe(&plan.params, &row.values),
+                plan.variants[v]
+            );
+        }
+    }
+}
+
+/// `PATH=V1,V2,...` as a swept parameter.
+fn parse_param(text: &str) -> Result<sweep::Param, Error> {
+    let (path, values) = text.split_once('=').ok_or_else(|| {
+        Error::Usage(format!(
+            "--param `{text}` is not PATH=V1,V2,... (for example telling.bad.max=5,10,20)"
+        ))
+    })?;
+    let values = split_values(values);
+    if values.is_empty() {
+        return Err(Error::Usage(format!("--param `{text}` lists no values")));
+    }
+    Ok(sweep::Param {
+        path: path.trim().to_string(),
+        values,
+    })
+}
+
+/// `K/N`, with 1 <= K <= N.
+fn parse_shard(text: &str) -> Result<(usize, usize), Error> {
+    let bad = || {
+        Error::Usage(format!(
+            "--shard `{text}` is not K/N with 1 <= K <= N (for example --shard 3/10)"
+        ))
+    };
+    let (k, n) = text.split_once('/').ok_or_else(bad)?;
+    let (k, n): (usize, usize) = (
+        k.trim().parse().map_err(|_| bad())?,
+        n.trim().parse().map_err(|_| bad())?,
+    );
+    if k == 0 || k > n || n > 1_000_000 {
+        return Err(bad());
+    }
+    Ok((k, n))
+}
+
+/// The scenario's indices of the variants named (all when none are).
+fn chosen_variants(s: &Scenario, names: Option<&str>) -> Result<Vec<usize>, Error> {
+    let Some(names) = names else {
+        return Ok((0..s.variants.len()).collect());
+    };
+    let all: Vec<&str> = s.variants.iter().map(|v| v.name.as_str()).collect();
+    let mut out = Vec::new();
+    for name in names.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+        let Some(i) = all.iter().position(|v| *v == name) else {
+            return Err(Error::Usage(format!(
+                "--variants names `{name}`, which is not a variant of this scenario; allowed: {}",
+                all.join(", ")
+            )));
+        };
+        if !out.contains(&i) {
+            out.push(i);
+        }
+    }
+    if out.is_empty() {
+        return Err(Error::Usage("--variants names no variant".to_string()));
+    }
+    out.sort_unstable();
+    Ok(out)
+}
+
+/// `grapevine merge`: the shards' outcomes, checked to be of one sweep
+/// and complete, assembled and written as the whole sweep would be.
+fn merge_command(args: &MergeArgs) -> Result<(), Error> {
+    let mut files: Vec<(PathBuf, sweep::ShardFile)> = Vec::new();
+    for dir in &args.shards {
+        let path = dir.join("shard.json");
+        let text = crate::input::read_text(&path, MAX_SHARD_BYTES).map_err(|e| {
+            Error::Usage(format!(
+                "{}: {}; give the folders `grapevine sweep --shard K/N` wrote",
+                path.display(),
+                e.describe("shard")
+            ))
+        })?;
+        let file: sweep::ShardFile = serde_json::from_str(&text).map_err(|e| {
+            Error::Usage(format!(
+                "{}: not a shard grapevine wrote: {e}",
+                path.display()
+            ))
+        })?;
+        files.push((path, file));
+    }
+    let (first_path, first) = &files[0];
+    for (path, f) in &files[1..] {
+        let differs = |what: &str| {
+            Error::Usage(format!(
+                "{} and {} are shards of different sweeps: their {what} differ",
+                first_path.display(),
+                path.display()
+            ))
+        };
+        let (a, b) = (&first.plan, &f.plan);
+        if a.grapevine_version != b.grapevine_version {
+            return Err(differs("grapevine versions"));
+        }
+        if a.scenario_text != b.scenario_text || a.scenario_file != b.scenario_file {
+            return Err(differs("scenarios"));
+        }
+        if a.params != b.params {
+            return Err(differs("swept parameters or values"));
+        }
+        if a.set != b.set || a.variants != b.variants || a.metric != b.metric {
+            return Err(differs("--set values, variants or measure"));
+        }
+        if a.seed != b.seed || a.runs != b.runs {
+            return Err(differs("seeds or runs"));
+        }
+        if f.shards != first.shards || f.formats != first.formats {
+            return Err(differs("splits (--shard K/N) or chart formats"));
+        }
+        if a != b {
+            return Err(differs("plans"));
+        }
+    }
+    let n = first.shards;
+    for k in 1..=n {
+        let count = files.iter().filter(|(_, f)| f.shard == k).count();
+        if count != 1 {
+            return Err(Error::Usage(format!(
+                "shard {k} of {n} is given {count} times: merge each of the {n} shards once"
+            )));
+        }
+    }
+    if files.len() != n {
+        return Err(Error::Usage(format!(
+            "{} folders given for a sweep split into {n} shards",
+            files.len()
+        )));
+    }
+    let plan = first.plan.clone();
+    let formats = first
+        .formats
+        .iter()
+        .map(|f| <output::Format as clap::ValueEnum>::from_str(f, true))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(Error::Usage)?;
+    let outcomes: Vec<sweep::Outcome> = files.into_iter().flat_map(|(_, f)| f.outcomes).collect();
+    let rows = sweep::assemble(&plan, &outcomes)?;
+    let shard_dirs: Vec<&Path> = args.shards.iter().map(PathBuf::as_path).collect();
+    output::write_folder(&args.out, &shard_dirs, &|| false, |dir| {
+        output::sweep::write(dir, &plan, &rows, &formats)
+            .map_err(|e| Error::Other(format!("writing {}: {e}", args.out.display())))
+    })?;
+    println!(
+        "{}: {n} shards merged -> {}/",
+        plan.title,
+        args.out.display()
+    );
+    Ok(())
+}
+
+/// The largest shard file `merge` reads (a unit is about 60 bytes).
+const MAX_SHARD_BYTES: u64 = 1 << 30;
 
 /// The measure a sweep charts: the one named, if the model records it, or
 /// the model's own default.

@@ -1,5 +1,9 @@
-//! A sweep's results: `sweep.csv` and a chart of a final figure against
-//! the swept parameter, one line per variant with its 90% band.
+//! A sweep's results: `sweep.csv` (a column per swept parameter),
+//! `summary.json`, `scenario.toml` and a chart of a final figure against
+//! the first parameter, one line per variant (and per value of any other
+//! parameter) with its 90% band. Everything here is drawn from the plan
+//! and the assembled rows alone, so a merged sweep writes the same bytes
+//! as a whole one.
 
 use std::fmt::Write;
 use std::fs;
@@ -7,74 +11,142 @@ use std::path::Path;
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use serde_json::json;
 
 use super::charts::{self, Area, on_area, style};
-use super::{Format, Report, findings, num};
+use super::tables::csv_field;
+use super::{Format, findings, num};
 use crate::measures::{Measure, Scale};
 use crate::metrics::Band;
-use crate::scenario::Scenario;
+use crate::sweep::{Plan, Row, describe};
 
-/// One value of the parameter: each variant's final figure.
+/// One value of the chart's parameter: each line's final figure.
 pub struct Point {
     pub value: String,
     pub bands: Vec<(String, Band)>,
 }
 
-impl Point {
-    pub fn of(value: &str, report: &Report<'_>, metric: Measure) -> Point {
-        Point {
-            value: value.to_string(),
-            bands: report
-                .variants
-                .iter()
-                .map(|v| (v.name.clone(), super::tables::final_band(v, metric)))
-                .collect(),
+/// What the chart draws.
+pub struct Sweep<'a> {
+    pub plan: &'a Plan,
+    pub metric: Measure,
+    /// The first parameter's path (the x axis).
+    pub parameter: String,
+    pub points: Vec<Point>,
+}
+
+impl<'a> Sweep<'a> {
+    /// The chart of `rows`: x is the first parameter; a line per variant
+    /// and combination of the other parameters' values (a line a variant
+    /// cannot produce is left out).
+    pub fn of(plan: &'a Plan, metric: Measure, rows: &[Row]) -> Sweep<'a> {
+        let first = &plan.params[0];
+        let per_x = rows.len() / first.values.len().max(1);
+        let mut points: Vec<Point> = Vec::new();
+        for (x, value) in first.values.iter().enumerate() {
+            let mut bands = Vec::new();
+            for row in &rows[x * per_x..(x + 1) * per_x] {
+                for (v, band) in row.bands.iter().enumerate() {
+                    let mut name = plan.variants[v].clone();
+                    if plan.params.len() > 1 {
+                        name = format!("{name}, {}", describe(&plan.params[1..], &row.values[1..]));
+                    }
+                    bands.push((name, *band));
+                }
+            }
+            points.push(Point {
+                value: value.clone(),
+                bands: bands
+                    .into_iter()
+                    .map(|(n, b)| (n, b.unwrap_or(Band::NAN)))
+                    .collect(),
+            });
+        }
+        // Keep the lines with a figure at every point.
+        let lines = points.first().map_or(0, |p| p.bands.len());
+        let keep: Vec<bool> = (0..lines)
+            .map(|l| points.iter().all(|p| !p.bands[l].1.mean.is_nan()))
+            .collect();
+        for p in &mut points {
+            let mut k = 0;
+            p.bands.retain(|_| {
+                k += 1;
+                keep[k - 1]
+            });
+        }
+        Sweep {
+            plan,
+            metric,
+            parameter: first.path.clone(),
+            points,
         }
     }
 }
 
-pub struct Sweep<'a> {
-    /// The scenario at the first value (for its title, seed and runs).
-    pub scenario: &'a Scenario,
-    pub parameter: String,
-    pub metric: Measure,
-    pub points: Vec<Point>,
-}
-
-/// `parameter,value,variant,metric,mean,p05,p95`, one row per value and variant.
-pub fn csv(s: &Sweep<'_>) -> String {
-    let mut out = String::from("parameter,value,variant,metric,mean,p05,p95,seed,runs\n");
-    let metric = s.metric.name();
-    for p in &s.points {
-        for (name, b) in &p.bands {
-            let value = if p.value.contains(',') {
-                format!("\"{}\"", p.value.replace('"', "\"\""))
-            } else {
-                p.value.clone()
-            };
+/// A column per parameter, then `variant,metric,mean,p05,p95,seed,runs`:
+/// one row per point and variant (empty figures where the variant cannot
+/// produce the measure).
+pub fn csv(plan: &Plan, rows: &[Row]) -> String {
+    let mut out = String::new();
+    for p in &plan.params {
+        out.push_str(&csv_field(&p.path));
+        out.push(',');
+    }
+    out.push_str("variant,metric,mean,p05,p95,seed,runs\n");
+    for row in rows {
+        for (v, band) in row.bands.iter().enumerate() {
+            for value in &row.values {
+                out.push_str(&csv_field(value));
+                out.push(',');
+            }
+            let figures = band.map_or(",,".to_string(), |b| {
+                format!("{},{},{}", num(b.mean), num(b.p05), num(b.p95))
+            });
             let _ = writeln!(
                 out,
-                "{},{value},{name},{metric},{},{},{},{},{}",
-                s.parameter,
-                num(b.mean),
-                num(b.p05),
-                num(b.p95),
-                s.scenario.seed,
-                s.scenario.runs
+                "{},{},{figures},{},{}",
+                csv_field(&plan.variants[v]),
+                plan.metric,
+                plan.seed,
+                plan.runs
             );
         }
     }
     out
 }
 
+/// The sweep's record: what was swept, the seed and runs, the version,
+/// and where a variant's own value overrode the sweep's.
+pub fn summary_json(plan: &Plan) -> String {
+    let v = json!({
+        "grapevine_version": plan.grapevine_version,
+        "scenario_file": plan.scenario_file,
+        "title": plan.title,
+        "seed": plan.seed,
+        "runs": plan.runs,
+        "metric": plan.metric,
+        "parameters": plan.params,
+        "set": plan.set,
+        "variants": plan.variants,
+        "variant_set_wins": plan.conflicts,
+    });
+    let mut text = serde_json::to_string_pretty(&v).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
 pub fn write(
     dir: &Path,
-    s: &Sweep<'_>,
+    plan: &Plan,
+    rows: &[Row],
     formats: &[Format],
 ) -> Result<(), Box<dyn std::error::Error>> {
-    fs::write(dir.join("sweep.csv"), csv(s))?;
-    fs::write(dir.join("scenario.toml"), &s.scenario.text)?;
-    charts::save(dir, "sweep", formats, |area| chart(area, s))?;
+    let metric = Measure::parse(&plan.metric).ok_or("the sweep's measure is unknown")?;
+    fs::write(dir.join("sweep.csv"), csv(plan, rows))?;
+    fs::write(dir.join("summary.json"), summary_json(plan))?;
+    fs::write(dir.join("scenario.toml"), &plan.scenario_text)?;
+    let chart_of = Sweep::of(plan, metric, rows);
+    charts::save(dir, "sweep", formats, |area| chart(area, &chart_of))?;
     Ok(())
 }
 
@@ -94,16 +166,13 @@ where
     };
     let note = format!(
         "Points: mean of {} runs at each value; shaded: 90% band. Seed {}. {}. grapevine {}",
-        s.scenario.runs,
-        s.scenario.seed,
-        s.scenario.source.display(),
-        env!("CARGO_PKG_VERSION")
+        s.plan.runs, s.plan.seed, s.plan.scenario_file, s.plan.grapevine_version
     );
     let variants = s.points.first().map_or(0, |p| p.bands.len());
     let legend: Vec<(String, style::Stroke)> = (0..variants)
         .map(|v| (s.points[0].bands[v].0.clone(), style::variant_stroke(v)))
         .collect();
-    let title = format!("{}: {what}, against {}", s.scenario.title, s.parameter);
+    let title = format!("{}: {what}, against {}", s.plan.title, s.parameter);
     let body = style::frame(
         root,
         &style::Framing {

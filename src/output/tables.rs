@@ -436,6 +436,18 @@ fn value(v: &VariantResult, base: &VariantResult) -> Value {
     out
 }
 
+/// The variants whose own `set` names a path `--set` also sets: their own
+/// value wins there.
+pub fn set_conflicts(s: &crate::scenario::Scenario) -> Vec<crate::sweep::Conflict> {
+    let paths: Vec<(String, &str)> = s
+        .overrides
+        .iter()
+        .map(|o| (o.split(" = ").next().unwrap_or(o).trim().to_string(), "set"))
+        .collect();
+    let all: Vec<usize> = (0..s.variants.len()).collect();
+    crate::sweep::conflicts(s, &all, &paths)
+}
+
 /// The scenario as resolved, the seed, the version, and the headlines. It
 /// holds nothing that varies between identical runs (no times, no thread
 /// counts), so it is byte-identical too.
@@ -474,6 +486,7 @@ pub fn summary_json(report: &Report<'_>) -> String {
         "title": s.title,
         "seed": s.seed,
         "overrides": s.overrides,
+        "variant_set_wins": set_conflicts(s),
         "story_reach_sampled": report.network.agents as usize > crate::model::REACH_TRACKED_AGENTS
             || report.variants.iter().flat_map(|v| &v.runs).any(Recorder::reach_sampled),
         "runs": s.runs,

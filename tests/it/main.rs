@@ -22,6 +22,7 @@
 //!   warm-up; what-ifs share the baseline's warmed-up town (issue 12).
 //! - `networks`: GraphML and GEXF networks in, dynamic GEXF out, node
 //!   attributes as groups (issue 14).
+//! - `sweeps`: grid sweeps, shards and merge, --variants (issue 15).
 //! - `report`: `report.html` is self-contained and renders in headless
 //!   Chromium; every example in every `--help` runs as written (issue 13).
 
@@ -41,4 +42,5 @@ mod networks;
 mod report;
 mod safety;
 mod steady;
+mod sweeps;
 mod variants;

@@ -1,0 +1,330 @@
+//! Sweeps: a scenario run at every combination of some parameters' values
+//! (a grid), an outcome's final figure recorded for each replication of
+//! each variant at each point.
+//!
+//! The work is a list of units, (point, variant, replication), in that
+//! order. A whole sweep runs them all; `--shard K/N` runs the K-th of N
+//! balanced, contiguous slices of the list and writes what each unit gave
+//! to `shard.json`; `grapevine merge` reads the shards back. Both paths
+//! end in [`assemble`], from the same numbers (each replication draws the
+//! same keyed streams wherever it runs), so a merged sweep writes exactly
+//! the files of the whole one.
+
+use std::ops::Range;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::Error;
+use crate::measures::Measure;
+use crate::metrics::Band;
+use crate::pipeline::{self, Part, RunOptions};
+use crate::scenario::Scenario;
+
+/// One swept parameter: its dotted path and its values as written.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Param {
+    pub path: String,
+    pub values: Vec<String>,
+}
+
+/// What a sweep is: everything a shard must agree on to be merged.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Plan {
+    pub grapevine_version: String,
+    pub scenario_file: String,
+    /// The scenario file's text, as it was read.
+    pub scenario_text: String,
+    pub title: String,
+    pub seed: u64,
+    pub runs: u32,
+    /// The measure whose final figure is recorded, by name.
+    pub metric: String,
+    pub params: Vec<Param>,
+    /// `--set` values, as written.
+    pub set: Vec<String>,
+    /// The variants swept, by name, in the scenario's order.
+    pub variants: Vec<String>,
+    /// Paths that a swept variant sets itself (its own value wins there).
+    pub conflicts: Vec<Conflict>,
+}
+
+/// A variant whose own `set` names a path the sweep or `--set` sets: the
+/// variant's value wins, so that variant does not move with it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Conflict {
+    pub variant: String,
+    pub path: String,
+    /// `sweep` or `set`.
+    pub from: String,
+}
+
+/// One unit of work.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Unit {
+    /// Index into [`points`].
+    pub point: usize,
+    /// Index into the plan's variants.
+    pub variant: usize,
+    pub replication: u32,
+}
+
+/// What a unit gave: the final figure, or nothing where the variant cannot
+/// produce the measure.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Outcome {
+    pub point: usize,
+    pub variant: usize,
+    pub replication: u32,
+    pub value: Option<f64>,
+}
+
+/// Every combination of the parameters' values, the first parameter
+/// changing slowest.
+pub fn points(params: &[Param]) -> Vec<Vec<String>> {
+    let mut out: Vec<Vec<String>> = vec![Vec::new()];
+    for p in params {
+        out = out
+            .into_iter()
+            .flat_map(|prefix| {
+                p.values.iter().map(move |v| {
+                    let mut next = prefix.clone();
+                    next.push(v.clone());
+                    next
+                })
+            })
+            .collect();
+    }
+    out
+}
+
+impl Plan {
+    /// Every unit, in order: point, then variant, then replication.
+    pub fn units(&self) -> Vec<Unit> {
+        let points = points(&self.params).len();
+        let mut out = Vec::with_capacity(points * self.variants.len() * self.runs as usize);
+        for point in 0..points {
+            for variant in 0..self.variants.len() {
+                for replication in 0..self.runs {
+                    out.push(Unit {
+                        point,
+                        variant,
+                        replication,
+                    });
+                }
+            }
+        }
+        out
+    }
+}
+
+/// The units of shard `k` (from 1) of `n`: a contiguous slice, the slices'
+/// sizes differing by at most one.
+pub fn shard(total: usize, k: usize, n: usize) -> Range<usize> {
+    let at = |i: usize| i * total / n;
+    at(k - 1)..at(k)
+}
+
+/// Runs `units` (all at one point of the grid, or several), with
+/// `scenarios[point]` the scenario at each point and `variants` the
+/// scenario's indices of the plan's variants.
+pub fn run_units(
+    plan: &Plan,
+    scenarios: &[Scenario],
+    variants: &[usize],
+    units: &[Unit],
+    o: &RunOptions<'_>,
+    on_point: &dyn Fn(usize),
+) -> Result<Vec<Outcome>, Error> {
+    let metric = Measure::parse(&plan.metric)
+        .ok_or_else(|| Error::Other(format!("`{}` is not a measure", plan.metric)))?;
+    let mut out = Vec::with_capacity(units.len());
+    let mut rest = units;
+    while let Some(first) = rest.first() {
+        let point = first.point;
+        let here = rest.iter().take_while(|u| u.point == point).count();
+        let (now, later) = rest.split_at(here);
+        rest = later;
+        // Contiguous replications of one variant make one part.
+        let mut parts: Vec<(usize, Part)> = Vec::new();
+        for u in now {
+            match parts.last_mut() {
+                Some((v, p)) if *v == u.variant && p.first + p.runs == u.replication => p.runs += 1,
+                _ => parts.push((
+                    u.variant,
+                    Part {
+                        variant: variants[u.variant],
+                        first: u.replication,
+                        runs: 1,
+                    },
+                )),
+            }
+        }
+        let s = &scenarios[point];
+        let list: Vec<Part> = parts.iter().map(|(_, p)| *p).collect();
+        let report = pipeline::simulate_parts(s, o, &list)?;
+        for ((v, part), result) in parts.iter().zip(&report.variants) {
+            let spec = &s.variants[part.variant];
+            let m = result.runs[0].position(metric);
+            for rec in &result.runs {
+                out.push(Outcome {
+                    point,
+                    variant: *v,
+                    replication: rec.replication,
+                    value: m
+                        .filter(|_| spec.produces(metric))
+                        .map(|m| rec.final_value(0, m)),
+                });
+            }
+        }
+        on_point(point);
+    }
+    Ok(out)
+}
+
+/// One point of the grid and each variant's final figure over the runs.
+#[derive(Debug, Clone)]
+pub struct Row {
+    pub values: Vec<String>,
+    /// Per plan variant: the band, or nothing where it cannot produce the
+    /// measure.
+    pub bands: Vec<Option<Band>>,
+}
+
+/// The sweep's table from every unit's outcome, whatever order they came
+/// in. Every unit must be there once.
+pub fn assemble(plan: &Plan, outcomes: &[Outcome]) -> Result<Vec<Row>, Error> {
+    let points = points(&plan.params);
+    let (nv, runs) = (plan.variants.len(), plan.runs as usize);
+    let mut cells: Vec<Option<Option<f64>>> = vec![None; points.len() * nv * runs];
+    for o in outcomes {
+        let at = (o.point * nv + o.variant) * runs + o.replication as usize;
+        let slot = cells.get_mut(at).filter(|_| {
+            o.point < points.len() && o.variant < nv && (o.replication as usize) < runs
+        });
+        match slot {
+            Some(cell @ None) => *cell = Some(o.value),
+            Some(Some(_)) => {
+                return Err(Error::Usage(format!(
+                    "the shards hold run {} of variant `{}` at point {} twice: a shard was given twice, or shards of different splits were mixed",
+                    o.replication, plan.variants[o.variant], o.point
+                )));
+            }
+            None => {
+                return Err(Error::Usage(
+                    "a shard holds work that is not part of this sweep".to_string(),
+                ));
+            }
+        }
+    }
+    if let Some(missing) = cells.iter().position(Option::is_none) {
+        let point = missing / (nv * runs);
+        return Err(Error::Usage(format!(
+            "the shards do not cover the sweep: run {} of variant `{}` at {} is missing; merge every shard of the split",
+            missing % runs,
+            plan.variants[(missing / runs) % nv],
+            describe(&plan.params, &points[point])
+        )));
+    }
+    Ok(points
+        .into_iter()
+        .enumerate()
+        .map(|(p, values)| Row {
+            values,
+            bands: (0..nv)
+                .map(|v| {
+                    let mut xs: Vec<f64> = (0..runs)
+                        .filter_map(|r| cells[(p * nv + v) * runs + r].flatten())
+                        .collect();
+                    (!xs.is_empty()).then(|| Band::of(&mut xs))
+                })
+                .collect(),
+        })
+        .collect())
+}
+
+/// `path = value, path = value` for a point.
+pub fn describe(params: &[Param], values: &[String]) -> String {
+    params
+        .iter()
+        .zip(values)
+        .map(|(p, v)| format!("{} = {v}", p.path))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The variants whose own `set` names a path that `paths` (the sweep's, or
+/// `--set`'s) also set: equal, or one inside the other.
+pub fn conflicts(s: &Scenario, variants: &[usize], paths: &[(String, &str)]) -> Vec<Conflict> {
+    let mut out = Vec::new();
+    for &v in variants {
+        let spec = &s.variants[v];
+        for change in &spec.changes {
+            let own = change.split(" = ").next().unwrap_or(change).trim();
+            for (path, from) in paths {
+                let overlap = own == path
+                    || own.starts_with(&format!("{path}."))
+                    || path.starts_with(&format!("{own}."));
+                if overlap {
+                    out.push(Conflict {
+                        variant: spec.name.clone(),
+                        path: path.clone(),
+                        from: (*from).to_string(),
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
+/// What one shard writes: the plan, which shard it is, and its outcomes.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ShardFile {
+    pub plan: Plan,
+    pub shard: usize,
+    pub shards: usize,
+    /// The chart formats the merged sweep writes.
+    pub formats: Vec<String>,
+    pub outcomes: Vec<Outcome>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_grid_is_every_combination_first_slowest() {
+        let params = vec![
+            Param {
+                path: "a".into(),
+                values: vec!["1".into(), "2".into()],
+            },
+            Param {
+                path: "b".into(),
+                values: vec!["x".into(), "y".into(), "z".into()],
+            },
+        ];
+        let p = points(&params);
+        assert_eq!(p.len(), 6);
+        assert_eq!(p[0], ["1", "x"]);
+        assert_eq!(p[2], ["1", "z"]);
+        assert_eq!(p[3], ["2", "x"]);
+    }
+
+    #[test]
+    fn shards_cover_every_unit_once_and_are_balanced() {
+        for total in [0, 1, 7, 100, 101] {
+            for n in 1..=9 {
+                let slices: Vec<_> = (1..=n).map(|k| shard(total, k, n)).collect();
+                assert_eq!(slices[0].start, 0);
+                assert_eq!(slices[n - 1].end, total);
+                for w in slices.windows(2) {
+                    assert_eq!(w[0].end, w[1].start);
+                }
+                let sizes: Vec<usize> = slices.iter().map(|r| r.len()).collect();
+                let (lo, hi) = (sizes.iter().min().unwrap(), sizes.iter().max().unwrap());
+                assert!(hi - lo <= 1, "{total}/{n}: {sizes:?}");
+            }
+        }
+    }
+}

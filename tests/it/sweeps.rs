@@ -1,0 +1,206 @@
+//! Grid sweeps, shards and merging (issue 15): every combination of the
+//! parameters, a column each; `--shard K/N` parts merged into exactly the
+//! files of the whole sweep; mismatched or missing shards refused;
+//! `--variants`; a variant's own value over the sweep's, said out loud.
+
+use std::path::{Path, PathBuf};
+
+use crate::common::{grapevine, repo};
+
+const GRID: [&str; 4] = [
+    "--param",
+    "service.recovery_rate=0,0.6",
+    "--param",
+    "telling.retell_probability=0.05,0.1,0.2",
+];
+
+fn sweep(out: &Path, extra: &[&str]) -> assert_cmd::assert::Assert {
+    grapevine()
+        .arg("sweep")
+        .arg(repo("tests/data/variants.toml"))
+        .args(GRID)
+        .args(["--runs", "3", "--quiet", "--out"])
+        .arg(out)
+        .args(extra)
+        .assert()
+}
+
+fn read(path: &Path) -> Vec<u8> {
+    std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+#[test]
+fn a_grid_has_every_combination_and_a_column_per_parameter() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("grid");
+    sweep(&out, &[]).success();
+    let csv = String::from_utf8(read(&out.join("sweep.csv"))).unwrap();
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next(),
+        Some(
+            "service.recovery_rate,telling.retell_probability,variant,metric,mean,p05,p95,seed,runs"
+        )
+    );
+    // 2 x 3 points, 3 variants each.
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    assert_eq!(rows.len(), 18);
+    assert_eq!(&rows[0][..3], ["0", "0.05", "baseline"]);
+    assert_eq!(&rows[3][..3], ["0", "0.1", "baseline"]);
+    assert_eq!(&rows[17][..3], ["0.6", "0.2", "recovery"]);
+    // Retelling more spreads more stories: different figures.
+    assert_ne!(rows[0][4], rows[6][4]);
+    let summary: serde_json::Value =
+        serde_json::from_slice(&read(&out.join("summary.json"))).unwrap();
+    assert_eq!(summary["parameters"][1]["values"][2], "0.2");
+    // "recovery" sets service.recovery_rate itself: said, and recorded.
+    assert_eq!(summary["variant_set_wins"][0]["variant"], "recovery");
+    assert_eq!(
+        summary["variant_set_wins"][0]["path"],
+        "service.recovery_rate"
+    );
+}
+
+#[test]
+fn a_variant_that_sets_the_swept_path_keeps_its_own_value() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("own");
+    // Without a warm-up (a what-if starts from the baseline's warmed-up
+    // town, which does follow the sweep), its runs do not move at all.
+    let assert = grapevine()
+        .arg("sweep")
+        .arg(repo("tests/data/variants.toml"))
+        .args([
+            "--param",
+            "service.recovery_rate=0,0.6",
+            "--set",
+            "warmup=0",
+        ])
+        .args(["--runs", "2", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains(
+            "variant `recovery` sets service.recovery_rate itself, and its own value wins"
+        ),
+        "{stderr}"
+    );
+    let csv = String::from_utf8(read(&out.join("sweep.csv"))).unwrap();
+    let recovery: Vec<Vec<&str>> = csv
+        .lines()
+        .map(|l| l.split(',').collect::<Vec<_>>())
+        .filter(|r| r[1] == "recovery")
+        .collect();
+    assert_eq!(recovery.len(), 2);
+    assert_eq!(recovery[0][3..6], recovery[1][3..6], "its own value wins");
+    let baseline: Vec<Vec<&str>> = csv
+        .lines()
+        .map(|l| l.split(',').collect::<Vec<_>>())
+        .filter(|r| r[1] == "baseline")
+        .collect();
+    assert_ne!(
+        baseline[0][3], baseline[1][3],
+        "the others follow the sweep"
+    );
+}
+
+#[test]
+fn shards_merge_into_exactly_the_whole_sweep() {
+    let dir = tempfile::tempdir().unwrap();
+    let whole = dir.path().join("whole");
+    sweep(&whole, &["--format", "png,svg"]).success();
+    let parts: Vec<PathBuf> = (1..=4)
+        .map(|k| dir.path().join(format!("part-{k}")))
+        .collect();
+    for (k, part) in parts.iter().enumerate() {
+        sweep(
+            part,
+            &["--format", "png,svg", "--shard", &format!("{}/4", k + 1)],
+        )
+        .success();
+        assert!(part.join("shard.json").is_file());
+    }
+    let merged = dir.path().join("merged");
+    grapevine()
+        .arg("merge")
+        .args([&parts[2], &parts[0], &parts[3], &parts[1]])
+        .arg("--out")
+        .arg(&merged)
+        .assert()
+        .success();
+    for file in [
+        "sweep.csv",
+        "summary.json",
+        "scenario.toml",
+        "sweep.png",
+        "sweep.svg",
+    ] {
+        assert!(
+            read(&whole.join(file)) == read(&merged.join(file)),
+            "{file} differs between the whole sweep and the merged shards"
+        );
+    }
+    // A shard missing, or given twice: refused, nothing written.
+    let refused = |dirs: &[&PathBuf], says: &str| {
+        let out = dir.path().join("refused");
+        let assert = grapevine()
+            .arg("merge")
+            .args(dirs)
+            .arg("--out")
+            .arg(&out)
+            .assert()
+            .code(2);
+        let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+        assert!(stderr.contains(says), "{stderr}");
+        assert!(!out.exists());
+    };
+    refused(
+        &[&parts[0], &parts[1], &parts[2]],
+        "shard 4 of 4 is given 0 times",
+    );
+    refused(
+        &[&parts[0], &parts[0], &parts[1], &parts[2]],
+        "shard 1 of 4 is given 2 times",
+    );
+    // A shard of another sweep (other values): refused.
+    let other = dir.path().join("other");
+    grapevine()
+        .arg("sweep")
+        .arg(repo("tests/data/variants.toml"))
+        .args(["--param", "service.recovery_rate=0,0.5"])
+        .args(GRID[2..].iter())
+        .args([
+            "--runs", "3", "--quiet", "--format", "png,svg", "--shard", "4/4", "--out",
+        ])
+        .arg(&other)
+        .assert()
+        .success();
+    refused(
+        &[&parts[0], &parts[1], &parts[2], &other],
+        "are shards of different sweeps: their swept parameters or values differ",
+    );
+}
+
+#[test]
+fn variants_can_be_chosen_and_unknown_ones_are_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("some");
+    sweep(&out, &["--variants", "baseline,same"]).success();
+    let csv = String::from_utf8(read(&out.join("sweep.csv"))).unwrap();
+    assert_eq!(csv.lines().count(), 1 + 6 * 2);
+    assert!(!csv.contains(",recovery,"));
+    let stderr = sweep(&dir.path().join("none"), &["--variants", "recovry"])
+        .code(2)
+        .get_output()
+        .stderr
+        .clone();
+    let stderr = String::from_utf8_lossy(&stderr);
+    assert!(
+        stderr.contains(
+            "`recovry`, which is not a variant of this scenario; allowed: baseline, same, recovery"
+        ),
+        "{stderr}"
+    );
+}
