@@ -26,7 +26,7 @@ pub enum Status {
 #[serde(deny_unknown_fields)]
 pub struct RawGroup {
     pub name: String,
-    pub share: Option<f64>,
+    pub share: Option<RawShare>,
     pub status: Option<Status>,
     pub attitude: Option<f64>,
     pub attitude_spread: Option<f64>,
@@ -41,6 +41,39 @@ pub struct RawGroup {
     pub hearing: RawHearing,
     #[serde(default)]
     pub market: RawMarket,
+}
+
+/// A group's `share` as written: a number, or `"rest"` (what the other
+/// groups leave), so that one group's share can be swept or set alone.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RawShare {
+    Number(f64),
+    Word(String),
+}
+
+impl<'de> Deserialize<'de> for RawShare {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = RawShare;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a share of the population in [0, 1], or \"rest\"")
+            }
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<RawShare, E> {
+                Ok(RawShare::Number(v))
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<RawShare, E> {
+                Ok(RawShare::Number(v as f64))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<RawShare, E> {
+                Ok(RawShare::Number(v as f64))
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<RawShare, E> {
+                Ok(RawShare::Word(v.to_string()))
+            }
+        }
+        d.deserialize_any(Visitor)
+    }
 }
 
 /// Which agents a group's members are.
@@ -168,8 +201,27 @@ pub(super) fn groups(
     }
     let mut out: Vec<Group> = Vec::with_capacity(raw.len());
     // The shares as written, for the sum (a share out of range is
-    // reported on its own and counts as written).
-    let shares: Vec<f64> = raw.iter().map(|g| g.share.unwrap_or(even)).collect();
+    // reported on its own and counts as written); "rest" takes what the
+    // others leave.
+    let rest: Vec<usize> = raw
+        .iter()
+        .enumerate()
+        .filter(|(_, g)| matches!(g.share, Some(RawShare::Word(_))))
+        .map(|(i, _)| i)
+        .collect();
+    let written = |g: &RawGroup| match g.share {
+        Some(RawShare::Number(x)) => x,
+        _ => 0.0,
+    };
+    let others: f64 = raw.iter().map(written).sum();
+    let shares: Vec<f64> = raw
+        .iter()
+        .map(|g| match (&g.share, by_attribute) {
+            (_, Some(_)) | (None, _) => even,
+            (Some(RawShare::Number(x)), None) => *x,
+            (Some(RawShare::Word(_)), None) => 1.0 - others,
+        })
+        .collect();
     for (i, g) in raw.into_iter().enumerate() {
         let at = root.index(i);
         let name = g.name.trim().to_string();
@@ -185,7 +237,7 @@ pub(super) fn groups(
                     .allowed("a name used once"),
             );
         }
-        let share = match (g.share, by_attribute) {
+        let share = match (g.share.clone(), by_attribute) {
             (Some(_), Some(name)) => {
                 p.push(
                     Problem::new(
@@ -208,10 +260,38 @@ pub(super) fn groups(
                 );
                 even
             }
-            (Some(s), None) => within(s, 0.0, 1.0).unwrap_or_else(|bad| {
+            (Some(RawShare::Number(x)), None) => within(x, 0.0, 1.0).unwrap_or_else(|bad| {
                 p.push(params::out_of_range(at.key("share"), bad));
                 0.0
             }),
+            (Some(RawShare::Word(w)), None) => {
+                if w != "rest" {
+                    p.push(
+                        Problem::new(at.key("share"), format!("`share = \"{w}\"` is not a share"))
+                            .allowed("a share of the population in [0, 1], or \"rest\" for what the other groups leave"),
+                    );
+                } else if rest.len() > 1 {
+                    p.push(
+                        Problem::new(
+                            at.key("share"),
+                            format!("{} groups take the rest", rest.len()),
+                        )
+                        .allowed("share = \"rest\" in at most one group"),
+                    );
+                } else if others > 1.0 + 1e-9 {
+                    p.push(
+                        Problem::new(
+                            at.key("share"),
+                            format!(
+                                "the other groups' shares add up to {}, so no rest is left",
+                                params::plain(others)
+                            ),
+                        )
+                        .allowed("the other groups' shares add up to at most 1"),
+                    );
+                }
+                (1.0 - others).max(0.0)
+            }
         };
         if let (Some(_), Some(name)) = (g.placement, by_attribute) {
             p.push(
@@ -251,7 +331,7 @@ pub(super) fn groups(
         });
     }
     let total: f64 = shares.iter().sum();
-    if !out.is_empty() && (total - 1.0).abs() > 1e-6 {
+    if !out.is_empty() && rest.is_empty() && by_attribute.is_none() && (total - 1.0).abs() > 1e-6 {
         let terms: Vec<String> = shares.iter().map(|&s| params::plain(s)).collect();
         let sum = if terms.len() <= 8 {
             format!(" ({})", terms.join(" + "))

@@ -204,3 +204,67 @@ fn variants_can_be_chosen_and_unknown_ones_are_named() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_groups_share_can_be_swept_when_another_takes_the_rest() {
+    let dir = tempfile::tempdir().unwrap();
+    let town = dir.path().join("town.toml");
+    std::fs::write(
+        &town,
+        "ticks = 4\nruns = 2\nwarmup = 0\n[network]\nkind = \"erdos-renyi\"\nn = 1000\nmean_degree = 6\n\
+         [[groups]]\nname = \"customers\"\nshare = 0.2\nstatus = \"customer\"\n\
+         [[groups]]\nname = \"prospects\"\nshare = \"rest\"\n",
+    )
+    .unwrap();
+    let out = dir.path().join("shares");
+    grapevine()
+        .arg("sweep")
+        .arg(&town)
+        .args([
+            "--param",
+            "groups.customers.share=0.1,0.5",
+            "--metric",
+            "customers",
+            "--quiet",
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .success();
+    let csv = String::from_utf8(read(&out.join("sweep.csv"))).unwrap();
+    let means: Vec<f64> = csv
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(3).unwrap().parse().unwrap())
+        .collect();
+    assert!(means[0] < 150.0 && means[1] > 350.0, "{means:?}");
+    // "rest" in two groups, or a word that is not "rest": located errors.
+    std::fs::write(
+        &town,
+        std::fs::read_to_string(&town)
+            .unwrap()
+            .replace("share = 0.2", "share = \"rest\""),
+    )
+    .unwrap();
+    grapevine()
+        .args(["check"])
+        .arg(&town)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("2 groups take the rest"));
+    std::fs::write(
+        &town,
+        std::fs::read_to_string(&town)
+            .unwrap()
+            .replacen("share = \"rest\"", "share = \"most\"", 1),
+    )
+    .unwrap();
+    grapevine()
+        .args(["check"])
+        .arg(&town)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "`share = \"most\"` is not a share",
+        ));
+}
