@@ -12,7 +12,9 @@ use serde::{Deserialize, Serialize};
 use crate::measures::Measure::{self, *};
 
 /// The name of a model, as written in `[model] kind`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum ModelKind {
     #[default]

@@ -101,10 +101,56 @@ pub enum Command {
     /// files the whole sweep writes.
     #[command(after_help = MERGE_EXAMPLES)]
     Merge(MergeArgs),
+    /// Write a commented starting scenario that runs as written.
+    #[command(after_help = NEW_EXAMPLES)]
+    New(NewArgs),
+    /// Print the JSON Schema of the scenario format (for editors: taplo,
+    /// Even Better TOML).
+    Schema,
+    /// Print shell completions: bash, zsh, fish, powershell or elvish.
+    #[command(after_help = COMPLETIONS_EXAMPLES)]
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff).
+    Man,
     /// Run the classic models (Bass, SIR, independent cascade, linear
     /// threshold) against their known answers; exit 1 if any check fails.
     Validate(ValidateArgs),
 }
+
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// The new scenario's name or file (NAME writes NAME.toml). An
+    /// existing file is never overwritten.
+    #[arg(value_name = "NAME")]
+    pub name: PathBuf,
+    /// Start from a shipped lesson instead of the blank town.
+    #[arg(long, value_name = "LESSON")]
+    pub from: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+const NEW_EXAMPLES: &str = "\
+Examples:
+  grapevine new results/my-town
+      writes results/my-town.toml: a commented town with one
+      what-if, ready to run
+  grapevine new results/my-recovery --from service-recovery
+      a copy of the lesson service-recovery to change";
+
+const COMPLETIONS_EXAMPLES: &str = "\
+Examples:
+  grapevine completions bash
+      prints the bash completions: save them as
+      ~/.local/share/bash-completion/completions/grapevine
+  grapevine completions zsh
+      prints them for zsh: save as _grapevine in a folder of
+      your $fpath";
 
 #[derive(Debug, Args)]
 pub struct MergeArgs {

@@ -17,7 +17,10 @@ use std::time::Instant;
 
 use clap::Parser;
 
-pub use args::{CheckArgs, Cli, Command, MergeArgs, RunArgs, RunFlags, SweepArgs, ValidateArgs};
+pub use args::{
+    CheckArgs, Cli, Command, CompletionsArgs, MergeArgs, NewArgs, RunArgs, RunFlags, SweepArgs,
+    ValidateArgs,
+};
 use console::Bar;
 
 use crate::error::Error;
@@ -54,6 +57,25 @@ where
         Command::Run(args) => run_command(&args),
         Command::Sweep(args) => sweep_command(&args),
         Command::Merge(args) => merge_command(&args),
+        Command::New(args) => new_command(&args),
+        Command::Schema => {
+            print!("{}", Scenario::schema());
+            Ok(())
+        }
+        Command::Completions(args) => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(args.shell, &mut cmd, "grapevine", &mut std::io::stdout());
+            Ok(())
+        }
+        Command::Man => {
+            let cmd = <Cli as clap::CommandFactory>::command();
+            let mut page = Vec::new();
+            clap_mangen::Man::new(cmd)
+                .render(&mut page)
+                .map_err(|e| Error::Other(e.to_string()))?;
+            std::io::Write::write_all(&mut std::io::stdout(), &page)
+                .map_err(|e| Error::Other(e.to_string()))
+        }
         Command::Check(args) => check_command(&args),
         Command::Validate(args) => validate_command(&args),
     }
@@ -619,6 +641,102 @@ fn merge_command(args: &MergeArgs) -> Result<(), Error> {
         "{}: {n} shards merged -> {}/",
         plan.title,
         args.out.display()
+    );
+    Ok(())
+}
+
+/// The shipped lessons, by name, as `grapevine new --from` copies them.
+pub const LESSONS: &[(&str, &str)] = &[
+    (
+        "bad-news-travels-fast",
+        include_str!("../../scenarios/bad-news-travels-fast.toml"),
+    ),
+    (
+        "customer-myopia",
+        include_str!("../../scenarios/customer-myopia.toml"),
+    ),
+    (
+        "focus-vs-please-everyone",
+        include_str!("../../scenarios/focus-vs-please-everyone.toml"),
+    ),
+    (
+        "hard-times",
+        include_str!("../../scenarios/hard-times.toml"),
+    ),
+    (
+        "invited-guests",
+        include_str!("../../scenarios/invited-guests.toml"),
+    ),
+    (
+        "people-move",
+        include_str!("../../scenarios/people-move.toml"),
+    ),
+    ("quick", include_str!("../../scenarios/quick.toml")),
+    (
+        "service-recovery",
+        include_str!("../../scenarios/service-recovery.toml"),
+    ),
+    (
+        "what-the-research-says",
+        include_str!("../../scenarios/what-the-research-says.toml"),
+    ),
+];
+
+/// The blank town `grapevine new` writes.
+const NEW_SCENARIO: &str = include_str!("../../assets/new-scenario.toml");
+
+/// `grapevine new NAME [--from LESSON]`: a starting scenario, checked to
+/// run as written, in a file that did not exist.
+fn new_command(args: &NewArgs) -> Result<(), Error> {
+    let mut path = args.name.clone();
+    if path.extension().is_none_or(|e| e != "toml") {
+        path.set_extension("toml");
+    }
+    let stem = path.file_stem().map_or_else(
+        || "My town".to_string(),
+        |s| s.to_string_lossy().into_owned(),
+    );
+    let text = match &args.from {
+        None => NEW_SCENARIO.replace("TITLE", &stem),
+        Some(name) => {
+            let Some((_, lesson)) = LESSONS.iter().find(|(n, _)| n == name) else {
+                let names: Vec<&str> = LESSONS.iter().map(|(n, _)| *n).collect();
+                return Err(Error::Usage(format!(
+                    "--from `{name}` is not a shipped lesson; allowed: {}",
+                    names.join(", ")
+                )));
+            };
+            format!(
+                "# Written by `grapevine new --from {name}`: a copy of the lesson to change.\n\n{lesson}"
+            )
+        }
+    };
+    // What it writes must run: checked before anything is written.
+    Scenario::parse(&text, &path)?;
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| Error::Other(format!("cannot make {}: {e}", dir.display())))?;
+    }
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&path)
+        .map_err(|e| {
+            if e.kind() == std::io::ErrorKind::AlreadyExists {
+                Error::Usage(format!(
+                    "{} exists; grapevine never overwrites a file: choose another name",
+                    path.display()
+                ))
+            } else {
+                Error::Other(format!("cannot write {}: {e}", path.display()))
+            }
+        })?;
+    std::io::Write::write_all(&mut file, text.as_bytes())
+        .map_err(|e| Error::Other(format!("cannot write {}: {e}", path.display())))?;
+    println!(
+        "wrote {}: run it with grapevine run {}",
+        path.display(),
+        path.display()
     );
     Ok(())
 }

@@ -10,19 +10,20 @@ use super::overrides::{self, Override};
 use super::params::{self, whole, within};
 
 /// One `[[events]]` entry as written.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawEvent {
     pub name: String,
     pub from: Option<i64>,
     pub to: Option<i64>,
     pub at: Option<i64>,
+    #[schemars(with = "Option<serde_json::Map<String, serde_json::Value>>")]
     pub set: Option<toml::Table>,
     pub experience: Option<RawExperience>,
 }
 
 /// Who is chosen for a one-off experience.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Who {
     /// The best-connected agents (hubs, connectors).
@@ -34,7 +35,7 @@ pub enum Who {
 }
 
 /// `experience = { who = "top-degree", count = 100, quality = 3 }` as written.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawExperience {
     pub who: Who,

@@ -10,7 +10,7 @@ use super::params::{
 };
 
 /// Market status of a group's members at the start.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Status {
     /// Not in the market (staff, stakeholders, competitors' staff): hears
@@ -22,7 +22,7 @@ pub enum Status {
 }
 
 /// One `[[groups]]` entry as written.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawGroup {
     pub name: String,
@@ -76,8 +76,26 @@ impl<'de> Deserialize<'de> for RawShare {
     }
 }
 
+impl schemars::JsonSchema for RawShare {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Share".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "A share of the population in [0, 1], or \"rest\": what the other groups leave (in one group at most).",
+            "anyOf": [
+                { "type": "number", "minimum": 0, "maximum": 1 },
+                { "const": "rest" }
+            ]
+        })
+    }
+}
+
 /// Which agents a group's members are.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Placement {
     /// Anywhere, at random.

@@ -46,7 +46,7 @@ pub const DEFAULT_SEED: u64 = 1;
 pub const MAX_AGENTS: u64 = u32::MAX as u64 - 1;
 
 /// The top level of a scenario file, as written.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawScenario {
     pub title: Option<String>,
@@ -76,12 +76,13 @@ pub struct RawScenario {
 }
 
 /// One `[[variants]]` entry: a what-if beside the baseline.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawVariant {
     pub name: String,
     pub description: Option<String>,
     /// Values to change, by dotted path.
+    #[schemars(with = "Option<serde_json::Map<String, serde_json::Value>>")]
     pub set: Option<toml::Table>,
     /// Events this variant has besides the scenario's own.
     pub events: Option<Vec<events::RawEvent>>,
@@ -218,6 +219,24 @@ impl Scenario {
         Self::read(path, &[])
     }
 
+    /// The JSON Schema (draft 7) of the scenario format, generated from the
+    /// types the reader uses, so it cannot drift from what is read: every
+    /// key, its type and its documentation; unknown keys refused.
+    pub fn schema() -> String {
+        let generator = schemars::generate::SchemaSettings::draft07().into_generator();
+        let mut schema = generator.into_root_schema_for::<RawScenario>();
+        schema.insert("title".into(), "grapevine scenario".into());
+        schema.insert(
+        "description".into(),
+        "A grapevine scenario file (TOML). docs/scenario.md lists every key with its unit, range and default.".into(),
+    );
+        let mut value = schema.to_value();
+        no_nulls(&mut value);
+        let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
+        text.push('\n');
+        text
+    }
+
     /// Places a problem found after validation (a size that will not fit
     /// in memory, say) at its field in the scenario's text.
     pub fn locate(&self, problem: Problem) -> InputError {
@@ -269,6 +288,32 @@ impl Scenario {
         let mut scenario = variants::build(checked, doc, overrides, path, &index).map_err(fail)?;
         scenario.text = text.to_string();
         Ok(scenario)
+    }
+}
+
+/// TOML has no null, and an optional key is one left out: drops `null`
+/// from every `type` list and `anyOf`.
+fn no_nulls(v: &mut serde_json::Value) {
+    use serde_json::Value;
+    match v {
+        Value::Object(map) => {
+            if let Some(Value::Array(types)) = map.get_mut("type") {
+                types.retain(|t| t != "null");
+                if types.len() == 1 {
+                    let only = types[0].clone();
+                    map.insert("type".into(), only);
+                }
+            }
+            if map.get("default") == Some(&Value::Null) {
+                map.remove("default");
+            }
+            if let Some(Value::Array(any)) = map.get_mut("anyOf") {
+                any.retain(|s| s.get("type").and_then(Value::as_str) != Some("null"));
+            }
+            map.values_mut().for_each(no_nulls);
+        }
+        Value::Array(list) => list.iter_mut().for_each(no_nulls),
+        _ => {}
     }
 }
 

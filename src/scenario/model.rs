@@ -11,7 +11,7 @@ use super::params::{self, within};
 pub use crate::catalog::ModelKind;
 
 /// `[model]` as written: which keys apply depends on `kind`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawModel {
     pub kind: ModelKind,

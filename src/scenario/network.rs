@@ -10,7 +10,7 @@ use super::MAX_AGENTS;
 use super::error::{FieldPath, Problem};
 use super::params::{self, whole, within};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum NetworkKind {
     ErdosRenyi,
@@ -24,7 +24,7 @@ pub enum NetworkKind {
 }
 
 /// `[network]` as written: which fields apply depends on `kind`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawNetwork {
     pub kind: NetworkKind,

@@ -59,10 +59,10 @@ macro_rules! section {
         }
 
         #[doc = concat!("The raw form of [`", stringify!($name), "`]: as written, every field optional.")]
-        #[derive(Debug, Clone, Default, Deserialize)]
+        #[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
         #[serde(deny_unknown_fields)]
         pub struct $raw {
-            $( #[serde(default)] pub $field: Option<$rty>, )*
+            $( $(#[doc = $doc])* #[serde(default)] pub $field: Option<$rty>, )*
         }
 
         impl Default for $name {
@@ -243,7 +243,7 @@ impl FanOut {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum FanOutKind {
     Fixed,
@@ -253,7 +253,7 @@ pub enum FanOutKind {
 }
 
 /// A fan-out distribution as written: `{ kind = "uniform", min = 2, max = 3 }`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawFanOut {
     pub kind: FanOutKind,
@@ -353,7 +353,7 @@ fn default_bad() -> FanOut {
 }
 
 /// What happens to the part of a fan-out larger than the teller's contacts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Overflow {
     /// The rest reach strangers, drawn at random from the whole population

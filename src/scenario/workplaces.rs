@@ -6,7 +6,7 @@ use super::error::{FieldPath, Problem};
 use super::params::{self, checked, whole, within};
 
 /// `[workplaces]` as written.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawWorkplaces {
     pub organisations: Option<i64>,

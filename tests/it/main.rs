@@ -17,6 +17,8 @@
 //! - `variants`: common random numbers, event windows, `--set` and sweeps.
 //! - `safety`: output folders that are not grapevine's, unreadable inputs,
 //!   interrupted runs (issue 10).
+//! - `editors`: the JSON Schema, completions, the man page, `new`
+//!   (issue 15).
 //! - `fuzz_corpus`: the fuzzers' corpus and past findings, replayed.
 //! - `steady`: the default town and every lesson hold steady after the
 //!   warm-up; what-ifs share the baseline's warmed-up town (issue 12).
@@ -35,6 +37,7 @@ mod classic;
 mod cli;
 mod data;
 mod determinism;
+mod editors;
 mod fuzz_corpus;
 mod invariants;
 mod lessons;

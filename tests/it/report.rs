@@ -55,7 +55,7 @@ fn every_help_example_runs_as_written() {
         std::env::var("PATH").unwrap_or_default()
     );
     let mut seen: Vec<String> = Vec::new();
-    for sub in ["", "run", "sweep", "check"] {
+    for sub in ["", "run", "sweep", "check", "merge", "new", "completions"] {
         let text = help(sub);
         let section = text.split_once("Examples:\n").map_or("", |(_, s)| s);
         for line in section.lines() {
@@ -105,6 +105,8 @@ fn every_help_example_runs_as_written() {
             .is_file()
     );
     assert!(dir.path().join("results/quick/report.html").is_file());
+    assert!(dir.path().join("results/sweep/sweep.csv").is_file());
+    assert!(dir.path().join("results/my-town.toml").is_file());
 }
 
 /// A run with three variants and an event, for the report's tests.
