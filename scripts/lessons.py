@@ -50,7 +50,7 @@ def lesson_text(path):
 def series(out):
     ts = {}
     for r in csv.DictReader(open(os.path.join(out, "timeseries.csv"))):
-        if r["group"] == "all":
+        if r["group"] == "all" and r["mean"] != "":
             ts.setdefault((r["variant"], r["metric"]), {})[int(r["tick"])] = float(r["mean"])
     return ts
 

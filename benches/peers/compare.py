@@ -56,7 +56,7 @@ def grapevine(name, column):
     seconds = time.perf_counter() - start
     with open(os.path.join(out, "runs.csv")) as f:
         rows = list(csv.DictReader(f))
-    return [float(r[column]) for r in rows], seconds
+    return [float(r[column]) for r in rows if r["group"] == "all"], seconds
 
 
 def ndlib_sir(g, beta, gamma, rho):
