@@ -71,5 +71,6 @@ pub mod output;
 pub mod pipeline;
 pub mod rng;
 pub mod scenario;
+pub mod serve;
 pub mod sweep;
 pub mod validation;

@@ -101,6 +101,10 @@ pub enum Command {
     /// files the whole sweep writes.
     #[command(after_help = MERGE_EXAMPLES)]
     Merge(MergeArgs),
+    /// Serve the studio's JSON API on this machine: run scenarios with
+    /// values set from a page or a script (`POST /api/run`).
+    #[command(after_help = SERVE_EXAMPLES)]
+    Serve(ServeArgs),
     /// Write a commented starting scenario that runs as written.
     #[command(after_help = NEW_EXAMPLES)]
     New(NewArgs),
@@ -116,6 +120,30 @@ pub enum Command {
     /// threshold) against their known answers; exit 1 if any check fails.
     Validate(ValidateArgs),
 }
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Scenario files to serve [default: the shipped lessons].
+    #[arg(value_name = "SCENARIO.toml")]
+    pub scenarios: Vec<PathBuf>,
+    /// The port (0 picks a free one).
+    #[arg(long, default_value_t = 7878)]
+    pub port: u16,
+    /// The address to listen on [default: 127.0.0.1, this machine only].
+    /// Another address opens the studio to the network: it warns.
+    #[arg(long, value_name = "ADDRESS")]
+    pub host: Option<std::net::IpAddr>,
+}
+
+const SERVE_EXAMPLES: &str = "\
+Examples:
+  grapevine serve
+      serves the shipped lessons on http://127.0.0.1:7878/
+      until Ctrl-C; a script can then ask, for example:
+      curl -s localhost:7878/api/scenarios
+      curl -s localhost:7878/api/run -d '{\"scenario\": \"quick\",
+        \"set\": {\"service.recovery_rate\": 0.6}, \"runs\": 10}'
+  grapevine serve scenarios/quick.toml --port 8000";
 
 #[derive(Debug, Args)]
 pub struct NewArgs {

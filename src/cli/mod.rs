@@ -18,8 +18,8 @@ use std::time::Instant;
 use clap::Parser;
 
 pub use args::{
-    CheckArgs, Cli, Command, CompletionsArgs, MergeArgs, NewArgs, RunArgs, RunFlags, SweepArgs,
-    ValidateArgs,
+    CheckArgs, Cli, Command, CompletionsArgs, MergeArgs, NewArgs, RunArgs, RunFlags, ServeArgs,
+    SweepArgs, ValidateArgs,
 };
 use console::Bar;
 
@@ -58,6 +58,7 @@ where
         Command::Sweep(args) => sweep_command(&args),
         Command::Merge(args) => merge_command(&args),
         Command::New(args) => new_command(&args),
+        Command::Serve(args) => serve_command(&args),
         Command::Schema => {
             print!("{}", Scenario::schema());
             Ok(())
@@ -681,6 +682,67 @@ pub const LESSONS: &[(&str, &str)] = &[
         include_str!("../../scenarios/what-the-research-says.toml"),
     ),
 ];
+
+/// `grapevine serve`: the studio's server, on the loopback address unless
+/// told otherwise, until Ctrl-C.
+fn serve_command(args: &ServeArgs) -> Result<(), Error> {
+    let served: Vec<crate::serve::Served> = if args.scenarios.is_empty() {
+        LESSONS
+            .iter()
+            .map(|(name, text)| crate::serve::Served {
+                name: (*name).to_string(),
+                path: PathBuf::from(format!("scenarios/{name}.toml")),
+                text: (*text).to_string(),
+            })
+            .collect()
+    } else {
+        let mut list: Vec<crate::serve::Served> = Vec::new();
+        for path in &args.scenarios {
+            let text =
+                crate::input::read_text(path, crate::input::MAX_SCENARIO_BYTES).map_err(|e| {
+                    Error::Usage(format!("{}: {}", path.display(), e.describe("scenario")))
+                })?;
+            let name = path
+                .file_stem()
+                .map_or_else(|| "scenario".into(), |s| s.to_string_lossy().into_owned());
+            if list.iter().any(|s| s.name == name) {
+                return Err(Error::Usage(format!(
+                    "two served scenarios are named `{name}`; rename one of the files"
+                )));
+            }
+            list.push(crate::serve::Served {
+                name,
+                path: path.clone(),
+                text,
+            });
+        }
+        list
+    };
+    let host = args
+        .host
+        .unwrap_or(std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST));
+    if !host.is_loopback() {
+        eprintln!(
+            "warning: listening on {host}: anyone who can reach this machine can run scenarios on it"
+        );
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| Error::Other(format!("cannot start the server: {e}")))?;
+    runtime.block_on(crate::serve::serve(
+        served,
+        std::net::SocketAddr::new(host, args.port),
+        |addr| {
+            println!("grapevine studio: http://{addr}/ (Ctrl-C stops it)");
+            let _ = std::io::Write::flush(&mut std::io::stdout());
+        },
+        async {
+            let _ = tokio::signal::ctrl_c().await;
+        },
+    ))
+}
 
 /// The blank town `grapevine new` writes.
 const NEW_SCENARIO: &str = include_str!("../../assets/new-scenario.toml");

@@ -378,6 +378,11 @@ fn attribute(
                     );
                     p.message = format!("with --set {by}: {}", p.message);
                     p.span = None;
+                    // A problem the reader could not place is at the
+                    // value set.
+                    if let (true, Some(a)) = (p.path.is_root(), culprit) {
+                        p.path = FieldPath::parse(&a.o.dotted());
+                    }
                 }
                 Origin::File { at, what } => {
                     p.message = format!("in `{what}`: {}", p.message);

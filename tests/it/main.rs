@@ -20,6 +20,7 @@
 //! - `editors`: the JSON Schema, completions, the man page, `new`
 //!   (issue 15).
 //! - `fuzz_corpus`: the fuzzers' corpus and past findings, replayed.
+//! - `serve`: the studio server and its API (issue 16).
 //! - `steady`: the default town and every lesson hold steady after the
 //!   warm-up; what-ifs share the baseline's warmed-up town (issue 12).
 //! - `networks`: GraphML and GEXF networks in, dynamic GEXF out, node
@@ -44,6 +45,7 @@ mod lessons;
 mod networks;
 mod report;
 mod safety;
+mod serve;
 mod steady;
 mod sweeps;
 mod variants;
