@@ -172,9 +172,12 @@ fn gif_palette() -> Vec<RGBColor> {
             }
         }
     }
-    colours.truncate(256);
+    colours.truncate(usize::from(TRANSPARENT));
     colours
 }
+
+/// The palette index of "unchanged": never a colour.
+const TRANSPARENT: u8 = 255;
 
 /// The faint colour of ties.
 const EDGE: RGBColor = RGBColor(222, 222, 222);
@@ -205,7 +208,9 @@ pub fn write_gif(film: &Film, out: impl Write) -> Result<(), Box<dyn std::error:
     let (w, h) = (g.width as usize, g.height as usize);
     let colours = gif_palette();
     let table = nearest_table(&colours);
-    let flat: Vec<u8> = colours.iter().flat_map(|c| [c.0, c.1, c.2]).collect();
+    let mut flat: Vec<u8> = colours.iter().flat_map(|c| [c.0, c.1, c.2]).collect();
+    // The last entry stands for "as in the frame before".
+    flat.resize(256 * 3, 0);
     let mut encoder = gif::Encoder::new(out, g.width as u16, g.height as u16, &flat)?;
     encoder.set_repeat(gif::Repeat::Infinite)?;
     let radius = radii(film, g.side());
@@ -242,10 +247,23 @@ pub fn write_gif(film: &Film, out: impl Write) -> Result<(), Box<dyn std::error:
                 let before = if k == 0 { &previous } else { &drawn[k - 1] };
                 let now = &drawn[k];
                 let (left, top, fw, fh) = changed(before, now, w, h);
+                // Inside the rectangle, a pixel as it was is transparent:
+                // long runs of one index compress far better.
                 let mut part = Vec::with_capacity(fw * fh);
                 for y in top..top + fh {
-                    part.extend_from_slice(&now[y * w + left..y * w + left + fw]);
+                    let row = y * w + left..y * w + left + fw;
+                    if before.len() == now.len() {
+                        part.extend(
+                            now[row.clone()]
+                                .iter()
+                                .zip(&before[row])
+                                .map(|(&a, &b)| if a == b { TRANSPARENT } else { a }),
+                        );
+                    } else {
+                        part.extend_from_slice(&now[row]);
+                    }
                 }
+                let keeps = before.len() == now.len();
                 let mut frame = gif::Frame {
                     delay: match t {
                         0 => FIRST_DELAY,
@@ -258,6 +276,7 @@ pub fn write_gif(film: &Film, out: impl Write) -> Result<(), Box<dyn std::error:
                     width: fw as u16,
                     height: fh as u16,
                     buffer: Cow::Owned(part),
+                    transparent: keeps.then_some(TRANSPARENT),
                     ..gif::Frame::default()
                 };
                 frame.make_lzw_pre_encoded();

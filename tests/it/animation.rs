@@ -23,8 +23,12 @@ fn frames(gif_path: &Path) -> (Vec<Vec<u8>>, usize, usize, Vec<u16>) {
         let (left, top) = (f.left as usize, f.top as usize);
         for y in 0..f.height as usize {
             let row = &f.buffer[y * f.width as usize..(y + 1) * f.width as usize];
-            canvas[(top + y) * w + left..(top + y) * w + left + f.width as usize]
-                .copy_from_slice(row);
+            let at = (top + y) * w + left;
+            for (x, &p) in row.iter().enumerate() {
+                if Some(p) != f.transparent {
+                    canvas[at + x] = p;
+                }
+            }
         }
         out.push(canvas.clone());
         delays.push(f.delay);
