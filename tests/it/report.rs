@@ -214,6 +214,34 @@ fn headless(browser: &str, page: &Path, args: &[String]) -> (String, String) {
     )
 }
 
+/// Opens a copy of `page` with `script` before `</body>` (a script that
+/// puts what it measured, as JSON, in `document.body.dataset.probe`) in a
+/// `width`-pixel window; returns what it measured and the browser's log.
+fn probe(
+    browser: &str,
+    page: &Path,
+    script: &str,
+    width: u32,
+    copy: &Path,
+) -> (serde_json::Value, String) {
+    let text = std::fs::read_to_string(page)
+        .unwrap()
+        .replace("</body>", &format!("{script}</body>"));
+    std::fs::write(copy, text).unwrap();
+    let (dom, log) = headless(
+        browser,
+        copy,
+        &[format!("--window-size={width},2000"), "--dump-dom".into()],
+    );
+    let probe = dom
+        .split("data-probe=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .unwrap_or_else(|| panic!("the probe did not run at {width} px"))
+        .replace("&quot;", "\"");
+    (serde_json::from_str(&probe).unwrap(), log)
+}
+
 #[test]
 fn the_report_renders_in_a_real_browser() {
     let Some(browser) = chromium() else {
@@ -259,24 +287,14 @@ fn the_report_renders_in_a_real_browser() {
     // drawn at the page's width, and nothing wider than the screen. A
     // copy of the page with a line of script reports what it measured.
     for (width, least) in [(1280, 900.0), (390, 300.0)] {
-        let probe = tmp.path().join(format!("probe-{width}.html"));
         let script = "<script>const w = innerWidth; const s = [...document.querySelectorAll('svg')].map(e => e.getBoundingClientRect().width); document.body.dataset.probe = JSON.stringify({overflow: document.documentElement.scrollWidth > w, svgs: s});</script>";
-        let text = std::fs::read_to_string(&page)
-            .unwrap()
-            .replace("</body>", &format!("{script}</body>"));
-        std::fs::write(&probe, text).unwrap();
-        let (dom, _) = headless(
+        let (v, _) = probe(
             browser,
-            &probe,
-            &[format!("--window-size={width},2000"), "--dump-dom".into()],
+            &page,
+            script,
+            width,
+            &tmp.path().join(format!("probe-{width}.html")),
         );
-        let probe = dom
-            .split("data-probe=\"")
-            .nth(1)
-            .and_then(|s| s.split('"').next())
-            .unwrap_or_else(|| panic!("the probe did not run at {width} px"))
-            .replace("&quot;", "\"");
-        let v: serde_json::Value = serde_json::from_str(&probe).unwrap();
         assert_eq!(
             v["overflow"], false,
             "the page is wider than a {width} px screen"
@@ -344,25 +362,15 @@ fn the_network_player_plays_in_a_real_browser() {
         document.body.dataset.probe = JSON.stringify({canvases: cs.length, inked: before, changed: after.map((u, k) => u !== pix0[k]), when: document.getElementById('when').textContent, told: document.getElementById('told1').textContent, overflow: document.documentElement.scrollWidth > innerWidth});\
         </script>";
     for width in [1280, 390] {
-        let probe = tmp.path().join(format!("player-{width}.html"));
-        let text = std::fs::read_to_string(&page)
-            .unwrap()
-            .replace("</body>", &format!("{script}</body>"));
-        std::fs::write(&probe, text).unwrap();
-        let (dom, log) = headless(
+        let (v, log) = probe(
             browser,
-            &probe,
-            &[format!("--window-size={width},2000"), "--dump-dom".into()],
+            &page,
+            script,
+            width,
+            &tmp.path().join(format!("player-{width}.html")),
         );
         let console: Vec<&str> = log.lines().filter(|l| l.contains("CONSOLE")).collect();
         assert!(console.is_empty(), "console messages: {console:#?}");
-        let probe = dom
-            .split("data-probe=\"")
-            .nth(1)
-            .and_then(|s| s.split('"').next())
-            .unwrap_or_else(|| panic!("the probe did not run at {width} px"))
-            .replace("&quot;", "\"");
-        let v: serde_json::Value = serde_json::from_str(&probe).unwrap();
         assert_eq!(v["canvases"], 3, "{v}");
         for k in 0..3 {
             assert!(
