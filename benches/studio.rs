@@ -1,0 +1,90 @@
+//! Criterion benchmark of the studio's answer to a slider change: a
+//! `POST /api/run` over HTTP to `grapevine serve`'s server, in process, for
+//! shipped lessons as written (20,000 agents, 20 runs, 52 weeks after a
+//! 52-week warm-up), each request with a new value so nothing is reused.
+//!
+//! `cargo bench --bench studio` (about a minute). The page's drawing comes
+//! on top of this.
+
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::Duration;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use grapevine::serve::{self, Served};
+
+const LESSONS: &[(&str, &str)] = &[
+    (
+        "bad-news-travels-fast",
+        include_str!("../scenarios/bad-news-travels-fast.toml"),
+    ),
+    (
+        "service-recovery",
+        include_str!("../scenarios/service-recovery.toml"),
+    ),
+];
+
+fn benches(c: &mut Criterion) {
+    let served = LESSONS
+        .iter()
+        .map(|(name, text)| Served {
+            name: (*name).to_string(),
+            path: format!("scenarios/{name}.toml").into(),
+            text: (*text).to_string(),
+        })
+        .collect();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Runtime::new().expect("a runtime");
+        runtime
+            .block_on(serve::serve(
+                served,
+                "127.0.0.1:0".parse().expect("an address"),
+                move |addr| tx.send(addr).expect("the bench waits"),
+                std::future::pending(),
+            ))
+            .expect("the server runs");
+    });
+    let addr = rx.recv().expect("the server starts");
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .timeout_global(Some(Duration::from_secs(120)))
+        .build()
+        .into();
+    let mut g = c.benchmark_group("studio");
+    g.sample_size(10);
+    for (name, path) in [
+        ("bad-news-travels-fast", "telling.bad.max"),
+        ("service-recovery", "service.recovery_rate"),
+    ] {
+        let step = AtomicU32::new(0);
+        g.bench_function(format!("slider change, {name}"), |b| {
+            b.iter(|| {
+                let k = step.fetch_add(1, Ordering::Relaxed);
+                let value = if path == "telling.bad.max" {
+                    format!(
+                        "{{\"kind\": \"uniform\", \"min\": 2, \"max\": {}}}",
+                        3 + k % 30
+                    )
+                } else {
+                    format!("0.{}", 1 + k % 9)
+                };
+                let path = if path == "telling.bad.max" {
+                    "telling.bad"
+                } else {
+                    path
+                };
+                let body =
+                    format!("{{\"scenario\": \"{name}\", \"set\": {{\"{path}\": {value}}}}}");
+                let mut r = agent
+                    .post(format!("http://{addr}/api/run"))
+                    .header("content-type", "application/json")
+                    .send(&body)
+                    .expect("the studio answers");
+                r.body_mut().read_to_string().expect("a body")
+            })
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(studio, benches);
+criterion_main!(studio);
