@@ -57,6 +57,8 @@ pub struct Served {
 
 struct Studio {
     scenarios: Vec<Served>,
+    /// `GET /api/scenarios`'s answer, made once at the start.
+    listing: Value,
     turns: tokio::sync::Semaphore,
     pool: rayon::ThreadPool,
     threads: usize,
@@ -70,9 +72,19 @@ pub async fn serve(
     ready: impl FnOnce(SocketAddr),
     stop: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<(), Error> {
+    let mut list = Vec::new();
     for s in &scenarios {
-        Scenario::parse(&s.text, &s.path)?;
+        let parsed = Scenario::parse(&s.text, &s.path)?;
+        list.push(json!({
+            "name": s.name,
+            "title": parsed.title,
+            "ticks": parsed.ticks,
+            "runs": parsed.runs,
+            "tick_unit": parsed.tick_unit,
+            "variants": parsed.variants.iter().map(|v| v.name.clone()).collect::<Vec<_>>(),
+        }));
     }
+    let listing = json!({ "scenarios": list });
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
@@ -80,6 +92,7 @@ pub async fn serve(
         .map_err(|e| Error::Other(format!("cannot start the worker threads: {e}")))?;
     let studio = Arc::new(Studio {
         scenarios,
+        listing,
         turns: tokio::sync::Semaphore::new(RUNNING),
         pool,
         threads,
@@ -146,22 +159,7 @@ fn error(e: &Error) -> Response {
 }
 
 async fn list_scenarios(State(studio): State<Arc<Studio>>) -> Response {
-    let list: Vec<Value> = studio
-        .scenarios
-        .iter()
-        .filter_map(|s| {
-            let parsed = Scenario::parse(&s.text, &s.path).ok()?;
-            Some(json!({
-                "name": s.name,
-                "title": parsed.title,
-                "ticks": parsed.ticks,
-                "runs": parsed.runs,
-                "tick_unit": parsed.tick_unit,
-                "variants": parsed.variants.iter().map(|v| v.name.clone()).collect::<Vec<_>>(),
-            }))
-        })
-        .collect();
-    answer(StatusCode::OK, json!({ "scenarios": list }))
+    answer(StatusCode::OK, studio.listing.clone())
 }
 
 /// What `POST /api/run` takes.
@@ -268,6 +266,25 @@ fn prepare(studio: &Studio, request: &RunRequest) -> Result<Scenario, Box<Respon
     }
     let mut s = Scenario::parse_with(&served.text, &served.path, &overrides)
         .map_err(|e| Box::new(input_error(&e)))?;
+    // A request names values, never files: no network may be read from a
+    // file the served scenario does not read itself.
+    let own = Scenario::parse(&served.text, &served.path).map_err(|e| Box::new(input_error(&e)))?;
+    let files = |s: &Scenario| -> Vec<PathBuf> {
+        s.variants
+            .iter()
+            .filter_map(|v| v.network.file().map(PathBuf::from))
+            .collect()
+    };
+    let allowed = files(&own);
+    if let Some(other) = files(&s).into_iter().find(|f| !allowed.contains(f)) {
+        return Err(Box::new(refused(
+            StatusCode::BAD_REQUEST,
+            format!(
+                "a request cannot name a file (`{}`); the studio reads only the networks its scenarios name",
+                other.display()
+            ),
+        )));
+    }
     if let Some(runs) = request.runs {
         if !(1..=MAX_RUNS).contains(&runs) {
             return Err(Box::new(refused(

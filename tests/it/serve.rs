@@ -167,6 +167,11 @@ fn bad_requests_are_refused_with_what_is_allowed() {
         400,
         "the studio runs at most 30 seconds a change",
     );
+    refused(
+        r#"{"set": {"network": {"kind": "edge-list", "path": "/etc/passwd"}}}"#,
+        400,
+        "a request cannot name a file (`/etc/passwd`)",
+    );
     let huge = format!(r#"{{"set": {{"title": "{}"}}}}"#, "x".repeat(200_000));
     let (status, _) = server.post(&huge);
     assert_eq!(status, 413);
