@@ -107,6 +107,18 @@ pub fn run_replication<D: Dynamics>(
     parallel: bool,
     observer: &mut impl Observer,
 ) -> Result<(), Cancelled> {
+    let state = warm_up(dynamics, replication, options, parallel)?;
+    record(dynamics, state, replication, options, parallel, observer)
+}
+
+/// The town of `replication` at tick 0: its initial state, lived through
+/// the warm-up.
+fn warm_up<D: Dynamics>(
+    dynamics: &D,
+    replication: u32,
+    options: &Options<'_>,
+    parallel: bool,
+) -> Result<D::State, Cancelled> {
     let mut state = dynamics.initial_state(replication);
     for tick in 1..=options.warmup {
         if options.cancel.is_some_and(|c| c.load(Ordering::Relaxed)) {
@@ -120,6 +132,19 @@ pub fn run_replication<D: Dynamics>(
     if options.warmup > 0 {
         dynamics.end_warmup(&mut state);
     }
+    Ok(state)
+}
+
+/// Runs the recorded ticks of `replication` from `state` (its town at
+/// tick 0), reporting each tick's figures to `observer`.
+fn record<D: Dynamics>(
+    dynamics: &D,
+    mut state: D::State,
+    replication: u32,
+    options: &Options<'_>,
+    parallel: bool,
+    observer: &mut impl Observer,
+) -> Result<(), Cancelled> {
     let mut frame = dynamics.measure(&state, 0, parallel);
     let mut settled = dynamics.settled(&frame, 0);
     observer.observe(0, frame.clone(), dynamics.stories(&mut state, 0));
@@ -186,20 +211,56 @@ pub fn watch_replication<D: Dynamics>(
 
 /// Runs every replication and returns their recordings, in replication order.
 pub fn run<D: Dynamics>(dynamics: &D, options: &Options<'_>) -> Result<Vec<Recorder>, Cancelled> {
-    let one = |r: u32, parallel: bool| {
-        let mut rec = Recorder::new(dynamics.measures());
+    let mut all = run_shared(&[dynamics], options)?;
+    Ok(all.pop().unwrap_or_default())
+}
+
+/// Runs every replication of several dynamics that start from one town:
+/// the baseline and the what-ifs that share its warm-up (each warms up
+/// with the baseline's values, so the town at tick 0 is the same, bit for
+/// bit). Each replication warms up once, with `dynamics[0]`, and every
+/// dynamics runs its recorded ticks from a copy of that town. Returns each
+/// dynamics' recordings, in replication order.
+pub fn run_shared<D: Dynamics>(
+    dynamics: &[&D],
+    options: &Options<'_>,
+) -> Result<Vec<Vec<Recorder>>, Cancelled> {
+    let Some(&first) = dynamics.first() else {
+        return Ok(Vec::new());
+    };
+    let recorded = |d: &D, town: D::State, r: u32, parallel: bool| {
+        let mut rec = Recorder::new(d.measures());
         rec.replication = r;
-        run_replication(dynamics, r, options, parallel, &mut rec).map(|_| rec)
+        record(d, town, r, options, parallel, &mut rec).map(|()| rec)
+    };
+    let one = |r: u32, parallel: bool| -> Result<Vec<Recorder>, Cancelled> {
+        let town = warm_up(first, r, options, parallel)?;
+        let (&last, others) = dynamics.split_last().unwrap_or((&first, &[]));
+        let mut out = Vec::with_capacity(dynamics.len());
+        for &d in others {
+            out.push(recorded(d, town.clone(), r, parallel)?);
+        }
+        out.push(recorded(last, town, r, parallel)?);
+        Ok(out)
     };
     let replications = options.first..options.first.saturating_add(options.runs);
-    if options.mode.within_runs(dynamics.agents()) {
-        replications.map(|r| one(r, true)).collect()
+    let per_run: Vec<Vec<Recorder>> = if options.mode.within_runs(first.agents()) {
+        replications.map(|r| one(r, true)).collect::<Result<_, _>>()?
     } else {
         // Fewer runs than threads: let each run use the idle threads too.
         let inner = (options.runs as usize) < rayon::current_num_threads();
         replications
             .into_par_iter()
             .map(|r| one(r, inner))
-            .collect()
+            .collect::<Result<_, _>>()?
+    };
+    let mut by_dynamics: Vec<Vec<Recorder>> = (0..dynamics.len())
+        .map(|_| Vec::with_capacity(per_run.len()))
+        .collect();
+    for recordings in per_run {
+        for (k, rec) in recordings.into_iter().enumerate() {
+            by_dynamics[k].push(rec);
+        }
     }
+    Ok(by_dynamics)
 }

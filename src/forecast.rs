@@ -138,7 +138,10 @@ pub fn estimate_memory(size: RunSize, threads: usize, mode: Mode) -> MemoryEstim
     } else {
         0.0
     };
-    let running = graph + agents + states_at_once * (per_agent * agents + reach) + fixed;
+    // A what-if runs from a copy of the baseline's warmed-up town, kept
+    // beside it while the replication's variants run.
+    let copies = if variants > 1 { 2.0 } else { 1.0 };
+    let running = graph + agents + copies * states_at_once * (per_agent * agents + reach) + fixed;
     let (building, running, recordings) = (building as u64, running as u64, recordings as u64);
     MemoryEstimate {
         building,

@@ -16,7 +16,7 @@ use crate::engine::{self, Cancelled, Mode, Options};
 use crate::error::Error;
 use crate::forecast::{self, MemoryEstimate};
 use crate::metrics::{Aggregate, Recorder, aggregate};
-use crate::model::{self, Dynamics, Visit};
+use crate::model::{self, Dynamics, VisitAll};
 use crate::network::{self, Network, NetworkStats};
 use crate::scenario::{FieldPath, NetworkSpec, Problem, Scenario};
 
@@ -176,38 +176,49 @@ pub fn simulate_parts<'s>(
         s.ticks,
         s.tick_unit
     );
+    let groups = warmup_groups(s, parts);
     o.progress.start(
         &label,
-        parts
+        groups
             .iter()
-            .map(|p| agents[p.variant] * u64::from(p.runs))
-            .sum::<u64>()
-            * u64::from(s.ticks + s.warmup),
+            .map(|g| {
+                let p = parts[g[0]];
+                agents[p.variant]
+                    * u64::from(p.runs)
+                    * (u64::from(s.warmup) + g.len() as u64 * u64::from(s.ticks))
+            })
+            .sum(),
     );
-    let mut variants = Vec::new();
-    for part in parts {
-        let (v, n) = (&s.variants[part.variant], agents[part.variant]);
+    let mut results: Vec<Option<VariantResult>> = parts.iter().map(|_| None).collect();
+    for group in &groups {
+        let lead = parts[group[0]];
+        let (v, n) = (&s.variants[lead.variant], agents[lead.variant]);
         let Some(net) = net_of(&v.network) else {
             continue;
         };
         let tick = |k: u64| o.progress.advance(k * n);
         let options = Options {
-            first: part.first,
-            runs: part.runs,
+            first: lead.first,
+            runs: lead.runs,
             ticks: s.ticks,
             warmup: s.warmup,
             mode: Mode::Auto,
             cancel: o.cancel,
             progress: Some(&tick),
         };
-        let runs = model::with_dynamics(s, v, net, Replications(&options))
+        let variants: Vec<&crate::scenario::Variant> =
+            group.iter().map(|&k| &s.variants[parts[k].variant]).collect();
+        let recorded = model::with_dynamics_all(s, &variants, net, Replications(&options))
             .map_err(|Cancelled| Error::Cancelled)?;
-        variants.push(VariantResult {
-            name: v.name.clone(),
-            aggregate: aggregate(&runs),
-            runs,
-        });
+        for (&k, runs) in group.iter().zip(recorded) {
+            results[k] = Some(VariantResult {
+                name: s.variants[parts[k].variant].name.clone(),
+                aggregate: aggregate(&runs),
+                runs,
+            });
+        }
     }
+    let variants = results.into_iter().flatten().collect();
     o.progress.finish();
     Ok(Report {
         scenario: s,
@@ -217,15 +228,49 @@ pub fn simulate_parts<'s>(
     })
 }
 
-/// Runs the replications of whichever dynamics the registry builds.
+/// Runs the replications of whichever dynamics the registry builds, the
+/// town warmed up once for all of them.
 struct Replications<'o, 'a>(&'o Options<'a>);
 
-impl Visit for Replications<'_, '_> {
-    type Output = Result<Vec<Recorder>, Cancelled>;
+impl VisitAll for Replications<'_, '_> {
+    type Output = Result<Vec<Vec<Recorder>>, Cancelled>;
 
-    fn visit<D: Dynamics>(self, dynamics: &D) -> Self::Output {
-        engine::run(dynamics, self.0)
+    fn visit_all<D: Dynamics>(self, dynamics: &[&D]) -> Self::Output {
+        engine::run_shared(dynamics, self.0)
     }
+}
+
+/// The parts, grouped to run together (indices into `parts`, each once,
+/// groups in the order of their first part): parts whose variants start
+/// from the baseline's warmed-up town and run the same replications share
+/// one warm-up per replication; any other part runs alone.
+fn warmup_groups(s: &Scenario, parts: &[Part]) -> Vec<Vec<usize>> {
+    let base = s.baseline();
+    let shares = |p: &Part| s.variants[p.variant].shares_warmup(base);
+    let mut placed = vec![false; parts.len()];
+    let mut groups = Vec::new();
+    for i in 0..parts.len() {
+        if placed[i] {
+            continue;
+        }
+        let lead = parts[i];
+        let group: Vec<usize> = if shares(&lead) {
+            (i..parts.len())
+                .filter(|&j| {
+                    !placed[j]
+                        && shares(&parts[j])
+                        && (parts[j].first, parts[j].runs) == (lead.first, lead.runs)
+                })
+                .collect()
+        } else {
+            vec![i]
+        };
+        for &j in &group {
+            placed[j] = true;
+        }
+        groups.push(group);
+    }
+    groups
 }
 
 /// Builds every distinct network of a scenario's variants, in order.

@@ -115,8 +115,9 @@ impl Look {
 
 /// A model of what happens to a population, run by the engine.
 pub trait Dynamics: Sync {
-    /// The state of one replication.
-    type State: Send;
+    /// The state of one replication; a copy of it between ticks starts
+    /// the what-ifs that share the baseline's warm-up.
+    type State: Send + Clone;
 
     /// Which model this is: its measures come from its declaration.
     fn kind(&self) -> ModelKind;
@@ -168,6 +169,13 @@ pub trait Visit {
     fn visit<D: Dynamics>(self, dynamics: &D) -> Self::Output;
 }
 
+/// Something to do with several dynamics of one type: the baseline and
+/// the what-ifs that start from its warmed-up town.
+pub trait VisitAll {
+    type Output;
+    fn visit_all<D: Dynamics>(self, dynamics: &[&D]) -> Self::Output;
+}
+
 /// The registry: builds the dynamics `variant` runs on `network`, and
 /// hands it to `v`.
 pub fn with_dynamics<V: Visit>(
@@ -176,50 +184,110 @@ pub fn with_dynamics<V: Visit>(
     network: &Network,
     v: V,
 ) -> V::Output {
-    let mut population = Population::new(
-        scenario.seed,
-        variant,
-        &network.graph,
-        &network.organisation,
-    );
-    // The network file says who is in which group (checked when it was
-    // built: every value names a group).
-    if let Some(labels) = network.labels.as_ref() {
-        if let Ok(group) = labels.groups(&variant.groups) {
-            population.group = group;
+    struct One<V>(V);
+    impl<V: Visit> VisitAll for One<V> {
+        type Output = V::Output;
+        fn visit_all<D: Dynamics>(self, dynamics: &[&D]) -> V::Output {
+            self.0.visit(dynamics[0])
         }
     }
-    match variant.model {
-        ModelSpec::WordOfMouth => v.visit(&WordOfMouth::new(scenario, variant, population)),
+    with_dynamics_all(scenario, &[variant], network, One(v))
+}
+
+/// The registry for several variants with the same `[model]` (the
+/// baseline and the what-ifs that share its warm-up): builds each one's
+/// dynamics on `network` and hands them to `v`, in order.
+///
+/// # Panics
+/// If `variants` is empty.
+pub fn with_dynamics_all<V: VisitAll>(
+    scenario: &Scenario,
+    variants: &[&Variant],
+    network: &Network,
+    v: V,
+) -> V::Output {
+    let model = variants[0].model;
+    debug_assert!(variants.iter().all(|x| x.model == model));
+    let populations = variants.iter().map(|&variant| {
+        let mut population = Population::new(
+            scenario.seed,
+            variant,
+            &network.graph,
+            &network.organisation,
+        );
+        // The network file says who is in which group (checked when it
+        // was built: every value names a group).
+        if let Some(labels) = network.labels.as_ref() {
+            if let Ok(group) = labels.groups(&variant.groups) {
+                population.group = group;
+            }
+        }
+        population
+    });
+    fn visit<D: Dynamics, V: VisitAll>(v: V, all: Vec<D>) -> V::Output {
+        let refs: Vec<&D> = all.iter().collect();
+        v.visit_all(&refs)
+    }
+    match model {
+        ModelSpec::WordOfMouth => visit(
+            v,
+            variants
+                .iter()
+                .zip(populations)
+                .map(|(variant, p)| WordOfMouth::new(scenario, variant, p))
+                .collect(),
+        ),
         ModelSpec::Sir {
             beta,
             gamma,
             initial_infected_share,
-        } => v.visit(&classic::Classic::new(
-            population,
-            classic::sir::Sir { beta, gamma },
-            initial_infected_share,
-        )),
+        } => visit(
+            v,
+            populations
+                .map(|p| {
+                    classic::Classic::new(
+                        p,
+                        classic::sir::Sir { beta, gamma },
+                        initial_infected_share,
+                    )
+                })
+                .collect(),
+        ),
         ModelSpec::IndependentCascade {
             probability,
             initial_active_share,
-        } => v.visit(&classic::Classic::new(
-            population,
-            classic::cascade::IndependentCascade { probability },
-            initial_active_share,
-        )),
+        } => visit(
+            v,
+            populations
+                .map(|p| {
+                    classic::Classic::new(
+                        p,
+                        classic::cascade::IndependentCascade { probability },
+                        initial_active_share,
+                    )
+                })
+                .collect(),
+        ),
         ModelSpec::LinearThreshold {
             initial_active_share,
-        } => v.visit(&classic::Classic::new(
-            population,
-            classic::threshold::LinearThreshold,
-            initial_active_share,
-        )),
-        ModelSpec::Bass { p, q } => v.visit(&classic::Classic::new(
-            population,
-            classic::bass::Bass { p, q },
-            0.0,
-        )),
+        } => visit(
+            v,
+            populations
+                .map(|p| {
+                    classic::Classic::new(
+                        p,
+                        classic::threshold::LinearThreshold,
+                        initial_active_share,
+                    )
+                })
+                .collect(),
+        ),
+        ModelSpec::Bass { p, q } => visit(
+            v,
+            populations
+                .map(|pop| classic::Classic::new(pop, classic::bass::Bass { p, q }, 0.0))
+                .collect(),
+        ),
     }
 }
 

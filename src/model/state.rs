@@ -179,6 +179,11 @@ macro_rules! inbox {
                 Self { $($field: (0..n).map(|_| $ty::new(0)).collect(),)* }
             }
 
+            /// A copy, read while nobody writes (between ticks).
+            fn copy(&self) -> Self {
+                Self { $($field: self.$field.iter().map(|x| $ty::new(x.load(Relaxed))).collect(),)* }
+            }
+
             /// Empties agent `i`'s inbox (only `i`'s own pass calls this).
             #[inline]
             pub fn clear(&self, i: usize) {
@@ -218,6 +223,38 @@ pub fn unpack_key(key: u64) -> (f32, u8, u32) {
 
 fn atomics32(n: usize) -> Vec<AtomicU32> {
     (0..n).map(|_| AtomicU32::new(0)).collect()
+}
+
+fn copy32(from: &[AtomicU32]) -> Vec<AtomicU32> {
+    from.iter().map(|x| AtomicU32::new(x.load(Relaxed))).collect()
+}
+
+/// A copy of a state between ticks (when no phase is writing to it): the
+/// what-ifs that share the baseline's warm-up each start from a copy of
+/// its warmed-up town.
+impl Clone for State {
+    fn clone(&self) -> Self {
+        Self {
+            n: self.n,
+            status: self.status.clone(),
+            attitude: self.attitude.clone(),
+            flags: self.flags.clone(),
+            story: self.story.clone(),
+            told: self.told.clone(),
+            heard: self.heard.clone(),
+            referrals: self.referrals.clone(),
+            told_now: self.told_now.clone(),
+            events: self.events.clone(),
+            inbox: self.inbox.copy(),
+            referred_now: copy32(&self.referred_now),
+            origin: copy32(&self.origin),
+            org: copy32(&self.org),
+            colleagues: copy32(&self.colleagues),
+            members: self.members.clone(),
+            morale: self.morale,
+            reach: Mutex::new(self.reach.lock().map(|r| r.clone()).unwrap_or_default()),
+        }
+    }
 }
 
 impl Inbox {

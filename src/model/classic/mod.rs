@@ -131,6 +131,21 @@ pub struct ClassicState {
     pub threshold: Vec<f32>,
 }
 
+impl Clone for ClassicState {
+    fn clone(&self) -> Self {
+        Self {
+            node: self.node.clone(),
+            changed: self.changed.clone(),
+            count: self
+                .count
+                .iter()
+                .map(|c| AtomicU32::new(c.load(Relaxed)))
+                .collect(),
+            threshold: self.threshold.clone(),
+        }
+    }
+}
+
 /// Bytes of state per agent for the classic models: a node state, a
 /// change, a count and a threshold.
 pub const BYTES_PER_AGENT: u64 = (std::mem::size_of::<u8>()
