@@ -54,28 +54,54 @@ fn mix(mut z: u64) -> u64 {
     z ^ (z >> 31)
 }
 
-/// The 128-bit state for a key; distinct keys give unrelated states.
-#[inline]
-fn state(seed: u64, replication: u32, tick: u32, agent: u64, purpose: Purpose) -> u128 {
-    let mut h = mix(seed ^ 0x9e37_79b9_7f4a_7c15);
-    h = mix(h ^ u64::from(replication));
-    h = mix(h ^ (u64::from(tick) << 8 | purpose as u64));
-    h = mix(h ^ agent);
-    let lo = mix(h ^ 0xd1b5_4a32_d192_ed03) | 1;
-    (u128::from(h) << 64) | u128::from(lo)
+/// The part of a stream's key that every agent of one tick shares, mixed
+/// once: a phase makes its [`Key`] before its loop over agents, and
+/// `key.stream(agent)` is exactly `stream(seed, replication, tick, agent,
+/// purpose)`, without mixing the seed, replication and tick again for
+/// every agent.
+#[derive(Debug, Clone, Copy)]
+pub struct Key(u64);
+
+impl Key {
+    #[inline]
+    pub fn new(seed: u64, replication: u32, tick: u32, purpose: Purpose) -> Key {
+        let mut h = mix(seed ^ 0x9e37_79b9_7f4a_7c15);
+        h = mix(h ^ u64::from(replication));
+        Key(mix(h ^ (u64::from(tick) << 8 | purpose as u64)))
+    }
+
+    /// The 128-bit state for `agent`; distinct keys give unrelated states.
+    #[inline]
+    fn state(self, agent: u64) -> u128 {
+        let h = mix(self.0 ^ agent);
+        let lo = mix(h ^ 0xd1b5_4a32_d192_ed03) | 1;
+        (u128::from(h) << 64) | u128::from(lo)
+    }
+
+    /// The stream for `agent`.
+    #[inline]
+    pub fn stream(self, agent: u64) -> Stream {
+        Pcg64Mcg::new(self.state(agent))
+    }
+
+    /// The well-mixed hash for `agent` (the state's high half).
+    #[inline]
+    pub fn hash(self, agent: u64) -> u64 {
+        mix(self.0 ^ agent)
+    }
 }
 
 /// The stream for one agent, one tick and one purpose.
 #[inline]
 pub fn stream(seed: u64, replication: u32, tick: u32, agent: u64, purpose: Purpose) -> Stream {
-    Pcg64Mcg::new(state(seed, replication, tick, agent, purpose))
+    Key::new(seed, replication, tick, purpose).stream(agent)
 }
 
 /// A well-mixed 64-bit hash of a key, for cheap per-key decisions that need
 /// no whole generator (and for deriving sub-seeds).
 #[inline]
 pub fn hash(seed: u64, replication: u32, tick: u32, agent: u64, purpose: Purpose) -> u64 {
-    (state(seed, replication, tick, agent, purpose) >> 64) as u64
+    Key::new(seed, replication, tick, purpose).hash(agent)
 }
 
 #[cfg(test)]
@@ -112,6 +138,28 @@ mod tests {
         ];
         for o in others {
             assert_ne!(base, o);
+        }
+    }
+
+    #[test]
+    fn a_tick_key_gives_the_same_streams_as_the_whole_key() {
+        // The formula before keys were split, written out.
+        let whole = |seed: u64, rep: u32, tick: u32, agent: u64, p: Purpose| -> u128 {
+            let mut h = mix(seed ^ 0x9e37_79b9_7f4a_7c15);
+            h = mix(h ^ u64::from(rep));
+            h = mix(h ^ (u64::from(tick) << 8 | p as u64));
+            h = mix(h ^ agent);
+            let lo = mix(h ^ 0xd1b5_4a32_d192_ed03) | 1;
+            (u128::from(h) << 64) | u128::from(lo)
+        };
+        let key = Key::new(7, 3, 11, Purpose::Decision);
+        for agent in [0, 1, 99, u64::MAX] {
+            let expected = whole(7, 3, 11, agent, Purpose::Decision);
+            assert_eq!(key.state(agent), expected);
+            assert_eq!(key.hash(agent), (expected >> 64) as u64);
+            let a: u64 = key.stream(agent).random();
+            let b: u64 = Pcg64Mcg::new(expected).random();
+            assert_eq!(a, b);
         }
     }
 

@@ -118,6 +118,30 @@ pub fn nps_score(attitude: f32) -> u8 {
     (5.0 * (f64::from(attitude) + 1.0) + 1e-6).round() as u8
 }
 
+/// Where a score falls in the Net Promoter Score's classes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Nps {
+    Promoter,
+    Passive,
+    Detractor,
+}
+
+/// The class of [`nps_score`]: 9 or 10 promote, 0 to 6 detract. Decided
+/// on the unrounded score (a score rounds to 9 or more exactly when it is
+/// at least 8.5, to 6 or less exactly when it is under 6.5), which is the
+/// same answer without a call to `round` for every customer every tick.
+#[inline]
+pub fn nps_class(attitude: f32) -> Nps {
+    let x = 5.0 * (f64::from(attitude) + 1.0) + 1e-6;
+    if x >= 8.5 {
+        Nps::Promoter
+    } else if x < 6.5 {
+        Nps::Detractor
+    } else {
+        Nps::Passive
+    }
+}
+
 fn tally_range(
     world: &WordOfMouth<'_>,
     state: &State,
@@ -149,18 +173,22 @@ fn tally_range(
         g.agents += 1;
         g.attitude += f64::from(a);
         g.aware += u64::from(state.flags[i] & flag::AWARE != 0);
-        if state.status[i] == status::CUSTOMER {
-            match nps_score(a) {
-                9.. => g.promoters += 1,
-                0..=6 => g.detractors += 1,
-                _ => {}
+        if customer {
+            match nps_class(a) {
+                Nps::Promoter => g.promoters += 1,
+                Nps::Detractor => g.detractors += 1,
+                Nps::Passive => {}
             }
         }
         g.by_status[state.status[i] as usize] += 1;
         let ev = state.events[i];
         if ev != 0 {
-            for (b, count) in g.events.iter_mut().enumerate() {
-                *count += u64::from(ev >> b & 1);
+            // Only the counted bits that are set: an agent has one to three
+            // events a tick, of twelve kinds (the bits above qualify them).
+            let mut bits = ev & ((1 << event::COUNT) - 1);
+            while bits != 0 {
+                g.events[bits.trailing_zeros() as usize] += 1;
+                bits &= bits - 1;
             }
             if ev & event::TOLD != 0 {
                 let slot = usize::from(ev & event::TOLD_BAD != 0) * 2
@@ -242,6 +270,25 @@ fn organisations_with_customers(world: &WordOfMouth<'_>, state: &State) -> (Vec<
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn nps_classes_are_the_scores_classes() {
+        let class = |a: f32| match nps_score(a) {
+            9.. => Nps::Promoter,
+            0..=6 => Nps::Detractor,
+            _ => Nps::Passive,
+        };
+        // The whole scale, coarsely, and every float within 100,000 steps
+        // of each class edge (attitudes 0.3 and 0.7).
+        let coarse = (0..=20_000).map(|k| -1.0 + k as f32 / 10_000.0);
+        let near = [0.3f32, 0.7].into_iter().flat_map(|edge| {
+            (-100_000i64..=100_000)
+                .map(move |d| f32::from_bits((i64::from(edge.to_bits()) + d) as u32))
+        });
+        for a in coarse.chain(near) {
+            assert_eq!(nps_class(a), class(a), "attitude {a}");
+        }
+    }
 
     #[test]
     fn nps_scores_split_at_the_usual_places() {

@@ -18,6 +18,7 @@ use crate::scenario::Market;
 /// referral, credited to the teller of the strongest good story. A customer
 /// lapses with probability rate x exp(-sensitivity x attitude).
 pub fn decisions(world: &WordOfMouth<'_>, clock: Clock, a: Agents<'_>, shared: Shared<'_>) {
+    let key = rng::Key::new(world.seed, clock.replication, clock.tick, Purpose::Decision);
     for k in 0..a.len() {
         let st = a.status[k];
         if st == status::NONE {
@@ -25,13 +26,7 @@ pub fn decisions(world: &WordOfMouth<'_>, clock: Clock, a: Agents<'_>, shared: S
         }
         let i = a.first + k;
         let m: &Market = &world.params(clock, i).market;
-        let mut r = rng::stream(
-            world.seed,
-            clock.replication,
-            clock.tick,
-            i as u64,
-            Purpose::Decision,
-        );
+        let mut r = key.stream(i as u64);
         let u: f64 = r.random();
         if st == status::CUSTOMER {
             let chance = m.lapse_rate * (-m.lapse_sensitivity * f64::from(a.attitude[k])).exp();

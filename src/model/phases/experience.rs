@@ -22,6 +22,12 @@ use crate::rng::{self, Purpose};
 /// shifted by staff morale. Far above expectation: a good story; far below:
 /// a bad one, unless recovered; near it: a small drift and nothing to tell.
 pub fn experience(world: &WordOfMouth<'_>, clock: Clock, a: Agents<'_>, shared: Shared<'_>) {
+    let key = rng::Key::new(
+        world.seed,
+        clock.replication,
+        clock.tick,
+        Purpose::Experience,
+    );
     for k in 0..a.len() {
         let i = a.first + k;
         shared.inbox.clear(i);
@@ -35,13 +41,7 @@ pub fn experience(world: &WordOfMouth<'_>, clock: Clock, a: Agents<'_>, shared: 
         }
         let p = world.params(clock, i);
         let s = &p.service;
-        let mut r = rng::stream(
-            world.seed,
-            clock.replication,
-            clock.tick,
-            i as u64,
-            Purpose::Experience,
-        );
+        let mut r = key.stream(i as u64);
         let gap = match guest {
             Some(quality) => {
                 a.events[k] |= event::INVITED;

@@ -19,6 +19,7 @@ use crate::rng::{self, Purpose};
 /// each hop.
 pub fn hearing(world: &WordOfMouth<'_>, clock: Clock, a: Agents<'_>, shared: Shared<'_>) {
     let inbox = shared.inbox;
+    let streams = rng::Key::new(world.seed, clock.replication, clock.tick, Purpose::Hearing);
     for k in 0..a.len() {
         let i = a.first + k;
         // This tick's story is told; what is kept is the one to retell.
@@ -59,13 +60,7 @@ pub fn hearing(world: &WordOfMouth<'_>, clock: Clock, a: Agents<'_>, shared: Sha
             continue;
         }
         let chance = t.retell_probability * t.retell_decay.powi(i32::from(hops) - 1);
-        let mut r = rng::stream(
-            world.seed,
-            clock.replication,
-            clock.tick,
-            i as u64,
-            Purpose::Hearing,
-        );
+        let mut r = streams.stream(i as u64);
         if r.random::<f64>() < chance {
             a.story[k] = Story {
                 valence,

@@ -50,6 +50,7 @@ fn colleagues_of(
 pub fn telling(world: &WordOfMouth<'_>, clock: Clock, a: Agents<'_>, shared: Shared<'_>) {
     let n = world.agents();
     let mut noted: Vec<(u64, u32)> = Vec::new();
+    let key = rng::Key::new(world.seed, clock.replication, clock.tick, Purpose::Telling);
     for k in 0..a.len() {
         let story = a.story[k];
         if story.valence == 0 {
@@ -58,13 +59,7 @@ pub fn telling(world: &WordOfMouth<'_>, clock: Clock, a: Agents<'_>, shared: Sha
         let i = a.first + k;
         shared.origin[i].store(story.origin, Relaxed);
         let p = world.params(clock, i);
-        let mut r = rng::stream(
-            world.seed,
-            clock.replication,
-            clock.tick,
-            i as u64,
-            Purpose::Telling,
-        );
+        let mut r = key.stream(i as u64);
         let good = story.valence > 0;
         // No one can tell more distinct people than there are others.
         let fan = if good {
