@@ -245,7 +245,9 @@ pub fn run_shared<D: Dynamics>(
     };
     let replications = options.first..options.first.saturating_add(options.runs);
     let per_run: Vec<Vec<Recorder>> = if options.mode.within_runs(first.agents()) {
-        replications.map(|r| one(r, true)).collect::<Result<_, _>>()?
+        replications
+            .map(|r| one(r, true))
+            .collect::<Result<_, _>>()?
     } else {
         // Fewer runs than threads: let each run use the idle threads too.
         let inner = (options.runs as usize) < rayon::current_num_threads();

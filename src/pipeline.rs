@@ -206,8 +206,10 @@ pub fn simulate_parts<'s>(
             cancel: o.cancel,
             progress: Some(&tick),
         };
-        let variants: Vec<&crate::scenario::Variant> =
-            group.iter().map(|&k| &s.variants[parts[k].variant]).collect();
+        let variants: Vec<&crate::scenario::Variant> = group
+            .iter()
+            .map(|&k| &s.variants[parts[k].variant])
+            .collect();
         let recorded = model::with_dynamics_all(s, &variants, net, Replications(&options))
             .map_err(|Cancelled| Error::Cancelled)?;
         for (&k, runs) in group.iter().zip(recorded) {

@@ -101,8 +101,8 @@ pub enum Command {
     /// files the whole sweep writes.
     #[command(after_help = MERGE_EXAMPLES)]
     Merge(MergeArgs),
-    /// Serve the studio's JSON API on this machine: run scenarios with
-    /// values set from a page or a script (`POST /api/run`).
+    /// Open the studio: a page of sliders over scenarios whose charts
+    /// follow every change, for the training room, and its JSON API.
     #[command(after_help = SERVE_EXAMPLES)]
     Serve(ServeArgs),
     /// Write a commented starting scenario that runs as written.
@@ -139,7 +139,8 @@ const SERVE_EXAMPLES: &str = "\
 Examples:
   grapevine serve
       serves the shipped lessons on http://127.0.0.1:7878/
-      until Ctrl-C; a script can then ask, for example:
+      until Ctrl-C: open that address in a browser. A script
+      can ask too, for example:
       curl -s localhost:7878/api/scenarios
       curl -s localhost:7878/api/run -d '{\"scenario\": \"quick\",
         \"set\": {\"service.recovery_rate\": 0.6}, \"runs\": 10}'

@@ -226,7 +226,9 @@ fn atomics32(n: usize) -> Vec<AtomicU32> {
 }
 
 fn copy32(from: &[AtomicU32]) -> Vec<AtomicU32> {
-    from.iter().map(|x| AtomicU32::new(x.load(Relaxed))).collect()
+    from.iter()
+        .map(|x| AtomicU32::new(x.load(Relaxed)))
+        .collect()
 }
 
 /// A copy of a state between ticks (when no phase is writing to it): the

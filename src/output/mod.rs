@@ -13,7 +13,7 @@ pub mod charts;
 pub(crate) mod findings;
 pub mod folder;
 pub mod gexf;
-mod player;
+pub mod player;
 pub mod report;
 pub mod sweep;
 pub mod tables;

@@ -28,7 +28,7 @@ fn hex(c: plotters::style::RGBColor) -> String {
 
 /// The film as the script reads it (JSON; numbers as integers where they
 /// can be, so the page stays small and the same bytes every time).
-fn data(film: &Film) -> String {
+pub(crate) fn data(film: &Film) -> String {
     let b64 = base64::engine::general_purpose::STANDARD;
     let mut j = String::from("{");
     let _ = write!(
@@ -137,7 +137,7 @@ pub(crate) fn section(film: &Film) -> String {
          <span>dot size: contacts</span></p>\n\
          <p class=\"note\">{shown}; a tie lights up from a teller to those who heard that kind of story that {unit}. \
          <code>network.gif</code> is the same film for slides.</p>\n\
-         <script>\nconst FILM = {data};\n{SCRIPT}</script>\n</section>\n",
+         <script>\nconst FILM = {data};\n{PLAYER_JS}grapevinePlayer(FILM, id => document.getElementById(id));\n</script>\n</section>\n",
         ramp = ramp.join(","),
         good = hex(meaning::GOOD),
         bad = hex(meaning::BAD),
@@ -148,17 +148,21 @@ pub(crate) fn section(film: &Film) -> String {
     page
 }
 
-/// Draws the frame the slider is on; the play button steps through them.
-const SCRIPT: &str = r#"(function () {
-  const f = FILM, n = f.n, frames = f.reels.map(r => {
+/// The player: `grapevinePlayer(film, byId)` draws the frame the slider is
+/// on and the play button steps through them; `byId` finds the player's
+/// elements (`tick`, `when`, `play`, `reel0`, `told0`, ...). It returns a
+/// handle whose `stop()` ends it (the studio starts a new one for each
+/// run). The report and the studio's page share it.
+pub const PLAYER_JS: &str = r#"function grapevinePlayer(f, $) {
+  const n = f.n, frames = f.reels.map(r => {
     const s = atob(r.frames), b = new Uint8Array(s.length);
     for (let i = 0; i < s.length; i++) b[i] = s.charCodeAt(i);
     return b;
   });
   const last = frames[0].length / n - 1;
-  const slider = document.getElementById('tick'), when = document.getElementById('when');
-  const button = document.getElementById('play');
-  const canvases = f.reels.map((_, k) => document.getElementById('reel' + k));
+  const slider = $('tick'), when = $('when');
+  const button = $('play');
+  const canvases = f.reels.map((_, k) => $('reel' + k));
   function draw(t) {
     canvases.forEach((c, k) => {
       const ratio = window.devicePixelRatio || 1, w = c.clientWidth;
@@ -193,13 +197,13 @@ const SCRIPT: &str = r#"(function () {
         }
       }
       const told = f.reels[k].told[t];
-      document.getElementById('told' + k).textContent = 'told so far: ' + told[0] + ' good, ' + told[1] + ' bad';
+      $('told' + k).textContent = 'told so far: ' + told[0] + ' good, ' + told[1] + ' bad';
     });
     when.textContent = f.unit + ' ' + t;
   }
   let timer = null;
   function stop() { clearInterval(timer); timer = null; button.textContent = 'Play'; button.setAttribute('aria-label', 'Play'); }
-  button.addEventListener('click', () => {
+  function play() {
     if (timer) { stop(); return; }
     if (+slider.value >= last) slider.value = 0;
     button.textContent = 'Pause'; button.setAttribute('aria-label', 'Pause');
@@ -207,11 +211,25 @@ const SCRIPT: &str = r#"(function () {
       if (+slider.value >= last) { stop(); return; }
       slider.value = +slider.value + 1; draw(+slider.value);
     }, 250);
-  });
-  slider.addEventListener('input', () => { if (timer) stop(); draw(+slider.value); });
-  window.addEventListener('resize', () => draw(+slider.value));
-  draw(0);
-})();
+  }
+  const seek = () => { if (timer) stop(); draw(+slider.value); };
+  const redraw = () => draw(+slider.value);
+  button.addEventListener('click', play);
+  slider.addEventListener('input', seek);
+  window.addEventListener('resize', redraw);
+  slider.max = last;
+  if (+slider.value > last) slider.value = last;
+  draw(+slider.value);
+  return {
+    stop() {
+      stop();
+      button.removeEventListener('click', play);
+      slider.removeEventListener('input', seek);
+      window.removeEventListener('resize', redraw);
+    },
+    play,
+  };
+}
 "#;
 
 /// The player's styles, added to the page's when it has one.

@@ -209,15 +209,13 @@ pub fn parameters(s: &crate::scenario::Scenario) -> Vec<(String, Vec<String>)> {
             }
         }
     }
-    let resolved: Vec<Value> = s
-        .variants
-        .iter()
-        .map(|v| serde_json::to_value(v).unwrap_or(Value::Null))
-        .collect();
     let mut columns: Vec<(String, Vec<String>)> = Vec::new();
     for path in &paths {
-        let keys: Vec<&str> = path.split('.').collect();
-        let found: Vec<Option<Value>> = resolved.iter().map(|v| value_at(v, &keys)).collect();
+        let found: Vec<Option<Value>> = s
+            .variants
+            .iter()
+            .map(|v| crate::scenario::studio::resolved(v, path))
+            .collect();
         // A table is a column per key, over every variant's keys.
         let mut subkeys: Vec<String> = Vec::new();
         for value in found.iter().flatten() {
@@ -243,40 +241,6 @@ pub fn parameters(s: &crate::scenario::Scenario) -> Vec<(String, Vec<String>)> {
         }
     }
     columns
-}
-
-/// The resolved value at a `set` path in a variant as `summary.json` holds
-/// it.
-fn value_at(variant: &Value, keys: &[&str]) -> Option<Value> {
-    let descend = |mut v: &Value, keys: &[&str]| -> Option<Value> {
-        for k in keys {
-            v = match v {
-                Value::Object(map) => map.get(*k)?,
-                Value::Array(list) => list.get(k.parse::<usize>().ok()?)?,
-                _ => return None,
-            };
-        }
-        Some(v.clone())
-    };
-    let groups = variant.get("groups")?.as_array()?;
-    match keys {
-        ["groups", which, rest @ ..] => {
-            let group = groups
-                .iter()
-                .find(|g| g.get("name").and_then(Value::as_str) == Some(*which))
-                .or_else(|| groups.get(which.parse::<usize>().ok()?))?;
-            descend(group, rest)
-        }
-        [top, ..] if ["service", "telling", "hearing", "market"].contains(top) => {
-            let values: Vec<Option<Value>> = groups.iter().map(|g| descend(g, keys)).collect();
-            let first = values.first()?.clone()?;
-            values
-                .iter()
-                .all(|v| v.as_ref() == Some(&first))
-                .then_some(first)
-        }
-        _ => descend(variant, keys),
-    }
 }
 
 /// A JSON value as a CSV field: numbers as the CSV writes them, text as it

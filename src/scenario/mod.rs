@@ -7,6 +7,7 @@
 //! always runnable. Every problem found is reported at once, each at its line
 //! and column.
 
+pub mod edit;
 pub mod error;
 pub mod events;
 pub mod groups;
@@ -16,6 +17,7 @@ pub mod network;
 pub mod overrides;
 pub mod params;
 pub mod spans;
+pub mod studio;
 mod variants;
 pub mod workplaces;
 
@@ -73,6 +75,8 @@ pub struct RawScenario {
     pub baseline: Option<String>,
     pub variants: Option<Vec<RawVariant>>,
     pub events: Option<Vec<events::RawEvent>>,
+    /// What `grapevine serve`'s page shows for this scenario.
+    pub studio: Option<studio::RawStudio>,
 }
 
 /// One `[[variants]]` entry: a what-if beside the baseline.
@@ -113,6 +117,9 @@ pub struct Scenario {
     pub overrides: Vec<String>,
     /// The file it was read from.
     pub source: PathBuf,
+    /// What the studio's page shows for it (`[studio]`).
+    #[serde(skip)]
+    pub studio: studio::Studio,
     /// The file's text as it was read: kept beside the results, and for
     /// placing a problem found later (a run too large) at its line.
     #[serde(skip)]
@@ -274,6 +281,72 @@ impl Scenario {
         path: &Path,
         overrides: &[Override],
     ) -> Result<Scenario, InputError> {
+        let s = Self::parse_only(text, path, overrides)?;
+        let problems = s.check_controls(overrides);
+        if problems.is_empty() {
+            Ok(s)
+        } else {
+            let index = SpanIndex::parse(text).ok();
+            let problems = problems
+                .into_iter()
+                .map(|mut p| {
+                    p.span = index.as_ref().and_then(|i| i.span_of(&p.path));
+                    p
+                })
+                .collect();
+            Err(InputError::new(path, Some(text.to_string()), problems))
+        }
+    }
+
+    /// Each `[[studio.controls]]` slider checked at both ends of its
+    /// range: the scenario must take the value it sets there.
+    fn check_controls(&self, overrides: &[Override]) -> Vec<Problem> {
+        let Some(specs) = &self.studio.controls else {
+            return Vec::new();
+        };
+        let mut problems = Vec::new();
+        for (i, spec) in specs.iter().enumerate() {
+            let at = FieldPath::root().key("studio").key("controls").index(i);
+            let Some(now) = studio::setting(self, &spec.path) else {
+                problems.push(
+                    Problem::new(
+                        at.key("path"),
+                        format!("`{}` is not a number or a fan-out of this scenario's (one its groups share)", spec.path),
+                    )
+                    .allowed("a dotted path to a number (service.recovery_rate) or a fan-out (telling.bad), as --set takes it"),
+                );
+                continue;
+            };
+            for (end, x) in [("min", spec.min), ("max", spec.max)] {
+                let value = studio::value_at(&now, x);
+                let set = format!("{}={}", spec.path, overrides::inline(&value));
+                let Ok(o) = Override::parse_arg(&set) else {
+                    continue;
+                };
+                let mut all = overrides.to_vec();
+                all.push(o.clone());
+                if let Err(e) = Self::parse_only(&self.text, &self.source, &all) {
+                    let first = e.problems.first();
+                    let mut problem = Problem::new(
+                        at.key(end),
+                        format!(
+                            "at its `{end}` the slider sets `{}`, which the scenario refuses: {}",
+                            o.describe(),
+                            first.map_or("", |p| p.message.as_str())
+                        ),
+                    );
+                    if let Some(allowed) = first.and_then(|p| p.allowed.clone()) {
+                        problem = problem.allowed(allowed);
+                    }
+                    problems.push(problem);
+                }
+            }
+        }
+        problems
+    }
+
+    /// [`Scenario::parse_with`] without checking the studio's sliders.
+    fn parse_only(text: &str, path: &Path, overrides: &[Override]) -> Result<Scenario, InputError> {
         let fail = |problems| InputError::new(path, Some(text.to_string()), problems);
         let index = SpanIndex::parse(text).map_err(|e| fail(vec![syntax_problem(&e)]))?;
         let raw: RawScenario =
@@ -345,6 +418,7 @@ pub struct Checked {
     pub model: ModelSpec,
     pub events: Vec<Event>,
     pub variants: Vec<RawVariant>,
+    pub studio: studio::Studio,
 }
 
 /// Checks every value and cross-field rule; returns all problems found.
@@ -459,6 +533,23 @@ pub fn validate(raw: RawScenario, source: &Path) -> Result<Checked, Vec<Problem>
         names.push(name.to_string());
     }
 
+    let mut event_names: Vec<String> = Vec::new();
+    let raw_names = raw
+        .events
+        .iter()
+        .flatten()
+        .chain(variants.iter().flat_map(|v| v.events.iter().flatten()))
+        .map(|e| e.name.clone());
+    for name in raw_names {
+        if !event_names.contains(&name) {
+            event_names.push(name);
+        }
+    }
+    let studio = raw
+        .studio
+        .as_ref()
+        .map(|st| studio::validate(st, &event_names, p))
+        .unwrap_or_default();
     let title = raw.title.unwrap_or_else(|| {
         source.file_stem().map_or_else(
             || "grapevine".to_string(),
@@ -479,6 +570,7 @@ pub fn validate(raw: RawScenario, source: &Path) -> Result<Checked, Vec<Problem>
         }
     };
     Ok(Checked {
+        studio,
         title,
         description: raw.description.unwrap_or_default(),
         ticks,

@@ -30,6 +30,7 @@ const FIXED_FOR_VARIANTS: &[&str] = &[
     "baseline",
     "variants",
     "events",
+    "studio",
 ];
 
 /// Where a set of overrides was written.
@@ -200,6 +201,7 @@ pub(super) fn build(
         variants,
         overrides: cli.iter().map(Override::describe).collect(),
         source: source.to_path_buf(),
+        studio: c.studio,
         text: String::new(),
     })
 }

@@ -1,11 +1,22 @@
-//! `grapevine serve`: a local web server for the training room, and the
-//! JSON API behind it (issue 16; this is its server and API).
+//! `grapevine serve`: the studio for the training room. A local web server
+//! with a page of sliders over a scenario's key values, where every change
+//! reruns the scenario and redraws its charts, and the JSON API behind it,
+//! which scripts can use too.
 //!
-//! - `GET /api/scenarios`: the served scenarios, by name.
+//! - `GET /`: the page (its assets under `/assets/`, embedded in the binary).
+//! - `GET /api/scenarios`: the served scenarios, by name, with the sliders,
+//!   event switches and charts the page shows for each.
 //! - `POST /api/run` with `{"scenario": NAME, "set": {"dotted.path": value},
-//!   "runs": N}`: runs the scenario with those values and answers, per
-//!   variant, each measure's mean and 90% band per tick (everyone), and the
-//!   headline figures and differences from the baseline.
+//!   "events": {"NAME": false}, "runs": N, "film": true}`: runs the
+//!   scenario with those values and answers, per variant, each measure's
+//!   mean and 90% band per tick (everyone), the headline figures and the
+//!   differences from the baseline, and with `film` the network film.
+//!   Asked with `Accept: application/x-ndjson`, it streams a line of
+//!   progress every tenth of a second, then the result, then the film.
+//! - `POST /api/download/FILE` with the same body: `report.html`,
+//!   `timeseries.csv`, `runs.csv`, `summary.json` or `scenario.toml` (the
+//!   served file with the values written in; running it from the command
+//!   line gives the same numbers).
 //!
 //! It is safe to leave running: it listens on the loopback address unless
 //! told otherwise; a request names a served scenario, never a path; bodies
@@ -16,36 +27,40 @@
 //! most [`WAIT`] for its turn (503 after); a run whose client has gone is
 //! cancelled at its next tick.
 
+pub mod answer;
+mod page;
+
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
 
 use axum::Router;
-use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, State};
-use axum::http::{StatusCode, header};
+use axum::body::{Body, Bytes};
+use axum::extract::{DefaultBodyLimit, Path as UrlPath, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::error::Error;
-use crate::measures::Measure;
-use crate::pipeline::{self, RunOptions, Silent};
-use crate::scenario::{InputError, Override, Scenario};
+use crate::pipeline::{self, Progress, RunOptions};
+use crate::scenario::{InputError, Override, Scenario, edit};
 
 /// The largest request body: a run's values are a few hundred bytes.
 pub const MAX_BODY: usize = 64 << 10;
 /// The most runs (replications) a request may ask for.
-pub const MAX_RUNS: u32 = 200;
+pub const MAX_RUNS: u32 = crate::scenario::studio::MAX_RUNS as u32;
 /// The longest a run may be forecast to take.
 pub const MAX_SECONDS: f64 = 30.0;
 /// Runs going at once; others wait their turn.
 pub const RUNNING: usize = 2;
 /// The longest a request waits for its turn.
 pub const WAIT: Duration = Duration::from_secs(20);
+/// How often a streamed run reports its progress.
+const EVERY: Duration = Duration::from_millis(100);
 
 /// A scenario the server offers: its name, file and text.
 #[derive(Debug, Clone)]
@@ -57,6 +72,8 @@ pub struct Served {
 
 struct Studio {
     scenarios: Vec<Served>,
+    /// Each served scenario as written, read once at the start.
+    parsed: Vec<Scenario>,
     /// `GET /api/scenarios`'s answer, made once at the start.
     listing: Value,
     turns: tokio::sync::Semaphore,
@@ -72,17 +89,12 @@ pub async fn serve(
     ready: impl FnOnce(SocketAddr),
     stop: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<(), Error> {
+    let mut parsed = Vec::new();
     let mut list = Vec::new();
     for s in &scenarios {
-        let parsed = Scenario::parse(&s.text, &s.path)?;
-        list.push(json!({
-            "name": s.name,
-            "title": parsed.title,
-            "ticks": parsed.ticks,
-            "runs": parsed.runs,
-            "tick_unit": parsed.tick_unit,
-            "variants": parsed.variants.iter().map(|v| v.name.clone()).collect::<Vec<_>>(),
-        }));
+        let scenario = Scenario::parse(&s.text, &s.path)?;
+        list.push(answer::listing(&s.name, &scenario));
+        parsed.push(scenario);
     }
     let listing = json!({ "scenarios": list });
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
@@ -92,14 +104,19 @@ pub async fn serve(
         .map_err(|e| Error::Other(format!("cannot start the worker threads: {e}")))?;
     let studio = Arc::new(Studio {
         scenarios,
+        parsed,
         listing,
         turns: tokio::sync::Semaphore::new(RUNNING),
         pool,
         threads,
     });
     let app = Router::new()
+        .route("/", get(index))
+        .route("/assets/{file}", get(asset))
         .route("/api/scenarios", get(list_scenarios))
         .route("/api/run", post(run))
+        .route("/api/download/{file}", post(download))
+        .fallback(not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .with_state(studio);
     let listener = tokio::net::TcpListener::bind(addr)
@@ -130,7 +147,7 @@ fn refused(status: StatusCode, message: impl Into<String>) -> Response {
 
 /// A scenario's problems as the command line states them, and each one's
 /// field, allowed values and help.
-fn input_error(e: &InputError) -> Response {
+fn input_problems(e: &InputError) -> Value {
     let problems: Vec<Value> = e
         .problems
         .iter()
@@ -143,33 +160,96 @@ fn input_error(e: &InputError) -> Response {
             })
         })
         .collect();
-    answer(
-        StatusCode::BAD_REQUEST,
-        json!({ "error": e.to_string(), "problems": problems }),
-    )
+    json!({ "error": e.to_string(), "problems": problems })
+}
+
+fn error_body(e: &Error) -> (StatusCode, Value) {
+    match e {
+        Error::Input(i) => (StatusCode::BAD_REQUEST, input_problems(i)),
+        Error::Usage(m) => (StatusCode::BAD_REQUEST, json!({ "error": m })),
+        Error::Cancelled => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            json!({ "error": "the run was cancelled" }),
+        ),
+        other => (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            json!({ "error": other.to_string() }),
+        ),
+    }
 }
 
 fn error(e: &Error) -> Response {
-    match e {
-        Error::Input(i) => input_error(i),
-        Error::Usage(m) => refused(StatusCode::BAD_REQUEST, m.clone()),
-        Error::Cancelled => refused(StatusCode::SERVICE_UNAVAILABLE, "the run was cancelled"),
-        other => refused(StatusCode::INTERNAL_SERVER_ERROR, other.to_string()),
+    let (status, body) = error_body(e);
+    answer(status, body)
+}
+
+/// A page or asset: its bytes, type, and a policy that lets it load and
+/// reach nothing but this server.
+fn served_file(content_type: &'static str, body: &'static str) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
+            (
+                header::CONTENT_SECURITY_POLICY,
+                HeaderValue::from_static(page::POLICY),
+            ),
+            (
+                header::X_CONTENT_TYPE_OPTIONS,
+                HeaderValue::from_static("nosniff"),
+            ),
+            (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+async fn index() -> Response {
+    served_file("text/html; charset=utf-8", page::INDEX)
+}
+
+async fn asset(UrlPath(file): UrlPath<String>) -> Response {
+    match page::assets().into_iter().find(|a| a.path == file) {
+        Some(a) => served_file(a.content_type, a.body),
+        None => not_found().await,
     }
+}
+
+async fn not_found() -> Response {
+    refused(
+        StatusCode::NOT_FOUND,
+        "no such page; the studio is at / and its API at /api/scenarios, /api/run and /api/download/FILE",
+    )
 }
 
 async fn list_scenarios(State(studio): State<Arc<Studio>>) -> Response {
     answer(StatusCode::OK, studio.listing.clone())
 }
 
-/// What `POST /api/run` takes.
+/// What `POST /api/run` and `/api/download/FILE` take.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RunRequest {
     scenario: Option<String>,
     #[serde(default)]
     set: serde_json::Map<String, Value>,
+    /// Events switched on (`true`, as in the file) or off (`false`).
+    #[serde(default)]
+    events: serde_json::Map<String, Value>,
     runs: Option<u32>,
+    /// Whether to film the network (the page's player).
+    #[serde(default)]
+    film: bool,
+}
+
+/// A request made ready to run: the scenario with its values, and what
+/// it was made from.
+struct Prepared {
+    scenario: Scenario,
+    served: usize,
+    overrides: Vec<Override>,
+    off: Vec<String>,
+    film: bool,
 }
 
 /// Sets a run's `cancel` flag when its request is dropped (the client went
@@ -182,41 +262,72 @@ impl Drop for CancelOnDrop {
     }
 }
 
-async fn run(State(studio): State<Arc<Studio>>, body: Bytes) -> Response {
-    let request: RunRequest = match serde_json::from_slice(&body) {
-        Ok(r) => r,
-        Err(e) => {
-            return refused(
-                StatusCode::BAD_REQUEST,
-                format!(
-                    "the request is not the JSON /api/run takes: {e}; send {{\"scenario\": NAME, \"set\": {{\"dotted.path\": value}}, \"runs\": N}}"
-                ),
-            );
+/// A run's progress, read by the streaming answer while it runs.
+#[derive(Default)]
+struct Tally {
+    total: AtomicU64,
+    done: AtomicU64,
+}
+
+impl Tally {
+    fn fraction(&self) -> f64 {
+        let total = self.total.load(Ordering::Relaxed);
+        if total == 0 {
+            return 0.0;
         }
-    };
-    let scenario = match prepare(&studio, &request) {
-        Ok(s) => s,
+        (self.done.load(Ordering::Relaxed) as f64 / total as f64).min(1.0)
+    }
+}
+
+impl Progress for Tally {
+    fn start(&self, _label: &str, total: u64) {
+        self.total.store(total, Ordering::Relaxed);
+        self.done.store(0, Ordering::Relaxed);
+    }
+    fn advance(&self, agent_ticks: u64) {
+        self.done.fetch_add(agent_ticks, Ordering::Relaxed);
+    }
+}
+
+fn parse_request(body: &[u8]) -> Result<RunRequest, Box<Response>> {
+    serde_json::from_slice(body).map_err(|e| {
+        Box::new(refused(
+            StatusCode::BAD_REQUEST,
+            format!(
+                "the request is not the JSON the studio takes: {e}; send {{\"scenario\": NAME, \"set\": {{\"dotted.path\": value}}, \"events\": {{\"NAME\": false}}, \"runs\": N}}"
+            ),
+        ))
+    })
+}
+
+async fn run(State(studio): State<Arc<Studio>>, headers: HeaderMap, body: Bytes) -> Response {
+    let prepared = match parse_request(&body).and_then(|r| prepare(&studio, &r)) {
+        Ok(p) => p,
         Err(response) => return *response,
     };
-    let Ok(Ok(turn)) = tokio::time::timeout(WAIT, studio.turns.acquire()).await else {
-        return refused(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "the studio is busy with other runs; try again in a moment",
-        );
+    let streams = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("application/x-ndjson"));
+    if streams {
+        return stream(studio, prepared);
+    }
+    let Some(turn) = wait_turn(&studio).await else {
+        return busy();
     };
     let cancel = Arc::new(AtomicBool::new(false));
     let _guard = CancelOnDrop(cancel.clone());
     let worker = studio.clone();
     let result = tokio::task::spawn_blocking(move || {
-        worker.pool.install(|| {
-            let options = RunOptions {
-                threads: worker.threads,
-                cancel: Some(&cancel),
-                progress: &Silent,
-                what: "runs",
-            };
-            pipeline::simulate(&scenario, &options).map(|report| results(&report))
-        })
+        let mut answer = Value::Null;
+        let outcome = compute(&worker, &prepared, &cancel, &Tally::default(), |line| {
+            match line {
+                Line::Result(v) => answer = v,
+                Line::Film(f) => answer["film"] = f,
+            }
+            true
+        });
+        outcome.map(|()| answer)
     })
     .await;
     drop(turn);
@@ -230,69 +341,320 @@ async fn run(State(studio): State<Arc<Studio>>, body: Bytes) -> Response {
     }
 }
 
+fn busy() -> Response {
+    refused(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "the studio is busy with other runs; try again in a moment",
+    )
+}
+
+async fn wait_turn(studio: &Studio) -> Option<tokio::sync::SemaphorePermit<'_>> {
+    match tokio::time::timeout(WAIT, studio.turns.acquire()).await {
+        Ok(Ok(turn)) => Some(turn),
+        _ => None,
+    }
+}
+
+/// What a run produces, in the order it is ready.
+enum Line {
+    Result(Value),
+    Film(Value),
+}
+
+/// Runs a prepared request on the studio's threads, handing each part of
+/// the answer to `emit` as it is ready (`emit` returns false when nobody
+/// wants the rest).
+fn compute(
+    studio: &Studio,
+    p: &Prepared,
+    cancel: &AtomicBool,
+    progress: &dyn Progress,
+    mut emit: impl FnMut(Line) -> bool + Send,
+) -> Result<(), Error> {
+    studio.pool.install(|| {
+        let options = RunOptions {
+            threads: studio.threads,
+            cancel: Some(cancel),
+            progress,
+            what: "runs",
+        };
+        let report = pipeline::simulate(&p.scenario, &options)?;
+        if !emit(Line::Result(answer::results(&report))) || !p.film {
+            return Ok(());
+        }
+        let film = crate::film::record(&report, &options)?;
+        let mut data: Value = serde_json::from_str(&crate::output::player::data(&film))
+            .map_err(|e| Error::Other(format!("the film could not be packed: {e}")))?;
+        data["shown"] = json!(film.shown());
+        data["not_shown"] = json!(film.not_shown());
+        emit(Line::Film(data));
+        Ok(())
+    })
+}
+
+/// The streaming answer: a JSON line of progress every [`EVERY`] while
+/// the run waits and runs, then the result, then the film. A client that
+/// goes away cancels the run.
+fn stream(studio: Arc<Studio>, prepared: Prepared) -> Response {
+    let (tx, rx) = tokio::sync::mpsc::channel::<Bytes>(8);
+    tokio::spawn(async move {
+        let line = |v: Value| Bytes::from(format!("{v}\n"));
+        let cancel = Arc::new(AtomicBool::new(false));
+        let _guard = CancelOnDrop(cancel.clone());
+        let deadline = tokio::time::Instant::now() + WAIT;
+        let turn = loop {
+            tokio::select! {
+                turn = studio.turns.acquire() => break turn.ok(),
+                () = tokio::time::sleep(EVERY * 5) => {
+                    if tokio::time::Instant::now() > deadline {
+                        break None;
+                    }
+                    if tx.send(line(json!({"progress": 0.0, "waiting": true}))).await.is_err() {
+                        return;
+                    }
+                }
+            }
+        };
+        let Some(turn) = turn else {
+            let _ = tx
+                .send(line(json!({
+                    "error": "the studio is busy with other runs; try again in a moment",
+                    "status": 503
+                })))
+                .await;
+            return;
+        };
+        let tally = Arc::new(Tally::default());
+        let (worker, sink, flag, count) =
+            (studio.clone(), tx.clone(), cancel.clone(), tally.clone());
+        let mut job = tokio::task::spawn_blocking(move || {
+            let outcome = compute(&worker, &prepared, &flag, count.as_ref(), |l| {
+                let v = match l {
+                    Line::Result(v) => json!({ "result": v }),
+                    Line::Film(f) => json!({ "film": f }),
+                };
+                sink.blocking_send(line(v)).is_ok()
+            });
+            if let Err(e) = outcome {
+                let (status, mut body) = error_body(&e);
+                body["status"] = json!(status.as_u16());
+                let _ = sink.blocking_send(line(body));
+            }
+        });
+        loop {
+            tokio::select! {
+                _ = &mut job => break,
+                () = tokio::time::sleep(EVERY) => {
+                    let sent = tx.send(line(json!({"progress": tally.fraction()}))).await;
+                    if sent.is_err() {
+                        cancel.store(true, Ordering::Relaxed);
+                    }
+                }
+            }
+        }
+        drop(turn);
+    });
+    let body = futures_util::stream::unfold(rx, |mut rx| async move {
+        rx.recv()
+            .await
+            .map(|b| (Ok::<Bytes, std::convert::Infallible>(b), rx))
+    });
+    (
+        [
+            (header::CONTENT_TYPE, "application/x-ndjson"),
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        Body::from_stream(body),
+    )
+        .into_response()
+}
+
+/// The files `POST /api/download/FILE` gives.
+const DOWNLOADS: &[(&str, &str)] = &[
+    ("report.html", "text/html; charset=utf-8"),
+    ("timeseries.csv", "text/csv; charset=utf-8"),
+    ("runs.csv", "text/csv; charset=utf-8"),
+    ("summary.json", "application/json"),
+    ("scenario.toml", "application/toml; charset=utf-8"),
+];
+
+/// A file of the run a request describes. Every file but the scenario
+/// comes from running the scenario file as saved (the served file with the
+/// values written in), so what is downloaded is what that file gives.
+async fn download(
+    State(studio): State<Arc<Studio>>,
+    UrlPath(file): UrlPath<String>,
+    body: Bytes,
+) -> Response {
+    let Some(&(_, content_type)) = DOWNLOADS.iter().find(|(f, _)| *f == file) else {
+        let names: Vec<&str> = DOWNLOADS.iter().map(|(f, _)| *f).collect();
+        return refused(
+            StatusCode::NOT_FOUND,
+            format!(
+                "`{file}` is not a file the studio gives; allowed: {}",
+                names.join(", ")
+            ),
+        );
+    };
+    let prepared = match parse_request(&body).and_then(|r| prepare(&studio, &r)) {
+        Ok(p) => p,
+        Err(response) => return *response,
+    };
+    let served = &studio.scenarios[prepared.served];
+    let saved = match edit::with_values(
+        &served.text,
+        &prepared.overrides,
+        &prepared.off,
+        Some(prepared.scenario.runs),
+    ) {
+        Ok(text) => text,
+        Err(e) => return refused(StatusCode::INTERNAL_SERVER_ERROR, e),
+    };
+    let name = format!("{}-{file}", served.name);
+    if file == "scenario.toml" {
+        return attachment(content_type, &name, saved.into_bytes());
+    }
+    let Some(turn) = wait_turn(&studio).await else {
+        return busy();
+    };
+    let cancel = Arc::new(AtomicBool::new(false));
+    let _guard = CancelOnDrop(cancel.clone());
+    let worker = studio.clone();
+    let path = served.path.clone();
+    let result = tokio::task::spawn_blocking(move || {
+        worker
+            .pool
+            .install(|| written(&worker, &saved, &path, &file, &cancel))
+    })
+    .await;
+    drop(turn);
+    match result {
+        Ok(Ok(bytes)) => attachment(content_type, &name, bytes),
+        Ok(Err(e)) => error(&e),
+        Err(e) => refused(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            format!("the run failed: {e}"),
+        ),
+    }
+}
+
+/// Runs the saved scenario text and makes `file` of its results, as
+/// `grapevine run` writes it.
+fn written(
+    studio: &Studio,
+    saved: &str,
+    path: &std::path::Path,
+    file: &str,
+    cancel: &AtomicBool,
+) -> Result<Vec<u8>, Error> {
+    use crate::output::{charts, report, tables};
+    let s = Scenario::parse(saved, path)?;
+    let options = RunOptions {
+        threads: studio.threads,
+        cancel: Some(cancel),
+        progress: &pipeline::Silent,
+        what: "runs",
+    };
+    let r = pipeline::simulate(&s, &options)?;
+    let text = match file {
+        "timeseries.csv" => tables::timeseries_csv(&r),
+        "runs.csv" => tables::runs_csv(&r),
+        "summary.json" => tables::summary_json(&r),
+        _ => {
+            let film = if answer::can_film(&s) {
+                Some(crate::film::record(&r, &options)?)
+            } else {
+                None
+            };
+            report::html(&r, &charts::charts(&r), film.as_ref()).map_err(Error::Other)?
+        }
+    };
+    Ok(text.into_bytes())
+}
+
+fn attachment(content_type: &'static str, name: &str, bytes: Vec<u8>) -> Response {
+    let disposition = format!(
+        "attachment; filename=\"{}\"",
+        name.replace(
+            |c: char| !c.is_ascii_alphanumeric() && c != '.' && c != '-',
+            "_"
+        )
+    );
+    let mut response = ([(header::CONTENT_TYPE, content_type)], Body::from(bytes)).into_response();
+    if let Ok(v) = HeaderValue::from_str(&disposition) {
+        response
+            .headers_mut()
+            .insert(header::CONTENT_DISPOSITION, v);
+    }
+    response
+}
+
 /// The scenario a request asks for, with its values set, checked and
 /// within budget; or the response refusing it.
-fn prepare(studio: &Studio, request: &RunRequest) -> Result<Scenario, Box<Response>> {
+fn prepare(studio: &Studio, request: &RunRequest) -> Result<Prepared, Box<Response>> {
+    let bad = |m: String| Box::new(refused(StatusCode::BAD_REQUEST, m));
     let names: Vec<&str> = studio.scenarios.iter().map(|s| s.name.as_str()).collect();
-    let served = match &request.scenario {
-        Some(name) => studio.scenarios.iter().find(|s| &s.name == name),
-        None if studio.scenarios.len() == 1 => studio.scenarios.first(),
+    let index = match &request.scenario {
+        Some(name) => studio.scenarios.iter().position(|s| &s.name == name),
+        None if studio.scenarios.len() == 1 => Some(0),
         None => None,
     }
     .ok_or_else(|| {
-        Box::new(refused(
-            StatusCode::BAD_REQUEST,
-            format!(
-                "{}; allowed: {}",
-                match &request.scenario {
-                    Some(name) => format!("`{name}` is not a served scenario"),
-                    None => "name a scenario: several are served".to_string(),
-                },
-                names.join(", ")
-            ),
+        bad(format!(
+            "{}; allowed: {}",
+            match &request.scenario {
+                Some(name) => format!("`{name}` is not a served scenario"),
+                None => "name a scenario: several are served".to_string(),
+            },
+            names.join(", ")
         ))
     })?;
+    let served = &studio.scenarios[index];
+    let own = &studio.parsed[index];
     let mut overrides = Vec::new();
     for (path, value) in &request.set {
         let text = toml_text(value).ok_or_else(|| {
-            Box::new(refused(
-                StatusCode::BAD_REQUEST,
-                format!("`{path}`: {value} is not a value a scenario holds (a number, text, true or false, a list or a table)"),
-            ))
+            bad(format!("`{path}`: {value} is not a value a scenario holds (a number, text, true or false, a list or a table)"))
         })?;
-        let o = Override::parse_arg(&format!("{path}={text}"))
-            .map_err(|m| Box::new(refused(StatusCode::BAD_REQUEST, m)))?;
+        let o = Override::parse_arg(&format!("{path}={text}")).map_err(bad)?;
         overrides.push(o);
     }
-    let mut s = Scenario::parse_with(&served.text, &served.path, &overrides)
-        .map_err(|e| Box::new(input_error(&e)))?;
+    let off = events_off(own, &request.events).map_err(bad)?;
+    let text = if off.is_empty() {
+        served.text.clone()
+    } else {
+        edit::without_events(&served.text, &off).map_err(bad)?
+    };
+    let mut s = Scenario::parse_with(&text, &served.path, &overrides)
+        .map_err(|e| Box::new(answer(StatusCode::BAD_REQUEST, input_problems(&e))))?;
     // A request names values, never files: no network may be read from a
     // file the served scenario does not read itself.
-    let own = Scenario::parse(&served.text, &served.path).map_err(|e| Box::new(input_error(&e)))?;
     let files = |s: &Scenario| -> Vec<PathBuf> {
         s.variants
             .iter()
             .filter_map(|v| v.network.file().map(PathBuf::from))
             .collect()
     };
-    let allowed = files(&own);
+    let allowed = files(own);
     if let Some(other) = files(&s).into_iter().find(|f| !allowed.contains(f)) {
-        return Err(Box::new(refused(
-            StatusCode::BAD_REQUEST,
-            format!(
-                "a request cannot name a file (`{}`); the studio reads only the networks its scenarios name",
-                other.display()
-            ),
+        return Err(bad(format!(
+            "a request cannot name a file (`{}`); the studio reads only the networks its scenarios name",
+            other.display()
         )));
     }
     if let Some(runs) = request.runs {
         if !(1..=MAX_RUNS).contains(&runs) {
-            return Err(Box::new(refused(
-                StatusCode::BAD_REQUEST,
-                format!("`runs` is {runs}; allowed: 1 to {MAX_RUNS}"),
-            )));
+            return Err(bad(format!("`runs` is {runs}; allowed: 1 to {MAX_RUNS}")));
         }
         s.runs = runs;
+    } else if let Some(runs) = own.studio.runs {
+        s.runs = runs;
+    }
+    if request.film && !answer::can_film(&s) {
+        return Err(bad(format!(
+            "`film`: this scenario has no network film (it needs the word-of-mouth model and at most {} ticks)",
+            crate::film::MAX_TICKS
+        )));
     }
     let agents: Vec<u64> = s
         .variants
@@ -301,16 +663,53 @@ fn prepare(studio: &Studio, request: &RunRequest) -> Result<Scenario, Box<Respon
         .collect();
     let seconds = crate::forecast::forecast_seconds(&s, &agents, studio.threads);
     if seconds > MAX_SECONDS {
-        return Err(Box::new(refused(
-            StatusCode::BAD_REQUEST,
-            format!(
-                "this run would take {}; the studio runs at most {MAX_SECONDS} seconds a change (ask for fewer runs, agents or ticks)",
-                crate::forecast::duration(seconds)
-            ),
+        return Err(bad(format!(
+            "this run would take {}; the studio runs at most {MAX_SECONDS} seconds a change (ask for fewer runs, agents or ticks)",
+            crate::forecast::duration(seconds)
         )));
     }
     pipeline::check_memory(&s, studio.threads).map_err(|e| Box::new(error(&e)))?;
-    Ok(s)
+    Ok(Prepared {
+        scenario: s,
+        served: index,
+        overrides,
+        off,
+        film: request.film,
+    })
+}
+
+/// The events a request switches off: names of the scenario's events,
+/// each `true` (on, as in the file) or `false` (off).
+fn events_off(s: &Scenario, asked: &serde_json::Map<String, Value>) -> Result<Vec<String>, String> {
+    let mut known: Vec<&str> = Vec::new();
+    for e in s.variants.iter().flat_map(|v| &v.events) {
+        if !known.contains(&e.name.as_str()) {
+            known.push(&e.name);
+        }
+    }
+    let mut off = Vec::new();
+    for (name, on) in asked {
+        if !known.contains(&name.as_str()) {
+            return Err(format!(
+                "`events.{name}`: `{name}` is not an event of this scenario; allowed: {}",
+                if known.is_empty() {
+                    "none (it has no events)".to_string()
+                } else {
+                    known.join(", ")
+                }
+            ));
+        }
+        match on {
+            Value::Bool(true) => {}
+            Value::Bool(false) => off.push(name.clone()),
+            other => {
+                return Err(format!(
+                    "`events.{name}` is {other}; allowed: true (on, as in the file) or false (off)"
+                ));
+            }
+        }
+    }
+    Ok(off)
 }
 
 /// A JSON value as TOML text for `--set` (JSON null has no TOML form).
@@ -322,54 +721,6 @@ fn toml_text(value: &Value) -> Option<String> {
             format!("{{ {} }}", inner.join(", "))
         }
         other => other.to_string(),
-    })
-}
-
-/// The answer to a run: per variant, each measure's mean and band per tick
-/// for everyone (null where the variant cannot produce it), the headline
-/// figures, and the differences from the baseline.
-fn results(report: &pipeline::Report<'_>) -> Value {
-    let s = report.scenario;
-    let kind = s.baseline().model.kind();
-    let base = &report.variants[0];
-    let measures: &[Measure] = report.metrics();
-    let variants: Vec<Value> = report
-        .variants
-        .iter()
-        .zip(&s.variants)
-        .map(|(v, spec)| {
-            let mut series = serde_json::Map::new();
-            for (m, &measure) in measures.iter().enumerate() {
-                let value = spec.produces(measure).then(|| {
-                    let bands: Vec<_> = v.aggregate.bands.iter().map(|t| t[0][m]).collect();
-                    json!({
-                        "mean": bands.iter().map(|b| b.mean).collect::<Vec<_>>(),
-                        "p05": bands.iter().map(|b| b.p05).collect::<Vec<_>>(),
-                        "p95": bands.iter().map(|b| b.p95).collect::<Vec<_>>(),
-                    })
-                });
-                series.insert(measure.name().to_string(), json!(value));
-            }
-            let mut entry = json!({
-                "name": v.name,
-                "series": series,
-                "headline": crate::output::tables::headlines(v, spec, kind),
-            });
-            if !std::ptr::eq(v, base) {
-                entry["difference_from_baseline"] =
-                    crate::output::tables::differences(v, base, kind);
-            }
-            entry
-        })
-        .collect();
-    json!({
-        "title": s.title,
-        "seed": s.seed,
-        "runs": s.runs,
-        "ticks": s.ticks,
-        "tick_unit": s.tick_unit,
-        "overrides": s.overrides,
-        "variants": variants,
     })
 }
 
@@ -386,5 +737,16 @@ mod tests {
             "{ kind = \"uniform\", max = 3, min = 2 }"
         );
         assert!(toml_text(&Value::Null).is_none());
+    }
+
+    #[test]
+    fn progress_is_a_fraction_of_the_work() {
+        let t = Tally::default();
+        assert_eq!(t.fraction(), 0.0);
+        t.start("runs", 400);
+        t.advance(100);
+        assert_eq!(t.fraction(), 0.25);
+        t.advance(1000);
+        assert_eq!(t.fraction(), 1.0);
     }
 }

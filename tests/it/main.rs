@@ -21,6 +21,8 @@
 //!   (issue 15).
 //! - `fuzz_corpus`: the fuzzers' corpus and past findings, replayed.
 //! - `serve`: the studio server and its API (issue 16).
+//! - `studio`: the studio's page in headless Chromium (issue 16), driven
+//!   by `browser`, a small DevTools-protocol client.
 //! - `steady`: the default town and every lesson hold steady after the
 //!   warm-up; what-ifs share the baseline's warmed-up town (issue 12).
 //! - `networks`: GraphML and GEXF networks in, dynamic GEXF out, node
@@ -29,6 +31,7 @@
 //! - `report`: `report.html` is self-contained and renders in headless
 //!   Chromium; every example in every `--help` runs as written (issue 13).
 
+mod browser;
 mod common;
 
 mod animation;
@@ -47,5 +50,6 @@ mod report;
 mod safety;
 mod serve;
 mod steady;
+mod studio;
 mod sweeps;
 mod variants;

@@ -8,13 +8,13 @@ use std::time::Duration;
 
 use crate::common::repo;
 
-struct Server {
+pub(crate) struct Server {
     child: Child,
-    base: String,
+    pub(crate) base: String,
 }
 
 impl Server {
-    fn start(args: &[&str]) -> Server {
+    pub(crate) fn start(args: &[&str]) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_grapevine"))
             .arg("serve")
             .args(["--port", "0"])
@@ -57,8 +57,13 @@ impl Server {
     }
 
     fn post(&self, body: &str) -> (u16, String) {
+        self.post_to("/api/run", body)
+    }
+
+    /// POSTs `body` to `path`; the status and the text of the answer.
+    fn post_to(&self, path: &str, body: &str) -> (u16, String) {
         let mut r = Self::agent()
-            .post(format!("{}/api/run", self.base))
+            .post(format!("{}{path}", self.base))
             .header("content-type", "application/json")
             .send(body)
             .unwrap();
@@ -138,7 +143,7 @@ fn bad_requests_are_refused_with_what_is_allowed() {
         assert!(text.contains(says), "{body}: {text}");
         text
     };
-    refused("{not json", 400, "is not the JSON /api/run takes");
+    refused("{not json", 400, "is not the JSON the studio takes");
     refused(
         r#"{"scenario": "variants", "sett": {}}"#,
         400,
@@ -212,4 +217,309 @@ fn fifty_requests_at_once_leave_it_alive_and_bounded() {
         "memory grew from {before} to {after} KiB"
     );
     assert_eq!(server.post(r#"{"runs": 1}"#).0, 200, "it still runs");
+}
+
+/// An answer's status, content type, `Content-Disposition` and text.
+struct Answer {
+    status: u16,
+    kind: String,
+    disposition: String,
+    policy: String,
+    text: String,
+}
+
+impl Server {
+    fn fetch(&self, method: &str, path: &str, body: &str, accept: &str) -> Answer {
+        let url = format!("{}{path}", self.base);
+        let agent = Self::agent();
+        let response = if method == "GET" {
+            agent.get(&url).header("accept", accept).call()
+        } else {
+            agent
+                .post(&url)
+                .header("content-type", "application/json")
+                .header("accept", accept)
+                .send(body)
+        };
+        let mut r = response.unwrap();
+        let header = |name: &str| {
+            r.headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_string()
+        };
+        let (kind, disposition, policy) = (
+            header("content-type"),
+            header("content-disposition"),
+            header("content-security-policy"),
+        );
+        Answer {
+            status: r.status().as_u16(),
+            kind,
+            disposition,
+            policy,
+            text: r
+                .body_mut()
+                .with_config()
+                .limit(64 << 20)
+                .read_to_string()
+                .unwrap_or_default(),
+        }
+    }
+}
+
+#[test]
+fn the_page_and_everything_it_loads_come_from_the_binary() {
+    let server = Server::start(&[repo("tests/data/studio.toml").to_str().unwrap()]);
+    let page = server.fetch("GET", "/", "", "text/html");
+    assert_eq!(page.status, 200);
+    assert!(page.kind.starts_with("text/html"), "{}", page.kind);
+    assert!(
+        page.policy.contains("default-src 'self'"),
+        "the page may load only from this server: {}",
+        page.policy
+    );
+    // Every script and style the page names is served, with its type.
+    let mut named = 0;
+    for part in page.text.split(['"', '\'']) {
+        if let Some(file) = part.strip_prefix("/assets/") {
+            let a = server.fetch("GET", &format!("/assets/{file}"), "", "*/*");
+            assert_eq!(a.status, 200, "{file}");
+            let want = if file.ends_with(".js") {
+                "text/javascript"
+            } else {
+                "text/css"
+            };
+            assert!(a.kind.starts_with(want), "{file}: {}", a.kind);
+            assert!(!a.text.is_empty(), "{file}");
+            named += 1;
+        }
+    }
+    assert!(named >= 5, "the page names {named} assets");
+    // Nothing is fetched from anywhere else: no address in the page or in
+    // grapevine's own scripts (uPlot's names its home in a comment only).
+    for file in [
+        "/",
+        "/assets/studio.js",
+        "/assets/player.js",
+        "/assets/studio.css",
+    ] {
+        let text = server.fetch("GET", file, "", "*/*").text;
+        assert!(
+            !text.contains("http://") && !text.contains("https://") && !text.contains("//cdn"),
+            "{file} names an address"
+        );
+    }
+    let licence = server.fetch("GET", "/assets/uPlot-LICENSE.txt", "", "*/*");
+    assert!(licence.text.contains("MIT License"));
+    // No path reaches the file system.
+    for path in [
+        "/assets/../Cargo.toml",
+        "/assets/%2e%2e%2fCargo.toml",
+        "/Cargo.toml",
+        "/api/nope",
+    ] {
+        assert_eq!(server.fetch("GET", path, "", "*/*").status, 404, "{path}");
+    }
+}
+
+#[test]
+fn the_listing_says_what_the_page_shows_for_each_scenario() {
+    let server = Server::start(&[]);
+    let (status, list) = server.get("/api/scenarios");
+    assert_eq!(status, 200);
+    let all = list["scenarios"].as_array().unwrap();
+    assert_eq!(all.len(), 9, "the shipped lessons");
+    let find = |name: &str| all.iter().find(|s| s["name"] == name).unwrap().clone();
+    // The default set: fan-outs keep their kind (a uniform range its width).
+    let bad_news = find("bad-news-travels-fast");
+    let controls = bad_news["controls"].as_array().unwrap();
+    let bad = controls
+        .iter()
+        .find(|c| c["path"] == "telling.bad")
+        .unwrap();
+    assert_eq!(bad["kind"], "fan-out");
+    assert_eq!(bad["value"], 2.0, "a uniform 2-3 starts at 2");
+    assert_eq!(bad["shape"]["kind"], "uniform");
+    assert_eq!(bad["shape"]["width"], 1);
+    let recovery = controls
+        .iter()
+        .find(|c| c["path"] == "service.recovery_rate")
+        .unwrap();
+    assert_eq!(
+        (recovery["min"].as_f64(), recovery["max"].as_f64()),
+        (Some(0.0), Some(1.0))
+    );
+    assert_eq!(bad_news["film"], true);
+    assert_eq!(bad_news["compare"][1]["name"], "nps");
+    assert_eq!(bad_news["compare"][1]["min"], -100.0);
+    // A switch for each event, saying when and for whom.
+    let service = find("service-recovery");
+    let events: Vec<&str> = service["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(events, ["outage", "recovery programme", "advertising"]);
+    assert_eq!(service["events"][0]["when"], "weeks 20–24");
+    assert_eq!(
+        service["events"][0]["variants"].as_array().unwrap().len(),
+        3
+    );
+    assert_eq!(service["events"][1]["variants"][0], "recovery programme");
+}
+
+#[test]
+fn a_studio_table_chooses_the_sliders_switches_and_runs() {
+    let server = Server::start(&[repo("tests/data/studio.toml").to_str().unwrap()]);
+    let (_, list) = server.get("/api/scenarios");
+    let s = &list["scenarios"][0];
+    assert_eq!(s["studio_runs"], 4);
+    assert_eq!(
+        s["runs"], 8,
+        "the file's own runs stay for the command line"
+    );
+    let paths: Vec<&str> = s["controls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(paths, ["telling.bad", "service.quality_mean"]);
+    assert_eq!(s["controls"][0]["label"], "An angry customer tells");
+    assert_eq!(s["controls"][1]["value"], 0.5, "the default quality");
+    assert_eq!(s["events"][0]["name"], "outage");
+    // Without `runs`, a change reruns the studio's four.
+    let (status, text) = server.post(r#"{"set": {"service.quality_mean": 0.2}}"#);
+    assert_eq!(status, 200, "{text}");
+    assert_eq!(json(&text)["runs"], 4);
+}
+
+#[test]
+fn a_streamed_run_reports_progress_then_the_result_then_the_film() {
+    let server = Server::start(&[repo("tests/data/studio.toml").to_str().unwrap()]);
+    let body = r#"{"set": {"telling.bad": {"kind": "uniform", "min": 12, "max": 13}}, "runs": 40, "film": true}"#;
+    let streamed = server.fetch("POST", "/api/run", body, "application/x-ndjson");
+    assert_eq!(streamed.status, 200);
+    assert!(streamed.kind.starts_with("application/x-ndjson"));
+    let lines: Vec<serde_json::Value> = streamed.text.lines().map(json).collect();
+    let at = |key: &str| lines.iter().position(|l| l.get(key).is_some());
+    let (result, film) = (at("result").unwrap(), at("film").unwrap());
+    assert!(result < film, "the charts' figures come before the film");
+    let progress: Vec<f64> = lines[..result]
+        .iter()
+        .filter_map(|l| l["progress"].as_f64())
+        .collect();
+    assert!(!progress.is_empty(), "no progress before the result");
+    assert!(progress.windows(2).all(|w| w[0] <= w[1]), "{progress:?}");
+    assert!(progress.iter().all(|p| (0.0..=1.0).contains(p)));
+    // The same figures as the plain answer, and a film of both variants.
+    let (status, plain) = server.post(body);
+    assert_eq!(status, 200);
+    let plain = json(&plain);
+    assert_eq!(lines[result]["result"]["variants"], plain["variants"]);
+    let f = &lines[film]["film"];
+    assert_eq!(f["reels"].as_array().unwrap().len(), 2);
+    assert_eq!(f["n"], 2000);
+    assert_eq!(f, &plain["film"]);
+    assert!(f["shown"].as_str().unwrap().contains("2,000"));
+}
+
+#[test]
+fn events_switch_off_by_name() {
+    let server = Server::start(&[repo("tests/data/studio.toml").to_str().unwrap()]);
+    let customers = |body: &str| {
+        let (status, text) = server.post(body);
+        assert_eq!(status, 200, "{text}");
+        json(&text)["variants"][0]["series"]["customers"]["mean"].clone()
+    };
+    let on = customers(r#"{"events": {"outage": true}}"#);
+    assert_eq!(on, customers("{}"), "on is as in the file");
+    let off = customers(r#"{"events": {"outage": false}}"#);
+    assert_ne!(on, off, "the outage moves customers");
+    let (status, text) = server.post(r#"{"events": {"outrage": false}}"#);
+    assert_eq!(status, 400);
+    assert!(
+        text.contains("`outrage` is not an event of this scenario; allowed: outage"),
+        "{text}"
+    );
+    let (status, text) = server.post(r#"{"events": {"outage": "no"}}"#);
+    assert_eq!(status, 400);
+    assert!(
+        text.contains("allowed: true (on, as in the file) or false (off)"),
+        "{text}"
+    );
+}
+
+#[test]
+fn downloads_are_what_the_saved_scenario_gives_on_the_command_line() {
+    let server = Server::start(&[repo("tests/data/studio.toml").to_str().unwrap()]);
+    let body = r#"{"set": {"telling.bad": {"kind": "uniform", "min": 20, "max": 21}, "service.quality_mean": 0.1}, "events": {"outage": false}, "runs": 3}"#;
+    let saved = server.fetch("POST", "/api/download/scenario.toml", body, "*/*");
+    assert_eq!(saved.status, 200);
+    assert!(
+        saved
+            .disposition
+            .contains("attachment; filename=\"studio-scenario.toml\"")
+    );
+    assert!(
+        saved
+            .text
+            .contains("bad = { kind = \"uniform\", max = 21, min = 20 }"),
+        "{}",
+        saved.text
+    );
+    assert!(saved.text.contains("runs = 3"), "{}", saved.text);
+    assert!(
+        !saved.text.contains("name = \"outage\""),
+        "the outage is switched off"
+    );
+    assert!(
+        saved.text.contains("# The studio's own table"),
+        "the file's comments stay"
+    );
+    // Run from the command line, the saved file gives the studio's numbers.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("saved.toml");
+    std::fs::write(&file, &saved.text).unwrap();
+    let out = dir.path().join("out");
+    crate::common::grapevine()
+        .arg("run")
+        .arg(&file)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    let cli = std::fs::read_to_string(out.join("timeseries.csv")).unwrap();
+    let data = server.fetch("POST", "/api/download/timeseries.csv", body, "*/*");
+    assert_eq!(data.status, 200);
+    assert!(data.kind.starts_with("text/csv"));
+    assert_eq!(data.text, cli, "the downloaded data is the command line's");
+    let (_, answer) = server.post(body);
+    let nps = &json(&answer)["variants"][1]["series"]["nps"]["mean"];
+    let from_csv: Vec<f64> = crate::common::series_of(&out, "recovery", "all", "nps")
+        .iter()
+        .map(|(mean, _, _)| *mean)
+        .collect();
+    let from_api: Vec<f64> = nps
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_f64().unwrap())
+        .collect();
+    assert_eq!(from_api, from_csv, "the API's figures are the CSV's");
+    // The report, as one page, and the other tables.
+    let report = server.fetch("POST", "/api/download/report.html", body, "*/*");
+    assert!(report.text.starts_with("<!DOCTYPE html>"));
+    assert!(
+        report.text.contains("The grapevine, week by week"),
+        "with its player"
+    );
+    let runs = server.fetch("POST", "/api/download/runs.csv", body, "*/*");
+    assert!(runs.text.starts_with("variant,group,run,seed"));
+    let none = server.fetch("POST", "/api/download/passwd", body, "*/*");
+    assert_eq!(none.status, 404);
+    assert!(none.text.contains("allowed: report.html, timeseries.csv"));
 }

@@ -1,0 +1,439 @@
+// grapevine studio: sliders over a scenario's key values; every change
+// reruns it on the server (debounced, superseding a run still going) and
+// redraws the charts with their 90% bands. "Keep this run" pins a result
+// so the next ones are drawn against it.
+(function () {
+  'use strict';
+  const $ = id => document.getElementById(id);
+  const COLOURS = ['#3c3c3c', '#0072b2', '#e69f00', '#cc79a7', '#56b4e9', '#000000'];
+  const DASHED = [false, false, true, false, true, true];
+  const DEBOUNCE_MS = 250;
+
+  const state = {
+    list: [], scenario: null, values: {}, switches: {}, runs: 20,
+    result: null, kept: null, keptWhat: '', film: null, player: null,
+    controller: null, timer: null, started: 0, charts: [], draws: 0,
+  };
+  window.grapevineStudio = state; // for the browser test and the curious
+
+  // --- numbers and words ---------------------------------------------------
+  const decimals = step => Math.max(0, Math.min(4, Math.ceil(-Math.log10(step) - 1e-9)));
+  const percent = c => c.kind === 'number' && c.min >= 0 && c.max <= 1 && /rate|share|probability/.test(c.path);
+  function fanOutAt(shape, x) {
+    const k = Math.max(0, Math.round(x));
+    switch (shape.kind) {
+      case 'fixed': return { kind: 'fixed', k };
+      case 'uniform': return { kind: 'uniform', min: k, max: k + shape.width };
+      case 'poisson': return { kind: 'poisson', mean: Math.max(0, x) };
+      default: return { kind: 'negative-binomial', mean: Math.max(0, x), dispersion: shape.dispersion };
+    }
+  }
+  function describe(c, x) {
+    if (c.kind === 'fan-out') {
+      const v = fanOutAt(c.shape, x);
+      const people = n => n === 1 ? '1 person' : n + ' people';
+      if (v.kind === 'fixed') return people(v.k);
+      if (v.kind === 'uniform') return v.min === v.max ? people(v.min) : v.min + '–' + v.max + ' people';
+      return 'about ' + people(+x.toFixed(1));
+    }
+    if (percent(c)) return Math.round(x * 100) + '%';
+    const text = x.toFixed(decimals(c.step));
+    return c.min < 0 && x > 0 ? '+' + text : text;
+  }
+  const signed = (x, d) => (x > 0 ? '+' : x < 0 ? '−' : '') + Math.abs(x).toFixed(d);
+  const fmt = x => Math.abs(x) >= 100 ? x.toFixed(0) : Math.abs(x) >= 1 ? x.toFixed(1) : x.toFixed(2);
+
+  // --- the scenario's controls -------------------------------------------
+  function pick(name) {
+    const s = state.list.find(x => x.name === name) || state.list[0];
+    state.scenario = s;
+    state.values = {}; state.switches = {};
+    state.kept = null; state.result = null; state.film = null;
+    s.controls.forEach(c => { state.values[c.path] = c.value; });
+    s.events.forEach(e => { state.switches[e.name] = true; });
+    state.runs = s.studio_runs;
+    $('scenario').value = s.name;
+    $('title').textContent = s.title;
+    $('description').textContent = s.description || '';
+    $('lesson').textContent = s.lesson || '';
+    $('lesson-box').hidden = !s.lesson;
+    $('runs').value = state.runs;
+    buildControls(s);
+    showKept();
+    history.replaceState(null, '', '#' + encodeURIComponent(s.name));
+    run();
+  }
+
+  function buildControls(s) {
+    const form = $('controls');
+    form.textContent = '';
+    s.controls.forEach((c, i) => {
+      const div = document.createElement('div');
+      div.className = 'control';
+      div.dataset.path = c.path;
+      const id = 'control' + i;
+      div.innerHTML = '<label for="' + id + '"><span></span><output></output></label>' +
+        '<input type="range" id="' + id + '"><div class="was"></div>';
+      div.querySelector('span').textContent = c.label;
+      const input = div.querySelector('input');
+      input.min = c.min; input.max = c.max; input.step = c.step; input.value = c.value;
+      input.setAttribute('aria-valuetext', describe(c, c.value));
+      div.querySelector('.was').textContent = 'in the file: ' + describe(c, c.value);
+      const show = () => {
+        const x = +input.value;
+        state.values[c.path] = x;
+        div.querySelector('output').textContent = describe(c, x);
+        input.setAttribute('aria-valuetext', describe(c, x));
+        div.classList.toggle('changed', x !== c.value);
+      };
+      input.addEventListener('input', () => { show(); schedule(); });
+      show();
+      form.appendChild(div);
+    });
+    const box = $('switches');
+    box.querySelectorAll('label').forEach(l => l.remove());
+    box.hidden = s.events.length === 0;
+    s.events.forEach(e => {
+      const label = document.createElement('label');
+      label.innerHTML = '<input type="checkbox" checked> <span></span> <small></small>';
+      label.querySelector('span').textContent = e.name;
+      label.querySelector('small').textContent = e.when + (e.variants.length < s.variants.length ? ' · ' + e.variants.join(', ') : '');
+      label.querySelector('input').addEventListener('change', ev => {
+        state.switches[e.name] = ev.target.checked; schedule();
+      });
+      box.appendChild(label);
+    });
+  }
+
+  /// The request for the values on the page: only what differs from the file.
+  function request(extra) {
+    const s = state.scenario, set = {}, events = {};
+    s.controls.forEach(c => {
+      const x = state.values[c.path];
+      if (x === c.value) return;
+      set[c.path] = c.kind === 'fan-out' ? fanOutAt(c.shape, x) : x;
+    });
+    Object.entries(state.switches).forEach(([name, on]) => { if (!on) events[name] = false; });
+    return Object.assign({ scenario: s.name, set, events, runs: state.runs }, extra || {});
+  }
+
+  function changes() {
+    const s = state.scenario, out = [];
+    s.controls.forEach(c => {
+      if (state.values[c.path] !== c.value) out.push(c.label + ' ' + describe(c, state.values[c.path]));
+    });
+    Object.entries(state.switches).forEach(([name, on]) => { if (!on) out.push(name + ' off'); });
+    return out.length ? out.join(', ') : 'the values in the file';
+  }
+
+  // --- running -------------------------------------------------------------
+  function schedule() {
+    clearTimeout(state.timer);
+    state.timer = setTimeout(run, DEBOUNCE_MS);
+  }
+
+  function status(text, fraction) {
+    $('status').textContent = text;
+    const bar = $('progress');
+    if (fraction === null) bar.removeAttribute('value'); else bar.value = fraction;
+  }
+
+  function problem(text) {
+    const p = $('problem');
+    p.hidden = !text;
+    p.textContent = text || '';
+  }
+
+  async function run() {
+    clearTimeout(state.timer);
+    if (state.controller) state.controller.abort();
+    const controller = new AbortController();
+    state.controller = controller;
+    state.started = performance.now();
+    document.body.classList.add('busy');
+    status('Running ' + state.runs + ' runs…', 0);
+    const body = request({ film: state.scenario.film });
+    let response;
+    try {
+      response = await fetch('/api/run', {
+        method: 'POST', signal: controller.signal,
+        headers: { 'content-type': 'application/json', accept: 'application/x-ndjson' },
+        body: JSON.stringify(body),
+      });
+      if (!response.ok) {
+        const answer = await response.json().catch(() => ({ error: response.statusText }));
+        refused(answer);
+        return;
+      }
+      const reader = response.body.getReader(), decoder = new TextDecoder();
+      let buffer = '';
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        buffer += decoder.decode(value, { stream: true });
+        let end;
+        while ((end = buffer.indexOf('\n')) >= 0) {
+          const line = buffer.slice(0, end); buffer = buffer.slice(end + 1);
+          if (line.trim()) message(JSON.parse(line), controller);
+        }
+      }
+    } catch (e) {
+      if (e.name === 'AbortError') return; // superseded by a newer change
+      status('The studio could not be reached', 0);
+      problem(String(e));
+    } finally {
+      if (state.controller === controller) {
+        state.controller = null;
+        document.body.classList.remove('busy');
+      }
+    }
+  }
+
+  function message(m, controller) {
+    if (state.controller !== controller) return;
+    if ('progress' in m) {
+      if (state.resultFor === controller) {
+        status(state.ran + ' · filming the network… ' + Math.round(m.progress * 100) + '%', m.progress);
+        return;
+      }
+      status((m.waiting ? 'Waiting for the studio… ' : 'Running ' + state.runs + ' runs… ') + Math.round(m.progress * 100) + '%', m.progress);
+    } else if (m.result) {
+      problem('');
+      document.querySelectorAll('.control.wrong').forEach(d => d.classList.remove('wrong'));
+      state.result = m.result;
+      state.resultWhat = changes();
+      const seconds = (performance.now() - state.started) / 1000;
+      state.resultFor = controller;
+      state.ran = state.result.runs + ' runs in ' + seconds.toFixed(1) + ' s';
+      status(state.ran, 1);
+      $('keep').disabled = false;
+      document.querySelectorAll('.downloads button').forEach(b => { b.disabled = false; });
+      draw();
+    } else if (m.film) {
+      state.film = m.film;
+      status(state.ran, 1);
+      showFilm();
+      state.films = (state.films || 0) + 1;
+      document.body.dataset.films = state.films;
+    } else if (m.error) {
+      refused(m);
+    }
+  }
+
+  function refused(answer) {
+    status('Not run', 0);
+    problem(answer.error || 'The studio refused the run.');
+    (answer.problems || []).forEach(p => {
+      const div = document.querySelector('.control[data-path="' + CSS.escape(p.field) + '"]');
+      if (div) div.classList.add('wrong');
+    });
+  }
+
+  // --- drawing ---------------------------------------------------------------
+  function draw() {
+    const r = state.result, s = state.scenario;
+    const legend = $('legend');
+    legend.textContent = '';
+    r.variants.forEach((v, k) => legend.appendChild(swatch(v.name, COLOURS[k % 6], DASHED[k % 6])));
+    if (state.kept) legend.appendChild(swatch('kept (thin, dashed): ' + state.keptWhat, '#8a8a8a', true));
+    findings(r);
+    state.charts.forEach(c => c.destroy());
+    state.charts = [];
+    const box = $('charts');
+    box.textContent = '';
+    // Every figure is placed first, so each chart is sized to its cell.
+    const plots = s.compare.map(m => {
+      const fig = document.createElement('figure');
+      fig.className = 'chart';
+      fig.dataset.measure = m.name;
+      fig.innerHTML = '<h3></h3><div class="plot"></div>';
+      fig.querySelector('h3').textContent = m.title;
+      box.appendChild(fig);
+      return fig.querySelector('.plot');
+    });
+    s.compare.forEach((m, k) => state.charts.push(chart(plots[k], m, r, state.kept)));
+    $('footer').textContent = r.runs + ' runs · seed ' + r.seed + ' · ' + s.file + ' · ' + changes() +
+      ' · lines are the mean, bands the 5th to 95th percentile';
+    state.draws += 1;
+    document.body.dataset.draws = state.draws;
+  }
+
+  function swatch(name, colour, dashed) {
+    const span = document.createElement('span');
+    span.innerHTML = '<i></i><b></b>';
+    const i = span.querySelector('i');
+    i.style.borderTopColor = colour;
+    if (dashed) i.classList.add('dashed');
+    span.querySelector('b').textContent = name;
+    return span;
+  }
+
+  function findings(r) {
+    const list = $('findings'), s = state.scenario;
+    list.textContent = '';
+    const unit = r.tick_unit, end = r.ticks;
+    const first = s.compare[0] ? s.compare[0].name : 'nps';
+    r.variants.slice(1).forEach(v => {
+      const d = v.difference_from_baseline || {};
+      const parts = s.compare.filter(m => d[m.name] && d[m.name].mean !== null).map(m => {
+        const b = d[m.name], dp = m.name === 'nps' || Math.abs(b.mean) >= 10 ? 0 : 2;
+        return m.short + ' ' + signed(b.mean, dp) + ' [' + signed(b.p05, dp) + ' to ' + signed(b.p95, dp) + ']';
+      });
+      if (!parts.length && !d[first]) return;
+      const li = document.createElement('li');
+      li.textContent = 'After ' + end + ' ' + unit + 's, ' + v.name + ' against ' + r.variants[0].name + ': ' + parts.join(', ');
+      list.appendChild(li);
+    });
+    // A what-if that sets a slider's value itself keeps its own.
+    const own = {};
+    (r.variant_set_wins || []).forEach(c => {
+      const control = s.controls.find(x => x.path === c.path || c.path.startsWith(x.path + '.'));
+      const label = control ? control.label.toLowerCase() : c.path;
+      (own[c.variant] = own[c.variant] || []).push(label);
+    });
+    Object.entries(own).forEach(([variant, labels]) => {
+      const li = document.createElement('li');
+      li.className = 'note';
+      li.textContent = variant + ' sets “' + labels.join('”, “') + '” itself: the slider moves the others, and this what-if keeps its own value (it still starts from the baseline’s town).';
+      list.appendChild(li);
+    });
+  }
+
+  function chart(el, m, r, kept) {
+    const n = r.ticks + 1, xs = Array.from({ length: n }, (_, t) => t);
+    const series = [{ label: r.tick_unit }], data = [xs], bands = [];
+    const add = (result, alpha, keptStyle) => {
+      result.variants.forEach((v, k) => {
+        const s = v.series[m.name];
+        if (!s) return;
+        const colour = COLOURS[k % 6];
+        const first = series.length;
+        series.push({ label: v.name + ' p95', stroke: 'transparent', width: 0, points: { show: false } });
+        series.push({ label: v.name + ' p05', stroke: 'transparent', width: 0, points: { show: false } });
+        series.push({
+          label: (keptStyle ? 'kept ' : '') + v.name,
+          stroke: keptStyle ? hexAlpha(colour, 0.55) : colour, width: keptStyle ? 2 : (k === 0 ? 4 : 3),
+          dash: keptStyle || DASHED[k % 6] ? [10, 6] : undefined,
+          points: { show: false },
+        });
+        data.push(s.p95, s.p05, s.mean);
+        bands.push({ series: [first, first + 1], fill: hexAlpha(colour, alpha) });
+      });
+    };
+    if (kept) add(kept, 0.07, true);
+    add(r, 0.16, false);
+    const width = Math.max(260, el.clientWidth || 400);
+    const range = m.min !== null ? [m.min, m.max] : null;
+    const opts = {
+      width, height: Math.round(Math.min(340, Math.max(200, width * 0.62))),
+      legend: { show: false }, cursor: { drag: { x: false, y: false } },
+      scales: { x: { time: false }, y: range ? { range: () => range } : { auto: true } },
+      axes: [
+        { label: r.tick_unit, font: '15px system-ui, sans-serif', labelFont: '15px system-ui, sans-serif' },
+        { font: '15px system-ui, sans-serif', size: 60, values: (u, ticks) => ticks.map(fmt) },
+      ],
+      series, bands,
+    };
+    return new uPlot(opts, data, el);
+  }
+
+  function hexAlpha(hex, alpha) {
+    const v = parseInt(hex.slice(1), 16);
+    return 'rgba(' + (v >> 16 & 255) + ',' + (v >> 8 & 255) + ',' + (v & 255) + ',' + alpha + ')';
+  }
+
+  // --- keeping a run, downloads ------------------------------------------
+  function showKept() {
+    $('forget').hidden = !state.kept;
+    const p = $('kept');
+    p.hidden = !state.kept;
+    p.textContent = state.kept ? 'Drawn thin and dashed behind, in each variant’s colour: the kept run (' + state.keptWhat + ').' : '';
+  }
+
+  async function download(file) {
+    status('Preparing ' + file + '…', null);
+    const response = await fetch('/api/download/' + file, {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(request({ film: undefined })),
+    });
+    if (!response.ok) {
+      refused(await response.json().catch(() => ({ error: response.statusText })));
+      return;
+    }
+    const blob = await response.blob();
+    const a = document.createElement('a');
+    a.href = URL.createObjectURL(blob);
+    a.download = state.scenario.name + '-' + file;
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(a.href), 10000);
+    status('Downloaded ' + a.download, 1);
+  }
+
+  // --- the network ---------------------------------------------------------
+  function showFilm() {
+    const f = state.film, box = $('network');
+    const tick = state.player ? +$('tick').value : 0;
+    if (state.player) state.player.stop();
+    box.innerHTML = '<h2></h2><div class="controls"><button type="button" id="play" aria-label="Play">Play</button>' +
+      '<input type="range" id="tick" min="0" value="0" aria-label="' + f.unit + '"><output id="when"></output></div>' +
+      '<div class="reels"></div><p class="legend"></p><p class="note"></p>';
+    box.querySelector('h2').textContent = 'The grapevine, ' + f.unit + ' by ' + f.unit;
+    const reels = box.querySelector('.reels');
+    f.reels.forEach((r, k) => {
+      const fig = document.createElement('figure');
+      fig.innerHTML = '<figcaption><strong></strong> <span id="told' + k + '"></span></figcaption><canvas id="reel' + k + '" role="img"></canvas>';
+      fig.querySelector('strong').textContent = r.name;
+      fig.querySelector('canvas').setAttribute('aria-label', 'The network in ' + r.name);
+      reels.appendChild(fig);
+    });
+    box.querySelector('.legend').innerHTML = '<span>against</span><span class="ramp" style="background:linear-gradient(to right,' +
+      f.colours.join(',') + ')"></span><span>for</span>' +
+      '<span><i class="ring" style="border-color:' + f.good + '"></i>told good</span>' +
+      '<span><i class="ring" style="border-color:' + f.bad + '"></i>told bad</span>' +
+      '<span><i class="ring thin"></i>heard</span>';
+    box.querySelector('.note').textContent = f.shown + ' The first run of each variant.';
+    $('tick').value = tick;
+    state.player = grapevinePlayer(f, $);
+  }
+
+  // --- wiring ----------------------------------------------------------------
+  async function start() {
+    try {
+      const answer = await (await fetch('/api/scenarios')).json();
+      state.list = answer.scenarios;
+    } catch (e) {
+      status('The studio could not be reached', 0);
+      problem(String(e));
+      return;
+    }
+    const select = $('scenario');
+    state.list.forEach(s => {
+      const o = document.createElement('option');
+      o.value = s.name; o.textContent = s.title;
+      select.appendChild(o);
+    });
+    select.addEventListener('change', () => pick(select.value));
+    $('runs').addEventListener('change', () => {
+      const n = Math.round(+$('runs').value);
+      if (n >= 1 && n <= 200) { state.runs = n; schedule(); } else { $('runs').value = state.runs; }
+    });
+    $('keep').addEventListener('click', () => {
+      if (!state.result) return;
+      state.kept = state.result; state.keptWhat = state.resultWhat;
+      showKept(); draw();
+    });
+    $('forget').addEventListener('click', () => { state.kept = null; showKept(); draw(); });
+    $('reset').addEventListener('click', () => {
+      const kept = state.kept, what = state.keptWhat;
+      pick(state.scenario.name);
+      state.kept = kept; state.keptWhat = what; showKept();
+    });
+    document.querySelectorAll('.downloads button').forEach(b => b.addEventListener('click', () => download(b.dataset.file)));
+    let resizing;
+    window.addEventListener('resize', () => { clearTimeout(resizing); resizing = setTimeout(() => state.result && draw(), 150); });
+    pick(decodeURIComponent(location.hash.slice(1)));
+  }
+  start();
+})();

@@ -1,0 +1,386 @@
+//! The `[studio]` table: what `grapevine serve`'s page shows for a
+//! scenario, the sliders (a dotted path, a label and a range each), the
+//! events that get an on/off switch, and how many runs a change reruns.
+//!
+//! A scenario without the table gets a default set: the good and bad
+//! fan-outs, the share of failures recovered and the service quality for
+//! word of mouth (a classic model gets its own parameters), and a switch
+//! for every event. A control's path is checked like a `--set` path, at
+//! both ends of its range, when the scenario is read, so a typo in the
+//! table is an error at its line, not a slider that does nothing.
+
+use serde::{Deserialize, Serialize};
+
+use super::error::FieldPath;
+use super::{FanOut, Problem, Scenario, Variant};
+
+/// The most runs a change in the studio may rerun.
+pub const MAX_RUNS: i64 = 200;
+
+/// `[studio]` as written.
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawStudio {
+    /// Runs (replications) each change in the studio reruns [default: the
+    /// scenario's `runs`].
+    pub runs: Option<i64>,
+    /// The sliders, in the order shown [default: the good and bad
+    /// fan-outs, recovery rate and service quality].
+    pub controls: Option<Vec<RawControl>>,
+    /// Events that get an on/off switch, by name [default: every event].
+    pub events: Option<Vec<String>>,
+}
+
+/// One `[[studio.controls]]` entry as written.
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawControl {
+    /// The value the slider sets, as a `--set` path: a number
+    /// (`service.recovery_rate`) or a fan-out (`telling.bad`, whose slider
+    /// sets how many people are told).
+    pub path: String,
+    /// What the slider is called on the page [default: the path].
+    pub label: Option<String>,
+    /// The slider's lowest value.
+    pub min: f64,
+    /// The slider's highest value.
+    pub max: f64,
+    /// The slider's step [default: a hundredth of the range, or 1 for a
+    /// fan-out].
+    pub step: Option<f64>,
+}
+
+/// The `[studio]` table, checked.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Studio {
+    pub runs: Option<u32>,
+    /// The sliders the file lists (none: the default set).
+    pub controls: Option<Vec<ControlSpec>>,
+    /// The events with a switch the file lists (none: every event).
+    pub events: Option<Vec<String>>,
+}
+
+/// A slider as the file describes it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ControlSpec {
+    pub path: String,
+    pub label: String,
+    pub min: f64,
+    pub max: f64,
+    pub step: f64,
+}
+
+/// What a slider moves.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Setting {
+    /// A number, set as it is.
+    Number(f64),
+    /// A fan-out: the slider sets the number of people told and keeps the
+    /// distribution's kind (a uniform range keeps its width, a negative
+    /// binomial its dispersion).
+    FanOut(FanOut),
+}
+
+/// A slider for one scenario: its spec and the value the scenario has.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Control {
+    pub spec: ControlSpec,
+    pub now: Setting,
+}
+
+/// Checks `[studio]`'s own values; `events` are the names of the
+/// scenario's events (its own and its variants').
+pub fn validate(raw: &RawStudio, events: &[String], p: &mut Vec<Problem>) -> Studio {
+    let at = FieldPath::root().key("studio");
+    let runs = raw.runs.and_then(|r| {
+        if (1..=MAX_RUNS).contains(&r) {
+            Some(r as u32)
+        } else {
+            p.push(
+                Problem::new(at.key("runs"), format!("`runs` is out of range: found {r}"))
+                    .allowed(format!("a whole number from 1 to {}", MAX_RUNS)),
+            );
+            None
+        }
+    });
+    let controls = raw.controls.as_ref().map(|list| {
+        list.iter()
+            .enumerate()
+            .filter_map(|(i, c)| control(c, &at.key("controls").index(i), p))
+            .collect()
+    });
+    if let Some(names) = &raw.events {
+        for (i, name) in names.iter().enumerate() {
+            if !events.contains(name) {
+                let known = if events.is_empty() {
+                    "none: this scenario has no events".to_string()
+                } else {
+                    format!("the name of one of its events: {}", events.join(", "))
+                };
+                p.push(
+                    Problem::new(
+                        at.key("events").index(i),
+                        format!("`{name}` is not an event of this scenario"),
+                    )
+                    .allowed(known),
+                );
+            }
+        }
+    }
+    Studio {
+        runs,
+        controls,
+        events: raw.events.clone(),
+    }
+}
+
+fn control(raw: &RawControl, at: &FieldPath, p: &mut Vec<Problem>) -> Option<ControlSpec> {
+    let before = p.len();
+    if raw.path.trim().is_empty() {
+        p.push(
+            Problem::new(
+                at.key("path"),
+                "a control needs the path of the value it sets",
+            )
+            .allowed("a dotted path such as service.recovery_rate or telling.bad"),
+        );
+    }
+    if !(raw.min.is_finite() && raw.max.is_finite() && raw.min < raw.max) {
+        p.push(
+            Problem::new(
+                at.key("max"),
+                format!(
+                    "the range {} to {} is empty",
+                    super::params::plain(raw.min),
+                    super::params::plain(raw.max)
+                ),
+            )
+            .allowed("a `max` above `min`"),
+        );
+    }
+    let span = raw.max - raw.min;
+    if let Some(step) = raw.step
+        && !(step.is_finite() && step > 0.0 && step <= span)
+    {
+        p.push(
+            Problem::new(
+                at.key("step"),
+                format!(
+                    "`step` is out of range: found {}",
+                    super::params::plain(step)
+                ),
+            )
+            .allowed(format!(
+                "a number above 0, at most the range ({})",
+                super::params::plain(span)
+            )),
+        );
+    }
+    (p.len() == before).then(|| ControlSpec {
+        path: raw.path.trim().to_string(),
+        label: raw
+            .label
+            .clone()
+            .unwrap_or_else(|| raw.path.trim().to_string()),
+        min: raw.min,
+        max: raw.max,
+        step: raw.step.unwrap_or(span / 100.0),
+    })
+}
+
+/// The value at a `--set` path in a variant, resolved as the run uses it
+/// (serialised as `summary.json` holds it): a top-level `service`,
+/// `telling`, `hearing` or `market` value is the groups' common value
+/// (none where groups differ); `groups.NAME....` is that group's.
+pub fn resolved(variant: &Variant, path: &str) -> Option<serde_json::Value> {
+    use serde_json::Value;
+    let whole = serde_json::to_value(variant).ok()?;
+    let keys: Vec<&str> = path.split('.').collect();
+    let descend = |mut v: &Value, keys: &[&str]| -> Option<Value> {
+        for k in keys {
+            v = match v {
+                Value::Object(map) => map.get(*k)?,
+                Value::Array(list) => list.get(k.parse::<usize>().ok()?)?,
+                _ => return None,
+            };
+        }
+        Some(v.clone())
+    };
+    let groups = whole.get("groups")?.as_array()?;
+    match keys.as_slice() {
+        ["groups", which, rest @ ..] => {
+            let group = groups
+                .iter()
+                .find(|g| g.get("name").and_then(Value::as_str) == Some(*which))
+                .or_else(|| groups.get(which.parse::<usize>().ok()?))?;
+            descend(group, rest)
+        }
+        [top, ..] if ["service", "telling", "hearing", "market"].contains(top) => {
+            let values: Vec<Option<Value>> = groups.iter().map(|g| descend(g, &keys)).collect();
+            let first = values.first()?.clone()?;
+            values
+                .iter()
+                .all(|v| v.as_ref() == Some(&first))
+                .then_some(first)
+        }
+        _ => descend(&whole, &keys),
+    }
+}
+
+/// What a slider at `path` moves in the baseline, if it is a number or a
+/// fan-out there.
+pub fn setting(s: &Scenario, path: &str) -> Option<Setting> {
+    let value = resolved(s.baseline(), path)?;
+    if let Some(x) = value.as_f64() {
+        return Some(Setting::Number(x));
+    }
+    let num = |k: &str| value.get(k).and_then(serde_json::Value::as_f64);
+    let whole = |k: &str| num(k).map(|x| x as u32);
+    let f = match value.get("kind")?.as_str()? {
+        "fixed" => FanOut::Fixed { k: whole("k")? },
+        "uniform" => FanOut::Uniform {
+            min: whole("min")?,
+            max: whole("max")?,
+        },
+        "poisson" => FanOut::Poisson {
+            mean: num("mean")?,
+            draw: None,
+        },
+        "negative-binomial" => FanOut::NegativeBinomial {
+            mean: num("mean")?,
+            dispersion: num("dispersion")?,
+            draw: None,
+        },
+        _ => return None,
+    };
+    Some(Setting::FanOut(f))
+}
+
+/// The value a fan-out slider at `x` sets, as a TOML table: the same kind
+/// of distribution, moved to `x` people (a uniform range from `x`, its
+/// width kept; a fixed count of `x`; a mean of `x`).
+pub fn fan_out_at(shape: &FanOut, x: f64) -> toml::Value {
+    let mut t = toml::Table::new();
+    let whole = |v: f64| toml::Value::Integer(v.round().max(0.0) as i64);
+    match *shape {
+        FanOut::Fixed { .. } => {
+            t.insert("kind".into(), "fixed".into());
+            t.insert("k".into(), whole(x));
+        }
+        FanOut::Uniform { min, max } => {
+            let from = x.round().max(0.0);
+            t.insert("kind".into(), "uniform".into());
+            t.insert("min".into(), whole(from));
+            t.insert("max".into(), whole(from + f64::from(max - min)));
+        }
+        FanOut::Poisson { .. } => {
+            t.insert("kind".into(), "poisson".into());
+            t.insert("mean".into(), toml::Value::Float(x.max(0.0)));
+        }
+        FanOut::NegativeBinomial { dispersion, .. } => {
+            t.insert("kind".into(), "negative-binomial".into());
+            t.insert("mean".into(), toml::Value::Float(x.max(0.0)));
+            t.insert("dispersion".into(), toml::Value::Float(dispersion));
+        }
+    }
+    toml::Value::Table(t)
+}
+
+/// Where a fan-out's slider stands: the start of a uniform range, a fixed
+/// count, or the mean.
+pub fn fan_out_position(f: &FanOut) -> f64 {
+    match *f {
+        FanOut::Fixed { k } => f64::from(k),
+        FanOut::Uniform { min, .. } => f64::from(min),
+        FanOut::Poisson { mean, .. } | FanOut::NegativeBinomial { mean, .. } => mean,
+    }
+}
+
+/// The value a slider at `x` sets, as TOML.
+pub fn value_at(now: &Setting, x: f64) -> toml::Value {
+    match now {
+        Setting::Number(_) => toml::Value::Float(x),
+        Setting::FanOut(f) => fan_out_at(f, x),
+    }
+}
+
+/// The default sliders for word of mouth, where the scenario has them.
+const WORD_OF_MOUTH: &[(&str, &str, f64, f64, f64)] = &[
+    ("telling.good", "A delighted customer tells", 0.0, 40.0, 1.0),
+    ("telling.bad", "An angry customer tells", 0.0, 40.0, 1.0),
+    (
+        "service.recovery_rate",
+        "Share of failures put right",
+        0.0,
+        1.0,
+        0.05,
+    ),
+    ("service.quality_mean", "Service quality", -2.0, 2.0, 0.1),
+];
+
+/// The sliders the studio shows for `s`: the file's, or the default set
+/// (each only where the scenario has that value in common to its groups).
+pub fn controls(s: &Scenario) -> Vec<Control> {
+    let specs: Vec<ControlSpec> = match &s.studio.controls {
+        Some(list) => list.clone(),
+        None if s.baseline().model.kind().declaration().stories => WORD_OF_MOUTH
+            .iter()
+            .map(|&(path, label, min, max, step)| ControlSpec {
+                path: path.into(),
+                label: label.into(),
+                min,
+                max,
+                step,
+            })
+            .collect(),
+        None => classic_controls(s),
+    };
+    specs
+        .into_iter()
+        .filter_map(|spec| {
+            let now = setting(s, &spec.path)?;
+            Some(Control { spec, now })
+        })
+        .collect()
+}
+
+/// A classic model's numeric parameters, each from 0 to 1.
+fn classic_controls(s: &Scenario) -> Vec<ControlSpec> {
+    let Some(model) = resolved(s.baseline(), "model") else {
+        return Vec::new();
+    };
+    let Some(map) = model
+        .get("params")
+        .or(Some(&model))
+        .and_then(|m| m.as_object())
+    else {
+        return Vec::new();
+    };
+    map.iter()
+        .filter(|(_, v)| v.as_f64().is_some_and(|x| (0.0..=1.0).contains(&x)))
+        .map(|(k, _)| ControlSpec {
+            path: format!("model.{k}"),
+            label: k.replace('_', " "),
+            min: 0.0,
+            max: 1.0,
+            step: 0.01,
+        })
+        .collect()
+}
+
+/// The events that get a switch: the file's list, or every event of the
+/// scenario and its variants, each name once.
+pub fn switches(s: &Scenario) -> Vec<String> {
+    if let Some(list) = &s.studio.events {
+        return list.clone();
+    }
+    let mut names: Vec<String> = Vec::new();
+    for v in &s.variants {
+        for e in &v.events {
+            if !names.contains(&e.name) {
+                names.push(e.name.clone());
+            }
+        }
+    }
+    names
+}

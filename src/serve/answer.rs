@@ -1,0 +1,167 @@
+//! What the studio answers: the list of served scenarios with what the
+//! page shows for each (its sliders, switches and charts), and a run's
+//! results (per variant, each measure's mean and 90% band per tick, the
+//! headline figures and the differences from the baseline).
+
+use serde_json::{Value, json};
+
+use crate::measures::{Measure, Scale};
+use crate::pipeline::Report;
+use crate::scenario::studio::{self, Setting};
+use crate::scenario::{FanOut, Scenario};
+
+/// One served scenario as `GET /api/scenarios` lists it.
+pub fn listing(name: &str, s: &Scenario) -> Value {
+    let controls: Vec<Value> = studio::controls(s).iter().map(control).collect();
+    let events: Vec<Value> = studio::switches(s)
+        .iter()
+        .map(|name| {
+            let having: Vec<&str> = s
+                .variants
+                .iter()
+                .filter(|v| v.events.iter().any(|e| &e.name == name))
+                .map(|v| v.name.as_str())
+                .collect();
+            let when = s
+                .variants
+                .iter()
+                .flat_map(|v| &v.events)
+                .find(|e| &e.name == name)
+                .map(|e| when(e.from, e.to, s.ticks, &s.tick_unit))
+                .unwrap_or_default();
+            json!({ "name": name, "variants": having, "when": when })
+        })
+        .collect();
+    let compare: Vec<Value> = s.compare.iter().map(|&m| measure(m)).collect();
+    json!({
+        "name": name,
+        "title": s.title,
+        "description": s.description,
+        "lesson": crate::output::report::lesson(&s.text),
+        "file": s.source.display().to_string(),
+        "ticks": s.ticks,
+        "runs": s.runs,
+        "studio_runs": s.studio.runs.unwrap_or(s.runs),
+        "tick_unit": s.tick_unit,
+        "variants": s.variants.iter().map(|v| v.name.clone()).collect::<Vec<_>>(),
+        "compare": compare,
+        "controls": controls,
+        "events": events,
+        "film": can_film(s),
+    })
+}
+
+/// Whether the network player can show this scenario: word of mouth (the
+/// classic models have no attitudes or stories to draw), within the
+/// film's ticks.
+pub fn can_film(s: &Scenario) -> bool {
+    s.baseline().model.kind().declaration().stories && s.ticks <= crate::film::MAX_TICKS
+}
+
+fn when(from: u32, to: u32, ticks: u32, unit: &str) -> String {
+    match (from, to) {
+        (f, t) if f == t => format!("{unit} {f}"),
+        (f, t) if t >= ticks => format!("from {unit} {f}"),
+        (f, t) => format!("{unit}s {f}–{t}"),
+    }
+}
+
+fn measure(m: Measure) -> Value {
+    let info = m.info();
+    let (min, max) = match info.scale {
+        Scale::Fixed(lo, hi) => (json!(lo), json!(hi)),
+        Scale::Fitted => (Value::Null, Value::Null),
+    };
+    let short = if info.name == "nps" {
+        "NPS".to_string()
+    } else {
+        info.name.replace('_', " ")
+    };
+    json!({
+        "name": info.name,
+        "title": info.title,
+        "short": short,
+        "unit": info.unit,
+        "min": min,
+        "max": max,
+    })
+}
+
+fn control(c: &studio::Control) -> Value {
+    let spec = &c.spec;
+    let mut out = json!({
+        "path": spec.path,
+        "label": spec.label,
+        "min": spec.min,
+        "max": spec.max,
+        "step": spec.step,
+    });
+    match &c.now {
+        Setting::Number(x) => {
+            out["kind"] = json!("number");
+            out["value"] = json!(x);
+        }
+        Setting::FanOut(f) => {
+            out["kind"] = json!("fan-out");
+            out["value"] = json!(studio::fan_out_position(f));
+            out["shape"] = match *f {
+                FanOut::Fixed { .. } => json!({ "kind": "fixed" }),
+                FanOut::Uniform { min, max } => json!({ "kind": "uniform", "width": max - min }),
+                FanOut::Poisson { .. } => json!({ "kind": "poisson" }),
+                FanOut::NegativeBinomial { dispersion, .. } => {
+                    json!({ "kind": "negative-binomial", "dispersion": dispersion })
+                }
+            };
+        }
+    }
+    out
+}
+
+/// The answer to a run: per variant, each measure's mean and band per tick
+/// for everyone (null where the variant cannot produce it), the headline
+/// figures, and the differences from the baseline.
+pub fn results(report: &Report<'_>) -> Value {
+    let s = report.scenario;
+    let kind = s.baseline().model.kind();
+    let base = &report.variants[0];
+    let measures: &[Measure] = report.metrics();
+    let variants: Vec<Value> = report
+        .variants
+        .iter()
+        .zip(&s.variants)
+        .map(|(v, spec)| {
+            let mut series = serde_json::Map::new();
+            for (m, &measure) in measures.iter().enumerate() {
+                let value = spec.produces(measure).then(|| {
+                    let bands: Vec<_> = v.aggregate.bands.iter().map(|t| t[0][m]).collect();
+                    json!({
+                        "mean": bands.iter().map(|b| b.mean).collect::<Vec<_>>(),
+                        "p05": bands.iter().map(|b| b.p05).collect::<Vec<_>>(),
+                        "p95": bands.iter().map(|b| b.p95).collect::<Vec<_>>(),
+                    })
+                });
+                series.insert(measure.name().to_string(), json!(value));
+            }
+            let mut entry = json!({
+                "name": v.name,
+                "series": series,
+                "headline": crate::output::tables::headlines(v, spec, kind),
+            });
+            if !std::ptr::eq(v, base) {
+                entry["difference_from_baseline"] =
+                    crate::output::tables::differences(v, base, kind);
+            }
+            entry
+        })
+        .collect();
+    json!({
+        "title": s.title,
+        "seed": s.seed,
+        "runs": s.runs,
+        "ticks": s.ticks,
+        "tick_unit": s.tick_unit,
+        "overrides": s.overrides,
+        "variant_set_wins": crate::output::tables::set_conflicts(s),
+        "variants": variants,
+    })
+}
