@@ -36,7 +36,11 @@ pub fn with_values(
         }
     }
     if let Some(runs) = runs {
-        doc["runs"] = toml_edit::value(i64::from(runs));
+        put(
+            doc.as_table_mut(),
+            "runs",
+            &toml::Value::Integer(i64::from(runs)),
+        )?;
         changes.push(format!("runs = {runs}"));
     }
     let mut out = String::new();
@@ -199,7 +203,7 @@ mod tests {
         )
         .unwrap();
         assert!(out.contains("recovery_rate = 0.5  # a tenth"), "{out}");
-        assert!(out.contains("bad = { kind = \"fixed\", k = 25 }"), "{out}");
+        assert!(out.contains("bad = { k = 25, kind = \"fixed\" }"), "{out}");
         assert!(out.contains("runs = 5  # replications"), "{out}");
         assert!(out.contains("# A town"), "{out}");
         assert!(out.starts_with("# Saved from grapevine studio"), "{out}");
