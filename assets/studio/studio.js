@@ -7,7 +7,7 @@
   const $ = id => document.getElementById(id);
   const COLOURS = ['#3c3c3c', '#0072b2', '#e69f00', '#cc79a7', '#56b4e9', '#000000'];
   const DASHED = [false, false, true, false, true, true];
-  const DEBOUNCE_MS = 250;
+  const DEBOUNCE_MS = 150;
 
   const state = {
     list: [], scenario: null, values: {}, switches: {}, runs: 20,
