@@ -175,16 +175,6 @@ fn the_report_is_the_same_for_the_same_seed() {
     );
 }
 
-/// The distribution's Chromium, if this machine has it.
-fn chromium() -> Option<&'static str> {
-    ["chromium", "chromium-browser"].into_iter().find(|b| {
-        Command::new(b)
-            .arg("--version")
-            .output()
-            .is_ok_and(|o| o.status.success())
-    })
-}
-
 /// Runs headless Chromium on `page` with `args`; returns its (stdout,
 /// stderr).
 fn headless(browser: &str, page: &Path, args: &[String]) -> (String, String) {
@@ -244,14 +234,7 @@ fn probe(
 
 #[test]
 fn the_report_renders_in_a_real_browser() {
-    let Some(browser) = chromium() else {
-        assert!(
-            std::env::var_os("GRAPEVINE_REQUIRE_BROWSER").is_none(),
-            "GRAPEVINE_REQUIRE_BROWSER is set but there is no chromium"
-        );
-        eprintln!(
-            "note: no chromium on this machine: the report's browser test is skipped (`.ci/run` installs it)"
-        );
+    let Some(browser) = crate::browser::chromium("the report's browser test") else {
         return;
     };
     let (tmp, out) = run_into("tests/data/variants.toml", &[]);
@@ -341,12 +324,7 @@ fn the_report_renders_in_a_real_browser() {
 
 #[test]
 fn the_network_player_plays_in_a_real_browser() {
-    let Some(browser) = chromium() else {
-        assert!(
-            std::env::var_os("GRAPEVINE_REQUIRE_BROWSER").is_none(),
-            "GRAPEVINE_REQUIRE_BROWSER is set but there is no chromium"
-        );
-        eprintln!("note: no chromium on this machine: the player's browser test is skipped");
+    let Some(browser) = crate::browser::chromium("the player's browser test") else {
         return;
     };
     let (tmp, out) = run_into("tests/data/variants.toml", &["--animate", "--quiet"]);

@@ -523,3 +523,45 @@ fn downloads_are_what_the_saved_scenario_gives_on_the_command_line() {
     assert_eq!(none.status, 404);
     assert!(none.text.contains("allowed: report.html, timeseries.csv"));
 }
+
+#[test]
+fn a_client_that_goes_away_cancels_its_run() {
+    let server = Server::start(&[repo("tests/data/studio.toml").to_str().unwrap()]);
+    let cpu_ticks = || -> u64 {
+        let stat = std::fs::read_to_string(format!("/proc/{}/stat", server.child.id())).unwrap();
+        // utime and stime: the 14th and 15th fields, after the command's
+        // closing parenthesis.
+        let after = stat.rsplit_once(')').unwrap().1;
+        let f: Vec<&str> = after.split_whitespace().collect();
+        f[11].parse::<u64>().unwrap() + f[12].parse::<u64>().unwrap()
+    };
+    // A long run (200 runs of a 20,000-agent town), streamed; read its first
+    // progress line, then hang up.
+    let mut r = Server::agent()
+        .post(format!("{}/api/run", server.base))
+        .header("content-type", "application/json")
+        .header("accept", "application/x-ndjson")
+        .send(r#"{"runs": 200, "set": {"network.n": 20000}}"#)
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(r.body_mut().as_reader())
+        .read_line(&mut first)
+        .unwrap();
+    assert!(first.contains("progress"), "{first}");
+    std::thread::sleep(Duration::from_millis(300));
+    let running = cpu_ticks();
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(cpu_ticks() > running, "the run was not running");
+    drop(r);
+    // The next progress line finds nobody and the run stops at its next
+    // tick; from then on the server is idle.
+    std::thread::sleep(Duration::from_millis(500));
+    let stopped = cpu_ticks();
+    std::thread::sleep(Duration::from_millis(1000));
+    let idle = cpu_ticks() - stopped;
+    assert!(
+        idle < 10,
+        "the server kept working after its client left ({idle} ticks of CPU in a second)"
+    );
+    assert_eq!(server.post(r#"{"runs": 1}"#).0, 200, "and it still runs");
+}
