@@ -349,11 +349,7 @@ fn classic_controls(s: &Scenario) -> Vec<ControlSpec> {
     let Some(model) = resolved(s.baseline(), "model") else {
         return Vec::new();
     };
-    let Some(map) = model
-        .get("params")
-        .or(Some(&model))
-        .and_then(|m| m.as_object())
-    else {
+    let Some(map) = model.as_object() else {
         return Vec::new();
     };
     map.iter()
