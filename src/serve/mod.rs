@@ -409,7 +409,8 @@ fn stream(studio: Arc<Studio>, prepared: Prepared) -> Response {
                     if tokio::time::Instant::now() > deadline {
                         break None;
                     }
-                    if tx.send(line(json!({"progress": 0.0, "waiting": true}))).await.is_err() {
+                    let sent = tx.try_send(line(json!({"progress": 0.0, "waiting": true})));
+                    if let Err(tokio::sync::mpsc::error::TrySendError::Closed(_)) = sent {
                         return;
                     }
                 }
@@ -427,26 +428,31 @@ fn stream(studio: Arc<Studio>, prepared: Prepared) -> Response {
         let tally = Arc::new(Tally::default());
         let (worker, sink, flag, count) =
             (studio.clone(), tx.clone(), cancel.clone(), tally.clone());
+        let runtime = tokio::runtime::Handle::current();
         let mut job = tokio::task::spawn_blocking(move || {
+            // A client that stops reading (but keeps its connection) must
+            // not hold a turn for ever: each part waits at most `WAIT`.
+            let send = |v: Value| runtime.block_on(sink.send_timeout(line(v), WAIT)).is_ok();
             let outcome = compute(&worker, &prepared, &flag, count.as_ref(), |l| {
-                let v = match l {
+                send(match l {
                     Line::Result(v) => json!({ "result": v }),
                     Line::Film(f) => json!({ "film": f }),
-                };
-                sink.blocking_send(line(v)).is_ok()
+                })
             });
             if let Err(e) = outcome {
                 let (status, mut body) = error_body(&e);
                 body["status"] = json!(status.as_u16());
-                let _ = sink.blocking_send(line(body));
+                send(body);
             }
         });
         loop {
             tokio::select! {
                 _ = &mut job => break,
                 () = tokio::time::sleep(EVERY) => {
-                    let sent = tx.send(line(json!({"progress": tally.fraction()}))).await;
-                    if sent.is_err() {
+                    // Progress is dropped while the client is behind; a
+                    // client gone cancels the run.
+                    let sent = tx.try_send(line(json!({"progress": tally.fraction()})));
+                    if let Err(tokio::sync::mpsc::error::TrySendError::Closed(_)) = sent {
                         cancel.store(true, Ordering::Relaxed);
                     }
                 }
