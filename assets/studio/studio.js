@@ -415,6 +415,9 @@
       select.appendChild(o);
     });
     select.addEventListener('change', () => pick(select.value));
+    // Enter in a field must not submit (reload) the page; the page's policy
+    // allows no inline handler, so it is said here.
+    $('controls').addEventListener('submit', ev => ev.preventDefault());
     $('runs').addEventListener('change', () => {
       const n = Math.round(+$('runs').value);
       if (n >= 1 && n <= 200) { state.runs = n; schedule(); } else { $('runs').value = state.runs; }

@@ -72,3 +72,45 @@ pub fn difference(out: &Path, variant: &str, headline: &str) -> (f64, f64, f64) 
         b["p95"].as_f64().unwrap(),
     )
 }
+
+/// Inline code in HTML (or in HTML a script builds as text): event-handler
+/// attributes (`onsubmit="..."`), `javascript:` addresses and `<script>`
+/// elements with a body. A page served with a strict Content-Security-Policy
+/// must hold none, since the browser blocks them (and some builds report it
+/// as an error at load); a scan finds them without a browser.
+pub fn inline_code(html: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    let lower = html.to_ascii_lowercase();
+    let mut at = 0;
+    while let Some(open) = lower[at..].find('<').map(|i| at + i) {
+        let rest = &lower[open + 1..];
+        let Some(end) = rest.find('>') else { break };
+        let tag = &rest[..end];
+        at = open + 1 + end;
+        if !tag.starts_with(|c: char| c.is_ascii_alphabetic()) {
+            continue;
+        }
+        let handler = tag
+            .split(|c: char| c.is_whitespace() || c == '/')
+            .skip(1)
+            .any(|attr| attr.starts_with("on") && attr.contains('='));
+        let script_body = tag.starts_with("script")
+            && !tag.contains("src=")
+            && !lower[at + 1..].trim_start().starts_with("</script");
+        if handler || tag.contains("javascript:") || script_body {
+            found.push(html[open..=at].to_string());
+        }
+    }
+    found
+}
+
+#[test]
+fn inline_code_is_found() {
+    let page = r#"<form id="controls" autocomplete="off" onsubmit="return false"></form>"#;
+    assert_eq!(inline_code(page).len(), 1);
+    assert_eq!(inline_code("<a href='javascript:go()'>x</a>").len(), 1);
+    assert_eq!(inline_code("<script>alert(1)</script>").len(), 1);
+    assert_eq!(inline_code("<BUTTON type=button OnClick=go()>").len(), 1);
+    let clean = r#"<script src="/a.js"></script><p class="one">if a < b && c > d</p>"#;
+    assert!(inline_code(clean).is_empty(), "{:?}", inline_code(clean));
+}

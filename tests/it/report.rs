@@ -329,6 +329,11 @@ fn the_network_player_plays_in_a_real_browser() {
     };
     let (tmp, out) = run_into("tests/data/variants.toml", &["--animate", "--quiet"]);
     let page = out.join("report.html");
+    // The report is one file that fetches nothing, so its player is its one
+    // inline script; no event handler or `javascript:` address beside it.
+    let inline = crate::common::inline_code(&std::fs::read_to_string(&page).unwrap());
+    assert_eq!(inline.len(), 1, "{inline:?}");
+    assert!(inline[0].starts_with("<script>"), "{inline:?}");
     // A line of script counts each canvas's drawn pixels at week 0, moves
     // the slider to the end as a user would, and counts again.
     let script = "<script>\
