@@ -41,8 +41,12 @@ fn benches(c: &mut Criterion) {
         runtime
             .block_on(serve::serve(
                 served,
-                "127.0.0.1:0".parse().expect("an address"),
-                move |addr| tx.send(addr).expect("the bench waits"),
+                serve::Listen {
+                    addr: "127.0.0.1:0".parse().expect("an address"),
+                    allow_hosts: Vec::new(),
+                },
+                move |addr, _| tx.send(addr).expect("the bench waits"),
+                std::future::pending(),
                 std::future::pending(),
             ))
             .expect("the server runs");

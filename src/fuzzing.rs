@@ -117,3 +117,86 @@ fn assert_symmetric(graph: &Graph) {
         }
     }
 }
+
+/// A results folder's manifest (`.grapevine`): the bytes follow
+/// grapevine's header line in a folder it wrote, beside a file and a folder
+/// of someone else's, and the folder is then replaced (with a stale copy
+/// of it, as a killed run leaves, beside it too). Whatever the manifest
+/// says, nothing outside the folder may change.
+pub fn manifest(data: &[u8]) {
+    use std::fs;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static CASE: AtomicU64 = AtomicU64::new(0);
+    let top = std::env::temp_dir().join(format!(
+        "grapevine-fuzz-manifest-{}-{}",
+        std::process::id(),
+        CASE.fetch_add(1, Ordering::Relaxed)
+    ));
+    let _ = fs::remove_dir_all(&top);
+    fs::create_dir_all(top.join("theirs")).expect("a temporary folder");
+    fs::write(top.join("victim.txt"), "keep").expect("a temporary file");
+    fs::write(top.join("theirs/notes.txt"), "keep").expect("a temporary file");
+    let out = top.join("out");
+    let fill = |text: &'static str| {
+        move |dir: &Path| {
+            fs::create_dir_all(dir.join("charts"))
+                .map_err(|e| crate::error::Error::Other(e.to_string()))?;
+            fs::write(dir.join("charts/a.png"), text)
+                .map_err(|e| crate::error::Error::Other(e.to_string()))
+        }
+    };
+    let never = || false;
+    crate::output::write_folder(&out, &[], &never, fill("1")).expect("a first write");
+    let manifest = format!(
+        "# Written by grapevine (fuzzed)\n{}",
+        String::from_utf8_lossy(data)
+    );
+    fs::write(out.join(crate::output::folder::MANIFEST), &manifest).expect("the manifest");
+    let stale = top.join(format!(".out.grapevine-old-{}", u32::MAX - 1));
+    let _ = copy_folder(&out, &stale);
+    let _ = crate::output::write_folder(&out, &[], &never, fill("2"));
+    let _ = crate::output::write_folder(&out, &[], &never, fill("3"));
+    assert_eq!(
+        fs::read(top.join("victim.txt")).ok().as_deref(),
+        Some(&b"keep"[..])
+    );
+    assert_eq!(
+        fs::read(top.join("theirs/notes.txt")).ok().as_deref(),
+        Some(&b"keep"[..])
+    );
+    let _ = fs::remove_dir_all(&top);
+}
+
+fn copy_folder(from: &Path, to: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        let target = to.join(entry.file_name());
+        if entry.file_type()?.is_dir() {
+            copy_folder(&entry.path(), &target)?;
+        } else {
+            std::fs::copy(entry.path(), target)?;
+        }
+    }
+    Ok(())
+}
+
+/// A studio request body, checked as `POST /api/run` checks it before
+/// running anything, against a shipped lesson with a `[studio]` table:
+/// answered with a run's size or a refusal, never a panic, and never more
+/// runs than the studio allows.
+pub fn studio_request(data: &[u8]) {
+    use std::sync::OnceLock;
+    static CATALOGUE: OnceLock<crate::serve::Catalogue> = OnceLock::new();
+    let catalogue = CATALOGUE.get_or_init(|| {
+        let served = crate::serve::Served {
+            name: "service-recovery".into(),
+            path: "scenarios/service-recovery.toml".into(),
+            text: include_str!("../scenarios/service-recovery.toml").into(),
+        };
+        crate::serve::Catalogue::new(vec![served], 2).expect("the shipped lesson reads")
+    });
+    if let Ok(runs) = catalogue.admits(data) {
+        assert!((1..=crate::serve::MAX_RUNS).contains(&runs));
+    }
+}

@@ -28,8 +28,13 @@ pub enum Refused {
     NotAFile(&'static str),
     /// It is larger than the limit.
     TooLarge { size: u64, limit: u64 },
-    /// Its bytes are not UTF-8 text.
-    NotText { offset: usize },
+    /// Its bytes are not UTF-8 text: the first bad byte, and its line and
+    /// column (1-based; the column counts characters before it).
+    NotText {
+        offset: usize,
+        line: usize,
+        column: usize,
+    },
 }
 
 impl Refused {
@@ -44,9 +49,13 @@ impl Refused {
                 "the {what} file is {} bytes, more than grapevine reads ({} at most)",
                 size, limit
             ),
-            Refused::NotText { offset } => {
-                format!("the {what} file is not UTF-8 text (byte {offset} is not valid)")
-            }
+            Refused::NotText {
+                offset,
+                line,
+                column,
+            } => format!(
+                "the {what} file is not UTF-8 text (line {line}, column {column}: byte {offset} is not valid); save it as UTF-8"
+            ),
         }
     }
 }
@@ -106,8 +115,19 @@ pub fn read_text(path: &Path, limit: u64) -> Result<String, Refused> {
             limit,
         });
     }
-    String::from_utf8(bytes).map_err(|e| Refused::NotText {
-        offset: e.utf8_error().valid_up_to(),
+    String::from_utf8(bytes).map_err(|e| {
+        let offset = e.utf8_error().valid_up_to();
+        let before = &e.as_bytes()[..offset];
+        let line_start = before
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1);
+        let column = std::str::from_utf8(&before[line_start..]).map_or(0, |t| t.chars().count());
+        Refused::NotText {
+            offset,
+            line: before.iter().filter(|&&b| b == b'\n').count() + 1,
+            column: column + 1,
+        }
     })
 }
 
@@ -147,7 +167,11 @@ mod tests {
         f.write_all(b"ab\xffcd").unwrap();
         assert!(matches!(
             read_text(f.path(), 100),
-            Err(Refused::NotText { offset: 2 })
+            Err(Refused::NotText {
+                offset: 2,
+                line: 1,
+                column: 3
+            })
         ));
     }
 }

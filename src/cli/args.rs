@@ -133,6 +133,10 @@ pub struct ServeArgs {
     /// Another address opens the studio to the network: it warns.
     #[arg(long, value_name = "ADDRESS")]
     pub host: Option<std::net::IpAddr>,
+    /// A host name the studio answers to, besides localhost and its
+    /// addresses (a name that reaches it on a network); repeatable.
+    #[arg(long, value_name = "NAME")]
+    pub allow_host: Vec<String>,
 }
 
 const SERVE_EXAMPLES: &str = "\
@@ -142,7 +146,7 @@ Examples:
       until Ctrl-C: open that address in a browser. A script
       can ask too, for example:
       curl -s localhost:7878/api/scenarios
-      curl -s localhost:7878/api/run -d '{\"scenario\": \"quick\",
+      curl -s localhost:7878/api/run --json '{\"scenario\": \"quick\",
         \"set\": {\"service.recovery_rate\": 0.6}, \"runs\": 10}'
   grapevine serve scenarios/quick.toml --port 8000";
 

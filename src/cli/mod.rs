@@ -731,17 +731,53 @@ fn serve_command(args: &ServeArgs) -> Result<(), Error> {
         .enable_all()
         .build()
         .map_err(|e| Error::Other(format!("cannot start the server: {e}")))?;
-    runtime.block_on(crate::serve::serve(
-        served,
-        std::net::SocketAddr::new(host, args.port),
-        |addr| {
-            println!("grapevine studio: http://{addr}/ (Ctrl-C stops it)");
-            let _ = std::io::Write::flush(&mut std::io::stdout());
-        },
-        async {
+    runtime.block_on(async {
+        let listen = crate::serve::Listen {
+            addr: std::net::SocketAddr::new(host, args.port),
+            allow_hosts: args.allow_host.clone(),
+        };
+        let (first, second) = (stop_signal(), stop_signal());
+        crate::serve::serve(
+            served,
+            listen,
+            |addr, token| {
+                let page = match token {
+                    Some(t) => format!("http://{addr}/?token={t}"),
+                    None => format!("http://{addr}/"),
+                };
+                println!("grapevine studio: {page} (Ctrl-C stops it)");
+                let _ = std::io::Write::flush(&mut std::io::stdout());
+            },
+            async move {
+                first.await;
+                eprintln!("grapevine studio: stopping (Ctrl-C again ends it at once)");
+            },
+            async move {
+                second.await;
+            },
+        )
+        .await
+    })
+}
+
+/// Resolves on Ctrl-C or, on Unix, SIGTERM; each call waits for the next.
+async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let Ok(mut term) = signal(SignalKind::terminate()) else {
             let _ = tokio::signal::ctrl_c().await;
-        },
-    ))
+            return;
+        };
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }
 
 /// The blank town `grapevine new` writes.

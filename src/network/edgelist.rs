@@ -182,19 +182,28 @@ fn parse_general(line: &str) -> Result<Option<(u64, u64)>, (usize, String)> {
             first.0 + 1,
             format!(
                 "`{}` is a node with no partner: an edge needs two ids",
-                first.1.trim().escape_debug()
+                clip(first.1.trim())
             ),
         ));
     };
     let id = |(col, text): (usize, &str)| {
-        text.parse::<u64>().map_err(|_| {
-            (
-                col + 1,
-                format!("`{}` is not a node id", text.escape_debug()),
-            )
-        })
+        text.parse::<u64>()
+            .map_err(|_| (col + 1, format!("`{}` is not a node id", clip(text))))
     };
     Ok(Some((id(first)?, id(second)?)))
+}
+
+/// A piece of a line as a message quotes it: its first 40 characters,
+/// so that a long line gives a short message.
+fn clip(text: &str) -> String {
+    const MOST: usize = 40;
+    let shown: String = text.chars().take(MOST).collect::<String>();
+    let more = if text.chars().nth(MOST).is_some() {
+        "…"
+    } else {
+        ""
+    };
+    format!("{}{more}", shown.escape_debug())
 }
 
 fn is_sep(c: char) -> bool {
@@ -233,6 +242,10 @@ mod tests {
         assert_eq!(parse_line("1 x\n").unwrap_err().0, 3);
         assert_eq!(parse_line("  5\n").unwrap_err().0, 3);
         assert!(parse_line("source,target").is_err());
+        // A long line gives a short message.
+        let long = format!("1 {}", "x".repeat(60_000));
+        let (_, message) = parse_line(&long).unwrap_err();
+        assert!(message.len() < 100, "{}", message.len());
     }
 
     #[test]

@@ -107,6 +107,16 @@ pub fn check(dest: &Path, inputs: &[&Path]) -> Result<(), Error> {
             format!("move that file out of the folder, or {other}"),
         ));
     }
+    if let Some(locked) = read_only(dest) {
+        return Err(refuse(
+            dest,
+            format!(
+                "`{}` in it is read-only, so grapevine could not delete the earlier results after the run",
+                locked.display()
+            ),
+            format!("make it writable (chmod -R u+w), or {other}"),
+        ));
+    }
     let inside = |p: &Path| {
         let (Ok(p), Ok(d)) = (p.canonicalize(), dest.canonicalize()) else {
             return false;
@@ -137,6 +147,14 @@ fn read_manifest(dir: &Path) -> Result<BTreeSet<String>, String> {
     }
     let text =
         crate::input::read_text(&path, MAX_MANIFEST_BYTES).map_err(|e| e.describe("manifest"))?;
+    parse_manifest(&text)
+}
+
+/// A manifest's entries, each a path inside the folder. A manifest that
+/// names anything else (an absolute path, `..`, `.`, an empty part, a
+/// backslash or a drive) was not written by grapevine: the folder is
+/// treated as someone else's, and nothing in it or outside it is deleted.
+fn parse_manifest(text: &str) -> Result<BTreeSet<String>, String> {
     let mut lines = text.lines();
     if !lines
         .next()
@@ -144,10 +162,48 @@ fn read_manifest(dir: &Path) -> Result<BTreeSet<String>, String> {
     {
         return Err(format!("its `{MANIFEST}` is not grapevine's"));
     }
-    Ok(lines
-        .filter(|l| !l.starts_with('#') && !l.is_empty())
-        .map(str::to_string)
-        .collect())
+    let mut listed = BTreeSet::new();
+    for line in lines.filter(|l| !l.starts_with('#') && !l.is_empty()) {
+        if !inside(line) {
+            return Err(format!(
+                "its `{MANIFEST}` names `{}`, which is not inside it",
+                line.escape_debug()
+            ));
+        }
+        listed.insert(line.to_string());
+    }
+    Ok(listed)
+}
+
+/// Whether a manifest line names a path strictly inside the folder: plain
+/// names joined by `/`, a folder's with a `/` at the end.
+fn inside(line: &str) -> bool {
+    let path = line.strip_suffix('/').unwrap_or(line);
+    !path.is_empty()
+        && path.split('/').all(|part| {
+            !part.is_empty()
+                && part != "."
+                && part != ".."
+                && !part.contains(['\\', ':', '\0'])
+                && Path::new(part)
+                    .components()
+                    .all(|c| matches!(c, Component::Normal(_)))
+        })
+}
+
+/// The first folder at or under `dir` whose permissions forbid writing,
+/// if any: its entries could not be deleted.
+fn read_only(dir: &Path) -> Option<PathBuf> {
+    let locked = |p: &Path| fs::metadata(p).is_ok_and(|m| m.permissions().readonly());
+    if locked(dir) {
+        return Some(dir.to_path_buf());
+    }
+    entries(dir)
+        .ok()?
+        .into_iter()
+        .filter(|(_, kind)| kind.is_dir())
+        .map(|(name, _)| dir.join(name.trim_end_matches('/')))
+        .find(|p| locked(p))
 }
 
 /// Every entry under `dir`, as the manifest names them, or an error.
@@ -186,6 +242,15 @@ fn first_unlisted(dir: &Path, listed: &BTreeSet<String>) -> Option<PathBuf> {
         .map(|(name, _)| dir.join(name.trim_end_matches('/')))
 }
 
+/// Whether `dir` is a folder grapevine wrote that holds nothing else: the
+/// first problem, if not.
+fn first_unlisted_of(dir: &Path) -> Option<String> {
+    match read_manifest(dir) {
+        Err(why) => Some(why),
+        Ok(listed) => first_unlisted(dir, &listed).map(|p| p.display().to_string()),
+    }
+}
+
 /// Writes the manifest of a filled folder: every entry in it.
 fn write_manifest(dir: &Path) -> io::Result<()> {
     let mut text = format!(
@@ -204,21 +269,40 @@ fn write_manifest(dir: &Path) -> io::Result<()> {
 
 /// Deletes a folder grapevine wrote, entry by listed entry, so that a file
 /// added since the check is never deleted: the folder is then left as it
-/// is. Returns whether the folder is gone.
-fn remove_listed(dir: &Path) -> bool {
-    let Ok(listed) = read_manifest(dir) else {
-        return false;
-    };
-    for name in listed.iter().rev() {
+/// is. Only an entry that is both listed and found inside the folder (a
+/// plain file or folder, never followed through a link) is deleted.
+/// Returns why the folder is not gone, if it is not.
+fn remove_listed(dir: &Path) -> Result<(), String> {
+    let listed = read_manifest(dir)?;
+    let found = entries(dir).map_err(|e| format!("it cannot be read: {e}"))?;
+    let mut failed = None;
+    for (name, kind) in found.iter().rev() {
+        if !listed.contains(name) {
+            continue;
+        }
         let path = dir.join(name.trim_end_matches('/'));
-        let _ = if name.ends_with('/') {
+        let removed = if kind.is_dir() {
             fs::remove_dir(&path)
-        } else {
+        } else if kind.is_file() {
             fs::remove_file(&path)
+        } else {
+            continue;
         };
+        if let Err(e) = removed {
+            failed.get_or_insert(format!("`{}` could not be deleted: {e}", path.display()));
+        }
     }
-    let _ = fs::remove_file(dir.join(MANIFEST));
-    fs::remove_dir(dir).is_ok()
+    if let Some(why) = failed {
+        return Err(why);
+    }
+    fs::remove_file(dir.join(MANIFEST))
+        .and_then(|()| fs::remove_dir(dir))
+        .map_err(|e| match e.kind() {
+            io::ErrorKind::DirectoryNotEmpty => {
+                "it holds a file grapevine did not write".to_string()
+            }
+            _ => format!("it could not be deleted: {e}"),
+        })
 }
 
 /// A temporary sibling of `dest` for this process: (filling, replaced).
@@ -274,17 +358,21 @@ pub fn clean_stale(dest: &Path) {
         }
         match kind {
             "partial" => {
-                let ours = path.join(PARTIAL_MARKER).is_file()
+                // Still being filled (its marker, or nothing yet), or
+                // complete but killed before its swap (its manifest).
+                let filling = path.join(PARTIAL_MARKER).is_file()
                     || fs::read_dir(&path).is_ok_and(|mut d| d.next().is_none());
-                if ours {
+                if filling {
                     let _ = fs::remove_dir_all(&path);
+                } else if first_unlisted_of(&path).is_none() {
+                    let _ = remove_listed(&path);
                 }
             }
             "old" if fs::symlink_metadata(dest).is_err() => {
                 let _ = fs::rename(&path, dest);
             }
-            "old" => {
-                remove_listed(&path);
+            "old" if first_unlisted_of(&path).is_none() => {
+                let _ = remove_listed(&path);
             }
             _ => {}
         }
@@ -355,9 +443,9 @@ fn swap(dest: &Path, tmp: &Path, old: &Path) -> io::Result<()> {
         fs::rename(dest, old)?;
     }
     fs::rename(tmp, dest)?;
-    if existed && !remove_listed(old) {
+    if existed && let Err(why) = remove_listed(old) {
         eprintln!(
-            "warning: the earlier results were moved to {}, which now holds a file grapevine did not write",
+            "warning: the earlier results were moved to {} and left there: {why}",
             old.display()
         );
     }
@@ -497,5 +585,129 @@ mod tests {
         assert!(!partial.exists());
         assert_eq!(fs::read(dest.join("a.txt")).unwrap(), b"1");
         assert!(!old.exists() && other.exists());
+    }
+
+    /// A results folder whose manifest has been edited (or received from
+    /// someone else) to name paths outside it.
+    fn forged(dir: &Path, lines: &[&str]) -> PathBuf {
+        forged_as(dir, "out", lines)
+    }
+
+    fn forged_as(dir: &Path, name: &str, lines: &[&str]) -> PathBuf {
+        let dest = dir.join(name);
+        write(&dest, "a.txt", "1").unwrap();
+        let mut text = fs::read_to_string(dest.join(MANIFEST)).unwrap();
+        for l in lines {
+            text.push_str(l);
+            text.push('\n');
+        }
+        fs::write(dest.join(MANIFEST), text).unwrap();
+        dest
+    }
+
+    #[test]
+    fn a_manifest_naming_anything_outside_its_folder_deletes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let victim = dir.path().join("victim.txt");
+        let folder = dir.path().join("somedir");
+        fs::create_dir(&folder).unwrap();
+        let absolute = victim.to_str().unwrap().to_string();
+        for bad in [
+            "../victim.txt",
+            "../somedir/",
+            absolute.as_str(),
+            "charts/../../victim.txt",
+            "./a.txt",
+            "a\\..\\..\\victim.txt",
+        ] {
+            fs::write(&victim, "keep").unwrap();
+            let dest = forged(dir.path(), &[bad]);
+            let e = write(&dest, "b.txt", "2").unwrap_err();
+            assert!(e.to_string().contains("not inside it"), "{bad}: {e}");
+            assert_eq!(fs::read(&victim).unwrap(), b"keep", "{bad}");
+            assert!(folder.is_dir(), "{bad}");
+            assert_eq!(fs::read(dest.join("a.txt")).unwrap(), b"1", "{bad}");
+            // Put the folder back as grapevine wrote it for the next case.
+            fs::remove_dir_all(&dest).unwrap();
+        }
+    }
+
+    #[test]
+    fn a_stale_folder_with_a_forged_manifest_deletes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let victim = dir.path().join("victim.txt");
+        fs::write(&victim, "keep").unwrap();
+        let dest = forged(dir.path(), &["../victim.txt"]);
+        let dead = u32::MAX - 1;
+        let old = dir.path().join(format!(".out.grapevine-old-{dead}"));
+        fs::rename(&dest, &old).unwrap();
+        // The stale folder is put back in its place, then refused as not
+        // grapevine's, by this run and the next.
+        write(&dest, "b.txt", "2").unwrap_err();
+        write(&dest, "c.txt", "3").unwrap_err();
+        assert!(dest.join("a.txt").exists());
+        assert_eq!(fs::read(&victim).unwrap(), b"keep");
+        // A second stale folder beside a folder in place is left alone too.
+        let other = dir.path().join("other");
+        let forged_old = forged_as(dir.path(), "other", &["../victim.txt"]);
+        let old = dir.path().join(format!(".other.grapevine-old-{dead}"));
+        fs::rename(&forged_old, &old).unwrap();
+        let fresh = dir.path().join("fresh");
+        write(&fresh, "b.txt", "2").unwrap();
+        fs::rename(&fresh, &other).unwrap();
+        write(&other, "b.txt", "3").unwrap();
+        assert_eq!(fs::read(&victim).unwrap(), b"keep");
+        assert!(old.join("a.txt").exists(), "a folder not ours stays");
+    }
+
+    #[test]
+    fn a_complete_folder_killed_before_its_swap_is_cleaned() {
+        let dir = tempfile::tempdir().unwrap();
+        let dest = dir.path().join("out");
+        write(&dest, "a.txt", "1").unwrap();
+        let dead = u32::MAX - 1;
+        let partial = dir.path().join(format!(".out.grapevine-partial-{dead}"));
+        write(&partial, "a.txt", "2").unwrap();
+        write(&dest, "a.txt", "3").unwrap();
+        assert!(!partial.exists());
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_read_only_results_folder_is_refused_before_the_run() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let dest = dir.path().join("out");
+        write(&dest, "a.txt", "1").unwrap();
+        let charts = dest.join("charts");
+        fs::set_permissions(&charts, fs::Permissions::from_mode(0o555)).unwrap();
+        let e = write(&dest, "a.txt", "2").unwrap_err();
+        assert!(e.to_string().contains("read-only"), "{e}");
+        fs::set_permissions(&charts, fs::Permissions::from_mode(0o755)).unwrap();
+        assert_eq!(fs::read(dest.join("a.txt")).unwrap(), b"1");
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    proptest::proptest! {
+        /// Whatever a manifest says, what it lets grapevine delete lies
+        /// inside the folder.
+        #[test]
+        fn every_entry_a_manifest_allows_lies_inside_its_folder(
+            lines in proptest::collection::vec("[a-z./\\\\:]{0,12}", 0..8)
+        ) {
+            let text = format!("# Written by grapevine\n{}\n", lines.join("\n"));
+            if let Ok(listed) = parse_manifest(&text) {
+                let top = Path::new("/results/out");
+                for name in listed {
+                    let path = top.join(name.trim_end_matches('/'));
+                    proptest::prop_assert!(path.starts_with(top) && path != top);
+                    proptest::prop_assert!(path
+                        .components()
+                        .skip(top.components().count())
+                        .all(|c| matches!(c, Component::Normal(_))));
+                }
+            }
+        }
     }
 }

@@ -59,13 +59,13 @@ pub fn write_report(
     extras: Extras<'_>,
     cancelled: &(dyn Fn() -> bool + Sync),
 ) -> Result<(), Box<dyn std::error::Error>> {
-    fs::write(dir.join("timeseries.csv"), tables::timeseries_csv(report))?;
-    fs::write(dir.join("runs.csv"), tables::runs_csv(report))?;
+    put(dir, "timeseries.csv", tables::timeseries_csv(report))?;
+    put(dir, "runs.csv", tables::runs_csv(report))?;
     if report.variants.len() > 1 {
-        fs::write(dir.join("differences.csv"), tables::differences_csv(report))?;
+        put(dir, "differences.csv", tables::differences_csv(report))?;
     }
     if extras.per_run {
-        fs::write(dir.join("runs_timeseries.csv"), tables::per_run_csv(report))?;
+        put(dir, "runs_timeseries.csv", tables::per_run_csv(report))?;
     }
     if report
         .scenario
@@ -75,10 +75,10 @@ pub fn write_report(
         .declaration()
         .stories
     {
-        fs::write(dir.join("reach.csv"), tables::reach_csv(report))?;
+        put(dir, "reach.csv", tables::reach_csv(report))?;
     }
-    fs::write(dir.join("summary.json"), tables::summary_json(report))?;
-    fs::write(dir.join("scenario.toml"), &report.scenario.text)?;
+    put(dir, "summary.json", tables::summary_json(report))?;
+    put(dir, "scenario.toml", &report.scenario.text)?;
     // The charts' bands are worked out once, for the files and the report.
     let all = charts::charts(report);
     charts::draw_all(dir, &all, report, formats, cancelled)?;
@@ -87,21 +87,50 @@ pub fn write_report(
     }
     if let Some(film) = extras.film {
         if extras.gif {
-            let file = std::io::BufWriter::new(fs::File::create(dir.join("network.gif"))?);
-            animation::write_gif(film, file)?;
+            let file = create(dir, "network.gif")?;
+            animation::write_gif(film, file).map_err(|e| not_written("network.gif", e))?;
         }
         if extras.gexf {
-            fs::write(dir.join("network.gexf"), gexf::gexf(film, report))?;
+            put(dir, "network.gexf", gexf::gexf(film, report))?;
         }
     }
     if cancelled() {
         return Err("interrupted".into());
     }
-    fs::write(
-        dir.join("report.html"),
-        report::html(report, &all, extras.film)?,
-    )?;
+    put(dir, "report.html", report::html(report, &all, extras.film)?)?;
     Ok(())
+}
+
+/// Why a file of the results could not be written, naming the file.
+pub(crate) fn not_written(name: &str, e: impl std::fmt::Display) -> String {
+    format!("`{name}` could not be written: {e}")
+}
+
+/// Writes one file of the results into `dir`.
+pub(crate) fn put(dir: &Path, name: &str, bytes: impl AsRef<[u8]>) -> Result<(), String> {
+    fs::write(dir.join(name), bytes).map_err(|e| not_written(name, e))
+}
+
+/// Creates one file of the results in `dir`, buffered.
+pub(crate) fn create(dir: &Path, name: &str) -> Result<std::io::BufWriter<fs::File>, String> {
+    fs::File::create(dir.join(name))
+        .map(std::io::BufWriter::new)
+        .map_err(|e| not_written(name, e))
+}
+
+/// Encodes RGB `pixels` of `size` as a PNG into `out`, and flushes it.
+pub(crate) fn png(
+    mut out: impl std::io::Write,
+    size: (u32, u32),
+    pixels: &[u8],
+) -> Result<(), String> {
+    let mut encoder = ::png::Encoder::new(&mut out, size.0, size.1);
+    encoder.set_color(::png::ColorType::Rgb);
+    encoder.set_depth(::png::BitDepth::Eight);
+    let mut writer = encoder.write_header().map_err(|e| e.to_string())?;
+    writer.write_image_data(pixels).map_err(|e| e.to_string())?;
+    writer.finish().map_err(|e| e.to_string())?;
+    out.flush().map_err(|e| e.to_string())
 }
 
 /// Formats a number for CSV: whole numbers without a decimal point, others

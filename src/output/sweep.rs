@@ -6,7 +6,6 @@
 //! as a whole one.
 
 use std::fmt::Write;
-use std::fs;
 use std::path::Path;
 
 use plotters::coord::Shift;
@@ -142,9 +141,9 @@ pub fn write(
     formats: &[Format],
 ) -> Result<(), Box<dyn std::error::Error>> {
     let metric = Measure::parse(&plan.metric).ok_or("the sweep's measure is unknown")?;
-    fs::write(dir.join("sweep.csv"), csv(plan, rows))?;
-    fs::write(dir.join("summary.json"), summary_json(plan))?;
-    fs::write(dir.join("scenario.toml"), &plan.scenario_text)?;
+    super::put(dir, "sweep.csv", csv(plan, rows))?;
+    super::put(dir, "summary.json", summary_json(plan))?;
+    super::put(dir, "scenario.toml", &plan.scenario_text)?;
     let chart_of = Sweep::of(plan, metric, rows);
     charts::save(dir, "sweep", formats, |area| chart(area, &chart_of))?;
     Ok(())

@@ -5,13 +5,30 @@
 use super::error::{self, FieldPath, Problem};
 use super::spans::SpanIndex;
 
-pub(super) fn syntax_problem(e: &toml::de::Error) -> Problem {
+pub(super) fn syntax_problem(e: &toml::de::Error, text: &str) -> Problem {
     Problem::new(
         FieldPath::root(),
         format!("TOML syntax: {}", e.message().trim()),
     )
     .allowed("TOML: `key = value` lines under `[table]` headers")
-    .at(e.span())
+    .at(e.span().or_else(|| deepest_line(text)))
+}
+
+/// The line with the deepest nesting (dots, brackets and braces), for a
+/// syntax error the TOML reader gives no place for: it reports its nesting
+/// limit (a header like `[a.a.a. ... .a]`) without one.
+fn deepest_line(text: &str) -> Option<std::ops::Range<usize>> {
+    let mut start = 0;
+    let mut best: Option<(usize, std::ops::Range<usize>)> = None;
+    for line in text.split_inclusive('\n') {
+        let depth = line.matches(['.', '[', '{']).count();
+        let span = start..start + line.trim_end().len();
+        if best.as_ref().is_none_or(|(d, _)| depth > *d) {
+            best = Some((depth, span));
+        }
+        start += line.len();
+    }
+    best.map(|(_, span)| span)
 }
 
 /// Turns serde's message into a problem with the field's path, the allowed

@@ -260,10 +260,11 @@ impl Scenario {
     pub fn read(path: &Path, overrides: &[Override]) -> Result<Scenario, InputError> {
         let text =
             crate::input::read_text(path, crate::input::MAX_SCENARIO_BYTES).map_err(|e| {
-                InputError::single(
-                    path,
-                    Problem::new(FieldPath::root(), e.describe("scenario")),
-                )
+                let mut problem = Problem::new(FieldPath::root(), e.describe("scenario"));
+                if let crate::input::Refused::NotText { line, column, .. } = e {
+                    problem = problem.at_line(line, column);
+                }
+                InputError::single(path, problem)
             })?;
         Self::parse_with(&text, path, overrides)
     }
@@ -348,7 +349,7 @@ impl Scenario {
     /// [`Scenario::parse_with`] without checking the studio's sliders.
     fn parse_only(text: &str, path: &Path, overrides: &[Override]) -> Result<Scenario, InputError> {
         let fail = |problems| InputError::new(path, Some(text.to_string()), problems);
-        let index = SpanIndex::parse(text).map_err(|e| fail(vec![syntax_problem(&e)]))?;
+        let index = SpanIndex::parse(text).map_err(|e| fail(vec![syntax_problem(&e, text)]))?;
         let raw: RawScenario =
             toml::from_str(text).map_err(|e| fail(vec![serde_problem(&e, &index)]))?;
         let checked = validate(raw, path).map_err(|mut problems| {
@@ -357,7 +358,9 @@ impl Scenario {
             }
             fail(problems)
         })?;
-        let doc: toml::Table = text.parse().map_err(|e| fail(vec![syntax_problem(&e)]))?;
+        let doc: toml::Table = text
+            .parse()
+            .map_err(|e| fail(vec![syntax_problem(&e, text)]))?;
         let mut scenario = variants::build(checked, doc, overrides, path, &index).map_err(fail)?;
         scenario.text = text.to_string();
         Ok(scenario)
@@ -398,6 +401,12 @@ pub fn locate(text: &str, path: &Path, mut problem: Problem) -> InputError {
     }
     InputError::new(path, Some(text.to_string()), vec![problem])
 }
+
+/// The longest name of a variant (or of the baseline), in characters: it
+/// labels a line on a chart and a column on a slide.
+pub const MAX_NAME: usize = 60;
+/// The longest title, in characters: it heads every chart and slide.
+pub const MAX_TITLE: usize = 120;
 
 /// A scenario file checked as written, before its variants are built.
 #[derive(Debug, Clone)]
@@ -513,10 +522,35 @@ pub fn validate(raw: RawScenario, source: &Path) -> Result<Checked, Vec<Problem>
     let compare = compare_measures(raw.compare, model.kind(), p);
     let baseline = raw.baseline.unwrap_or_else(|| "baseline".to_string());
     let variants = raw.variants.unwrap_or_default();
+    let long = |at: FieldPath, what: &str, text: &str, most: usize| {
+        let n = text.chars().count();
+        (n > most).then(|| {
+            Problem::new(at, format!("the {what} is {n} characters long")).allowed(format!(
+                "at most {most} characters: it is printed on charts and slides"
+            ))
+        })
+    };
+    if let Some(problem) = raw
+        .title
+        .as_deref()
+        .and_then(|t| long(root.key("title"), "title", t, MAX_TITLE))
+    {
+        p.push(problem);
+    }
+    if let Some(problem) = long(root.key("baseline"), "baseline's name", &baseline, MAX_NAME) {
+        p.push(problem);
+    }
     let mut names = vec![baseline.clone()];
     for (i, v) in variants.iter().enumerate() {
         let name = v.name.trim();
-        if name.is_empty() || name.contains(',') {
+        if let Some(problem) = long(
+            root.key("variants").index(i).key("name"),
+            "variant's name",
+            name,
+            MAX_NAME,
+        ) {
+            p.push(problem);
+        } else if name.is_empty() || name.contains(',') {
             p.push(
                 Problem::new(
                     root.key("variants").index(i).key("name"),

@@ -88,6 +88,11 @@ pub(super) fn build(
         index,
     )?];
     let base_events = doc.get("events").cloned();
+    // Each variant is checked on a copy of the scenario without the list of
+    // variants and the studio's table (checked once, above): a copy with
+    // them would make the work grow with the square of the variants.
+    let written_variants = doc.remove("variants");
+    doc.remove("studio");
     for (i, raw) in c.variants.iter().enumerate() {
         let at = FieldPath::root().key("variants").index(i);
         let mut d = doc.clone();
@@ -130,8 +135,8 @@ pub(super) fn build(
                 Some(Value::Array(a)) => a.clone(),
                 _ => Vec::new(),
             };
-            if let Some(Value::Array(extra)) = doc
-                .get("variants")
+            if let Some(Value::Array(extra)) = written_variants
+                .as_ref()
                 .and_then(|v| v.get(i))
                 .and_then(|v| v.get("events"))
             {
@@ -322,9 +327,13 @@ fn event_groups(
 
 /// Reads and checks a document with overrides applied.
 fn recheck(doc: &Table, source: &Path) -> Result<Checked, Vec<Problem>> {
-    let raw: RawScenario = Value::Table(doc.clone())
-        .try_into()
-        .map_err(|e: toml::de::Error| vec![problem_from_serde(e.message(), FieldPath::root())])?;
+    // The path of a value the reader refuses (a float for `ticks`, say)
+    // names the field, so the problem is placed at the value that was set.
+    let raw: RawScenario =
+        serde_path_to_error::deserialize(Value::Table(doc.clone())).map_err(|e| {
+            let at = FieldPath::parse(&e.path().to_string());
+            vec![problem_from_serde(e.inner().message(), at)]
+        })?;
     validate(raw, source)
 }
 

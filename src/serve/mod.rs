@@ -19,8 +19,11 @@
 //!   line gives the same numbers).
 //!
 //! It is safe to leave running: it listens on the loopback address unless
-//! told otherwise; a request names a served scenario, never a path; bodies
-//! over [`MAX_BODY`] get 413; a bad request gets 400 with the same message,
+//! told otherwise (and then asks for a token); it answers only its own page
+//! ([`guard`]: Host, Origin, JSON bodies); connections are bounded in number
+//! and in the time they may take to send a request ([`listen`]); a request
+//! names a served scenario, never a path; bodies over [`MAX_BODY`] get 413
+//! before they are read; a bad request gets 400 with the same message,
 //! field and allowed values as the command line; a run the memory check
 //! refuses, or one forecast to take over [`MAX_SECONDS`], is refused before
 //! it starts; at most [`RUNNING`] runs go at once and a request waits at
@@ -28,12 +31,14 @@
 //! cancelled at its next tick.
 
 pub mod answer;
+pub mod guard;
+mod listen;
 mod page;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 
 use axum::Router;
@@ -70,45 +75,111 @@ pub struct Served {
     pub text: String,
 }
 
-struct Studio {
+/// The served scenarios, each as written and as read once at the start.
+pub struct Catalogue {
     scenarios: Vec<Served>,
-    /// Each served scenario as written, read once at the start.
     parsed: Vec<Scenario>,
+    /// The threads a run gets (for its forecast).
+    threads: usize,
+}
+
+impl Catalogue {
+    /// Reads every scenario, or says what is wrong with the first bad one.
+    pub fn new(scenarios: Vec<Served>, threads: usize) -> Result<Catalogue, Error> {
+        let parsed = scenarios
+            .iter()
+            .map(|s| Scenario::parse(&s.text, &s.path))
+            .collect::<Result<_, _>>()?;
+        Ok(Catalogue {
+            scenarios,
+            parsed,
+            threads,
+        })
+    }
+
+    /// Whether a request body would be run, as the API decides it before
+    /// running anything: `Ok` with the runs it would make, or the status
+    /// it would get. For the fuzz target of request bodies.
+    pub fn admits(&self, body: &[u8]) -> Result<u32, u16> {
+        parse_request(body)
+            .and_then(|r| prepare(self, &r))
+            .map(|p| p.scenario.runs)
+            .map_err(|r| r.status().as_u16())
+    }
+}
+
+struct Studio {
+    catalogue: Catalogue,
     /// `GET /api/scenarios`'s answer, made once at the start.
     listing: Value,
     turns: tokio::sync::Semaphore,
     pool: rayon::ThreadPool,
     threads: usize,
+    /// The cancel flags of the runs going on, set when the server stops.
+    live: Mutex<Vec<Weak<AtomicBool>>>,
 }
 
-/// Checks every scenario, then serves them on `addr` until `stop`
-/// resolves; `ready` is told the address bound (port 0 picks a free one).
+impl Studio {
+    /// A new run's cancel flag, which a stop of the server sets too.
+    fn cancel_flag(&self) -> Arc<AtomicBool> {
+        let flag = Arc::new(AtomicBool::new(false));
+        if let Ok(mut live) = self.live.lock() {
+            live.retain(|w| w.strong_count() > 0);
+            live.push(Arc::downgrade(&flag));
+        }
+        flag
+    }
+
+    /// Cancels every run going on.
+    fn stop_runs(&self) {
+        if let Ok(live) = self.live.lock() {
+            for flag in live.iter().filter_map(Weak::upgrade) {
+                flag.store(true, Ordering::Relaxed);
+            }
+        }
+    }
+}
+
+/// Where and how the studio listens.
+pub struct Listen {
+    pub addr: SocketAddr,
+    /// Host names it answers to besides `localhost` and addresses.
+    pub allow_hosts: Vec<String>,
+}
+
+/// Checks every scenario, then serves them as `listen` says until `stop`
+/// resolves, and ends what is still open within a few seconds after (at
+/// once when `again` resolves); `ready` is told the address bound (port 0
+/// picks a free one) and the token, if one is needed.
 pub async fn serve(
     scenarios: Vec<Served>,
-    addr: SocketAddr,
-    ready: impl FnOnce(SocketAddr),
-    stop: impl std::future::Future<Output = ()> + Send + 'static,
+    listen: Listen,
+    ready: impl FnOnce(SocketAddr, Option<&str>),
+    stop: impl std::future::Future<Output = ()>,
+    again: impl std::future::Future<Output = ()>,
 ) -> Result<(), Error> {
-    let mut parsed = Vec::new();
-    let mut list = Vec::new();
-    for s in &scenarios {
-        let scenario = Scenario::parse(&s.text, &s.path)?;
-        list.push(answer::listing(&s.name, &scenario));
-        parsed.push(scenario);
-    }
-    let listing = json!({ "scenarios": list });
+    let addr = listen.addr;
+    let guard = guard::Guard::for_address(addr.ip(), listen.allow_hosts).map_err(Error::Other)?;
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let catalogue = Catalogue::new(scenarios, threads)?;
+    let list: Vec<Value> = catalogue
+        .scenarios
+        .iter()
+        .zip(&catalogue.parsed)
+        .map(|(s, scenario)| answer::listing(&s.name, scenario))
+        .collect();
+    let listing = json!({ "scenarios": list });
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
         .map_err(|e| Error::Other(format!("cannot start the worker threads: {e}")))?;
     let studio = Arc::new(Studio {
-        scenarios,
-        parsed,
+        catalogue,
         listing,
         turns: tokio::sync::Semaphore::new(RUNNING),
         pool,
         threads,
+        live: Mutex::new(Vec::new()),
     });
     let app = Router::new()
         .route("/", get(index))
@@ -117,19 +188,22 @@ pub async fn serve(
         .route("/api/run", post(run))
         .route("/api/download/{file}", post(download))
         .fallback(not_found)
+        .method_not_allowed_fallback(wrong_method)
         .layer(DefaultBodyLimit::max(MAX_BODY))
-        .with_state(studio);
+        .with_state(studio.clone())
+        .layer(axum::middleware::from_fn_with_state(
+            Arc::new(guard.clone()),
+            guard::check,
+        ));
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|e| Error::Usage(format!("cannot listen on {addr}: {e}")))?;
     let bound = listener
         .local_addr()
         .map_err(|e| Error::Other(e.to_string()))?;
-    ready(bound);
-    axum::serve(listener, app)
-        .with_graceful_shutdown(stop)
-        .await
-        .map_err(|e| Error::Other(format!("the server stopped: {e}")))
+    ready(bound, guard.token.as_deref());
+    listen::serve(listener, app, stop, again, || studio.stop_runs()).await;
+    Ok(())
 }
 
 fn answer(status: StatusCode, body: Value) -> Response {
@@ -213,6 +287,15 @@ async fn asset(UrlPath(file): UrlPath<String>) -> Response {
         Some(a) => served_file(a.content_type, a.body),
         None => not_found().await,
     }
+}
+
+async fn wrong_method(method: axum::http::Method) -> Response {
+    refused(
+        StatusCode::METHOD_NOT_ALLOWED,
+        format!(
+            "{method} is not allowed here; the page and /api/scenarios take GET, /api/run and /api/download/FILE take POST"
+        ),
+    )
 }
 
 async fn not_found() -> Response {
@@ -301,7 +384,7 @@ fn parse_request(body: &[u8]) -> Result<RunRequest, Box<Response>> {
 }
 
 async fn run(State(studio): State<Arc<Studio>>, headers: HeaderMap, body: Bytes) -> Response {
-    let prepared = match parse_request(&body).and_then(|r| prepare(&studio, &r)) {
+    let prepared = match parse_request(&body).and_then(|r| prepare(&studio.catalogue, &r)) {
         Ok(p) => p,
         Err(response) => return *response,
     };
@@ -315,7 +398,7 @@ async fn run(State(studio): State<Arc<Studio>>, headers: HeaderMap, body: Bytes)
     let Some(turn) = wait_turn(&studio).await else {
         return busy();
     };
-    let cancel = Arc::new(AtomicBool::new(false));
+    let cancel = studio.cancel_flag();
     let _guard = CancelOnDrop(cancel.clone());
     let worker = studio.clone();
     let result = tokio::task::spawn_blocking(move || {
@@ -342,10 +425,14 @@ async fn run(State(studio): State<Arc<Studio>>, headers: HeaderMap, body: Bytes)
 }
 
 fn busy() -> Response {
-    refused(
+    let mut response = refused(
         StatusCode::SERVICE_UNAVAILABLE,
         "the studio is busy with other runs; try again in a moment",
-    )
+    );
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+    response
 }
 
 async fn wait_turn(studio: &Studio) -> Option<tokio::sync::SemaphorePermit<'_>> {
@@ -399,7 +486,7 @@ fn stream(studio: Arc<Studio>, prepared: Prepared) -> Response {
     let (tx, rx) = tokio::sync::mpsc::channel::<Bytes>(8);
     tokio::spawn(async move {
         let line = |v: Value| Bytes::from(format!("{v}\n"));
-        let cancel = Arc::new(AtomicBool::new(false));
+        let cancel = studio.cancel_flag();
         let _guard = CancelOnDrop(cancel.clone());
         let deadline = tokio::time::Instant::now() + WAIT;
         let turn = loop {
@@ -425,6 +512,8 @@ fn stream(studio: Arc<Studio>, prepared: Prepared) -> Response {
                 .await;
             return;
         };
+        // The run starts now: say so at once, however short it will be.
+        let _ = tx.try_send(line(json!({"progress": 0.0})));
         let tally = Arc::new(Tally::default());
         let (worker, sink, flag, count) =
             (studio.clone(), tx.clone(), cancel.clone(), tally.clone());
@@ -502,11 +591,11 @@ async fn download(
             ),
         );
     };
-    let prepared = match parse_request(&body).and_then(|r| prepare(&studio, &r)) {
+    let prepared = match parse_request(&body).and_then(|r| prepare(&studio.catalogue, &r)) {
         Ok(p) => p,
         Err(response) => return *response,
     };
-    let served = &studio.scenarios[prepared.served];
+    let served = &studio.catalogue.scenarios[prepared.served];
     let saved = match edit::with_values(
         &served.text,
         &prepared.overrides,
@@ -523,7 +612,7 @@ async fn download(
     let Some(turn) = wait_turn(&studio).await else {
         return busy();
     };
-    let cancel = Arc::new(AtomicBool::new(false));
+    let cancel = studio.cancel_flag();
     let _guard = CancelOnDrop(cancel.clone());
     let worker = studio.clone();
     let path = served.path.clone();
@@ -597,7 +686,7 @@ fn attachment(content_type: &'static str, name: &str, bytes: Vec<u8>) -> Respons
 
 /// The scenario a request asks for, with its values set, checked and
 /// within budget; or the response refusing it.
-fn prepare(studio: &Studio, request: &RunRequest) -> Result<Prepared, Box<Response>> {
+fn prepare(studio: &Catalogue, request: &RunRequest) -> Result<Prepared, Box<Response>> {
     let bad = |m: String| Box::new(refused(StatusCode::BAD_REQUEST, m));
     let names: Vec<&str> = studio.scenarios.iter().map(|s| s.name.as_str()).collect();
     let index = match &request.scenario {

@@ -187,3 +187,66 @@ fn a_variant_too_large_for_memory_is_refused_before_anything_runs() {
     assert!(e.contains("this run needs about"), "{e}");
     assert!(e.contains("field: network.n"), "{e}");
 }
+
+#[test]
+fn a_scenario_that_is_not_utf8_is_located() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("latin1.toml");
+    std::fs::write(&file, b"title = \"Caf\xe9\"\n").unwrap();
+    grapevine().arg("check").arg(&file).assert().code(2).stderr(
+        predicate::str::contains("latin1.toml:1:13").and(predicate::str::contains("UTF-8")),
+    );
+}
+
+#[test]
+fn a_table_header_nested_too_deep_is_located() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("deep.toml");
+    let header = vec!["a"; 300].join(".");
+    std::fs::write(&file, format!("title = \"x\"\n\n[{header}]\n")).unwrap();
+    grapevine()
+        .arg("check")
+        .arg(&file)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("deep.toml:3:1"));
+}
+
+#[test]
+fn a_wrong_type_set_on_the_command_line_names_its_field() {
+    grapevine()
+        .arg("check")
+        .arg(repo("scenarios/quick.toml"))
+        .args(["--set", "ticks=2.5"])
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::contains("field: ticks").and(predicate::str::contains("whole number")),
+        );
+}
+
+#[test]
+fn a_long_bad_edge_list_line_gives_a_short_message() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("edges.txt"),
+        format!("1 2\n3 {}\n", "x".repeat(60_000)),
+    )
+    .unwrap();
+    let scenario = dir.path().join("s.toml");
+    std::fs::write(
+        &scenario,
+        "[network]\nkind = \"edge-list\"\npath = \"edges.txt\"\n",
+    )
+    .unwrap();
+    let out = grapevine()
+        .arg("check")
+        .arg(&scenario)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("edges.txt:2:3"))
+        .get_output()
+        .stderr
+        .clone();
+    assert!(out.len() < 2_000, "{} bytes", out.len());
+}

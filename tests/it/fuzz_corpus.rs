@@ -46,3 +46,13 @@ fn every_edge_list_input_the_fuzzer_kept_is_handled() {
 fn every_network_file_input_the_fuzzer_kept_is_handled() {
     replay("network_xml", grapevine::fuzzing::network_xml);
 }
+
+#[test]
+fn every_manifest_input_the_fuzzer_kept_is_handled() {
+    replay("manifest", grapevine::fuzzing::manifest);
+}
+
+#[test]
+fn every_studio_request_input_the_fuzzer_kept_is_handled() {
+    replay("studio_request", grapevine::fuzzing::studio_request);
+}

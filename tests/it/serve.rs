@@ -166,6 +166,9 @@ fn bad_requests_are_refused_with_what_is_allowed() {
         "service.recovery_rate",
     );
     assert!(json(&text)["problems"][0]["allowed"].is_string(), "{text}");
+    // A value of the wrong type names its field too (issue 24).
+    let text = refused(r#"{"set": {"ticks": 2.5}}"#, 400, "whole number");
+    assert_eq!(json(&text)["problems"][0]["field"], "ticks", "{text}");
     refused(r#"{"runs": 0}"#, 400, "allowed: 1 to 200");
     refused(
         r#"{"set": {"network.n": 4000000}, "runs": 200}"#,
@@ -177,9 +180,17 @@ fn bad_requests_are_refused_with_what_is_allowed() {
         400,
         "a request cannot name a file (`/etc/passwd`)",
     );
+    // Refused from its declared length, before it is read: a client still
+    // sending may see the connection closed instead of the 413 (the raw
+    // socket test below reads the 413 itself).
     let huge = format!(r#"{{"set": {{"title": "{}"}}}}"#, "x".repeat(200_000));
-    let (status, _) = server.post(&huge);
-    assert_eq!(status, 413);
+    let answer = Server::agent()
+        .post(format!("{}/api/run", server.base))
+        .header("content-type", "application/json")
+        .send(&huge);
+    if let Ok(r) = answer {
+        assert_eq!(r.status().as_u16(), 413);
+    }
     // Still serving.
     assert_eq!(server.get("/api/scenarios").0, 200);
 }
@@ -310,6 +321,13 @@ fn the_page_and_everything_it_loads_come_from_the_binary() {
             !text.contains("http://") && !text.contains("https://") && !text.contains("//cdn"),
             "{file} names an address"
         );
+    }
+    // No inline code: the policy blocks it, so the page and the HTML its
+    // scripts build must do everything from the served scripts.
+    for file in ["/", "/assets/studio.js", "/assets/player.js"] {
+        let text = server.fetch("GET", file, "", "*/*").text;
+        let inline = crate::common::inline_code(&text);
+        assert!(inline.is_empty(), "{file} has inline code: {inline:?}");
     }
     let licence = server.fetch("GET", "/assets/uPlot-LICENSE.txt", "", "*/*");
     assert!(licence.text.contains("MIT License"));
@@ -564,4 +582,222 @@ fn a_client_that_goes_away_cancels_its_run() {
         "the server kept working after its client left ({idle} ticks of CPU in a second)"
     );
     assert_eq!(server.post(r#"{"runs": 1}"#).0, 200, "and it still runs");
+}
+
+// --- Who may ask (issue 24): Host, Origin, JSON bodies, bounded
+// connections, a clean stop on signals. Raw sockets, so that every header
+// is exactly what a browser or an attacker would send.
+
+impl Server {
+    fn port(&self) -> u16 {
+        let after = self.base.rsplit(':').next().unwrap();
+        after.split('/').next().unwrap().parse().unwrap()
+    }
+
+    fn connect(&self) -> std::net::TcpStream {
+        let s = std::net::TcpStream::connect(("127.0.0.1", self.port())).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
+        s
+    }
+
+    /// Sends `request` as it is and reads the whole answer (the server
+    /// closes after it: `Connection: close` is added).
+    fn raw(&self, request: &str) -> (u16, String) {
+        use std::io::{Read, Write};
+        let mut s = self.connect();
+        let request = request.replacen("\r\n", "\r\nConnection: close\r\n", 1);
+        s.write_all(request.as_bytes()).unwrap();
+        let mut answer = String::new();
+        let _ = s.read_to_string(&mut answer);
+        let status = answer
+            .split_whitespace()
+            .nth(1)
+            .and_then(|c| c.parse().ok())
+            .unwrap_or_else(|| panic!("no status in {answer:?}"));
+        (status, answer)
+    }
+
+    fn signal(&self, name: &str) {
+        let _ = Command::new("kill")
+            .args([&format!("-{name}"), &self.child.id().to_string()])
+            .status();
+    }
+
+    /// Waits up to `seconds` for the server to end; its exit status.
+    fn ended_within(&mut self, seconds: u64) -> Option<std::process::ExitStatus> {
+        for _ in 0..seconds * 20 {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return Some(status);
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        None
+    }
+}
+
+fn run_body() -> &'static str {
+    r#"{"runs": 1}"#
+}
+
+fn post_with(headers: &str, body: &str) -> String {
+    format!(
+        "POST /api/run HTTP/1.1\r\n{headers}Content-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+}
+
+#[test]
+fn only_the_studios_own_page_can_drive_it() {
+    let server = Server::start(&[repo("tests/data/studio.toml").to_str().unwrap()]);
+    let port = server.port();
+    let local = format!("Host: 127.0.0.1:{port}\r\n");
+    let json = "Content-Type: application/json\r\n";
+    // Its own page, and scripts that send no Origin, are answered.
+    let (status, _) = server.raw(&post_with(&format!("{local}{json}"), run_body()));
+    assert_eq!(status, 200);
+    let own = format!("{local}Origin: http://127.0.0.1:{port}\r\n{json}");
+    assert_eq!(server.raw(&post_with(&own, run_body())).0, 200);
+    let (status, _) = server.raw(&format!("GET / HTTP/1.1\r\nHost: localhost:{port}\r\n\r\n"));
+    assert_eq!(status, 200);
+    // DNS rebinding: another site's name for this machine.
+    for path in ["/", "/api/scenarios"] {
+        let (status, answer) = server.raw(&format!(
+            "GET {path} HTTP/1.1\r\nHost: evil.example:{port}\r\n\r\n"
+        ));
+        assert_eq!(status, 403, "{path}");
+        assert!(answer.contains("does not answer to the host"), "{answer}");
+        assert!(
+            !answer.contains("Service recovery"),
+            "nothing of the studio's leaks"
+        );
+    }
+    // Another site's page: a foreign Origin, a form's text/plain body.
+    let foreign = format!("{local}Origin: http://evil.example\r\n{json}");
+    let (status, answer) = server.raw(&post_with(&foreign, run_body()));
+    assert_eq!(status, 403);
+    assert!(answer.contains("\"error\""), "a JSON answer: {answer}");
+    for kind in [
+        "text/plain",
+        "application/x-www-form-urlencoded",
+        "multipart/form-data; boundary=x",
+    ] {
+        let form = format!("{local}Content-Type: {kind}\r\n");
+        let (status, answer) = server.raw(&post_with(&form, run_body()));
+        assert_eq!(status, 415, "{kind}: {answer}");
+    }
+    // A declared oversize body is refused before it is sent.
+    let (status, answer) = server.raw(&format!(
+        "POST /api/run HTTP/1.1\r\n{local}{json}Content-Length: 100000000\r\n\r\n"
+    ));
+    assert_eq!(status, 413);
+    assert!(answer.contains("\"error\""), "{answer}");
+    // Wrong methods and busy answers say so in JSON.
+    let (status, answer) = server.raw(&format!("DELETE /api/run HTTP/1.1\r\n{local}\r\n"));
+    assert_eq!(status, 405);
+    assert!(answer.contains("\"error\""), "{answer}");
+}
+
+#[test]
+fn a_studio_open_to_the_network_needs_its_token() {
+    let server = Server::start(&[
+        repo("tests/data/studio.toml").to_str().unwrap(),
+        "--host",
+        "0.0.0.0",
+    ]);
+    let token = server
+        .base
+        .split("token=")
+        .nth(1)
+        .expect("the address printed carries a token")
+        .to_string();
+    let port = server.port();
+    let host = format!("Host: 127.0.0.1:{port}\r\n");
+    let (status, _) = server.raw(&format!("GET /api/scenarios HTTP/1.1\r\n{host}\r\n"));
+    assert_eq!(status, 403);
+    let (status, answer) = server.raw(&format!("GET /?token={token} HTTP/1.1\r\n{host}\r\n"));
+    assert_eq!(status, 200);
+    let cookie = answer
+        .lines()
+        .find_map(|l| l.strip_prefix("set-cookie: "))
+        .expect("the page sets the token's cookie");
+    assert!(
+        cookie.contains("SameSite=Strict") && cookie.contains("HttpOnly"),
+        "{cookie}"
+    );
+    let cookie = cookie.split(';').next().unwrap();
+    let (status, _) = server.raw(&format!(
+        "GET /api/scenarios HTTP/1.1\r\n{host}Cookie: {cookie}\r\n\r\n"
+    ));
+    assert_eq!(status, 200);
+    let (status, _) = server.raw(&format!(
+        "GET /api/scenarios HTTP/1.1\r\n{host}Authorization: token {token}\r\n\r\n"
+    ));
+    assert_eq!(status, 200);
+}
+
+#[test]
+fn a_connection_that_never_finishes_its_request_is_closed() {
+    use std::io::{Read, Write};
+    let server = Server::start(&[repo("tests/data/studio.toml").to_str().unwrap()]);
+    // Slowloris: a request's first line and half a header, then nothing.
+    let mut slow = server.connect();
+    slow.write_all(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
+        .unwrap();
+    // A body that stops halfway.
+    let mut stalled = server.connect();
+    stalled
+        .write_all(b"POST /api/run HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 50\r\n\r\n{\"runs\"")
+        .unwrap();
+    let started = std::time::Instant::now();
+    let mut rest = Vec::new();
+    let _ = slow.read_to_end(&mut rest);
+    let waited = started.elapsed();
+    assert!(
+        waited < Duration::from_secs(20),
+        "the half-sent request was kept open {waited:?}"
+    );
+    let mut answer = String::new();
+    let _ = stalled.read_to_string(&mut answer);
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(started.elapsed() < Duration::from_secs(20));
+    // The server still answers others.
+    assert_eq!(server.get("/api/scenarios").0, 200);
+}
+
+#[test]
+fn signals_stop_the_studio_cleanly_even_with_a_request_half_sent() {
+    use std::io::Write;
+    for signal in ["INT", "TERM"] {
+        let mut server = Server::start(&[repo("tests/data/studio.toml").to_str().unwrap()]);
+        let mut half = server.connect();
+        half.write_all(b"POST /api/run HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Le")
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(200));
+        server.signal(signal);
+        let status = server
+            .ended_within(8)
+            .unwrap_or_else(|| panic!("SIG{signal} did not stop the studio"));
+        assert!(status.success(), "SIG{signal}: {status:?}");
+    }
+}
+
+#[test]
+fn a_stop_ends_a_streamed_run_with_a_line_that_says_so() {
+    let mut server = Server::start(&[repo("tests/data/studio.toml").to_str().unwrap()]);
+    let mut r = Server::agent()
+        .post(format!("{}/api/run", server.base))
+        .header("content-type", "application/json")
+        .header("accept", "application/x-ndjson")
+        .send(r#"{"runs": 200, "set": {"network.n": 20000}}"#)
+        .unwrap();
+    let mut lines = BufReader::new(r.body_mut().as_reader()).lines();
+    assert!(lines.next().unwrap().unwrap().contains("progress"));
+    server.signal("TERM");
+    let last = lines
+        .map_while(Result::ok)
+        .filter(|l| !l.contains("\"progress\""))
+        .last()
+        .expect("a last line");
+    assert!(last.contains("\"error\"") && last.contains("503"), "{last}");
+    assert!(server.ended_within(8).is_some_and(|s| s.success()));
 }

@@ -23,14 +23,19 @@ pub(crate) fn save(
         match f {
             Format::Png => {
                 register_font();
-                let path = dir.join(format!("{stem}.png"));
-                let root = BitMapBackend::new(&path, SIZE).into_drawing_area();
-                paint(Area::Png(&root))?;
-                root.present().map_err(|e| e.to_string())?;
+                let mut pixels = vec![0u8; SIZE.0 as usize * SIZE.1 as usize * 3];
+                {
+                    let root = BitMapBackend::with_buffer(&mut pixels, SIZE).into_drawing_area();
+                    paint(Area::Png(&root))?;
+                    root.present().map_err(|e| e.to_string())?;
+                }
+                let name = format!("{stem}.png");
+                let file = crate::output::create(dir, &name)?;
+                crate::output::png(file, SIZE, &pixels)
+                    .map_err(|e| crate::output::not_written(&name, e))?;
             }
             Format::Svg => {
-                std::fs::write(dir.join(format!("{stem}.svg")), svg(&paint)?)
-                    .map_err(|e| e.to_string())?;
+                crate::output::put(dir, &format!("{stem}.svg"), svg(&paint)?)?;
             }
         }
     }
