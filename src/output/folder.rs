@@ -660,6 +660,21 @@ mod tests {
         assert!(old.join("a.txt").exists(), "a folder not ours stays");
     }
 
+    #[cfg(unix)]
+    #[test]
+    fn a_link_in_a_results_folder_is_never_followed() {
+        let dir = tempfile::tempdir().unwrap();
+        let theirs = dir.path().join("theirs");
+        fs::create_dir(&theirs).unwrap();
+        fs::write(theirs.join("x.txt"), "keep").unwrap();
+        let dest = forged(dir.path(), &["charts/link/", "charts/link/x.txt"]);
+        std::os::unix::fs::symlink(&theirs, dest.join("charts/link")).unwrap();
+        assert!(write(&dest, "b.txt", "2").is_err());
+        // Deleting entry by entry skips it too, even were it listed.
+        assert!(remove_listed(&dest).is_err());
+        assert_eq!(fs::read(theirs.join("x.txt")).unwrap(), b"keep");
+    }
+
     #[test]
     fn a_complete_folder_killed_before_its_swap_is_cleaned() {
         let dir = tempfile::tempdir().unwrap();
