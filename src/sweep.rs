@@ -19,6 +19,8 @@ use crate::measures::Measure;
 use crate::metrics::Band;
 use crate::pipeline::{self, Part, RunOptions};
 use crate::scenario::Scenario;
+use crate::scenario::events::Action;
+use crate::scenario::setting::Setting;
 
 /// One swept parameter: its dotted path and its values as written.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -48,14 +50,42 @@ pub struct Plan {
     pub conflicts: Vec<Conflict>,
 }
 
-/// A variant whose own `set` names a path the sweep or `--set` sets: the
-/// variant's value wins, so that variant does not move with it.
+/// A variant that sets a path the sweep or `--set` sets, itself (its own
+/// `set`, or one of its events while the event lasts): the variant's value
+/// wins there, so that variant does not follow the sweep or `--set`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Conflict {
     pub variant: String,
     pub path: String,
     /// `sweep` or `set`.
     pub from: String,
+    /// What in the variant sets it: `its own set` (the whole run), or its
+    /// event, with the weeks it lasts.
+    pub by: String,
+}
+
+impl Conflict {
+    /// The note that qualifies the variant's results, in a sentence.
+    pub fn explain(&self) -> String {
+        let other = if self.from == "sweep" {
+            "the sweep's value"
+        } else {
+            "the --set value"
+        };
+        if self.by == "its own set" {
+            format!(
+                "variant `{}` sets {} itself, and its own value wins over {other}; only its warm-up, shared with the baseline, follows {other}",
+                self.variant, self.path
+            )
+        } else {
+            format!(
+                "variant `{}` sets {} itself by {}: its own value wins over {other} while the event lasts",
+                self.variant,
+                self.path,
+                self.by.trim_start_matches("its ")
+            )
+        }
+    }
 }
 
 /// One unit of work.
@@ -252,24 +282,36 @@ pub fn describe(params: &[Param], values: &[String]) -> String {
         .join(", ")
 }
 
-/// The variants whose own `set` names a path that `paths` (the sweep's, or
-/// `--set`'s) also set: equal, or one inside the other.
+/// The variants that set, themselves, a path that `paths` (the sweep's, or
+/// `--set`'s) also set: by their own `set` or an event's, for groups in
+/// common, the same value or one inside the other ([`Setting::overlaps`]).
 pub fn conflicts(s: &Scenario, variants: &[usize], paths: &[(String, &str)]) -> Vec<Conflict> {
     let mut out = Vec::new();
     for &v in variants {
         let spec = &s.variants[v];
-        for change in &spec.changes {
-            let own = change.split(" = ").next().unwrap_or(change).trim();
+        let own = spec.set.iter().map(|o| (o, "its own set".to_string()));
+        let events = spec.events.iter().flat_map(|e| {
+            let by = format!(
+                "its event `{}`, {}s {}-{}",
+                e.name, s.tick_unit, e.from, e.to
+            );
+            let overrides = match &e.action {
+                Action::Set { overrides } => overrides.as_slice(),
+                Action::Experience { .. } => &[],
+            };
+            overrides.iter().map(move |o| (o, by.clone()))
+        });
+        for (o, by) in own.chain(events) {
+            let mine = Setting::of(o.path());
             for (path, from) in paths {
-                let overlap = own == path
-                    || own.starts_with(&format!("{path}."))
-                    || path.starts_with(&format!("{own}."));
-                if overlap {
-                    out.push(Conflict {
-                        variant: spec.name.clone(),
-                        path: path.clone(),
-                        from: (*from).to_string(),
-                    });
+                let conflict = Conflict {
+                    variant: spec.name.clone(),
+                    path: path.clone(),
+                    from: (*from).to_string(),
+                    by: by.clone(),
+                };
+                if mine.overlaps(&Setting::parse(path)) && !out.contains(&conflict) {
+                    out.push(conflict);
                 }
             }
         }

@@ -200,10 +200,7 @@ fn run_command(args: &RunArgs) -> Result<(), Error> {
     if !o.quiet {
         for s in &loaded {
             for c in output::tables::set_conflicts(s) {
-                eprintln!(
-                    "note: variant `{}` sets {} itself, and its own value wins over --set",
-                    c.variant, c.path
-                );
+                eprintln!("note: {}", c.explain());
             }
         }
     }
@@ -376,14 +373,8 @@ fn sweep_command(args: &SweepArgs) -> Result<(), Error> {
     if !o.quiet {
         for c in &plan.conflicts {
             eprintln!(
-                "note: variant `{}` sets {} itself, and its own value wins: it does not follow the {}{}",
-                c.variant,
-                c.path,
-                if c.from == "sweep" {
-                    "sweep"
-                } else {
-                    "--set value"
-                },
+                "note: {}{}",
+                c.explain(),
                 if c.from == "sweep" {
                     " (--variants NAME,... sweeps only the others)"
                 } else {

@@ -168,8 +168,22 @@ where
         s.plan.runs, s.plan.seed, s.plan.scenario_file, s.plan.grapevine_version
     );
     let variants = s.points.first().map_or(0, |p| p.bands.len());
+    // A line whose variant sets the swept value itself says so.
     let legend: Vec<(String, style::Stroke)> = (0..variants)
-        .map(|v| (s.points[0].bands[v].0.clone(), style::variant_stroke(v)))
+        .map(|v| {
+            let name = &s.points[0].bands[v].0;
+            let own = s
+                .plan
+                .conflicts
+                .iter()
+                .any(|c| c.from == "sweep" && name.starts_with(&c.variant));
+            let label = if own {
+                format!("{name} (keeps its own value)")
+            } else {
+                name.clone()
+            };
+            (label, style::variant_stroke(v))
+        })
         .collect();
     let title = format!("{}: {what}, against {}", s.plan.title, s.parameter);
     let body = style::frame(

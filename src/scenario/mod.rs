@@ -16,6 +16,7 @@ pub mod model;
 pub mod network;
 pub mod overrides;
 pub mod params;
+pub mod setting;
 pub mod spans;
 pub mod studio;
 mod variants;
@@ -133,6 +134,9 @@ pub struct Variant {
     pub description: String,
     /// What differs from the baseline, as `path = value`.
     pub changes: Vec<String>,
+    /// The variant's own `set`, as written (empty for the baseline).
+    #[serde(skip)]
+    pub set: Vec<Override>,
     pub network: NetworkSpec,
     pub groups: Vec<Group>,
     pub workplaces: Option<Workplaces>,

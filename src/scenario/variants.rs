@@ -171,7 +171,6 @@ pub(super) fn build(
                     .at(index.span_of(&at.key("set"))),
             ]);
         }
-        let changes = set.iter().map(Override::describe).collect();
         // Where each of the variant's events is written: the scenario's
         // first, then the variant's own.
         let event_paths: Vec<FieldPath> = (0..cv.events.len())
@@ -186,7 +185,7 @@ pub(super) fn build(
             (
                 raw.name.trim().to_string(),
                 raw.description.clone().unwrap_or_default(),
-                changes,
+                set,
             ),
             &event_paths,
             source,
@@ -230,7 +229,7 @@ fn own_event_path(mut p: Problem, base_count: usize, at: &FieldPath) -> Problem 
 fn variant(
     c: &Checked,
     doc: &Table,
-    (name, description, changes): (String, String, Vec<String>),
+    (name, description, set): (String, String, Vec<Override>),
     event_paths: &[FieldPath],
     source: &Path,
     index: &SpanIndex<'_>,
@@ -261,7 +260,8 @@ fn variant(
     Ok(Variant {
         name,
         description,
-        changes,
+        changes: set.iter().map(Override::describe).collect(),
+        set,
         network: c.network.clone(),
         groups: c.groups.clone(),
         workplaces: c.workplaces.clone(),

@@ -83,7 +83,7 @@ fn a_variant_that_sets_the_swept_path_keeps_its_own_value() {
     let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
     assert!(
         stderr.contains(
-            "variant `recovery` sets service.recovery_rate itself, and its own value wins"
+            "variant `recovery` sets service.recovery_rate itself, and its own value wins over the sweep's value"
         ),
         "{stderr}"
     );
@@ -267,4 +267,106 @@ fn a_groups_share_can_be_swept_when_another_takes_the_rest() {
         .stderr(predicates::str::contains(
             "`share = \"most\"` is not a share",
         ));
+}
+
+/// A scenario with groups: a variant sets the customers' own recovery
+/// rate, another a recovery programme as an event.
+const GROUPED: &str = r#"
+title = "Grouped"
+ticks = 12
+warmup = 0
+runs = 2
+seed = 5
+
+[network]
+kind = "erdos-renyi"
+n = 1500
+mean_degree = 6
+
+[[groups]]
+name = "customers"
+share = 0.3
+status = "customer"
+
+[[groups]]
+name = "prospects"
+share = "rest"
+status = "prospect"
+
+[[variants]]
+name = "own rate"
+set = { groups.customers.service.recovery_rate = 0.9 }
+
+[[variants]]
+name = "programme"
+
+[[variants.events]]
+name = "programme"
+from = 4
+to = 12
+set = { service.recovery_rate = 0.7 }
+"#;
+
+#[test]
+fn a_groups_own_value_or_an_event_over_set_or_sweep_is_said_and_recorded() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("grouped.toml");
+    std::fs::write(&file, GROUPED).unwrap();
+    // --set: the run's note and summary.json.
+    let out = dir.path().join("run");
+    let run = grapevine()
+        .arg("run")
+        .arg(&file)
+        .args([
+            "--set",
+            "service.recovery_rate=0.2",
+            "--format",
+            "svg",
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .success();
+    let stderr = String::from_utf8_lossy(&run.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains("variant `own rate` sets service.recovery_rate itself"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(
+            "variant `programme` sets service.recovery_rate itself by event `programme`, weeks 4-12"
+        ),
+        "{stderr}"
+    );
+    let summary: serde_json::Value =
+        serde_json::from_slice(&read(&out.join("summary.json"))).unwrap();
+    let wins = summary["variant_set_wins"].as_array().unwrap();
+    let by: Vec<(&str, &str)> = wins
+        .iter()
+        .map(|c| (c["variant"].as_str().unwrap(), c["by"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        by,
+        [
+            ("own rate", "its own set"),
+            ("programme", "its event `programme`, weeks 4-12")
+        ]
+    );
+    // A sweep, quiet: recorded in summary.json, not only said.
+    let swept = dir.path().join("sweep");
+    grapevine()
+        .arg("sweep")
+        .arg(&file)
+        .args([
+            "--param",
+            "service.recovery_rate=0.1,0.5",
+            "--quiet",
+            "--out",
+        ])
+        .arg(&swept)
+        .assert()
+        .success();
+    let summary: serde_json::Value =
+        serde_json::from_slice(&read(&swept.join("summary.json"))).unwrap();
+    assert_eq!(summary["variant_set_wins"].as_array().unwrap().len(), 2);
 }

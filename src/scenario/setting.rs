@@ -1,0 +1,119 @@
+//! A setting's place in a scenario, typed: which groups it reaches and
+//! which value of theirs it sets. `service.recovery_rate` is every group's
+//! recovery rate; `groups.customers.service.recovery_rate` the customers'
+//! alone, and it wins over the first for them (a group's own value beats
+//! the scenario's). Two settings *overlap* when one can hide the other:
+//! their values are the same or one inside the other (`telling.bad` and
+//! `telling.bad.mean`), for groups in common.
+//!
+//! `--set`, a sweep's `--param`, a variant's `set` and an event's `set` are
+//! all compared through this, so "whose value wins" is decided on what a
+//! path means, not on how it is spelled.
+
+use std::fmt;
+
+/// Which groups a setting reaches.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scope {
+    /// The scenario's value, which every group takes unless it has its own.
+    All,
+    /// One group's own value.
+    Group(String),
+}
+
+/// A setting's place: its scope and the keys of the value it sets, below
+/// the group for a group's own (`["service", "recovery_rate"]`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Setting {
+    pub scope: Scope,
+    pub keys: Vec<String>,
+}
+
+impl Setting {
+    /// The place of a path as written, key by key.
+    pub fn of(path: &[String]) -> Setting {
+        match path {
+            [first, group, rest @ ..] if first == "groups" && !rest.is_empty() => Setting {
+                scope: Scope::Group(group.clone()),
+                keys: rest.to_vec(),
+            },
+            _ => Setting {
+                scope: Scope::All,
+                keys: path.to_vec(),
+            },
+        }
+    }
+
+    /// The place of a dotted path (`groups.customers.service.expectation`).
+    pub fn parse(dotted: &str) -> Setting {
+        let keys: Vec<String> = dotted.split('.').map(str::to_string).collect();
+        Setting::of(&keys)
+    }
+
+    /// Whether one of the two can hide the other's value for some group.
+    pub fn overlaps(&self, other: &Setting) -> bool {
+        let groups_meet = match (&self.scope, &other.scope) {
+            (Scope::Group(a), Scope::Group(b)) => a == b,
+            _ => true,
+        };
+        let (short, long) = if self.keys.len() <= other.keys.len() {
+            (&self.keys, &other.keys)
+        } else {
+            (&other.keys, &self.keys)
+        };
+        groups_meet && long.starts_with(short)
+    }
+}
+
+impl fmt::Display for Setting {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Scope::Group(g) = &self.scope {
+            write!(f, "groups.{g}.")?;
+        }
+        write!(f, "{}", self.keys.join("."))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn overlap(a: &str, b: &str) -> bool {
+        let (a, b) = (Setting::parse(a), Setting::parse(b));
+        assert_eq!(a.overlaps(&b), b.overlaps(&a), "symmetric");
+        a.overlaps(&b)
+    }
+
+    #[test]
+    fn a_groups_own_value_meets_the_scenarios() {
+        assert!(overlap(
+            "service.recovery_rate",
+            "groups.customers.service.recovery_rate"
+        ));
+        assert!(overlap("service", "groups.customers.service.recovery_rate"));
+        assert!(!overlap(
+            "groups.staff.service.recovery_rate",
+            "groups.customers.service.recovery_rate"
+        ));
+        assert!(!overlap("service.recovery_rate", "service.expectation"));
+        assert!(!overlap("service.recovery", "service.recovery_rate"));
+    }
+
+    #[test]
+    fn a_value_meets_its_parts() {
+        assert!(overlap("telling.bad", "telling.bad.mean"));
+        assert!(overlap("ticks", "ticks"));
+        assert!(!overlap("ticks", "runs"));
+    }
+
+    #[test]
+    fn a_setting_prints_as_written() {
+        for p in [
+            "groups.customers.service.expectation",
+            "telling.bad.mean",
+            "seed",
+        ] {
+            assert_eq!(Setting::parse(p).to_string(), p);
+        }
+    }
+}
