@@ -29,6 +29,105 @@ pub struct Param {
     pub values: Vec<String>,
 }
 
+/// What a sweep cannot vary, and what to do instead.
+const NOT_SWEPT: &[(&str, &str)] = &[
+    (
+        "runs",
+        "every point runs the same replications; give their number with --runs N",
+    ),
+    (
+        "seed",
+        "every point uses the same seed, so that points differ only by the swept values (common random numbers); for another seed, run the sweep again with --seed N",
+    ),
+];
+
+impl Param {
+    /// Reads `PATH=V1,V2,...` as `--param` gives it: at least one value,
+    /// none empty (a trailing comma) or repeated, and a path a sweep can
+    /// vary.
+    pub fn parse(text: &str) -> Result<Param, String> {
+        let (path, values) = text.split_once('=').ok_or_else(|| {
+            format!("--param `{text}` is not PATH=V1,V2,... (for example telling.bad.max=5,10,20)")
+        })?;
+        let path = path.trim().to_string();
+        let values = split_values(values);
+        if values.iter().all(String::is_empty) {
+            return Err(format!("--param `{text}` lists no values"));
+        }
+        if values.iter().any(String::is_empty) {
+            return Err(format!(
+                "--param `{text}` has an empty value (a comma too many?); list the values as V1,V2,..."
+            ));
+        }
+        if let Some(twice) = values
+            .iter()
+            .enumerate()
+            .find_map(|(i, v)| values[..i].contains(v).then_some(v))
+        {
+            return Err(format!(
+                "--param `{text}` lists `{twice}` twice; each point once"
+            ));
+        }
+        if let Some((_, instead)) = NOT_SWEPT.iter().find(|(p, _)| *p == path) {
+            return Err(format!("--param `{path}` cannot be swept: {instead}"));
+        }
+        Ok(Param { path, values })
+    }
+}
+
+/// Splits `1,2,{ kind = "fixed", k = 3 }` at the commas outside braces,
+/// brackets and quotes.
+pub fn split_values(text: &str) -> Vec<String> {
+    let (mut out, mut cur, mut depth, mut quoted) = (Vec::new(), String::new(), 0i32, false);
+    for c in text.chars() {
+        match c {
+            '"' => quoted = !quoted,
+            '{' | '[' if !quoted => depth += 1,
+            '}' | ']' if !quoted => depth -= 1,
+            ',' if !quoted && depth == 0 => {
+                out.push(std::mem::take(&mut cur).trim().to_string());
+                continue;
+            }
+            _ => {}
+        }
+        cur.push(c);
+    }
+    out.push(cur.trim().to_string());
+    out
+}
+
+/// Refuses parameters given twice, or also given with `--set`: one value
+/// would silently hide the other.
+pub fn check_params(params: &[Param], set: &[crate::scenario::Override]) -> Result<(), String> {
+    for (i, p) in params.iter().enumerate() {
+        let here = Setting::parse(&p.path);
+        if let Some(q) = params[..i]
+            .iter()
+            .find(|q| Setting::parse(&q.path).overlaps(&here))
+        {
+            return Err(if q.path == p.path {
+                format!(
+                    "--param `{}` is given twice; list all its values in one --param",
+                    p.path
+                )
+            } else {
+                format!(
+                    "--param `{}` and --param `{}` set the same value; sweep one of them",
+                    q.path, p.path
+                )
+            });
+        }
+        if let Some(o) = set.iter().find(|o| Setting::of(o.path()).overlaps(&here)) {
+            return Err(format!(
+                "--set {} and --param `{}` set the same value, and one would hide the other; give it once",
+                o.describe(),
+                p.path
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// What a sweep is: everything a shard must agree on to be merged.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Plan {

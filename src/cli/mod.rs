@@ -327,23 +327,21 @@ fn sweep_command(args: &SweepArgs) -> Result<(), Error> {
     let params = args
         .param
         .iter()
-        .map(|p| parse_param(p))
-        .collect::<Result<Vec<_>, _>>()?;
-    for (i, p) in params.iter().enumerate() {
-        if params[..i].iter().any(|q| q.path == p.path) {
-            return Err(Error::Usage(format!(
-                "--param `{}` is given twice; list all its values in one --param",
-                p.path
-            )));
-        }
-    }
+        .map(|p| sweep::Param::parse(p))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(Error::Usage)?;
+    sweep::check_params(&params, &o.set).map_err(Error::Usage)?;
     let shard = args.shard.as_deref().map(parse_shard).transpose()?;
     // The scenario at each point of the grid: --set first, then the point.
     let mut loaded = Vec::new();
     for point in sweep::points(&params) {
         let mut set = o.set.clone();
         for (p, value) in params.iter().zip(&point) {
-            set.push(Override::parse_arg(&format!("{}={value}", p.path)).map_err(Error::Usage)?);
+            set.push(
+                Override::parse_arg(&format!("{}={value}", p.path))
+                    .map_err(Error::Usage)?
+                    .swept(),
+            );
         }
         let mut s = Scenario::read(&args.scenario, &set)?;
         apply_flags(&mut s, o);
@@ -363,7 +361,7 @@ fn sweep_command(args: &SweepArgs) -> Result<(), Error> {
         runs: first.runs,
         metric: metric.name().to_string(),
         params,
-        set: first.overrides.clone(),
+        set: o.set.iter().map(Override::describe).collect(),
         variants: chosen
             .iter()
             .map(|&v| first.variants[v].name.clone())
@@ -485,23 +483,6 @@ fn print_sweep(plan: &sweep::Plan, rows: &[sweep::Row], seconds: f64, dest: &Pat
             );
         }
     }
-}
-
-/// `PATH=V1,V2,...` as a swept parameter.
-fn parse_param(text: &str) -> Result<sweep::Param, Error> {
-    let (path, values) = text.split_once('=').ok_or_else(|| {
-        Error::Usage(format!(
-            "--param `{text}` is not PATH=V1,V2,... (for example telling.bad.max=5,10,20)"
-        ))
-    })?;
-    let values = split_values(values);
-    if values.is_empty() {
-        return Err(Error::Usage(format!("--param `{text}` lists no values")));
-    }
-    Ok(sweep::Param {
-        path: path.trim().to_string(),
-        values,
-    })
 }
 
 /// `K/N`, with 1 <= K <= N.
@@ -857,28 +838,6 @@ fn sweep_metric(s: &Scenario, named: Option<&str>) -> Result<Measure, Error> {
                 names.join(", ")
             ))
         })
-}
-
-/// Splits `1,2,{ kind = "fixed", k = 3 }` at the commas outside braces,
-/// brackets and quotes.
-pub fn split_values(text: &str) -> Vec<String> {
-    let (mut out, mut cur, mut depth, mut quoted) = (Vec::new(), String::new(), 0i32, false);
-    for c in text.chars() {
-        match c {
-            '"' => quoted = !quoted,
-            '{' | '[' if !quoted => depth += 1,
-            '}' | ']' if !quoted => depth -= 1,
-            ',' if !quoted && depth == 0 => {
-                out.push(std::mem::take(&mut cur).trim().to_string());
-                continue;
-            }
-            _ => {}
-        }
-        cur.push(c);
-    }
-    out.push(cur.trim().to_string());
-    out.retain(|v| !v.is_empty());
-    out
 }
 
 fn check_command(args: &CheckArgs) -> Result<(), Error> {

@@ -19,9 +19,23 @@ pub struct Override {
     /// The path as written: `["groups", "customers", "service", "expectation"]`.
     path: Vec<String>,
     value: Value,
+    /// The command-line flag that gave it (`--set`, or `--param` for a
+    /// sweep's point), for messages.
+    flag: &'static str,
 }
 
 impl Override {
+    /// The same override, as a sweep's `--param` gives it.
+    pub fn swept(mut self) -> Override {
+        self.flag = "--param";
+        self
+    }
+
+    /// The command-line flag that gave it: `--set` or `--param`.
+    pub fn flag(&self) -> &'static str {
+        self.flag
+    }
+
     /// The path as written, key by key (never empty).
     pub fn path(&self) -> &[String] {
         &self.path
@@ -47,6 +61,7 @@ impl Override {
         Ok(Override {
             path,
             value: parse_value(value.trim()),
+            flag: "--set",
         })
     }
 
@@ -116,6 +131,7 @@ fn flatten_into(table: &Table, prefix: &mut Vec<String>, out: &mut Vec<Override>
             v => out.push(Override {
                 path: prefix.clone(),
                 value: v.clone(),
+                flag: "--set",
             }),
         }
         prefix.pop();

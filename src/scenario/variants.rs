@@ -52,7 +52,7 @@ pub(super) fn build(
     for o in cli {
         if ["variants", "events", "baseline"].contains(&o.top()) {
             return Err(vec![
-                Problem::new(FieldPath::root(), format!("--set {}: `{}` cannot be set from the command line", o.describe(), o.top()))
+                Problem::new(FieldPath::root(), format!("{} {}: `{}` cannot be set from the command line", o.flag(), o.describe(), o.top()))
                     .allowed("a value inside the scenario: a section's field, a group's, the network's, ticks, runs or seed"),
             ]);
         }
@@ -66,7 +66,7 @@ pub(super) fn build(
                 return Err(vec![
                     Problem::new(
                         FieldPath::root(),
-                        format!("--set {}: {}", o.describe(), e.message),
+                        format!("{} {}: {}", o.flag(), o.describe(), e.message),
                     )
                     .allowed(e.allowed),
                 ]);
@@ -387,7 +387,8 @@ fn attribute(
                         },
                         |a| a.o.describe(),
                     );
-                    p.message = format!("with --set {by}: {}", p.message);
+                    let flag = culprit.map_or("--set", |a| a.o.flag());
+                    p.message = format!("with {flag} {by}: {}", p.message);
                     p.span = None;
                     // A problem the reader could not place is at the
                     // value set.

@@ -370,3 +370,76 @@ fn a_groups_own_value_or_an_event_over_set_or_sweep_is_said_and_recorded() {
         serde_json::from_slice(&read(&swept.join("summary.json"))).unwrap();
     assert_eq!(summary["variant_set_wins"].as_array().unwrap().len(), 2);
 }
+
+#[test]
+fn what_a_sweep_cannot_vary_or_would_hide_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("refused");
+    let refused = |args: &[&str], says: &str| {
+        grapevine()
+            .arg("sweep")
+            .arg(repo("tests/data/variants.toml"))
+            .args(args)
+            .arg("--out")
+            .arg(&out)
+            .assert()
+            .code(2)
+            .stderr(predicates::str::contains(says));
+        assert!(!out.exists(), "nothing written for {args:?}");
+    };
+    refused(&["--param", "runs=2,4"], "`runs` cannot be swept");
+    refused(&["--param", "seed=1,2,3"], "`seed` cannot be swept");
+    refused(
+        &["--param", "service.recovery_rate=0.1,0.2,"],
+        "has an empty value",
+    );
+    refused(
+        &["--param", "service.recovery_rate=0.1,0.1"],
+        "lists `0.1` twice",
+    );
+    refused(
+        &[
+            "--param",
+            "service.recovery_rate=0.1,0.2",
+            "--set",
+            "service.recovery_rate=0.3",
+        ],
+        "set the same value",
+    );
+    refused(
+        &[
+            "--param",
+            "telling.bad=3,5",
+            "--param",
+            "telling.bad.mean=2,4",
+        ],
+        "set the same value",
+    );
+    // A bad swept value is said as the --param it came from.
+    refused(
+        &["--param", "service.recovery_rate=0.1,7"],
+        "with --param service.recovery_rate = 7",
+    );
+}
+
+#[test]
+fn a_sweeps_summary_lists_only_the_set_values_under_set() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("s");
+    grapevine()
+        .arg("sweep")
+        .arg(repo("tests/data/variants.toml"))
+        .args([
+            "--param",
+            "service.recovery_rate=0,0.6",
+            "--set",
+            "ticks=10",
+        ])
+        .args(["--runs", "2", "--quiet", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let summary: serde_json::Value =
+        serde_json::from_slice(&read(&out.join("summary.json"))).unwrap();
+    assert_eq!(summary["set"], serde_json::json!(["ticks = 10"]));
+}
