@@ -147,7 +147,14 @@ fn record<D: Dynamics>(
 ) -> Result<(), Cancelled> {
     let mut frame = dynamics.measure(&state, 0, parallel);
     let mut settled = dynamics.settled(&frame, 0);
-    observer.observe(0, frame.clone(), dynamics.stories(&mut state, 0));
+    // Tick 0 is the town as the warm-up left it: nothing recorded has
+    // happened yet, so its flows are 0 (what the warm-up's last tick
+    // counted is not the run's), and a flow's series adds up to its total.
+    observer.observe(
+        0,
+        quiet(&frame, dynamics.measures()),
+        dynamics.stories(&mut state, 0),
+    );
     for tick in 1..=options.ticks {
         if options.cancel.is_some_and(|c| c.load(Ordering::Relaxed)) {
             return Err(Cancelled);

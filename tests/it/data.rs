@@ -214,3 +214,37 @@ fn the_analysis_snippets_run_as_written() {
         assert!(printed.contains("recovery"), "{program} printed: {printed}");
     }
 }
+
+#[test]
+fn a_flows_series_adds_up_to_its_total() {
+    // Issue 26: tick 0 is the town as the warm-up left it, so its flows are
+    // 0; the weekly means then add up to the mean of the runs' totals.
+    let (_tmp, out) = crate::common::run_into("tests/data/variants.toml", &["--format", "svg"]);
+    let runs = std::fs::read_to_string(out.join("runs.csv")).unwrap();
+    let mut lines = runs.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    for flow in [
+        "delights",
+        "failures",
+        "lapses",
+        "referrals",
+        "good_hearers",
+    ] {
+        let col = header.iter().position(|h| *h == flow).unwrap();
+        let totals: Vec<f64> = runs
+            .lines()
+            .skip(1)
+            .map(|l| l.split(',').collect::<Vec<_>>())
+            .filter(|r| r[0] == "baseline" && r[1] == "all")
+            .map(|r| r[col].parse().unwrap())
+            .collect();
+        let mean_total = totals.iter().sum::<f64>() / totals.len() as f64;
+        let series = crate::common::series(&out, "all", flow);
+        assert_eq!(series[0].0, 0.0, "{flow} at tick 0");
+        let summed: f64 = series.iter().map(|s| s.0).sum();
+        assert!(
+            (summed - mean_total).abs() <= 1e-9 * mean_total.abs().max(1.0),
+            "{flow}: the series adds up to {summed}, the runs' totals to {mean_total}"
+        );
+    }
+}
