@@ -148,6 +148,7 @@ pub struct NotApplied {
 /// Sets `o.value` at `o.path` in `doc`, creating tables on the way, and
 /// returns the path it set in the form validation reports (groups by index).
 pub fn apply(doc: &mut Table, o: &Override) -> Result<FieldPath, NotApplied> {
+    let seed = inherited(doc, o);
     let mut resolved = FieldPath::root();
     let mut table = doc;
     let Some((last, steps)) = o.path.split_last() else {
@@ -168,9 +169,15 @@ pub fn apply(doc: &mut Table, o: &Override) -> Result<FieldPath, NotApplied> {
             table = group;
             continue;
         }
-        let entry = table
-            .entry(key.clone())
-            .or_insert_with(|| Value::Table(Table::new()));
+        // A table the file leaves out starts as what it stands for: a
+        // group's as the scenario's, the scenario's as the default.
+        let entry = table.entry(key.clone()).or_insert_with(|| {
+            let here = resolved.0.len();
+            match &seed {
+                Some((depth, value)) if *depth == here => value.clone(),
+                _ => Value::Table(Table::new()),
+            }
+        });
         table = match entry {
             Value::Table(t) => t,
             other => {
@@ -197,6 +204,32 @@ pub fn apply(doc: &mut Table, o: &Override) -> Result<FieldPath, NotApplied> {
         }
     }
     Ok(resolved)
+}
+
+/// For an override of one field of a table-valued setting (a fan-out's
+/// `mean`), the table it starts from where the file leaves that setting
+/// out, and the depth of the setting in the resolved path: a group's own
+/// starts from the scenario's (as written, or its default), the scenario's
+/// from the default.
+fn inherited(doc: &Table, o: &Override) -> Option<(usize, Value)> {
+    let setting = super::setting::Setting::of(&o.path);
+    let keys = &setting.keys;
+    // The setting is the path less its last key (the field set).
+    let (_, table_keys) = keys.split_last()?;
+    let default = super::params::default_table(table_keys)?;
+    let at_top = table_keys
+        .iter()
+        .try_fold(doc, |t, k| t.get(k.as_str()).and_then(Value::as_table));
+    let start = match (&setting.scope, at_top) {
+        (super::setting::Scope::Group(_), Some(top)) => top.clone(),
+        _ => default,
+    };
+    // In the resolved path a group adds two steps (`groups`, its index).
+    let depth = match setting.scope {
+        super::setting::Scope::Group(_) => 2 + table_keys.len(),
+        super::setting::Scope::All => table_keys.len(),
+    };
+    Some((depth, Value::Table(start)))
 }
 
 /// The group named `name` (or at index `name`) in `table`'s `groups`.

@@ -352,6 +352,22 @@ fn default_bad() -> FanOut {
     FanOut::negative_binomial(12.0, 3.0).unwrap_or(FanOut::Fixed { k: 12 })
 }
 
+/// The default of a value that is a table in the file (a fan-out), as
+/// written: `keys` below a group or at the top (`["telling", "bad"]`).
+/// Setting one of its fields (`telling.bad.mean`) where the file keeps the
+/// default starts from it, so it changes that field of the default.
+pub fn default_table(keys: &[String]) -> Option<toml::Table> {
+    let fan_out = match keys {
+        [section, which] if section == "telling" && which == "good" => default_good(),
+        [section, which] if section == "telling" && which == "bad" => default_bad(),
+        _ => return None,
+    };
+    match toml::Value::try_from(fan_out) {
+        Ok(toml::Value::Table(t)) => Some(t),
+        _ => None,
+    }
+}
+
 /// What happens to the part of a fan-out larger than the teller's contacts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]

@@ -141,3 +141,51 @@ fn a_sweep_refuses_an_unknown_metric() {
         .code(2)
         .stderr(predicates::str::contains("allowed: reputation, nps"));
 }
+
+/// The bad fan-out each group of the baseline ends up with, as summary.json
+/// records it.
+fn bad_fan_outs(file: &std::path::Path, set: &[&str]) -> Vec<serde_json::Value> {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let mut cmd = grapevine();
+    cmd.arg("run").arg(file);
+    for s in set {
+        cmd.args(["--set", s]);
+    }
+    cmd.args(["--quiet", "--format", "svg", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
+    summary["scenario"]["variants"][0]["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["telling"]["bad"].clone())
+        .collect()
+}
+
+#[test]
+fn setting_one_field_of_a_default_fan_out_changes_that_field_of_the_default() {
+    // Issue 21/23: `--set telling.bad.mean=25` where the file keeps the
+    // default (negative binomial, mean 12, dispersion 3) changes its mean.
+    let file = repo("tests/data/variants.toml");
+    let nb = |mean: f64, dispersion: f64| serde_json::json!({"kind": "negative-binomial", "mean": mean, "dispersion": dispersion});
+    for g in bad_fan_outs(&file, &["telling.bad.mean=25"]) {
+        assert_eq!(g, nb(25.0, 3.0));
+    }
+    // A group's own starts from the scenario's value, as written.
+    let dir = tempfile::tempdir().unwrap();
+    let grouped = dir.path().join("grouped.toml");
+    std::fs::write(
+        &grouped,
+        "ticks = 4\nruns = 1\n[network]\nkind = \"erdos-renyi\"\nn = 500\nmean_degree = 4\n\
+         [telling]\nbad = { kind = \"negative-binomial\", mean = 10, dispersion = 2 }\n\
+         [[groups]]\nname = \"customers\"\nshare = 0.3\nstatus = \"customer\"\n\
+         [[groups]]\nname = \"prospects\"\nshare = \"rest\"\nstatus = \"prospect\"\n",
+    )
+    .unwrap();
+    let groups = bad_fan_outs(&grouped, &["groups.customers.telling.bad.mean=30"]);
+    assert_eq!(groups, [nb(30.0, 2.0), nb(10.0, 2.0)]);
+}
