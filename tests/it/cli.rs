@@ -260,3 +260,25 @@ fn check_forecasts_the_time_and_warns_before_a_long_run() {
             "warning:  this run will take about",
         ));
 }
+
+#[test]
+fn a_reader_that_stops_early_ends_it_quietly() {
+    use std::io::BufRead;
+    // `grapevine check X | head -1`: the pipe closes after one line.
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_grapevine"))
+        .arg("check")
+        .arg(repo("scenarios/quick.toml"))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    assert!(first.contains("ok"), "{first}");
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_ne!(out.status.code(), Some(101), "a panic's exit status");
+}
