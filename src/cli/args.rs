@@ -222,7 +222,8 @@ pub struct RunFlags {
     /// Worker threads [default: one per core]. Results do not depend on it.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1024))]
     pub threads: Option<u32>,
-    /// Chart formats, comma-separated.
+    /// Chart formats, comma-separated: png, svg, or none (the tables and
+    /// the summary only: no charts and no report).
     #[arg(
         long,
         value_name = "FORMATS",

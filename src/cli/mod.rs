@@ -174,8 +174,19 @@ fn apply_flags(s: &mut Scenario, o: &RunFlags) {
     }
 }
 
+/// `--format none` stands alone: it means no pictures at all.
+fn check_formats(formats: &[output::Format]) -> Result<(), Error> {
+    if formats.len() > 1 && formats.contains(&output::Format::None) {
+        return Err(Error::Usage(
+            "--format none means no charts and no report, so it stands alone; give png, svg or png,svg for charts".into(),
+        ));
+    }
+    Ok(())
+}
+
 fn run_command(args: &RunArgs) -> Result<(), Error> {
     let o = &args.options;
+    check_formats(&o.format)?;
     let mut loaded = load_all(&args.scenarios, &o.set)?;
     loaded.iter_mut().for_each(|s| apply_flags(s, o));
     if let Some(k) = args.replication {
@@ -324,6 +335,7 @@ pub fn output_folder(out: Option<&Path>, scenario: &Path, several: bool) -> Path
 
 fn sweep_command(args: &SweepArgs) -> Result<(), Error> {
     let o = &args.options;
+    check_formats(&o.format)?;
     let params = args
         .param
         .iter()

@@ -33,6 +33,14 @@ pub enum Format {
     Png,
     /// Vector drawings, for editing and print.
     Svg,
+    /// No charts and no report: the tables and the summary only (for
+    /// analysts, sweeps and benchmarks).
+    None,
+}
+
+/// Whether `formats` ask for any pictures (charts and the report).
+pub fn draws(formats: &[Format]) -> bool {
+    formats.iter().any(|f| *f != Format::None)
 }
 
 /// What a run writes besides its tables and charts.
@@ -80,8 +88,14 @@ pub fn write_report(
     put(dir, "summary.json", tables::summary_json(report))?;
     put(dir, "scenario.toml", &report.scenario.text)?;
     // The charts' bands are worked out once, for the files and the report.
-    let all = charts::charts(report);
-    charts::draw_all(dir, &all, report, formats, cancelled)?;
+    let all = if draws(formats) {
+        charts::charts(report)
+    } else {
+        Vec::new()
+    };
+    if !all.is_empty() {
+        charts::draw_all(dir, &all, report, formats, cancelled)?;
+    }
     if cancelled() {
         return Err("interrupted".into());
     }
@@ -97,7 +111,9 @@ pub fn write_report(
     if cancelled() {
         return Err("interrupted".into());
     }
-    put(dir, "report.html", report::html(report, &all, extras.film)?)?;
+    if draws(formats) {
+        put(dir, "report.html", report::html(report, &all, extras.film)?)?;
+    }
     Ok(())
 }
 

@@ -282,3 +282,31 @@ fn a_reader_that_stops_early_ends_it_quietly() {
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert_ne!(out.status.code(), Some(101), "a panic's exit status");
 }
+
+#[test]
+fn format_none_writes_the_tables_and_summary_only() {
+    let (_tmp, out) = run_into("scenarios/quick.toml", &["--format", "none", "--quiet"]);
+    let mut names: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| !n.starts_with('.'))
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "reach.csv",
+            "runs.csv",
+            "scenario.toml",
+            "summary.json",
+            "timeseries.csv"
+        ]
+    );
+    grapevine()
+        .arg("run")
+        .arg(repo("scenarios/quick.toml"))
+        .args(["--format", "none,png"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("stands alone"));
+}

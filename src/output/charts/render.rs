@@ -37,6 +37,7 @@ pub(crate) fn save(
             Format::Svg => {
                 crate::output::put(dir, &format!("{stem}.svg"), svg(&paint)?)?;
             }
+            Format::None => {}
         }
     }
     Ok(())
