@@ -322,10 +322,10 @@ fn ties_among(graph: &Graph, agents: &[u32]) -> (Vec<(u32, u32)>, Vec<u32>) {
         let contacts = graph.neighbours(i as usize);
         degree.push(contacts.len() as u32);
         for &j in contacts {
-            if j > i {
-                if let Ok(b) = agents.binary_search(&j) {
-                    edges.push((a as u32, b as u32));
-                }
+            if j > i
+                && let Ok(b) = agents.binary_search(&j)
+            {
+                edges.push((a as u32, b as u32));
             }
         }
     }

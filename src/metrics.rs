@@ -143,10 +143,11 @@ pub fn reach(mut heard: Vec<(u64, u32)>) -> Vec<Reach> {
                 people: 0,
             });
         }
-        if hearer != NOBODY && hearer != origin {
-            if let Some(story) = out.last_mut() {
-                story.people += 1;
-            }
+        if hearer != NOBODY
+            && hearer != origin
+            && let Some(story) = out.last_mut()
+        {
+            story.people += 1;
         }
     }
     out

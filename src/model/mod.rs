@@ -217,10 +217,10 @@ pub fn with_dynamics_all<V: VisitAll>(
         );
         // The network file says who is in which group (checked when it
         // was built: every value names a group).
-        if let Some(labels) = network.labels.as_ref() {
-            if let Ok(group) = labels.groups(&variant.groups) {
-                population.group = group;
-            }
+        if let Some(labels) = network.labels.as_ref()
+            && let Ok(group) = labels.groups(&variant.groups)
+        {
+            population.group = group;
         }
         population
     });

@@ -228,7 +228,7 @@ pub(super) fn network(raw: RawNetwork, source: &Path, p: &mut Vec<Problem>) -> O
                     }
                 }),
             )?;
-            if k.fract() != 0.0 || k as u64 % 2 != 0 {
+            if k.fract() != 0.0 || !(k as u64).is_multiple_of(2) {
                 bad(
                     "mean_degree",
                     Err(params::Bad::new(
