@@ -114,8 +114,9 @@ pub enum Command {
     /// Print shell completions: bash, zsh, fish, powershell or elvish.
     #[command(after_help = COMPLETIONS_EXAMPLES)]
     Completions(CompletionsArgs),
-    /// Print the manual page (roff).
-    Man,
+    /// Print the manual page (roff): grapevine's, or a command's
+    /// (`grapevine man run > grapevine-run.1`), which grapevine's names.
+    Man(ManArgs),
     /// Run the classic models (Bass, SIR, independent cascade, linear
     /// threshold) against their known answers; exit 1 if any check fails.
     Validate(ValidateArgs),
@@ -186,6 +187,13 @@ Examples:
       your $fpath";
 
 #[derive(Debug, Args)]
+pub struct ManArgs {
+    /// A command whose page to print [default: grapevine's own].
+    #[arg(value_name = "COMMAND")]
+    pub command: Option<String>,
+}
+
+#[derive(Debug, Args)]
 pub struct MergeArgs {
     /// The shards' folders, each written by `sweep --shard K/N`.
     #[arg(required = true, value_name = "DIR")]
@@ -193,6 +201,9 @@ pub struct MergeArgs {
     /// The folder for the merged sweep.
     #[arg(long, value_name = "DIR", required = true)]
     pub out: PathBuf,
+    /// Nothing on the terminal but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Args)]

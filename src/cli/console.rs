@@ -8,6 +8,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::forecast::{available_memory, bytes, duration};
 use crate::output::charts::short_number;
+use crate::output::findings::{amount, plain};
 use crate::output::{Report, tables};
 use crate::pipeline::{Pilot, Plan, Progress};
 use crate::scenario::{self, NetworkSpec, Scenario};
@@ -38,8 +39,14 @@ impl Progress for Bar {
             return;
         }
         let style = ProgressStyle::with_template(
-            "{msg} {wide_bar} {percent}%, {human_pos}/{human_len} agent-ticks at {per_sec}, {elapsed} elapsed, ETA {eta}",
+            "{msg} {wide_bar} {percent}%, {human_pos}/{human_len} agent-ticks at {rate}, {elapsed} elapsed, ETA {eta}",
         )
+        .map(|s| {
+            // A whole number of agent-ticks a second, thousands separated.
+            s.with_key("rate", |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                let _ = write!(w, "{}/s", indicatif::HumanCount(state.per_sec() as u64));
+            })
+        })
         .unwrap_or_else(|_| ProgressStyle::default_bar());
         let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr())
             .with_style(style)
@@ -65,16 +72,19 @@ impl Progress for Bar {
 
 pub fn print_headline(report: &Report<'_>, dest: &Path, seconds: f64) {
     let s = report.scenario;
+    let what_ifs = match report.variants.len() - 1 {
+        0 => String::new(),
+        1 => " and 1 what-if".to_string(),
+        n => format!(" and {n} what-ifs"),
+    };
     println!(
-        "{}: {} agents, {} variant(s) x {} runs of {} {}s in {:.1} s -> {}/",
+        "{}: {} people, the baseline{what_ifs}, {} runs of {} {}s each, in {:.1} s",
         s.title,
-        report.network.agents,
-        report.variants.len(),
+        indicatif::HumanCount(report.network.agents),
         s.runs,
         s.ticks,
         s.tick_unit,
         seconds,
-        dest.display()
     );
     let base = &report.variants[0];
     for v in &report.variants {
@@ -84,25 +94,33 @@ pub fn print_headline(report: &Report<'_>, dest: &Path, seconds: f64) {
         for &metric in s.baseline().model.kind().declaration().headlines {
             let b = tables::final_band(v, metric);
             let mut line = format!(
-                "  {:<32} {:>10}  (90% band {} to {})",
-                metric.name(),
-                short_number(b.mean),
-                short_number(b.p05),
-                short_number(b.p95)
+                "    {:<34} {:>9}  (90% band {} to {})",
+                metric.info().title,
+                plain(metric, b.mean),
+                plain(metric, b.p05),
+                plain(metric, b.p95)
             );
             if !std::ptr::eq(v, base) {
                 let d = tables::difference_band(v, base, metric);
-                let sign = if d.mean > 0.0 { "+" } else { "" };
                 line.push_str(&format!(
-                    "  vs {}: {sign}{} ({} to {})",
+                    "  vs {}: {} ({} to {})",
                     base.name,
-                    short_number(d.mean),
-                    short_number(d.p05),
-                    short_number(d.p95)
+                    amount(metric, d.mean),
+                    amount(metric, d.p05),
+                    amount(metric, d.p95)
                 ));
             }
             println!("{line}");
         }
+    }
+    let report_file = dest.join("report.html");
+    if report_file.is_file() {
+        println!(
+            "Open {} for the charts and findings.",
+            report_file.display()
+        );
+    } else {
+        println!("Written to {}/", dest.display());
     }
 }
 

@@ -18,8 +18,8 @@ use std::time::Instant;
 use clap::Parser;
 
 pub use args::{
-    CheckArgs, Cli, Command, CompletionsArgs, MergeArgs, NewArgs, RunArgs, RunFlags, ServeArgs,
-    SweepArgs, ValidateArgs,
+    CheckArgs, Cli, Command, CompletionsArgs, ManArgs, MergeArgs, NewArgs, RunArgs, RunFlags,
+    ServeArgs, SweepArgs, ValidateArgs,
 };
 use console::Bar;
 
@@ -38,6 +38,12 @@ where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
+    let mut args: Vec<OsString> = args.into_iter().map(Into::into).collect();
+    // `grapevine help --help` asks for help on help, as `git help --help`
+    // does: the top-level help is it.
+    if args.len() == 3 && args[1] == "help" && (args[2] == "--help" || args[2] == "-h") {
+        args.truncate(2);
+    }
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(e) if !e.use_stderr() => {
@@ -68,8 +74,24 @@ where
             clap_complete::generate(args.shell, &mut cmd, "grapevine", &mut std::io::stdout());
             Ok(())
         }
-        Command::Man => {
+        Command::Man(args) => {
             let cmd = <Cli as clap::CommandFactory>::command();
+            let cmd = match &args.command {
+                None => cmd,
+                Some(name) => {
+                    let names: Vec<String> = cmd
+                        .get_subcommands()
+                        .map(|c| c.get_name().to_string())
+                        .collect();
+                    let sub = cmd.find_subcommand(name).cloned().ok_or_else(|| {
+                        Error::Usage(format!(
+                            "`{name}` is not a grapevine command; allowed: {}",
+                            names.join(", ")
+                        ))
+                    })?;
+                    sub.name(format!("grapevine-{name}"))
+                }
+            };
             let mut page = Vec::new();
             clap_mangen::Man::new(cmd)
                 .render(&mut page)
@@ -622,11 +644,13 @@ fn merge_command(args: &MergeArgs) -> Result<(), Error> {
         output::sweep::write(dir, &plan, &rows, &formats)
             .map_err(|e| Error::Other(format!("writing {}: {e}", args.out.display())))
     })?;
-    println!(
-        "{}: {n} shards merged -> {}/",
-        plan.title,
-        args.out.display()
-    );
+    if !args.quiet {
+        println!(
+            "{}: {n} shards merged -> {}/",
+            plan.title,
+            args.out.display()
+        );
+    }
     Ok(())
 }
 

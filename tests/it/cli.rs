@@ -124,7 +124,7 @@ fn a_run_prints_its_headline_figures() {
         .arg(repo("scenarios/quick.toml"))
         .assert()
         .success()
-        .stdout(predicate::str::contains("reputation").and(predicate::str::contains("Quick look")));
+        .stdout(predicate::str::contains("Reputation").and(predicate::str::contains("Quick look")));
 }
 
 #[test]
@@ -309,4 +309,55 @@ fn format_none_writes_the_tables_and_summary_only() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("stands alone"));
+}
+
+#[test]
+fn help_on_help_and_every_page_man_names_work() {
+    grapevine()
+        .args(["help", "--help"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Usage: grapevine"));
+    let top = grapevine().arg("man").assert().success();
+    let page = String::from_utf8(top.get_output().stdout.clone()).unwrap();
+    // Every page the manual names can be printed.
+    for name in ["run", "sweep", "check", "merge", "serve", "new", "validate"] {
+        assert!(page.contains(&format!("grapevine\\-{name}(1)")), "{name}");
+        grapevine()
+            .args(["man", name])
+            .assert()
+            .success()
+            .stdout(predicate::str::contains(format!(".TH grapevine-{name} 1")));
+    }
+    grapevine()
+        .args(["man", "nope"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("allowed: run, sweep"));
+}
+
+#[test]
+fn the_summary_speaks_plainly_and_points_at_the_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let run = grapevine()
+        .arg("run")
+        .arg(repo("tests/data/variants.toml"))
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    let text = String::from_utf8(run.get_output().stdout.clone()).unwrap();
+    assert!(
+        text.contains("3,000 people, the baseline and 2 what-ifs"),
+        "{text}"
+    );
+    assert!(text.contains("People reached by good stories"), "{text}");
+    assert!(
+        !text.contains("good_reached") && !text.contains("variant(s)"),
+        "{text}"
+    );
+    assert!(text.contains("report.html"), "{text}");
+    // Counts whole, thousands separated, never "19.8k" beside "1849".
+    assert!(!text.contains("k "), "{text}");
 }
