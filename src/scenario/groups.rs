@@ -224,7 +224,7 @@ pub(super) fn groups(
     let rest: Vec<usize> = raw
         .iter()
         .enumerate()
-        .filter(|(_, g)| matches!(g.share, Some(RawShare::Word(_))))
+        .filter(|(_, g)| matches!(&g.share, Some(RawShare::Word(w)) if w == "rest"))
         .map(|(i, _)| i)
         .collect();
     let written = |g: &RawGroup| match g.share {
@@ -284,10 +284,20 @@ pub(super) fn groups(
             }),
             (Some(RawShare::Word(w)), None) => {
                 if w != "rest" {
-                    p.push(
+                    let mut problem =
                         Problem::new(at.key("share"), format!("`share = \"{w}\"` is not a share"))
-                            .allowed("a share of the population in [0, 1], or \"rest\" for what the other groups leave"),
-                    );
+                            .allowed("a share of the population in [0, 1], or \"rest\" for what the other groups leave");
+                    if let Some(percent) = w
+                        .trim()
+                        .strip_suffix('%')
+                        .and_then(|n| n.trim().parse::<f64>().ok())
+                    {
+                        problem = problem.help(format!(
+                            "a share is a number, not text: share = {}",
+                            params::plain(percent / 100.0)
+                        ));
+                    }
+                    p.push(problem);
                 } else if rest.len() > 1 {
                     p.push(
                         Problem::new(

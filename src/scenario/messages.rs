@@ -2,7 +2,7 @@
 //! messages translated (no Rust type names; the allowed keys listed, with
 //! a near-miss suggestion).
 
-use super::error::{self, FieldPath, Problem};
+use super::error::{self, FieldPath, Problem, Segment};
 use super::spans::SpanIndex;
 
 pub(super) fn syntax_problem(e: &toml::de::Error, text: &str) -> Problem {
@@ -115,6 +115,31 @@ pub(crate) fn problem_from_serde(message: &str, path: FieldPath) -> Problem {
     }
     if message.starts_with("missing field") {
         problem = problem.help("add the field; docs/scenario.md lists what each table needs");
+    }
+    if message.ends_with("expected a table") {
+        // A fan-out given as a number: show its form, and how to set one
+        // of its values.
+        let keys: Vec<String> = problem
+            .path
+            .0
+            .iter()
+            .filter_map(|s| match s {
+                Segment::Key(k) => Some(k.clone()),
+                Segment::Index(_) => None,
+            })
+            .collect();
+        let below_group = if keys.first().is_some_and(|k| k == "groups") {
+            &keys[1..]
+        } else {
+            &keys[..]
+        };
+        if let Some(default) = super::params::default_table(below_group) {
+            let path = problem.path.to_string();
+            problem = problem.help(format!(
+                "a fan-out is a table: {path} = {{ kind = \"fixed\", k = 25 }}, or the default {path} = {} with one value changed: {path}.mean = 25",
+                super::overrides::inline(&toml::Value::Table(default))
+            ));
+        }
     }
     problem
 }

@@ -516,6 +516,21 @@ pub fn validate(raw: RawScenario, source: &Path) -> Result<Checked, Vec<Problem>
         .model
         .as_ref()
         .map_or(ModelSpec::WordOfMouth, |m| model::validate(m, p));
+    // The word-of-mouth model's rates, and the research its defaults rest
+    // on, are per week: another unit would keep weekly rates under a new
+    // name. A classic model's rates are per tick, whatever a tick is.
+    if let (ModelSpec::WordOfMouth, Some(unit)) = (model, raw.tick_unit.as_deref())
+        && unit != "week"
+    {
+        p.push(
+            Problem::new(
+                root.key("tick_unit"),
+                format!("the word-of-mouth model steps a week at a time, so a tick cannot be a {unit}"),
+            )
+            .allowed("\"week\" (the default), or any unit for a classic model ([model] kind = \"sir\", ...)")
+            .help("its rates (purchase_rate, lapse_rate, p, q, ...) and their research-based defaults are per week; a run of 26 weeks is ticks = 26"),
+        );
+    }
     let warmup = checked(
         p,
         root.key("warmup"),

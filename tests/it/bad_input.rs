@@ -250,3 +250,65 @@ fn a_long_bad_edge_list_line_gives_a_short_message() {
         .clone();
     assert!(out.len() < 2_000, "{} bytes", out.len());
 }
+
+/// `grapevine check` on scenario text; its stderr (exit 2 checked).
+fn check_fails(text: &str, set: &[&str]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("s.toml");
+    std::fs::write(&file, text).unwrap();
+    let mut cmd = grapevine();
+    cmd.arg("check").arg(&file);
+    for s in set {
+        cmd.args(["--set", s]);
+    }
+    let out = cmd.assert().code(2).get_output().stderr.clone();
+    String::from_utf8(out).unwrap()
+}
+
+const TOWN: &str =
+    "ticks = 4\nruns = 1\n[network]\nkind = \"erdos-renyi\"\nn = 500\nmean_degree = 4\n";
+
+#[test]
+fn a_percentage_share_says_how_to_write_it_and_nothing_else() {
+    let e = check_fails(
+        &format!(
+            "{TOWN}[[groups]]\nname = \"customers\"\nshare = \"25%\"\nstatus = \"customer\"\n\
+             [[groups]]\nname = \"prospects\"\nshare = \"rest\"\nstatus = \"prospect\"\n"
+        ),
+        &[],
+    );
+    assert!(e.contains("share = 0.25"), "{e}");
+    assert!(
+        !e.contains("take the rest"),
+        "a spurious second problem: {e}"
+    );
+}
+
+#[test]
+fn a_tick_that_is_not_a_week_is_refused_for_the_word_of_mouth_model() {
+    let e = check_fails(&format!("tick_unit = \"day\"\n{TOWN}"), &[]);
+    assert!(
+        e.contains("a tick cannot be a day") && e.contains("s.toml:1:13"),
+        "{e}"
+    );
+    // A classic model's rates are per tick, whatever a tick is.
+    let dir = tempfile::tempdir().unwrap();
+    let sir = dir.path().join("sir.toml");
+    std::fs::write(
+        &sir,
+        format!("tick_unit = \"day\"\n{TOWN}[model]\nkind = \"sir\"\nbeta = 0.1\ngamma = 0.1\ninitial_infected_share = 0.01\n"),
+    )
+    .unwrap();
+    grapevine().arg("check").arg(&sir).assert().success();
+}
+
+#[test]
+fn a_number_for_a_fan_out_shows_the_table_it_takes() {
+    let e = check_fails(TOWN, &["telling.bad=25"]);
+    assert!(e.contains("field: telling.bad"), "{e}");
+    assert!(
+        e.contains("telling.bad = { kind = \"fixed\", k = 25 }"),
+        "{e}"
+    );
+    assert!(e.contains("telling.bad.mean = 25"), "{e}");
+}
