@@ -243,10 +243,14 @@ pub(super) fn groups(
     for (i, g) in raw.into_iter().enumerate() {
         let at = root.index(i);
         let name = g.name.trim().to_string();
-        if name.is_empty() || name == "all" || name.contains([',', '.']) {
+        if name.is_empty()
+            || name == "all"
+            || name.contains([',', '.'])
+            || name.contains(char::is_control)
+        {
             p.push(
-                Problem::new(at.key("name"), format!("`{name}` cannot name a group")).allowed(
-                    "a non-empty name without commas or dots, other than `all` (which stands for everyone)",
+                Problem::new(at.key("name"), format!("`{}` cannot name a group", name.escape_debug())).allowed(
+                    "a non-empty name on one line, without commas or dots, other than `all` (which stands for everyone)",
                 ),
             );
         } else if out.iter().any(|o| o.name == name) {

@@ -558,6 +558,14 @@ pub fn validate(raw: RawScenario, source: &Path) -> Result<Checked, Vec<Problem>
     }
     if let Some(problem) = long(root.key("baseline"), "baseline's name", &baseline, MAX_NAME) {
         p.push(problem);
+    } else if baseline.trim().is_empty()
+        || baseline.contains(',')
+        || baseline.contains(char::is_control)
+    {
+        p.push(
+            Problem::new(root.key("baseline"), format!("`{}` cannot name the baseline", baseline.escape_debug()))
+                .allowed("a non-empty name on one line, without commas (it heads a column of the tables and labels a line on the charts)"),
+        );
     }
     let mut names = vec![baseline.clone()];
     for (i, v) in variants.iter().enumerate() {
@@ -569,13 +577,13 @@ pub fn validate(raw: RawScenario, source: &Path) -> Result<Checked, Vec<Problem>
             MAX_NAME,
         ) {
             p.push(problem);
-        } else if name.is_empty() || name.contains(',') {
+        } else if name.is_empty() || name.contains(',') || name.contains(char::is_control) {
             p.push(
                 Problem::new(
                     root.key("variants").index(i).key("name"),
-                    format!("`{name}` cannot name a variant"),
+                    format!("`{}` cannot name a variant", name.escape_debug()),
                 )
-                .allowed("a non-empty name without commas"),
+                .allowed("a non-empty name on one line, without commas (it heads a column of the tables and labels a line on the charts)"),
             );
         } else if names.iter().any(|n| n == name) {
             p.push(

@@ -835,6 +835,14 @@ mod tests {
     }
 
     #[test]
+    fn busy_says_when_to_come_back_in_json() {
+        let r = busy();
+        assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(r.headers()[header::RETRY_AFTER], "5");
+        assert_eq!(r.headers()[header::CONTENT_TYPE], "application/json");
+    }
+
+    #[test]
     fn progress_is_a_fraction_of_the_work() {
         let t = Tally::default();
         assert_eq!(t.fraction(), 0.0);

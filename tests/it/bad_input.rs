@@ -312,3 +312,28 @@ fn a_number_for_a_fan_out_shows_the_table_it_takes() {
     );
     assert!(e.contains("telling.bad.mean = 25"), "{e}");
 }
+
+#[test]
+fn a_name_that_would_break_a_table_row_is_refused() {
+    // A newline or a comma in a name would split a CSV row.
+    let e = check_fails(
+        &format!(
+            "{TOWN}[[variants]]\nname = \"two\\nlines\"\nset = {{ service.recovery_rate = 0.5 }}\n"
+        ),
+        &[],
+    );
+    assert!(
+        e.contains("cannot name a variant") && e.contains("on one line"),
+        "{e}"
+    );
+    let e = check_fails(&format!("baseline = \"a, b\"\n{TOWN}"), &[]);
+    assert!(e.contains("cannot name the baseline"), "{e}");
+    let e = check_fails(
+        &format!(
+            "{TOWN}[[groups]]\nname = \"new\\tcustomers\"\nshare = 0.3\nstatus = \"customer\"\n\
+             [[groups]]\nname = \"prospects\"\nshare = \"rest\"\nstatus = \"prospect\"\n"
+        ),
+        &[],
+    );
+    assert!(e.contains("cannot name a group"), "{e}");
+}
