@@ -145,8 +145,10 @@ fn refusal(guard: &Guard, request: &Request) -> Option<Response> {
         ));
     }
     if let Some(origin) = header_text(headers, header::ORIGIN) {
+        // Its own page, served directly or through an HTTPS proxy in front.
         let own = format!("http://{host}");
-        if !origin.eq_ignore_ascii_case(&own) {
+        let proxied = format!("https://{host}");
+        if !origin.eq_ignore_ascii_case(&own) && !origin.eq_ignore_ascii_case(&proxied) {
             return forbidden(format!(
                 "a page from `{origin}` cannot use the studio; only its own page ({own}) can"
             ));
@@ -288,7 +290,7 @@ mod tests {
             "http://evil.example",
             "null",
             "http://127.0.0.1:9999",
-            "https://127.0.0.1:7878",
+            "http://127.0.0.1",
         ] {
             assert_eq!(
                 status(&g, &[host, ("origin", bad)]),

@@ -79,6 +79,10 @@ pub struct Served {
 pub struct Catalogue {
     scenarios: Vec<Served>,
     parsed: Vec<Scenario>,
+    /// The people in each network a served scenario reads from a file,
+    /// counted once at the start: a request's forecast needs them, and
+    /// a request can name no other file.
+    file_agents: Vec<(PathBuf, u64)>,
     /// The threads a run gets (for its forecast).
     threads: usize,
 }
@@ -86,13 +90,26 @@ pub struct Catalogue {
 impl Catalogue {
     /// Reads every scenario, or says what is wrong with the first bad one.
     pub fn new(scenarios: Vec<Served>, threads: usize) -> Result<Catalogue, Error> {
-        let parsed = scenarios
+        let parsed: Vec<Scenario> = scenarios
             .iter()
             .map(|s| Scenario::parse(&s.text, &s.path))
             .collect::<Result<_, _>>()?;
+        let mut file_agents: Vec<(PathBuf, u64)> = Vec::new();
+        for s in &parsed {
+            for v in &s.variants {
+                let Some(file) = v.network.file() else {
+                    continue;
+                };
+                if !file_agents.iter().any(|(f, _)| f == file) {
+                    let net = pipeline::build_network(s, &v.network)?;
+                    file_agents.push((file.to_path_buf(), net.agents() as u64));
+                }
+            }
+        }
         Ok(Catalogue {
             scenarios,
             parsed,
+            file_agents,
             threads,
         })
     }
@@ -114,7 +131,6 @@ struct Studio {
     listing: Value,
     turns: tokio::sync::Semaphore,
     pool: rayon::ThreadPool,
-    threads: usize,
     /// The cancel flags of the runs going on, set when the server stops.
     live: Mutex<Vec<Weak<AtomicBool>>>,
 }
@@ -178,7 +194,6 @@ pub async fn serve(
         listing,
         turns: tokio::sync::Semaphore::new(RUNNING),
         pool,
-        threads,
         live: Mutex::new(Vec::new()),
     });
     let app = Router::new()
@@ -460,7 +475,7 @@ fn compute(
 ) -> Result<(), Error> {
     studio.pool.install(|| {
         let options = RunOptions {
-            threads: studio.threads,
+            threads: studio.catalogue.threads,
             cancel: Some(cancel),
             progress,
             what: "runs",
@@ -645,7 +660,7 @@ fn written(
     use crate::output::{charts, report, tables};
     let s = Scenario::parse(saved, path)?;
     let options = RunOptions {
-        threads: studio.threads,
+        threads: studio.catalogue.threads,
         cancel: Some(cancel),
         progress: &pipeline::Silent,
         what: "runs",
@@ -754,7 +769,14 @@ fn prepare(studio: &Catalogue, request: &RunRequest) -> Result<Prepared, Box<Res
     let agents: Vec<u64> = s
         .variants
         .iter()
-        .map(|v| v.network.agents().unwrap_or(0))
+        .map(|v| match v.network.file() {
+            Some(file) => studio
+                .file_agents
+                .iter()
+                .find(|(f, _)| f == file)
+                .map_or(0, |(_, n)| *n),
+            None => v.network.agents().unwrap_or(0),
+        })
         .collect();
     let seconds = crate::forecast::forecast_seconds(&s, &agents, studio.threads);
     if seconds > MAX_SECONDS {

@@ -801,3 +801,14 @@ fn a_stop_ends_a_streamed_run_with_a_line_that_says_so() {
     assert!(last.contains("\"error\"") && last.contains("503"), "{last}");
     assert!(server.ended_within(8).is_some_and(|s| s.success()));
 }
+
+#[test]
+fn a_network_read_from_a_file_is_forecast_like_any_other() {
+    // Issue 23: the studio counted no one in a file's network, forecast
+    // about 0 s for any run on it, and refused none.
+    let server = Server::start(&[repo("tests/data/edges.toml").to_str().unwrap()]);
+    let (status, text) = server.post(r#"{"runs": 200, "set": {"ticks": 100000}}"#);
+    assert_eq!(status, 400, "{text}");
+    assert!(text.contains("at most 30 seconds a change"), "{text}");
+    assert_eq!(server.post(r#"{"runs": 2}"#).0, 200);
+}
