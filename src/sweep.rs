@@ -139,7 +139,9 @@ pub struct Plan {
     pub seed: u64,
     pub runs: u32,
     /// The measure whose final figure is recorded, by name.
-    pub metric: String,
+    /// The measures recorded at every point, by name; the first is charted
+    /// in `sweep.png`, each other in `sweep-NAME.png`.
+    pub metrics: Vec<String>,
     pub params: Vec<Param>,
     /// `--set` values, as written.
     pub set: Vec<String>,
@@ -197,14 +199,14 @@ pub struct Unit {
     pub replication: u32,
 }
 
-/// What a unit gave: the final figure, or nothing where the variant cannot
-/// produce the measure.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+/// What a unit gave: each measure's final figure, in the plan's order, or
+/// nothing where the variant cannot produce the measure.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Outcome {
     pub point: usize,
     pub variant: usize,
     pub replication: u32,
-    pub value: Option<f64>,
+    pub values: Vec<Option<f64>>,
 }
 
 /// Every combination of the parameters' values, the first parameter
@@ -264,8 +266,13 @@ pub fn run_units(
     o: &RunOptions<'_>,
     on_point: &dyn Fn(usize),
 ) -> Result<Vec<Outcome>, Error> {
-    let metric = Measure::parse(&plan.metric)
-        .ok_or_else(|| Error::Other(format!("`{}` is not a measure", plan.metric)))?;
+    let metrics = plan
+        .metrics
+        .iter()
+        .map(|name| {
+            Measure::parse(name).ok_or_else(|| Error::Other(format!("`{name}` is not a measure")))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
     let mut out = Vec::with_capacity(units.len());
     let mut rest = units;
     while let Some(first) = rest.first() {
@@ -293,15 +300,19 @@ pub fn run_units(
         let report = pipeline::simulate_parts(s, o, &list)?;
         for ((v, part), result) in parts.iter().zip(&report.variants) {
             let spec = &s.variants[part.variant];
-            let m = result.runs[0].position(metric);
+            let at: Vec<Option<usize>> = metrics
+                .iter()
+                .map(|&m| result.runs[0].position(m).filter(|_| spec.produces(m)))
+                .collect();
             for rec in &result.runs {
                 out.push(Outcome {
                     point,
                     variant: *v,
                     replication: rec.replication,
-                    value: m
-                        .filter(|_| spec.produces(metric))
-                        .map(|m| rec.final_value(0, m)),
+                    values: at
+                        .iter()
+                        .map(|m| m.map(|m| rec.final_value(0, m)))
+                        .collect(),
                 });
             }
         }
@@ -310,28 +321,31 @@ pub fn run_units(
     Ok(out)
 }
 
-/// One point of the grid and each variant's final figure over the runs.
+/// One point of the grid and each variant's final figures over the runs.
 #[derive(Debug, Clone)]
 pub struct Row {
     pub values: Vec<String>,
-    /// Per plan variant: the band, or nothing where it cannot produce the
-    /// measure.
-    pub bands: Vec<Option<Band>>,
+    /// Per plan measure, then per plan variant: the band, or nothing where
+    /// the variant cannot produce the measure.
+    pub bands: Vec<Vec<Option<Band>>>,
 }
 
 /// The sweep's table from every unit's outcome, whatever order they came
 /// in. Every unit must be there once.
 pub fn assemble(plan: &Plan, outcomes: &[Outcome]) -> Result<Vec<Row>, Error> {
     let points = points(&plan.params);
-    let (nv, runs) = (plan.variants.len(), plan.runs as usize);
-    let mut cells: Vec<Option<Option<f64>>> = vec![None; points.len() * nv * runs];
+    let (nv, runs, nm) = (plan.variants.len(), plan.runs as usize, plan.metrics.len());
+    let mut cells: Vec<Option<&[Option<f64>]>> = vec![None; points.len() * nv * runs];
     for o in outcomes {
         let at = (o.point * nv + o.variant) * runs + o.replication as usize;
         let slot = cells.get_mut(at).filter(|_| {
-            o.point < points.len() && o.variant < nv && (o.replication as usize) < runs
+            o.point < points.len()
+                && o.variant < nv
+                && (o.replication as usize) < runs
+                && o.values.len() == nm
         });
         match slot {
-            Some(cell @ None) => *cell = Some(o.value),
+            Some(cell @ None) => *cell = Some(o.values.as_slice()),
             Some(Some(_)) => {
                 return Err(Error::Usage(format!(
                     "the shards hold run {} of variant `{}` at point {} twice: a shard was given twice, or shards of different splits were mixed",
@@ -359,12 +373,16 @@ pub fn assemble(plan: &Plan, outcomes: &[Outcome]) -> Result<Vec<Row>, Error> {
         .enumerate()
         .map(|(p, values)| Row {
             values,
-            bands: (0..nv)
-                .map(|v| {
-                    let mut xs: Vec<f64> = (0..runs)
-                        .filter_map(|r| cells[(p * nv + v) * runs + r].flatten())
-                        .collect();
-                    (!xs.is_empty()).then(|| Band::of(&mut xs))
+            bands: (0..nm)
+                .map(|m| {
+                    (0..nv)
+                        .map(|v| {
+                            let mut xs: Vec<f64> = (0..runs)
+                                .filter_map(|r| cells[(p * nv + v) * runs + r]?[m])
+                                .collect();
+                            (!xs.is_empty()).then(|| Band::of(&mut xs))
+                        })
+                        .collect()
                 })
                 .collect(),
         })

@@ -268,10 +268,12 @@ pub struct SweepArgs {
     /// runs) and write it for `grapevine merge`.
     #[arg(long, value_name = "K/N")]
     pub shard: Option<String>,
-    /// The outcome to chart: a measure's final value (a level at the last
-    /// tick, a flow's total over the run) [default: nps; for a classic
-    /// model, its main share: share_recovered, share_active, share_adopted].
-    #[arg(long, value_name = "NAME")]
+    /// The measures to record, comma-separated: each one's final value (a
+    /// level at the last tick, a flow's total over the run) at every point;
+    /// the first is charted in sweep.png, each other in sweep-NAME.png
+    /// [default: the model's main measure (nps; for a classic model its
+    /// main share), then the scenario's compare list].
+    #[arg(long, value_name = "NAME,...")]
     pub metric: Option<String>,
     /// Output folder [default: output/<scenario file stem>-sweep].
     #[arg(long, value_name = "DIR")]

@@ -383,7 +383,7 @@ fn sweep_command(args: &SweepArgs) -> Result<(), Error> {
     }
     let first = &loaded[0];
     let chosen = chosen_variants(first, args.variants.as_deref())?;
-    let metric = sweep_metric(first, args.metric.as_deref())?;
+    let metrics = sweep_metrics(first, args.metric.as_deref())?;
     let mut paths: Vec<(String, &str)> = params.iter().map(|p| (p.path.clone(), "sweep")).collect();
     paths.extend(o.set.iter().map(|x| (x.dotted(), "set")));
     let plan = sweep::Plan {
@@ -393,7 +393,7 @@ fn sweep_command(args: &SweepArgs) -> Result<(), Error> {
         title: first.title.clone(),
         seed: first.seed,
         runs: first.runs,
-        metric: metric.name().to_string(),
+        metrics: metrics.iter().map(|m| m.name().to_string()).collect(),
         params,
         set: o.set.iter().map(Override::describe).collect(),
         variants: chosen
@@ -491,17 +491,22 @@ fn sweep_command(args: &SweepArgs) -> Result<(), Error> {
 /// The sweep's table on the terminal.
 fn print_sweep(plan: &sweep::Plan, rows: &[sweep::Row], seconds: f64, dest: &Path) {
     let names: Vec<&str> = plan.params.iter().map(|p| p.path.as_str()).collect();
+    let others = match plan.metrics.len() {
+        1 => String::new(),
+        2 => " (and 1 more measure in sweep.csv)".to_string(),
+        n => format!(" (and {} more measures in sweep.csv)", n - 1),
+    };
     println!(
-        "{}: final {} against {} ({} points) in {:.1} s -> {}/",
+        "{}: final {} against {} ({} points) in {:.1} s -> {}/{others}",
         plan.title,
-        plan.metric,
+        plan.metrics[0],
         names.join(" and "),
         rows.len(),
         seconds,
         dest.display()
     );
     for row in rows {
-        for (v, band) in row.bands.iter().enumerate() {
+        for (v, band) in row.bands[0].iter().enumerate() {
             let figures = band.map_or("(not produced)".to_string(), |b| {
                 format!(
                     "{:>10}  (90% band {} to {})",
@@ -602,7 +607,7 @@ fn merge_command(args: &MergeArgs) -> Result<(), Error> {
         if a.params != b.params {
             return Err(differs("swept parameters or values"));
         }
-        if a.set != b.set || a.variants != b.variants || a.metric != b.metric {
+        if a.set != b.set || a.variants != b.variants || a.metrics != b.metrics {
             return Err(differs("--set values, variants or measure"));
         }
         if a.seed != b.seed || a.runs != b.runs {
@@ -852,28 +857,42 @@ const MAX_SHARD_BYTES: u64 = 1 << 30;
 
 /// The measure a sweep charts: the one named, if the model records it, or
 /// the model's own default.
-fn sweep_metric(s: &Scenario, named: Option<&str>) -> Result<Measure, Error> {
+/// The measures a sweep records: those named (comma-separated), or the
+/// model's main sweep measure (charted as `sweep.png`, as before) and the
+/// rest of the scenario's compare list.
+fn sweep_metrics(s: &Scenario, named: Option<&str>) -> Result<Vec<Measure>, Error> {
     let kind = s.baseline().model.kind();
-    let Some(name) = named else {
-        return Ok(kind.declaration().sweep);
+    let Some(names) = named else {
+        let main = kind.declaration().sweep;
+        let mut all = vec![main];
+        all.extend(s.compare.iter().copied().filter(|&m| m != main));
+        return Ok(all);
     };
-    Measure::parse(name)
-        .filter(|&m| kind.records(m))
-        .ok_or_else(|| {
-            let names: Vec<&str> = kind.measures().iter().map(|m| m.name()).collect();
-            let meant = Measure::meant(name)
-                .filter(|&m| kind.records(m))
-                .map(|m| m.name());
-            let near = meant
-                .or_else(|| scenario::error::did_you_mean(name, names.iter().copied()))
-                .map_or(String::new(), |n| {
-                    format!("\n  = help: did you mean `{n}`?")
-                });
-            Error::Usage(format!(
-                "--metric `{name}` is not a measure of this model; allowed: {}{near}",
-                names.join(", ")
-            ))
-        })
+    let mut out: Vec<Measure> = Vec::new();
+    for name in names.split(',').map(str::trim) {
+        let m = Measure::parse(name)
+            .filter(|&m| kind.records(m))
+            .ok_or_else(|| {
+                let names: Vec<&str> = kind.measures().iter().map(|m| m.name()).collect();
+                let meant = Measure::meant(name)
+                    .filter(|&m| kind.records(m))
+                    .map(|m| m.name());
+                let near = meant
+                    .or_else(|| scenario::error::did_you_mean(name, names.iter().copied()))
+                    .map_or(String::new(), |n| {
+                        format!("\n  = help: did you mean `{n}`?")
+                    });
+                Error::Usage(format!(
+                    "--metric `{name}` is not a measure of this model; allowed: {}{near}",
+                    names.join(", ")
+                ))
+            })?;
+        if out.contains(&m) {
+            return Err(Error::Usage(format!("--metric names `{name}` twice")));
+        }
+        out.push(m);
+    }
+    Ok(out)
 }
 
 fn check_command(args: &CheckArgs) -> Result<(), Error> {

@@ -38,14 +38,14 @@ impl<'a> Sweep<'a> {
     /// The chart of `rows`: x is the first parameter; a line per variant
     /// and combination of the other parameters' values (a line a variant
     /// cannot produce is left out).
-    pub fn of(plan: &'a Plan, metric: Measure, rows: &[Row]) -> Sweep<'a> {
+    pub fn of(plan: &'a Plan, k: usize, metric: Measure, rows: &[Row]) -> Sweep<'a> {
         let first = &plan.params[0];
         let per_x = rows.len() / first.values.len().max(1);
         let mut points: Vec<Point> = Vec::new();
         for (x, value) in first.values.iter().enumerate() {
             let mut bands = Vec::new();
             for row in &rows[x * per_x..(x + 1) * per_x] {
-                for (v, band) in row.bands.iter().enumerate() {
+                for (v, band) in row.bands[k].iter().enumerate() {
                     let mut name = plan.variants[v].clone();
                     if plan.params.len() > 1 {
                         name = format!("{name}, {}", describe(&plan.params[1..], &row.values[1..]));
@@ -83,8 +83,8 @@ impl<'a> Sweep<'a> {
 }
 
 /// A column per parameter, then `variant,metric,mean,p05,p95,seed,runs`:
-/// one row per point and variant (empty figures where the variant cannot
-/// produce the measure).
+/// one row per point, variant and measure (empty figures where the
+/// variant cannot produce the measure).
 pub fn csv(plan: &Plan, rows: &[Row]) -> String {
     let mut out = String::new();
     for p in &plan.params {
@@ -93,22 +93,23 @@ pub fn csv(plan: &Plan, rows: &[Row]) -> String {
     }
     out.push_str("variant,metric,mean,p05,p95,seed,runs\n");
     for row in rows {
-        for (v, band) in row.bands.iter().enumerate() {
-            for value in &row.values {
-                out.push_str(&csv_field(value));
-                out.push(',');
+        for v in 0..plan.variants.len() {
+            for (m, metric) in plan.metrics.iter().enumerate() {
+                for value in &row.values {
+                    out.push_str(&csv_field(value));
+                    out.push(',');
+                }
+                let figures = row.bands[m][v].map_or(",,".to_string(), |b| {
+                    format!("{},{},{}", num(b.mean), num(b.p05), num(b.p95))
+                });
+                let _ = writeln!(
+                    out,
+                    "{},{metric},{figures},{},{}",
+                    csv_field(&plan.variants[v]),
+                    plan.seed,
+                    plan.runs
+                );
             }
-            let figures = band.map_or(",,".to_string(), |b| {
-                format!("{},{},{}", num(b.mean), num(b.p05), num(b.p95))
-            });
-            let _ = writeln!(
-                out,
-                "{},{},{figures},{},{}",
-                csv_field(&plan.variants[v]),
-                plan.metric,
-                plan.seed,
-                plan.runs
-            );
         }
     }
     out
@@ -123,7 +124,7 @@ pub fn summary_json(plan: &Plan) -> String {
         "title": plan.title,
         "seed": plan.seed,
         "runs": plan.runs,
-        "metric": plan.metric,
+        "metrics": plan.metrics,
         "parameters": plan.params,
         "set": plan.set,
         "variants": plan.variants,
@@ -140,12 +141,20 @@ pub fn write(
     rows: &[Row],
     formats: &[Format],
 ) -> Result<(), Box<dyn std::error::Error>> {
-    let metric = Measure::parse(&plan.metric).ok_or("the sweep's measure is unknown")?;
     super::put(dir, "sweep.csv", csv(plan, rows))?;
     super::put(dir, "summary.json", summary_json(plan))?;
     super::put(dir, "scenario.toml", &plan.scenario_text)?;
-    let chart_of = Sweep::of(plan, metric, rows);
-    charts::save(dir, "sweep", formats, |area| chart(area, &chart_of))?;
+    // The first measure is `sweep.png`; each other has a chart of its own.
+    for (k, name) in plan.metrics.iter().enumerate() {
+        let metric = Measure::parse(name).ok_or("the sweep's measure is unknown")?;
+        let chart_of = Sweep::of(plan, k, metric, rows);
+        let stem = if k == 0 {
+            "sweep".to_string()
+        } else {
+            format!("sweep-{name}")
+        };
+        charts::save(dir, &stem, formats, |area| chart(area, &chart_of))?;
+    }
     Ok(())
 }
 

@@ -70,6 +70,7 @@ fn a_classic_sweep_charts_its_main_share() {
     let finals: Vec<f64> = csv
         .lines()
         .skip(1)
+        .filter(|l| l.contains(",share_recovered,"))
         .map(|l| l.split(',').nth(4).unwrap().parse().unwrap())
         .collect();
     assert!(csv.contains(",share_recovered,"), "{csv}");

@@ -42,12 +42,27 @@ fn a_grid_has_every_combination_and_a_column_per_parameter() {
             "service.recovery_rate,telling.retell_probability,variant,metric,mean,p05,p95,seed,runs"
         )
     );
-    // 2 x 3 points, 3 variants each.
-    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    // 2 x 3 points, 3 variants each, and every measure of the scenario's
+    // compare list for each (issue 26): a row per point, variant, measure.
+    let all: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    assert_eq!(all.len(), 18 * 4);
+    let measures: Vec<&str> = all[..4].iter().map(|r| r[3]).collect();
+    // The model's main measure first (sweep.png), then the compare list.
+    assert_eq!(measures, ["nps", "reputation", "customers", "referrals"]);
+    let rows: Vec<&Vec<&str>> = all.iter().filter(|r| r[3] == "nps").collect();
     assert_eq!(rows.len(), 18);
     assert_eq!(&rows[0][..3], ["0", "0.05", "baseline"]);
     assert_eq!(&rows[3][..3], ["0", "0.1", "baseline"]);
     assert_eq!(&rows[17][..3], ["0.6", "0.2", "recovery"]);
+    // Each measure has its chart.
+    for chart in [
+        "sweep.png",
+        "sweep-reputation.png",
+        "sweep-customers.png",
+        "sweep-referrals.png",
+    ] {
+        assert!(out.join(chart).is_file(), "{chart}");
+    }
     // Retelling more spreads more stories: different figures.
     assert_ne!(rows[0][4], rows[6][4]);
     let summary: serde_json::Value =
@@ -75,6 +90,8 @@ fn a_variant_that_sets_the_swept_path_keeps_its_own_value() {
             "service.recovery_rate=0,0.6",
             "--set",
             "warmup=0",
+            "--metric",
+            "nps",
         ])
         .args(["--runs", "2", "--out"])
         .arg(&out)
@@ -189,7 +206,7 @@ fn variants_can_be_chosen_and_unknown_ones_are_named() {
     let out = dir.path().join("some");
     sweep(&out, &["--variants", "baseline,same"]).success();
     let csv = String::from_utf8(read(&out.join("sweep.csv"))).unwrap();
-    assert_eq!(csv.lines().count(), 1 + 6 * 2);
+    assert_eq!(csv.lines().count(), 1 + 6 * 2 * 4);
     assert!(!csv.contains(",recovery,"));
     let stderr = sweep(&dir.path().join("none"), &["--variants", "recovry"])
         .code(2)
