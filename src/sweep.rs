@@ -142,6 +142,10 @@ pub struct Plan {
     /// The measures recorded at every point, by name; the first is charted
     /// in `sweep.png`, each other in `sweep-NAME.png`.
     pub metrics: Vec<String>,
+    /// Whether to write every replication's final figures too
+    /// (`sweep_runs.csv`, `--per-run`).
+    #[serde(default)]
+    pub per_run: bool,
     pub params: Vec<Param>,
     /// `--set` values, as written.
     pub set: Vec<String>,

@@ -275,6 +275,10 @@ pub struct SweepArgs {
     /// main share), then the scenario's compare list].
     #[arg(long, value_name = "NAME,...")]
     pub metric: Option<String>,
+    /// Also write sweep_runs.csv: every replication's final figures at
+    /// every point, with its seed, for your own statistics.
+    #[arg(long)]
+    pub per_run: bool,
     /// Output folder [default: output/<scenario file stem>-sweep].
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,

@@ -394,6 +394,7 @@ fn sweep_command(args: &SweepArgs) -> Result<(), Error> {
         seed: first.seed,
         runs: first.runs,
         metrics: metrics.iter().map(|m| m.name().to_string()).collect(),
+        per_run: args.per_run,
         params,
         set: o.set.iter().map(Override::describe).collect(),
         variants: chosen
@@ -478,7 +479,7 @@ fn sweep_command(args: &SweepArgs) -> Result<(), Error> {
     let rows = sweep::assemble(&plan, &outcomes)?;
     rt.pool.install(|| {
         output::write_folder(&dest, &inputs(first), &|| rt.cancelled(), |dir| {
-            output::sweep::write(dir, &plan, &rows, &o.format)
+            output::sweep::write(dir, &plan, &rows, &outcomes, &o.format)
                 .map_err(|e| Error::Other(format!("writing {}: {e}", dest.display())))
         })
     })?;
@@ -607,8 +608,12 @@ fn merge_command(args: &MergeArgs) -> Result<(), Error> {
         if a.params != b.params {
             return Err(differs("swept parameters or values"));
         }
-        if a.set != b.set || a.variants != b.variants || a.metrics != b.metrics {
-            return Err(differs("--set values, variants or measure"));
+        if a.set != b.set
+            || a.variants != b.variants
+            || a.metrics != b.metrics
+            || a.per_run != b.per_run
+        {
+            return Err(differs("--set values, variants, measures or --per-run"));
         }
         if a.seed != b.seed || a.runs != b.runs {
             return Err(differs("seeds or runs"));
@@ -646,7 +651,7 @@ fn merge_command(args: &MergeArgs) -> Result<(), Error> {
     let rows = sweep::assemble(&plan, &outcomes)?;
     let shard_dirs: Vec<&Path> = args.shards.iter().map(PathBuf::as_path).collect();
     output::write_folder(&args.out, &shard_dirs, &|| false, |dir| {
-        output::sweep::write(dir, &plan, &rows, &formats)
+        output::sweep::write(dir, &plan, &rows, &outcomes, &formats)
             .map_err(|e| Error::Other(format!("writing {}: {e}", args.out.display())))
     })?;
     if !args.quiet {

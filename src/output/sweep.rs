@@ -17,7 +17,7 @@ use super::tables::csv_field;
 use super::{Format, findings, num};
 use crate::measures::{Measure, Scale};
 use crate::metrics::Band;
-use crate::sweep::{Plan, Row, describe};
+use crate::sweep::{Outcome, Plan, Row, describe};
 
 /// One value of the chart's parameter: each line's final figure.
 pub struct Point {
@@ -115,6 +115,49 @@ pub fn csv(plan: &Plan, rows: &[Row]) -> String {
     out
 }
 
+/// A column per parameter, then `variant,run,seed` and a column per
+/// measure: every replication's final figures, in the order of the plan's
+/// units whatever order the outcomes came in (empty where a variant cannot
+/// produce a measure). The seed is the scenario's; a run's random streams
+/// are keyed by it and the run's number, so `--replication` repeats a row.
+pub fn runs_csv(plan: &Plan, outcomes: &[Outcome]) -> String {
+    let mut out = String::new();
+    for p in &plan.params {
+        out.push_str(&csv_field(&p.path));
+        out.push(',');
+    }
+    out.push_str("variant,run,seed");
+    for m in &plan.metrics {
+        out.push(',');
+        out.push_str(m);
+    }
+    out.push('\n');
+    let points = crate::sweep::points(&plan.params);
+    let mut sorted: Vec<&Outcome> = outcomes.iter().collect();
+    sorted.sort_by_key(|o| (o.point, o.variant, o.replication));
+    for o in sorted {
+        for value in &points[o.point] {
+            out.push_str(&csv_field(value));
+            out.push(',');
+        }
+        let _ = write!(
+            out,
+            "{},{},{}",
+            csv_field(&plan.variants[o.variant]),
+            o.replication,
+            plan.seed
+        );
+        for v in &o.values {
+            out.push(',');
+            if let Some(x) = v {
+                out.push_str(&num(*x));
+            }
+        }
+        out.push('\n');
+    }
+    out
+}
+
 /// The sweep's record: what was swept, the seed and runs, the version,
 /// and where a variant's own value overrode the sweep's.
 pub fn summary_json(plan: &Plan) -> String {
@@ -125,6 +168,7 @@ pub fn summary_json(plan: &Plan) -> String {
         "seed": plan.seed,
         "runs": plan.runs,
         "metrics": plan.metrics,
+        "per_run": plan.per_run,
         "parameters": plan.params,
         "set": plan.set,
         "variants": plan.variants,
@@ -139,9 +183,13 @@ pub fn write(
     dir: &Path,
     plan: &Plan,
     rows: &[Row],
+    outcomes: &[Outcome],
     formats: &[Format],
 ) -> Result<(), Box<dyn std::error::Error>> {
     super::put(dir, "sweep.csv", csv(plan, rows))?;
+    if plan.per_run {
+        super::put(dir, "sweep_runs.csv", runs_csv(plan, outcomes))?;
+    }
     super::put(dir, "summary.json", summary_json(plan))?;
     super::put(dir, "scenario.toml", &plan.scenario_text)?;
     // The first measure is `sweep.png`; each other has a chart of its own.

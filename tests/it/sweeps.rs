@@ -460,3 +460,64 @@ fn a_sweeps_summary_lists_only_the_set_values_under_set() {
         serde_json::from_slice(&read(&out.join("summary.json"))).unwrap();
     assert_eq!(summary["set"], serde_json::json!(["ticks = 10"]));
 }
+
+#[test]
+fn per_run_sweeps_write_every_replication_and_agree_with_the_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("per-run");
+    sweep(&out, &["--per-run", "--metric", "customers,nps"]).success();
+    let runs = String::from_utf8(read(&out.join("sweep_runs.csv"))).unwrap();
+    let mut lines = runs.lines();
+    assert_eq!(
+        lines.next(),
+        Some("service.recovery_rate,telling.retell_probability,variant,run,seed,customers,nps")
+    );
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    // 6 points x 3 variants x 3 runs, each with its seed.
+    assert_eq!(rows.len(), 54);
+    assert!(rows.iter().all(|r| r[4] == "3"), "the scenario's seed");
+    // The table's mean is the mean of the runs.
+    let table = String::from_utf8(read(&out.join("sweep.csv"))).unwrap();
+    for line in table.lines().skip(1) {
+        let t: Vec<&str> = line.split(',').collect();
+        let col = if t[3] == "customers" { 5 } else { 6 };
+        let xs: Vec<f64> = rows
+            .iter()
+            .filter(|r| r[..3] == t[..3])
+            .map(|r| r[col].parse().unwrap())
+            .collect();
+        assert_eq!(xs.len(), 3, "{line}");
+        let mean = xs.iter().sum::<f64>() / 3.0;
+        let want: f64 = t[4].parse().unwrap();
+        assert!(
+            (mean - want).abs() <= 1e-9 * want.abs().max(1.0),
+            "{line}: {mean}"
+        );
+    }
+    // Shards carry them: merged, the same bytes.
+    let mut parts = Vec::new();
+    for k in 1..=3 {
+        let part = dir.path().join(format!("part-{k}"));
+        sweep(
+            &part,
+            &[
+                "--per-run",
+                "--metric",
+                "customers,nps",
+                "--shard",
+                &format!("{k}/3"),
+            ],
+        )
+        .success();
+        parts.push(part);
+    }
+    let merged = dir.path().join("merged");
+    grapevine()
+        .arg("merge")
+        .args(&parts)
+        .args(["--quiet", "--out"])
+        .arg(&merged)
+        .assert()
+        .success();
+    assert_eq!(read(&merged.join("sweep_runs.csv")), runs.as_bytes());
+}
