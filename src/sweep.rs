@@ -451,6 +451,101 @@ pub struct ShardFile {
     pub outcomes: Vec<Outcome>,
 }
 
+/// Why two shards are not parts of one sweep, naming the values that
+/// differ ("their seeds differ: 7 in the first, 8 in the second"); `None`
+/// when they are. The scenario counts as the same when it says the same
+/// (comments and layout aside), and the chart formats are the first
+/// shard's: neither changes the simulation.
+pub fn mismatch(a: &ShardFile, b: &ShardFile) -> Option<String> {
+    let differ = |what: &str, x: String, y: String| {
+        Some(format!(
+            "their {what} differ: {x} in the first, {y} in the second"
+        ))
+    };
+    let (p, q) = (&a.plan, &b.plan);
+    if p.grapevine_version != q.grapevine_version {
+        return differ(
+            "grapevine versions",
+            p.grapevine_version.clone(),
+            q.grapevine_version.clone(),
+        );
+    }
+    let said = |text: &str| text.parse::<toml::Table>().ok();
+    if p.scenario_file != q.scenario_file {
+        return differ(
+            "scenario files",
+            p.scenario_file.clone(),
+            q.scenario_file.clone(),
+        );
+    }
+    if said(&p.scenario_text).is_none() || said(&p.scenario_text) != said(&q.scenario_text) {
+        return Some("their scenarios say different things (comments and layout aside)".into());
+    }
+    if p.params != q.params {
+        let show = |ps: &[Param]| {
+            ps.iter()
+                .map(|x| format!("{}={}", x.path, x.values.join(",")))
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        return differ(
+            "swept parameters or values",
+            show(&p.params),
+            show(&q.params),
+        );
+    }
+    let list = |xs: &[String]| format!("[{}]", xs.join(", "));
+    if p.set != q.set {
+        return differ("--set values", list(&p.set), list(&q.set));
+    }
+    if p.variants != q.variants {
+        return differ("variants", list(&p.variants), list(&q.variants));
+    }
+    if p.metrics != q.metrics {
+        return differ("measures (--metric)", list(&p.metrics), list(&q.metrics));
+    }
+    if p.per_run != q.per_run {
+        return differ("--per-run", p.per_run.to_string(), q.per_run.to_string());
+    }
+    if p.seed != q.seed {
+        return differ("seeds", p.seed.to_string(), q.seed.to_string());
+    }
+    if p.runs != q.runs {
+        return differ("runs", p.runs.to_string(), q.runs.to_string());
+    }
+    if a.shards != b.shards {
+        return differ(
+            "splits (--shard K/N)",
+            format!("N = {}", a.shards),
+            format!("N = {}", b.shards),
+        );
+    }
+    if p.conflicts != q.conflicts || p.title != q.title {
+        return Some("their plans differ".into());
+    }
+    None
+}
+
+/// Checks that `parts` (each of one sweep) are its whole split, each once.
+pub fn check_split(parts: &[&ShardFile]) -> Result<(), String> {
+    let n = parts.first().map_or(0, |f| f.shards);
+    for k in 1..=n {
+        let count = parts.iter().filter(|f| f.shard == k).count();
+        if count != 1 {
+            return Err(format!(
+                "shard {k} of {n} is given {count} times: merge each of the {n} shards once"
+            ));
+        }
+    }
+    if parts.len() != n {
+        return Err(format!(
+            "{} folders given for a sweep split into {n} shards",
+            parts.len()
+        ));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -591,55 +591,17 @@ fn merge_command(args: &MergeArgs) -> Result<(), Error> {
     }
     let (first_path, first) = &files[0];
     for (path, f) in &files[1..] {
-        let differs = |what: &str| {
-            Error::Usage(format!(
-                "{} and {} are shards of different sweeps: their {what} differ",
+        if let Some(what) = sweep::mismatch(first, f) {
+            return Err(Error::Usage(format!(
+                "{} and {} are shards of different sweeps: {what}",
                 first_path.display(),
                 path.display()
-            ))
-        };
-        let (a, b) = (&first.plan, &f.plan);
-        if a.grapevine_version != b.grapevine_version {
-            return Err(differs("grapevine versions"));
-        }
-        if a.scenario_text != b.scenario_text || a.scenario_file != b.scenario_file {
-            return Err(differs("scenarios"));
-        }
-        if a.params != b.params {
-            return Err(differs("swept parameters or values"));
-        }
-        if a.set != b.set
-            || a.variants != b.variants
-            || a.metrics != b.metrics
-            || a.per_run != b.per_run
-        {
-            return Err(differs("--set values, variants, measures or --per-run"));
-        }
-        if a.seed != b.seed || a.runs != b.runs {
-            return Err(differs("seeds or runs"));
-        }
-        if f.shards != first.shards || f.formats != first.formats {
-            return Err(differs("splits (--shard K/N) or chart formats"));
-        }
-        if a != b {
-            return Err(differs("plans"));
-        }
-    }
-    let n = first.shards;
-    for k in 1..=n {
-        let count = files.iter().filter(|(_, f)| f.shard == k).count();
-        if count != 1 {
-            return Err(Error::Usage(format!(
-                "shard {k} of {n} is given {count} times: merge each of the {n} shards once"
             )));
         }
     }
-    if files.len() != n {
-        return Err(Error::Usage(format!(
-            "{} folders given for a sweep split into {n} shards",
-            files.len()
-        )));
-    }
+    let parts: Vec<&sweep::ShardFile> = files.iter().map(|(_, f)| f).collect();
+    sweep::check_split(&parts).map_err(Error::Usage)?;
+    let n = first.shards;
     let plan = first.plan.clone();
     let formats = first
         .formats

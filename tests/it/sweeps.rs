@@ -521,3 +521,55 @@ fn per_run_sweeps_write_every_replication_and_agree_with_the_table() {
         .success();
     assert_eq!(read(&merged.join("sweep_runs.csv")), runs.as_bytes());
 }
+
+#[test]
+fn merge_names_what_differs_and_ignores_what_does_not_change_the_simulation() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = dir.path().join("town.toml");
+    let text = std::fs::read_to_string(repo("tests/data/variants.toml")).unwrap();
+    let part = |k: usize, extra: &[&str]| {
+        let out = dir.path().join(format!("part-{k}-{}", extra.join("")));
+        grapevine()
+            .arg("sweep")
+            .arg(&scenario)
+            .args([
+                "--param",
+                "service.recovery_rate=0,0.6",
+                "--runs",
+                "2",
+                "--quiet",
+            ])
+            .args(["--shard", &format!("{k}/2"), "--out"])
+            .arg(&out)
+            .args(extra)
+            .assert()
+            .success();
+        out
+    };
+    std::fs::write(&scenario, &text).unwrap();
+    let one = part(1, &[]);
+    // A comment added to the scenario, and another chart format: the same
+    // simulation, so they merge.
+    std::fs::write(&scenario, format!("# a note for the team\n{text}")).unwrap();
+    let two = part(2, &["--format", "svg"]);
+    let merged = dir.path().join("merged");
+    grapevine()
+        .arg("merge")
+        .args([&one, &two])
+        .args(["--quiet", "--out"])
+        .arg(&merged)
+        .assert()
+        .success();
+    // Another seed: refused, naming both values.
+    let other = part(2, &["--seed", "8"]);
+    grapevine()
+        .arg("merge")
+        .args([&one, &other])
+        .args(["--out"])
+        .arg(dir.path().join("no"))
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "their seeds differ: 3 in the first, 8 in the second",
+        ));
+}
