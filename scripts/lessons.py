@@ -92,14 +92,16 @@ def section(name):
                         f"![{title}: the network, week by week](images/lessons/{name}-network.gif)"]
     shown = [h for h in HEADLINES if any(h[0] in v["headline"] or
              h[0] in v.get("difference_from_baseline", {}) for v in s["variants"])]
-    if not any(v["value"]["value"]["mean"] for v in s["variants"]):
+    # A variant that puts no value on a customer has `value: null`.
+    valued = lambda v: (v.get("value") or {}).get("value") or {"mean": 0}
+    if not any(valued(v)["mean"] for v in s["variants"]):
         shown = [h for h in shown if h[0] != "value"]
     header = "| after a year | " + " | ".join(v["name"] for v in s["variants"]) + " |"
     lines += [header, "| --- |" + " --- |" * len(s["variants"])]
     for key, label, diff_fmt, fmt in shown:
         cells = []
         for v in s["variants"]:
-            value = (v["headline"].get(key) or v["value"]["value"])["mean"]
+            value = (v["headline"].get(key) or valued(v))["mean"]
             cell = fmt.format(value)
             d = v.get("difference_from_baseline", {}).get(key)
             if d:

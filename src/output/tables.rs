@@ -435,8 +435,14 @@ pub fn summary_json(report: &Report<'_>) -> String {
                 entry["story_reach"] =
                     json!({ "good": reach_summary(v, false), "bad": reach_summary(v, true) });
             }
+            // As in the CSV: a variant that puts no value on a customer
+            // has no value, not a value of 0.
             if kind.records(Measure::Value) {
-                entry["value"] = value(v, base);
+                entry["value"] = if spec.produces(Measure::Value) {
+                    value(v, base)
+                } else {
+                    Value::Null
+                };
             }
             if !std::ptr::eq(v, base) {
                 entry["difference_from_baseline"] = differences(v, base, kind);

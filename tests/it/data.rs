@@ -248,3 +248,18 @@ fn a_flows_series_adds_up_to_its_total() {
         );
     }
 }
+
+#[test]
+fn a_variant_without_a_value_has_none_in_the_summary_as_in_the_tables() {
+    // Issue 26: `value` was an empty cell in the CSVs and 0.0 in
+    // summary.json for a town that puts no value on a customer.
+    let (_tmp, out) =
+        crate::common::run_into("scenarios/quick.toml", &["--format", "none", "--quiet"]);
+    let s: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
+    assert!(s["variants"][0]["value"].is_null(), "{}", s["variants"][0]);
+    let runs = std::fs::read_to_string(out.join("runs.csv")).unwrap();
+    let header: Vec<&str> = runs.lines().next().unwrap().split(',').collect();
+    let col = header.iter().position(|h| *h == "value").unwrap();
+    assert_eq!(runs.lines().nth(1).unwrap().split(',').nth(col), Some(""));
+}
