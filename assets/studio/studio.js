@@ -40,8 +40,10 @@
     const text = x.toFixed(decimals(c.step));
     return c.min < 0 && x > 0 ? '+' + text : text;
   }
-  const signed = (x, d) => (x > 0 ? '+' : x < 0 ? '−' : '') + Math.abs(x).toFixed(d);
-  const fmt = x => Math.abs(x) >= 100 ? x.toFixed(0) : Math.abs(x) >= 1 ? x.toFixed(1) : x.toFixed(2);
+  // A figure that rounds to zero prints as 0, never as −0.00.
+  const rounded = (x, d) => { const r = +x.toFixed(d); return r === 0 ? 0 : r; };
+  const signed = (x, d) => { const r = rounded(x, d); return (r > 0 ? '+' : r < 0 ? '−' : '') + Math.abs(r).toFixed(d); };
+  const fmt = x => { const d = Math.abs(x) >= 100 ? 0 : Math.abs(x) >= 1 ? 1 : 2; return rounded(x, d).toFixed(d); };
 
   // --- the scenario's controls -------------------------------------------
   function pick(name) {
