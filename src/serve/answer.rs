@@ -134,10 +134,20 @@ pub fn results(report: &Report<'_>) -> Value {
             for (m, &measure) in measures.iter().enumerate() {
                 let value = spec.produces(measure).then(|| {
                     let bands: Vec<_> = v.aggregate.bands.iter().map(|t| t[0][m]).collect();
+                    // A flow at week 0 is no week's count (nothing recorded
+                    // has happened yet): a gap, not a 0 the line rises from.
+                    let weekly = measure.kind() == crate::measures::Kind::Flow;
+                    let of = |f: fn(&crate::metrics::Band) -> f64| -> Vec<Option<f64>> {
+                        bands
+                            .iter()
+                            .enumerate()
+                            .map(|(t, b)| (t > 0 || !weekly).then(|| f(b)))
+                            .collect()
+                    };
                     json!({
-                        "mean": bands.iter().map(|b| b.mean).collect::<Vec<_>>(),
-                        "p05": bands.iter().map(|b| b.p05).collect::<Vec<_>>(),
-                        "p95": bands.iter().map(|b| b.p95).collect::<Vec<_>>(),
+                        "mean": of(|b| b.mean),
+                        "p05": of(|b| b.p05),
+                        "p95": of(|b| b.p95),
                     })
                 });
                 series.insert(measure.name().to_string(), json!(value));

@@ -69,18 +69,37 @@ pub(crate) fn trace(r: &Recorder, pick: &Pick<'_>) -> Vec<f64> {
 }
 
 pub(crate) fn bands(v: &VariantResult, pick: &Pick<'_>) -> Vec<Band> {
-    bands_of(v.runs.len(), v.runs[0].frames.len(), |r| {
-        trace(&v.runs[r], pick)
-    })
+    no_week_zero(
+        pick,
+        bands_of(v.runs.len(), v.runs[0].frames.len(), |r| {
+            trace(&v.runs[r], pick)
+        }),
+    )
+}
+
+/// A flow a week at week 0 is no week's count (nothing recorded has
+/// happened yet): left out (NaN, not drawn) rather than drawn as a 0 the
+/// line rises from. A running total starts at 0 there, rightly.
+fn no_week_zero(pick: &Pick<'_>, mut bands: Vec<Band>) -> Vec<Band> {
+    let weekly_flow = !pick.cumulative
+        && !pick.metrics.is_empty()
+        && pick.metrics.iter().all(|m| m.kind() == Kind::Flow);
+    if weekly_flow && let Some(first) = bands.first_mut() {
+        *first = Band::NAN;
+    }
+    bands
 }
 
 /// What-if minus baseline, replication by replication (the same streams
 /// drive replication r of both), then mean and band across replications.
 pub(crate) fn difference(v: &VariantResult, base: &VariantResult, pick: &Pick<'_>) -> Vec<Band> {
-    bands_of(v.runs.len(), v.runs[0].frames.len(), |r| {
-        let (a, b) = (trace(&v.runs[r], pick), trace(&base.runs[r], pick));
-        a.iter().zip(&b).map(|(x, y)| x - y).collect()
-    })
+    no_week_zero(
+        pick,
+        bands_of(v.runs.len(), v.runs[0].frames.len(), |r| {
+            let (a, b) = (trace(&v.runs[r], pick), trace(&base.runs[r], pick));
+            a.iter().zip(&b).map(|(x, y)| x - y).collect()
+        }),
+    )
 }
 
 /// "(baseline: NAME)" when there are what-ifs, so a chart of one variant

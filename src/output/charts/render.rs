@@ -386,17 +386,21 @@ pub(crate) fn draw_panel<DB: DrawingBackend>(
                 .stroke_width(style::variant_stroke(0).width),
         )))?;
     }
+    // A tick with no figure (NaN: a weekly flow at week 0) is left out.
+    let drawn = |b: &&crate::metrics::Band| !b.mean.is_nan();
     for line in &panel.lines {
         let upper = line
             .bands
             .iter()
             .enumerate()
+            .filter(|(_, b)| drawn(b))
             .map(|(t, b)| (t as f64, b.p95));
         let lower = line
             .bands
             .iter()
             .enumerate()
             .rev()
+            .filter(|(_, b)| drawn(b))
             .map(|(t, b)| (t as f64, b.p05));
         chart.draw_series(std::iter::once(Polygon::new(
             upper.chain(lower).collect::<Vec<_>>(),
@@ -408,6 +412,7 @@ pub(crate) fn draw_panel<DB: DrawingBackend>(
             .bands
             .iter()
             .enumerate()
+            .filter(|(_, b)| drawn(b))
             .map(|(t, b)| (t as f64, b.mean))
             .collect();
         draw_line(&mut chart, points, line.stroke)?;
