@@ -258,8 +258,17 @@ pub struct SweepArgs {
     pub scenario: PathBuf,
     /// A parameter and its values: PATH=V1,V2,... Give several to sweep
     /// every combination (a grid).
-    #[arg(long, value_name = "PATH=V1,V2,...", required = true)]
+    #[arg(
+        long,
+        value_name = "PATH=V1,V2,...",
+        required_unless_present = "design"
+    )]
     pub param: Vec<String>,
+    /// Sweep the points of a CSV file instead of a grid: a column per
+    /// dotted path (the header), a row per point, as SALib, the EMA
+    /// Workbench or pandas write a Latin hypercube, Sobol or Morris design.
+    #[arg(long, value_name = "FILE.csv", conflicts_with = "param")]
+    pub design: Option<PathBuf>,
     /// Sweep only these variants (comma-separated names) [default: all].
     /// A variant that sets a swept path itself keeps its own value.
     #[arg(long, value_name = "NAME,...")]

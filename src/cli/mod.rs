@@ -9,6 +9,7 @@
 
 pub mod args;
 mod console;
+mod sweep;
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -25,12 +26,9 @@ use console::Bar;
 
 use crate::error::Error;
 use crate::film;
-use crate::measures::Measure;
 use crate::output;
-use crate::output::charts::short_number;
 use crate::pipeline::{self, RunOptions};
 use crate::scenario::{self, InputError, Override, Scenario};
-use crate::sweep;
 
 /// Runs the command line `args` (the program name first).
 pub fn run<I, T>(args: I) -> Result<(), Error>
@@ -61,8 +59,8 @@ where
     };
     match cli.command {
         Command::Run(args) => run_command(&args),
-        Command::Sweep(args) => sweep_command(&args),
-        Command::Merge(args) => merge_command(&args),
+        Command::Sweep(args) => sweep::sweep_command(&args),
+        Command::Merge(args) => sweep::merge_command(&args),
         Command::New(args) => new_command(&args),
         Command::Serve(args) => serve_command(&args),
         Command::Schema => {
@@ -142,7 +140,7 @@ fn threads(requested: Option<u32>) -> usize {
 }
 
 /// The thread pool and Ctrl-C flag a command runs with.
-struct Runtime {
+pub(super) struct Runtime {
     pool: rayon::ThreadPool,
     threads: usize,
     cancel: &'static AtomicBool,
@@ -355,277 +353,6 @@ pub fn output_folder(out: Option<&Path>, scenario: &Path, several: bool) -> Path
     }
 }
 
-fn sweep_command(args: &SweepArgs) -> Result<(), Error> {
-    let o = &args.options;
-    check_formats(&o.format)?;
-    let params = args
-        .param
-        .iter()
-        .map(|p| sweep::Param::parse(p))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(Error::Usage)?;
-    sweep::check_params(&params, &o.set).map_err(Error::Usage)?;
-    let shard = args.shard.as_deref().map(parse_shard).transpose()?;
-    // The scenario at each point of the grid: --set first, then the point.
-    let mut loaded = Vec::new();
-    for point in sweep::points(&params) {
-        let mut set = o.set.clone();
-        for (p, value) in params.iter().zip(&point) {
-            set.push(
-                Override::parse_arg(&format!("{}={value}", p.path))
-                    .map_err(Error::Usage)?
-                    .swept(),
-            );
-        }
-        let mut s = Scenario::read(&args.scenario, &set)?;
-        apply_flags(&mut s, o);
-        loaded.push(s);
-    }
-    let first = &loaded[0];
-    let chosen = chosen_variants(first, args.variants.as_deref())?;
-    let metrics = sweep_metrics(first, args.metric.as_deref())?;
-    let mut paths: Vec<(String, &str)> = params.iter().map(|p| (p.path.clone(), "sweep")).collect();
-    paths.extend(o.set.iter().map(|x| (x.dotted(), "set")));
-    let plan = sweep::Plan {
-        grapevine_version: env!("CARGO_PKG_VERSION").to_string(),
-        scenario_file: first.source.display().to_string(),
-        scenario_text: first.text.clone(),
-        title: first.title.clone(),
-        seed: first.seed,
-        runs: first.runs,
-        metrics: metrics.iter().map(|m| m.name().to_string()).collect(),
-        per_run: args.per_run,
-        params,
-        set: o.set.iter().map(Override::describe).collect(),
-        variants: chosen
-            .iter()
-            .map(|&v| first.variants[v].name.clone())
-            .collect(),
-        conflicts: sweep::conflicts(first, &chosen, &paths),
-    };
-    if !o.quiet {
-        for c in &plan.conflicts {
-            eprintln!(
-                "note: {}{}",
-                c.explain(),
-                if c.from == "sweep" {
-                    " (--variants NAME,... sweeps only the others)"
-                } else {
-                    ""
-                }
-            );
-        }
-    }
-    let stem = args
-        .scenario
-        .file_stem()
-        .map_or_else(|| "scenario".into(), |s| s.to_string_lossy().into_owned());
-    let default = match shard {
-        Some((k, n)) => format!("{stem}-sweep-shard-{k}-of-{n}"),
-        None => format!("{stem}-sweep"),
-    };
-    let dest = args
-        .out
-        .clone()
-        .unwrap_or_else(|| Path::new("output").join(default));
-    output::folder::check(&dest, &inputs(first))?;
-    let mut units = plan.units();
-    if let Some((k, n)) = shard {
-        units = units[sweep::shard(units.len(), k, n)].to_vec();
-    }
-    let rt = Runtime::new(o.threads, useful_threads(&loaded))?;
-    let bar = Bar::new(!o.quiet);
-    let started = Instant::now();
-    let outcomes = rt.pool.install(|| {
-        sweep::run_units(
-            &plan,
-            &loaded,
-            &chosen,
-            &units,
-            &rt.options(&bar, "runs"),
-            &|_| {},
-        )
-    })?;
-    let formats: Vec<String> = o
-        .format
-        .iter()
-        .map(|f| format!("{f:?}").to_lowercase())
-        .collect();
-    if let Some((k, n)) = shard {
-        let file = sweep::ShardFile {
-            plan,
-            shard: k,
-            shards: n,
-            formats,
-            outcomes,
-        };
-        let text = serde_json::to_string(&file).map_err(|e| Error::Other(e.to_string()))?;
-        output::write_folder(&dest, &inputs(first), &|| rt.cancelled(), |dir| {
-            std::fs::write(dir.join("shard.json"), &text)
-                .map_err(|e| Error::Other(format!("writing {}: {e}", dest.display())))
-        })?;
-        if !o.quiet {
-            println!(
-                "{}: shard {k} of {n} ({} of {} runs) in {:.1} s -> {}/\n  merge every shard with: grapevine merge DIR... --out DIR",
-                file.plan.title,
-                units.len(),
-                file.plan.units().len(),
-                started.elapsed().as_secs_f64(),
-                dest.display()
-            );
-        }
-        return Ok(());
-    }
-    let rows = sweep::assemble(&plan, &outcomes)?;
-    rt.pool.install(|| {
-        output::write_folder(&dest, &inputs(first), &|| rt.cancelled(), |dir| {
-            output::sweep::write(dir, &plan, &rows, &outcomes, &o.format)
-                .map_err(|e| Error::Other(format!("writing {}: {e}", dest.display())))
-        })
-    })?;
-    if !o.quiet {
-        print_sweep(&plan, &rows, started.elapsed().as_secs_f64(), &dest);
-    }
-    Ok(())
-}
-
-/// The sweep's table on the terminal.
-fn print_sweep(plan: &sweep::Plan, rows: &[sweep::Row], seconds: f64, dest: &Path) {
-    let names: Vec<&str> = plan.params.iter().map(|p| p.path.as_str()).collect();
-    let others = match plan.metrics.len() {
-        1 => String::new(),
-        2 => " (and 1 more measure in sweep.csv)".to_string(),
-        n => format!(" (and {} more measures in sweep.csv)", n - 1),
-    };
-    println!(
-        "{}: final {} against {} ({} points) in {:.1} s -> {}/{others}",
-        plan.title,
-        plan.metrics[0],
-        names.join(" and "),
-        rows.len(),
-        seconds,
-        dest.display()
-    );
-    for row in rows {
-        for (v, band) in row.bands[0].iter().enumerate() {
-            let figures = band.map_or("(not produced)".to_string(), |b| {
-                format!(
-                    "{:>10}  (90% band {} to {})",
-                    short_number(b.mean),
-                    short_number(b.p05),
-                    short_number(b.p95)
-                )
-            });
-            println!(
-                "  {:<28} {:<24} {figures}",
-                sweep::describe(&plan.params, &row.values),
-                plan.variants[v]
-            );
-        }
-    }
-}
-
-/// `K/N`, with 1 <= K <= N.
-fn parse_shard(text: &str) -> Result<(usize, usize), Error> {
-    let bad = || {
-        Error::Usage(format!(
-            "--shard `{text}` is not K/N with 1 <= K <= N (for example --shard 3/10)"
-        ))
-    };
-    let (k, n) = text.split_once('/').ok_or_else(bad)?;
-    let (k, n): (usize, usize) = (
-        k.trim().parse().map_err(|_| bad())?,
-        n.trim().parse().map_err(|_| bad())?,
-    );
-    if k == 0 || k > n || n > 1_000_000 {
-        return Err(bad());
-    }
-    Ok((k, n))
-}
-
-/// The scenario's indices of the variants named (all when none are).
-fn chosen_variants(s: &Scenario, names: Option<&str>) -> Result<Vec<usize>, Error> {
-    let Some(names) = names else {
-        return Ok((0..s.variants.len()).collect());
-    };
-    let all: Vec<&str> = s.variants.iter().map(|v| v.name.as_str()).collect();
-    let mut out = Vec::new();
-    for name in names.split(',').map(str::trim).filter(|n| !n.is_empty()) {
-        let Some(i) = all.iter().position(|v| *v == name) else {
-            return Err(Error::Usage(format!(
-                "--variants names `{name}`, which is not a variant of this scenario; allowed: {}",
-                all.join(", ")
-            )));
-        };
-        if !out.contains(&i) {
-            out.push(i);
-        }
-    }
-    if out.is_empty() {
-        return Err(Error::Usage("--variants names no variant".to_string()));
-    }
-    out.sort_unstable();
-    Ok(out)
-}
-
-/// `grapevine merge`: the shards' outcomes, checked to be of one sweep
-/// and complete, assembled and written as the whole sweep would be.
-fn merge_command(args: &MergeArgs) -> Result<(), Error> {
-    let mut files: Vec<(PathBuf, sweep::ShardFile)> = Vec::new();
-    for dir in &args.shards {
-        let path = dir.join("shard.json");
-        let text = crate::input::read_text(&path, MAX_SHARD_BYTES).map_err(|e| {
-            Error::Usage(format!(
-                "{}: {}; give the folders `grapevine sweep --shard K/N` wrote",
-                path.display(),
-                e.describe("shard")
-            ))
-        })?;
-        let file: sweep::ShardFile = serde_json::from_str(&text).map_err(|e| {
-            Error::Usage(format!(
-                "{}: not a shard grapevine wrote: {e}",
-                path.display()
-            ))
-        })?;
-        files.push((path, file));
-    }
-    let (first_path, first) = &files[0];
-    for (path, f) in &files[1..] {
-        if let Some(what) = sweep::mismatch(first, f) {
-            return Err(Error::Usage(format!(
-                "{} and {} are shards of different sweeps: {what}",
-                first_path.display(),
-                path.display()
-            )));
-        }
-    }
-    let parts: Vec<&sweep::ShardFile> = files.iter().map(|(_, f)| f).collect();
-    sweep::check_split(&parts).map_err(Error::Usage)?;
-    let n = first.shards;
-    let plan = first.plan.clone();
-    let formats = first
-        .formats
-        .iter()
-        .map(|f| <output::Format as clap::ValueEnum>::from_str(f, true))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(Error::Usage)?;
-    let outcomes: Vec<sweep::Outcome> = files.into_iter().flat_map(|(_, f)| f.outcomes).collect();
-    let rows = sweep::assemble(&plan, &outcomes)?;
-    let shard_dirs: Vec<&Path> = args.shards.iter().map(PathBuf::as_path).collect();
-    output::write_folder(&args.out, &shard_dirs, &|| false, |dir| {
-        output::sweep::write(dir, &plan, &rows, &outcomes, &formats)
-            .map_err(|e| Error::Other(format!("writing {}: {e}", args.out.display())))
-    })?;
-    if !args.quiet {
-        println!(
-            "{}: {n} shards merged -> {}/",
-            plan.title,
-            args.out.display()
-        );
-    }
-    Ok(())
-}
-
 /// The shipped lessons, by name, as `grapevine new --from` copies them.
 pub const LESSONS: &[(&str, &str)] = &[
     (
@@ -817,49 +544,6 @@ fn new_command(args: &NewArgs) -> Result<(), Error> {
         path.display()
     );
     Ok(())
-}
-
-/// The largest shard file `merge` reads (a unit is about 60 bytes).
-const MAX_SHARD_BYTES: u64 = 1 << 30;
-
-/// The measure a sweep charts: the one named, if the model records it, or
-/// the model's own default.
-/// The measures a sweep records: those named (comma-separated), or the
-/// model's main sweep measure (charted as `sweep.png`, as before) and the
-/// rest of the scenario's compare list.
-fn sweep_metrics(s: &Scenario, named: Option<&str>) -> Result<Vec<Measure>, Error> {
-    let kind = s.baseline().model.kind();
-    let Some(names) = named else {
-        let main = kind.declaration().sweep;
-        let mut all = vec![main];
-        all.extend(s.compare.iter().copied().filter(|&m| m != main));
-        return Ok(all);
-    };
-    let mut out: Vec<Measure> = Vec::new();
-    for name in names.split(',').map(str::trim) {
-        let m = Measure::parse(name)
-            .filter(|&m| kind.records(m))
-            .ok_or_else(|| {
-                let names: Vec<&str> = kind.measures().iter().map(|m| m.name()).collect();
-                let meant = Measure::meant(name)
-                    .filter(|&m| kind.records(m))
-                    .map(|m| m.name());
-                let near = meant
-                    .or_else(|| scenario::error::did_you_mean(name, names.iter().copied()))
-                    .map_or(String::new(), |n| {
-                        format!("\n  = help: did you mean `{n}`?")
-                    });
-                Error::Usage(format!(
-                    "--metric `{name}` is not a measure of this model; allowed: {}{near}",
-                    names.join(", ")
-                ))
-            })?;
-        if out.contains(&m) {
-            return Err(Error::Usage(format!("--metric names `{name}` twice")));
-        }
-        out.push(m);
-    }
-    Ok(out)
 }
 
 fn check_command(args: &CheckArgs) -> Result<(), Error> {

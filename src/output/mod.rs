@@ -69,6 +69,7 @@ pub fn write_report(
 ) -> Result<(), Box<dyn std::error::Error>> {
     put(dir, "timeseries.csv", tables::timeseries_csv(report))?;
     put(dir, "runs.csv", tables::runs_csv(report))?;
+    put(dir, "measures.csv", tables::measures_csv(report.metrics()))?;
     if report.variants.len() > 1 {
         put(dir, "differences.csv", tables::differences_csv(report))?;
     }
@@ -151,6 +152,18 @@ pub(crate) fn png(
 
 /// Formats a number for CSV: whole numbers without a decimal point, others
 /// in Rust's shortest round-trip form (the same bits give the same text).
+/// A table as CSV text (the `csv` crate quotes a field that needs it: a
+/// name with a comma, a quote or a line break).
+pub fn csv_text(header: &[String], rows: impl IntoIterator<Item = Vec<String>>) -> String {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    // Writing to memory cannot fail.
+    let _ = w.write_record(header);
+    for row in rows {
+        let _ = w.write_record(&row);
+    }
+    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+}
+
 pub fn num(x: f64) -> String {
     if x.fract() == 0.0 && x.abs() < 1e15 {
         format!("{}", x as i64)

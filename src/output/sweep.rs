@@ -5,7 +5,6 @@
 //! and the assembled rows alone, so a merged sweep writes the same bytes
 //! as a whole one.
 
-use std::fmt::Write;
 use std::path::Path;
 
 use plotters::coord::Shift;
@@ -13,16 +12,22 @@ use plotters::prelude::*;
 use serde_json::json;
 
 use super::charts::{self, Area, on_area, style};
-use super::tables::csv_field;
 use super::{Format, findings, num};
 use crate::measures::{Measure, Scale};
 use crate::metrics::Band;
 use crate::sweep::{Outcome, Plan, Row, describe};
 
-/// One value of the chart's parameter: each line's final figure.
-pub struct Point {
-    pub value: String,
-    pub bands: Vec<(String, Band)>,
+/// One line of the chart: a variant, at one combination of the other
+/// parameters' values.
+pub struct Line {
+    /// Index into the plan's variants.
+    pub variant: usize,
+    /// Index into the chart's combinations.
+    pub combo: usize,
+    /// The variant's colour; the dashes tell the combinations apart.
+    pub stroke: style::Stroke,
+    /// (index into the chart's x values, final figure).
+    pub points: Vec<(usize, Band)>,
 }
 
 /// What the chart draws.
@@ -31,131 +36,181 @@ pub struct Sweep<'a> {
     pub metric: Measure,
     /// The first parameter's path (the x axis).
     pub parameter: String,
-    pub points: Vec<Point>,
+    /// The x values, as written: the grid's values of the first
+    /// parameter, or each design point's.
+    pub xs: Vec<String>,
+    /// The other parameters' values of each combination, in words (one
+    /// empty combination when there are no others, and for a design).
+    pub combos: Vec<String>,
+    pub lines: Vec<Line>,
+    /// A design's points are drawn as dots with their bands, not joined:
+    /// the other columns change from one point to the next too.
+    pub scatter: bool,
 }
 
+/// How the lines of one variant differ, one combination of the other
+/// parameters' values from the next.
+const DASHES: [Option<(u32, u32)>; 5] = [
+    None,
+    Some((18, 9)),
+    Some((5, 6)),
+    Some((30, 8)),
+    Some((10, 4)),
+];
+
 impl<'a> Sweep<'a> {
-    /// The chart of `rows`: x is the first parameter; a line per variant
-    /// and combination of the other parameters' values (a line a variant
-    /// cannot produce is left out).
+    /// The chart of `rows`: x is the first parameter. A grid has a line
+    /// per variant and combination of the other parameters' values, in the
+    /// variant's colour and a dash per combination; a design has a set of
+    /// dots per variant. A line a variant cannot produce is left out.
     pub fn of(plan: &'a Plan, k: usize, metric: Measure, rows: &[Row]) -> Sweep<'a> {
         let first = &plan.params[0];
-        let per_x = rows.len() / first.values.len().max(1);
-        let mut points: Vec<Point> = Vec::new();
-        for (x, value) in first.values.iter().enumerate() {
-            let mut bands = Vec::new();
-            for row in &rows[x * per_x..(x + 1) * per_x] {
-                for (v, band) in row.bands[k].iter().enumerate() {
-                    let mut name = plan.variants[v].clone();
-                    if plan.params.len() > 1 {
-                        name = format!("{name}, {}", describe(&plan.params[1..], &row.values[1..]));
-                    }
-                    bands.push((name, *band));
+        let scatter = plan.design.is_some();
+        let xs: Vec<String> = if scatter {
+            rows.iter().map(|r| r.values[0].clone()).collect()
+        } else {
+            first.values.clone()
+        };
+        // Rows per x value (a grid's first parameter changes slowest).
+        let per_x = if scatter {
+            1
+        } else {
+            rows.len() / xs.len().max(1)
+        };
+        let combos = if scatter { 1 } else { per_x };
+        let combos: Vec<String> = (0..combos)
+            .map(|c| match plan.params.len() {
+                1 => String::new(),
+                _ if scatter => String::new(),
+                _ => describe(&plan.params[1..], &rows[c].values[1..]),
+            })
+            .collect();
+        let mut lines = Vec::new();
+        for v in 0..plan.variants.len() {
+            for combo in 0..combos.len() {
+                let mut stroke = style::variant_stroke(v);
+                if combos.len() > 1 {
+                    stroke.dash = DASHES[combo % DASHES.len()];
+                    stroke.width = stroke.width.min(5);
+                }
+                let points: Option<Vec<(usize, Band)>> = rows
+                    .iter()
+                    .enumerate()
+                    .filter(|(r, _)| r % per_x == combo)
+                    .map(|(r, row)| row.bands[k][v].map(|b| (r / per_x, b)))
+                    .collect();
+                if let Some(points) = points {
+                    lines.push(Line {
+                        variant: v,
+                        combo,
+                        stroke,
+                        points,
+                    });
                 }
             }
-            points.push(Point {
-                value: value.clone(),
-                bands: bands
-                    .into_iter()
-                    .map(|(n, b)| (n, b.unwrap_or(Band::NAN)))
-                    .collect(),
-            });
-        }
-        // Keep the lines with a figure at every point.
-        let lines = points.first().map_or(0, |p| p.bands.len());
-        let keep: Vec<bool> = (0..lines)
-            .map(|l| points.iter().all(|p| !p.bands[l].1.mean.is_nan()))
-            .collect();
-        for p in &mut points {
-            let mut k = 0;
-            p.bands.retain(|_| {
-                k += 1;
-                keep[k - 1]
-            });
         }
         Sweep {
             plan,
             metric,
             parameter: first.path.clone(),
-            points,
+            xs,
+            combos,
+            lines,
+            scatter,
         }
     }
 }
 
-/// A column per parameter, then `variant,metric,mean,p05,p95,seed,runs`:
-/// one row per point, variant and measure (empty figures where the
-/// variant cannot produce the measure).
+/// A column per swept path and per `--set` path (the inputs), then
+/// `variant,metric,kind,mean,p05,p95`, the paired difference from the
+/// reference (`reference,difference_mean,difference_p05,difference_p95`),
+/// and `seed,runs`: one row per point, variant and measure. `kind` is
+/// `level` (the value at the last tick) or `total` (a flow summed over the
+/// run). Figures are empty where the variant cannot produce the measure;
+/// the difference is empty for the reference itself.
 pub fn csv(plan: &Plan, rows: &[Row]) -> String {
-    let mut out = String::new();
-    for p in &plan.params {
-        out.push_str(&csv_field(&p.path));
-        out.push(',');
-    }
-    out.push_str("variant,metric,mean,p05,p95,seed,runs\n");
+    let set = plan.set_values();
+    let mut header: Vec<String> = plan.params.iter().map(|p| p.path.clone()).collect();
+    header.extend(set.iter().map(|(path, _)| path.clone()));
+    header.extend(
+        [
+            "variant",
+            "metric",
+            "kind",
+            "mean",
+            "p05",
+            "p95",
+            "reference",
+            "difference_mean",
+            "difference_p05",
+            "difference_p95",
+            "seed",
+            "runs",
+        ]
+        .map(String::from),
+    );
+    let reference = plan.reference.map_or("", |r| plan.variants[r].as_str());
+    let mut table = Vec::new();
     for row in rows {
-        for v in 0..plan.variants.len() {
+        for (v, variant) in plan.variants.iter().enumerate() {
             for (m, metric) in plan.metrics.iter().enumerate() {
-                for value in &row.values {
-                    out.push_str(&csv_field(value));
-                    out.push(',');
-                }
-                let figures = row.bands[m][v].map_or(",,".to_string(), |b| {
-                    format!("{},{},{}", num(b.mean), num(b.p05), num(b.p95))
-                });
-                let _ = writeln!(
-                    out,
-                    "{},{metric},{figures},{},{}",
-                    csv_field(&plan.variants[v]),
-                    plan.seed,
-                    plan.runs
-                );
+                let mut record = row.values.clone();
+                record.extend(set.iter().map(|(_, value)| value.clone()));
+                record.push(variant.clone());
+                record.push(metric.clone());
+                record.push(kind(metric).to_string());
+                record.extend(figures(row.bands[m][v]));
+                let difference = row.differences[m][v];
+                record.push(if difference.is_some() { reference } else { "" }.to_string());
+                record.extend(figures(difference));
+                record.push(plan.seed.to_string());
+                record.push(plan.runs.to_string());
+                table.push(record);
             }
         }
     }
-    out
+    super::csv_text(&header, table)
 }
 
-/// A column per parameter, then `variant,run,seed` and a column per
-/// measure: every replication's final figures, in the order of the plan's
-/// units whatever order the outcomes came in (empty where a variant cannot
-/// produce a measure). The seed is the scenario's; a run's random streams
-/// are keyed by it and the run's number, so `--replication` repeats a row.
+/// `level` or `total`: how a measure's final figure is made.
+fn kind(metric: &str) -> &'static str {
+    match Measure::parse(metric).map(Measure::kind) {
+        Some(crate::measures::Kind::Flow) => "total",
+        _ => "level",
+    }
+}
+
+/// A band's mean, p05 and p95, or three empty fields.
+fn figures(band: Option<Band>) -> [String; 3] {
+    band.map_or_else(Default::default, |b| [num(b.mean), num(b.p05), num(b.p95)])
+}
+
+/// A column per swept path and per `--set` path, then `variant,run,seed`
+/// and a column per measure (its final figure: see measures.csv for which
+/// are levels and which totals): every replication's final figures, in
+/// the order of the plan's units whatever order the outcomes came in
+/// (empty where a variant cannot produce a measure). The seed is the
+/// scenario's; a run's random streams are keyed by it and the run's
+/// number, so `--replication` repeats a row.
 pub fn runs_csv(plan: &Plan, outcomes: &[Outcome]) -> String {
-    let mut out = String::new();
-    for p in &plan.params {
-        out.push_str(&csv_field(&p.path));
-        out.push(',');
-    }
-    out.push_str("variant,run,seed");
-    for m in &plan.metrics {
-        out.push(',');
-        out.push_str(m);
-    }
-    out.push('\n');
-    let points = crate::sweep::points(&plan.params);
+    let set = plan.set_values();
+    let mut header: Vec<String> = plan.params.iter().map(|p| p.path.clone()).collect();
+    header.extend(set.iter().map(|(path, _)| path.clone()));
+    header.extend(["variant", "run", "seed"].map(String::from));
+    header.extend(plan.metrics.iter().cloned());
+    let points = plan.points();
     let mut sorted: Vec<&Outcome> = outcomes.iter().collect();
     sorted.sort_by_key(|o| (o.point, o.variant, o.replication));
-    for o in sorted {
-        for value in &points[o.point] {
-            out.push_str(&csv_field(value));
-            out.push(',');
-        }
-        let _ = write!(
-            out,
-            "{},{},{}",
-            csv_field(&plan.variants[o.variant]),
-            o.replication,
-            plan.seed
-        );
-        for v in &o.values {
-            out.push(',');
-            if let Some(x) = v {
-                out.push_str(&num(*x));
-            }
-        }
-        out.push('\n');
-    }
-    out
+    let table = sorted.into_iter().map(|o| {
+        let mut record = points[o.point].clone();
+        record.extend(set.iter().map(|(_, value)| value.clone()));
+        record.push(plan.variants[o.variant].clone());
+        record.push(o.replication.to_string());
+        record.push(plan.seed.to_string());
+        record.extend(o.values.iter().map(|v| v.map_or_else(String::new, num)));
+        record
+    });
+    super::csv_text(&header, table)
 }
 
 /// The sweep's record: what was swept, the seed and runs, the version,
@@ -170,6 +225,7 @@ pub fn summary_json(plan: &Plan) -> String {
         "metrics": plan.metrics,
         "per_run": plan.per_run,
         "parameters": plan.params,
+        "design": plan.design.as_ref().map(|d| json!({"file": d.file, "points": d.rows.len(), "columns": d.paths})),
         "set": plan.set,
         "variants": plan.variants,
         "variant_set_wins": plan.conflicts,
@@ -190,6 +246,12 @@ pub fn write(
     if plan.per_run {
         super::put(dir, "sweep_runs.csv", runs_csv(plan, outcomes))?;
     }
+    let measures: Vec<Measure> = plan
+        .metrics
+        .iter()
+        .filter_map(|m| Measure::parse(m))
+        .collect();
+    super::put(dir, "measures.csv", super::tables::measures_csv(&measures))?;
     super::put(dir, "summary.json", summary_json(plan))?;
     super::put(dir, "scenario.toml", &plan.scenario_text)?;
     // The first measure is `sweep.png`; each other has a chart of its own.
@@ -206,6 +268,54 @@ pub fn write(
     Ok(())
 }
 
+/// The legend: each variant in its colour (saying where its own value
+/// wins over the sweep's), then, where the other parameters take several
+/// values, each combination's dash.
+fn legend(s: &Sweep<'_>) -> Vec<(String, style::Stroke)> {
+    let shown = |v: usize| s.lines.iter().any(|l| l.variant == v);
+    let mut out: Vec<(String, style::Stroke)> = Vec::new();
+    for (v, name) in s
+        .plan
+        .variants
+        .iter()
+        .enumerate()
+        .filter(|(v, _)| shown(*v))
+    {
+        let by = s
+            .plan
+            .conflicts
+            .iter()
+            .find(|c| c.from == "sweep" && &c.variant == name)
+            .map(|c| &c.by);
+        let label = match by {
+            None => name.clone(),
+            Some(by) if by == "its own set" => format!("{name} (keeps its own value)"),
+            Some(by) => {
+                let when = by.rsplit_once(", ").map_or("for a while", |(_, w)| w);
+                format!("{name} (its event sets it: {when})")
+            }
+        };
+        let base = style::variant_stroke(v);
+        let stroke = if s.combos.len() > 1 || s.scatter {
+            style::Stroke::solid(base.color, base.width.min(5))
+        } else {
+            base
+        };
+        out.push((label, stroke));
+    }
+    if s.combos.len() > 1 {
+        for (c, label) in s.combos.iter().enumerate() {
+            let dashed = style::Stroke {
+                color: style::palette::DARK,
+                width: 4,
+                dash: DASHES[c % DASHES.len()],
+            };
+            out.push((label.clone(), dashed));
+        }
+    }
+    out
+}
+
 fn chart(area: Area<'_, '_>, s: &Sweep<'_>) -> Result<(), String> {
     on_area!(area, |a| draw(a, s))
 }
@@ -220,28 +330,18 @@ where
         crate::measures::Kind::Flow => format!("{} in all", findings::what(m)),
         crate::measures::Kind::Level => format!("{} at the end", findings::what(m)),
     };
-    let note = format!(
-        "Points: mean of {} runs at each value; shaded: 90% band. Seed {}. {}. grapevine {}",
-        s.plan.runs, s.plan.seed, s.plan.scenario_file, s.plan.grapevine_version
-    );
-    let variants = s.points.first().map_or(0, |p| p.bands.len());
-    // A line whose variant sets the swept value itself says so.
-    let legend: Vec<(String, style::Stroke)> = (0..variants)
-        .map(|v| {
-            let name = &s.points[0].bands[v].0;
-            let own = s
-                .plan
-                .conflicts
-                .iter()
-                .any(|c| c.from == "sweep" && name.starts_with(&c.variant));
-            let label = if own {
-                format!("{name} (keeps its own value)")
-            } else {
-                name.clone()
-            };
-            (label, style::variant_stroke(v))
-        })
-        .collect();
+    let note = if s.scatter {
+        format!(
+            "Each dot: one design point, mean of {} runs; bar: 90% band; the other columns vary too. Seed {}. {}. grapevine {}",
+            s.plan.runs, s.plan.seed, s.plan.scenario_file, s.plan.grapevine_version
+        )
+    } else {
+        format!(
+            "Points: mean of {} runs at each value; shaded: 90% band. Seed {}. {}. grapevine {}",
+            s.plan.runs, s.plan.seed, s.plan.scenario_file, s.plan.grapevine_version
+        )
+    };
+    let legend = legend(s);
     let title = format!("{}: {what}, against {}", s.plan.title, s.parameter);
     let body = style::frame(
         root,
@@ -253,10 +353,10 @@ where
         },
     )?;
     // Numeric values are placed at their values; others evenly, by label.
-    let numeric: Option<Vec<f64>> = s.points.iter().map(|p| p.value.parse().ok()).collect();
+    let numeric: Option<Vec<f64>> = s.xs.iter().map(|x| x.parse().ok()).collect();
     let xs: Vec<f64> = numeric
         .clone()
-        .unwrap_or_else(|| (0..s.points.len()).map(|i| i as f64).collect());
+        .unwrap_or_else(|| (0..s.xs.len()).map(|i| i as f64).collect());
     let (x0, x1) = xs
         .iter()
         .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &x| {
@@ -271,9 +371,9 @@ where
         0.5
     };
     let all: Vec<&Band> = s
-        .points
+        .lines
         .iter()
-        .flat_map(|p| p.bands.iter().map(|b| &b.1))
+        .flat_map(|l| l.points.iter().map(|(_, b)| b))
         .collect();
     let (lo, hi) = match m.info().scale {
         Scale::Fixed(lo, hi) => (lo, hi),
@@ -287,7 +387,7 @@ where
             )
         }
     };
-    let labels: Vec<String> = s.points.iter().map(|p| p.value.clone()).collect();
+    let labels = &s.xs;
     let x_fmt_numeric = style::axis_format(x0, x1);
     let x_fmt = |x: &f64| match &numeric {
         Some(_) => x_fmt_numeric(x),
@@ -315,28 +415,46 @@ where
                 .unwrap_or_default()
                 .replace(" per tick", ""),
         )
-        .x_labels(if numeric.is_some() { 8 } else { s.points.len() })
+        .x_labels(if numeric.is_some() { 8 } else { s.xs.len() })
         .x_label_formatter(&x_fmt)
         .y_label_formatter(&y_fmt)
         .draw()
         .map_err(err)?;
-    for v in 0..variants {
-        let stroke = style::variant_stroke(v);
-        let color = stroke.color;
-        let band = |i: usize| s.points[i].bands[v].1;
-        let upper = (0..xs.len()).map(|i| (xs[i], band(i).p95));
-        let lower = (0..xs.len()).rev().map(|i| (xs[i], band(i).p05));
-        chart
-            .draw_series(std::iter::once(Polygon::new(
-                upper.chain(lower).collect::<Vec<_>>(),
-                color.mix(0.15).filled(),
-            )))
-            .map_err(err)?;
-        let points = (0..xs.len()).map(|i| (xs[i], band(i).mean)).collect();
-        charts::draw_line(&mut chart, points, stroke).map_err(err)?;
+    for line in &s.lines {
+        let color = line.stroke.color;
+        let at = |&(i, b): &(usize, Band)| (xs[i], b);
+        if s.scatter {
+            for (x, b) in line.points.iter().map(at) {
+                chart
+                    .draw_series(std::iter::once(PathElement::new(
+                        vec![(x, b.p05), (x, b.p95)],
+                        color.mix(0.5).stroke_width(3),
+                    )))
+                    .map_err(err)?;
+            }
+        } else {
+            let upper = line.points.iter().map(at).map(|(x, b)| (x, b.p95));
+            let lower = line.points.iter().rev().map(at).map(|(x, b)| (x, b.p05));
+            chart
+                .draw_series(std::iter::once(Polygon::new(
+                    upper.chain(lower).collect::<Vec<_>>(),
+                    color.mix(0.15).filled(),
+                )))
+                .map_err(err)?;
+            let points = line
+                .points
+                .iter()
+                .map(at)
+                .map(|(x, b)| (x, b.mean))
+                .collect();
+            charts::draw_line(&mut chart, points, line.stroke).map_err(err)?;
+        }
         chart
             .draw_series(
-                (0..xs.len()).map(|i| Circle::new((xs[i], band(i).mean), 8, color.filled())),
+                line.points
+                    .iter()
+                    .map(at)
+                    .map(|(x, b)| Circle::new((x, b.mean), 8, color.filled())),
             )
             .map_err(err)?;
     }

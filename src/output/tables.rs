@@ -92,12 +92,13 @@ pub fn differences_csv(report: &Report<'_>) -> String {
 }
 
 /// Every replication's figures, tick by tick (`--per-run`): one row per
-/// variant, replication, group and tick, a column per measure, for
+/// variant, group, replication and tick (the key columns in runs.csv's
+/// order, then the tick), a column per measure, for
 /// analysts who want their own statistics. Empty where the variant cannot
 /// produce the measure.
 pub fn per_run_csv(report: &Report<'_>) -> String {
     let list = report.metrics();
-    let mut out = String::from("variant,run,seed,group,tick");
+    let mut out = String::from("variant,group,run,seed,tick");
     for m in list {
         out.push(',');
         out.push_str(m.name());
@@ -112,9 +113,9 @@ pub fn per_run_csv(report: &Report<'_>) -> String {
                         out,
                         "{},{},{},{},{}",
                         csv_field(&v.name),
+                        csv_field(group),
                         rec.replication,
                         report.scenario.seed,
-                        csv_field(group),
                         t
                     );
                     for (m, &measure) in list.iter().enumerate() {
@@ -180,6 +181,26 @@ pub fn runs_csv(report: &Report<'_>) -> String {
     out
 }
 
+/// `measure,kind,unit,final,about`: what each measure of the tables is.
+/// `kind` says how its final figure (runs.csv, a sweep's tables) is made:
+/// a `level` is the value at the last tick, a `total` a flow summed over
+/// the run's ticks (`final` says it in words); `unit` is the time series'
+/// (a flow's is per tick).
+pub fn measures_csv(measures: &[Measure]) -> String {
+    let header = ["measure", "kind", "unit", "final", "about"].map(String::from);
+    let rows = measures.iter().map(|m| {
+        let info = m.info();
+        let (kind, last) = match info.kind {
+            crate::measures::Kind::Level => ("level", "the value at the last tick"),
+            crate::measures::Kind::Flow => ("total", "the sum over the run's ticks"),
+        };
+        [info.name, kind, info.unit, last, info.about]
+            .map(String::from)
+            .to_vec()
+    });
+    super::csv_text(&header, rows)
+}
+
 /// A CSV field: quoted when it holds a comma, a quote or a line break.
 pub fn csv_field(text: &str) -> String {
     if text.contains([',', '"', '\n', '\r']) {
@@ -189,24 +210,18 @@ pub fn csv_field(text: &str) -> String {
     }
 }
 
-/// The parameters any variant sets, as columns: each path a variant's
-/// `set` names (a table, such as a fan-out, becomes a column per key), with
+/// The parameters set from the command line or by any variant, as
+/// columns: each `--set` path, then each path a variant's `set` names (a table, such as a fan-out, becomes a column per key), with
 /// every variant's resolved value there, as a CSV field. A top-level
 /// `service`, `telling`, `hearing` or `market` value is the groups' common
 /// value (empty where groups differ).
 pub fn parameters(s: &crate::scenario::Scenario) -> Vec<(String, Vec<String>)> {
     let mut paths: Vec<String> = Vec::new();
-    for v in &s.variants {
-        for change in &v.changes {
-            let path = change
-                .split(" = ")
-                .next()
-                .unwrap_or(change)
-                .trim()
-                .to_string();
-            if !paths.contains(&path) {
-                paths.push(path);
-            }
+    let changes = s.variants.iter().flat_map(|v| &v.changes);
+    for change in s.overrides.iter().chain(changes) {
+        let path = change.split(" = ").next().unwrap_or(change).trim();
+        if !paths.iter().any(|p| p == path) {
+            paths.push(path.to_string());
         }
     }
     let mut columns: Vec<(String, Vec<String>)> = Vec::new();
@@ -228,8 +243,12 @@ pub fn parameters(s: &crate::scenario::Scenario) -> Vec<(String, Vec<String>)> {
             }
         }
         if subkeys.is_empty() {
-            let cells = found.iter().map(|v| cell(v.as_ref())).collect();
-            columns.push((path.clone(), cells));
+            let cells: Vec<String> = found.iter().map(|v| cell(v.as_ref())).collect();
+            // A value no variant holds (`--set ticks=...`, the run's own
+            // length) is not a parameter of the variants.
+            if cells.iter().any(|c| !c.is_empty()) {
+                columns.push((path.clone(), cells));
+            }
         } else {
             for key in subkeys {
                 let cells = found

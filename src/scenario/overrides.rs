@@ -19,8 +19,8 @@ pub struct Override {
     /// The path as written: `["groups", "customers", "service", "expectation"]`.
     path: Vec<String>,
     value: Value,
-    /// The command-line flag that gave it (`--set`, or `--param` for a
-    /// sweep's point), for messages.
+    /// The command-line flag that gave it (`--set`, or `--param` or
+    /// `--design` for a sweep's point), for messages.
     flag: &'static str,
 }
 
@@ -31,7 +31,13 @@ impl Override {
         self
     }
 
-    /// The command-line flag that gave it: `--set` or `--param`.
+    /// The same override, as a row of a sweep's `--design` file gives it.
+    pub fn designed(mut self) -> Override {
+        self.flag = "--design";
+        self
+    }
+
+    /// The command-line flag that gave it: `--set`, `--param` or `--design`.
     pub fn flag(&self) -> &'static str {
         self.flag
     }

@@ -295,6 +295,7 @@ fn format_none_writes_the_tables_and_summary_only() {
     assert_eq!(
         names,
         [
+            "measures.csv",
             "reach.csv",
             "runs.csv",
             "scenario.toml",

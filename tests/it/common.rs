@@ -114,3 +114,30 @@ fn inline_code_is_found() {
     let clean = r#"<script src="/a.js"></script><p class="one">if a < b && c > d</p>"#;
     assert!(inline_code(clean).is_empty(), "{:?}", inline_code(clean));
 }
+
+/// A CSV file's rows, each as (column name → field), read with the csv
+/// crate (so quoted fields are read as a spreadsheet would).
+pub fn table(path: &Path) -> Vec<std::collections::BTreeMap<String, String>> {
+    let mut reader =
+        csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let header = reader.headers().unwrap().clone();
+    reader
+        .records()
+        .map(|r| {
+            let r = r.unwrap();
+            header
+                .iter()
+                .map(String::from)
+                .zip(r.iter().map(String::from))
+                .collect()
+        })
+        .collect()
+}
+
+/// A field of a table's row read as a number.
+pub fn number(row: &std::collections::BTreeMap<String, String>, column: &str) -> f64 {
+    row.get(column)
+        .unwrap_or_else(|| panic!("no column {column} in {row:?}"))
+        .parse()
+        .unwrap_or_else(|e| panic!("{column} in {row:?}: {e}"))
+}

@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::common::{grapevine, repo};
+use crate::common::{grapevine, number, repo, table};
 
 const GRID: [&str; 4] = [
     "--param",
@@ -39,7 +39,7 @@ fn a_grid_has_every_combination_and_a_column_per_parameter() {
     assert_eq!(
         lines.next(),
         Some(
-            "service.recovery_rate,telling.retell_probability,variant,metric,mean,p05,p95,seed,runs"
+            "service.recovery_rate,telling.retell_probability,variant,metric,kind,mean,p05,p95,reference,difference_mean,difference_p05,difference_p95,seed,runs"
         )
     );
     // 2 x 3 points, 3 variants each, and every measure of the scenario's
@@ -64,7 +64,7 @@ fn a_grid_has_every_combination_and_a_column_per_parameter() {
         assert!(out.join(chart).is_file(), "{chart}");
     }
     // Retelling more spreads more stories: different figures.
-    assert_ne!(rows[0][4], rows[6][4]);
+    assert_ne!(rows[0][5], rows[6][5]);
     let summary: serde_json::Value =
         serde_json::from_slice(&read(&out.join("summary.json"))).unwrap();
     assert_eq!(summary["parameters"][1]["values"][2], "0.2");
@@ -104,21 +104,19 @@ fn a_variant_that_sets_the_swept_path_keeps_its_own_value() {
         ),
         "{stderr}"
     );
-    let csv = String::from_utf8(read(&out.join("sweep.csv"))).unwrap();
-    let recovery: Vec<Vec<&str>> = csv
-        .lines()
-        .map(|l| l.split(',').collect::<Vec<_>>())
-        .filter(|r| r[1] == "recovery")
-        .collect();
+    let rows = table(&out.join("sweep.csv"));
+    let of = |variant: &str| -> Vec<[String; 3]> {
+        rows.iter()
+            .filter(|r| r["variant"] == variant)
+            .map(|r| ["mean", "p05", "p95"].map(|c| r[c].clone()))
+            .collect()
+    };
+    let recovery = of("recovery");
     assert_eq!(recovery.len(), 2);
-    assert_eq!(recovery[0][3..6], recovery[1][3..6], "its own value wins");
-    let baseline: Vec<Vec<&str>> = csv
-        .lines()
-        .map(|l| l.split(',').collect::<Vec<_>>())
-        .filter(|r| r[1] == "baseline")
-        .collect();
+    assert_eq!(recovery[0], recovery[1], "its own value wins");
+    let baseline = of("baseline");
     assert_ne!(
-        baseline[0][3], baseline[1][3],
+        baseline[0][0], baseline[1][0],
         "the others follow the sweep"
     );
 }
@@ -248,11 +246,9 @@ fn a_groups_share_can_be_swept_when_another_takes_the_rest() {
         .arg(&out)
         .assert()
         .success();
-    let csv = String::from_utf8(read(&out.join("sweep.csv"))).unwrap();
-    let means: Vec<f64> = csv
-        .lines()
-        .skip(1)
-        .map(|l| l.split(',').nth(3).unwrap().parse().unwrap())
+    let means: Vec<f64> = table(&out.join("sweep.csv"))
+        .iter()
+        .map(|r| number(r, "mean"))
         .collect();
     assert!(means[0] < 150.0 && means[1] > 350.0, "{means:?}");
     // "rest" in two groups, or a word that is not "rest": located errors.
@@ -472,27 +468,41 @@ fn per_run_sweeps_write_every_replication_and_agree_with_the_table() {
         lines.next(),
         Some("service.recovery_rate,telling.retell_probability,variant,run,seed,customers,nps")
     );
-    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    let rows = table(&out.join("sweep_runs.csv"));
     // 6 points x 3 variants x 3 runs, each with its seed.
     assert_eq!(rows.len(), 54);
-    assert!(rows.iter().all(|r| r[4] == "3"), "the scenario's seed");
-    // The table's mean is the mean of the runs.
-    let table = String::from_utf8(read(&out.join("sweep.csv"))).unwrap();
-    for line in table.lines().skip(1) {
-        let t: Vec<&str> = line.split(',').collect();
-        let col = if t[3] == "customers" { 5 } else { 6 };
-        let xs: Vec<f64> = rows
-            .iter()
-            .filter(|r| r[..3] == t[..3])
-            .map(|r| r[col].parse().unwrap())
-            .collect();
-        assert_eq!(xs.len(), 3, "{line}");
+    assert!(rows.iter().all(|r| r["seed"] == "3"), "the scenario's seed");
+    // The table's mean is the mean of the runs, and each what-if's paired
+    // difference the mean of its runs' differences from the baseline's.
+    let key = ["service.recovery_rate", "telling.retell_probability"];
+    let runs_of = |t: &std::collections::BTreeMap<String, String>, variant: &str| -> Vec<f64> {
+        rows.iter()
+            .filter(|r| key.iter().all(|k| r[*k] == t[*k]) && r["variant"] == variant)
+            .map(|r| number(r, &t["metric"]))
+            .collect()
+    };
+    let close = |a: f64, b: f64| (a - b).abs() <= 1e-9 * b.abs().max(1.0);
+    for t in table(&out.join("sweep.csv")) {
+        let xs = runs_of(&t, &t["variant"]);
+        assert_eq!(xs.len(), 3, "{t:?}");
         let mean = xs.iter().sum::<f64>() / 3.0;
-        let want: f64 = t[4].parse().unwrap();
-        assert!(
-            (mean - want).abs() <= 1e-9 * want.abs().max(1.0),
-            "{line}: {mean}"
-        );
+        assert!(close(mean, number(&t, "mean")), "{t:?}: {mean}");
+        if t["variant"] == "baseline" {
+            assert_eq!(t["reference"], "", "{t:?}");
+            assert_eq!(t["difference_mean"], "", "{t:?}");
+            continue;
+        }
+        assert_eq!(t["reference"], "baseline");
+        let base = runs_of(&t, "baseline");
+        let diffs: Vec<f64> = xs.iter().zip(&base).map(|(x, b)| x - b).collect();
+        let mean = diffs.iter().sum::<f64>() / 3.0;
+        assert!(close(mean, number(&t, "difference_mean")), "{t:?}: {mean}");
+        let (lo, hi) = (number(&t, "difference_p05"), number(&t, "difference_p95"));
+        assert!(lo <= mean && mean <= hi, "{t:?}");
+        // "same" sets a value to what it is: every paired difference is 0.
+        if t["variant"] == "same" {
+            assert_eq!((lo, hi), (0.0, 0.0), "{t:?}");
+        }
     }
     // Shards carry them: merged, the same bytes.
     let mut parts = Vec::new();

@@ -1,6 +1,7 @@
 //! Sweeps: a scenario run at every combination of some parameters' values
-//! (a grid), an outcome's final figure recorded for each replication of
-//! each variant at each point.
+//! (a grid), or at each point of a design file ([`design`]), the measures'
+//! final figures recorded for each replication of each variant at each
+//! point.
 //!
 //! The work is a list of units, (point, variant, replication), in that
 //! order. A whole sweep runs them all; `--shard K/N` runs the K-th of N
@@ -21,6 +22,13 @@ use crate::pipeline::{self, Part, RunOptions};
 use crate::scenario::Scenario;
 use crate::scenario::events::Action;
 use crate::scenario::setting::Setting;
+
+pub mod design;
+pub mod merge;
+pub mod plan;
+
+pub use design::Design;
+pub use plan::{Prepared, Request, prepare};
 
 /// One swept parameter: its dotted path and its values as written.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -138,7 +146,6 @@ pub struct Plan {
     pub title: String,
     pub seed: u64,
     pub runs: u32,
-    /// The measure whose final figure is recorded, by name.
     /// The measures recorded at every point, by name; the first is charted
     /// in `sweep.png`, each other in `sweep-NAME.png`.
     pub metrics: Vec<String>,
@@ -146,11 +153,20 @@ pub struct Plan {
     /// (`sweep_runs.csv`, `--per-run`).
     #[serde(default)]
     pub per_run: bool,
+    /// The swept paths: a grid's, with its values; a design's columns,
+    /// with each column's distinct values.
     pub params: Vec<Param>,
+    /// The design points, when they come from a file rather than a grid.
+    #[serde(default)]
+    pub design: Option<Design>,
     /// `--set` values, as written.
     pub set: Vec<String>,
     /// The variants swept, by name, in the scenario's order.
     pub variants: Vec<String>,
+    /// Which of them is the baseline, the what-ifs' reference for paired
+    /// differences (none when `--variants` leaves it out).
+    #[serde(default)]
+    pub reference: Option<usize>,
     /// Paths that a swept variant sets itself (its own value wins there).
     pub conflicts: Vec<Conflict>,
 }
@@ -233,9 +249,30 @@ pub fn points(params: &[Param]) -> Vec<Vec<String>> {
 }
 
 impl Plan {
+    /// The points swept, a value per parameter each: the design's rows, or
+    /// every combination of the grid's values.
+    pub fn points(&self) -> Vec<Vec<String>> {
+        match &self.design {
+            Some(d) => d.rows.clone(),
+            None => points(&self.params),
+        }
+    }
+
+    /// The `--set` values as (path, value as written in TOML), for the
+    /// tables' input columns.
+    pub fn set_values(&self) -> Vec<(String, String)> {
+        self.set
+            .iter()
+            .map(|x| {
+                let (path, value) = x.split_once(" = ").unwrap_or((x, ""));
+                (path.to_string(), value.to_string())
+            })
+            .collect()
+    }
+
     /// Every unit, in order: point, then variant, then replication.
     pub fn units(&self) -> Vec<Unit> {
-        let points = points(&self.params).len();
+        let points = self.points().len();
         let mut out = Vec::with_capacity(points * self.variants.len() * self.runs as usize);
         for point in 0..points {
             for variant in 0..self.variants.len() {
@@ -332,12 +369,18 @@ pub struct Row {
     /// Per plan measure, then per plan variant: the band, or nothing where
     /// the variant cannot produce the measure.
     pub bands: Vec<Vec<Option<Band>>>,
+    /// Likewise, each what-if's paired difference from the plan's
+    /// reference: replication r's figure minus the reference's
+    /// replication r (both drew the same random numbers where they do not
+    /// differ), then their mean and band. None for the reference itself,
+    /// without a reference, or where either cannot produce the measure.
+    pub differences: Vec<Vec<Option<Band>>>,
 }
 
 /// The sweep's table from every unit's outcome, whatever order they came
 /// in. Every unit must be there once.
 pub fn assemble(plan: &Plan, outcomes: &[Outcome]) -> Result<Vec<Row>, Error> {
-    let points = points(&plan.params);
+    let points = plan.points();
     let (nv, runs, nm) = (plan.variants.len(), plan.runs as usize, plan.metrics.len());
     let mut cells: Vec<Option<&[Option<f64>]>> = vec![None; points.len() * nv * runs];
     for o in outcomes {
@@ -372,6 +415,12 @@ pub fn assemble(plan: &Plan, outcomes: &[Outcome]) -> Result<Vec<Row>, Error> {
             describe(&plan.params, &points[point])
         )));
     }
+    let cell =
+        |p: usize, v: usize, r: usize, m: usize| cells[(p * nv + v) * runs + r].and_then(|c| c[m]);
+    let band = |xs: Vec<Option<f64>>| -> Option<Band> {
+        let mut xs: Vec<f64> = xs.into_iter().collect::<Option<_>>()?;
+        (!xs.is_empty()).then(|| Band::of(&mut xs))
+    };
     Ok(points
         .into_iter()
         .enumerate()
@@ -380,11 +429,20 @@ pub fn assemble(plan: &Plan, outcomes: &[Outcome]) -> Result<Vec<Row>, Error> {
             bands: (0..nm)
                 .map(|m| {
                     (0..nv)
+                        .map(|v| band((0..runs).map(|r| cell(p, v, r, m)).collect()))
+                        .collect()
+                })
+                .collect(),
+            differences: (0..nm)
+                .map(|m| {
+                    (0..nv)
                         .map(|v| {
-                            let mut xs: Vec<f64> = (0..runs)
-                                .filter_map(|r| cells[(p * nv + v) * runs + r]?[m])
-                                .collect();
-                            (!xs.is_empty()).then(|| Band::of(&mut xs))
+                            let base = plan.reference.filter(|&b| b != v)?;
+                            band(
+                                (0..runs)
+                                    .map(|r| Some(cell(p, v, r, m)? - cell(p, base, r, m)?))
+                                    .collect(),
+                            )
                         })
                         .collect()
                 })
@@ -438,112 +496,6 @@ pub fn conflicts(s: &Scenario, variants: &[usize], paths: &[(String, &str)]) -> 
         }
     }
     out
-}
-
-/// What one shard writes: the plan, which shard it is, and its outcomes.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct ShardFile {
-    pub plan: Plan,
-    pub shard: usize,
-    pub shards: usize,
-    /// The chart formats the merged sweep writes.
-    pub formats: Vec<String>,
-    pub outcomes: Vec<Outcome>,
-}
-
-/// Why two shards are not parts of one sweep, naming the values that
-/// differ ("their seeds differ: 7 in the first, 8 in the second"); `None`
-/// when they are. The scenario counts as the same when it says the same
-/// (comments and layout aside), and the chart formats are the first
-/// shard's: neither changes the simulation.
-pub fn mismatch(a: &ShardFile, b: &ShardFile) -> Option<String> {
-    let differ = |what: &str, x: String, y: String| {
-        Some(format!(
-            "their {what} differ: {x} in the first, {y} in the second"
-        ))
-    };
-    let (p, q) = (&a.plan, &b.plan);
-    if p.grapevine_version != q.grapevine_version {
-        return differ(
-            "grapevine versions",
-            p.grapevine_version.clone(),
-            q.grapevine_version.clone(),
-        );
-    }
-    let said = |text: &str| text.parse::<toml::Table>().ok();
-    if p.scenario_file != q.scenario_file {
-        return differ(
-            "scenario files",
-            p.scenario_file.clone(),
-            q.scenario_file.clone(),
-        );
-    }
-    if said(&p.scenario_text).is_none() || said(&p.scenario_text) != said(&q.scenario_text) {
-        return Some("their scenarios say different things (comments and layout aside)".into());
-    }
-    if p.params != q.params {
-        let show = |ps: &[Param]| {
-            ps.iter()
-                .map(|x| format!("{}={}", x.path, x.values.join(",")))
-                .collect::<Vec<_>>()
-                .join(" ")
-        };
-        return differ(
-            "swept parameters or values",
-            show(&p.params),
-            show(&q.params),
-        );
-    }
-    let list = |xs: &[String]| format!("[{}]", xs.join(", "));
-    if p.set != q.set {
-        return differ("--set values", list(&p.set), list(&q.set));
-    }
-    if p.variants != q.variants {
-        return differ("variants", list(&p.variants), list(&q.variants));
-    }
-    if p.metrics != q.metrics {
-        return differ("measures (--metric)", list(&p.metrics), list(&q.metrics));
-    }
-    if p.per_run != q.per_run {
-        return differ("--per-run", p.per_run.to_string(), q.per_run.to_string());
-    }
-    if p.seed != q.seed {
-        return differ("seeds", p.seed.to_string(), q.seed.to_string());
-    }
-    if p.runs != q.runs {
-        return differ("runs", p.runs.to_string(), q.runs.to_string());
-    }
-    if a.shards != b.shards {
-        return differ(
-            "splits (--shard K/N)",
-            format!("N = {}", a.shards),
-            format!("N = {}", b.shards),
-        );
-    }
-    if p.conflicts != q.conflicts || p.title != q.title {
-        return Some("their plans differ".into());
-    }
-    None
-}
-
-/// Checks that `parts` (each of one sweep) are its whole split, each once.
-pub fn check_split(parts: &[&ShardFile]) -> Result<(), String> {
-    let n = parts.first().map_or(0, |f| f.shards);
-    for k in 1..=n {
-        let count = parts.iter().filter(|f| f.shard == k).count();
-        if count != 1 {
-            return Err(format!(
-                "shard {k} of {n} is given {count} times: merge each of the {n} shards once"
-            ));
-        }
-    }
-    if parts.len() != n {
-        return Err(format!(
-            "{} folders given for a sweep split into {n} shards",
-            parts.len()
-        ));
-    }
-    Ok(())
 }
 
 #[cfg(test)]
