@@ -228,6 +228,7 @@ pub fn summary_json(plan: &Plan) -> String {
         "design": plan.design.as_ref().map(|d| json!({"file": d.file, "points": d.rows.len(), "columns": d.paths})),
         "set": plan.set,
         "variants": plan.variants,
+        "reference": plan.reference.map(|r| &plan.variants[r]),
         "variant_set_wins": plan.conflicts,
     });
     let mut text = serde_json::to_string_pretty(&v).unwrap_or_default();
@@ -459,4 +460,70 @@ where
             .map_err(err)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sweep::Param;
+
+    fn plan(variants: usize) -> Plan {
+        let param = |path: &str| Param {
+            path: path.into(),
+            values: vec!["1".into(), "2".into(), "3".into()],
+        };
+        Plan {
+            grapevine_version: "test".into(),
+            scenario_file: "s.toml".into(),
+            scenario_text: String::new(),
+            title: "t".into(),
+            seed: 1,
+            runs: 2,
+            metrics: vec!["nps".into()],
+            per_run: false,
+            params: vec![param("a"), param("b")],
+            design: None,
+            set: Vec::new(),
+            variants: (0..variants).map(|v| format!("v{v}")).collect(),
+            reference: Some(0),
+            conflicts: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn every_line_of_a_three_by_three_grid_is_drawn_its_own_way() {
+        let plan = plan(3);
+        let band = Band {
+            mean: 1.0,
+            p05: 0.0,
+            p95: 2.0,
+        };
+        let rows: Vec<Row> = plan
+            .points()
+            .into_iter()
+            .map(|values| Row {
+                values,
+                bands: vec![vec![Some(band); 3]],
+                differences: vec![vec![None; 3]],
+            })
+            .collect();
+        let chart = Sweep::of(&plan, 0, Measure::Nps, &rows);
+        assert_eq!(chart.lines.len(), 9);
+        for (i, a) in chart.lines.iter().enumerate() {
+            for b in &chart.lines[..i] {
+                assert_ne!(
+                    (a.stroke.color, a.stroke.dash),
+                    (b.stroke.color, b.stroke.dash),
+                    "two lines look alike"
+                );
+            }
+            // A variant keeps one colour over its lines.
+            let first = chart.lines.iter().find(|l| l.variant == a.variant).unwrap();
+            assert_eq!(a.stroke.color, first.stroke.color);
+        }
+        // The legend: three variants, then three dashes.
+        let legend = legend(&chart);
+        assert_eq!(legend.len(), 6);
+        assert_eq!(legend[3].0, "b = 1");
+    }
 }

@@ -263,3 +263,58 @@ fn a_variant_without_a_value_has_none_in_the_summary_as_in_the_tables() {
     let col = header.iter().position(|h| *h == "value").unwrap();
     assert_eq!(runs.lines().nth(1).unwrap().split(',').nth(col), Some(""));
 }
+
+#[test]
+fn the_tables_carry_their_inputs_and_say_which_measures_are_totals() {
+    // Issue 26: a --set value is a column of runs.csv, the per-run
+    // series has runs.csv's key columns in runs.csv's order, and
+    // measures.csv says of every measure column whether it is a level or
+    // a total.
+    let (_tmp, out) = crate::common::run_into(
+        "tests/data/variants.toml",
+        &[
+            "--set",
+            "telling.retell_probability=0.15",
+            "--per-run",
+            "--format",
+            "none",
+            "--quiet",
+        ],
+    );
+    let runs = crate::common::table(&out.join("runs.csv"));
+    assert!(
+        runs.iter()
+            .all(|r| r["telling.retell_probability"] == "0.15"),
+        "{:?}",
+        runs[0]
+    );
+    // The variant that sets its own recovery rate shows its own value.
+    let recovery: Vec<&str> = runs
+        .iter()
+        .map(|r| r["service.recovery_rate"].as_str())
+        .collect();
+    assert!(
+        recovery.contains(&"0.8") && recovery.contains(&"0.1"),
+        "{recovery:?}"
+    );
+    let text = std::fs::read_to_string(out.join("runs.csv")).unwrap();
+    let per_run = std::fs::read_to_string(out.join("runs_timeseries.csv")).unwrap();
+    assert!(text.starts_with("variant,group,run,seed,"));
+    assert!(per_run.starts_with("variant,group,run,seed,tick,"));
+    let about = crate::common::table(&out.join("measures.csv"));
+    let header: Vec<&str> = text.lines().next().unwrap().split(',').collect();
+    let measured: Vec<&str> = header
+        .iter()
+        .copied()
+        .filter(|h| about.iter().any(|m| m["measure"] == *h))
+        .collect();
+    assert_eq!(measured.len(), about.len(), "every measure is a column");
+    for m in &about {
+        let want = match m["measure"].as_str() {
+            "customers" | "reputation" | "nps" => "level",
+            "referrals" | "delights" | "failures" | "lapses" => "total",
+            _ => continue,
+        };
+        assert_eq!(m["kind"], want, "{m:?}");
+    }
+}

@@ -607,3 +607,357 @@ fn the_shipped_sharded_sweep_script_runs_as_written() {
         "{said}"
     );
 }
+
+/// The SALib call that wrote tests/data/lhs-20.csv: a 20-point Latin
+/// hypercube over two paths of tests/data/variants.toml.
+const LHS_20: &str = r#"
+from SALib.sample import latin
+import pandas as pd
+problem = {"num_vars": 2, "names": ["service.recovery_rate", "telling.retell_probability"],
+           "bounds": [[0.0, 0.8], [0.02, 0.3]]}
+X = latin.sample(problem, 20, seed=7)
+print(pd.DataFrame(X, columns=problem["names"]).to_csv(index=False), end="")
+"#;
+
+fn salib() -> bool {
+    std::process::Command::new("python3")
+        .args(["-c", "import SALib, pandas"])
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+#[test]
+fn a_salib_design_runs_shards_and_merges_byte_identical_to_the_whole() {
+    let design = repo("tests/data/lhs-20.csv");
+    if salib() {
+        let made = std::process::Command::new("python3")
+            .args(["-c", LHS_20])
+            .output()
+            .unwrap();
+        assert!(made.status.success(), "{made:?}");
+        assert_eq!(
+            String::from_utf8_lossy(&made.stdout),
+            std::fs::read_to_string(&design).unwrap(),
+            "SALib writes the shipped design"
+        );
+    } else {
+        eprintln!("note: SALib is not installed: the shipped design is not remade");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let run = |out: &Path, extra: &[&str]| {
+        grapevine()
+            .arg("sweep")
+            .arg(repo("tests/data/variants.toml"))
+            .arg("--design")
+            .arg(&design)
+            .args([
+                "--runs",
+                "2",
+                "--per-run",
+                "--quiet",
+                "--format",
+                "svg",
+                "--out",
+            ])
+            .arg(out)
+            .args(extra)
+            .assert()
+            .success();
+    };
+    let whole = dir.path().join("whole");
+    run(&whole, &[]);
+    let rows = table(&whole.join("sweep.csv"));
+    // 20 points x 3 variants x 4 measures, in the design's order.
+    assert_eq!(rows.len(), 20 * 3 * 4);
+    let points = table(&design);
+    for (k, point) in points.iter().enumerate() {
+        let row = &rows[k * 12];
+        for path in ["service.recovery_rate", "telling.retell_probability"] {
+            assert_eq!(row[path], point[path], "point {k}");
+        }
+    }
+    let summary: serde_json::Value =
+        serde_json::from_slice(&read(&whole.join("summary.json"))).unwrap();
+    assert_eq!(summary["design"]["points"], 20);
+    let mut parts = Vec::new();
+    for k in 1..=3 {
+        let part = dir.path().join(format!("part-{k}"));
+        run(&part, &["--shard", &format!("{k}/3")]);
+        parts.push(part);
+    }
+    let merged = dir.path().join("merged");
+    grapevine()
+        .arg("merge")
+        .args(&parts)
+        .args(["--quiet", "--out"])
+        .arg(&merged)
+        .assert()
+        .success();
+    let names = |d: &Path| {
+        let mut n: Vec<_> = std::fs::read_dir(d)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .filter(|n| !n.to_string_lossy().starts_with('.'))
+            .collect();
+        n.sort();
+        n
+    };
+    assert_eq!(names(&whole), names(&merged));
+    for name in names(&whole) {
+        assert_eq!(
+            read(&whole.join(&name)),
+            read(&merged.join(&name)),
+            "{name:?}"
+        );
+    }
+    // A part of another design is refused, naming the row that differs.
+    let other = dir.path().join("other.csv");
+    let text = std::fs::read_to_string(&design).unwrap();
+    let second = text.lines().nth(2).unwrap();
+    std::fs::write(&other, text.replacen(second, "0.5,0.1", 1)).unwrap();
+    let odd = dir.path().join("odd");
+    grapevine()
+        .arg("sweep")
+        .arg(repo("tests/data/variants.toml"))
+        .arg("--design")
+        .arg(&other)
+        .args([
+            "--runs",
+            "2",
+            "--per-run",
+            "--quiet",
+            "--format",
+            "svg",
+            "--shard",
+            "2/3",
+            "--out",
+        ])
+        .arg(&odd)
+        .assert()
+        .success();
+    grapevine()
+        .arg("merge")
+        .args([&parts[0], &odd, &parts[2]])
+        .args(["--quiet", "--out"])
+        .arg(dir.path().join("mixed"))
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "their design points (the 2nd row) differ: 0.21212129707277258,0.1257489629290429 in the first, 0.5,0.1 in the second",
+        ));
+}
+
+#[test]
+fn a_bad_design_is_refused_at_its_line_before_anything_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let design = dir.path().join("points.csv");
+    let out = dir.path().join("out");
+    let sweep = |text: &str, extra: &[&str]| {
+        std::fs::write(&design, text).unwrap();
+        grapevine()
+            .arg("sweep")
+            .arg(repo("tests/data/variants.toml"))
+            .arg("--design")
+            .arg(&design)
+            .args(extra)
+            .args(["--quiet", "--out"])
+            .arg(&out)
+            .assert()
+            .code(2)
+    };
+    let file = design.display().to_string();
+    sweep("service.recovery_rate\n0.2\n\n1.5\n", &[])
+        .stderr(predicates::str::contains(format!(
+            "{file}:4: this point cannot run"
+        )))
+        .stderr(predicates::str::contains(
+            "with --design service.recovery_rate = 1.5",
+        ));
+    sweep("service.recovery_rate,telling.bad\n0.2\n", &[]).stderr(predicates::str::contains(
+        format!("{file}:2: 1 values where the header names 2 columns"),
+    ));
+    sweep("seed\n1\n", &[]).stderr(predicates::str::contains(format!(
+        "{file}:1: column `seed` cannot be swept"
+    )));
+    sweep(
+        "service.recovery_rate\n0.2\n",
+        &["--param", "telling.bad.mean=3,4"],
+    )
+    .stderr(predicates::str::contains("cannot be used with"));
+    sweep(
+        "service.recovery_rate\n0.2\n",
+        &["--set", "service.recovery_rate=0.3"],
+    )
+    .stderr(predicates::str::contains(
+        "--set service.recovery_rate = 0.3 and --param `service.recovery_rate` set the same value",
+    ));
+    assert!(!out.exists(), "nothing written");
+    // A whole number written as a float, as design tools write it, is
+    // taken where a whole number goes.
+    std::fs::write(&design, "telling.max_hops\n4.0\n").unwrap();
+    grapevine()
+        .arg("sweep")
+        .arg(repo("tests/data/variants.toml"))
+        .arg("--design")
+        .arg(&design)
+        .args(["--runs", "1", "--format", "none", "--quiet", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+}
+
+#[test]
+fn a_three_by_three_grid_records_every_compare_measure_with_paired_differences() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("grid");
+    grapevine()
+        .arg("sweep")
+        .arg(repo("tests/data/variants.toml"))
+        .args([
+            "--param",
+            "service.purchase_rate=0.05,0.1,0.2",
+            "--param",
+            "telling.retell_probability=0.05,0.1,0.2",
+            "--set",
+            "telling.bad.mean=8",
+            "--runs",
+            "3",
+            "--per-run",
+            "--quiet",
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .success();
+    let rows = table(&out.join("sweep.csv"));
+    assert_eq!(rows.len(), 9 * 3 * 4);
+    // The inputs: both swept paths and the --set path, on every row.
+    assert!(rows.iter().all(|r| r["telling.bad.mean"] == "8"));
+    let measures: Vec<&str> = rows[..4].iter().map(|r| r["metric"].as_str()).collect();
+    assert_eq!(measures, ["nps", "reputation", "customers", "referrals"]);
+    let kinds: Vec<&str> = rows[..4].iter().map(|r| r["kind"].as_str()).collect();
+    assert_eq!(kinds, ["level", "level", "level", "total"]);
+    // measures.csv says the same of each.
+    let about = table(&out.join("measures.csv"));
+    assert_eq!(about.len(), 4);
+    assert_eq!(about[3]["measure"], "referrals");
+    assert_eq!(about[3]["kind"], "total");
+    // Every what-if's paired difference, with its band.
+    for r in rows.iter().filter(|r| r["variant"] != "baseline") {
+        assert_eq!(r["reference"], "baseline");
+        let (lo, mean, hi) = (
+            number(r, "difference_p05"),
+            number(r, "difference_mean"),
+            number(r, "difference_p95"),
+        );
+        assert!(lo <= mean && mean <= hi, "{r:?}");
+    }
+    let runs = table(&out.join("sweep_runs.csv"));
+    assert_eq!(runs.len(), 9 * 3 * 3);
+    assert!(runs.iter().all(|r| r["telling.bad.mean"] == "8"));
+}
+
+/// docs/scale-out.md's GNU parallel recipe, as written but on a small
+/// scenario with few runs, where GNU parallel is installed.
+#[test]
+fn the_gnu_parallel_recipe_runs_as_written() {
+    let has_parallel = std::process::Command::new("parallel")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !has_parallel {
+        eprintln!("note: GNU parallel is not installed: its recipe is not run");
+        return;
+    }
+    let doc = std::fs::read_to_string(repo("docs/scale-out.md")).unwrap();
+    let recipe = doc
+        .split("## GNU parallel")
+        .nth(1)
+        .and_then(|s| s.split("```sh\n").nth(1))
+        .and_then(|s| s.split("```").next())
+        .unwrap();
+    assert!(
+        recipe.contains("scenarios/service-recovery.toml"),
+        "{recipe}"
+    );
+    let recipe = recipe
+        .replace("scenarios/service-recovery.toml", "town.toml")
+        .replace("--runs 40", "--runs 2");
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        repo("tests/data/variants.toml"),
+        dir.path().join("town.toml"),
+    )
+    .unwrap();
+    let bin = Path::new(env!("CARGO_BIN_EXE_grapevine")).parent().unwrap();
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let ran = std::process::Command::new("bash")
+        .args(["-c", &format!("set -e\nmkdir -p parts\n{recipe}")])
+        .current_dir(dir.path())
+        .env("PATH", path)
+        .output()
+        .unwrap();
+    assert!(ran.status.success(), "{ran:?}");
+    let rows = table(&dir.path().join("sweep/sweep.csv"));
+    assert_eq!(rows.len(), 3 * 3 * 4);
+}
+
+/// docs/analysis.md's Sobol analysis with SALib, as written, where SALib
+/// is installed.
+#[test]
+fn the_salib_sobol_snippet_runs_as_written() {
+    if !salib() {
+        eprintln!("note: SALib is not installed: the Sobol snippet is not run");
+        return;
+    }
+    let doc = std::fs::read_to_string(repo("docs/analysis.md")).unwrap();
+    let code = doc
+        .split("## Sweeps and sensitivity analysis")
+        .nth(1)
+        .and_then(|s| s.split("```python\n").nth(1))
+        .and_then(|s| s.split("```").next())
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("scenarios")).unwrap();
+    std::fs::copy(
+        repo("scenarios/service-recovery.toml"),
+        dir.path().join("scenarios/service-recovery.toml"),
+    )
+    .unwrap();
+    let bin = Path::new(env!("CARGO_BIN_EXE_grapevine")).parent().unwrap();
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let ran = std::process::Command::new("python3")
+        .args(["-c", code])
+        .current_dir(dir.path())
+        .env("PATH", path)
+        .output()
+        .unwrap();
+    let printed = String::from_utf8_lossy(&ran.stdout);
+    assert!(
+        ran.status.success(),
+        "{printed}{}",
+        String::from_utf8_lossy(&ran.stderr)
+    );
+    // A row per input, with first-order and total indices in [0, 1]-ish.
+    for name in ["service.recovery_rate", "telling.bad.mean"] {
+        let line = printed
+            .lines()
+            .find(|l| l.starts_with(name))
+            .unwrap_or_else(|| panic!("{printed}"));
+        let figures: Vec<f64> = line
+            .split_whitespace()
+            .skip(1)
+            .map(|x| x.parse().unwrap())
+            .collect();
+        assert_eq!(figures.len(), 2, "{line}");
+        assert!(figures.iter().all(|x| (-0.2..=1.2).contains(x)), "{line}");
+    }
+}
