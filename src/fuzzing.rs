@@ -200,3 +200,48 @@ pub fn studio_request(data: &[u8]) {
         assert!((1..=crate::serve::MAX_RUNS).contains(&runs));
     }
 }
+
+/// A small scenario the design target applies its points to.
+const DESIGN_TOWN: &str = "ticks = 2\nruns = 1\nwarmup = 0\n[network]\nkind = \"erdos-renyi\"\nn = 50\nmean_degree = 4\n\n[[variants]]\nname = \"what-if\"\nset = { service.recovery_rate = 0.5 }\n";
+
+/// A sweep's design file (`--design`): read, and its first points applied
+/// to a small scenario as the sweep applies them; every point has a value
+/// per column.
+pub fn design(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let Ok(d) = crate::sweep::Design::parse(text, "fuzz.csv") else {
+        return;
+    };
+    assert!(!d.rows.is_empty() && d.rows.len() == d.lines.len());
+    assert!(d.rows.iter().all(|r| r.len() == d.paths.len()));
+    for row in d.rows.iter().take(3) {
+        let set: Result<Vec<Override>, String> = d
+            .paths
+            .iter()
+            .zip(row)
+            .map(|(p, v)| {
+                Override::parse_arg(&format!("{p}={}", crate::sweep::design::as_setting(v)))
+                    .map(Override::designed)
+            })
+            .collect();
+        if let Ok(set) = set {
+            let _ = Scenario::parse_with(DESIGN_TOWN, Path::new("fuzz.toml"), &set);
+        }
+    }
+}
+
+/// A shard's `shard.json`, as `merge` reads it: checked against itself,
+/// and assembled into a table, with work in proportion to what it holds
+/// (a plan that claims a vast sweep is refused, not allocated).
+pub fn shard(data: &[u8]) {
+    let Ok(file) = serde_json::from_slice::<crate::sweep::merge::ShardFile>(data) else {
+        return;
+    };
+    assert!(crate::sweep::merge::mismatch(&file, &file).is_none());
+    let _ = crate::sweep::merge::check_split(&[&file]);
+    if let Ok(rows) = crate::sweep::assemble(&file.plan, &file.outcomes) {
+        assert!(rows.len() <= file.outcomes.len());
+    }
+}

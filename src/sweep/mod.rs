@@ -248,7 +248,40 @@ pub fn points(params: &[Param]) -> Vec<Vec<String>> {
     out
 }
 
+/// The most units (point × variant × replication) a sweep may have: ten
+/// million runs is weeks of work, and its lists already take hundreds of
+/// megabytes, so more is refused before anything is allocated.
+pub const MAX_UNITS: usize = 10_000_000;
+
+/// How many points a grid has, if it can be counted.
+pub fn grid_size(params: &[Param]) -> Option<usize> {
+    params
+        .iter()
+        .try_fold(1usize, |n, p| n.checked_mul(p.values.len()))
+}
+
 impl Plan {
+    /// How many units the sweep has, if it can be counted.
+    pub fn size(&self) -> Option<usize> {
+        let points = match &self.design {
+            Some(d) => Some(d.rows.len()),
+            None => grid_size(&self.params),
+        }?;
+        points
+            .checked_mul(self.variants.len())?
+            .checked_mul(self.runs as usize)
+    }
+
+    /// Refuses a sweep of more than [`MAX_UNITS`] units.
+    pub fn check_size(&self) -> Result<usize, String> {
+        match self.size() {
+            Some(n) if n <= MAX_UNITS => Ok(n),
+            _ => Err(format!(
+                "this sweep is more than {MAX_UNITS} runs (points x variants x runs); sweep fewer values, variants or runs, or split it into several sweeps"
+            )),
+        }
+    }
+
     /// The points swept, a value per parameter each: the design's rows, or
     /// every combination of the grid's values.
     pub fn points(&self) -> Vec<Vec<String>> {
@@ -380,6 +413,15 @@ pub struct Row {
 /// The sweep's table from every unit's outcome, whatever order they came
 /// in. Every unit must be there once.
 pub fn assemble(plan: &Plan, outcomes: &[Outcome]) -> Result<Vec<Row>, Error> {
+    let size = plan.check_size().map_err(Error::Usage)?;
+    // Shards that hold far fewer runs than their plan says are not the
+    // whole split; refused before a table of the plan's size is made.
+    if size > outcomes.len().saturating_mul(2).saturating_add(1000) {
+        return Err(Error::Usage(format!(
+            "the shards hold {} of the sweep's {size} runs; merge every shard of the split",
+            outcomes.len()
+        )));
+    }
     let points = plan.points();
     let (nv, runs, nm) = (plan.variants.len(), plan.runs as usize, plan.metrics.len());
     let mut cells: Vec<Option<&[Option<f64>]>> = vec![None; points.len() * nv * runs];

@@ -54,6 +54,16 @@ pub fn prepare(r: &Request<'_>) -> Result<Prepared, Error> {
         ));
     }
     check_params(&params, r.set).map_err(Error::Usage)?;
+    let count = match &r.design {
+        Some(d) => d.rows.len(),
+        None => super::grid_size(&params).unwrap_or(usize::MAX),
+    };
+    if count > super::design::MAX_POINTS {
+        return Err(Error::Usage(format!(
+            "this grid has more than {} points; sweep fewer values (or give the points you want with --design FILE.csv)",
+            super::design::MAX_POINTS
+        )));
+    }
     let points = match &r.design {
         Some(d) => d.rows.clone(),
         None => points(&params),
@@ -105,6 +115,7 @@ pub fn prepare(r: &Request<'_>) -> Result<Prepared, Error> {
         reference: chosen.iter().position(|&v| v == 0),
         conflicts: conflicts(first, &chosen, &paths),
     };
+    plan.check_size().map_err(Error::Usage)?;
     Ok(Prepared {
         plan,
         scenarios,

@@ -56,3 +56,13 @@ fn every_manifest_input_the_fuzzer_kept_is_handled() {
 fn every_studio_request_input_the_fuzzer_kept_is_handled() {
     replay("studio_request", grapevine::fuzzing::studio_request);
 }
+
+#[test]
+fn every_design_input_the_fuzzer_kept_is_handled() {
+    replay("design", grapevine::fuzzing::design);
+}
+
+#[test]
+fn every_shard_input_the_fuzzer_kept_is_handled() {
+    replay("shard", grapevine::fuzzing::shard);
+}
