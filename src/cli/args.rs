@@ -284,6 +284,11 @@ pub struct SweepArgs {
     /// main share), then the scenario's compare list].
     #[arg(long, value_name = "NAME,...")]
     pub metric: Option<String>,
+    /// Also record these groups' figures (comma-separated `[[groups]]`
+    /// names): a row per group beside `all` (everyone) in sweep.csv and
+    /// sweep_runs.csv.
+    #[arg(long, value_name = "NAME,...")]
+    pub group: Option<String>,
     /// Also write sweep_runs.csv: every replication's final figures at
     /// every point, with its seed, for your own statistics.
     #[arg(long)]

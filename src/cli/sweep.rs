@@ -40,6 +40,7 @@ pub(super) fn sweep_command(args: &SweepArgs) -> Result<(), Error> {
         set: &o.set,
         variants: args.variants.as_deref(),
         metrics: args.metric.as_deref(),
+        groups: args.group.as_deref(),
         per_run: args.per_run,
         adjust: &|s| apply_flags(s, o),
     })?;

@@ -122,7 +122,8 @@ impl<'a> Sweep<'a> {
 }
 
 /// A column per swept path and per `--set` path (the inputs), then
-/// `variant,metric,kind,mean,p05,p95`, the paired difference from the
+/// `variant,group,metric,kind,mean,p05,p95` (`group` is `all`, then each
+/// `--group`), the paired difference from the
 /// reference (`reference,difference_mean,difference_p05,difference_p95`),
 /// and `seed,runs`: one row per point, variant and measure. `kind` is
 /// `level` (the value at the last tick) or `total` (a flow summed over the
@@ -135,6 +136,7 @@ pub fn csv(plan: &Plan, rows: &[Row]) -> String {
     header.extend(
         [
             "variant",
+            "group",
             "metric",
             "kind",
             "mean",
@@ -151,21 +153,26 @@ pub fn csv(plan: &Plan, rows: &[Row]) -> String {
     );
     let reference = plan.reference.map_or("", |r| plan.variants[r].as_str());
     let mut table = Vec::new();
+    let nm = plan.metrics.len();
     for row in rows {
         for (v, variant) in plan.variants.iter().enumerate() {
-            for (m, metric) in plan.metrics.iter().enumerate() {
-                let mut record = row.values.clone();
-                record.extend(set.iter().map(|(_, value)| value.clone()));
-                record.push(variant.clone());
-                record.push(metric.clone());
-                record.push(kind(metric).to_string());
-                record.extend(figures(row.bands[m][v]));
-                let difference = row.differences[m][v];
-                record.push(if difference.is_some() { reference } else { "" }.to_string());
-                record.extend(figures(difference));
-                record.push(plan.seed.to_string());
-                record.push(plan.runs.to_string());
-                table.push(record);
+            for (g, group) in plan.slots().into_iter().enumerate() {
+                for (i, metric) in plan.metrics.iter().enumerate() {
+                    let m = g * nm + i;
+                    let mut record = row.values.clone();
+                    record.extend(set.iter().map(|(_, value)| value.clone()));
+                    record.push(variant.clone());
+                    record.push(group.to_string());
+                    record.push(metric.clone());
+                    record.push(kind(metric).to_string());
+                    record.extend(figures(row.bands[m][v]));
+                    let difference = row.differences[m][v];
+                    record.push(if difference.is_some() { reference } else { "" }.to_string());
+                    record.extend(figures(difference));
+                    record.push(plan.seed.to_string());
+                    record.push(plan.runs.to_string());
+                    table.push(record);
+                }
             }
         }
     }
@@ -185,8 +192,9 @@ fn figures(band: Option<Band>) -> [String; 3] {
     band.map_or_else(Default::default, |b| [num(b.mean), num(b.p05), num(b.p95)])
 }
 
-/// A column per swept path and per `--set` path, then `variant,run,seed`
-/// and a column per measure (its final figure: see measures.csv for which
+/// A column per swept path and per `--set` path, then
+/// `variant,group,run,seed` (runs.csv's key columns; `all`, then each
+/// `--group`) and a column per measure (its final figure: see measures.csv for which
 /// are levels and which totals): every replication's final figures, in
 /// the order of the plan's units whatever order the outcomes came in
 /// (empty where a variant cannot produce a measure). The seed is the
@@ -196,20 +204,28 @@ pub fn runs_csv(plan: &Plan, outcomes: &[Outcome]) -> String {
     let set = plan.set_values();
     let mut header: Vec<String> = plan.params.iter().map(|p| p.path.clone()).collect();
     header.extend(set.iter().map(|(path, _)| path.clone()));
-    header.extend(["variant", "run", "seed"].map(String::from));
+    header.extend(["variant", "group", "run", "seed"].map(String::from));
     header.extend(plan.metrics.iter().cloned());
     let points = plan.points();
+    let slots = plan.slots();
+    let nm = plan.metrics.len();
     let mut sorted: Vec<&Outcome> = outcomes.iter().collect();
     sorted.sort_by_key(|o| (o.point, o.variant, o.replication));
-    let table = sorted.into_iter().map(|o| {
-        let mut record = points[o.point].clone();
-        record.extend(set.iter().map(|(_, value)| value.clone()));
-        record.push(plan.variants[o.variant].clone());
-        record.push(o.replication.to_string());
-        record.push(plan.seed.to_string());
-        record.extend(o.values.iter().map(|v| v.map_or_else(String::new, num)));
-        record
-    });
+    // runs.csv's order: each run, then its groups.
+    let mut table = Vec::with_capacity(sorted.len() * slots.len());
+    for o in sorted {
+        for (g, group) in slots.iter().enumerate() {
+            let mut record = points[o.point].clone();
+            record.extend(set.iter().map(|(_, value)| value.clone()));
+            record.push(plan.variants[o.variant].clone());
+            record.push((*group).to_string());
+            record.push(o.replication.to_string());
+            record.push(plan.seed.to_string());
+            let values = &o.values[g * nm..(g + 1) * nm];
+            record.extend(values.iter().map(|v| v.map_or_else(String::new, num)));
+            table.push(record);
+        }
+    }
     super::csv_text(&header, table)
 }
 
@@ -224,6 +240,7 @@ pub fn summary_json(plan: &Plan) -> String {
         "runs": plan.runs,
         "metrics": plan.metrics,
         "per_run": plan.per_run,
+        "groups": plan.slots(),
         "parameters": plan.params,
         "design": plan.design.as_ref().map(|d| json!({"file": d.file, "points": d.rows.len(), "columns": d.paths})),
         "set": plan.set,
@@ -481,6 +498,7 @@ mod tests {
             runs: 2,
             metrics: vec!["nps".into()],
             per_run: false,
+            groups: Vec::new(),
             params: vec![param("a"), param("b")],
             design: None,
             set: Vec::new(),

@@ -102,6 +102,9 @@ pub fn mismatch(a: &ShardFile, b: &ShardFile) -> Option<String> {
     if p.metrics != q.metrics {
         return differ("measures (--metric)", list(&p.metrics), list(&q.metrics));
     }
+    if p.groups != q.groups {
+        return differ("groups (--group)", list(&p.groups), list(&q.groups));
+    }
     if p.per_run != q.per_run {
         return differ("--per-run", p.per_run.to_string(), q.per_run.to_string());
     }

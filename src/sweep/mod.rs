@@ -149,6 +149,10 @@ pub struct Plan {
     /// The measures recorded at every point, by name; the first is charted
     /// in `sweep.png`, each other in `sweep-NAME.png`.
     pub metrics: Vec<String>,
+    /// Groups recorded beside everyone (`--group`), by name; each
+    /// measure is recorded for `all`, then for each of them.
+    #[serde(default)]
+    pub groups: Vec<String>,
     /// Whether to write every replication's final figures too
     /// (`sweep_runs.csv`, `--per-run`).
     #[serde(default)]
@@ -219,8 +223,9 @@ pub struct Unit {
     pub replication: u32,
 }
 
-/// What a unit gave: each measure's final figure, in the plan's order, or
-/// nothing where the variant cannot produce the measure.
+/// What a unit gave: each measure's final figure, in the plan's order,
+/// for everyone, then for each of the plan's groups in turn; nothing where
+/// the variant cannot produce the measure.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Outcome {
     pub point: usize,
@@ -291,6 +296,18 @@ impl Plan {
         }
     }
 
+    /// The groups recorded: `all`, then those `--group` named.
+    pub fn slots(&self) -> Vec<&str> {
+        std::iter::once("all")
+            .chain(self.groups.iter().map(String::as_str))
+            .collect()
+    }
+
+    /// How many figures a unit records: each measure for each group.
+    pub fn series(&self) -> usize {
+        self.metrics.len() * (1 + self.groups.len())
+    }
+
     /// The `--set` values as (path, value as written in TOML), for the
     /// tables' input columns.
     pub fn set_values(&self) -> Vec<(String, String)> {
@@ -348,6 +365,19 @@ pub fn run_units(
         })
         .collect::<Result<Vec<_>, _>>()?;
     let mut out = Vec::with_capacity(units.len());
+    // Each group's slot in a run's record: everyone first, then the
+    // scenario's groups in their order.
+    let slots: Vec<usize> = std::iter::once(Ok(0))
+        .chain(plan.groups.iter().map(|name| {
+            scenarios[0]
+                .baseline()
+                .groups
+                .iter()
+                .position(|g| &g.name == name)
+                .map(|i| i + 1)
+                .ok_or_else(|| Error::Other(format!("`{name}` is not a group")))
+        }))
+        .collect::<Result<_, _>>()?;
     let mut rest = units;
     while let Some(first) = rest.first() {
         let point = first.point;
@@ -383,9 +413,11 @@ pub fn run_units(
                     point,
                     variant: *v,
                     replication: rec.replication,
-                    values: at
+                    values: slots
                         .iter()
-                        .map(|m| m.map(|m| rec.final_value(0, m)))
+                        .flat_map(|&slot| {
+                            at.iter().map(move |m| m.map(|m| rec.final_value(slot, m)))
+                        })
                         .collect(),
                 });
             }
@@ -399,7 +431,8 @@ pub fn run_units(
 #[derive(Debug, Clone)]
 pub struct Row {
     pub values: Vec<String>,
-    /// Per plan measure, then per plan variant: the band, or nothing where
+    /// Per series (each plan measure for everyone, then each measure for
+    /// each plan group), then per plan variant: the band, or nothing where
     /// the variant cannot produce the measure.
     pub bands: Vec<Vec<Option<Band>>>,
     /// Likewise, each what-if's paired difference from the plan's
@@ -423,7 +456,7 @@ pub fn assemble(plan: &Plan, outcomes: &[Outcome]) -> Result<Vec<Row>, Error> {
         )));
     }
     let points = plan.points();
-    let (nv, runs, nm) = (plan.variants.len(), plan.runs as usize, plan.metrics.len());
+    let (nv, runs, nm) = (plan.variants.len(), plan.runs as usize, plan.series());
     let mut cells: Vec<Option<&[Option<f64>]>> = vec![None; points.len() * nv * runs];
     for o in outcomes {
         let at = (o.point * nv + o.variant) * runs + o.replication as usize;

@@ -23,6 +23,8 @@ pub struct Request<'a> {
     pub variants: Option<&'a str>,
     /// `--metric`: the measures to record (the default when none).
     pub metrics: Option<&'a str>,
+    /// `--group`: groups recorded beside everyone (none when none).
+    pub groups: Option<&'a str>,
     pub per_run: bool,
     /// Changes every point's scenario after reading (`--runs`, `--seed`).
     pub adjust: &'a dyn Fn(&mut Scenario),
@@ -94,6 +96,7 @@ pub fn prepare(r: &Request<'_>) -> Result<Prepared, Error> {
     let first = &scenarios[0];
     let chosen = variants(first, r.variants)?;
     let metrics = metrics(first, r.metrics)?;
+    let groups = groups(first, r.groups)?;
     let mut paths: Vec<(String, &str)> = params.iter().map(|p| (p.path.clone(), "sweep")).collect();
     paths.extend(r.set.iter().map(|x| (x.dotted(), "set")));
     let plan = Plan {
@@ -105,6 +108,7 @@ pub fn prepare(r: &Request<'_>) -> Result<Prepared, Error> {
         runs: first.runs,
         metrics: metrics.iter().map(|m| m.name().to_string()).collect(),
         per_run: r.per_run,
+        groups,
         params,
         design: r.design.clone(),
         set: r.set.iter().map(Override::describe).collect(),
@@ -146,6 +150,37 @@ pub fn variants(s: &Scenario, names: Option<&str>) -> Result<Vec<usize>, Error> 
         return Err(Error::Usage("--variants names no variant".to_string()));
     }
     out.sort_unstable();
+    Ok(out)
+}
+
+/// The groups named (comma-separated), each a group of the scenario, once.
+pub fn groups(s: &Scenario, named: Option<&str>) -> Result<Vec<String>, Error> {
+    let Some(names) = named else {
+        return Ok(Vec::new());
+    };
+    let all: Vec<&str> = s
+        .baseline()
+        .groups
+        .iter()
+        .map(|g| g.name.as_str())
+        .collect();
+    let mut out: Vec<String> = Vec::new();
+    for name in names.split(',').map(str::trim) {
+        if !all.contains(&name) {
+            let near = scenario::error::did_you_mean(name, all.iter().copied())
+                .map_or(String::new(), |n| {
+                    format!("\n  = help: did you mean `{n}`?")
+                });
+            return Err(Error::Usage(format!(
+                "--group `{name}` is not a group of this scenario; allowed: {}{near}",
+                all.join(", ")
+            )));
+        }
+        if out.iter().any(|g| g == name) {
+            return Err(Error::Usage(format!("--group names `{name}` twice")));
+        }
+        out.push(name.to_string());
+    }
     Ok(out)
 }
 

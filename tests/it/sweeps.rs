@@ -39,17 +39,21 @@ fn a_grid_has_every_combination_and_a_column_per_parameter() {
     assert_eq!(
         lines.next(),
         Some(
-            "service.recovery_rate,telling.retell_probability,variant,metric,kind,mean,p05,p95,reference,difference_mean,difference_p05,difference_p95,seed,runs"
+            "service.recovery_rate,telling.retell_probability,variant,group,metric,kind,mean,p05,p95,reference,difference_mean,difference_p05,difference_p95,seed,runs"
         )
     );
     // 2 x 3 points, 3 variants each, and every measure of the scenario's
     // compare list for each (issue 26): a row per point, variant, measure.
     let all: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
     assert_eq!(all.len(), 18 * 4);
-    let measures: Vec<&str> = all[..4].iter().map(|r| r[3]).collect();
+    let measures: Vec<&str> = all[..4].iter().map(|r| r[4]).collect();
     // The model's main measure first (sweep.png), then the compare list.
     assert_eq!(measures, ["nps", "reputation", "customers", "referrals"]);
-    let rows: Vec<&Vec<&str>> = all.iter().filter(|r| r[3] == "nps").collect();
+    assert!(
+        all.iter().all(|r| r[3] == "all"),
+        "everyone, without --group"
+    );
+    let rows: Vec<&Vec<&str>> = all.iter().filter(|r| r[4] == "nps").collect();
     assert_eq!(rows.len(), 18);
     assert_eq!(&rows[0][..3], ["0", "0.05", "baseline"]);
     assert_eq!(&rows[3][..3], ["0", "0.1", "baseline"]);
@@ -64,7 +68,7 @@ fn a_grid_has_every_combination_and_a_column_per_parameter() {
         assert!(out.join(chart).is_file(), "{chart}");
     }
     // Retelling more spreads more stories: different figures.
-    assert_ne!(rows[0][5], rows[6][5]);
+    assert_ne!(rows[0][6], rows[6][6]);
     let summary: serde_json::Value =
         serde_json::from_slice(&read(&out.join("summary.json"))).unwrap();
     assert_eq!(summary["parameters"][1]["values"][2], "0.2");
@@ -466,7 +470,9 @@ fn per_run_sweeps_write_every_replication_and_agree_with_the_table() {
     let mut lines = runs.lines();
     assert_eq!(
         lines.next(),
-        Some("service.recovery_rate,telling.retell_probability,variant,run,seed,customers,nps")
+        Some(
+            "service.recovery_rate,telling.retell_probability,variant,group,run,seed,customers,nps"
+        )
     );
     let rows = table(&out.join("sweep_runs.csv"));
     // 6 points x 3 variants x 3 runs, each with its seed.
@@ -960,4 +966,81 @@ fn the_salib_sobol_snippet_runs_as_written() {
         assert_eq!(figures.len(), 2, "{line}");
         assert!(figures.iter().all(|x| (-0.2..=1.2).contains(x)), "{line}");
     }
+}
+
+#[test]
+fn a_sweep_records_the_groups_asked_for_beside_everyone() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("grouped.toml");
+    std::fs::write(&file, GROUPED).unwrap();
+    let out = dir.path().join("groups");
+    grapevine()
+        .arg("sweep")
+        .arg(&file)
+        .args([
+            "--param",
+            "service.purchase_rate=0.05,0.2",
+            "--group",
+            "customers,prospects",
+            "--metric",
+            "customers,referrals",
+            "--per-run",
+            "--quiet",
+            "--format",
+            "none",
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .success();
+    let rows = table(&out.join("sweep.csv"));
+    // 2 points x 3 variants x 3 groups x 2 measures.
+    assert_eq!(rows.len(), 2 * 3 * 3 * 2);
+    let groups: Vec<&str> = rows[..6].iter().map(|r| r["group"].as_str()).collect();
+    assert_eq!(
+        groups,
+        [
+            "all",
+            "all",
+            "customers",
+            "customers",
+            "prospects",
+            "prospects"
+        ]
+    );
+    // The groups split everyone: run by run, their figures add up.
+    let runs = table(&out.join("sweep_runs.csv"));
+    assert_eq!(runs.len(), 2 * 3 * 2 * 3);
+    for run in runs.chunks(3) {
+        assert_eq!(
+            run.iter().map(|r| r["group"].as_str()).collect::<Vec<_>>(),
+            ["all", "customers", "prospects"]
+        );
+        for m in ["customers", "referrals"] {
+            let all = number(&run[0], m);
+            let parts = number(&run[1], m) + number(&run[2], m);
+            assert!(
+                (all - parts).abs() < 1e-9,
+                "{m}: {all} against {parts} in {run:?}"
+            );
+        }
+    }
+    grapevine()
+        .arg("sweep")
+        .arg(&file)
+        .args([
+            "--param",
+            "service.purchase_rate=0.05",
+            "--group",
+            "customer",
+            "--quiet",
+            "--out",
+        ])
+        .arg(dir.path().join("bad"))
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "--group `customer` is not a group of this scenario; allowed: customers, prospects",
+        ))
+        .stderr(predicates::str::contains("did you mean `customers`?"));
 }

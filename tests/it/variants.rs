@@ -108,19 +108,19 @@ fn a_sweep_writes_its_table_and_chart() {
         .collect();
     // 3 values x 3 variants.
     assert_eq!(rows.len(), 9, "{csv}");
-    assert!(csv.starts_with("service.recovery_rate,variant,metric,kind,mean,p05,p95,reference,difference_mean,difference_p05,difference_p95,seed,runs\n"));
-    assert!(rows.iter().all(|r| r[2] == "failures"));
+    assert!(csv.starts_with("service.recovery_rate,variant,group,metric,kind,mean,p05,p95,reference,difference_mean,difference_p05,difference_p95,seed,runs\n"));
+    assert!(rows.iter().all(|r| r[3] == "failures"));
     // Recovery does not change how many experiences fail, so "failures"
     // is the same at every value; the baseline and "same" agree exactly.
     let baseline: Vec<&&str> = rows
         .iter()
         .filter(|r| r[1] == "baseline")
-        .map(|r| &r[4])
+        .map(|r| &r[5])
         .collect();
     let same: Vec<&&str> = rows
         .iter()
         .filter(|r| r[1] == "same")
-        .map(|r| &r[4])
+        .map(|r| &r[5])
         .collect();
     assert_eq!(baseline, same);
     assert!(out.join("sweep.png").is_file());
