@@ -103,10 +103,14 @@ def section(name):
         for v in s["variants"]:
             value = (v["headline"].get(key) or valued(v))["mean"]
             cell = fmt.format(value)
-            d = v.get("difference_from_baseline", {}).get(key)
+            # Each what-if against its reference (the baseline, or the
+            # variant its compare_to names).
+            d = v.get("difference_from_reference", v.get("difference_from_baseline", {})).get(key)
             if d:
+                against = v.get("reference")
+                note = f" (vs {against})" if against and against != s["variants"][0]["name"] else ""
                 cell += (f": {diff_fmt.format(d['mean'])} "
-                         f"[{diff_fmt.format(d['p05'])}, {diff_fmt.format(d['p95'])}]")
+                         f"[{diff_fmt.format(d['p05'])}, {diff_fmt.format(d['p95'])}]{note}")
             cells.append(cell)
         lines.append(f"| {label} | " + " | ".join(cells) + " |")
     if name == "what-the-research-says":

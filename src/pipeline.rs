@@ -87,6 +87,18 @@ impl Report<'_> {
         self.scenario.baseline().model.kind().measures()
     }
 
+    /// What variant `k`'s findings are measured against: the variant its
+    /// `compare_to` names, or the baseline.
+    pub fn reference(&self, k: usize) -> &VariantResult {
+        let r = self.scenario.variants.get(k).map_or(0, |v| v.reference);
+        &self.variants[r.min(self.variants.len() - 1)]
+    }
+
+    /// Whether any what-if is measured against another than the baseline.
+    pub fn has_own_references(&self) -> bool {
+        self.scenario.variants.iter().any(|v| v.reference != 0)
+    }
+
     /// Column names for groups: `all`, then the scenario's groups.
     pub fn slots(&self) -> Vec<&str> {
         std::iter::once("all")

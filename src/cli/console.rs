@@ -86,8 +86,8 @@ pub fn print_headline(report: &Report<'_>, dest: &Path, seconds: f64) {
         s.tick_unit,
         seconds,
     );
-    let base = &report.variants[0];
-    for v in &report.variants {
+    for (k, v) in report.variants.iter().enumerate() {
+        let base = report.reference(k);
         if report.variants.len() > 1 {
             println!("  {}:", v.name);
         }
@@ -100,7 +100,7 @@ pub fn print_headline(report: &Report<'_>, dest: &Path, seconds: f64) {
                 plain(metric, b.p05),
                 plain(metric, b.p95)
             );
-            if !std::ptr::eq(v, base) {
+            if k > 0 {
                 let d = tables::difference_band(v, base, metric);
                 line.push_str(&format!(
                     "  vs {}: {} ({} to {})",

@@ -83,7 +83,8 @@ pub(crate) fn what(m: Measure) -> String {
 }
 
 /// The line under the compare chart's title: each what-if's difference
-/// from the baseline at the end, with its band in brackets.
+/// from its reference (the baseline unless it names another) at the end,
+/// with its band in brackets.
 pub(crate) fn headline(report: &Report<'_>) -> Option<String> {
     if report.variants.len() < 2 {
         return None;
@@ -91,12 +92,22 @@ pub(crate) fn headline(report: &Report<'_>) -> Option<String> {
     let m = finding_measure(report)?;
     let base = &report.variants[0];
     let what = what(m);
-    let parts: Vec<String> = report.variants[1..]
+    let own = report.has_own_references();
+    let parts: Vec<String> = report
+        .variants
         .iter()
-        .map(|v| {
-            let d = tables::difference_band(v, base, m);
+        .enumerate()
+        .skip(1)
+        .map(|(k, v)| {
+            let reference = report.reference(k);
+            let d = tables::difference_band(v, reference, m);
+            let against = if own {
+                format!(" against {}", reference.name)
+            } else {
+                String::new()
+            };
             format!(
-                "{}: {} {what} [{}, {}]",
+                "{}{against}: {} {what} [{}, {}]",
                 v.name,
                 amount(m, d.mean),
                 plain(m, d.p05),
@@ -104,11 +115,15 @@ pub(crate) fn headline(report: &Report<'_>) -> Option<String> {
             )
         })
         .collect();
+    let against = if own {
+        String::new()
+    } else {
+        format!(", against {}", base.name)
+    };
     Some(format!(
-        "After {} {}s, against {}: {}",
+        "After {} {}s{against}: {}",
         report.scenario.ticks,
         report.scenario.tick_unit,
-        base.name,
         parts.join("; ")
     ))
 }
@@ -148,16 +163,19 @@ pub(crate) fn sentences(report: &Report<'_>) -> Vec<String> {
         return Vec::new();
     };
     let s = report.scenario;
-    let base = &report.variants[0];
     let when = format!("After {} {}s", s.ticks, s.tick_unit);
-    report.variants[1..]
+    report
+        .variants
         .iter()
-        .map(|v| {
+        .enumerate()
+        .skip(1)
+        .map(|(k, v)| {
+            let reference = report.reference(k);
             sentence(
                 m,
-                tables::difference_band(v, base, m),
+                tables::difference_band(v, reference, m),
                 &v.name,
-                &base.name,
+                &reference.name,
                 &when,
             )
         })

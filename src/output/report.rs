@@ -253,7 +253,20 @@ fn numbers(page: &mut String, report: &Report<'_>) {
             page,
             "<tr class=\"part\"><th scope=\"rowgroup\" colspan=\"{}\">Difference from {}</th></tr>",
             report.variants.len() + 1,
-            esc(&base.name)
+            if report.has_own_references() {
+                let pairs: Vec<String> = (1..report.variants.len())
+                    .map(|k| {
+                        format!(
+                            "{} against {}",
+                            esc(&report.variants[k].name),
+                            esc(&report.reference(k).name)
+                        )
+                    })
+                    .collect();
+                format!("what each is compared with: {}", pairs.join("; "))
+            } else {
+                esc(&base.name)
+            }
         );
         for &m in kind.declaration().differences {
             if !charts::produces(report, m) {
@@ -265,8 +278,12 @@ fn numbers(page: &mut String, report: &Report<'_>) {
                 esc(&findings::what(m)),
                 in_all(m)
             );
-            for v in &report.variants[1..] {
-                page.push_str(&cell(m, tables::difference_band(v, base, m), true));
+            for (k, v) in report.variants.iter().enumerate().skip(1) {
+                page.push_str(&cell(
+                    m,
+                    tables::difference_band(v, report.reference(k), m),
+                    true,
+                ));
             }
             page.push_str("</tr>\n");
         }

@@ -47,23 +47,25 @@ fn band_row(out: &mut String, head: &str, band: Option<&Band>) {
     }
 }
 
-/// Each what-if minus the baseline, tick by tick: the difference is taken
+/// Each what-if minus its reference (the baseline, or the variant its
+/// `compare_to` names), tick by tick: the difference is taken
 /// replication by replication (replication r of both draws the same
 /// numbers where they do not differ), then its mean and 90% band, as the
 /// charts' difference panels draw it. Same columns as `timeseries.csv`;
 /// flows are per tick, as there.
 pub fn differences_csv(report: &Report<'_>) -> String {
-    let mut out = String::from("variant,baseline,group,tick,metric,mean,p05,p95\n");
+    let mut out = String::from("variant,reference,group,tick,metric,mean,p05,p95\n");
     let slots = report.slots();
     let list = report.metrics();
-    let base = &report.variants[0];
-    let base_spec = report.scenario.baseline();
-    for (v, spec) in report
+    for (k, (v, spec)) in report
         .variants
         .iter()
         .zip(&report.scenario.variants)
+        .enumerate()
         .skip(1)
     {
+        let base = report.reference(k);
+        let base_spec = &report.scenario.variants[spec.reference];
         for (s, group) in slots.iter().enumerate() {
             for (m, &measure) in list.iter().enumerate() {
                 let both = spec.produces(measure) && base_spec.produces(measure);
@@ -442,7 +444,8 @@ pub fn summary_json(report: &Report<'_>) -> String {
         .variants
         .iter()
         .zip(&s.variants)
-        .map(|(v, spec)| {
+        .enumerate()
+        .map(|(k, (v, spec))| {
             let mut entry = json!({
                 "name": v.name,
                 "description": spec.description,
@@ -465,6 +468,11 @@ pub fn summary_json(report: &Report<'_>) -> String {
             }
             if !std::ptr::eq(v, base) {
                 entry["difference_from_baseline"] = differences(v, base, kind);
+                // The findings' reference: the baseline unless the
+                // variant's `compare_to` names another.
+                let reference = report.reference(k);
+                entry["reference"] = json!(reference.name);
+                entry["difference_from_reference"] = differences(v, reference, kind);
             }
             entry
         })

@@ -91,6 +91,10 @@ pub struct RawVariant {
     pub set: Option<toml::Table>,
     /// Events this variant has besides the scenario's own.
     pub events: Option<Vec<events::RawEvent>>,
+    /// The variant its findings are measured against: the baseline
+    /// unless named (another what-if, such as its own world: `lore +
+    /// recovery` against `lore`).
+    pub compare_to: Option<String>,
 }
 
 /// A validated scenario: every value in range, ready to run.
@@ -134,6 +138,9 @@ pub struct Variant {
     pub description: String,
     /// What differs from the baseline, as `path = value`.
     pub changes: Vec<String>,
+    /// The index of the variant its findings are measured against (0,
+    /// the baseline, unless its `compare_to` names another).
+    pub reference: usize,
     /// The variant's own `set`, as written (empty for the baseline).
     #[serde(skip)]
     pub set: Vec<Override>,
@@ -592,6 +599,27 @@ pub fn validate(raw: RawScenario, source: &Path) -> Result<Checked, Vec<Problem>
             );
         }
         names.push(name.to_string());
+    }
+    for (i, v) in variants.iter().enumerate() {
+        let Some(other) = &v.compare_to else { continue };
+        let other = other.trim();
+        if other == v.name.trim() || !names.iter().any(|n| n == other) {
+            let others: Vec<&str> = names
+                .iter()
+                .map(String::as_str)
+                .filter(|n| *n != v.name.trim())
+                .collect();
+            p.push(
+                Problem::new(
+                    root.key("variants").index(i).key("compare_to"),
+                    format!("`{other}` is not another variant of this scenario"),
+                )
+                .allowed(format!(
+                    "the name of the baseline or of another what-if: {}",
+                    others.join(", ")
+                )),
+            );
+        }
     }
 
     let mut event_names: Vec<String> = Vec::new();

@@ -192,6 +192,13 @@ pub(super) fn build(
             index,
         )?);
     }
+    // Each what-if's reference, by name (checked to be another variant).
+    let names: Vec<String> = variants.iter().map(|v| v.name.clone()).collect();
+    for (raw, v) in c.variants.iter().zip(variants.iter_mut().skip(1)) {
+        if let Some(other) = &raw.compare_to {
+            v.reference = names.iter().position(|n| n == other.trim()).unwrap_or(0);
+        }
+    }
     Ok(Scenario {
         title: c.title,
         description: c.description,
@@ -261,6 +268,7 @@ fn variant(
         name,
         description,
         changes: set.iter().map(Override::describe).collect(),
+        reference: 0,
         set,
         network: c.network.clone(),
         groups: c.groups.clone(),

@@ -129,7 +129,8 @@ pub fn results(report: &Report<'_>) -> Value {
         .variants
         .iter()
         .zip(&s.variants)
-        .map(|(v, spec)| {
+        .enumerate()
+        .map(|(k, (v, spec))| {
             let mut series = serde_json::Map::new();
             for (m, &measure) in measures.iter().enumerate() {
                 let value = spec.produces(measure).then(|| {
@@ -158,6 +159,10 @@ pub fn results(report: &Report<'_>) -> Value {
                 "headline": crate::output::tables::headlines(v, spec, kind),
             });
             if !std::ptr::eq(v, base) {
+                let reference = report.reference(k);
+                entry["reference"] = json!(reference.name);
+                entry["difference_from_reference"] =
+                    crate::output::tables::differences(v, reference, kind);
                 entry["difference_from_baseline"] =
                     crate::output::tables::differences(v, base, kind);
             }

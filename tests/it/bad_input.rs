@@ -337,3 +337,26 @@ fn a_name_that_would_break_a_table_row_is_refused() {
     );
     assert!(e.contains("cannot name a group"), "{e}");
 }
+
+#[test]
+fn a_variant_compared_with_an_unknown_one_is_refused_at_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("s.toml");
+    std::fs::write(
+        &file,
+        "ticks = 3\n[network]\nkind = \"erdos-renyi\"\nn = 100\nmean_degree = 4\n\n[[variants]]\nname = \"a\"\n\n[[variants]]\nname = \"b\"\ncompare_to = \"c\"\n",
+    )
+    .unwrap();
+    crate::common::grapevine()
+        .arg("check")
+        .arg(&file)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "`c` is not another variant of this scenario",
+        ))
+        .stderr(predicates::str::contains("s.toml:12:14"))
+        .stderr(predicates::str::contains(
+            "allowed: the name of the baseline or of another what-if: baseline, a",
+        ));
+}

@@ -256,6 +256,31 @@ fn what_the_research_says() {
     assert!(research.1 > 0.0, "recovery pays, research: {research:?}");
     assert!(lore.1 > 0.0, "recovery pays, lore: {lore:?}");
     assert!(lore.0 > research.0, "{lore:?} against {research:?}");
+    // The findings say so: under the lore, recovery is measured against
+    // the lore (its `compare_to`), not against the research's town, and
+    // the gain is positive across its whole band (issue 21).
+    let s = summary(&out);
+    let v = s["variants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["name"] == "lore + recovery")
+        .unwrap();
+    assert_eq!(v["reference"], "lore");
+    let d = &v["difference_from_reference"]["customers"];
+    assert!(d["p05"].as_f64().unwrap() > 0.0, "{d}");
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(
+        html.contains("lore + recovery ends with") && html.contains("more customers than lore"),
+        "the report's finding is against the lore"
+    );
+    let diffs = crate::common::table(&out.join("differences.csv"));
+    assert!(
+        diffs
+            .iter()
+            .filter(|r| r["variant"] == "lore + recovery")
+            .all(|r| r["reference"] == "lore")
+    );
     // A party for the hubs is a small, positive nudge under both.
     for (with, without) in [
         ("research + party for hubs", "research"),

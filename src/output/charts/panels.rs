@@ -383,19 +383,31 @@ pub(crate) fn metric_panels(report: &Report<'_>, metric: Measure, cumulative: bo
         zero: false,
     }];
     if report.variants.len() > 1 {
-        let base = &report.variants[0];
+        let own = report.has_own_references();
+        let title = if own {
+            "Difference from what each is compared with".to_string()
+        } else {
+            format!("Difference from {}", report.variants[0].name)
+        };
         panels.push(Panel {
-            title: format!("Difference from {}", base.name),
+            title,
             y_desc,
             lines: report
                 .variants
                 .iter()
                 .enumerate()
                 .skip(1)
-                .map(|(i, v)| Line {
-                    label: v.name.clone(),
-                    stroke: variant_stroke(i),
-                    bands: difference(v, base, &pick),
+                .map(|(i, v)| {
+                    let reference = report.reference(i);
+                    Line {
+                        label: if own {
+                            format!("{} against {}", v.name, reference.name)
+                        } else {
+                            v.name.clone()
+                        },
+                        stroke: variant_stroke(i),
+                        bands: difference(v, reference, &pick),
+                    }
                 })
                 .collect(),
             y_range: None,
@@ -441,7 +453,11 @@ pub(crate) fn compare(report: &Report<'_>) -> Figure {
             let mut panels = metric_panels(report, m, m.kind() == Kind::Flow);
             if panels.len() > 1 && indistinct(&panels[0]) {
                 let mut difference = panels.swap_remove(1);
-                difference.title = format!("{}: difference from {base}", panels[0].title);
+                difference.title = if report.has_own_references() {
+                    format!("{}: difference from each one's reference", panels[0].title)
+                } else {
+                    format!("{}: difference from {base}", panels[0].title)
+                };
                 difference
             } else {
                 panels.swap_remove(0)
