@@ -266,6 +266,14 @@ pub fn names<S: Serializer>(list: &[Measure], s: S) -> Result<S::Ok, S::Error> {
     s.collect_seq(list.iter().map(|m| m.name()))
 }
 
+/// Serialises an optional measure as its name, or null.
+pub fn name_or_none<S: Serializer>(m: &Option<Measure>, s: S) -> Result<S::Ok, S::Error> {
+    match m {
+        Some(m) => s.serialize_str(m.name()),
+        None => s.serialize_none(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -11,6 +11,7 @@ pub mod edit;
 pub mod error;
 pub mod events;
 pub mod groups;
+pub mod headline;
 mod messages;
 pub mod model;
 pub mod network;
@@ -78,6 +79,8 @@ pub struct RawScenario {
     pub events: Option<Vec<events::RawEvent>>,
     /// What `grapevine serve`'s page shows for this scenario.
     pub studio: Option<studio::RawStudio>,
+    /// The lesson's point, for its headline slide.
+    pub headline: Option<headline::RawHeadline>,
 }
 
 /// One `[[variants]]` entry: a what-if beside the baseline.
@@ -125,6 +128,8 @@ pub struct Scenario {
     /// What the studio's page shows for it (`[studio]`).
     #[serde(skip)]
     pub studio: studio::Studio,
+    /// The lesson's point (`[headline]`).
+    pub headline: headline::Headline,
     /// The file's text as it was read: kept beside the results, and for
     /// placing a problem found later (a run too large) at its line.
     #[serde(skip)]
@@ -439,6 +444,7 @@ pub struct Checked {
     pub events: Vec<Event>,
     pub variants: Vec<RawVariant>,
     pub studio: studio::Studio,
+    pub headline: headline::Headline,
 }
 
 /// Checks every value and cross-field rule; returns all problems found.
@@ -600,6 +606,7 @@ pub fn validate(raw: RawScenario, source: &Path) -> Result<Checked, Vec<Problem>
         }
         names.push(name.to_string());
     }
+    let headline = headline::validate(raw.headline, model.kind(), &names, p);
     for (i, v) in variants.iter().enumerate() {
         let Some(other) = &v.compare_to else { continue };
         let other = other.trim();
@@ -660,6 +667,7 @@ pub fn validate(raw: RawScenario, source: &Path) -> Result<Checked, Vec<Problem>
     };
     Ok(Checked {
         studio,
+        headline,
         title,
         description: raw.description.unwrap_or_default(),
         ticks,

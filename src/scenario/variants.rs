@@ -31,6 +31,7 @@ const FIXED_FOR_VARIANTS: &[&str] = &[
     "variants",
     "events",
     "studio",
+    "headline",
 ];
 
 /// Where a set of overrides was written.
@@ -89,10 +90,11 @@ pub(super) fn build(
     )?];
     let base_events = doc.get("events").cloned();
     // Each variant is checked on a copy of the scenario without the list of
-    // variants and the studio's table (checked once, above): a copy with
+    // variants, the studio's table and the headline (checked once, above): a copy with
     // them would make the work grow with the square of the variants.
     let written_variants = doc.remove("variants");
     doc.remove("studio");
+    doc.remove("headline");
     for (i, raw) in c.variants.iter().enumerate() {
         let at = FieldPath::root().key("variants").index(i);
         let mut d = doc.clone();
@@ -213,6 +215,7 @@ pub(super) fn build(
         overrides: cli.iter().map(Override::describe).collect(),
         source: source.to_path_buf(),
         studio: c.studio,
+        headline: c.headline,
         text: String::new(),
     })
 }

@@ -51,7 +51,12 @@ pub fn mismatch(a: &ShardFile, b: &ShardFile) -> Option<String> {
             q.scenario_file.clone(),
         );
     }
-    if said(&p.scenario_text).is_none() || said(&p.scenario_text) != said(&q.scenario_text) {
+    // The same text is the same scenario, whatever it says; other text
+    // must parse to the same values (a comment added between parts is
+    // fine; text that does not parse is not grapevine's).
+    if p.scenario_text != q.scenario_text
+        && (said(&p.scenario_text).is_none() || said(&p.scenario_text) != said(&q.scenario_text))
+    {
         return Some("their scenarios say different things (comments and layout aside)".into());
     }
     if p.design.is_some() != q.design.is_some() {

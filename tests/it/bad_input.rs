@@ -360,3 +360,47 @@ fn a_variant_compared_with_an_unknown_one_is_refused_at_its_line() {
             "allowed: the name of the baseline or of another what-if: baseline, a",
         ));
 }
+
+#[test]
+fn a_headline_naming_what_is_not_there_is_refused_at_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("s.toml");
+    let write = |headline: &str| {
+        std::fs::write(
+            &file,
+            format!("ticks = 3\n[network]\nkind = \"erdos-renyi\"\nn = 100\nmean_degree = 4\n\n[headline]\n{headline}\n\n[[variants]]\nname = \"a\"\n"),
+        )
+        .unwrap();
+    };
+    write("variant = \"b\"");
+    crate::common::grapevine()
+        .arg("check")
+        .arg(&file)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "`b` is not a what-if of this scenario",
+        ))
+        .stderr(predicates::str::contains("s.toml:8:11"))
+        .stderr(predicates::str::contains("allowed: one of: a"));
+    write("measure = \"custmers\"");
+    crate::common::grapevine()
+        .arg("check")
+        .arg(&file)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("`custmers` is not a measure"));
+    write("colour = \"red\"");
+    crate::common::grapevine()
+        .arg("check")
+        .arg(&file)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("colour"));
+    write("say = \"Recovery pays\"\nvariant = \"a\"\nmeasure = \"nps\"");
+    crate::common::grapevine()
+        .arg("check")
+        .arg(&file)
+        .assert()
+        .success();
+}

@@ -71,7 +71,7 @@ fn a_classic_sweep_charts_its_main_share() {
         .lines()
         .skip(1)
         .filter(|l| l.contains(",share_recovered,"))
-        .map(|l| l.split(',').nth(4).unwrap().parse().unwrap())
+        .map(|l| l.split(',').nth(5).unwrap().parse().unwrap())
         .collect();
     assert!(csv.contains(",share_recovered,"), "{csv}");
     assert!(

@@ -126,7 +126,7 @@ fn differences_are_paired_tick_by_tick_and_match_the_summary() {
     let d = &s["variants"][2]["difference_from_baseline"]["reputation"];
     assert!((number(last, "mean") - d["mean"].as_f64().unwrap()).abs() < 1e-12);
     assert!(number(last, "mean") > 0.0, "recovery helps");
-    assert_eq!(last["baseline"], "baseline");
+    assert_eq!(last["reference"], "baseline");
 }
 
 #[test]

@@ -14,7 +14,8 @@ fn lesson(name: &str) -> (tempfile::TempDir, std::path::PathBuf) {
     let s = summary(&out);
     let variants = s["variants"].as_array().unwrap().len();
     assert!(variants >= 2, "{name} compares at least two variants");
-    for chart in ["compare.png", "reach.png", "charts/nps.png"] {
+    // Every lesson states its point on a headline slide (issue 21).
+    for chart in ["headline.png", "compare.png", "reach.png", "charts/nps.png"] {
         assert!(out.join(chart).is_file(), "{name}: {chart}");
     }
     (dir, out)

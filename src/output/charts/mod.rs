@@ -1,7 +1,9 @@
 //! Slide-ready charts: PNG (1600 x 900) and SVG, drawn with plotters from
 //! the simulated replications, the mean as a line and the 90% band shaded.
 //!
-//! A run draws a comparison of its variants (with the finding and its
+//! A run with what-ifs draws its headline slide (`headline.rs`: the
+//! lesson's point, its big number and the comparison that proves it), and
+//! every run a comparison of its variants (with the finding and its
 //! band under the title), three overview figures of the baseline, one
 //! chart per measure the scenario can produce (every variant overlaid,
 //! beside each what-if's difference from the baseline), and the reach of
@@ -18,6 +20,7 @@
 //! with plotters at run time, so charts render the same on a bare machine
 //! with no font packages installed.
 
+pub(crate) mod headline;
 mod layout;
 mod panels;
 mod reach;
@@ -39,6 +42,7 @@ pub use style::{SIZE, palette, short_number};
 pub(crate) enum Drawing {
     Figure(Box<Figure>),
     Reach,
+    Headline(headline::Headline),
 }
 
 /// One chart of a run: where it goes (`compare`, `charts/nps`) and what
@@ -56,7 +60,16 @@ pub(crate) fn charts(report: &Report<'_>) -> Vec<Chart> {
         title: fig.title.clone(),
         drawing: Drawing::Figure(Box::new(fig)),
     };
-    let mut out = vec![figure("compare".into(), compare(report))];
+    let mut out = Vec::new();
+    // The lesson's point first: the slide a trainer shows.
+    if let Some(h) = headline::of(report) {
+        out.push(Chart {
+            stem: "headline".into(),
+            title: h.say.clone(),
+            drawing: Drawing::Headline(h),
+        });
+    }
+    out.push(figure("compare".into(), compare(report)));
     let declared = report.scenario.baseline().model.kind().declaration();
     let overviews = match declared.overview {
         Overview::WordOfMouth => overview(report),
@@ -125,6 +138,7 @@ pub(crate) fn paint(chart: &Chart, report: &Report<'_>, area: Area<'_, '_>) -> R
             render::figure(area, &fig, unit, &footer(report))
         }
         Drawing::Reach => reach::reach_figure(area, report),
+        Drawing::Headline(h) => headline::draw(area, report, h),
     }
 }
 

@@ -1,0 +1,415 @@
+//! `headline.png`: one slide that states the lesson's point. The point as
+//! a sentence in large type; the figure that matters as a big number, in
+//! the what-if's colour, with its 90% range in words ("between 422 and 530
+//! fewer, in 9 runs of 10"); and the one comparison that proves it, the
+//! what-if against its reference over time, each line named at its end and
+//! each event's window marked once. Every piece of text is at least 28 px
+//! high on the 1,600 x 900 slide, for the back of a room.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use super::panels::{Pick, bands};
+use super::render::{Area, draw_line, on_area};
+use super::style::{self, FAMILY, palette, variant_stroke};
+use crate::measures::{Kind, Measure, Scale};
+use crate::metrics::Band;
+use crate::output::findings;
+use crate::output::{Report, tables};
+
+/// The least text size on the slide.
+const SMALL: u32 = 28;
+
+/// What the slide says and shows.
+pub(crate) struct Headline {
+    /// The point, as a sentence.
+    pub(crate) say: String,
+    pub(crate) measure: Measure,
+    /// The what-if's index among the variants, and its reference's.
+    pub(crate) variant: usize,
+    pub(crate) reference: usize,
+    /// The what-if's difference from its reference at the end.
+    pub(crate) difference: Band,
+}
+
+/// The headline of a run with what-ifs: the scenario's `[headline]` where
+/// it says, the compare chart's finding where it does not.
+pub(crate) fn of(report: &Report<'_>) -> Option<Headline> {
+    if report.variants.len() < 2 {
+        return None;
+    }
+    let s = report.scenario;
+    let h = &s.headline;
+    let measure = h.measure.or_else(|| findings::finding_measure(report))?;
+    let variant = h
+        .variant
+        .as_ref()
+        .and_then(|name| s.variants.iter().position(|v| &v.name == name))
+        .unwrap_or(1);
+    let reference = s.variants[variant].reference;
+    let (v, r) = (&report.variants[variant], &report.variants[reference]);
+    if !(s.variants[variant].produces(measure) && s.variants[reference].produces(measure)) {
+        return None;
+    }
+    let difference = tables::difference_band(v, r, measure);
+    let say = h.say.clone().unwrap_or_else(|| {
+        let size = findings::plain(measure, difference.mean.abs());
+        let (more, fewer) = if counts(measure) {
+            ("more", "fewer")
+        } else {
+            ("higher", "lower")
+        };
+        let way = if difference.mean >= 0.0 { more } else { fewer };
+        let what = findings::what(measure);
+        let what = if counts(measure) {
+            format!("{size} {way} {what}")
+        } else {
+            format!("{what} {size} {way}")
+        };
+        format!(
+            "{}: {what} than {} after {} {}s",
+            capitalised(&v.name),
+            r.name,
+            s.ticks,
+            s.tick_unit
+        )
+    });
+    Some(Headline {
+        say,
+        measure,
+        variant,
+        reference,
+        difference,
+    })
+}
+
+fn counts(m: Measure) -> bool {
+    !matches!(m.info().scale, Scale::Fixed(..))
+}
+
+fn capitalised(text: &str) -> String {
+    let mut c = text.chars();
+    c.next()
+        .map(|first| first.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
+}
+
+/// The 90% range in words: "between 422 and 530 fewer, in 9 runs of 10",
+/// or, when it holds zero, that the runs do not tell the two apart.
+pub(crate) fn range_in_words(m: Measure, d: Band) -> String {
+    let (more, fewer) = if counts(m) {
+        ("more", "fewer")
+    } else {
+        ("higher", "lower")
+    };
+    if d.p05 <= 0.0 && d.p95 >= 0.0 {
+        return format!(
+            "from {} to {} in 9 runs of 10: no clear difference",
+            findings::amount(m, d.p05),
+            findings::amount(m, d.p95)
+        );
+    }
+    let (lo, hi) = if d.mean >= 0.0 {
+        (d.p05, d.p95)
+    } else {
+        (-d.p95, -d.p05)
+    };
+    let way = if d.mean >= 0.0 { more } else { fewer };
+    format!(
+        "between {} and {} {way}, in 9 runs of 10",
+        findings::plain(m, lo),
+        findings::plain(m, hi)
+    )
+}
+
+/// Draws the slide.
+pub(crate) fn draw(area: Area<'_, '_>, report: &Report<'_>, h: &Headline) -> Result<(), String> {
+    on_area!(area, |a| slide(a, report, h))
+}
+
+fn slide<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    report: &Report<'_>,
+    h: &Headline,
+) -> Result<(), String>
+where
+    DB::ErrorType: 'static,
+{
+    let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
+    root.fill(&WHITE).map_err(err)?;
+    let (w, ht) = root.dim_in_pixel();
+    let put = |text: &str, x: i32, y: i32, size: u32, color: RGBColor| {
+        root.draw(&Text::new(
+            text.to_string(),
+            (x, y),
+            (FAMILY, size).into_font().color(&color),
+        ))
+    };
+    // The point, up to three lines, as large as fits.
+    let (size, lines) = style::fit(root, &h.say, 56, w - 120, 3);
+    let size = size.max(40);
+    let mut y = 36;
+    for line in &lines {
+        put(line, 60, y, size, palette::BLACK).map_err(err)?;
+        y += size as i32 + 12;
+    }
+    let top = y + 24;
+    let m = h.measure;
+    let s = report.scenario;
+    let colour = variant_stroke(h.variant).color;
+    // The big number, its meaning, and its range in words.
+    let big = findings::amount(m, h.difference.mean).replace('-', "\u{2212}");
+    put(&big, 60, top + 10, 150, colour).map_err(err)?;
+    let reference = &report.variants[h.reference].name;
+    let what = findings::what(m);
+    let said = [
+        format!(
+            "{what}{}",
+            if m.kind() == Kind::Flow {
+                " in all"
+            } else {
+                ""
+            }
+        ),
+        format!("against {reference},"),
+        format!("after {} {}s", s.ticks, s.tick_unit),
+    ];
+    let mut y = top + 190;
+    for line in said {
+        let (size, parts) = style::fit(root, &line, 38, 560, 2);
+        for part in parts {
+            put(&part, 64, y, size.max(SMALL), palette::DARK).map_err(err)?;
+            y += size.max(SMALL) as i32 + 8;
+        }
+    }
+    y += 16;
+    let range = range_in_words(m, h.difference);
+    let (size, parts) = style::fit(root, &range, 34, 560, 3);
+    for part in parts {
+        put(&part, 64, y, size.max(SMALL), palette::DARK).map_err(err)?;
+        y += size.max(SMALL) as i32 + 8;
+    }
+    // The footer: where the figures came from.
+    let footer = format!(
+        "{} runs, seed {}, grapevine {}",
+        s.runs,
+        s.seed,
+        env!("CARGO_PKG_VERSION")
+    );
+    put(
+        &footer,
+        60,
+        ht as i32 - SMALL as i32 - 22,
+        SMALL,
+        palette::GREY,
+    )
+    .map_err(err)?;
+    // The evidence: the two lines over time.
+    let chart_area = root.margin(top as u32, SMALL + 50, 640, 60);
+    evidence(&chart_area, report, h).map_err(|e| format!("headline: {e}"))
+}
+
+fn evidence<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    report: &Report<'_>,
+    h: &Headline,
+) -> Result<(), String>
+where
+    DB::ErrorType: 'static,
+{
+    let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
+    let m = h.measure;
+    let cumulative = m.kind() == Kind::Flow;
+    let pick = Pick {
+        metrics: &[m],
+        cumulative,
+    };
+    let s = report.scenario;
+    let lines: Vec<(usize, Vec<Band>)> = [h.reference, h.variant]
+        .iter()
+        .map(|&k| (k, bands(&report.variants[k], &pick)))
+        .collect();
+    let ticks = lines[0].1.len().saturating_sub(1).max(1) as f64;
+    let values = lines
+        .iter()
+        .flat_map(|(_, b)| b.iter())
+        .filter(|b| b.mean.is_finite());
+    let (lo, hi) = match m.info().scale {
+        Scale::Fixed(lo, hi) => (lo, hi),
+        Scale::Fitted => {
+            // From zero, as every chart of a count is drawn (one scale
+            // rule per measure), so a fall looks its true size.
+            let top = values.clone().map(|b| b.p95).fold(0.0, f64::max);
+            let bottom = values.map(|b| b.p05).fold(0.0, f64::min);
+            let span = (top - bottom).max(1.0);
+            let pad = if bottom < 0.0 { span * 0.08 } else { 0.0 };
+            (bottom - pad, top + span * 0.12)
+        }
+    };
+    let title = if cumulative {
+        format!("{}, total so far", capitalised(&findings::what(m)))
+    } else {
+        format!(
+            "{}, {} by {}",
+            capitalised(&findings::what(m)),
+            s.tick_unit,
+            s.tick_unit
+        )
+    };
+    // The chart's title, then a lane per event name, then the plot; the
+    // lines' names go in the right margin, beside their ends.
+    let events: Vec<&crate::scenario::Event> = {
+        let mut seen: Vec<&crate::scenario::Event> = Vec::new();
+        for k in [h.reference, h.variant] {
+            for e in &s.variants[k].events {
+                if !seen.contains(&e) && f64::from(e.from) <= ticks {
+                    seen.push(e);
+                }
+            }
+        }
+        seen
+    };
+    let lane = SMALL as i32 + 8;
+    let lanes = events.len().min(3) as i32;
+    area.draw(&Text::new(
+        title,
+        (130, 0),
+        (FAMILY, 32).into_font().color(&palette::BLACK),
+    ))
+    .map_err(err)?;
+    let y_fmt = style::axis_format(lo, hi);
+    let mut chart = ChartBuilder::on(area)
+        .margin(10)
+        .margin_top(10 + 44 + lanes * lane)
+        .margin_right(290)
+        .x_label_area_size(90)
+        .y_label_area_size(130)
+        .build_cartesian_2d(0.0..ticks, lo..hi)
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .label_style((FAMILY, SMALL))
+        .axis_desc_style((FAMILY, SMALL))
+        .bold_line_style(style::GRID)
+        .light_line_style(TRANSPARENT)
+        .x_desc(format!("{}s", s.tick_unit))
+        .x_labels(6)
+        .y_labels(5)
+        .x_label_formatter(&|x| format!("{x:.0}"))
+        .y_label_formatter(&y_fmt)
+        .draw()
+        .map_err(err)?;
+    // Each event of the two, once: its window shaded, its name in a lane
+    // of its own above the plot, at the window's start.
+    for (i, e) in events.iter().enumerate() {
+        let a = f64::from(e.from);
+        let b = (f64::from(e.to) + 1.0).min(ticks).max(a + 0.6);
+        chart
+            .draw_series(std::iter::once(Rectangle::new(
+                [(a, lo), (b, hi)],
+                palette::GREY.mix(0.18).filled(),
+            )))
+            .map_err(err)?;
+        if (i as i32) < lanes {
+            let (x, y) = inside(area, chart.backend_coord(&(a, hi)));
+            let y = y - (lanes - i as i32) * lane;
+            area.draw(&PathElement::new(
+                vec![
+                    (x, y + SMALL as i32 / 2),
+                    (x, y + (lanes - i as i32) * lane),
+                ],
+                palette::GREY.stroke_width(2),
+            ))
+            .map_err(err)?;
+            area.draw(&Text::new(
+                e.name.clone(),
+                (x + 6, y),
+                (FAMILY, SMALL).into_font().color(&palette::DARK),
+            ))
+            .map_err(err)?;
+        }
+    }
+    for (k, b) in &lines {
+        let stroke = variant_stroke(*k);
+        let upper = (0..b.len()).map(|t| (t as f64, b[t].p95));
+        let lower = (0..b.len()).rev().map(|t| (t as f64, b[t].p05));
+        let polygon: Vec<(f64, f64)> = upper.chain(lower).filter(|p| p.1.is_finite()).collect();
+        chart
+            .draw_series(std::iter::once(Polygon::new(
+                polygon,
+                stroke.color.mix(0.18).filled(),
+            )))
+            .map_err(err)?;
+        let points: Vec<(f64, f64)> = (0..b.len())
+            .filter(|&t| b[t].mean.is_finite())
+            .map(|t| (t as f64, b[t].mean))
+            .collect();
+        draw_line(&mut chart, points, stroke).map_err(err)?;
+    }
+    // Each line named beside its end, in its colour, in the right margin;
+    // two names closer than a line of text are pushed apart.
+    let ends: Vec<f64> = lines
+        .iter()
+        .map(|(_, b)| b.last().map_or(0.0, |x| x.mean))
+        .collect();
+    let mut at: Vec<(i32, i32)> = ends
+        .iter()
+        .map(|&e| inside(area, chart.backend_coord(&(ticks, e))))
+        .collect();
+    let gap = SMALL as i32 + 8;
+    let (upper, lower) = if at[0].1 <= at[1].1 { (0, 1) } else { (1, 0) };
+    let apart = at[lower].1 - at[upper].1;
+    if apart < gap {
+        at[upper].1 -= (gap - apart) / 2 + 1;
+        at[lower].1 += (gap - apart) / 2 + 1;
+    }
+    for (i, (k, _)) in lines.iter().enumerate() {
+        let (x, y) = at[i];
+        area.draw(&Text::new(
+            report.variants[*k].name.clone(),
+            (x + 14, y - SMALL as i32 / 2 - 2),
+            (FAMILY, SMALL).into_font().color(&variant_stroke(*k).color),
+        ))
+        .map_err(err)?;
+    }
+    Ok(())
+}
+
+/// A point of the backend (as a chart maps data to it) within `area`.
+fn inside<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, (x, y): (i32, i32)) -> (i32, i32) {
+    let (x0, y0) = area.get_base_pixel();
+    (x - x0, y - y0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_range_is_said_in_words() {
+        let d = Band {
+            mean: -491.0,
+            p05: -530.0,
+            p95: -422.0,
+        };
+        assert_eq!(
+            range_in_words(Measure::Customers, d),
+            "between 422 and 530 fewer, in 9 runs of 10"
+        );
+        let d = Band {
+            mean: 0.05,
+            p05: 0.02,
+            p95: 0.08,
+        };
+        assert_eq!(
+            range_in_words(Measure::Reputation, d),
+            "between 0.020 and 0.080 higher, in 9 runs of 10"
+        );
+        let d = Band {
+            mean: 1.0,
+            p05: -2.0,
+            p95: 4.0,
+        };
+        assert!(range_in_words(Measure::Customers, d).contains("no clear difference"));
+    }
+}
