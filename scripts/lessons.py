@@ -62,6 +62,8 @@ def section(name):
     out = os.path.join(ROOT, "output", "lessons", name)
     animate = ["--animate"] if name in ANIMATED else []
     subprocess.run([GRAPEVINE, "run", "-q", path, "--out", out] + animate, check=True, cwd=ROOT)
+    shutil.copy(os.path.join(out, "headline.png"),
+                os.path.join(ROOT, "docs", "images", "lessons", f"{name}-headline.png"))
     shutil.copy(os.path.join(out, "compare.png"),
                 os.path.join(ROOT, "docs", "images", "lessons", f"{name}.png"))
     if animate:
@@ -81,6 +83,7 @@ def section(name):
               f"customers {c0:,.0f} -> {c1:,.0f} ({(c1 / c0 - 1) * 100:+.1f}%).")
     lines = [f"## {title}", "",
              f"[`scenarios/{name}.toml`](../scenarios/{name}.toml): {text}", "",
+             f"![{title}: the point]({'images/lessons/' + name + '-headline.png'})", "",
              f"![{title}](images/lessons/{name}.png)", "", steady, ""]
     if animate:
         lines[-1:-1] = ["", f"The first run of each variant on the network, week by week "

@@ -53,7 +53,7 @@ pub(crate) fn of(report: &Report<'_>) -> Option<Headline> {
     }
     let difference = tables::difference_band(v, r, measure);
     let say = h.say.clone().unwrap_or_else(|| {
-        let size = findings::plain(measure, difference.mean.abs());
+        let size = unsigned(measure, difference.mean.abs());
         let (more, fewer) = if counts(measure) {
             ("more", "fewer")
         } else {
@@ -83,6 +83,20 @@ pub(crate) fn of(report: &Report<'_>) -> Option<Headline> {
     })
 }
 
+/// A figure as the slide says it: a count of ten or more whole (80
+/// organisations, not 79.6), anything else as findings state it.
+fn signed(m: Measure, x: f64) -> String {
+    if counts(m) && x.abs() >= 10.0 {
+        findings::amount(Measure::Customers, x.round())
+    } else {
+        findings::amount(m, x)
+    }
+}
+
+fn unsigned(m: Measure, x: f64) -> String {
+    signed(m, x).trim_start_matches('+').to_string()
+}
+
 fn counts(m: Measure) -> bool {
     !matches!(m.info().scale, Scale::Fixed(..))
 }
@@ -105,8 +119,8 @@ pub(crate) fn range_in_words(m: Measure, d: Band) -> String {
     if d.p05 <= 0.0 && d.p95 >= 0.0 {
         return format!(
             "from {} to {} in 9 runs of 10: no clear difference",
-            findings::amount(m, d.p05),
-            findings::amount(m, d.p95)
+            signed(m, d.p05),
+            signed(m, d.p95)
         );
     }
     let (lo, hi) = if d.mean >= 0.0 {
@@ -117,8 +131,8 @@ pub(crate) fn range_in_words(m: Measure, d: Band) -> String {
     let way = if d.mean >= 0.0 { more } else { fewer };
     format!(
         "between {} and {} {way}, in 9 runs of 10",
-        findings::plain(m, lo),
-        findings::plain(m, hi)
+        unsigned(m, lo),
+        unsigned(m, hi)
     )
 }
 
@@ -158,7 +172,7 @@ where
     let s = report.scenario;
     let colour = variant_stroke(h.variant).color;
     // The big number, its meaning, and its range in words.
-    let big = findings::amount(m, h.difference.mean).replace('-', "\u{2212}");
+    let big = signed(m, h.difference.mean).replace('-', "\u{2212}");
     put(&big, 60, top + 10, 150, colour).map_err(err)?;
     let reference = &report.variants[h.reference].name;
     let what = findings::what(m);
