@@ -37,10 +37,15 @@ Examples:
 const SWEEP_EXAMPLES: &str = "\
 Examples:
   grapevine sweep scenarios/service-recovery.toml \\
-      --param service.recovery_rate=0,0.3,0.6
-      runs the scenario (every variant) once per value and
+      --param service.recovery_rate=0,0.3,0.6 \\
+      --variants 'no recovery'
+      runs the town without a programme once per value and
       writes output/service-recovery-sweep/: sweep.csv, and
       sweep.png, the final NPS against the value with its band
+  grapevine sweep scenarios/quick.toml --runs 4 \\
+      --design points.csv
+      runs each row of points.csv (a column per dotted path,
+      as SALib writes a Latin hypercube) instead of a grid
   grapevine sweep scenarios/quick.toml --metric customers \\
       --param service.quality_mean=-0.5,0,0.5,1
   grapevine sweep scenarios/quick.toml \\
@@ -338,4 +343,8 @@ pub struct CheckArgs {
     /// Set a value by its dotted path, as `run --set` does.
     #[arg(long = "set", value_name = "PATH=VALUE", value_parser = parse_override)]
     pub set: Vec<Override>,
+    /// Skip the steady-state pilot (two short runs of the town left
+    /// alone): check the file and forecast only, at once.
+    #[arg(long)]
+    pub no_pilot: bool,
 }

@@ -552,9 +552,13 @@ fn check_command(args: &CheckArgs) -> Result<(), Error> {
     for s in &loaded {
         let plan = pipeline::plan(s, threads)?;
         console::print_check(s, &plan, threads, &output_folder(None, &s.source, false));
-        // A short pilot, unless it would take long itself.
+        // A short pilot, unless asked not to or it would take long itself.
         let runs = 2;
-        if plan.seconds * f64::from(runs) / f64::from(s.runs.max(1)) / s.variants.len() as f64
+        if args.no_pilot {
+            println!("  steady:   not checked (--no-pilot)");
+        } else if plan.seconds * f64::from(runs)
+            / f64::from(s.runs.max(1))
+            / s.variants.len() as f64
             <= 20.0
         {
             let pilot = rt_pool(threads)?.install(|| pipeline::pilot(s, runs))?;

@@ -223,18 +223,24 @@ fn bad_arguments_exit_2() {
 
 #[test]
 fn check_forecasts_the_time_and_warns_before_a_long_run() {
+    // The forecasts, not the pilot (two runs of a million agents), are
+    // what this checks.
     grapevine()
         .arg("check")
         .arg(repo("benches/scale/ba-1m.toml"))
+        .arg("--no-pilot")
         .assert()
         .success()
+        .stdout(predicate::str::contains(
+            "steady:   not checked (--no-pilot)",
+        ))
         .stdout(predicate::str::contains("time:"))
         .stdout(predicate::str::contains("52M agent-ticks"))
         .stdout(predicate::str::contains("warning").not());
     grapevine()
         .arg("check")
         .arg(repo("benches/scale/ba-1m.toml"))
-        .args(["--set", "runs=100"])
+        .args(["--set", "runs=100", "--no-pilot"])
         .assert()
         .success()
         .stdout(

@@ -49,6 +49,12 @@ fn every_help_example_runs_as_written() {
     // The project's folder as a user has it: the scenarios, and room for
     // output (a scratch folder, so the test never touches real results).
     std::os::unix::fs::symlink(repo("scenarios"), dir.path().join("scenarios")).unwrap();
+    // The design file `sweep --help`'s example reads, as a user's would be.
+    std::fs::write(
+        dir.path().join("points.csv"),
+        "service.recovery_rate,telling.retell_probability\n0.1,0.05\n0.5,0.2\n",
+    )
+    .unwrap();
     let path = format!(
         "{}:{}",
         bin.parent().unwrap().display(),
