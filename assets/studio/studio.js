@@ -116,7 +116,10 @@
       set[c.path] = c.kind === 'fan-out' ? fanOutAt(c.shape, x) : x;
     });
     Object.entries(state.switches).forEach(([name, on]) => { if (!on) events[name] = false; });
-    return Object.assign({ scenario: s.name, set, events, runs: state.runs }, extra || {});
+    // Values act from week 1 on (the town's past as in the file) unless
+    // the page asks for the past too.
+    const before = $('before').checked;
+    return Object.assign({ scenario: s.name, set, events, runs: state.runs, before }, extra || {});
   }
 
   function changes() {
@@ -420,6 +423,7 @@
     // Enter in a field must not submit (reload) the page; the page's policy
     // allows no inline handler, so it is said here.
     $('controls').addEventListener('submit', ev => ev.preventDefault());
+    $('before').addEventListener('change', schedule);
     $('runs').addEventListener('change', () => {
       const n = Math.round(+$('runs').value);
       if (n >= 1 && n <= 200) { state.runs = n; schedule(); } else { $('runs').value = state.runs; }

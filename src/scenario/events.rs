@@ -218,14 +218,20 @@ fn event(
 }
 
 /// The overrides in an event's `set`, refusing anything but group parameters.
+/// Whether an event may set `o`: a [`SETTABLE`] section's value, at the
+/// top or of one group.
+pub fn can_set(o: &Override) -> bool {
+    let section = match o.top() {
+        "groups" => o.path().get(2),
+        _ => o.path().first(),
+    };
+    section.is_some_and(|s| SETTABLE.contains(&s.as_str()))
+}
+
 fn settable(set: &toml::Table, at: &FieldPath, p: &mut Vec<Problem>) -> Vec<Override> {
     let all = overrides::flatten(set);
     for o in &all {
-        let section = match o.top() {
-            "groups" => o.path().get(2),
-            _ => o.path().first(),
-        };
-        if !section.is_some_and(|s| SETTABLE.contains(&s.as_str())) {
+        if !can_set(o) {
             p.push(
                 Problem::new(at.clone(), format!("an event cannot set `{}`", o.dotted()))
                     .allowed("[service], [telling], [hearing] and [market] values, at the top or of one group (groups.NAME.service...)")

@@ -338,6 +338,10 @@ struct RunRequest {
     /// Whether to film the network (the page's player).
     #[serde(default)]
     film: bool,
+    /// Whether the values also apply before week 0 (the town's past, its
+    /// warm-up); by default they act from week 1, on the file's town.
+    #[serde(default)]
+    before: bool,
 }
 
 /// A request made ready to run: the scenario with its values, and what
@@ -345,7 +349,8 @@ struct RunRequest {
 struct Prepared {
     scenario: Scenario,
     served: usize,
-    overrides: Vec<Override>,
+    /// The request's values: for the whole run, or from week 1 on.
+    when: edit::FromWeekOne,
     off: Vec<String>,
     film: bool,
 }
@@ -611,12 +616,14 @@ async fn download(
         Err(response) => return *response,
     };
     let served = &studio.catalogue.scenarios[prepared.served];
-    let saved = match edit::with_values(
+    let saved = edit::with_values(
         &served.text,
-        &prepared.overrides,
+        &prepared.when.always,
         &prepared.off,
         Some(prepared.scenario.runs),
-    ) {
+    )
+    .and_then(|text| edit::from_tick_one(&text, &prepared.when));
+    let saved = match saved {
         Ok(text) => text,
         Err(e) => return refused(StatusCode::INTERNAL_SERVER_ERROR, e),
     };
@@ -735,8 +742,22 @@ fn prepare(studio: &Catalogue, request: &RunRequest) -> Result<Prepared, Box<Res
     } else {
         edit::without_events(&served.text, &off).map_err(bad)?
     };
-    let mut s = Scenario::parse_with(&text, &served.path, &overrides)
-        .map_err(|e| Box::new(answer(StatusCode::BAD_REQUEST, input_problems(&e))))?;
+    let refused_input =
+        |e: InputError| Box::new(answer(StatusCode::BAD_REQUEST, input_problems(&e)));
+    // Checked as values of the whole run first, so that a problem is
+    // reported at the request's own path, not inside the event that will
+    // carry it.
+    Scenario::parse_with(&text, &served.path, &overrides).map_err(refused_input)?;
+    let when = edit::FromWeekOne::split(own, overrides, request.before);
+    let text = edit::from_tick_one(&text, &when).map_err(bad)?;
+    let mut s = Scenario::parse_with(&text, &served.path, &when.always).map_err(refused_input)?;
+    // The values asked for, as the answer and the saved files list them.
+    s.overrides = when
+        .future
+        .iter()
+        .map(|t| format!("{} (from week 1)", t.value.describe()))
+        .chain(when.always.iter().map(Override::describe))
+        .collect();
     // A request names values, never files: no network may be read from a
     // file the served scenario does not read itself.
     let files = |s: &Scenario| -> Vec<PathBuf> {
@@ -789,7 +810,7 @@ fn prepare(studio: &Catalogue, request: &RunRequest) -> Result<Prepared, Box<Res
     Ok(Prepared {
         scenario: s,
         served: index,
-        overrides,
+        when,
         off,
         film: request.film,
     })

@@ -118,7 +118,10 @@ fn the_api_runs_a_served_scenario_with_values_set() {
     assert_eq!(status, 200, "{text}");
     let v = json(&text);
     assert_eq!(v["runs"], 2);
-    assert_eq!(v["overrides"][0], "service.purchase_rate = 0.2");
+    assert_eq!(
+        v["overrides"][0],
+        "service.purchase_rate = 0.2 (from week 1)"
+    );
     let nps = &v["variants"][0]["series"]["nps"];
     assert_eq!(nps["mean"].as_array().unwrap().len(), 21, "tick 0 to 20");
     assert!(nps["p05"][20].as_f64().unwrap() <= nps["p95"][20].as_f64().unwrap());
@@ -811,4 +814,73 @@ fn a_network_read_from_a_file_is_forecast_like_any_other() {
     assert_eq!(status, 400, "{text}");
     assert!(text.contains("at most 30 seconds a change"), "{text}");
     assert_eq!(server.post(r#"{"runs": 2}"#).0, 200);
+}
+
+/// Issue 21: a slider changes the town's future, not its past. Week 0 is
+/// the file's town whatever the value; the value acts from week 1; a
+/// what-if that sets the value itself keeps its own; `before` also
+/// rewrites the past, as asked.
+#[test]
+fn a_slider_acts_from_week_one_and_leaves_week_zero_as_the_file_has_it() {
+    let server = Server::start(&[repo("scenarios/bad-news-travels-fast.toml")
+        .to_str()
+        .unwrap()]);
+    let run = |body: &str| {
+        let (status, text) = server.post(body);
+        assert_eq!(status, 200, "{text}");
+        json(&text)
+    };
+    let series = |v: &serde_json::Value, k: usize, m: &str| -> Vec<f64> {
+        v["variants"][k]["series"][m]["mean"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.as_f64().unwrap_or(f64::NAN))
+            .collect()
+    };
+    let file = run(r#"{"runs": 2}"#);
+    let angry = r#"{"runs": 2, "set": {"telling.bad": {"kind": "uniform", "min": 20, "max": 30}}}"#;
+    let slid = run(angry);
+    for m in ["customers", "reputation", "nps"] {
+        let (a, b) = (series(&file, 0, m), series(&slid, 0, m));
+        assert_eq!(a[0], b[0], "{m}: week 0 is the file's town");
+        assert_ne!(a[52], b[52], "{m}: the value acts on the future");
+    }
+    // The what-if sets telling.bad itself: it keeps its own value, so its
+    // lines are the file's, and the baseline now runs as it does.
+    assert_eq!(series(&file, 1, "customers"), series(&slid, 1, "customers"));
+    assert_eq!(series(&slid, 0, "customers"), series(&slid, 1, "customers"));
+    // Asked to, the value rewrites the past too: week 0 moves.
+    let past = run(
+        r#"{"runs": 2, "before": true, "set": {"telling.bad": {"kind": "uniform", "min": 20, "max": 30}}}"#,
+    );
+    assert_ne!(
+        series(&file, 0, "customers")[0],
+        series(&past, 0, "customers")[0],
+        "before week 0 too: the warm-up ran with the value"
+    );
+    // The saved scenario reruns the same future from the command line.
+    let saved = server.fetch("POST", "/api/download/scenario.toml", angry, "*/*");
+    assert!(
+        saved.text.contains("studio values from week 1"),
+        "{}",
+        saved.text
+    );
+    assert!(saved.text.contains("its own values"), "{}", saved.text);
+    let data = server.fetch("POST", "/api/download/timeseries.csv", angry, "*/*");
+    let dir = tempfile::tempdir().unwrap();
+    let file_path = dir.path().join("saved.toml");
+    std::fs::write(&file_path, &saved.text).unwrap();
+    let out = dir.path().join("out");
+    crate::common::grapevine()
+        .arg("run")
+        .arg(&file_path)
+        .args(["--format", "none", "--quiet", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    assert_eq!(
+        data.text,
+        std::fs::read_to_string(out.join("timeseries.csv")).unwrap()
+    );
 }
