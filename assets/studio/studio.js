@@ -294,7 +294,8 @@
     (r.variant_set_wins || []).forEach(c => {
       const control = s.controls.find(x => x.path === c.path || c.path.startsWith(x.path + '.'));
       const label = control ? control.label.toLowerCase() : c.path;
-      (own[c.variant] = own[c.variant] || []).push(label);
+      const labels = (own[c.variant] = own[c.variant] || []);
+      if (!labels.includes(label)) labels.push(label);
     });
     Object.entries(own).forEach(([variant, labels]) => {
       const li = document.createElement('li');

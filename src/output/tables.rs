@@ -430,7 +430,20 @@ pub fn set_conflicts(s: &crate::scenario::Scenario) -> Vec<crate::sweep::Conflic
         .map(|o| (o.split(" = ").next().unwrap_or(o).trim().to_string(), "set"))
         .collect();
     let all: Vec<usize> = (0..s.variants.len()).collect();
+    // The events that carry the studio's values from week 1 are how the
+    // values are set, not a variant setting them itself.
+    let studio = |by: &str| {
+        [
+            crate::scenario::edit::FROM_WEEK_ONE,
+            crate::scenario::edit::OWN_VALUES,
+        ]
+        .iter()
+        .any(|name| by.contains(&format!("`{name}`")))
+    };
     crate::sweep::conflicts(s, &all, &paths)
+        .into_iter()
+        .filter(|c| !studio(&c.by))
+        .collect()
 }
 
 /// The scenario as resolved, the seed, the version, and the headlines. It
