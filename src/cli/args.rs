@@ -266,9 +266,10 @@ pub struct SweepArgs {
     #[arg(
         long,
         value_name = "PATH=V1,V2,...",
-        required_unless_present = "design"
+        required_unless_present = "design",
+        value_parser = crate::sweep::Param::parse
     )]
-    pub param: Vec<String>,
+    pub param: Vec<crate::sweep::Param>,
     /// Sweep the points of a CSV file instead of a grid: a column per
     /// dotted path (the header), a row per point, as SALib, the EMA
     /// Workbench or pandas write a Latin hypercube, Sobol or Morris design.
@@ -280,8 +281,8 @@ pub struct SweepArgs {
     pub variants: Option<String>,
     /// Run the K-th of N equal parts of the work (points x variants x
     /// runs) and write it for `grapevine merge`.
-    #[arg(long, value_name = "K/N")]
-    pub shard: Option<String>,
+    #[arg(long, value_name = "K/N", value_parser = crate::sweep::Shard::parse)]
+    pub shard: Option<crate::sweep::Shard>,
     /// The measures to record, comma-separated: each one's final value (a
     /// level at the last tick, a flow's total over the run) at every point;
     /// the first is charted in sweep.png, each other in sweep-NAME.png

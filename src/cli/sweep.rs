@@ -11,24 +11,19 @@ use super::{MergeArgs, Runtime, SweepArgs, apply_flags, check_formats, inputs, u
 use crate::error::Error;
 use crate::output;
 use crate::output::charts::short_number;
-use crate::sweep::{self, Design, Param};
+use crate::sweep::{self, Design};
 
 pub(super) fn sweep_command(args: &SweepArgs) -> Result<(), Error> {
     let o = &args.options;
     check_formats(&o.format)?;
-    let params = args
-        .param
-        .iter()
-        .map(|p| Param::parse(p))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(Error::Usage)?;
+    let params = args.param.clone();
     let design = args
         .design
         .as_deref()
         .map(Design::read)
         .transpose()
         .map_err(Error::Usage)?;
-    let shard = args.shard.as_deref().map(parse_shard).transpose()?;
+    let shard = args.shard.map(|s| (s.k, s.n));
     let sweep::Prepared {
         plan,
         scenarios,
@@ -174,24 +169,6 @@ fn print_sweep(plan: &sweep::Plan, rows: &[sweep::Row], seconds: f64, dest: &Pat
     if lines > SHOWN {
         println!("  ... and more: every point is in sweep.csv");
     }
-}
-
-/// `K/N`, with 1 <= K <= N.
-fn parse_shard(text: &str) -> Result<(usize, usize), Error> {
-    let bad = || {
-        Error::Usage(format!(
-            "--shard `{text}` is not K/N with 1 <= K <= N (for example --shard 3/10)"
-        ))
-    };
-    let (k, n) = text.split_once('/').ok_or_else(bad)?;
-    let (k, n): (usize, usize) = (
-        k.trim().parse().map_err(|_| bad())?,
-        n.trim().parse().map_err(|_| bad())?,
-    );
-    if k == 0 || k > n || n > 1_000_000 {
-        return Err(bad());
-    }
-    Ok((k, n))
 }
 
 /// `grapevine merge`: the shards' outcomes, checked to be of one sweep

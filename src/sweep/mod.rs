@@ -339,6 +339,29 @@ impl Plan {
     }
 }
 
+/// `--shard K/N`: the K-th (from 1) of N parts of a sweep's work.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    pub k: usize,
+    pub n: usize,
+}
+
+impl Shard {
+    /// Reads `K/N`, with 1 <= K <= N <= 1,000,000.
+    pub fn parse(text: &str) -> Result<Shard, String> {
+        let bad = || format!("`{text}` is not K/N with 1 <= K <= N (for example --shard 3/10)");
+        let (k, n) = text.split_once('/').ok_or_else(bad)?;
+        let (k, n): (usize, usize) = (
+            k.trim().parse().map_err(|_| bad())?,
+            n.trim().parse().map_err(|_| bad())?,
+        );
+        if k == 0 || k > n || n > 1_000_000 {
+            return Err(bad());
+        }
+        Ok(Shard { k, n })
+    }
+}
+
 /// The units of shard `k` (from 1) of `n`: a contiguous slice, the slices'
 /// sizes differing by at most one.
 pub fn shard(total: usize, k: usize, n: usize) -> Range<usize> {
