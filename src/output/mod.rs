@@ -155,13 +155,33 @@ pub(crate) fn png(
 /// A table as CSV text (the `csv` crate quotes a field that needs it: a
 /// name with a comma, a quote or a line break).
 pub fn csv_text(header: &[String], rows: impl IntoIterator<Item = Vec<String>>) -> String {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    // Writing to memory cannot fail.
-    let _ = w.write_record(header);
+    let mut t = Table::new(header);
     for row in rows {
-        let _ = w.write_record(&row);
+        t.row(&row);
     }
-    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+    t.finish()
+}
+
+/// A CSV table written row by row into memory with the `csv` crate, which
+/// quotes any field that needs it (a variant named with a comma, a quote
+/// or a line break), so no name can break a row.
+pub(crate) struct Table(csv::Writer<Vec<u8>>);
+
+impl Table {
+    pub(crate) fn new<S: AsRef<[u8]>>(header: &[S]) -> Table {
+        let mut t = Table(csv::Writer::from_writer(Vec::new()));
+        t.row(header);
+        t
+    }
+
+    /// Appends a row. Writing to memory cannot fail.
+    pub(crate) fn row<S: AsRef<[u8]>>(&mut self, fields: &[S]) {
+        let _ = self.0.write_record(fields);
+    }
+
+    pub(crate) fn finish(self) -> String {
+        String::from_utf8(self.0.into_inner().unwrap_or_default()).unwrap_or_default()
+    }
 }
 
 pub fn num(x: f64) -> String {

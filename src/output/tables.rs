@@ -1,10 +1,10 @@
-//! `timeseries.csv`, `runs.csv` and `summary.json`.
-
-use std::fmt::Write;
+//! The run's tables: `timeseries.csv`, `differences.csv`, `runs.csv`,
+//! `runs_timeseries.csv`, `reach.csv`, `measures.csv` (every CSV written
+//! with the `csv` crate, through [`Table`]) and `summary.json`.
 
 use serde_json::{Value, json};
 
-use super::{Report, VariantResult, num};
+use super::{Report, Table, VariantResult, num};
 use crate::catalog::ModelKind;
 use crate::measures::Measure;
 use crate::metrics::{Band, Recorder};
@@ -13,38 +13,26 @@ use crate::metrics::{Band, Recorder};
 /// 90% band across replications. A measure the variant cannot produce
 /// (morale without staff) has empty figures.
 pub fn timeseries_csv(report: &Report<'_>) -> String {
-    let mut out = String::from("variant,group,tick,metric,mean,p05,p95\n");
+    let mut t = Table::new(&["variant", "group", "tick", "metric", "mean", "p05", "p95"]);
     let slots = report.slots();
     let list = report.metrics();
     for (v, spec) in report.variants.iter().zip(&report.scenario.variants) {
         for (s, group) in slots.iter().enumerate() {
-            for (t, frame) in v.aggregate.bands.iter().enumerate() {
+            for (tick, frame) in v.aggregate.bands.iter().enumerate() {
                 for (m, band) in frame[s].iter().enumerate() {
-                    let head = format!(
-                        "{},{},{},{}",
-                        csv_field(&v.name),
-                        csv_field(group),
-                        t,
-                        list[m].name()
-                    );
-                    band_row(&mut out, &head, spec.produces(list[m]).then_some(band));
+                    let [mean, p05, p95] = figures(spec.produces(list[m]).then_some(band));
+                    let tick = tick.to_string();
+                    t.row(&[&v.name, *group, &tick, list[m].name(), &mean, &p05, &p95]);
                 }
             }
         }
     }
-    out
+    t.finish()
 }
 
-/// `head` and a band's mean, p05 and p95 (empty without one), as a row.
-fn band_row(out: &mut String, head: &str, band: Option<&Band>) {
-    match band {
-        Some(b) => {
-            let _ = writeln!(out, "{head},{},{},{}", num(b.mean), num(b.p05), num(b.p95));
-        }
-        None => {
-            let _ = writeln!(out, "{head},,,");
-        }
-    }
+/// A band's mean, p05 and p95 as fields (empty without one).
+fn figures(band: Option<&Band>) -> [String; 3] {
+    band.map_or_else(Default::default, |b| [num(b.mean), num(b.p05), num(b.p95)])
 }
 
 /// Each what-if minus its reference (the baseline, or the variant its
@@ -54,7 +42,16 @@ fn band_row(out: &mut String, head: &str, band: Option<&Band>) {
 /// charts' difference panels draw it. Same columns as `timeseries.csv`;
 /// flows are per tick, as there.
 pub fn differences_csv(report: &Report<'_>) -> String {
-    let mut out = String::from("variant,reference,group,tick,metric,mean,p05,p95\n");
+    let mut t = Table::new(&[
+        "variant",
+        "reference",
+        "group",
+        "tick",
+        "metric",
+        "mean",
+        "p05",
+        "p95",
+    ]);
     let slots = report.slots();
     let list = report.metrics();
     for (k, (v, spec)) in report
@@ -76,21 +73,24 @@ pub fn differences_csv(report: &Report<'_>) -> String {
                             .collect()
                     })
                 });
-                for t in 0..v.aggregate.bands.len() {
-                    let head = format!(
-                        "{},{},{},{},{}",
-                        csv_field(&v.name),
-                        csv_field(&base.name),
-                        csv_field(group),
-                        t,
-                        measure.name()
-                    );
-                    band_row(&mut out, &head, bands.as_ref().map(|b| &b[t]));
+                for tick in 0..v.aggregate.bands.len() {
+                    let [mean, p05, p95] = figures(bands.as_ref().map(|b| &b[tick]));
+                    let tick = tick.to_string();
+                    t.row(&[
+                        &v.name,
+                        &base.name,
+                        *group,
+                        &tick,
+                        measure.name(),
+                        &mean,
+                        &p05,
+                        &p95,
+                    ]);
                 }
             }
         }
     }
-    out
+    t.finish()
 }
 
 /// Every replication's figures, tick by tick (`--per-run`): one row per
@@ -100,38 +100,36 @@ pub fn differences_csv(report: &Report<'_>) -> String {
 /// produce the measure.
 pub fn per_run_csv(report: &Report<'_>) -> String {
     let list = report.metrics();
-    let mut out = String::from("variant,group,run,seed,tick");
-    for m in list {
-        out.push(',');
-        out.push_str(m.name());
-    }
-    out.push('\n');
+    let mut header: Vec<&str> = vec!["variant", "group", "run", "seed", "tick"];
+    header.extend(list.iter().map(|m| m.name()));
+    let mut t = Table::new(&header);
     let slots = report.slots();
+    let seed = report.scenario.seed.to_string();
     for (v, spec) in report.variants.iter().zip(&report.scenario.variants) {
         for rec in &v.runs {
+            let run = rec.replication.to_string();
             for (s, group) in slots.iter().enumerate() {
-                for t in 0..rec.frames.len() {
-                    let _ = write!(
-                        out,
-                        "{},{},{},{},{}",
-                        csv_field(&v.name),
-                        csv_field(group),
-                        rec.replication,
-                        report.scenario.seed,
-                        t
-                    );
-                    for (m, &measure) in list.iter().enumerate() {
-                        out.push(',');
+                for tick in 0..rec.frames.len() {
+                    let mut row: Vec<String> = vec![
+                        v.name.clone(),
+                        (*group).to_string(),
+                        run.clone(),
+                        seed.clone(),
+                        tick.to_string(),
+                    ];
+                    row.extend(list.iter().enumerate().map(|(m, &measure)| {
                         if spec.produces(measure) {
-                            out.push_str(&num(rec.value(t, s, m)));
+                            num(rec.value(tick, s, m))
+                        } else {
+                            String::new()
                         }
-                    }
-                    out.push('\n');
+                    }));
+                    t.row(&row);
                 }
             }
         }
     }
-    out
+    t.finish()
 }
 
 /// One row per variant, replication and group (`all` first): the
@@ -143,44 +141,34 @@ pub fn runs_csv(report: &Report<'_>) -> String {
     let s = report.scenario;
     let params = parameters(s);
     let list = report.metrics();
-    let mut out = String::from("variant,group,run,seed");
-    for (name, _) in &params {
-        out.push(',');
-        out.push_str(&csv_field(name));
-    }
-    for m in list {
-        out.push(',');
-        out.push_str(m.name());
-    }
-    out.push('\n');
+    let mut header: Vec<&str> = vec!["variant", "group", "run", "seed"];
+    header.extend(params.iter().map(|(name, _)| name.as_str()));
+    header.extend(list.iter().map(|m| m.name()));
+    let mut t = Table::new(&header);
     let slots = report.slots();
+    let seed = s.seed.to_string();
     for (k, (v, spec)) in report.variants.iter().zip(&s.variants).enumerate() {
-        let values: Vec<String> = params.iter().map(|(_, per)| per[k].clone()).collect();
         for rec in &v.runs {
             for (slot, group) in slots.iter().enumerate() {
-                let _ = write!(
-                    out,
-                    "{},{},{},{}",
-                    csv_field(&v.name),
-                    csv_field(group),
-                    rec.replication,
-                    s.seed
-                );
-                for value in &values {
-                    out.push(',');
-                    out.push_str(value);
-                }
-                for (m, &measure) in list.iter().enumerate() {
-                    out.push(',');
+                let mut row: Vec<String> = vec![
+                    v.name.clone(),
+                    (*group).to_string(),
+                    rec.replication.to_string(),
+                    seed.clone(),
+                ];
+                row.extend(params.iter().map(|(_, per)| per[k].clone()));
+                row.extend(list.iter().enumerate().map(|(m, &measure)| {
                     if spec.produces(measure) {
-                        out.push_str(&num(rec.final_value(slot, m)));
+                        num(rec.final_value(slot, m))
+                    } else {
+                        String::new()
                     }
-                }
-                out.push('\n');
+                }));
+                t.row(&row);
             }
         }
     }
-    out
+    t.finish()
 }
 
 /// `measure,kind,unit,final,about`: what each measure of the tables is.
@@ -201,15 +189,6 @@ pub fn measures_csv(measures: &[Measure]) -> String {
             .to_vec()
     });
     super::csv_text(&header, rows)
-}
-
-/// A CSV field: quoted when it holds a comma, a quote or a line break.
-pub fn csv_field(text: &str) -> String {
-    if text.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text.to_string()
-    }
 }
 
 /// The parameters set from the command line or by any variant, as
@@ -264,15 +243,16 @@ pub fn parameters(s: &crate::scenario::Scenario) -> Vec<(String, Vec<String>)> {
     columns
 }
 
-/// A JSON value as a CSV field: numbers as the CSV writes them, text as it
-/// is, anything else (a list) as JSON; nothing as empty.
+/// A JSON value as a CSV field's text (the writer quotes it if need be):
+/// numbers as the CSV writes them, text as it is, anything else (a list)
+/// as JSON; nothing as empty.
 fn cell(value: Option<&Value>) -> String {
     match value {
         None | Some(Value::Null) => String::new(),
         Some(Value::Number(n)) => n.as_f64().map_or_else(|| n.to_string(), num),
-        Some(Value::String(text)) => csv_field(text),
+        Some(Value::String(text)) => text.clone(),
         Some(Value::Bool(b)) => b.to_string(),
-        Some(other) => csv_field(&other.to_string()),
+        Some(other) => other.to_string(),
     }
 }
 
@@ -351,7 +331,7 @@ fn reach_summary(v: &VariantResult, bad: bool) -> Value {
 /// The reach histogram: how many stories reached each number of people,
 /// over all replications.
 pub fn reach_csv(report: &Report<'_>) -> String {
-    let mut out = String::from("variant,story,people_reached,stories\n");
+    let mut t = Table::new(&["variant", "story", "people_reached", "stories"]);
     for v in &report.variants {
         for (bad, label) in [(false, "good"), (true, "bad")] {
             let mut counts: std::collections::BTreeMap<u32, u64> = Default::default();
@@ -364,11 +344,16 @@ pub fn reach_csv(report: &Report<'_>) -> String {
                 *counts.entry(s.people).or_default() += 1;
             }
             for (people, stories) in counts {
-                let _ = writeln!(out, "{},{label},{people},{stories}", v.name);
+                t.row(&[
+                    v.name.clone(),
+                    label.to_string(),
+                    people.to_string(),
+                    stories.to_string(),
+                ]);
             }
         }
     }
-    out
+    t.finish()
 }
 
 /// A variant's headline figures, each with its band.
