@@ -153,100 +153,10 @@ pub(crate) fn section(film: &Film) -> String {
 /// elements (`tick`, `when`, `play`, `reel0`, `told0`, ...). It returns a
 /// handle whose `stop()` ends it (the studio starts a new one for each
 /// run). The report and the studio's page share it.
-pub const PLAYER_JS: &str = r#"function grapevinePlayer(f, $) {
-  const n = f.n, frames = f.reels.map(r => {
-    const s = atob(r.frames), b = new Uint8Array(s.length);
-    for (let i = 0; i < s.length; i++) b[i] = s.charCodeAt(i);
-    return b;
-  });
-  const last = frames[0].length / n - 1;
-  const slider = $('tick'), when = $('when');
-  const button = $('play');
-  const canvases = f.reels.map((_, k) => $('reel' + k));
-  function draw(t) {
-    canvases.forEach((c, k) => {
-      const ratio = window.devicePixelRatio || 1, w = c.clientWidth;
-      if (c.width !== Math.round(w * ratio)) { c.width = Math.round(w * ratio); c.height = Math.round(w * ratio); }
-      const g = c.getContext('2d'), side = c.width, s = side / 1000;
-      const base = Math.max(1.5, Math.min(10, 0.28 * side / Math.sqrt(n)));
-      const at = i => frames[k][t * n + i];
-      g.clearRect(0, 0, side, side);
-      g.lineWidth = Math.max(1, ratio * 0.8); g.strokeStyle = '#dedede'; g.beginPath();
-      for (let e = 0; e < f.edges.length; e += 2) {
-        const a = f.edges[e], b = f.edges[e + 1];
-        g.moveTo(f.pos[2 * a] * s, f.pos[2 * a + 1] * s); g.lineTo(f.pos[2 * b] * s, f.pos[2 * b + 1] * s);
-      }
-      g.stroke();
-      [[1, f.good], [2, f.bad]].forEach(([kind, colour]) => {
-        g.lineWidth = 2 * ratio; g.strokeStyle = colour; g.beginPath();
-        for (let e = 0; e < f.edges.length; e += 2) {
-          const a = f.edges[e], b = f.edges[e + 1], x = at(a), y = at(b);
-          const lit = ((x >> 4) & kind && (y >> 6) & kind) || ((y >> 4) & kind && (x >> 6) & kind);
-          if (lit) { g.moveTo(f.pos[2 * a] * s, f.pos[2 * a + 1] * s); g.lineTo(f.pos[2 * b] * s, f.pos[2 * b + 1] * s); }
-        }
-        g.stroke();
-      });
-      for (let i = 0; i < n; i++) {
-        const v = at(i), r = base * f.size[i];
-        g.fillStyle = f.colours[v & 15]; g.beginPath();
-        g.arc(f.pos[2 * i] * s, f.pos[2 * i + 1] * s, r, 0, 2 * Math.PI); g.fill();
-        const told = (v >> 4) & 3, heard = (v >> 6) & 3, ring = told || heard;
-        if (ring) {
-          g.lineWidth = (told ? 2 : 1) * ratio; g.strokeStyle = ring & 2 ? f.bad : f.good; g.beginPath();
-          g.arc(f.pos[2 * i] * s, f.pos[2 * i + 1] * s, r + (told ? 3 : 2) * ratio, 0, 2 * Math.PI); g.stroke();
-        }
-      }
-      const told = f.reels[k].told[t];
-      $('told' + k).textContent = 'told so far: ' + told[0] + ' good, ' + told[1] + ' bad';
-    });
-    when.textContent = f.unit + ' ' + t;
-  }
-  let timer = null;
-  function stop() { clearInterval(timer); timer = null; button.textContent = 'Play'; button.setAttribute('aria-label', 'Play'); }
-  function play() {
-    if (timer) { stop(); return; }
-    if (+slider.value >= last) slider.value = 0;
-    button.textContent = 'Pause'; button.setAttribute('aria-label', 'Pause');
-    timer = setInterval(() => {
-      if (+slider.value >= last) { stop(); return; }
-      slider.value = +slider.value + 1; draw(+slider.value);
-    }, 250);
-  }
-  const seek = () => { if (timer) stop(); draw(+slider.value); };
-  const redraw = () => draw(+slider.value);
-  button.addEventListener('click', play);
-  slider.addEventListener('input', seek);
-  window.addEventListener('resize', redraw);
-  slider.max = last;
-  if (+slider.value > last) slider.value = last;
-  draw(+slider.value);
-  return {
-    stop() {
-      stop();
-      button.removeEventListener('click', play);
-      slider.removeEventListener('input', seek);
-      window.removeEventListener('resize', redraw);
-    },
-    play,
-  };
-}
-"#;
+pub const PLAYER_JS: &str = include_str!("../../assets/player/player.js");
 
 /// The player's styles, added to the page's when it has one.
-pub(crate) const STYLE: &str = r#".player .controls { display: flex; gap: 0.75rem; align-items: center; margin: 0.5rem 0; }
-.player button { font: inherit; padding: 0.3rem 1rem; min-width: 5.5rem; cursor: pointer; }
-.player input[type=range] { flex: 1; min-width: 0; }
-.player output { min-width: 6rem; text-align: right; font-variant-numeric: tabular-nums; }
-.player .reels { display: grid; grid-template-columns: repeat(auto-fit, minmax(16rem, 1fr)); gap: 0.75rem; }
-.player figure { margin: 0; }
-.player figcaption { text-align: left; margin: 0 0 0.25rem; }
-.player canvas { display: block; width: 100%; aspect-ratio: 1; border: 1px solid #eee; }
-.player .legend { display: flex; flex-wrap: wrap; gap: 0.4rem 1rem; align-items: center; color: #555; font-size: 0.9rem; }
-.player .ramp { display: inline-block; width: 8rem; height: 0.9rem; }
-.player .ring.thin { border: 1px solid #828282; }
-.player .ring { display: inline-block; width: 0.7rem; height: 0.7rem; border: 3px solid; border-radius: 50%; margin-right: 0.3rem; vertical-align: middle; }
-@media print { .player .controls { display: none; } }
-"#;
+pub(crate) const STYLE: &str = include_str!("../../assets/player/player.css");
 
 #[cfg(test)]
 mod tests {
