@@ -20,11 +20,17 @@
 //! - [`metrics`]: the observer the engine calls each tick, and the
 //!   aggregation of replications into a mean and a 90% band;
 //! - [`pipeline`]: a scenario's run as one call, [`pipeline::simulate`];
-//!   [`forecast`] says beforehand what it will take;
-//! - [`output`]: CSV, JSON and charts, written into a folder as a whole.
+//!   [`forecast`] says beforehand what it will take; [`film`] records the
+//!   network for the pictures;
+//! - [`sweep`]: grids and design files of parameter values, their plan,
+//!   shards and merge;
+//! - [`output`]: CSV, JSON, charts, the headline slide and the report,
+//!   written into a folder as a whole.
 //!
 //! [`validation`] runs the classic models in the same engine against their
-//! known answers. [`cli`] is the command line over all of it; [`rng`] keys
+//! known answers. [`cli`] is the command line over all of it, and
+//! [`serve`] the studio's HTTP server; [`input`] reads files within their
+//! bounds; [`fuzzing`] holds the fuzz targets' entry points; [`rng`] keys
 //! every random stream by (seed, replication, tick, agent, purpose), so
 //! results do not depend on the number of threads.
 //!

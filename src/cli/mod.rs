@@ -1,11 +1,14 @@
-//! The command line: `grapevine run`, `sweep`, `check` and `validate`.
+//! The command line: `grapevine run`, `sweep`, `merge`, `check`,
+//! `validate`, `new`, `serve`, `schema`, `completions` and `man` (the
+//! arguments in `args.rs`, what is printed in `console.rs`, the sweep and
+//! merge commands in `sweep.rs`).
 //!
 //! [`run`] reads like the program's table of contents: parse the arguments,
-//! load and check every scenario, refuse output folders that are not
-//! grapevine's, then for each scenario call the library's
-//! [`pipeline::simulate`] and write its folder. Everything else is in the
-//! library; this module parses, prints, and owns the thread pool and the
-//! Ctrl-C handler.
+//! then hand each command to its function, which loads and checks the
+//! scenarios, refuses output folders that are not grapevine's, calls the
+//! library ([`pipeline::simulate`], [`crate::sweep::prepare`], ...) and
+//! writes the folder. Everything else is in the library; this module
+//! parses, prints, and owns the thread pool and the Ctrl-C handler.
 
 pub mod args;
 mod console;
