@@ -1,6 +1,6 @@
 //! The run's tables: `timeseries.csv`, `differences.csv`, `runs.csv`,
 //! `runs_timeseries.csv`, `reach.csv`, `measures.csv` (every CSV written
-//! with the `csv` crate, through [`Table`]) and `summary.json`.
+//! with the `csv` crate, through `output::Table`) and `summary.json`.
 
 use serde_json::{Value, json};
 
