@@ -277,6 +277,26 @@ impl Plan {
             .checked_mul(self.runs as usize)
     }
 
+    /// Refuses a plan whose parts do not fit together (a shard file edited
+    /// by hand, or damaged): a reference that is not one of its variants,
+    /// design rows without a value per column, no measure.
+    pub fn check_shape(&self) -> Result<(), String> {
+        let bad = |what: &str| Err(format!("a shard's plan is not one grapevine wrote: {what}"));
+        if self.variants.is_empty() || self.metrics.is_empty() || self.params.is_empty() {
+            return bad("it sweeps no variant, measure or parameter");
+        }
+        if self.reference.is_some_and(|r| r >= self.variants.len()) {
+            return bad("its reference is not one of its variants");
+        }
+        if let Some(d) = &self.design
+            && (d.paths.len() != self.params.len()
+                || d.rows.iter().any(|r| r.len() != d.paths.len()))
+        {
+            return bad("its design has rows without a value per column");
+        }
+        Ok(())
+    }
+
     /// Refuses a sweep of more than [`MAX_UNITS`] units.
     pub fn check_size(&self) -> Result<usize, String> {
         match self.size() {
@@ -469,6 +489,7 @@ pub struct Row {
 /// The sweep's table from every unit's outcome, whatever order they came
 /// in. Every unit must be there once.
 pub fn assemble(plan: &Plan, outcomes: &[Outcome]) -> Result<Vec<Row>, Error> {
+    plan.check_shape().map_err(Error::Usage)?;
     let size = plan.check_size().map_err(Error::Usage)?;
     // Shards that hold far fewer runs than their plan says are not the
     // whole split; refused before a table of the plan's size is made.
