@@ -10,6 +10,7 @@
 
 pub mod animation;
 pub mod charts;
+pub(crate) mod deck;
 pub(crate) mod findings;
 pub mod folder;
 pub mod gexf;
@@ -114,6 +115,10 @@ pub fn write_report(
     }
     if draws(formats) {
         put(dir, "report.html", report::html(report, &all, extras.film)?)?;
+    }
+    // The deck, from the charts just drawn as PNG.
+    if formats.contains(&Format::Png) {
+        deck::write(dir, report)?;
     }
     Ok(())
 }

@@ -15,7 +15,13 @@ fn lesson(name: &str) -> (tempfile::TempDir, std::path::PathBuf) {
     let variants = s["variants"].as_array().unwrap().len();
     assert!(variants >= 2, "{name} compares at least two variants");
     // Every lesson states its point on a headline slide (issue 21).
-    for chart in ["headline.png", "compare.png", "reach.png", "charts/nps.png"] {
+    for chart in [
+        "headline.png",
+        "slides.pptx",
+        "compare.png",
+        "reach.png",
+        "charts/nps.png",
+    ] {
         assert!(out.join(chart).is_file(), "{name}: {chart}");
     }
     (dir, out)

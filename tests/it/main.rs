@@ -40,6 +40,7 @@ mod bad_input;
 mod classic;
 mod cli;
 mod data;
+mod deck;
 mod determinism;
 mod editors;
 mod fuzz_corpus;

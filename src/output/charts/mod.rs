@@ -125,6 +125,54 @@ pub(crate) fn footer(report: &Report<'_>) -> String {
     )
 }
 
+/// A slide of text (the deck's claim, town and takeaway, as PNG): its
+/// title large, then each line, in type a room reads.
+pub(crate) fn text_slide(area: Area<'_, '_>, title: &str, lines: &[String]) -> Result<(), String> {
+    on_area!(area, |a| text_page(a, title, lines))
+}
+
+fn text_page<DB: plotters::prelude::DrawingBackend>(
+    root: &plotters::prelude::DrawingArea<DB, plotters::coord::Shift>,
+    title: &str,
+    lines: &[String],
+) -> Result<(), String>
+where
+    DB::ErrorType: 'static,
+{
+    use plotters::prelude::*;
+    let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
+    root.fill(&WHITE).map_err(err)?;
+    let (w, _) = root.dim_in_pixel();
+    let mut y = 90;
+    let (size, parts) = style::fit(root, title, 66, w - 200, 3);
+    for part in parts {
+        root.draw(&Text::new(
+            part,
+            (100, y),
+            (style::FAMILY, size.max(48)).into_font(),
+        ))
+        .map_err(err)?;
+        y += size.max(48) as i32 + 16;
+    }
+    y += 60;
+    for line in lines {
+        let (size, parts) = style::fit(root, line, 44, w - 200, 2);
+        for part in parts {
+            root.draw(&Text::new(
+                part,
+                (100, y),
+                (style::FAMILY, size.max(30))
+                    .into_font()
+                    .color(&palette::DARK),
+            ))
+            .map_err(err)?;
+            y += size.max(30) as i32 + 12;
+        }
+        y += 18;
+    }
+    Ok(())
+}
+
 /// Draws one chart onto `area`.
 pub(crate) fn paint(chart: &Chart, report: &Report<'_>, area: Area<'_, '_>) -> Result<(), String> {
     let unit = &report.scenario.tick_unit;
