@@ -23,7 +23,9 @@
     const k = Math.max(0, Math.round(x));
     switch (shape.kind) {
       case 'fixed': return { kind: 'fixed', k };
-      case 'uniform': return { kind: 'uniform', min: k, max: k + shape.width };
+      // A range keeps the file's proportions (2–3 at 20 is 20–30, the
+      // lore's pair); one from 0 keeps its width. As studio.rs's fan_out_at.
+      case 'uniform': return { kind: 'uniform', min: k, max: shape.ratio ? Math.max(k, Math.round(k * shape.ratio)) : k + shape.width };
       case 'poisson': return { kind: 'poisson', mean: Math.max(0, x) };
       default: return { kind: 'negative-binomial', mean: Math.max(0, x), dispersion: shape.dispersion };
     }

@@ -257,8 +257,10 @@ pub fn setting(s: &Scenario, path: &str) -> Option<Setting> {
 }
 
 /// The value a fan-out slider at `x` sets, as a TOML table: the same kind
-/// of distribution, moved to `x` people (a uniform range from `x`, its
-/// width kept; a fixed count of `x`; a mean of `x`).
+/// of distribution, moved to `x` people (a uniform range from `x` in the
+/// file's proportions, 2-3 becoming 20-30, or its width where it starts
+/// at 0; a fixed count of `x`; a mean of `x`). The page does the same
+/// (`fanOutAt` in studio.js).
 pub fn fan_out_at(shape: &FanOut, x: f64) -> toml::Value {
     let mut t = toml::Table::new();
     let whole = |v: f64| toml::Value::Integer(v.round().max(0.0) as i64);
@@ -269,9 +271,14 @@ pub fn fan_out_at(shape: &FanOut, x: f64) -> toml::Value {
         }
         FanOut::Uniform { min, max } => {
             let from = x.round().max(0.0);
+            let to = if min > 0 {
+                (from * f64::from(max) / f64::from(min)).round().max(from)
+            } else {
+                from + f64::from(max - min)
+            };
             t.insert("kind".into(), "uniform".into());
             t.insert("min".into(), whole(from));
-            t.insert("max".into(), whole(from + f64::from(max - min)));
+            t.insert("max".into(), whole(to));
         }
         FanOut::Poisson { .. } => {
             t.insert("kind".into(), "poisson".into());
@@ -379,4 +386,27 @@ pub fn switches(s: &Scenario) -> Vec<String> {
         }
     }
     names
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn range(v: &toml::Value) -> (i64, i64) {
+        let t = v.as_table().unwrap();
+        (
+            t["min"].as_integer().unwrap(),
+            t["max"].as_integer().unwrap(),
+        )
+    }
+
+    #[test]
+    fn a_uniform_fan_out_keeps_its_proportions_as_it_moves() {
+        let lore = FanOut::Uniform { min: 2, max: 3 };
+        assert_eq!(range(&fan_out_at(&lore, 20.0)), (20, 30), "the lore's pair");
+        assert_eq!(range(&fan_out_at(&lore, 2.0)), (2, 3), "the file's own");
+        assert_eq!(range(&fan_out_at(&lore, 0.0)), (0, 0));
+        let from_zero = FanOut::Uniform { min: 0, max: 4 };
+        assert_eq!(range(&fan_out_at(&from_zero, 10.0)), (10, 14), "its width");
+    }
 }

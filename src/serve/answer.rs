@@ -106,7 +106,13 @@ fn control(c: &studio::Control) -> Value {
             out["value"] = json!(studio::fan_out_position(f));
             out["shape"] = match *f {
                 FanOut::Fixed { .. } => json!({ "kind": "fixed" }),
-                FanOut::Uniform { min, max } => json!({ "kind": "uniform", "width": max - min }),
+                // A range keeps its proportions as it moves (2-3 at 20 is
+                // 20-30, the lore's pair); one from 0 keeps its width.
+                FanOut::Uniform { min, max } => json!({
+                    "kind": "uniform",
+                    "width": max - min,
+                    "ratio": (min > 0).then(|| f64::from(max) / f64::from(min)),
+                }),
                 FanOut::Poisson { .. } => json!({ "kind": "poisson" }),
                 FanOut::NegativeBinomial { dispersion, .. } => {
                     json!({ "kind": "negative-binomial", "dispersion": dispersion })
