@@ -358,7 +358,7 @@ fn text_box(
         })
         .collect();
     format!(
-        r#"<p:sp><p:nvSpPr><p:cNvPr id="{id}" name="Text {id}"/><p:cNvSpPr txBox="1"/><p:nvPr/></p:nvSpPr><p:spPr><a:xfrm><a:off x="{x}" y="{y}"/><a:ext cx="{w}" cy="{h}"/></a:xfrm><a:prstGeom prst="rect"><a:avLst/></a:prstGeom><a:noFill/></p:spPr><p:txBody><a:bodyPr wrap="square" lIns="0" rIns="0"><a:normAutofit/></a:bodyPr><a:lstStyle/>{paragraphs}</p:txBody></p:sp>"#
+        r#"<p:sp><p:nvSpPr><p:cNvPr id="{id}" name="Text {id}"/><p:cNvSpPr txBox="1"/><p:nvPr/></p:nvSpPr><p:spPr><a:xfrm><a:off x="{x}" y="{y}"/><a:ext cx="{w}" cy="{h}"/></a:xfrm><a:prstGeom prst="rect"><a:avLst/></a:prstGeom><a:noFill/></p:spPr><p:txBody><a:bodyPr wrap="square" lIns="0" rIns="0"/><a:lstStyle/>{paragraphs}</p:txBody></p:sp>"#
     )
 }
 
@@ -375,16 +375,20 @@ fn slide_xml(slide: &Slide) -> String {
         None => {
             let title = text_box(
                 2,
-                (margin, margin, W - 2 * margin, 2_000_000),
+                (margin, 450_000, W - 2 * margin, 1_500_000),
                 std::slice::from_ref(&slide.title),
                 4000,
                 "000000",
             );
+            // 28 pt (about 46 px of a 1,600-pixel-wide slide), 24 pt for
+            // a long list (a town with many what-ifs): never shrunk to
+            // fit below that.
+            let size = if slide.lines.len() > 5 { 2400 } else { 2800 };
             let body = text_box(
                 3,
-                (margin, 2_800_000, W - 2 * margin, H - 2_800_000 - margin),
+                (margin, 2_000_000, W - 2 * margin, H - 2_000_000 - 300_000),
                 &slide.lines,
-                2800,
+                size,
                 "3C3C3C",
             );
             format!("{title}{body}")
