@@ -23,7 +23,7 @@ pub(crate) fn finding_measure(report: &Report<'_>) -> Option<Measure> {
 
 /// Whether a measure counts things (people, referrals, value) rather than
 /// sitting on a fixed scale (attitude, NPS, shares).
-fn counts(m: Measure) -> bool {
+pub(crate) fn counts(m: Measure) -> bool {
     !matches!(m.info().scale, Scale::Fixed(..))
 }
 

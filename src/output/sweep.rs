@@ -181,10 +181,7 @@ pub fn csv(plan: &Plan, rows: &[Row]) -> String {
 
 /// `level` or `total`: how a measure's final figure is made.
 fn kind(metric: &str) -> &'static str {
-    match Measure::parse(metric).map(Measure::kind) {
-        Some(crate::measures::Kind::Flow) => "total",
-        _ => "level",
-    }
+    Measure::parse(metric).map_or("level", super::tables::final_kind)
 }
 
 /// A band's mean, p05 and p95, or three empty fields.

@@ -171,6 +171,15 @@ pub fn runs_csv(report: &Report<'_>) -> String {
     t.finish()
 }
 
+/// How a measure's final figure is made: `level` (its value at the last
+/// tick) or `total` (a flow summed over the run), as the tables say it.
+pub(crate) fn final_kind(m: Measure) -> &'static str {
+    match m.kind() {
+        crate::measures::Kind::Level => "level",
+        crate::measures::Kind::Flow => "total",
+    }
+}
+
 /// `measure,kind,unit,final,about`: what each measure of the tables is.
 /// `kind` says how its final figure (runs.csv, a sweep's tables) is made:
 /// a `level` is the value at the last tick, a `total` a flow summed over
@@ -180,10 +189,11 @@ pub fn measures_csv(measures: &[Measure]) -> String {
     let header = ["measure", "kind", "unit", "final", "about"].map(String::from);
     let rows = measures.iter().map(|m| {
         let info = m.info();
-        let (kind, last) = match info.kind {
-            crate::measures::Kind::Level => ("level", "the value at the last tick"),
-            crate::measures::Kind::Flow => ("total", "the sum over the run's ticks"),
+        let last = match info.kind {
+            crate::measures::Kind::Level => "the value at the last tick",
+            crate::measures::Kind::Flow => "the sum over the run's ticks",
         };
+        let kind = final_kind(*m);
         [info.name, kind, info.unit, last, info.about]
             .map(String::from)
             .to_vec()

@@ -70,6 +70,9 @@ pub fn prepare(r: &Request<'_>) -> Result<Prepared, Error> {
         Some(d) => d.rows.clone(),
         None => points(&params),
     };
+    // The file is read once: every point parses the same text (and a file
+    // changed while the points are read cannot mix two versions).
+    let text = Scenario::read(r.scenario, r.set)?.text;
     let mut scenarios = Vec::with_capacity(points.len());
     for (i, point) in points.iter().enumerate() {
         let mut set = r.set.to_vec();
@@ -83,7 +86,7 @@ pub fn prepare(r: &Request<'_>) -> Result<Prepared, Error> {
             };
             set.push(o.map_err(Error::Usage)?);
         }
-        let mut s = Scenario::read(r.scenario, &set).map_err(|e| match &r.design {
+        let mut s = Scenario::parse_with(&text, r.scenario, &set).map_err(|e| match &r.design {
             Some(d) => Error::Usage(format!(
                 "{}:{}: this point cannot run:\n{e}",
                 d.file, d.lines[i]

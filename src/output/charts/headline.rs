@@ -9,12 +9,12 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::panels::{Pick, bands};
+use super::panels::{Pick, bands, capitalise};
 use super::render::{Area, draw_line, on_area};
 use super::style::{self, FAMILY, palette, variant_stroke};
 use crate::measures::{Kind, Measure, Scale};
 use crate::metrics::Band;
-use crate::output::findings;
+use crate::output::findings::{self, counts};
 use crate::output::{Report, tables};
 
 /// The least text size on the slide.
@@ -68,7 +68,7 @@ pub(crate) fn of(report: &Report<'_>) -> Option<Headline> {
         };
         format!(
             "{}: {what} than {} after {} {}s",
-            capitalised(&v.name),
+            capitalise(&v.name),
             r.name,
             s.ticks,
             s.tick_unit
@@ -95,17 +95,6 @@ fn signed(m: Measure, x: f64) -> String {
 
 fn unsigned(m: Measure, x: f64) -> String {
     signed(m, x).trim_start_matches('+').to_string()
-}
-
-fn counts(m: Measure) -> bool {
-    !matches!(m.info().scale, Scale::Fixed(..))
-}
-
-fn capitalised(text: &str) -> String {
-    let mut c = text.chars();
-    c.next()
-        .map(|first| first.to_uppercase().chain(c).collect())
-        .unwrap_or_default()
 }
 
 /// The 90% range in words: "between 422 and 530 fewer, in 9 runs of 10",
@@ -261,11 +250,11 @@ where
         }
     };
     let title = if cumulative {
-        format!("{}, total so far", capitalised(&findings::what(m)))
+        format!("{}, total so far", capitalise(&findings::what(m)))
     } else {
         format!(
             "{}, {} by {}",
-            capitalised(&findings::what(m)),
+            capitalise(&findings::what(m)),
             s.tick_unit,
             s.tick_unit
         )
