@@ -149,7 +149,7 @@ where
         ))
     };
     // The point, up to three lines, as large as fits.
-    let (size, lines) = style::fit(root, &h.say, 56, w - 120, 3);
+    let (size, lines) = style::fit_down_to(root, &h.say, 56, 44, w - 120, 3);
     let size = size.max(40);
     let mut y = 36;
     for line in &lines {
@@ -179,7 +179,7 @@ where
     ];
     let mut y = top + 190;
     for line in said {
-        let (size, parts) = style::fit(root, &line, 38, 560, 2);
+        let (size, parts) = style::fit_down_to(root, &line, 38, SMALL, 560, 2);
         for part in parts {
             put(&part, 64, y, size.max(SMALL), palette::DARK).map_err(err)?;
             y += size.max(SMALL) as i32 + 8;
@@ -187,7 +187,7 @@ where
     }
     y += 16;
     let range = range_in_words(m, h.difference);
-    let (size, parts) = style::fit(root, &range, 34, 560, 3);
+    let (size, parts) = style::fit_down_to(root, &range, 34, SMALL, 560, 3);
     for part in parts {
         put(&part, 64, y, size.max(SMALL), palette::DARK).map_err(err)?;
         y += size.max(SMALL) as i32 + 8;

@@ -144,7 +144,7 @@ where
     root.fill(&WHITE).map_err(err)?;
     let (w, _) = root.dim_in_pixel();
     let mut y = 90;
-    let (size, parts) = style::fit(root, title, 66, w - 200, 3);
+    let (size, parts) = style::fit_down_to(root, title, 66, 48, w - 200, 3);
     for part in parts {
         root.draw(&Text::new(
             part,
@@ -156,7 +156,7 @@ where
     }
     y += 60;
     for line in lines {
-        let (size, parts) = style::fit(root, line, 44, w - 200, 2);
+        let (size, parts) = style::fit_down_to(root, line, 44, 30, w - 200, 2);
         for part in parts {
             root.draw(&Text::new(
                 part,

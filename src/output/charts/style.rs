@@ -226,8 +226,21 @@ pub(crate) fn fit<DB: DrawingBackend>(
     width: u32,
     lines: usize,
 ) -> (u32, Vec<String>) {
+    fit_down_to(area, text, size, text::LEAST, width, lines)
+}
+
+/// As [`fit`], shrinking no further than `least` before breaking lines
+/// (a slide's headline stays large and takes two lines instead).
+pub(crate) fn fit_down_to<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    text: &str,
+    size: u32,
+    least: u32,
+    width: u32,
+    lines: usize,
+) -> (u32, Vec<String>) {
     let mut s = size;
-    while s > text::LEAST && text_width(area, text, s) > width {
+    while s > least && text_width(area, text, s) > width {
         s -= 2;
     }
     if text_width(area, text, s) <= width {
