@@ -53,9 +53,31 @@ pub struct Declaration {
     pub overview: Overview,
     /// Ticks simulated before tick 0 unless the scenario says (`warmup`).
     pub warmup: u32,
-    /// Whether a town of it left alone should stay as it is (so `check`
-    /// runs a short pilot to see whether it drifts).
-    pub steady: bool,
+    /// What a town of it left alone keeps within a tolerance over its run
+    /// (so `check` runs a short pilot to see whether it drifts); empty for
+    /// a model not meant to be steady.
+    pub steady: &'static [Steady],
+}
+
+/// A figure a steady town keeps, left alone, within a tolerance.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Steady {
+    pub measure: Measure,
+    /// How far it may move between tick 0 and the end: in its own unit,
+    /// or as a share of where it started when `relative`.
+    pub within: f64,
+    pub relative: bool,
+}
+
+impl Steady {
+    /// Whether a move from `start` to `end` stays within the tolerance.
+    pub fn holds(&self, start: f64, end: f64) -> bool {
+        if self.relative {
+            start <= 0.0 || (end / start - 1.0).abs() <= self.within
+        } else {
+            (end - start).abs() <= self.within
+        }
+    }
 }
 
 /// The overview charts of a model's baseline.
@@ -125,7 +147,25 @@ pub const WORD_OF_MOUTH: Declaration = Declaration {
     stories: true,
     overview: Overview::WordOfMouth,
     warmup: 52,
-    steady: true,
+    // A steady town over a year: reputation within 0.05, customers' NPS
+    // within 5 points, customers within 5%.
+    steady: &[
+        Steady {
+            measure: Reputation,
+            within: 0.05,
+            relative: false,
+        },
+        Steady {
+            measure: Nps,
+            within: 5.0,
+            relative: false,
+        },
+        Steady {
+            measure: Customers,
+            within: 0.05,
+            relative: true,
+        },
+    ],
 };
 
 pub const SIR: Declaration = Declaration {
@@ -147,7 +187,7 @@ pub const SIR: Declaration = Declaration {
     stories: false,
     overview: Overview::States,
     warmup: 0,
-    steady: false,
+    steady: &[],
 };
 
 pub const INDEPENDENT_CASCADE: Declaration = Declaration {
@@ -163,7 +203,7 @@ pub const INDEPENDENT_CASCADE: Declaration = Declaration {
     stories: false,
     overview: Overview::States,
     warmup: 0,
-    steady: false,
+    steady: &[],
 };
 
 pub const LINEAR_THRESHOLD: Declaration = Declaration {
@@ -187,7 +227,7 @@ pub const BASS: Declaration = Declaration {
     stories: false,
     overview: Overview::States,
     warmup: 0,
-    steady: false,
+    steady: &[],
 };
 
 impl ModelKind {

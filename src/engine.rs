@@ -17,8 +17,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use rayon::prelude::*;
 
 use crate::measures::Kind;
-use crate::metrics::{Observer, Recorder};
 use crate::model::{Clock, Dynamics, Frame, Stories};
+use crate::record::{Observer, Recorder};
 
 /// How to spread the work over threads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

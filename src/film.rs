@@ -21,7 +21,8 @@ use crate::error::Error;
 use crate::measures::Measure;
 use crate::model::{self, Dynamics, Look, Visit};
 use crate::network::{Graph, layout};
-use crate::pipeline::{Report, RunOptions};
+use crate::pipeline::RunOptions;
+use crate::results::Results;
 use crate::rng::{self, Purpose};
 
 /// The most agents a network picture shows.
@@ -106,7 +107,7 @@ impl Film {
 /// Films the first replication of each variant that runs on the
 /// baseline's network (a variant on a network of its own has no place on
 /// the same picture, and is left out).
-pub fn record(report: &Report<'_>, o: &RunOptions<'_>) -> Result<Film, Error> {
+pub fn record(report: &Results<'_>, o: &RunOptions<'_>) -> Result<Film, Error> {
     let s = report.scenario;
     let (base_spec, network) = &report.networks[0];
     let graph = &network.graph;
@@ -201,7 +202,7 @@ impl Visit for Watch<'_, '_> {
 
 /// People told good and bad stories so far, tick by tick, from a recorded
 /// replication's frames (the whole town).
-fn told_so_far(run: &crate::metrics::Recorder) -> Vec<[f64; 2]> {
+fn told_so_far(run: &crate::record::Recorder) -> Vec<[f64; 2]> {
     let at = |m: Measure| run.position(m);
     let good = [at(Measure::GoodToldFirstHand), at(Measure::GoodToldRetold)];
     let bad = [at(Measure::BadToldFirstHand), at(Measure::BadToldRetold)];
@@ -236,7 +237,7 @@ pub fn thousands(x: f64) -> String {
 }
 
 /// The agents to picture, and what the sample is when it is not everyone.
-fn pictured(report: &Report<'_>, graph: &Graph) -> (Vec<u32>, Option<String>) {
+fn pictured(report: &Results<'_>, graph: &Graph) -> (Vec<u32>, Option<String>) {
     let n = graph.nodes();
     if n <= MAX_PICTURED {
         return ((0..n as u32).collect(), None);
@@ -259,7 +260,7 @@ fn pictured(report: &Report<'_>, graph: &Graph) -> (Vec<u32>, Option<String>) {
                 .iter()
                 .filter(|r| r.bad == bad && r.people > 0)
                 .take(STORIES_OF_EACH_KIND)
-                .map(|r| crate::model::state::unpack_id(r.story).2),
+                .map(|r| r.teller),
         );
     }
     for &origin in &origins {

@@ -50,34 +50,88 @@ pub struct RunSize {
     pub measures: usize,
 }
 
-/// The networks a run holds at once: every distinct network of its
-/// variants. Returns the most agents of any and the edges of all.
-fn network_size(s: &Scenario) -> (u64, u64) {
-    let mut specs: Vec<&NetworkSpec> = Vec::new();
-    for v in &s.variants {
-        if !specs.contains(&&v.network) {
-            specs.push(&v.network);
+/// How many agents and edges each network of a run holds: the one place
+/// that counts them. A network counted where it was built or read is
+/// known exactly; a generated one is as its generator makes it; a file not
+/// read yet is bounded from its length (about 8 bytes an edge list's edge,
+/// 40 a GraphML or GEXF edge), so a forecast never takes it for empty.
+#[derive(Debug, Clone, Default)]
+pub struct Sizes {
+    known: Vec<(NetworkSpec, u64, u64)>,
+}
+
+impl Sizes {
+    /// Nothing counted yet: every size from the specs.
+    pub fn new() -> Sizes {
+        Sizes::default()
+    }
+
+    /// Notes a network as built: its agents and edges.
+    pub fn know(&mut self, spec: &NetworkSpec, agents: u64, edges: u64) {
+        if !self.knows(spec) {
+            self.known.push((spec.clone(), agents, edges));
         }
     }
-    let edges: u64 = specs
-        .iter()
-        .map(|n| network::expected_edges(n))
-        .fold(0, u64::saturating_add);
-    let agents = specs
-        .iter()
-        .map(|n| {
-            n.agents()
-                .unwrap_or(network::expected_edges(n).min(scenario::MAX_AGENTS))
-        })
-        .max()
-        .unwrap_or(0);
-    (agents, edges)
+
+    /// Whether `spec`'s size was counted.
+    pub fn knows(&self, spec: &NetworkSpec) -> bool {
+        self.known.iter().any(|(s, ..)| same(s, spec))
+    }
+
+    pub fn agents(&self, spec: &NetworkSpec) -> u64 {
+        match self.known.iter().find(|(s, ..)| same(s, spec)) {
+            Some(&(_, agents, _)) => agents,
+            // A file's network not read yet: no more agents than edges
+            // where the mean degree is 2 or more.
+            None => spec
+                .agents()
+                .unwrap_or_else(|| network::expected_edges(spec).min(scenario::MAX_AGENTS)),
+        }
+    }
+
+    pub fn edges(&self, spec: &NetworkSpec) -> u64 {
+        match self.known.iter().find(|(s, ..)| same(s, spec)) {
+            Some(&(_, _, edges)) => edges,
+            None => network::expected_edges(spec),
+        }
+    }
+
+    /// Each variant's agents, in the scenario's order.
+    pub fn per_variant(&self, s: &Scenario) -> Vec<u64> {
+        s.variants.iter().map(|v| self.agents(&v.network)).collect()
+    }
+
+    /// The networks a run holds at once, every distinct network of its
+    /// variants: the most agents of any, and the edges of all.
+    fn held(&self, s: &Scenario) -> (u64, u64) {
+        let mut specs: Vec<&NetworkSpec> = Vec::new();
+        for v in &s.variants {
+            if !specs.contains(&&v.network) {
+                specs.push(&v.network);
+            }
+        }
+        let edges = specs
+            .iter()
+            .map(|n| self.edges(n))
+            .fold(0, u64::saturating_add);
+        let agents = specs.iter().map(|n| self.agents(n)).max().unwrap_or(0);
+        (agents, edges)
+    }
+}
+
+/// Whether two specs make networks of one size: the same file (whatever
+/// attributes are read from it), or the same generator and parameters.
+fn same(a: &NetworkSpec, b: &NetworkSpec) -> bool {
+    match (a.file(), b.file()) {
+        (Some(x), Some(y)) => x == y,
+        _ => a == b,
+    }
 }
 
 /// The size of a scenario's run, as far as memory goes.
-pub fn run_size(s: &Scenario) -> RunSize {
+pub fn run_size(s: &Scenario, sizes: &Sizes) -> RunSize {
     let base = s.baseline();
-    let (agents, edges) = network_size(s);
+    let (agents, edges) = sizes.held(s);
     RunSize {
         agents,
         edges,
@@ -131,7 +185,7 @@ pub fn estimate_memory(size: RunSize, threads: usize, mode: Mode) -> MemoryEstim
     let per_agent = bytes_per_agent as f64;
     // Story reach: pairs of (story, hearer), at most the budget.
     let reach = if stories {
-        16.0 * (crate::metrics::REACH_BUDGET as f64).min(
+        16.0 * (crate::record::REACH_BUDGET as f64).min(
             REACH_PAIRS_PER_TRACKED_AGENT as f64
                 * agents.min(crate::model::REACH_TRACKED_AGENTS as f64),
         )
@@ -167,15 +221,15 @@ pub const TELLINGS_PER_AGENT_TICK: f64 = 0.2;
 /// A forecast of a run's simulation time, in seconds: for every variant,
 /// its agent-ticks at the measured cost, plus its tellings (which a huge
 /// fan-out can make dominate), over the threads (at 85% each beyond the
-/// first), plus building each network. `agents[v]` is variant `v`'s
-/// population.
-pub fn forecast_seconds(scenario: &Scenario, agents: &[u64], threads: usize) -> f64 {
+/// first), plus building each network.
+pub fn forecast_seconds(scenario: &Scenario, sizes: &Sizes, threads: usize) -> f64 {
+    let agents = sizes.per_variant(scenario);
     let speedup = 1.0 + 0.85 * (threads.max(1) - 1) as f64;
     let runs_ticks = f64::from(scenario.runs) * f64::from(scenario.ticks + scenario.warmup);
     scenario
         .variants
         .iter()
-        .zip(agents)
+        .zip(&agents)
         .map(|(v, &n)| {
             let n = n as f64;
             let cost = model::cost(v, n, scenario.ticks);
@@ -185,6 +239,15 @@ pub fn forecast_seconds(scenario: &Scenario, agents: &[u64], threads: usize) -> 
             work / speedup + n * 300e-9
         })
         .sum()
+}
+
+/// The most threads a scenario can keep busy: one per replication, or one
+/// per chunk of agents where a replication is split. A pool larger than
+/// this only costs time (results do not depend on it).
+pub fn useful_threads(s: &Scenario) -> usize {
+    let agents = Sizes::new().per_variant(s).into_iter().max().unwrap_or(1);
+    let chunks = agents.div_ceil(model::CHUNK as u64);
+    (chunks.max(u64::from(s.runs)).min(4096) as usize).max(1)
 }
 
 /// Memory the system can give without swapping (Linux: MemAvailable), if known.
@@ -221,5 +284,28 @@ pub fn bytes(b: u64) -> String {
         format!("{b} B")
     } else {
         format!("{x:.1} {}", units[u])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_network_is_never_forecast_empty_and_a_count_wins() {
+        let file = NetworkSpec::EdgeList {
+            path: concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/edges.txt").into(),
+        };
+        let mut sizes = Sizes::new();
+        // Not read yet: bounded from the file's length, never 0.
+        assert!(sizes.agents(&file) > 0, "{}", sizes.agents(&file));
+        assert!(!sizes.knows(&file));
+        sizes.know(&file, 1234, 5678);
+        assert_eq!((sizes.agents(&file), sizes.edges(&file)), (1234, 5678));
+        let generated = NetworkSpec::Complete { n: 10 };
+        assert_eq!(
+            (sizes.agents(&generated), sizes.edges(&generated)),
+            (10, 45)
+        );
     }
 }

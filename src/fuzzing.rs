@@ -33,14 +33,10 @@ pub fn scenario(data: &[u8]) {
     let Ok(mut s) = Scenario::parse_with(text, Path::new("fuzz.toml"), &overrides) else {
         return;
     };
-    let size = forecast::run_size(&s);
+    let sizes = forecast::Sizes::new();
+    let size = forecast::run_size(&s, &sizes);
     let _ = forecast::estimate_memory(size, 2, Mode::Auto);
-    let agents: Vec<u64> = s
-        .variants
-        .iter()
-        .map(|v| v.network.agents().unwrap_or(0))
-        .collect();
-    let _ = forecast::forecast_seconds(&s, &agents, 2);
+    let _ = forecast::forecast_seconds(&s, &sizes, 2);
     let small = s.variants.iter().all(|v| {
         v.network.file().is_none()
             && v.network.agents().is_some_and(|n| n <= SIMULATED_AGENTS)

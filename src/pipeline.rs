@@ -4,7 +4,8 @@
 //! benches and the tests all call: it refuses a run that will not fit in
 //! memory, builds each distinct network once, runs every variant's
 //! replications with the same keyed streams (common random numbers), and
-//! returns a [`Report`] for [`crate::output`] to write. [`plan`] says what
+//! returns its [`Results`] for [`crate::results`] to read and
+//! [`crate::output`] to write. [`plan`] says what
 //! a run would take without running it (`grapevine check`).
 //!
 //! It runs on the caller's rayon pool and prints nothing: progress and
@@ -12,12 +13,14 @@
 
 use std::sync::atomic::AtomicBool;
 
+use crate::catalog::Steady;
 use crate::engine::{self, Cancelled, Mode, Options};
 use crate::error::Error;
-use crate::forecast::{self, MemoryEstimate};
-use crate::metrics::{Aggregate, Recorder, aggregate};
+use crate::forecast::{self, MemoryEstimate, Sizes};
 use crate::model::{self, Dynamics, VisitAll};
-use crate::network::{self, Network, NetworkStats};
+use crate::network::{self, Network};
+use crate::record::Recorder;
+use crate::results::{Results, VariantResult, aggregate};
 use crate::scenario::{FieldPath, NetworkSpec, Problem, Scenario};
 
 /// Where a run's progress and notes go. Every method does nothing unless
@@ -63,60 +66,10 @@ impl RunOptions<'_> {
     }
 }
 
-/// The results of one variant of a scenario.
-pub struct VariantResult {
-    pub name: String,
-    pub runs: Vec<Recorder>,
-    pub aggregate: Aggregate,
-}
-
-/// Everything a run produced, ready to be written.
-pub struct Report<'a> {
-    pub scenario: &'a Scenario,
-    /// The baseline's network.
-    pub network: NetworkStats,
-    pub variants: Vec<VariantResult>,
-    /// Every distinct network the variants ran on, the baseline's first
-    /// (for the network pictures).
-    pub networks: Vec<(NetworkSpec, Network)>,
-}
-
-impl Report<'_> {
-    /// The measures this report's model records.
-    pub fn metrics(&self) -> &'static [crate::measures::Measure] {
-        self.scenario.baseline().model.kind().measures()
-    }
-
-    /// What variant `k`'s findings are measured against: the variant its
-    /// `compare_to` names, or the baseline.
-    pub fn reference(&self, k: usize) -> &VariantResult {
-        let r = self.scenario.variants.get(k).map_or(0, |v| v.reference);
-        &self.variants[r.min(self.variants.len() - 1)]
-    }
-
-    /// Whether any what-if is measured against another than the baseline.
-    pub fn has_own_references(&self) -> bool {
-        self.scenario.variants.iter().any(|v| v.reference != 0)
-    }
-
-    /// Column names for groups: `all`, then the scenario's groups.
-    pub fn slots(&self) -> Vec<&str> {
-        std::iter::once("all")
-            .chain(
-                self.scenario
-                    .baseline()
-                    .groups
-                    .iter()
-                    .map(|g| g.name.as_str()),
-            )
-            .collect()
-    }
-}
-
 /// Runs every variant of a scenario: builds each distinct network once,
 /// then the replications, with the same keyed streams for every variant
 /// (common random numbers).
-pub fn simulate<'s>(s: &'s Scenario, o: &RunOptions<'_>) -> Result<Report<'s>, Error> {
+pub fn simulate<'s>(s: &'s Scenario, o: &RunOptions<'_>) -> Result<Results<'s>, Error> {
     let all: Vec<Part> = (0..s.variants.len())
         .map(|variant| Part {
             variant,
@@ -145,9 +98,13 @@ pub fn simulate_parts<'s>(
     s: &'s Scenario,
     o: &RunOptions<'_>,
     parts: &[Part],
-) -> Result<Report<'s>, Error> {
-    check_memory(s, o.threads)?;
+) -> Result<Results<'s>, Error> {
+    check_memory(s, &Sizes::new(), o.threads)?;
     let networks = build_networks(s)?;
+    let mut sizes = Sizes::new();
+    for (spec, net) in &networks {
+        sizes.know(spec, net.agents() as u64, net.graph.edges());
+    }
     let net_of = |spec: &NetworkSpec| {
         networks
             .iter()
@@ -164,12 +121,8 @@ pub fn simulate_parts<'s>(
             stats.dropped.self_loops
         ));
     }
-    let agents: Vec<u64> = s
-        .variants
-        .iter()
-        .map(|v| net_of(&v.network).map_or(0, |n| n.agents() as u64))
-        .collect();
-    let seconds = forecast::forecast_seconds(s, &agents, o.threads);
+    let agents = sizes.per_variant(s);
+    let seconds = forecast::forecast_seconds(s, &sizes, o.threads);
     if seconds > 60.0 {
         o.progress.note(&format!(
             "{}: this run will take {} on {} threads (Ctrl-C stops it and writes nothing)",
@@ -234,7 +187,7 @@ pub fn simulate_parts<'s>(
     }
     let variants = results.into_iter().flatten().collect();
     o.progress.finish();
-    Ok(Report {
+    Ok(Results {
         scenario: s,
         network: stats,
         variants,
@@ -354,8 +307,8 @@ fn check_labels(s: &Scenario, labels: &network::Labels) -> Result<(), Error> {
 }
 
 /// Refuses a run that would not fit in memory, before anything is allocated.
-pub fn check_memory(s: &Scenario, threads: usize) -> Result<MemoryEstimate, Error> {
-    let estimate = forecast::estimate_memory(forecast::run_size(s), threads, Mode::Auto);
+pub fn check_memory(s: &Scenario, sizes: &Sizes, threads: usize) -> Result<MemoryEstimate, Error> {
+    let estimate = forecast::estimate_memory(forecast::run_size(s, sizes), threads, Mode::Auto);
     let Some(available) = forecast::available_memory() else {
         return Ok(estimate);
     };
@@ -390,8 +343,8 @@ pub fn check_memory(s: &Scenario, threads: usize) -> Result<MemoryEstimate, Erro
 /// What a run would take, without running it.
 #[derive(Debug, Clone)]
 pub struct Plan {
-    /// The baseline's agents and edges; `exact` when its network was built
-    /// to count them (an edge list), else as the generator will make them.
+    /// The baseline's agents and edges; `exact` when they were counted (a
+    /// network read from a file), else as the generator will make them.
     pub agents: u64,
     pub edges: u64,
     pub exact: bool,
@@ -401,78 +354,72 @@ pub struct Plan {
     pub memory: MemoryEstimate,
 }
 
-/// What a run of `s` on `threads` threads would take. An edge list is read
-/// (or a GraphML or GEXF file) is read to count its agents; generated
-/// networks are not built.
-pub fn plan(s: &Scenario, threads: usize) -> Result<Plan, Error> {
-    let base = s.baseline();
-    let (agents, edges, exact) = match &base.network {
-        spec if spec.file().is_some() => {
-            let net = build_network(s, &base.network)?;
-            (net.agents() as u64, net.graph.edges(), true)
+/// Counts the agents and edges of every network a scenario reads from a
+/// file (each read once); generated networks are not built.
+pub fn count_networks(s: &Scenario, sizes: &mut Sizes) -> Result<(), Error> {
+    for v in &s.variants {
+        if v.network.file().is_some() && !sizes.knows(&v.network) {
+            let net = build_network(s, &v.network)?;
+            sizes.know(&v.network, net.agents() as u64, net.graph.edges());
         }
-        spec => (
-            spec.agents().unwrap_or(0),
-            network::expected_edges(spec),
-            false,
-        ),
-    };
-    let memory = check_memory(s, threads)?;
-    let per_variant: Vec<u64> = s
-        .variants
-        .iter()
-        .map(|v| v.network.agents().unwrap_or(agents))
-        .collect();
-    let agent_ticks =
-        per_variant.iter().map(|&n| n as f64).sum::<f64>() * f64::from(s.ticks) * f64::from(s.runs);
+    }
+    Ok(())
+}
+
+/// What a run of `s` on `threads` threads will take, from its networks'
+/// `sizes`; refuses one that will not fit in memory. `check`, the studio
+/// and the start of every run ask this.
+pub fn prepare(s: &Scenario, sizes: &Sizes, threads: usize) -> Result<Plan, Error> {
+    let memory = check_memory(s, sizes, threads)?;
+    let base = &s.baseline().network;
+    let agent_ticks = sizes.per_variant(s).iter().map(|&n| n as f64).sum::<f64>()
+        * f64::from(s.ticks)
+        * f64::from(s.runs);
     Ok(Plan {
-        agents,
-        edges,
-        exact,
+        agents: sizes.agents(base),
+        edges: sizes.edges(base),
+        exact: sizes.knows(base),
         agent_ticks,
-        seconds: forecast::forecast_seconds(s, &per_variant, threads),
+        seconds: forecast::forecast_seconds(s, sizes, threads),
         memory,
     })
 }
 
+/// What a run of `s` on `threads` threads would take, its networks read
+/// from files counted first.
+pub fn plan(s: &Scenario, threads: usize) -> Result<Plan, Error> {
+    let mut sizes = Sizes::new();
+    count_networks(s, &mut sizes)?;
+    prepare(s, &sizes, threads)
+}
+
 /// How far a town left alone moves over its run: the baseline with no
 /// events, after its warm-up, in a short pilot.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Pilot {
     pub runs: u32,
     pub ticks: u32,
-    /// Reputation, customers' NPS and customers at tick 0 and at the end,
-    /// means over the pilot's runs.
-    pub reputation: (f64, f64),
-    pub nps: (f64, f64),
-    pub customers: (f64, f64),
+    /// Each figure its model keeps steady, at tick 0 and at the end
+    /// (means over the pilot's runs).
+    pub figures: Vec<PilotFigure>,
+}
+
+/// One figure of a pilot.
+#[derive(Debug, Clone, Copy)]
+pub struct PilotFigure {
+    pub steady: Steady,
+    pub start: f64,
+    pub end: f64,
 }
 
 impl Pilot {
-    /// The tolerances of a steady town over a year: reputation 0.05,
-    /// customers' NPS 5 points, customers 5%.
-    pub const TOLERANCE: (f64, f64, f64) = (0.05, 5.0, 0.05);
-
-    /// What drifts beyond the tolerances, in words, if anything does.
-    pub fn drifts(&self) -> Vec<String> {
-        let (r, n, c) = Self::TOLERANCE;
-        let mut out = Vec::new();
-        let (r0, r1) = self.reputation;
-        if (r1 - r0).abs() > r {
-            out.push(format!("reputation {r0:.2} -> {r1:.2}"));
-        }
-        let (n0, n1) = self.nps;
-        if (n1 - n0).abs() > n {
-            out.push(format!("customers' NPS {n0:+.0} -> {n1:+.0}"));
-        }
-        let (c0, c1) = self.customers;
-        if c0 > 0.0 && (c1 / c0 - 1.0).abs() > c {
-            out.push(format!(
-                "customers {c0:.0} -> {c1:.0} ({:+.0}%)",
-                (c1 / c0 - 1.0) * 100.0
-            ));
-        }
-        out
+    /// The figures that moved beyond their tolerance.
+    pub fn drifts(&self) -> Vec<PilotFigure> {
+        self.figures
+            .iter()
+            .copied()
+            .filter(|f| !f.steady.holds(f.start, f.end))
+            .collect()
     }
 }
 
@@ -481,7 +428,8 @@ impl Pilot {
 /// that are not meant to be steady (the classic ones).
 pub fn pilot(s: &Scenario, runs: u32) -> Result<Option<Pilot>, Error> {
     let base = s.baseline();
-    if !base.model.kind().declaration().steady {
+    let steady = base.model.kind().declaration().steady;
+    if steady.is_empty() {
         return Ok(None);
     }
     let mut alone = s.clone();
@@ -490,8 +438,8 @@ pub fn pilot(s: &Scenario, runs: u32) -> Result<Option<Pilot>, Error> {
     variant.timeline = crate::scenario::Timeline::constant(&variant.groups, s.ticks);
     alone.variants = vec![variant];
     alone.runs = runs;
-    let report = simulate(&alone, &RunOptions::quiet())?;
-    let recs = &report.variants[0].runs;
+    let results = simulate(&alone, &RunOptions::quiet())?;
+    let recs = &results.variants[0].runs;
     let end = s.ticks as usize;
     let mean = |m: crate::measures::Measure, t: usize| {
         recs.iter()
@@ -499,12 +447,16 @@ pub fn pilot(s: &Scenario, runs: u32) -> Result<Option<Pilot>, Error> {
             .sum::<f64>()
             / recs.len().max(1) as f64
     };
-    use crate::measures::Measure::{Customers, Nps, Reputation};
     Ok(Some(Pilot {
         runs,
         ticks: s.ticks,
-        reputation: (mean(Reputation, 0), mean(Reputation, end)),
-        nps: (mean(Nps, 0), mean(Nps, end)),
-        customers: (mean(Customers, 0), mean(Customers, end)),
+        figures: steady
+            .iter()
+            .map(|&st| PilotFigure {
+                steady: st,
+                start: mean(st.measure, 0),
+                end: mean(st.measure, end),
+            })
+            .collect(),
     }))
 }

@@ -18,7 +18,6 @@
 
 use crate::engine::{self, Options};
 use crate::measures::Measure;
-use crate::metrics::Recorder;
 use crate::model::Population;
 use crate::model::classic::bass::Bass;
 use crate::model::classic::cascade::IndependentCascade;
@@ -27,6 +26,7 @@ use crate::model::classic::threshold::LinearThreshold;
 use crate::model::classic::{Classic, Rule};
 use crate::network::{Graph, generators};
 use crate::pipeline::{self, RunOptions};
+use crate::record::Recorder;
 use crate::scenario::Scenario;
 
 /// Standard errors allowed between simulation and theory. With about a

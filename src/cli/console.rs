@@ -7,10 +7,11 @@ use std::path::Path;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::forecast::{available_memory, bytes, duration};
+use crate::measures::Scale;
+use crate::output::Results;
 use crate::output::charts::short_number;
-use crate::output::findings::{amount, plain};
-use crate::output::{Report, tables};
-use crate::pipeline::{Pilot, Plan, Progress};
+use crate::output::findings::{amount, plain, what};
+use crate::pipeline::{Pilot, PilotFigure, Plan, Progress};
 use crate::scenario::{self, NetworkSpec, Scenario};
 
 /// A progress bar on the terminal (none when stderr is not one, or when
@@ -70,7 +71,7 @@ impl Progress for Bar {
     }
 }
 
-pub fn print_headline(report: &Report<'_>, dest: &Path, seconds: f64) {
+pub fn print_headline(report: &Results<'_>, dest: &Path, seconds: f64) {
     let s = report.scenario;
     let what_ifs = match report.variants.len() - 1 {
         0 => String::new(),
@@ -92,7 +93,7 @@ pub fn print_headline(report: &Report<'_>, dest: &Path, seconds: f64) {
             println!("  {}:", v.name);
         }
         for &metric in s.baseline().model.kind().declaration().headlines {
-            let b = tables::final_band(v, metric);
+            let b = crate::results::figures::final_band(v, metric);
             let mut line = format!(
                 "    {:<34} {:>9}  (90% band {} to {})",
                 metric.info().title,
@@ -101,7 +102,7 @@ pub fn print_headline(report: &Report<'_>, dest: &Path, seconds: f64) {
                 plain(metric, b.p95)
             );
             if k > 0 {
-                let d = tables::difference_band(v, base, metric);
+                let d = crate::results::figures::difference_band(v, base, metric);
                 line.push_str(&format!(
                     "  vs {}: {} ({} to {})",
                     base.name,
@@ -190,21 +191,17 @@ pub fn print_check(s: &Scenario, plan: &Plan, threads: usize, output: &Path) {
 /// What the pilot run found: the town left alone, and a warning if it
 /// drifts beyond a steady town's tolerances.
 pub fn print_pilot(s: &Scenario, p: &Pilot) {
+    let moves: Vec<String> = p.figures.iter().map(pilot_move).collect();
     println!(
-        "  steady:   left alone (no events), over {} {}s after a {}-{} warm-up: reputation {:.2} -> {:.2}, customers' NPS {:+.0} -> {:+.0}, customers {:.0} -> {:.0} (a {}-run pilot)",
+        "  steady:   left alone (no events), over {} {}s after a {}-{} warm-up: {} (a {}-run pilot)",
         p.ticks,
         s.tick_unit,
         s.warmup,
         s.tick_unit,
-        p.reputation.0,
-        p.reputation.1,
-        p.nps.0,
-        p.nps.1,
-        p.customers.0,
-        p.customers.1,
+        moves.join(", "),
         p.runs
     );
-    let drifts = p.drifts();
+    let drifts: Vec<String> = p.drifts().iter().map(pilot_move).collect();
     if !drifts.is_empty() {
         println!(
             "  warning:  left alone, this town drifts: {} over {} {}s, before any event, so what its variants and events show rides on that drift. A longer `warmup`, or starting attitudes nearer where the town settles, steadies it: see docs/model.md, \"A steady town\"",
@@ -213,6 +210,22 @@ pub fn print_pilot(s: &Scenario, p: &Pilot) {
             s.tick_unit
         );
     }
+}
+
+/// "reputation 0.21 -> 0.22", "customers 4010 -> 3951 (-1%)".
+fn pilot_move(f: &PilotFigure) -> String {
+    let m = f.steady.measure;
+    let at = |x: f64| match m.info().scale {
+        Scale::Fixed(lo, hi) if hi - lo <= 2.0 => format!("{x:.2}"),
+        Scale::Fixed(..) => format!("{x:+.0}"),
+        _ => format!("{x:.0}"),
+    };
+    let share = if f.steady.relative && f.start > 0.0 {
+        format!(" ({:+.0}%)", (f.end / f.start - 1.0) * 100.0)
+    } else {
+        String::new()
+    };
+    format!("{} {} -> {}{share}", what(m), at(f.start), at(f.end))
 }
 
 fn describe_window(e: &scenario::Event) -> String {

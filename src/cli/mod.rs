@@ -233,7 +233,7 @@ fn run_command(args: &RunArgs) -> Result<(), Error> {
     }
     if !o.quiet {
         for s in &loaded {
-            for c in output::tables::set_conflicts(s) {
+            for c in scenario::setting::set_conflicts(s) {
                 eprintln!("note: {}", c.explain());
             }
         }
@@ -323,25 +323,13 @@ fn refuse_shared_folders(loaded: &[Scenario], dests: &[PathBuf]) -> Result<(), E
     Ok(())
 }
 
-/// The most threads a set of scenarios can keep busy: one per replication,
-/// or one per chunk of agents where a replication is split. A pool larger
-/// than this only costs time (results do not depend on it).
+/// The most threads a set of scenarios can keep busy.
 fn useful_threads(loaded: &[Scenario]) -> usize {
     loaded
         .iter()
-        .map(|s| {
-            let agents = s
-                .variants
-                .iter()
-                .map(|v| v.network.agents().unwrap_or(scenario::MAX_AGENTS))
-                .max()
-                .unwrap_or(1);
-            let chunks = agents.div_ceil(crate::model::state::CHUNK as u64);
-            chunks.max(u64::from(s.runs)).min(4096) as usize
-        })
+        .map(crate::forecast::useful_threads)
         .max()
         .unwrap_or(1)
-        .max(1)
 }
 
 /// Where a scenario's results go.
@@ -521,26 +509,7 @@ fn new_command(args: &NewArgs) -> Result<(), Error> {
     };
     // What it writes must run: checked before anything is written.
     Scenario::parse(&text, &path)?;
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| Error::Other(format!("cannot make {}: {e}", dir.display())))?;
-    }
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(&path)
-        .map_err(|e| {
-            if e.kind() == std::io::ErrorKind::AlreadyExists {
-                Error::Usage(format!(
-                    "{} exists; grapevine never overwrites a file: choose another name",
-                    path.display()
-                ))
-            } else {
-                Error::Other(format!("cannot write {}: {e}", path.display()))
-            }
-        })?;
-    std::io::Write::write_all(&mut file, text.as_bytes())
-        .map_err(|e| Error::Other(format!("cannot write {}: {e}", path.display())))?;
+    output::write_new_file(&path, &text)?;
     println!(
         "wrote {}: run it with grapevine run {}",
         path.display(),

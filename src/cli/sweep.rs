@@ -95,11 +95,7 @@ pub(super) fn sweep_command(args: &SweepArgs) -> Result<(), Error> {
             formats,
             outcomes,
         };
-        let text = serde_json::to_string(&file).map_err(|e| Error::Other(e.to_string()))?;
-        output::write_folder(&dest, &read, &|| rt.cancelled(), |dir| {
-            std::fs::write(dir.join("shard.json"), &text)
-                .map_err(|e| Error::Other(format!("writing {}: {e}", dest.display())))
-        })?;
+        output::write_shard(&dest, &read, &|| rt.cancelled(), &file)?;
         if !o.quiet {
             println!(
                 "{}: shard {k} of {n} ({} of {} runs) in {:.1} s -> {}/\n  merge every shard with: grapevine merge DIR... --out DIR",

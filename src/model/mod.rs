@@ -26,10 +26,10 @@
 pub mod classic;
 pub mod expected;
 pub mod fanout;
-pub mod measure;
 pub mod phases;
 pub mod population;
 pub mod state;
+pub mod tally;
 pub mod word_of_mouth;
 
 use crate::catalog::ModelKind;
@@ -38,7 +38,7 @@ use crate::network::Network;
 use crate::scenario::{ModelSpec, Scenario, Variant};
 
 pub use population::Population;
-pub use state::{Agents, Shared, State, Story};
+pub use state::{Agents, CHUNK, Shared, State, Story};
 pub use word_of_mouth::{REACH_PAIRS_PER_TICK, REACH_TRACKED_AGENTS, WordOfMouth};
 
 /// Where in a run a tick happens: the key of its random streams.
@@ -81,15 +81,60 @@ impl Clock {
 pub type Frame = Vec<f64>;
 
 /// The stories whose reach a tick let the dynamics follow.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Stories {
     /// (story id, hearer) pairs noted since the last observation; a
-    /// hearer of [`state::NOBODY`] marks a story that was told.
+    /// hearer of [`Stories::TOLD`] marks a story that was told.
     pub heard: Vec<(u64, u32)>,
     /// Stories first told at or before this tick can travel no further.
     pub complete_through: Option<u32>,
     /// Whether only a sample of the stories is followed.
     pub sampled: bool,
+    /// How the model reads its own story ids: the recorder counts reach
+    /// without knowing how a model numbers its stories.
+    pub key: fn(u64) -> StoryKey,
+}
+
+impl Stories {
+    /// The "hearer" that marks a story as told, heard by nobody yet.
+    pub const TOLD: u32 = state::NOBODY;
+}
+
+impl Default for Stories {
+    fn default() -> Self {
+        Stories {
+            heard: Vec::new(),
+            complete_through: None,
+            sampled: false,
+            key: StoryKey::unknown,
+        }
+    }
+}
+
+/// What a story's id says: whether it is bad, the tick it was first told
+/// and who first told it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StoryKey {
+    pub bad: bool,
+    pub born: u32,
+    pub teller: u32,
+}
+
+impl StoryKey {
+    /// The key of a model that follows no stories.
+    pub fn unknown(_id: u64) -> StoryKey {
+        StoryKey {
+            bad: false,
+            born: 0,
+            teller: Stories::TOLD,
+        }
+    }
+
+    /// The word-of-mouth model's ids (see `state::Story::id`).
+    pub fn of_word_of_mouth(id: u64) -> StoryKey {
+        let (bad, born, teller) = state::unpack_id(id);
+        StoryKey { bad, born, teller }
+    }
 }
 
 /// How one agent looks after a tick, for the network animation and the
@@ -111,6 +156,16 @@ pub struct Look {
 impl Look {
     pub const GOOD: u8 = 1;
     pub const BAD: u8 = 2;
+
+    /// Its status's name, as a scenario file writes it.
+    pub fn status_name(&self) -> &'static str {
+        match self.status {
+            state::status::PROSPECT => "prospect",
+            state::status::CUSTOMER => "customer",
+            state::status::LAPSED => "lapsed",
+            _ => "none",
+        }
+    }
 }
 
 /// A model of what happens to a population, run by the engine.

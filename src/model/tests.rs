@@ -481,7 +481,7 @@ fn colleagues_hear_stories_too() {
 
 #[test]
 fn reach_counts_distinct_hearers_of_each_story() {
-    use crate::metrics::{Observer, Recorder};
+    use crate::record::{Observer, Recorder};
     let s = scenario(
         "customer",
         "[groups.service]\npurchase_rate = 1.0\nquality_mean = 5.0\nquality_sd = 0.0\n\
@@ -535,7 +535,7 @@ fn staff_morale_reaches_customers() {
 
 #[test]
 fn reach_is_sampled_to_stay_within_its_budget() {
-    use crate::metrics::{Observer, Recorder};
+    use crate::record::{Observer, Recorder};
     let s = scenario(
         "customer",
         "[groups.service]\npurchase_rate = 1.0\nquality_mean = 5.0\nquality_sd = 0.0\n\

@@ -344,7 +344,7 @@ impl Dynamics for WordOfMouth<'_> {
     }
 
     fn measure(&self, state: &State, tick: u32, parallel: bool) -> Frame {
-        super::measure::frame(self, state, tick, parallel)
+        super::tally::frame(self, state, tick, parallel)
     }
 
     /// What ran "so far" starts again at tick 0: people reached by good and
@@ -398,6 +398,7 @@ impl Dynamics for WordOfMouth<'_> {
             heard: std::mem::take(noted),
             complete_through: tick.checked_sub(self.max_hops),
             sampled: self.reach_below != u64::MAX,
+            key: super::StoryKey::of_word_of_mouth,
         }
     }
 }

@@ -16,7 +16,7 @@ use std::path::Path;
 use zip::write::SimpleFileOptions;
 
 use super::charts::headline::{self, Headline};
-use super::{Report, findings};
+use super::{Results, findings};
 
 /// The slide's size in EMU (13.333 x 7.5 inches, 16:9).
 const W: i64 = 12_192_000;
@@ -34,7 +34,7 @@ pub(crate) struct Slide {
 
 /// The deck's slides for a run whose charts were written into `dir` as
 /// PNG; none without what-ifs (a deck argues a comparison).
-pub(crate) fn slides(report: &Report<'_>, dir: &Path) -> Result<Vec<Slide>, String> {
+pub(crate) fn slides(report: &Results<'_>, dir: &Path) -> Result<Vec<Slide>, String> {
     let Some(h) = headline::of(report) else {
         return Ok(Vec::new());
     };
@@ -126,7 +126,7 @@ fn sep(what: &str) -> String {
 }
 
 /// The headline's figure in words, for the notes and the takeaway.
-fn figures(report: &Report<'_>, h: &Headline) -> Vec<String> {
+fn figures(report: &Results<'_>, h: &Headline) -> Vec<String> {
     let s = report.scenario;
     let m = h.measure;
     let reference = &report.variants[h.reference].name;
@@ -417,7 +417,7 @@ fn notes_xml(notes: &[String]) -> String {
 }
 
 /// Writes `slides.pptx` and `slides/NN.png` into `dir`.
-pub(crate) fn write(dir: &Path, report: &Report<'_>) -> Result<(), String> {
+pub(crate) fn write(dir: &Path, report: &Results<'_>) -> Result<(), String> {
     let slides = slides(report, dir)?;
     if slides.is_empty() {
         return Ok(());

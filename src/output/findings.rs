@@ -7,19 +7,9 @@
 //! band is of the change's effect, not of luck.
 
 use crate::measures::{Kind, Measure, Scale};
-use crate::metrics::Band;
-use crate::output::{Report, tables};
-
-/// The measure a comparison's finding is stated in: customers if the
-/// scenario compares them, else the first it compares.
-pub(crate) fn finding_measure(report: &Report<'_>) -> Option<Measure> {
-    let compared = &report.scenario.compare;
-    compared
-        .iter()
-        .copied()
-        .find(|&m| m == Measure::Customers)
-        .or_else(|| compared.first().copied())
-}
+use crate::output::Results;
+use crate::results::Band;
+use crate::results::figures::finding_measure;
 
 /// Whether a measure counts things (people, referrals, value) rather than
 /// sitting on a fixed scale (attitude, NPS, shares).
@@ -85,7 +75,7 @@ pub(crate) fn what(m: Measure) -> String {
 /// The line under the compare chart's title: each what-if's difference
 /// from its reference (the baseline unless it names another) at the end,
 /// with its band in brackets.
-pub(crate) fn headline(report: &Report<'_>) -> Option<String> {
+pub(crate) fn headline(report: &Results<'_>) -> Option<String> {
     if report.variants.len() < 2 {
         return None;
     }
@@ -100,7 +90,7 @@ pub(crate) fn headline(report: &Report<'_>) -> Option<String> {
         .skip(1)
         .map(|(k, v)| {
             let reference = report.reference(k);
-            let d = tables::difference_band(v, reference, m);
+            let d = crate::results::figures::difference_band(v, reference, m);
             let against = if own {
                 format!(" against {}", reference.name)
             } else {
@@ -158,7 +148,7 @@ pub(crate) fn sentence(m: Measure, d: Band, variant: &str, baseline: &str, when:
 }
 
 /// Every what-if's finding in the measure the compare chart states it in.
-pub(crate) fn sentences(report: &Report<'_>) -> Vec<String> {
+pub(crate) fn sentences(report: &Results<'_>) -> Vec<String> {
     let Some(m) = finding_measure(report) else {
         return Vec::new();
     };
@@ -173,7 +163,7 @@ pub(crate) fn sentences(report: &Report<'_>) -> Vec<String> {
             let reference = report.reference(k);
             sentence(
                 m,
-                tables::difference_band(v, reference, m),
+                crate::results::figures::difference_band(v, reference, m),
                 &v.name,
                 &reference.name,
                 &when,

@@ -11,20 +11,9 @@
 
 use std::fmt::Write;
 
-use super::Report;
+use super::Results;
 use super::report::esc;
 use crate::film::Film;
-use crate::model::state::status;
-
-/// The status as the scenario file writes it.
-fn status_name(code: u8) -> &'static str {
-    match code {
-        status::PROSPECT => "prospect",
-        status::CUSTOMER => "customer",
-        status::LAPSED => "lapsed",
-        _ => "none",
-    }
-}
 
 /// An attitude as it is kept: two decimals.
 fn hundredths(attitude: f32) -> i32 {
@@ -45,7 +34,7 @@ fn ids(film: &Film, k: usize) -> (String, String, String) {
 }
 
 /// The GEXF text of `film`.
-pub fn gexf(film: &Film, report: &Report<'_>) -> String {
+pub fn gexf(film: &Film, report: &Results<'_>) -> String {
     let s = report.scenario;
     let mut x = String::new();
     let shown = format!("{}{}", film.shown(), film.not_shown());
@@ -107,8 +96,8 @@ pub fn gexf(film: &Film, report: &Report<'_>) -> String {
                 &mut x,
                 &status,
                 last,
-                reel.frames.iter().map(|f| f[i].status),
-                |c| status_name(c).to_string(),
+                reel.frames.iter().map(|f| f[i].status_name()),
+                str::to_string,
             );
             spells(
                 &mut x,

@@ -24,8 +24,10 @@ pub use folder::write_folder;
 use std::fs;
 use std::path::Path;
 
+use crate::error::Error;
+
 pub use crate::film::Film;
-pub use crate::pipeline::{Report, VariantResult};
+pub use crate::results::{Results, VariantResult};
 
 /// A chart file format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -63,14 +65,14 @@ pub struct Extras<'a> {
 /// pictures asked for.
 pub fn write_report(
     dir: &Path,
-    report: &Report<'_>,
+    report: &Results<'_>,
     formats: &[Format],
     extras: Extras<'_>,
     cancelled: &(dyn Fn() -> bool + Sync),
 ) -> Result<(), Box<dyn std::error::Error>> {
     put(dir, "timeseries.csv", tables::timeseries_csv(report))?;
     put(dir, "runs.csv", tables::runs_csv(report))?;
-    put(dir, "measures.csv", tables::measures_csv(report.metrics()))?;
+    put(dir, "measures.csv", tables::measures_csv(report.measures()))?;
     if report.variants.len() > 1 {
         put(dir, "differences.csv", tables::differences_csv(report))?;
     }
@@ -131,6 +133,46 @@ pub(crate) fn not_written(name: &str, e: impl std::fmt::Display) -> String {
 /// Writes one file of the results into `dir`.
 pub(crate) fn put(dir: &Path, name: &str, bytes: impl AsRef<[u8]>) -> Result<(), String> {
     fs::write(dir.join(name), bytes).map_err(|e| not_written(name, e))
+}
+
+/// Writes a new file (`grapevine new`'s scenario), making its folder if
+/// need be; refuses to touch a file that exists.
+pub fn write_new_file(path: &Path, text: &str) -> Result<(), Error> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| Error::Other(format!("cannot make {}: {e}", dir.display())))?;
+    }
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .map_err(|e| {
+            if e.kind() == std::io::ErrorKind::AlreadyExists {
+                Error::Usage(format!(
+                    "{} exists; grapevine never overwrites a file: choose another name",
+                    path.display()
+                ))
+            } else {
+                Error::Other(format!("cannot write {}: {e}", path.display()))
+            }
+        })?;
+    std::io::Write::write_all(&mut file, text.as_bytes())
+        .map_err(|e| Error::Other(format!("cannot write {}: {e}", path.display())))?;
+    Ok(())
+}
+
+/// Writes a sweep shard's folder: its `shard.json`, as a whole.
+pub fn write_shard(
+    dest: &Path,
+    inputs: &[&Path],
+    cancelled: &dyn Fn() -> bool,
+    shard: &crate::sweep::merge::ShardFile,
+) -> Result<(), Error> {
+    let text = serde_json::to_string(shard).map_err(|e| Error::Other(e.to_string()))?;
+    write_folder(dest, inputs, cancelled, |dir| {
+        fs::write(dir.join("shard.json"), &text)
+            .map_err(|e| Error::Other(format!("writing {}: {e}", dest.display())))
+    })
 }
 
 /// Creates one file of the results in `dir`, buffered.

@@ -11,15 +11,15 @@ use std::fmt::Write;
 
 use rayon::prelude::*;
 
+use super::Results;
 use super::charts::{self, Chart};
 use super::findings;
-use super::{Report, tables};
 use crate::measures::Measure;
 
 /// The page, with `all` (the run's charts) inline, or the first chart
 /// that could not be drawn.
 pub(crate) fn html(
-    report: &Report<'_>,
+    report: &Results<'_>,
     all: &[Chart],
     film: Option<&crate::film::Film>,
 ) -> Result<String, String> {
@@ -133,7 +133,7 @@ pub fn lesson(text: &str) -> Option<String> {
     Some(first.to_uppercase().chain(chars).collect())
 }
 
-fn header(page: &mut String, report: &Report<'_>) {
+fn header(page: &mut String, report: &Results<'_>) {
     let s = report.scenario;
     let _ = writeln!(page, "<header>\n<h1>{}</h1>", esc(&s.title));
     if !s.description.is_empty() {
@@ -169,7 +169,7 @@ fn header(page: &mut String, report: &Report<'_>) {
 
 /// Each what-if's finding in a sentence, or (one variant) where the town
 /// ended.
-fn findings_section(page: &mut String, report: &Report<'_>) {
+fn findings_section(page: &mut String, report: &Results<'_>) {
     page.push_str("<section class=\"findings\">\n<h2>What the runs show</h2>\n<ul>\n");
     let sentences = findings::sentences(report);
     if sentences.is_empty() {
@@ -181,7 +181,7 @@ fn findings_section(page: &mut String, report: &Report<'_>) {
             .headlines
             .iter()
             .map(|&m| {
-                let b = tables::final_band(v, m);
+                let b = crate::results::figures::final_band(v, m);
                 format!(
                     "{} {} (90% band: {} to {})",
                     findings::what(m),
@@ -207,7 +207,7 @@ fn findings_section(page: &mut String, report: &Report<'_>) {
 
 /// The headline figures at the end, per variant, and each what-if's
 /// difference from the baseline, every one with its band.
-fn numbers(page: &mut String, report: &Report<'_>) {
+fn numbers(page: &mut String, report: &Results<'_>) {
     let s = report.scenario;
     let kind = s.baseline().model.kind();
     let base = &report.variants[0];
@@ -221,7 +221,7 @@ fn numbers(page: &mut String, report: &Report<'_>) {
         let _ = write!(page, "<th scope=\"col\">{}</th>", esc(&v.name));
     }
     page.push_str("</tr></thead>\n<tbody>\n");
-    let cell = |m: Measure, b: crate::metrics::Band, signed: bool| {
+    let cell = |m: Measure, b: crate::results::Band, signed: bool| {
         let f = |x| {
             if signed {
                 findings::amount(m, x)
@@ -244,7 +244,7 @@ fn numbers(page: &mut String, report: &Report<'_>) {
             in_all(m)
         );
         for v in &report.variants {
-            page.push_str(&cell(m, tables::final_band(v, m), false));
+            page.push_str(&cell(m, crate::results::figures::final_band(v, m), false));
         }
         page.push_str("</tr>\n");
     }
@@ -281,7 +281,7 @@ fn numbers(page: &mut String, report: &Report<'_>) {
             for (k, v) in report.variants.iter().enumerate().skip(1) {
                 page.push_str(&cell(
                     m,
-                    tables::difference_band(v, report.reference(k), m),
+                    crate::results::figures::difference_band(v, report.reference(k), m),
                     true,
                 ));
             }
@@ -305,7 +305,7 @@ fn in_all(m: Measure) -> &'static str {
 }
 
 /// What each variant is, and what it changes.
-fn variants(page: &mut String, report: &Report<'_>) {
+fn variants(page: &mut String, report: &Results<'_>) {
     let s = report.scenario;
     if s.variants.len() < 2 {
         return;
@@ -325,7 +325,7 @@ fn variants(page: &mut String, report: &Report<'_>) {
     page.push_str("</dl>\n");
 }
 
-fn scenario_section(page: &mut String, report: &Report<'_>) {
+fn scenario_section(page: &mut String, report: &Results<'_>) {
     let _ = writeln!(
         page,
         "<details class=\"scenario\">\n<summary>The scenario as run: <code>{}</code></summary>\n<pre>{}</pre>\n</details>",
@@ -334,7 +334,7 @@ fn scenario_section(page: &mut String, report: &Report<'_>) {
     );
 }
 
-fn footer(page: &mut String, report: &Report<'_>) {
+fn footer(page: &mut String, report: &Results<'_>) {
     let stories = report
         .scenario
         .baseline()

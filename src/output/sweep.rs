@@ -14,7 +14,7 @@ use serde_json::json;
 use super::charts::{self, Area, on_area, style};
 use super::{Format, findings, num};
 use crate::measures::{Measure, Scale};
-use crate::metrics::Band;
+use crate::results::Band;
 use crate::sweep::{Outcome, Plan, Row, describe};
 
 /// One line of the chart: a variant, at one combination of the other

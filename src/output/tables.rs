@@ -4,18 +4,20 @@
 
 use serde_json::{Value, json};
 
-use super::{Report, Table, VariantResult, num};
+use super::{Results, Table, VariantResult, num};
 use crate::catalog::ModelKind;
 use crate::measures::Measure;
-use crate::metrics::{Band, Recorder};
+use crate::record::Recorder;
+use crate::results::Band;
+use crate::results::figures;
 
 /// Long form: one row per variant, group, tick and metric, the mean and
 /// 90% band across replications. A measure the variant cannot produce
 /// (morale without staff) has empty figures.
-pub fn timeseries_csv(report: &Report<'_>) -> String {
+pub fn timeseries_csv(report: &Results<'_>) -> String {
     let mut t = Table::new(&["variant", "group", "tick", "metric", "mean", "p05", "p95"]);
     let slots = report.slots();
-    let list = report.metrics();
+    let list = report.measures();
     for (v, spec) in report.variants.iter().zip(&report.scenario.variants) {
         for (s, group) in slots.iter().enumerate() {
             for (tick, frame) in v.aggregate.bands.iter().enumerate() {
@@ -41,7 +43,7 @@ fn figures(band: Option<&Band>) -> [String; 3] {
 /// numbers where they do not differ), then its mean and 90% band, as the
 /// charts' difference panels draw it. Same columns as `timeseries.csv`;
 /// flows are per tick, as there.
-pub fn differences_csv(report: &Report<'_>) -> String {
+pub fn differences_csv(report: &Results<'_>) -> String {
     let mut t = Table::new(&[
         "variant",
         "reference",
@@ -53,7 +55,7 @@ pub fn differences_csv(report: &Report<'_>) -> String {
         "p95",
     ]);
     let slots = report.slots();
-    let list = report.metrics();
+    let list = report.measures();
     for (k, (v, spec)) in report
         .variants
         .iter()
@@ -67,7 +69,7 @@ pub fn differences_csv(report: &Report<'_>) -> String {
             for (m, &measure) in list.iter().enumerate() {
                 let both = spec.produces(measure) && base_spec.produces(measure);
                 let bands = both.then(|| {
-                    crate::metrics::bands_of(v.runs.len(), v.runs[0].frames.len(), |r| {
+                    crate::results::bands_of(v.runs.len(), v.runs[0].frames.len(), |r| {
                         (0..v.runs[r].frames.len())
                             .map(|t| v.runs[r].value(t, s, m) - base.runs[r].value(t, s, m))
                             .collect()
@@ -98,8 +100,8 @@ pub fn differences_csv(report: &Report<'_>) -> String {
 /// order, then the tick), a column per measure, for
 /// analysts who want their own statistics. Empty where the variant cannot
 /// produce the measure.
-pub fn per_run_csv(report: &Report<'_>) -> String {
-    let list = report.metrics();
+pub fn per_run_csv(report: &Results<'_>) -> String {
+    let list = report.measures();
     let mut header: Vec<&str> = vec!["variant", "group", "run", "seed", "tick"];
     header.extend(list.iter().map(|m| m.name()));
     let mut t = Table::new(&header);
@@ -137,10 +139,10 @@ pub fn per_run_csv(report: &Report<'_>) -> String {
 /// level's last value, a flow's total). `seed` and `run` reproduce a row
 /// alone: `grapevine run S.toml --seed SEED --replication RUN`. A measure
 /// the variant cannot produce (morale without staff) is empty.
-pub fn runs_csv(report: &Report<'_>) -> String {
+pub fn runs_csv(report: &Results<'_>) -> String {
     let s = report.scenario;
     let params = parameters(s);
-    let list = report.metrics();
+    let list = report.measures();
     let mut header: Vec<&str> = vec!["variant", "group", "run", "seed"];
     header.extend(params.iter().map(|(name, _)| name.as_str()));
     header.extend(list.iter().map(|m| m.name()));
@@ -266,94 +268,13 @@ fn cell(value: Option<&Value>) -> String {
     }
 }
 
-/// A final figure of the whole population across a variant's replications.
-pub fn final_band(v: &VariantResult, metric: Measure) -> Band {
-    let mut values: Vec<f64> = v
-        .runs
-        .iter()
-        .filter_map(|r| Some(r.final_value(0, r.position(metric)?)))
-        .collect();
-    Band::of(&mut values)
-}
-
-/// What-if minus baseline for a final figure, replication by replication:
-/// replication r of each variant draws the same numbers where they do not
-/// differ, so the band is of the change's effect, not of luck.
-pub fn difference_band(v: &VariantResult, base: &VariantResult, metric: Measure) -> Band {
-    let mut values: Vec<f64> = v
-        .runs
-        .iter()
-        .zip(&base.runs)
-        .filter_map(|(a, b)| {
-            Some(a.final_value(0, a.position(metric)?) - b.final_value(0, b.position(metric)?))
-        })
-        .collect();
-    Band::of(&mut values)
-}
-
-/// Failures not recovered, in total over a replication.
-fn unrecovered(r: &Recorder) -> f64 {
-    let total = |m| r.position(m).map_or(0.0, |i| r.final_value(0, i));
-    total(Measure::Failures) - total(Measure::Recoveries)
-}
-
-/// Reach figures for one valence: stories tracked over all replications,
-/// the mean reach (band across replications), the largest.
-fn reach_summary(v: &VariantResult, bad: bool) -> Value {
-    let per_run: Vec<(usize, f64, u32)> = v
-        .runs
-        .iter()
-        .map(|r| {
-            let people: Vec<u32> = r
-                .reach
-                .iter()
-                .filter(|s| s.bad == bad)
-                .map(|s| s.people)
-                .collect();
-            let mean = if people.is_empty() {
-                0.0
-            } else {
-                people.iter().map(|&p| f64::from(p)).sum::<f64>() / people.len() as f64
-            };
-            (
-                people.len(),
-                mean,
-                people.iter().copied().max().unwrap_or(0),
-            )
-        })
-        .collect();
-    let stories: usize = per_run.iter().map(|p| p.0).sum();
-    let all: f64 = v
-        .runs
-        .iter()
-        .flat_map(|r| r.reach.iter().filter(|s| s.bad == bad))
-        .map(|s| f64::from(s.people))
-        .sum();
-    let mut means: Vec<f64> = per_run.iter().map(|p| p.1).collect();
-    json!({
-        "stories": stories,
-        "mean_people_reached": if stories == 0 { 0.0 } else { all / stories as f64 },
-        "mean_people_reached_per_run": Band::of(&mut means),
-        "most_people_reached": per_run.iter().map(|p| p.2).max().unwrap_or(0),
-    })
-}
-
 /// The reach histogram: how many stories reached each number of people,
 /// over all replications.
-pub fn reach_csv(report: &Report<'_>) -> String {
+pub fn reach_csv(report: &Results<'_>) -> String {
     let mut t = Table::new(&["variant", "story", "people_reached", "stories"]);
     for v in &report.variants {
         for (bad, label) in [(false, "good"), (true, "bad")] {
-            let mut counts: std::collections::BTreeMap<u32, u64> = Default::default();
-            for s in v
-                .runs
-                .iter()
-                .flat_map(|r| &r.reach)
-                .filter(|s| s.bad == bad)
-            {
-                *counts.entry(s.people).or_default() += 1;
-            }
-            for (people, stories) in counts {
+            for (people, stories) in figures::reach_histogram(v, bad) {
                 t.row(&[
                     v.name.clone(),
                     label.to_string(),
@@ -366,85 +287,28 @@ pub fn reach_csv(report: &Report<'_>) -> String {
     t.finish()
 }
 
-/// A variant's headline figures, each with its band.
+/// A variant's headline figures, each with its band, as a JSON object.
 pub fn headlines(v: &VariantResult, spec: &crate::scenario::Variant, kind: ModelKind) -> Value {
-    let mut map = serde_json::Map::new();
-    for &m in kind.declaration().headlines {
-        let band = spec.produces(m).then(|| final_band(v, m));
-        map.insert(m.name().to_string(), json!(band));
-    }
-    Value::Object(map)
-}
-
-/// The headlines' differences from the baseline, each with its band.
-pub fn differences(v: &VariantResult, base: &VariantResult, kind: ModelKind) -> Value {
-    let mut map = serde_json::Map::new();
-    for &m in kind.declaration().differences {
-        map.insert(m.name().to_string(), json!(difference_band(v, base, m)));
-    }
-    Value::Object(map)
-}
-
-/// Customer value, and what each unrecovered failure cost against the
-/// baseline: the value lost (baseline minus what-if) over the extra
-/// unrecovered failures (what-if minus baseline), means over paired
-/// replications. It charges the whole difference in value to failures, so
-/// it means most when failures are what the variants change.
-fn value(v: &VariantResult, base: &VariantResult) -> Value {
-    let mut failures: Vec<f64> = v.runs.iter().map(unrecovered).collect();
-    let total = final_band(v, Measure::Value);
-    let mut out = json!({
-        "value": total,
-        "unrecovered_failures": Band::of(&mut failures),
-    });
-    let valued = total.mean != 0.0 || final_band(base, Measure::Value).mean != 0.0;
-    if !std::ptr::eq(v, base) && valued {
-        let dv = difference_band(v, base, Measure::Value).mean;
-        let df: f64 = v
-            .runs
-            .iter()
-            .zip(&base.runs)
-            .map(|(a, b)| unrecovered(a) - unrecovered(b))
-            .sum::<f64>()
-            / v.runs.len() as f64;
-        out["value_lost_per_unrecovered_failure"] = if df.abs() > 0.0 {
-            json!(-dv / df)
-        } else {
-            Value::Null
-        };
-    }
-    out
-}
-
-/// The variants whose own `set` names a path `--set` also sets: their own
-/// value wins there.
-pub fn set_conflicts(s: &crate::scenario::Scenario) -> Vec<crate::sweep::Conflict> {
-    let paths: Vec<(String, &str)> = s
-        .overrides
-        .iter()
-        .map(|o| (o.split(" = ").next().unwrap_or(o).trim().to_string(), "set"))
-        .collect();
-    let all: Vec<usize> = (0..s.variants.len()).collect();
-    // The events that carry the studio's values from week 1 are how the
-    // values are set, not a variant setting them itself.
-    let studio = |by: &str| {
-        [
-            crate::scenario::edit::FROM_WEEK_ONE,
-            crate::scenario::edit::OWN_VALUES,
-        ]
-        .iter()
-        .any(|name| by.contains(&format!("`{name}`")))
-    };
-    crate::sweep::conflicts(s, &all, &paths)
+    let map = figures::headlines(v, spec, kind)
         .into_iter()
-        .filter(|c| !studio(&c.by))
-        .collect()
+        .map(|(m, band)| (m.name().to_string(), json!(band)))
+        .collect();
+    Value::Object(map)
+}
+
+/// The differences its model gives, each with its band, as a JSON object.
+pub fn differences(v: &VariantResult, base: &VariantResult, kind: ModelKind) -> Value {
+    let map = figures::differences(v, base, kind)
+        .into_iter()
+        .map(|(m, band)| (m.name().to_string(), json!(band)))
+        .collect();
+    Value::Object(map)
 }
 
 /// The scenario as resolved, the seed, the version, and the headlines. It
 /// holds nothing that varies between identical runs (no times, no thread
 /// counts), so it is byte-identical too.
-pub fn summary_json(report: &Report<'_>) -> String {
+pub fn summary_json(report: &Results<'_>) -> String {
     let s = report.scenario;
     let base = &report.variants[0];
     let kind = s.baseline().model.kind();
@@ -462,14 +326,16 @@ pub fn summary_json(report: &Report<'_>) -> String {
                 "headline": headlines(v, spec, kind),
             });
             if kind.declaration().stories {
-                entry["story_reach"] =
-                    json!({ "good": reach_summary(v, false), "bad": reach_summary(v, true) });
+                entry["story_reach"] = json!({
+                    "good": figures::reach(v, false),
+                    "bad": figures::reach(v, true),
+                });
             }
             // As in the CSV: a variant that puts no value on a customer
             // has no value, not a value of 0.
             if kind.records(Measure::Value) {
                 entry["value"] = if spec.produces(Measure::Value) {
-                    value(v, base)
+                    json!(figures::value(v, base))
                 } else {
                     Value::Null
                 };
@@ -491,7 +357,7 @@ pub fn summary_json(report: &Report<'_>) -> String {
         "title": s.title,
         "seed": s.seed,
         "overrides": s.overrides,
-        "variant_set_wins": set_conflicts(s),
+        "variant_set_wins": crate::scenario::setting::set_conflicts(s),
         "story_reach_sampled": report.network.agents as usize > crate::model::REACH_TRACKED_AGENTS
             || report.variants.iter().flat_map(|v| &v.runs).any(Recorder::reach_sampled),
         "runs": s.runs,
@@ -501,7 +367,7 @@ pub fn summary_json(report: &Report<'_>) -> String {
         "network": report.network,
         "variants": variants,
         "model": s.baseline().model,
-        "metrics": report.metrics(),
+        "metrics": report.measures(),
         "scenario": s,
     });
     let mut text = serde_json::to_string_pretty(&summary).unwrap_or_default();

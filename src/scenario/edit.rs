@@ -95,7 +95,7 @@ impl FromWeekOne {
     pub fn split(s: &super::Scenario, overrides: Vec<Override>, before: bool) -> FromWeekOne {
         use super::events::{Action, Event, can_set};
         use super::setting::Setting;
-        let warmed = s.warmup > 0 && s.baseline().model.kind().declaration().steady;
+        let warmed = s.warmup > 0 && !s.baseline().model.kind().declaration().steady.is_empty();
         if before || !warmed {
             return FromWeekOne {
                 always: overrides,

@@ -21,6 +21,7 @@ pub mod setting;
 pub mod spans;
 pub mod studio;
 mod variants;
+pub mod what_if;
 pub mod workplaces;
 
 use std::path::{Path, PathBuf};
@@ -123,6 +124,10 @@ pub struct Scenario {
     pub variants: Vec<Variant>,
     /// Values set from the command line, for the record.
     pub overrides: Vec<String>,
+    /// Where those values go, resolved: whose value wins is decided on
+    /// these, not on how the paths were spelled.
+    #[serde(skip)]
+    pub settings: Vec<setting::Setting>,
     /// The file it was read from.
     pub source: PathBuf,
     /// What the studio's page shows for it (`[studio]`).

@@ -12,6 +12,11 @@
 
 use std::fmt;
 
+use serde::{Deserialize, Serialize};
+
+use super::Scenario;
+use super::events::Action;
+
 /// Which groups a setting reaches.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Scope {
@@ -72,6 +77,99 @@ impl fmt::Display for Setting {
         }
         write!(f, "{}", self.keys.join("."))
     }
+}
+
+/// A variant that sets a path the sweep or `--set` sets, itself (its own
+/// `set`, or one of its events while the event lasts): the variant's value
+/// wins there, so that variant does not follow the sweep or `--set`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Conflict {
+    pub variant: String,
+    pub path: String,
+    /// `sweep` or `set`.
+    pub from: String,
+    /// What in the variant sets it: `its own set` (the whole run), or its
+    /// event, with the weeks it lasts.
+    pub by: String,
+}
+
+impl Conflict {
+    /// The note that qualifies the variant's results, in a sentence.
+    pub fn explain(&self) -> String {
+        let other = if self.from == "sweep" {
+            "the sweep's value"
+        } else {
+            "the --set value"
+        };
+        if self.by == "its own set" {
+            format!(
+                "variant `{}` sets {} itself, and its own value wins over {other}; only its warm-up, shared with the baseline, follows {other}",
+                self.variant, self.path
+            )
+        } else {
+            format!(
+                "variant `{}` sets {} itself by {}: its own value wins over {other} while the event lasts",
+                self.variant,
+                self.path,
+                self.by.trim_start_matches("its ")
+            )
+        }
+    }
+}
+
+/// The variants that set, themselves, a path that `paths` (the sweep's, or
+/// `--set`'s) also set: by their own `set` or an event's, for groups in
+/// common, the same value or one inside the other ([`Setting::overlaps`]).
+pub fn conflicts(s: &Scenario, variants: &[usize], paths: &[(Setting, &str)]) -> Vec<Conflict> {
+    let mut out = Vec::new();
+    for &v in variants {
+        let spec = &s.variants[v];
+        let own = spec.set.iter().map(|o| (o, "its own set".to_string()));
+        let events = spec.events.iter().flat_map(|e| {
+            let by = format!(
+                "its event `{}`, {}s {}-{}",
+                e.name, s.tick_unit, e.from, e.to
+            );
+            let overrides = match &e.action {
+                Action::Set { overrides } => overrides.as_slice(),
+                Action::Experience { .. } => &[],
+            };
+            overrides.iter().map(move |o| (o, by.clone()))
+        });
+        for (o, by) in own.chain(events) {
+            let mine = Setting::of(o.path());
+            for (path, from) in paths {
+                let conflict = Conflict {
+                    variant: spec.name.clone(),
+                    path: path.to_string(),
+                    from: (*from).to_string(),
+                    by: by.clone(),
+                };
+                if mine.overlaps(path) && !out.contains(&conflict) {
+                    out.push(conflict);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The variants whose own `set` names a path `--set` also sets: their own
+/// value wins there.
+pub fn set_conflicts(s: &Scenario) -> Vec<Conflict> {
+    let paths: Vec<(Setting, &str)> = s.settings.iter().map(|p| (p.clone(), "set")).collect();
+    let all: Vec<usize> = (0..s.variants.len()).collect();
+    // The events that carry the studio's values from week 1 are how the
+    // values are set, not a variant setting them itself.
+    let studio = |by: &str| {
+        [super::edit::FROM_WEEK_ONE, super::edit::OWN_VALUES]
+            .iter()
+            .any(|name| by.contains(&format!("`{name}`")))
+    };
+    conflicts(s, &all, &paths)
+        .into_iter()
+        .filter(|c| !studio(&c.by))
+        .collect()
 }
 
 #[cfg(test)]

@@ -213,6 +213,10 @@ pub(super) fn build(
         compare: c.compare,
         variants,
         overrides: cli.iter().map(Override::describe).collect(),
+        settings: cli
+            .iter()
+            .map(|o| super::setting::Setting::of(o.path()))
+            .collect(),
         source: source.to_path_buf(),
         studio: c.studio,
         headline: c.headline,

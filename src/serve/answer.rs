@@ -6,7 +6,7 @@
 use serde_json::{Value, json};
 
 use crate::measures::{Measure, Scale};
-use crate::pipeline::Report;
+use crate::results::Results;
 use crate::scenario::studio::{self, Setting};
 use crate::scenario::{FanOut, Scenario};
 
@@ -126,11 +126,11 @@ fn control(c: &studio::Control) -> Value {
 /// The answer to a run: per variant, each measure's mean and band per tick
 /// for everyone (null where the variant cannot produce it), the headline
 /// figures, and the differences from the baseline.
-pub fn results(report: &Report<'_>) -> Value {
+pub fn results(report: &Results<'_>) -> Value {
     let s = report.scenario;
     let kind = s.baseline().model.kind();
     let base = &report.variants[0];
-    let measures: &[Measure] = report.metrics();
+    let measures: &[Measure] = report.measures();
     let variants: Vec<Value> = report
         .variants
         .iter()
@@ -144,7 +144,7 @@ pub fn results(report: &Report<'_>) -> Value {
                     // A flow at week 0 is no week's count (nothing recorded
                     // has happened yet): a gap, not a 0 the line rises from.
                     let weekly = measure.kind() == crate::measures::Kind::Flow;
-                    let of = |f: fn(&crate::metrics::Band) -> f64| -> Vec<Option<f64>> {
+                    let of = |f: fn(&crate::results::Band) -> f64| -> Vec<Option<f64>> {
                         bands
                             .iter()
                             .enumerate()
@@ -182,7 +182,7 @@ pub fn results(report: &Report<'_>) -> Value {
         "ticks": s.ticks,
         "tick_unit": s.tick_unit,
         "overrides": s.overrides,
-        "variant_set_wins": crate::output::tables::set_conflicts(s),
+        "variant_set_wins": crate::scenario::setting::set_conflicts(s),
         "variants": variants,
     })
 }

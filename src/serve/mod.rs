@@ -51,8 +51,9 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::error::Error;
+use crate::forecast::Sizes;
 use crate::pipeline::{self, Progress, RunOptions};
-use crate::scenario::{InputError, Override, Scenario, edit};
+use crate::scenario::{InputError, Scenario, edit, what_if};
 
 /// The largest request body: a run's values are a few hundred bytes.
 pub const MAX_BODY: usize = 64 << 10;
@@ -79,10 +80,10 @@ pub struct Served {
 pub struct Catalogue {
     scenarios: Vec<Served>,
     parsed: Vec<Scenario>,
-    /// The people in each network a served scenario reads from a file,
+    /// The size of each network a served scenario reads from a file,
     /// counted once at the start: a request's forecast needs them, and
     /// a request can name no other file.
-    file_agents: Vec<(PathBuf, u64)>,
+    sizes: Sizes,
     /// The threads a run gets (for its forecast).
     threads: usize,
 }
@@ -94,22 +95,14 @@ impl Catalogue {
             .iter()
             .map(|s| Scenario::parse(&s.text, &s.path))
             .collect::<Result<_, _>>()?;
-        let mut file_agents: Vec<(PathBuf, u64)> = Vec::new();
+        let mut sizes = Sizes::new();
         for s in &parsed {
-            for v in &s.variants {
-                let Some(file) = v.network.file() else {
-                    continue;
-                };
-                if !file_agents.iter().any(|(f, _)| f == file) {
-                    let net = pipeline::build_network(s, &v.network)?;
-                    file_agents.push((file.to_path_buf(), net.agents() as u64));
-                }
-            }
+            pipeline::count_networks(s, &mut sizes)?;
         }
         Ok(Catalogue {
             scenarios,
             parsed,
-            file_agents,
+            sizes,
             threads,
         })
     }
@@ -728,51 +721,23 @@ fn prepare(studio: &Catalogue, request: &RunRequest) -> Result<Prepared, Box<Res
     })?;
     let served = &studio.scenarios[index];
     let own = &studio.parsed[index];
-    let mut overrides = Vec::new();
-    for (path, value) in &request.set {
-        let text = toml_text(value).ok_or_else(|| {
-            bad(format!("`{path}`: {value} is not a value a scenario holds (a number, text, true or false, a list or a table)"))
-        })?;
-        let o = Override::parse_arg(&format!("{path}={text}")).map_err(bad)?;
-        overrides.push(o);
-    }
-    let off = events_off(own, &request.events).map_err(bad)?;
-    let text = if off.is_empty() {
-        served.text.clone()
-    } else {
-        edit::without_events(&served.text, &off).map_err(bad)?
+    let asked = what_if::Asked {
+        set: &request.set,
+        events: &request.events,
+        before: request.before,
     };
-    let refused_input =
-        |e: InputError| Box::new(answer(StatusCode::BAD_REQUEST, input_problems(&e)));
-    // Checked as values of the whole run first, so that a problem is
-    // reported at the request's own path, not inside the event that will
-    // carry it.
-    Scenario::parse_with(&text, &served.path, &overrides).map_err(refused_input)?;
-    let when = edit::FromWeekOne::split(own, overrides, request.before);
-    let text = edit::from_tick_one(&text, &when).map_err(bad)?;
-    let mut s = Scenario::parse_with(&text, &served.path, &when.always).map_err(refused_input)?;
-    // The values asked for, as the answer and the saved files list them.
-    s.overrides = when
-        .future
-        .iter()
-        .map(|t| format!("{} (from week 1)", t.value.describe()))
-        .chain(when.always.iter().map(Override::describe))
-        .collect();
-    // A request names values, never files: no network may be read from a
-    // file the served scenario does not read itself.
-    let files = |s: &Scenario| -> Vec<PathBuf> {
-        s.variants
-            .iter()
-            .filter_map(|v| v.network.file().map(PathBuf::from))
-            .collect()
-    };
-    let allowed = files(own);
-    if let Some(other) = files(&s).into_iter().find(|f| !allowed.contains(f)) {
-        return Err(bad(format!(
-            "a request cannot name a file (`{}`); the studio reads only the networks its scenarios name",
-            other.display()
-        )));
-    }
+    let what_if::WhatIf {
+        scenario: mut s,
+        when,
+        off,
+    } = what_if::what_if(own, &served.text, &served.path, &asked).map_err(
+        |refusal| match refusal {
+            what_if::Refusal::Asked(m) => bad(m),
+            what_if::Refusal::Input(e) => {
+                Box::new(answer(StatusCode::BAD_REQUEST, input_problems(&e)))
+            }
+        },
+    )?;
     if let Some(runs) = request.runs {
         if !(1..=MAX_RUNS).contains(&runs) {
             return Err(bad(format!("`runs` is {runs}; allowed: 1 to {MAX_RUNS}")));
@@ -787,26 +752,14 @@ fn prepare(studio: &Catalogue, request: &RunRequest) -> Result<Prepared, Box<Res
             crate::film::MAX_TICKS
         )));
     }
-    let agents: Vec<u64> = s
-        .variants
-        .iter()
-        .map(|v| match v.network.file() {
-            Some(file) => studio
-                .file_agents
-                .iter()
-                .find(|(f, _)| f == file)
-                .map_or(0, |(_, n)| *n),
-            None => v.network.agents().unwrap_or(0),
-        })
-        .collect();
-    let seconds = crate::forecast::forecast_seconds(&s, &agents, studio.threads);
-    if seconds > MAX_SECONDS {
+    let plan =
+        pipeline::prepare(&s, &studio.sizes, studio.threads).map_err(|e| Box::new(error(&e)))?;
+    if plan.seconds > MAX_SECONDS {
         return Err(bad(format!(
             "this run would take {}; the studio runs at most {MAX_SECONDS} seconds a change (ask for fewer runs, agents or ticks)",
-            crate::forecast::duration(seconds)
+            crate::forecast::duration(plan.seconds)
         )));
     }
-    pipeline::check_memory(&s, studio.threads).map_err(|e| Box::new(error(&e)))?;
     Ok(Prepared {
         scenario: s,
         served: index,
@@ -816,66 +769,9 @@ fn prepare(studio: &Catalogue, request: &RunRequest) -> Result<Prepared, Box<Res
     })
 }
 
-/// The events a request switches off: names of the scenario's events,
-/// each `true` (on, as in the file) or `false` (off).
-fn events_off(s: &Scenario, asked: &serde_json::Map<String, Value>) -> Result<Vec<String>, String> {
-    let mut known: Vec<&str> = Vec::new();
-    for e in s.variants.iter().flat_map(|v| &v.events) {
-        if !known.contains(&e.name.as_str()) {
-            known.push(&e.name);
-        }
-    }
-    let mut off = Vec::new();
-    for (name, on) in asked {
-        if !known.contains(&name.as_str()) {
-            return Err(format!(
-                "`events.{name}`: `{name}` is not an event of this scenario; allowed: {}",
-                if known.is_empty() {
-                    "none (it has no events)".to_string()
-                } else {
-                    known.join(", ")
-                }
-            ));
-        }
-        match on {
-            Value::Bool(true) => {}
-            Value::Bool(false) => off.push(name.clone()),
-            other => {
-                return Err(format!(
-                    "`events.{name}` is {other}; allowed: true (on, as in the file) or false (off)"
-                ));
-            }
-        }
-    }
-    Ok(off)
-}
-
-/// A JSON value as TOML text for `--set` (JSON null has no TOML form).
-fn toml_text(value: &Value) -> Option<String> {
-    let v: toml::Value = serde_json::from_value(value.clone()).ok()?;
-    Some(match v {
-        toml::Value::Table(t) => {
-            let inner: Vec<String> = t.iter().map(|(k, v)| format!("{k} = {v}")).collect();
-            format!("{{ {} }}", inner.join(", "))
-        }
-        other => other.to_string(),
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn json_values_become_toml_for_set() {
-        assert_eq!(toml_text(&json!(0.5)).unwrap(), "0.5");
-        assert_eq!(toml_text(&json!("lost")).unwrap(), "\"lost\"");
-        assert_eq!(
-            toml_text(&json!({"kind": "uniform", "min": 2, "max": 3})).unwrap(),
-            "{ kind = \"uniform\", max = 3, min = 2 }"
-        );
-        assert!(toml_text(&Value::Null).is_none());
-    }
 
     #[test]
     fn busy_says_when_to_come_back_in_json() {

@@ -17,10 +17,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
 use crate::measures::Measure;
-use crate::metrics::Band;
 use crate::pipeline::{self, Part, RunOptions};
+use crate::results::Band;
 use crate::scenario::Scenario;
-use crate::scenario::events::Action;
+pub use crate::scenario::setting::Conflict;
 use crate::scenario::setting::Setting;
 
 pub mod design;
@@ -173,44 +173,6 @@ pub struct Plan {
     pub reference: Option<usize>,
     /// Paths that a swept variant sets itself (its own value wins there).
     pub conflicts: Vec<Conflict>,
-}
-
-/// A variant that sets a path the sweep or `--set` sets, itself (its own
-/// `set`, or one of its events while the event lasts): the variant's value
-/// wins there, so that variant does not follow the sweep or `--set`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Conflict {
-    pub variant: String,
-    pub path: String,
-    /// `sweep` or `set`.
-    pub from: String,
-    /// What in the variant sets it: `its own set` (the whole run), or its
-    /// event, with the weeks it lasts.
-    pub by: String,
-}
-
-impl Conflict {
-    /// The note that qualifies the variant's results, in a sentence.
-    pub fn explain(&self) -> String {
-        let other = if self.from == "sweep" {
-            "the sweep's value"
-        } else {
-            "the --set value"
-        };
-        if self.by == "its own set" {
-            format!(
-                "variant `{}` sets {} itself, and its own value wins over {other}; only its warm-up, shared with the baseline, follows {other}",
-                self.variant, self.path
-            )
-        } else {
-            format!(
-                "variant `{}` sets {} itself by {}: its own value wins over {other} while the event lasts",
-                self.variant,
-                self.path,
-                self.by.trim_start_matches("its ")
-            )
-        }
-    }
 }
 
 /// One unit of work.
@@ -578,43 +540,6 @@ pub fn describe(params: &[Param], values: &[String]) -> String {
         .map(|(p, v)| format!("{} = {v}", p.path))
         .collect::<Vec<_>>()
         .join(", ")
-}
-
-/// The variants that set, themselves, a path that `paths` (the sweep's, or
-/// `--set`'s) also set: by their own `set` or an event's, for groups in
-/// common, the same value or one inside the other ([`Setting::overlaps`]).
-pub fn conflicts(s: &Scenario, variants: &[usize], paths: &[(String, &str)]) -> Vec<Conflict> {
-    let mut out = Vec::new();
-    for &v in variants {
-        let spec = &s.variants[v];
-        let own = spec.set.iter().map(|o| (o, "its own set".to_string()));
-        let events = spec.events.iter().flat_map(|e| {
-            let by = format!(
-                "its event `{}`, {}s {}-{}",
-                e.name, s.tick_unit, e.from, e.to
-            );
-            let overrides = match &e.action {
-                Action::Set { overrides } => overrides.as_slice(),
-                Action::Experience { .. } => &[],
-            };
-            overrides.iter().map(move |o| (o, by.clone()))
-        });
-        for (o, by) in own.chain(events) {
-            let mine = Setting::of(o.path());
-            for (path, from) in paths {
-                let conflict = Conflict {
-                    variant: spec.name.clone(),
-                    path: path.clone(),
-                    from: (*from).to_string(),
-                    by: by.clone(),
-                };
-                if mine.overlaps(&Setting::parse(path)) && !out.contains(&conflict) {
-                    out.push(conflict);
-                }
-            }
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -5,9 +5,10 @@
 
 use std::path::Path;
 
-use super::{Design, Param, Plan, check_params, conflicts, points};
+use super::{Design, Param, Plan, check_params, points};
 use crate::error::Error;
 use crate::measures::Measure;
+use crate::scenario::setting::{Setting, conflicts};
 use crate::scenario::{self, Override, Scenario};
 
 /// What to sweep.
@@ -100,8 +101,11 @@ pub fn prepare(r: &Request<'_>) -> Result<Prepared, Error> {
     let chosen = variants(first, r.variants)?;
     let metrics = metrics(first, r.metrics)?;
     let groups = groups(first, r.groups)?;
-    let mut paths: Vec<(String, &str)> = params.iter().map(|p| (p.path.clone(), "sweep")).collect();
-    paths.extend(r.set.iter().map(|x| (x.dotted(), "set")));
+    let mut paths: Vec<(Setting, &str)> = params
+        .iter()
+        .map(|p| (Setting::parse(&p.path), "sweep"))
+        .collect();
+    paths.extend(r.set.iter().map(|x| (Setting::of(x.path()), "set")));
     let plan = Plan {
         grapevine_version: env!("CARGO_PKG_VERSION").to_string(),
         scenario_file: first.source.display().to_string(),

@@ -10,8 +10,9 @@
 use std::path::Path;
 
 use grapevine::measures::Measure;
-use grapevine::metrics::Recorder;
-use grapevine::pipeline::{self, Report, RunOptions};
+use grapevine::pipeline::{self, RunOptions};
+use grapevine::record::Recorder;
+use grapevine::results::Results;
 use grapevine::scenario::Scenario;
 
 use crate::common::repo;
@@ -66,7 +67,7 @@ fn assert_steady(runs: &[Recorder], end: usize, what: &str) -> [f64; 3] {
     means
 }
 
-fn run(s: &Scenario) -> Report<'_> {
+fn run(s: &Scenario) -> Results<'_> {
     pipeline::simulate(s, &RunOptions::quiet()).unwrap()
 }
 

@@ -13,9 +13,9 @@ use super::panels::{Pick, bands, capitalise};
 use super::render::{Area, draw_line, on_area};
 use super::style::{self, FAMILY, palette, variant_stroke};
 use crate::measures::{Kind, Measure, Scale};
-use crate::metrics::Band;
+use crate::output::Results;
 use crate::output::findings::{self, counts};
-use crate::output::{Report, tables};
+use crate::results::Band;
 
 /// The least text size on the slide.
 const SMALL: u32 = 28;
@@ -34,13 +34,15 @@ pub(crate) struct Headline {
 
 /// The headline of a run with what-ifs: the scenario's `[headline]` where
 /// it says, the compare chart's finding where it does not.
-pub(crate) fn of(report: &Report<'_>) -> Option<Headline> {
+pub(crate) fn of(report: &Results<'_>) -> Option<Headline> {
     if report.variants.len() < 2 {
         return None;
     }
     let s = report.scenario;
     let h = &s.headline;
-    let measure = h.measure.or_else(|| findings::finding_measure(report))?;
+    let measure = h
+        .measure
+        .or_else(|| crate::results::figures::finding_measure(report))?;
     let variant = h
         .variant
         .as_ref()
@@ -51,7 +53,7 @@ pub(crate) fn of(report: &Report<'_>) -> Option<Headline> {
     if !(s.variants[variant].produces(measure) && s.variants[reference].produces(measure)) {
         return None;
     }
-    let difference = tables::difference_band(v, r, measure);
+    let difference = crate::results::figures::difference_band(v, r, measure);
     let say = h.say.clone().unwrap_or_else(|| {
         let size = unsigned(measure, difference.mean.abs());
         let (more, fewer) = if counts(measure) {
@@ -126,13 +128,13 @@ pub(crate) fn range_in_words(m: Measure, d: Band) -> String {
 }
 
 /// Draws the slide.
-pub(crate) fn draw(area: Area<'_, '_>, report: &Report<'_>, h: &Headline) -> Result<(), String> {
+pub(crate) fn draw(area: Area<'_, '_>, report: &Results<'_>, h: &Headline) -> Result<(), String> {
     on_area!(area, |a| slide(a, report, h))
 }
 
 fn slide<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
-    report: &Report<'_>,
+    report: &Results<'_>,
     h: &Headline,
 ) -> Result<(), String>
 where
@@ -214,7 +216,7 @@ where
 
 fn evidence<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
-    report: &Report<'_>,
+    report: &Results<'_>,
     h: &Headline,
 ) -> Result<(), String>
 where

@@ -31,7 +31,7 @@ use std::path::Path;
 
 use rayon::prelude::*;
 
-use super::{Format, Report};
+use super::{Format, Results};
 use crate::catalog::Overview;
 pub(crate) use panels::produces;
 use panels::{Figure, capitalise, classic_overview, compare, metric_panels, overview};
@@ -54,7 +54,7 @@ pub(crate) struct Chart {
 }
 
 /// Every chart a run draws, in the order a reader meets them.
-pub(crate) fn charts(report: &Report<'_>) -> Vec<Chart> {
+pub(crate) fn charts(report: &Results<'_>) -> Vec<Chart> {
     let figure = |stem: String, fig: Figure| Chart {
         stem,
         title: fig.title.clone(),
@@ -83,7 +83,7 @@ pub(crate) fn charts(report: &Report<'_>) -> Vec<Chart> {
             drawing: Drawing::Reach,
         });
     }
-    for &m in report.metrics() {
+    for &m in report.measures() {
         if !produces(report, m) {
             continue;
         }
@@ -105,7 +105,7 @@ pub(crate) fn charts(report: &Report<'_>) -> Vec<Chart> {
 
 /// What every chart says at its foot: what the lines are and where the
 /// numbers came from.
-pub(crate) fn footer(report: &Report<'_>) -> String {
+pub(crate) fn footer(report: &Results<'_>) -> String {
     let s = report.scenario;
     let warmup = if s.warmup > 0 {
         format!(
@@ -174,7 +174,7 @@ where
 }
 
 /// Draws one chart onto `area`.
-pub(crate) fn paint(chart: &Chart, report: &Report<'_>, area: Area<'_, '_>) -> Result<(), String> {
+pub(crate) fn paint(chart: &Chart, report: &Results<'_>, area: Area<'_, '_>) -> Result<(), String> {
     let unit = &report.scenario.tick_unit;
     let title = format!("{}: {}", report.scenario.title, chart.title);
     match &chart.drawing {
@@ -191,7 +191,7 @@ pub(crate) fn paint(chart: &Chart, report: &Report<'_>, area: Area<'_, '_>) -> R
 }
 
 /// One chart as an SVG document.
-pub(crate) fn svg(chart: &Chart, report: &Report<'_>) -> Result<String, String> {
+pub(crate) fn svg(chart: &Chart, report: &Results<'_>) -> Result<String, String> {
     render::svg(&|area| paint(chart, report, area))
 }
 
@@ -199,7 +199,7 @@ pub(crate) fn svg(chart: &Chart, report: &Report<'_>) -> Result<String, String> 
 pub(crate) fn draw_all(
     dir: &Path,
     charts: &[Chart],
-    report: &Report<'_>,
+    report: &Results<'_>,
     formats: &[Format],
     cancelled: &(dyn Fn() -> bool + Sync),
 ) -> Result<(), String> {

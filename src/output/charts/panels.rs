@@ -7,8 +7,9 @@ use plotters::prelude::*;
 
 use super::style::{Stroke, meaning, palette, unit_words, variant_stroke};
 use crate::measures::{Kind, Measure, Scale};
-use crate::metrics::{Band, Recorder, bands_of};
-use crate::output::{Report, VariantResult, findings};
+use crate::output::{Results, VariantResult, findings};
+use crate::record::Recorder;
+use crate::results::{Band, bands_of};
 
 /// A line to draw: its name, its stroke, and mean and band at each tick.
 #[derive(Clone)]
@@ -104,7 +105,7 @@ pub(crate) fn difference(v: &VariantResult, base: &VariantResult, pick: &Pick<'_
 
 /// "(baseline: NAME)" when there are what-ifs, so a chart of one variant
 /// says which.
-fn which(report: &Report<'_>) -> String {
+fn which(report: &Results<'_>) -> String {
     if report.variants.len() > 1 {
         format!(" ({})", report.variants[0].name)
     } else {
@@ -116,7 +117,7 @@ fn which(report: &Report<'_>) -> String {
 /// measures of the whole population. Colours mean what they mean in every
 /// chart: good and customers green, bad and those who left vermillion,
 /// outside causes grey.
-pub(crate) fn overview(report: &Report<'_>) -> Vec<Figure> {
+pub(crate) fn overview(report: &Results<'_>) -> Vec<Figure> {
     let unit = &report.scenario.tick_unit;
     let v = &report.variants[0];
     let line = |label: &str, metrics: &[Measure], stroke: Stroke| Line {
@@ -255,7 +256,7 @@ pub(crate) fn overview(report: &Report<'_>) -> Vec<Figure> {
 
 /// A classic model's overview of its baseline: the share in each state,
 /// and the changes a tick.
-pub(crate) fn classic_overview(report: &Report<'_>) -> Vec<Figure> {
+pub(crate) fn classic_overview(report: &Results<'_>) -> Vec<Figure> {
     let v = &report.variants[0];
     let strokes = [
         Stroke::solid(palette::BLUE, 5),
@@ -263,7 +264,7 @@ pub(crate) fn classic_overview(report: &Report<'_>) -> Vec<Figure> {
         Stroke::solid(meaning::GOOD, 5),
     ];
     let (levels, flows): (Vec<Measure>, Vec<Measure>) = report
-        .metrics()
+        .measures()
         .iter()
         .partition(|m| m.kind() == Kind::Level);
     // A flow wears its state's colour, dashed: SIR's new infections are
@@ -339,7 +340,7 @@ fn y_range_of(metric: Measure) -> Option<(f64, f64)> {
 }
 
 /// The variants as lines of one pick.
-fn variant_lines(report: &Report<'_>, pick: &Pick<'_>) -> Vec<Line> {
+fn variant_lines(report: &Results<'_>, pick: &Pick<'_>) -> Vec<Line> {
     report
         .variants
         .iter()
@@ -354,7 +355,7 @@ fn variant_lines(report: &Report<'_>, pick: &Pick<'_>) -> Vec<Line> {
 
 /// One measure: every variant overlaid, and (with variants) each what-if's
 /// difference from the baseline.
-pub(crate) fn metric_panels(report: &Report<'_>, metric: Measure, cumulative: bool) -> Vec<Panel> {
+pub(crate) fn metric_panels(report: &Results<'_>, metric: Measure, cumulative: bool) -> Vec<Panel> {
     let m = metric.info();
     let tick = &report.scenario.tick_unit;
     let pick = Pick {
@@ -443,7 +444,7 @@ fn indistinct(panel: &Panel) -> bool {
 /// easily than a noisy weekly count. Where the variants' lines would lie
 /// on top of each other on the measure's own scale, the panel shows each
 /// what-if's difference from the baseline instead, so what differs shows.
-pub(crate) fn compare(report: &Report<'_>) -> Figure {
+pub(crate) fn compare(report: &Results<'_>) -> Figure {
     let base = &report.variants[0].name;
     let panels: Vec<Panel> = report
         .scenario
@@ -492,7 +493,7 @@ pub(crate) fn compare(report: &Report<'_>) -> Figure {
 }
 
 /// Each variant's name and stroke, for a figure's one legend.
-pub(crate) fn variant_legend(report: &Report<'_>) -> Vec<(String, Stroke)> {
+pub(crate) fn variant_legend(report: &Results<'_>) -> Vec<(String, Stroke)> {
     report
         .variants
         .iter()
@@ -512,7 +513,7 @@ pub(crate) fn capitalise(s: &str) -> String {
 /// Whether the scenario can produce what a measure needs (morale needs
 /// staff, job moves need mobility, and so on), so that a run draws only
 /// the charts it has something to show in.
-pub(crate) fn produces(report: &Report<'_>, m: Measure) -> bool {
+pub(crate) fn produces(report: &Results<'_>, m: Measure) -> bool {
     report.scenario.variants.iter().any(|v| v.produces(m))
 }
 
@@ -532,7 +533,7 @@ pub(crate) struct Marker {
 /// The events of the first `variants` variants, each once: an event of
 /// every variant in grey; one of some variants in the first one's colour,
 /// named with the variants it belongs to when more than one has it.
-pub(crate) fn markers(report: &Report<'_>, variants: usize) -> Vec<Marker> {
+pub(crate) fn markers(report: &Results<'_>, variants: usize) -> Vec<Marker> {
     let all = &report.scenario.variants[..variants];
     let mut out: Vec<Marker> = Vec::new();
     let mut seen: Vec<&crate::scenario::Event> = Vec::new();

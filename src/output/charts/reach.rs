@@ -7,7 +7,7 @@ use plotters::prelude::*;
 
 use super::render::{Area, on_area};
 use super::style::{self, FAMILY, Framing, Stroke, meaning, text};
-use crate::output::{Report, VariantResult};
+use crate::output::{Results, VariantResult};
 
 /// Bins of people reached, widening as stories travel further: (the
 /// least in the bin, its name).
@@ -48,7 +48,7 @@ fn histogram(v: &VariantResult, bad: bool, bins: usize) -> (usize, Vec<f64>) {
     (n, h)
 }
 
-pub(crate) fn reach_figure(area: Area<'_, '_>, report: &Report<'_>) -> Result<(), String> {
+pub(crate) fn reach_figure(area: Area<'_, '_>, report: &Results<'_>) -> Result<(), String> {
     on_area!(area, |a| draw_reach(a, report))
 }
 
@@ -70,7 +70,7 @@ fn mean_reach(v: &VariantResult, bad: bool) -> f64 {
 /// story, so what-ifs compare at a glance.
 fn draw_reach<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
-    report: &Report<'_>,
+    report: &Results<'_>,
 ) -> Result<(), String>
 where
     DB::ErrorType: 'static,
@@ -214,7 +214,7 @@ fn distribution<DB: DrawingBackend>(
 /// their values, the variant's name above them.
 fn averages<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
-    report: &Report<'_>,
+    report: &Results<'_>,
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     let shown = &report.variants[..report.variants.len().min(6)];
     let means: Vec<(f64, f64)> = shown

@@ -387,7 +387,7 @@ pub(crate) fn draw_panel<DB: DrawingBackend>(
         )))?;
     }
     // A tick with no figure (NaN: a weekly flow at week 0) is left out.
-    let drawn = |b: &&crate::metrics::Band| !b.mean.is_nan();
+    let drawn = |b: &&crate::results::Band| !b.mean.is_nan();
     for line in &panel.lines {
         let upper = line
             .bands

@@ -1,15 +1,15 @@
-//! Recording what the dynamics measure, and summing up replications.
+//! Recording one replication: what the dynamics measured, tick by tick,
+//! and how far their stories travelled.
 //!
 //! [`Recorder`] is the observer the engine calls after tick 0 and after each
 //! tick with that tick's [`Frame`] of figures and the stories it followed;
-//! it keeps the frames and turns the stories into their reach. [`aggregate`]
-//! turns the replications' frames into a mean and a 90% band. Nothing here
-//! knows which model made the figures: the frames' measures say.
-
-use serde::Serialize;
+//! it keeps the frames and turns the stories into their reach. Nothing here
+//! knows which model made the figures or how it numbers its stories: the
+//! frames' measures and the stories' [`StoryKey`] reader say. Turning the
+//! recordings into the figures people read is [`crate::results`]'s work.
 
 pub use crate::measures::{Kind, Measure};
-use crate::model::{Frame, Stories};
+use crate::model::{Frame, Stories, StoryKey};
 
 /// The engine's observer: called with the figures after tick 0 and each
 /// tick, and once at the end of the replication.
@@ -22,9 +22,11 @@ pub trait Observer {
 /// from its teller or through retelling.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Reach {
-    /// The story's id (see `Story::id`).
+    /// The story's id, as its model numbers it.
     pub story: u64,
     pub bad: bool,
+    /// Who first told it.
+    pub teller: u32,
     pub people: u32,
 }
 
@@ -49,6 +51,8 @@ pub struct Recorder {
     /// Whether the world follows only a sample of its stories (a large
     /// population, or a fan-out that would note too many pairs a tick).
     stories_sampled: bool,
+    /// How the model reads its story ids (from the stories observed).
+    key: fn(u64) -> StoryKey,
     /// The most pairs kept: [`REACH_BUDGET`] unless set (for tests).
     pub reach_budget: Option<usize>,
     /// Each tracked story's reach, in the order of their ids.
@@ -73,6 +77,7 @@ impl Recorder {
             heard: Vec::new(),
             halvings: 0,
             stories_sampled: false,
+            key: StoryKey::unknown,
             reach_budget: None,
             reach: Vec::new(),
         }
@@ -83,6 +88,8 @@ impl Observer for Recorder {
     fn observe(&mut self, _tick: u32, frame: Frame, stories: Stories) {
         self.frames.push(frame);
         self.stories_sampled |= stories.sampled;
+        self.key = stories.key;
+        let key = stories.key;
         let halvings = self.halvings;
         self.heard.extend(
             stories
@@ -95,9 +102,9 @@ impl Observer for Recorder {
         if let Some(done) = stories.complete_through {
             let (complete, live): (Vec<_>, Vec<_>) = std::mem::take(&mut self.heard)
                 .into_iter()
-                .partition(|&(id, _)| crate::model::state::unpack_id(id).1 <= done);
+                .partition(|&(id, _)| key(id).born <= done);
             self.heard = live;
-            self.reach.extend(reach(complete));
+            self.reach.extend(reach(complete, key));
         }
         let budget = self.reach_budget.unwrap_or(REACH_BUDGET);
         if self.heard.len() > budget {
@@ -113,7 +120,7 @@ impl Observer for Recorder {
     }
 
     fn finish(&mut self) {
-        let rest = reach(std::mem::take(&mut self.heard));
+        let rest = reach(std::mem::take(&mut self.heard), self.key);
         self.reach.extend(rest);
     }
 }
@@ -127,24 +134,24 @@ impl Recorder {
 
 /// Each story's distinct hearers, not counting its teller. The pairs come
 /// in whatever order threads noted them; sorting makes the result the same.
-pub fn reach(mut heard: Vec<(u64, u32)>) -> Vec<Reach> {
-    use crate::model::state::{NOBODY, unpack_id};
+pub fn reach(mut heard: Vec<(u64, u32)>, key: fn(u64) -> StoryKey) -> Vec<Reach> {
     heard.sort_unstable();
     heard.dedup();
     let mut out: Vec<Reach> = Vec::new();
     let mut current = None;
     for (id, hearer) in heard {
-        let (bad, _, origin) = unpack_id(id);
+        let story = key(id);
         if current != Some(id) {
             current = Some(id);
             out.push(Reach {
                 story: id,
-                bad,
+                bad: story.bad,
+                teller: story.teller,
                 people: 0,
             });
         }
-        if hearer != NOBODY
-            && hearer != origin
+        if hearer != Stories::TOLD
+            && hearer != story.teller
             && let Some(story) = out.last_mut()
         {
             story.people += 1;
@@ -160,123 +167,24 @@ impl Recorder {
     }
 
     /// A value: `slot` 0 is all, 1.. the groups.
-    pub fn value(&self, tick: usize, slot: usize, metric: usize) -> f64 {
-        self.frames[tick][slot * self.measures.len() + metric]
+    pub fn value(&self, tick: usize, slot: usize, measure: usize) -> f64 {
+        self.frames[tick][slot * self.measures.len() + measure]
     }
 
     /// A run's final figure: a level's last value, or a flow's total.
-    pub fn final_value(&self, slot: usize, metric: usize) -> f64 {
-        match self.measures[metric].kind() {
-            Kind::Level => self.value(self.frames.len() - 1, slot, metric),
+    pub fn final_value(&self, slot: usize, measure: usize) -> f64 {
+        match self.measures[measure].kind() {
+            Kind::Level => self.value(self.frames.len() - 1, slot, measure),
             Kind::Flow => (1..self.frames.len())
-                .map(|t| self.value(t, slot, metric))
+                .map(|t| self.value(t, slot, measure))
                 .sum(),
         }
     }
 }
 
-/// Mean and 90% band of one figure across replications.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-pub struct Band {
-    pub mean: f64,
-    pub p05: f64,
-    pub p95: f64,
-}
-
-impl Band {
-    /// No figure: every field not a number.
-    pub const NAN: Band = Band {
-        mean: f64::NAN,
-        p05: f64::NAN,
-        p95: f64::NAN,
-    };
-
-    /// From the replications' values; percentiles by linear interpolation
-    /// between order statistics (numpy's default).
-    pub fn of(values: &mut [f64]) -> Band {
-        if values.is_empty() {
-            return Band {
-                mean: f64::NAN,
-                p05: f64::NAN,
-                p95: f64::NAN,
-            };
-        }
-        values.sort_by(f64::total_cmp);
-        let mean = values.iter().sum::<f64>() / values.len() as f64;
-        Band {
-            mean,
-            p05: quantile(values, 0.05),
-            p95: quantile(values, 0.95),
-        }
-    }
-}
-
-fn quantile(sorted: &[f64], q: f64) -> f64 {
-    let h = (sorted.len() - 1) as f64 * q;
-    let (lo, hi) = (h.floor() as usize, h.ceil() as usize);
-    sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
-}
-
-/// Mean and band across `runs` replications at each of `ticks` ticks of a
-/// series each replication gives (`f(replication)`): a measure, a sum of
-/// measures, a running total, a paired difference.
-pub fn bands_of(runs: usize, ticks: usize, f: impl Fn(usize) -> Vec<f64>) -> Vec<Band> {
-    let traces: Vec<Vec<f64>> = (0..runs).map(f).collect();
-    (0..ticks)
-        .map(|t| {
-            let mut values: Vec<f64> = traces.iter().map(|tr| tr[t]).collect();
-            Band::of(&mut values)
-        })
-        .collect()
-}
-
-/// Every figure of a run set across replications: `bands[tick][slot][metric]`.
-#[derive(Debug, Clone)]
-pub struct Aggregate {
-    pub bands: Vec<Vec<Vec<Band>>>,
-}
-
-/// Aggregates replications tick by tick.
-pub fn aggregate(runs: &[Recorder]) -> Aggregate {
-    let Some(first) = runs.first() else {
-        return Aggregate { bands: Vec::new() };
-    };
-    let ticks = first.frames.len();
-    let width = first.measures.len().max(1);
-    let slots = first.frames.first().map_or(0, |f| f.len() / width);
-    let mut values = vec![0.0; runs.len()];
-    let bands = (0..ticks)
-        .map(|t| {
-            (0..slots)
-                .map(|s| {
-                    (0..width)
-                        .map(|m| {
-                            values
-                                .iter_mut()
-                                .zip(runs)
-                                .for_each(|(v, r)| *v = r.value(t, s, m));
-                            Band::of(&mut values)
-                        })
-                        .collect()
-                })
-                .collect()
-        })
-        .collect();
-    Aggregate { bands }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn bands_use_interpolated_percentiles() {
-        let mut v: Vec<f64> = (0..=100).map(f64::from).collect();
-        let b = Band::of(&mut v);
-        assert_eq!((b.mean, b.p05, b.p95), (50.0, 5.0, 95.0));
-        let b = Band::of(&mut [3.0]);
-        assert_eq!((b.mean, b.p05, b.p95), (3.0, 3.0, 3.0));
-    }
 
     #[test]
     fn halving_keeps_about_half_of_the_stories_each_time() {
