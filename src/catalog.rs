@@ -32,10 +32,10 @@ pub struct Declaration {
     pub name: &'static str,
     /// Its name in a chart's title.
     pub title: &'static str,
-    /// The keys its `[model]` table takes besides `kind`, all required.
-    pub keys: &'static [&'static str],
-    /// An example of those keys, for error messages.
-    pub example: &'static str,
+    /// The parameters its `[model]` table takes besides `kind`, all
+    /// required: the scenario reader, `check`, the schema's and the docs'
+    /// tests and the studio's sliders all read them from here.
+    pub parameters: &'static [Parameter],
     /// The measures it records, in the order of its CSV.
     pub measures: &'static [Measure],
     /// The figures a run's summary and console lead with.
@@ -80,6 +80,58 @@ impl Steady {
     }
 }
 
+/// One parameter of a model, declared once (as NDlib's models declare
+/// theirs): its key, what it means, its unit and range, a typical value
+/// and the studio slider's step.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Parameter {
+    pub key: &'static str,
+    pub about: &'static str,
+    pub unit: &'static str,
+    /// The values allowed, both ends included.
+    pub range: (f64, f64),
+    /// A typical value, for examples in messages and docs.
+    pub example: f64,
+    /// The studio slider's step.
+    pub step: f64,
+}
+
+/// A probability or share, from 0 to 1.
+const fn share(key: &'static str, about: &'static str, example: f64) -> Parameter {
+    Parameter {
+        key,
+        about,
+        unit: "probability or share, 0 to 1",
+        range: (0.0, 1.0),
+        example,
+        step: 0.01,
+    }
+}
+
+impl Declaration {
+    /// Its parameters' keys, in order.
+    pub fn keys(&self) -> Vec<&'static str> {
+        self.parameters.iter().map(|p| p.key).collect()
+    }
+
+    /// Its `[model]` table as an example, for error messages.
+    pub fn example(&self) -> String {
+        if self.parameters.is_empty() {
+            return format!("kind = \"{}\"", self.name);
+        }
+        self.parameters
+            .iter()
+            .map(|p| format!("{} = {}", p.key, p.example))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// The parameter called `key`, if it has one.
+    pub fn parameter(&self, key: &str) -> Option<&'static Parameter> {
+        self.parameters.iter().find(|p| p.key == key)
+    }
+}
+
 /// The overview charts of a model's baseline.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Overview {
@@ -93,8 +145,7 @@ pub enum Overview {
 pub const WORD_OF_MOUTH: Declaration = Declaration {
     name: "word-of-mouth",
     title: "Word of mouth",
-    keys: &[],
-    example: "kind = \"word-of-mouth\"",
+    parameters: &[],
     measures: &[
         Reputation,
         Nps,
@@ -171,8 +222,23 @@ pub const WORD_OF_MOUTH: Declaration = Declaration {
 pub const SIR: Declaration = Declaration {
     name: "sir",
     title: "SIR",
-    keys: &["beta", "gamma", "initial_infected_share"],
-    example: "beta = 0.1, gamma = 0.2, initial_infected_share = 0.01",
+    parameters: &[
+        share(
+            "beta",
+            "each tick, the chance an infected node infects each susceptible neighbour",
+            0.1,
+        ),
+        share(
+            "gamma",
+            "each tick, the chance an infected node recovers",
+            0.2,
+        ),
+        share(
+            "initial_infected_share",
+            "the share of nodes infected at tick 0",
+            0.01,
+        ),
+    ],
     measures: &[
         ShareSusceptible,
         ShareInfected,
@@ -193,8 +259,18 @@ pub const SIR: Declaration = Declaration {
 pub const INDEPENDENT_CASCADE: Declaration = Declaration {
     name: "independent-cascade",
     title: "Independent cascade",
-    keys: &["probability", "initial_active_share"],
-    example: "probability = 0.1, initial_active_share = 0.01",
+    parameters: &[
+        share(
+            "probability",
+            "the one chance a newly active node has to activate each inactive neighbour",
+            0.1,
+        ),
+        share(
+            "initial_active_share",
+            "the share of nodes active at tick 0",
+            0.01,
+        ),
+    ],
     measures: &[ShareActive, NewActive],
     headlines: &[ShareActive],
     differences: &[ShareActive],
@@ -209,16 +285,29 @@ pub const INDEPENDENT_CASCADE: Declaration = Declaration {
 pub const LINEAR_THRESHOLD: Declaration = Declaration {
     name: "linear-threshold",
     title: "Linear threshold",
-    keys: &["initial_active_share"],
-    example: "initial_active_share = 0.01",
+    parameters: &[share(
+        "initial_active_share",
+        "the share of nodes active at tick 0",
+        0.01,
+    )],
     ..INDEPENDENT_CASCADE
 };
 
 pub const BASS: Declaration = Declaration {
     name: "bass",
     title: "Bass diffusion",
-    keys: &["p", "q"],
-    example: "p = 0.003, q = 0.05",
+    parameters: &[
+        share(
+            "p",
+            "each tick, a non-adopter's chance to adopt on its own (innovation)",
+            0.003,
+        ),
+        share(
+            "q",
+            "how much more likely a non-adopter adopts per share of its neighbours who have (imitation)",
+            0.05,
+        ),
+    ],
     measures: &[ShareAdopted, NewAdopters],
     headlines: &[ShareAdopted],
     differences: &[ShareAdopted],
@@ -229,6 +318,15 @@ pub const BASS: Declaration = Declaration {
     warmup: 0,
     steady: &[],
 };
+
+/// Every model's declaration, in the order of [`ModelKind`].
+pub const ALL: &[&Declaration] = &[
+    &WORD_OF_MOUTH,
+    &SIR,
+    &INDEPENDENT_CASCADE,
+    &LINEAR_THRESHOLD,
+    &BASS,
+];
 
 impl ModelKind {
     /// What this model declares.

@@ -148,7 +148,7 @@ pub fn print_check(s: &Scenario, plan: &Plan, threads: usize, output: &Path) {
         .collect();
     println!("  groups:   {}", groups.join(", "));
     let declared = base.model.kind().declaration();
-    if !declared.keys.is_empty() {
+    if !declared.parameters.is_empty() {
         let model = serde_json::to_string(&base.model).unwrap_or_default();
         println!("  model:    {model}");
     }

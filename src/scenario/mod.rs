@@ -924,6 +924,26 @@ mod tests {
 mod docs_tests {
     use super::*;
 
+    /// docs/scenario.md's `[model]` table lists each model's declared
+    /// parameters, in order, within the range its header states.
+    #[test]
+    fn the_model_table_is_the_declaration() {
+        let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/scenario.md"))
+            .unwrap();
+        assert!(doc.contains("| `kind` | keys (each 0 to 1) | one tick |"));
+        for d in crate::catalog::ALL
+            .iter()
+            .filter(|d| !d.parameters.is_empty())
+        {
+            let keys: Vec<String> = d.keys().iter().map(|k| format!("`{k}`")).collect();
+            let row = format!("| `\"{}\"` | {} |", d.name, keys.join(", "));
+            assert!(doc.contains(&row), "docs/scenario.md lacks the row {row}");
+            for p in d.parameters {
+                assert_eq!(p.range, (0.0, 1.0), "{}: the header says 0 to 1", p.key);
+            }
+        }
+    }
+
     /// Every key a scenario takes is documented in docs/scenario.md.
     #[test]
     fn every_field_is_documented() {

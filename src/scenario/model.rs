@@ -65,59 +65,94 @@ impl ModelSpec {
     }
 }
 
-/// Checks `[model]`: the keys its `kind` takes, no others, each in range.
+impl RawModel {
+    /// The value written for a parameter key, if any.
+    fn given(&self, key: &str) -> Option<f64> {
+        match key {
+            "beta" => self.beta,
+            "gamma" => self.gamma,
+            "initial_infected_share" => self.initial_infected_share,
+            "probability" => self.probability,
+            "initial_active_share" => self.initial_active_share,
+            "p" => self.p,
+            "q" => self.q,
+            _ => None,
+        }
+    }
+
+    /// Every parameter key this table can hold (its fields but `kind`).
+    pub const KEYS: [&str; 7] = [
+        "beta",
+        "gamma",
+        "initial_infected_share",
+        "probability",
+        "initial_active_share",
+        "p",
+        "q",
+    ];
+}
+
+impl ModelSpec {
+    /// A model of `kind` with its declared parameters' values, in order.
+    fn with_values(kind: ModelKind, v: &[f64]) -> ModelSpec {
+        use ModelKind as K;
+        let at = |i: usize| v.get(i).copied().unwrap_or(0.0);
+        match kind {
+            K::WordOfMouth => ModelSpec::WordOfMouth,
+            K::Sir => ModelSpec::Sir {
+                beta: at(0),
+                gamma: at(1),
+                initial_infected_share: at(2),
+            },
+            K::IndependentCascade => ModelSpec::IndependentCascade {
+                probability: at(0),
+                initial_active_share: at(1),
+            },
+            K::LinearThreshold => ModelSpec::LinearThreshold {
+                initial_active_share: at(0),
+            },
+            K::Bass => ModelSpec::Bass { p: at(0), q: at(1) },
+        }
+    }
+}
+
+/// Checks `[model]`: the parameters its `kind` declares, no others, each
+/// within its declared range.
 pub fn validate(raw: &RawModel, p: &mut Vec<Problem>) -> ModelSpec {
-    use ModelKind as K;
     let at = FieldPath::root().key("model");
     let declared = raw.kind.declaration();
-    let (needs, example) = (declared.keys, declared.example);
-    let given = [
-        ("beta", raw.beta),
-        ("gamma", raw.gamma),
-        ("initial_infected_share", raw.initial_infected_share),
-        ("probability", raw.probability),
-        ("initial_active_share", raw.initial_active_share),
-        ("p", raw.p),
-        ("q", raw.q),
-    ];
-    let kind = declared.name;
-    let mut value = |name: &str| -> f64 {
-        let v = given.iter().find(|(n, _)| *n == name).and_then(|(_, v)| *v);
-        match v.map(|v| within(v, 0.0, 1.0)) {
-            Some(Ok(v)) => v,
-            Some(Err(bad)) => {
-                p.push(params::out_of_range(at.key(name), bad));
-                0.0
+    let (kind, example, needs) = (declared.name, declared.example(), declared.keys());
+    let values: Vec<f64> = declared
+        .parameters
+        .iter()
+        .map(|param| {
+            let (lo, hi) = param.range;
+            match raw.given(param.key).map(|v| within(v, lo, hi)) {
+                Some(Ok(v)) => v,
+                Some(Err(bad)) => {
+                    p.push(params::out_of_range(at.key(param.key), bad));
+                    0.0
+                }
+                None => {
+                    p.push(
+                        Problem::new(
+                            at.clone(),
+                            format!("kind = \"{kind}\" needs `{}`", param.key),
+                        )
+                        .allowed(format!("for kind = \"{kind}\": {}", needs.join(", ")))
+                        .help(format!("for example: {example}")),
+                    );
+                    0.0
+                }
             }
-            None => 0.0,
-        }
-    };
-    let spec = match raw.kind {
-        K::WordOfMouth => ModelSpec::WordOfMouth,
-        K::Sir => ModelSpec::Sir {
-            beta: value("beta"),
-            gamma: value("gamma"),
-            initial_infected_share: value("initial_infected_share"),
-        },
-        K::IndependentCascade => ModelSpec::IndependentCascade {
-            probability: value("probability"),
-            initial_active_share: value("initial_active_share"),
-        },
-        K::LinearThreshold => ModelSpec::LinearThreshold {
-            initial_active_share: value("initial_active_share"),
-        },
-        K::Bass => ModelSpec::Bass {
-            p: value("p"),
-            q: value("q"),
-        },
-    };
-    for (name, v) in given {
-        let wanted = needs.contains(&name);
-        if v.is_some() && !wanted {
+        })
+        .collect();
+    for key in RawModel::KEYS {
+        if raw.given(key).is_some() && declared.parameter(key).is_none() {
             p.push(
                 Problem::new(
-                    at.key(name),
-                    format!("`{name}` does not apply to kind = \"{kind}\""),
+                    at.key(key),
+                    format!("`{key}` does not apply to kind = \"{kind}\""),
                 )
                 .allowed(format!(
                     "for kind = \"{kind}\": {}",
@@ -129,13 +164,44 @@ pub fn validate(raw: &RawModel, p: &mut Vec<Problem>) -> ModelSpec {
                 ))
                 .help(format!("for example: {example}")),
             );
-        } else if v.is_none() && wanted {
-            p.push(
-                Problem::new(at.clone(), format!("kind = \"{kind}\" needs `{name}`"))
-                    .allowed(format!("for kind = \"{kind}\": {}", needs.join(", ")))
-                    .help(format!("for example: {example}")),
-            );
         }
     }
-    spec
+    ModelSpec::with_values(raw.kind, &values)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::{ALL, Declaration};
+
+    #[test]
+    fn the_raw_table_holds_exactly_the_declared_parameters() {
+        let declared: std::collections::BTreeSet<&str> =
+            ALL.iter().flat_map(|d: &&Declaration| d.keys()).collect();
+        let fields: std::collections::BTreeSet<&str> = RawModel::KEYS.into_iter().collect();
+        assert_eq!(declared, fields);
+        // And the schema lists them all, besides `kind`.
+        let schema = serde_json::to_value(schemars::schema_for!(RawModel)).unwrap();
+        let mut listed: Vec<&str> = schema["properties"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .filter(|k| *k != "kind")
+            .collect();
+        listed.sort();
+        assert_eq!(listed, fields.into_iter().collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn each_value_lands_in_its_declared_place() {
+        for d in ALL {
+            let kind: ModelKind = serde_json::from_value(serde_json::json!(d.name)).unwrap();
+            let values: Vec<f64> = (1..=d.parameters.len()).map(|i| i as f64 / 10.0).collect();
+            let spec = serde_json::to_value(ModelSpec::with_values(kind, &values)).unwrap();
+            for (param, v) in d.parameters.iter().zip(&values) {
+                assert_eq!(spec[param.key], *v, "{}: {}", d.name, param.key);
+            }
+        }
+    }
 }

@@ -351,22 +351,21 @@ pub fn controls(s: &Scenario) -> Vec<Control> {
         .collect()
 }
 
-/// A classic model's numeric parameters, each from 0 to 1.
+/// A classic model's sliders: its declared parameters, each over its
+/// declared range.
 fn classic_controls(s: &Scenario) -> Vec<ControlSpec> {
-    let Some(model) = resolved(s.baseline(), "model") else {
-        return Vec::new();
-    };
-    let Some(map) = model.as_object() else {
-        return Vec::new();
-    };
-    map.iter()
-        .filter(|(_, v)| v.as_f64().is_some_and(|x| (0.0..=1.0).contains(&x)))
-        .map(|(k, _)| ControlSpec {
-            path: format!("model.{k}"),
-            label: k.replace('_', " "),
-            min: 0.0,
-            max: 1.0,
-            step: 0.01,
+    s.baseline()
+        .model
+        .kind()
+        .declaration()
+        .parameters
+        .iter()
+        .map(|p| ControlSpec {
+            path: format!("model.{}", p.key),
+            label: p.key.replace('_', " "),
+            min: p.range.0,
+            max: p.range.1,
+            step: p.step,
         })
         .collect()
 }
