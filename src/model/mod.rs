@@ -35,7 +35,7 @@ pub mod word_of_mouth;
 use crate::catalog::ModelKind;
 use crate::measures::Measure;
 use crate::network::Network;
-use crate::scenario::{ModelSpec, Scenario, Variant};
+use crate::scenario::{Scenario, Variant};
 
 pub use population::Population;
 pub use state::{Agents, CHUNK, Shared, State, Story};
@@ -283,8 +283,10 @@ pub fn with_dynamics_all<V: VisitAll>(
         let refs: Vec<&D> = all.iter().collect();
         v.visit_all(&refs)
     }
-    match model {
-        ModelSpec::WordOfMouth => visit(
+    // The registry: one line a model.
+    use classic::{bass, cascade, sir, threshold};
+    match model.kind() {
+        ModelKind::WordOfMouth => visit(
             v,
             variants
                 .iter()
@@ -292,57 +294,16 @@ pub fn with_dynamics_all<V: VisitAll>(
                 .map(|(variant, p)| WordOfMouth::new(scenario, variant, p))
                 .collect(),
         ),
-        ModelSpec::Sir {
-            beta,
-            gamma,
-            initial_infected_share,
-        } => visit(
+        ModelKind::Sir => visit(v, classic::build::<sir::Sir>(populations, &model)),
+        ModelKind::IndependentCascade => visit(
             v,
-            populations
-                .map(|p| {
-                    classic::Classic::new(
-                        p,
-                        classic::sir::Sir { beta, gamma },
-                        initial_infected_share,
-                    )
-                })
-                .collect(),
+            classic::build::<cascade::IndependentCascade>(populations, &model),
         ),
-        ModelSpec::IndependentCascade {
-            probability,
-            initial_active_share,
-        } => visit(
+        ModelKind::LinearThreshold => visit(
             v,
-            populations
-                .map(|p| {
-                    classic::Classic::new(
-                        p,
-                        classic::cascade::IndependentCascade { probability },
-                        initial_active_share,
-                    )
-                })
-                .collect(),
+            classic::build::<threshold::LinearThreshold>(populations, &model),
         ),
-        ModelSpec::LinearThreshold {
-            initial_active_share,
-        } => visit(
-            v,
-            populations
-                .map(|p| {
-                    classic::Classic::new(
-                        p,
-                        classic::threshold::LinearThreshold,
-                        initial_active_share,
-                    )
-                })
-                .collect(),
-        ),
-        ModelSpec::Bass { p, q } => visit(
-            v,
-            populations
-                .map(|pop| classic::Classic::new(pop, classic::bass::Bass { p, q }, 0.0))
-                .collect(),
-        ),
+        ModelKind::Bass => visit(v, classic::build::<bass::Bass>(populations, &model)),
     }
 }
 
@@ -362,8 +323,8 @@ pub struct Cost {
 /// The registry's second list: what `variant` costs with `agents` agents
 /// over `ticks` ticks.
 pub fn cost(variant: &Variant, agents: f64, ticks: u32) -> Cost {
-    match variant.model {
-        ModelSpec::WordOfMouth => Cost {
+    match variant.model.kind() {
+        ModelKind::WordOfMouth => Cost {
             bytes_per_agent: state::BYTES_PER_AGENT
                 + variant
                     .workplaces
@@ -373,10 +334,8 @@ pub fn cost(variant: &Variant, agents: f64, ticks: u32) -> Cost {
             tellings: expected::tellings(variant, agents, ticks),
             stories: true,
         },
-        ModelSpec::Sir { .. }
-        | ModelSpec::IndependentCascade { .. }
-        | ModelSpec::LinearThreshold { .. }
-        | ModelSpec::Bass { .. } => Cost {
+        // Every classic model keeps the same per-node state.
+        _ => Cost {
             bytes_per_agent: classic::BYTES_PER_AGENT,
             ns_per_agent_tick: 6.0,
             tellings: expected::Tellings::default(),

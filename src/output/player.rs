@@ -11,6 +11,7 @@
 use std::fmt::Write;
 
 use base64::Engine;
+use serde::Serialize;
 
 use super::animation::{ATTITUDE_STEPS, attitude_colours, attitude_step, thousands};
 use super::charts::style::meaning;
@@ -26,78 +27,88 @@ fn hex(c: plotters::style::RGBColor) -> String {
     format!("#{:02x}{:02x}{:02x}", c.0, c.1, c.2)
 }
 
-/// The film as the script reads it (JSON; numbers as integers where they
-/// can be, so the page stays small and the same bytes every time).
-pub(crate) fn data(film: &Film) -> String {
-    let b64 = base64::engine::general_purpose::STANDARD;
-    let mut j = String::from("{");
-    let _ = write!(
-        j,
-        "\"unit\":\"{}\",\"n\":{},",
-        json_text(&film.tick_unit),
-        film.agents.len()
-    );
-    let pos: Vec<String> = film
-        .position
-        .iter()
-        .flat_map(|&(x, y)| [(x * 1000.0).round() as i32, (y * 1000.0).round() as i32])
-        .map(|v| v.to_string())
-        .collect();
-    let _ = write!(j, "\"pos\":[{}],", pos.join(","));
-    let mean =
-        film.degree.iter().map(|&d| f64::from(d)).sum::<f64>() / film.degree.len().max(1) as f64;
-    let size: Vec<String> = film
-        .degree
-        .iter()
-        .map(|&d| {
-            let f = (f64::from(d) / mean.max(1.0)).sqrt().clamp(0.6, 2.0);
-            format!("{}", (f * 10.0).round() / 10.0)
-        })
-        .collect();
-    let _ = write!(j, "\"size\":[{}],", size.join(","));
-    let edges: Vec<String> = film
-        .edges
-        .iter()
-        .flat_map(|&(a, b)| [a, b])
-        .map(|v| v.to_string())
-        .collect();
-    let _ = write!(j, "\"edges\":[{}],", edges.join(","));
-    let colours: Vec<String> = attitude_colours()
-        .iter()
-        .map(|&c| format!("\"{}\"", hex(c)))
-        .collect();
-    let _ = write!(
-        j,
-        "\"colours\":[{}],\"good\":\"{}\",\"bad\":\"{}\",\"reels\":[",
-        colours.join(","),
-        hex(meaning::GOOD),
-        hex(meaning::BAD)
-    );
-    for (k, reel) in film.reels.iter().enumerate() {
-        let bytes: Vec<u8> = reel.frames.iter().flatten().map(pack).collect();
-        let told: Vec<String> = reel
-            .told
-            .iter()
-            .map(|[g, b]| format!("[\"{}\",\"{}\"]", thousands(*g), thousands(*b)))
-            .collect();
-        let _ = write!(
-            j,
-            "{}{{\"name\":\"{}\",\"told\":[{}],\"frames\":\"{}\"}}",
-            if k > 0 { "," } else { "" },
-            json_text(&reel.variant),
-            told.join(","),
-            b64.encode(&bytes)
-        );
-    }
-    j.push_str("]}");
-    j
+/// The film as the script reads it: positions in thousandths and sizes
+/// in tenths, so the page stays small and the same bytes every time.
+#[derive(Debug, Clone, Serialize)]
+pub struct PlayerData {
+    pub unit: String,
+    pub n: usize,
+    /// x, y of each pictured agent, in thousandths of the picture.
+    pub pos: Vec<i32>,
+    /// Each agent's dot size, against the mean degree's.
+    pub size: Vec<f64>,
+    /// Both ends of each edge, flattened.
+    pub edges: Vec<u32>,
+    /// The attitude scale's colours, low to high.
+    pub colours: Vec<String>,
+    pub good: String,
+    pub bad: String,
+    pub reels: Vec<ReelData>,
+    /// Which agents are pictured, and which are not, in words.
+    pub shown: String,
+    pub not_shown: String,
 }
 
-/// Text for a JSON string inside a `<script>`: quotes and backslashes
-/// escaped, and `<` written as `\u003c` so no `</script>` can end it.
-fn json_text(text: &str) -> String {
-    let quoted = serde_json::to_string(text).unwrap_or_default();
-    quoted[1..quoted.len() - 1].replace('<', "\\u003c")
+/// One variant's reel: the good and bad stories told so far at each tick,
+/// and every frame, one byte an agent ([`pack`]), base64.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReelData {
+    pub name: String,
+    pub told: Vec<[String; 2]>,
+    pub frames: String,
+}
+
+/// The film as the page's script and the studio read it.
+pub fn data(film: &Film) -> PlayerData {
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let mean =
+        film.degree.iter().map(|&d| f64::from(d)).sum::<f64>() / film.degree.len().max(1) as f64;
+    PlayerData {
+        unit: film.tick_unit.clone(),
+        n: film.agents.len(),
+        pos: film
+            .position
+            .iter()
+            .flat_map(|&(x, y)| [(x * 1000.0).round() as i32, (y * 1000.0).round() as i32])
+            .collect(),
+        size: film
+            .degree
+            .iter()
+            .map(|&d| {
+                let f = (f64::from(d) / mean.max(1.0)).sqrt().clamp(0.6, 2.0);
+                (f * 10.0).round() / 10.0
+            })
+            .collect(),
+        edges: film.edges.iter().flat_map(|&(a, b)| [a, b]).collect(),
+        colours: attitude_colours().iter().map(|&c| hex(c)).collect(),
+        good: hex(meaning::GOOD),
+        bad: hex(meaning::BAD),
+        reels: film
+            .reels
+            .iter()
+            .map(|reel| ReelData {
+                name: reel.variant.clone(),
+                told: reel
+                    .told
+                    .iter()
+                    .map(|[g, b]| [thousands(*g), thousands(*b)])
+                    .collect(),
+                frames: b64.encode(reel.frames.iter().flatten().map(pack).collect::<Vec<u8>>()),
+            })
+            .collect(),
+        shown: film.shown(),
+        not_shown: film.not_shown(),
+    }
+}
+
+/// [`data`] as JSON inside a `<script>`: `<` written as `\u003c` (it can
+/// only stand inside a string), so no `</script>` can end it.
+fn script_json(film: &Film) -> String {
+    in_script(serde_json::to_string(&data(film)).unwrap_or_default())
+}
+
+fn in_script(json: String) -> String {
+    json.replace('<', "\\u003c")
 }
 
 /// The player's section of the page.
@@ -142,7 +153,7 @@ pub(crate) fn section(film: &Film) -> String {
         good = hex(meaning::GOOD),
         bad = hex(meaning::BAD),
         unit = esc(&film.tick_unit),
-        data = data(film),
+        data = script_json(film),
     );
     debug_assert_eq!(ATTITUDE_STEPS, 16, "four bits a step");
     page
@@ -162,6 +173,7 @@ pub(crate) const STYLE: &str = include_str!("../../assets/player/player.css");
 mod tests {
     use super::*;
     use crate::model::Look;
+    use serde_json::json;
 
     #[test]
     fn a_look_packs_into_one_byte() {
@@ -177,6 +189,10 @@ mod tests {
 
     #[test]
     fn names_cannot_end_the_script() {
-        assert_eq!(json_text("a</script>\"b"), "a\\u003c/script>\\\"b");
+        let json = serde_json::to_string(&json!({ "name": "a</script>\"b" })).unwrap();
+        let text = in_script(json);
+        assert_eq!(text, r#"{"name":"a\u003c/script>\"b"}"#);
+        let back: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(back["name"], "a</script>\"b");
     }
 }

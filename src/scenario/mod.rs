@@ -533,11 +533,11 @@ pub fn validate(raw: RawScenario, source: &Path) -> Result<Checked, Vec<Problem>
     let model = raw
         .model
         .as_ref()
-        .map_or(ModelSpec::WordOfMouth, |m| model::validate(m, p));
+        .map_or(ModelSpec::default(), |m| model::validate(m, p));
     // The word-of-mouth model's rates, and the research its defaults rest
     // on, are per week: another unit would keep weekly rates under a new
     // name. A classic model's rates are per tick, whatever a tick is.
-    if let (ModelSpec::WordOfMouth, Some(unit)) = (model, raw.tick_unit.as_deref())
+    if let (ModelKind::WordOfMouth, Some(unit)) = (model.kind(), raw.tick_unit.as_deref())
         && unit != "week"
     {
         p.push(
@@ -865,11 +865,7 @@ mod tests {
             .unwrap();
         assert_eq!(
             s.baseline().model,
-            ModelSpec::Sir {
-                beta: 0.1,
-                gamma: 0.2,
-                initial_infected_share: 0.01
-            }
+            ModelSpec::new(ModelKind::Sir, &[0.1, 0.2, 0.01])
         );
         assert_eq!(s.compare[0], Measure::ShareSusceptible);
         let e = model("kind = \"sir\"\nbeta = 0.1\ngamma = 0.2").unwrap_err();

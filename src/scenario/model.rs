@@ -3,6 +3,8 @@
 //! (SIR, independent cascade, linear threshold, Bass) run in the same
 //! engine for validation and comparison.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 use super::error::{FieldPath, Problem};
@@ -10,114 +12,103 @@ use super::params::{self, within};
 
 pub use crate::catalog::ModelKind;
 
-/// `[model]` as written: which keys apply depends on `kind`.
-#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
-#[serde(deny_unknown_fields)]
+/// `[model]` as written: `kind`, and the values of its parameters, which
+/// depend on the kind and are checked against its declaration.
+#[derive(Debug, Clone, Deserialize)]
 pub struct RawModel {
     pub kind: ModelKind,
-    pub beta: Option<f64>,
-    pub gamma: Option<f64>,
-    pub initial_infected_share: Option<f64>,
-    pub probability: Option<f64>,
-    pub initial_active_share: Option<f64>,
-    pub p: Option<f64>,
-    pub q: Option<f64>,
+    #[serde(flatten)]
+    pub values: BTreeMap<String, toml::Value>,
 }
 
-/// A model with its parameters checked.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Default)]
-#[serde(tag = "kind", rename_all = "kebab-case")]
-pub enum ModelSpec {
-    /// The word-of-mouth model: groups, service, telling, hearing, market.
-    #[default]
-    WordOfMouth,
-    /// Discrete-time SIR: each tick every infected node tries once to infect
-    /// each susceptible neighbour with probability `beta`, then recovers
-    /// with probability `gamma`.
-    Sir {
-        beta: f64,
-        gamma: f64,
-        initial_infected_share: f64,
-    },
-    /// Each newly active node has one chance to activate each inactive
-    /// neighbour, with probability `probability`.
-    IndependentCascade {
-        probability: f64,
-        initial_active_share: f64,
-    },
-    /// A node activates once the share of its neighbours who are active
-    /// reaches its threshold, drawn uniformly from (0, 1].
-    LinearThreshold { initial_active_share: f64 },
-    /// A non-adopter adopts with probability p + q x (share of its
-    /// neighbours who have adopted).
-    Bass { p: f64, q: f64 },
+/// The schema of `[model]`: `kind`, and every parameter a model declares,
+/// with its meaning and range (generated from the declarations).
+impl schemars::JsonSchema for RawModel {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "RawModel".into()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let mut properties = serde_json::Map::new();
+        properties.insert(
+            "kind".into(),
+            generator.subschema_for::<ModelKind>().to_value(),
+        );
+        for d in crate::catalog::ALL {
+            for p in d.parameters {
+                let users: Vec<&str> = crate::catalog::ALL
+                    .iter()
+                    .filter(|e| e.parameter(p.key).is_some())
+                    .map(|e| e.name)
+                    .collect();
+                properties.entry(p.key).or_insert(serde_json::json!({
+                    "type": "number",
+                    "minimum": p.range.0,
+                    "maximum": p.range.1,
+                    "description": format!("{} ({}; for kind {})", p.about, p.unit, users.join(", ")),
+                }));
+            }
+        }
+        schemars::json_schema!({
+            "description": "`[model]`: which dynamics run; the keys besides `kind` are the parameters its kind declares.",
+            "type": "object",
+            "properties": properties,
+            "required": ["kind"],
+            "additionalProperties": false,
+        })
+    }
+}
+
+/// The most parameters a model declares.
+pub const MAX_PARAMETERS: usize = 4;
+
+/// A model with its parameters checked: its kind, and the values of the
+/// parameters it declares, in the declaration's order.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct ModelSpec {
+    kind: ModelKind,
+    values: [f64; MAX_PARAMETERS],
 }
 
 impl ModelSpec {
+    /// A model of `kind` with its declared parameters' `values`, in order.
+    pub fn new(kind: ModelKind, values: &[f64]) -> ModelSpec {
+        let mut all = [0.0; MAX_PARAMETERS];
+        for (slot, v) in all.iter_mut().zip(values) {
+            *slot = *v;
+        }
+        ModelSpec { kind, values: all }
+    }
+
     pub fn kind(&self) -> ModelKind {
-        match self {
-            ModelSpec::WordOfMouth => ModelKind::WordOfMouth,
-            ModelSpec::Sir { .. } => ModelKind::Sir,
-            ModelSpec::IndependentCascade { .. } => ModelKind::IndependentCascade,
-            ModelSpec::LinearThreshold { .. } => ModelKind::LinearThreshold,
-            ModelSpec::Bass { .. } => ModelKind::Bass,
-        }
+        self.kind
+    }
+
+    /// The value of its parameter `key` (a key its model declares).
+    pub fn get(&self, key: &str) -> f64 {
+        let declared = self.kind.declaration();
+        let at = declared.parameters.iter().position(|p| p.key == key);
+        debug_assert!(at.is_some(), "{} declares no `{key}`", declared.name);
+        at.map_or(0.0, |i| self.values[i])
     }
 }
 
-impl RawModel {
-    /// The value written for a parameter key, if any.
-    fn given(&self, key: &str) -> Option<f64> {
-        match key {
-            "beta" => self.beta,
-            "gamma" => self.gamma,
-            "initial_infected_share" => self.initial_infected_share,
-            "probability" => self.probability,
-            "initial_active_share" => self.initial_active_share,
-            "p" => self.p,
-            "q" => self.q,
-            _ => None,
+/// As `[model]` is written: `kind`, then each parameter.
+impl Serialize for ModelSpec {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let declared = self.kind.declaration();
+        let mut map = s.serialize_map(Some(1 + declared.parameters.len()))?;
+        map.serialize_entry("kind", &self.kind)?;
+        for (p, v) in declared.parameters.iter().zip(self.values) {
+            map.serialize_entry(p.key, &v)?;
         }
-    }
-
-    /// Every parameter key this table can hold (its fields but `kind`).
-    pub const KEYS: [&str; 7] = [
-        "beta",
-        "gamma",
-        "initial_infected_share",
-        "probability",
-        "initial_active_share",
-        "p",
-        "q",
-    ];
-}
-
-impl ModelSpec {
-    /// A model of `kind` with its declared parameters' values, in order.
-    fn with_values(kind: ModelKind, v: &[f64]) -> ModelSpec {
-        use ModelKind as K;
-        let at = |i: usize| v.get(i).copied().unwrap_or(0.0);
-        match kind {
-            K::WordOfMouth => ModelSpec::WordOfMouth,
-            K::Sir => ModelSpec::Sir {
-                beta: at(0),
-                gamma: at(1),
-                initial_infected_share: at(2),
-            },
-            K::IndependentCascade => ModelSpec::IndependentCascade {
-                probability: at(0),
-                initial_active_share: at(1),
-            },
-            K::LinearThreshold => ModelSpec::LinearThreshold {
-                initial_active_share: at(0),
-            },
-            K::Bass => ModelSpec::Bass { p: at(0), q: at(1) },
-        }
+        map.end()
     }
 }
 
-/// Checks `[model]`: the parameters its `kind` declares, no others, each
-/// within its declared range.
+/// Checks `[model]`: the parameters its `kind` declares, each a number
+/// within its declared range, and no others.
 pub fn validate(raw: &RawModel, p: &mut Vec<Problem>) -> ModelSpec {
     let at = FieldPath::root().key("model");
     let declared = raw.kind.declaration();
@@ -127,10 +118,20 @@ pub fn validate(raw: &RawModel, p: &mut Vec<Problem>) -> ModelSpec {
         .iter()
         .map(|param| {
             let (lo, hi) = param.range;
-            match raw.given(param.key).map(|v| within(v, lo, hi)) {
-                Some(Ok(v)) => v,
-                Some(Err(bad)) => {
+            let given = raw.values.get(param.key);
+            match given.map(|v| v.as_float().or(v.as_integer().map(|i| i as f64))) {
+                Some(Some(v)) => within(v, lo, hi).unwrap_or_else(|bad| {
                     p.push(params::out_of_range(at.key(param.key), bad));
+                    0.0
+                }),
+                Some(None) => {
+                    p.push(
+                        Problem::new(
+                            at.key(param.key),
+                            format!("`{}` must be a number", param.key),
+                        )
+                        .allowed(format!("a number from {lo} to {hi}: {}", param.about)),
+                    );
                     0.0
                 }
                 None => {
@@ -147,26 +148,31 @@ pub fn validate(raw: &RawModel, p: &mut Vec<Problem>) -> ModelSpec {
             }
         })
         .collect();
-    for key in RawModel::KEYS {
-        if raw.given(key).is_some() && declared.parameter(key).is_none() {
+    for key in raw.values.keys() {
+        if declared.parameter(key).is_none() {
+            let elsewhere = crate::catalog::ALL
+                .iter()
+                .any(|d| d.parameter(key).is_some());
+            let message = if elsewhere {
+                format!("`{key}` does not apply to kind = \"{kind}\"")
+            } else {
+                format!("unknown key `{key}`")
+            };
             p.push(
-                Problem::new(
-                    at.key(key),
-                    format!("`{key}` does not apply to kind = \"{kind}\""),
-                )
-                .allowed(format!(
-                    "for kind = \"{kind}\": {}",
-                    if needs.is_empty() {
-                        "no other keys".to_string()
-                    } else {
-                        needs.join(", ")
-                    }
-                ))
-                .help(format!("for example: {example}")),
+                Problem::new(at.key(key), message)
+                    .allowed(format!(
+                        "for kind = \"{kind}\": {}",
+                        if needs.is_empty() {
+                            "no other keys".to_string()
+                        } else {
+                            needs.join(", ")
+                        }
+                    ))
+                    .help(format!("for example: {example}")),
             );
         }
     }
-    ModelSpec::with_values(raw.kind, &values)
+    ModelSpec::new(raw.kind, &values)
 }
 
 #[cfg(test)]
@@ -175,33 +181,36 @@ mod tests {
     use crate::catalog::{ALL, Declaration};
 
     #[test]
-    fn the_raw_table_holds_exactly_the_declared_parameters() {
-        let declared: std::collections::BTreeSet<&str> =
-            ALL.iter().flat_map(|d: &&Declaration| d.keys()).collect();
-        let fields: std::collections::BTreeSet<&str> = RawModel::KEYS.into_iter().collect();
-        assert_eq!(declared, fields);
-        // And the schema lists them all, besides `kind`.
+    fn the_schema_holds_exactly_the_declared_parameters() {
+        let declared: std::collections::BTreeSet<&str> = ALL
+            .iter()
+            .flat_map(|d: &&Declaration| d.keys())
+            .chain(["kind"])
+            .collect();
         let schema = serde_json::to_value(schemars::schema_for!(RawModel)).unwrap();
-        let mut listed: Vec<&str> = schema["properties"]
+        let listed: std::collections::BTreeSet<&str> = schema["properties"]
             .as_object()
             .unwrap()
             .keys()
             .map(String::as_str)
-            .filter(|k| *k != "kind")
             .collect();
-        listed.sort();
-        assert_eq!(listed, fields.into_iter().collect::<Vec<_>>());
+        assert_eq!(listed, declared);
+        assert!(ALL.iter().all(|d| d.parameters.len() <= MAX_PARAMETERS));
     }
 
     #[test]
-    fn each_value_lands_in_its_declared_place() {
+    fn a_spec_reads_and_writes_as_its_declaration_says() {
         for d in ALL {
             let kind: ModelKind = serde_json::from_value(serde_json::json!(d.name)).unwrap();
             let values: Vec<f64> = (1..=d.parameters.len()).map(|i| i as f64 / 10.0).collect();
-            let spec = serde_json::to_value(ModelSpec::with_values(kind, &values)).unwrap();
+            let spec = ModelSpec::new(kind, &values);
+            let written = serde_json::to_value(spec).unwrap();
+            assert_eq!(written["kind"], d.name);
             for (param, v) in d.parameters.iter().zip(&values) {
-                assert_eq!(spec[param.key], *v, "{}: {}", d.name, param.key);
+                assert_eq!(written[param.key], *v, "{}: {}", d.name, param.key);
+                assert_eq!(spec.get(param.key), *v);
             }
+            assert_eq!(written.as_object().unwrap().len(), 1 + values.len());
         }
     }
 }

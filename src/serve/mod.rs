@@ -483,10 +483,8 @@ fn compute(
             return Ok(());
         }
         let film = crate::film::record(&report, &options)?;
-        let mut data: Value = serde_json::from_str(&crate::output::player::data(&film))
+        let data = serde_json::to_value(crate::output::player::data(&film))
             .map_err(|e| Error::Other(format!("the film could not be packed: {e}")))?;
-        data["shown"] = json!(film.shown());
-        data["not_shown"] = json!(film.not_shown());
         emit(Line::Film(data));
         Ok(())
     })

@@ -3,6 +3,7 @@
 
 use super::{Counts, Node, Rule, change, node};
 use crate::catalog::ModelKind;
+use crate::scenario::ModelSpec;
 
 /// Bass's outside (p) and inside (q) influence.
 #[derive(Debug, Clone, Copy)]
@@ -14,6 +15,13 @@ pub struct Bass {
 impl Rule for Bass {
     const KIND: ModelKind = ModelKind::Bass;
     const SEEDED: u8 = node::ACTIVE;
+
+    fn new(model: &ModelSpec) -> Self {
+        Bass {
+            p: model.get("p"),
+            q: model.get("q"),
+        }
+    }
 
     fn decide(&self, n: Node, draw: impl Fn() -> f64) -> (u8, u8) {
         if n.state != node::INACTIVE {

@@ -3,6 +3,7 @@
 
 use super::{Counts, Node, Rule, any_of, change, node};
 use crate::catalog::ModelKind;
+use crate::scenario::ModelSpec;
 
 /// The independent cascade's parameter.
 #[derive(Debug, Clone, Copy)]
@@ -13,6 +14,16 @@ pub struct IndependentCascade {
 impl Rule for IndependentCascade {
     const KIND: ModelKind = ModelKind::IndependentCascade;
     const SEEDED: u8 = node::NEW;
+
+    fn new(model: &ModelSpec) -> Self {
+        IndependentCascade {
+            probability: model.get("probability"),
+        }
+    }
+
+    fn seed_share(model: &ModelSpec) -> f64 {
+        model.get("initial_active_share")
+    }
     const COUNTS_END: bool = true;
 
     fn decide(&self, n: Node, draw: impl Fn() -> f64) -> (u8, u8) {

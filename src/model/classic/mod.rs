@@ -27,6 +27,7 @@ use super::state::CHUNK;
 use super::{Clock, Dynamics, Frame};
 use crate::catalog::ModelKind;
 use crate::rng::{self, Purpose};
+use crate::scenario::ModelSpec;
 
 /// Node states. SIR: susceptible, infected, recovered. Independent cascade:
 /// inactive, newly active (has its one chance this tick), active (spent).
@@ -111,12 +112,30 @@ pub trait Rule: Sync {
     /// called only when a chance is taken.
     fn decide(&self, node: Node, draw: impl Fn() -> f64) -> (u8, u8);
 
+    /// The rule with a scenario's values of its declared parameters.
+    fn new(model: &ModelSpec) -> Self;
+
+    /// The share of nodes seeded at tick 0 (none unless it declares one).
+    fn seed_share(_model: &ModelSpec) -> f64 {
+        0.0
+    }
+
     /// The figures of some nodes' counts, in the order of the measures.
     fn values(&self, counts: &Counts) -> Vec<f64>;
 
     /// Whether nothing can change after `tick`, given the whole
     /// population's figures `all` at it.
     fn settled(&self, all: &[f64], tick: u32) -> bool;
+}
+
+/// Each variant's dynamics of rule `R`, on its population.
+pub fn build<'a, R: Rule>(
+    populations: impl Iterator<Item = Population<'a>>,
+    model: &ModelSpec,
+) -> Vec<Classic<'a, R>> {
+    populations
+        .map(|p| Classic::new(p, R::new(model), R::seed_share(model)))
+        .collect()
 }
 
 /// The state of a classic model in one replication.

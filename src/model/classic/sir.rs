@@ -4,6 +4,7 @@
 
 use super::{Counts, Node, Rule, any_of, change, node};
 use crate::catalog::ModelKind;
+use crate::scenario::ModelSpec;
 
 /// SIR's parameters.
 #[derive(Debug, Clone, Copy)]
@@ -16,6 +17,17 @@ impl Rule for Sir {
     const KIND: ModelKind = ModelKind::Sir;
     const SEEDED: u8 = node::INFECTED;
     const COUNTS_END: bool = true;
+
+    fn new(model: &ModelSpec) -> Self {
+        Sir {
+            beta: model.get("beta"),
+            gamma: model.get("gamma"),
+        }
+    }
+
+    fn seed_share(model: &ModelSpec) -> f64 {
+        model.get("initial_infected_share")
+    }
 
     /// A susceptible node with k infected neighbours is infected with
     /// probability 1 - (1 - beta)^k, the same as k independent tries.

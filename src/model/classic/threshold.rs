@@ -4,6 +4,7 @@
 
 use super::{Counts, Node, Rule, change, node};
 use crate::catalog::ModelKind;
+use crate::scenario::ModelSpec;
 
 /// The linear threshold model (its one parameter, the seeds, is common to
 /// every classic model).
@@ -14,6 +15,14 @@ impl Rule for LinearThreshold {
     const KIND: ModelKind = ModelKind::LinearThreshold;
     const SEEDED: u8 = node::ACTIVE;
     const THRESHOLDS: bool = true;
+
+    fn new(_model: &ModelSpec) -> Self {
+        LinearThreshold
+    }
+
+    fn seed_share(model: &ModelSpec) -> f64 {
+        model.get("initial_active_share")
+    }
 
     /// Equal in-weights 1/degree: active when the active share of
     /// neighbours reaches the threshold; isolated nodes never activate.
