@@ -45,11 +45,11 @@ fn benches(c: &mut Criterion) {
         b.iter(|| layout::force_directed(black_box(2000), black_box(&edges), 1))
     });
     let s = Scenario::parse(TOWN, Path::new("bench.toml")).expect("a valid bench scenario");
-    let report = pipeline::simulate(&s, &RunOptions::quiet()).expect("the bench town runs");
+    let report = pipeline::simulate(&s, &RunOptions::silent()).expect("the bench town runs");
     g.bench_function("film 20000 agents 52 weeks 2 variants", |b| {
-        b.iter(|| film::record(black_box(&report), &RunOptions::quiet()).expect("films"))
+        b.iter(|| film::record(black_box(&report), &RunOptions::silent()).expect("films"))
     });
-    let film = film::record(&report, &RunOptions::quiet()).expect("films");
+    let film = film::record(&report, &RunOptions::silent()).expect("films");
     g.bench_function("gif 53 frames 2 variants", |b| {
         b.iter(|| animation::write_gif(black_box(&film), std::io::sink()).expect("draws"))
     });

@@ -87,7 +87,7 @@ impl Options<'_> {
 
 /// A frame of a tick after the dynamics settled: the same levels, and no
 /// flows (nothing happened).
-fn quiet(frame: &Frame, measures: &[crate::measures::Measure]) -> Frame {
+fn settled_frame(frame: &Frame, measures: &[crate::measures::Measure]) -> Frame {
     let width = measures.len().max(1);
     frame
         .iter()
@@ -152,7 +152,7 @@ fn record<D: Dynamics>(
     // counted is not the run's), and a flow's series adds up to its total.
     observer.observe(
         0,
-        quiet(&frame, dynamics.measures()),
+        settled_frame(&frame, dynamics.measures()),
         dynamics.stories(&mut state, 0),
     );
     for tick in 1..=options.ticks {
@@ -160,7 +160,7 @@ fn record<D: Dynamics>(
             return Err(Cancelled);
         }
         if settled {
-            frame = quiet(&frame, dynamics.measures());
+            frame = settled_frame(&frame, dynamics.measures());
             observer.observe(tick, frame.clone(), Stories::default());
         } else {
             dynamics.step(&mut state, Clock::run(replication, tick), parallel);

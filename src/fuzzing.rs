@@ -48,7 +48,7 @@ pub fn scenario(data: &[u8]) {
     s.runs = 1;
     s.ticks = s.ticks.min(4);
     // Variants were checked against the scenario's own ticks; fewer is fine.
-    if let Ok(report) = pipeline::simulate(&s, &RunOptions::quiet()) {
+    if let Ok(report) = pipeline::simulate(&s, &RunOptions::silent()) {
         let _ = crate::output::tables::summary_json(&report);
         let _ = crate::output::tables::timeseries_csv(&report);
     }

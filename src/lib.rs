@@ -5,34 +5,43 @@
 //!
 //! # Architecture
 //!
-//! Data flows one way (docs/architecture.md has the map):
+//! Data flows one way (docs/architecture.md has the map, and a test holds
+//! every module to the table of what it may use):
 //!
 //! - [`scenario`]: a TOML file → a validated [`scenario::Scenario`], with
-//!   errors located at their line and column;
+//!   errors located at their line and column; typed setting places
+//!   ([`scenario::setting`]) decide whose value wins; a studio request's
+//!   what-if is made in [`scenario::what_if`];
 //! - [`measures`] and [`catalog`]: the one table of measures, and what each
-//!   model declares (its keys, measures and defaults);
+//!   model declares (its parameters, measures, defaults, what it keeps
+//!   steady);
 //! - [`network`]: generators and edge lists → a compressed sparse row graph;
 //! - [`model`]: the [`model::Dynamics`] trait, implemented by the
 //!   word-of-mouth model (its tick's phases in [`model::phases`]) and by
 //!   each classic model (SIR, independent cascade, linear threshold, Bass),
 //!   and the registry that builds the one a variant runs;
 //! - [`engine`]: replications, threads and seeding, for any dynamics;
-//! - [`metrics`]: the observer the engine calls each tick, and the
-//!   aggregation of replications into a mean and a 90% band;
-//! - [`pipeline`]: a scenario's run as one call, [`pipeline::simulate`];
-//!   [`forecast`] says beforehand what it will take; [`film`] records the
-//!   network for the pictures;
+//! - [`record`]: the observer the engine calls each tick, keeping one
+//!   replication's figures and its stories' reach;
+//! - [`results`]: the runs of every variant, and the figures people read
+//!   from them (final values with 90% bands, paired differences, reach,
+//!   value), worked out once for files, report, console, studio and sweeps;
+//! - [`pipeline`]: a scenario's run as one call, [`pipeline::simulate`],
+//!   and what it will take, [`pipeline::prepare`]; [`forecast`] counts the
+//!   networks and predicts memory and time; [`film`] records the network
+//!   for the pictures;
 //! - [`sweep`]: grids and design files of parameter values, their plan,
 //!   shards and merge;
-//! - [`output`]: CSV, JSON, charts, the headline slide and the report,
-//!   written into a folder as a whole.
+//! - [`output`]: CSV, JSON, charts, the headline slide, the deck and the
+//!   report, written into a folder as a whole; they only format.
 //!
 //! [`validation`] runs the classic models in the same engine against their
 //! known answers. [`cli`] is the command line over all of it, and
-//! [`serve`] the studio's HTTP server; [`input`] reads files within their
-//! bounds; [`fuzzing`] holds the fuzz targets' entry points; [`rng`] keys
-//! every random stream by (seed, replication, tick, agent, purpose), so
-//! results do not depend on the number of threads.
+//! [`serve`] the studio's HTTP server; both only ask the library and
+//! format. [`input`] reads files within their bounds; [`error`] is the
+//! library's error; [`fuzzing`] holds the fuzz targets' entry points;
+//! [`rng`] keys every random stream by (seed, replication, tick, agent,
+//! purpose), so results do not depend on the number of threads.
 //!
 //! # Example
 //!
@@ -52,7 +61,7 @@
 //!     rewire = 0.1
 //! "#;
 //! let scenario = Scenario::parse(text, Path::new("example.toml")).unwrap();
-//! let report = pipeline::simulate(&scenario, &RunOptions::quiet()).unwrap();
+//! let report = pipeline::simulate(&scenario, &RunOptions::silent()).unwrap();
 //!
 //! let baseline = &report.variants[0];
 //! let reputation = baseline.runs[0].position(Measure::Reputation).unwrap();

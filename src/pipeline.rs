@@ -5,8 +5,9 @@
 //! memory, builds each distinct network once, runs every variant's
 //! replications with the same keyed streams (common random numbers), and
 //! returns its [`Results`] for [`crate::results`] to read and
-//! [`crate::output`] to write. [`plan`] says what
-//! a run would take without running it (`grapevine check`).
+//! [`crate::output`] to write. [`prepare`] says what a run will take from
+//! its networks' sizes (the studio asks it before every run), and
+//! [`estimate`] counts those sizes first (`grapevine check`).
 //!
 //! It runs on the caller's rayon pool and prints nothing: progress and
 //! notes go to a [`Progress`] the caller provides.
@@ -56,7 +57,7 @@ pub struct RunOptions<'a> {
 
 impl RunOptions<'_> {
     /// Runs on the current pool's threads, silently, uncancellable.
-    pub fn quiet() -> RunOptions<'static> {
+    pub fn silent() -> RunOptions<'static> {
         RunOptions {
             threads: rayon::current_num_threads(),
             cancel: None,
@@ -342,7 +343,7 @@ pub fn check_memory(s: &Scenario, sizes: &Sizes, threads: usize) -> Result<Memor
 
 /// What a run would take, without running it.
 #[derive(Debug, Clone)]
-pub struct Plan {
+pub struct Estimate {
     /// The baseline's agents and edges; `exact` when they were counted (a
     /// network read from a file), else as the generator will make them.
     pub agents: u64,
@@ -369,13 +370,13 @@ pub fn count_networks(s: &Scenario, sizes: &mut Sizes) -> Result<(), Error> {
 /// What a run of `s` on `threads` threads will take, from its networks'
 /// `sizes`; refuses one that will not fit in memory. `check`, the studio
 /// and the start of every run ask this.
-pub fn prepare(s: &Scenario, sizes: &Sizes, threads: usize) -> Result<Plan, Error> {
+pub fn prepare(s: &Scenario, sizes: &Sizes, threads: usize) -> Result<Estimate, Error> {
     let memory = check_memory(s, sizes, threads)?;
     let base = &s.baseline().network;
     let agent_ticks = sizes.per_variant(s).iter().map(|&n| n as f64).sum::<f64>()
         * f64::from(s.ticks)
         * f64::from(s.runs);
-    Ok(Plan {
+    Ok(Estimate {
         agents: sizes.agents(base),
         edges: sizes.edges(base),
         exact: sizes.knows(base),
@@ -387,7 +388,7 @@ pub fn prepare(s: &Scenario, sizes: &Sizes, threads: usize) -> Result<Plan, Erro
 
 /// What a run of `s` on `threads` threads would take, its networks read
 /// from files counted first.
-pub fn plan(s: &Scenario, threads: usize) -> Result<Plan, Error> {
+pub fn estimate(s: &Scenario, threads: usize) -> Result<Estimate, Error> {
     let mut sizes = Sizes::new();
     count_networks(s, &mut sizes)?;
     prepare(s, &sizes, threads)
@@ -438,7 +439,7 @@ pub fn pilot(s: &Scenario, runs: u32) -> Result<Option<Pilot>, Error> {
     variant.timeline = crate::scenario::Timeline::constant(&variant.groups, s.ticks);
     alone.variants = vec![variant];
     alone.runs = runs;
-    let results = simulate(&alone, &RunOptions::quiet())?;
+    let results = simulate(&alone, &RunOptions::silent())?;
     let recs = &results.variants[0].runs;
     let end = s.ticks as usize;
     let mean = |m: crate::measures::Measure, t: usize| {

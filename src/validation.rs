@@ -462,7 +462,7 @@ fn steady_towns(effort: Effort) -> Vec<Check> {
         let Ok(s) = Scenario::parse(&text, std::path::Path::new("default-town.toml")) else {
             continue;
         };
-        let Ok(report) = pipeline::simulate(&s, &RunOptions::quiet()) else {
+        let Ok(report) = pipeline::simulate(&s, &RunOptions::silent()) else {
             continue;
         };
         let recs = &report.variants[0].runs;

@@ -11,7 +11,7 @@ use crate::measures::Scale;
 use crate::output::Results;
 use crate::output::charts::short_number;
 use crate::output::findings::{amount, plain, what};
-use crate::pipeline::{Pilot, PilotFigure, Plan, Progress};
+use crate::pipeline::{Estimate, Pilot, PilotFigure, Progress};
 use crate::scenario::{self, NetworkSpec, Scenario};
 
 /// A progress bar on the terminal (none when stderr is not one, or when
@@ -126,7 +126,7 @@ pub fn print_headline(report: &Results<'_>, dest: &Path, seconds: f64) {
 }
 
 /// What `grapevine check` says of a scenario.
-pub fn print_check(s: &Scenario, plan: &Plan, threads: usize, output: &Path) {
+pub fn print_check(s: &Scenario, plan: &Estimate, threads: usize, output: &Path) {
     let base = s.baseline();
     println!("{}: ok", s.source.display());
     println!("  title:    {}", s.title);

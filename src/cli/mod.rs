@@ -522,7 +522,7 @@ fn check_command(args: &CheckArgs) -> Result<(), Error> {
     let loaded = load_all(&args.scenarios, &args.set)?;
     let threads = threads(None);
     for s in &loaded {
-        let plan = pipeline::plan(s, threads)?;
+        let plan = pipeline::estimate(s, threads)?;
         console::print_check(s, &plan, threads, &output_folder(None, &s.source, false));
         // A short pilot, unless asked not to or it would take long itself.
         let runs = 2;

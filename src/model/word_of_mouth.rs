@@ -2,7 +2,7 @@
 //! group's parameters over the timeline, the guests of events, the
 //! workplaces, the sample of stories followed), its state at tick 0, and
 //! its place among the [`Dynamics`]. The tick's rules are in
-//! [`super::phases`], its figures in [`super::measure`].
+//! [`super::phases`], its figures in [`super::tally`].
 
 use std::sync::atomic::Ordering::Relaxed;
 
@@ -79,10 +79,11 @@ pub struct WordOfMouth<'a> {
     pub groups: Vec<Group>,
     /// Each agent's organisation at the start (empty without workplaces).
     pub organisation: Vec<u32>,
-    /// The groups' parameters in each phase of the timeline.
-    pub phases: Vec<Vec<GroupParams>>,
-    /// The phase at each tick.
-    pub phase_at: Vec<u16>,
+    /// The groups' parameters in each segment of the timeline (a stretch
+    /// of ticks between events' starts and ends).
+    pub segments: Vec<Vec<GroupParams>>,
+    /// The segment at each tick.
+    pub segment_at: Vec<u16>,
     pub seed: u64,
     pub guests: Vec<Guests>,
     pub work: Option<Work>,
@@ -174,13 +175,13 @@ impl<'a> WordOfMouth<'a> {
             staff: groups.iter().any(|g| g.staff),
             groups,
             organisation,
-            phases: variant
+            segments: variant
                 .timeline
                 .params
                 .iter()
                 .map(|gs| gs.iter().map(GroupParams::new).collect())
                 .collect(),
-            phase_at: variant.timeline.at.clone(),
+            segment_at: variant.timeline.at.clone(),
             seed,
             guests,
             work,
@@ -201,15 +202,19 @@ impl<'a> WordOfMouth<'a> {
     }
 
     /// Agent `i`'s group's parameters at `clock`: the warm-up's, or those
-    /// of the timeline's phase at its tick.
+    /// of the timeline's segment at its tick.
     #[inline]
     pub fn params(&self, clock: Clock, i: usize) -> &GroupParams {
         let g = self.group[i] as usize;
         if clock.is_warmup() {
             return &self.warmup_params[g];
         }
-        let phase = self.phase_at.get(clock.tick as usize).copied().unwrap_or(0);
-        &self.phases[phase as usize][g]
+        let segment = self
+            .segment_at
+            .get(clock.tick as usize)
+            .copied()
+            .unwrap_or(0);
+        &self.segments[segment as usize][g]
     }
 
     /// The chance per tick that an agent changes job at `clock`.
@@ -357,8 +362,8 @@ impl Dynamics for WordOfMouth<'_> {
         state.referrals.fill(0);
     }
 
-    /// A story is last retold `max_hops - 1` ticks after it was first told,
-    /// so those first told `max_hops` ticks ago or earlier are complete.
+    /// How each of `agents` looks after this tick: attitude, market
+    /// status, group, and the stories it told and heard.
     fn look(&self, state: &State, agents: &[u32], out: &mut Vec<super::Look>) {
         use super::Look;
         use state::event;
@@ -392,6 +397,9 @@ impl Dynamics for WordOfMouth<'_> {
         }));
     }
 
+    /// The (story, hearer) pairs noted this tick. A story is last retold
+    /// `max_hops - 1` ticks after it was first told, so those first told
+    /// `max_hops` ticks ago or earlier are complete.
     fn stories(&self, state: &mut State, tick: u32) -> Stories {
         let noted = state.reach.get_mut().unwrap_or_else(|e| e.into_inner());
         Stories {

@@ -50,7 +50,7 @@ pub struct PlayerData {
 }
 
 /// One variant's reel: the good and bad stories told so far at each tick,
-/// and every frame, one byte an agent ([`pack`]), base64.
+/// and every frame, one byte an agent (see `pack`), base64.
 #[derive(Debug, Clone, Serialize)]
 pub struct ReelData {
     pub name: String,

@@ -19,7 +19,7 @@ use crate::sweep::{Outcome, Plan, Row, describe};
 
 /// One line of the chart: a variant, at one combination of the other
 /// parameters' values.
-pub struct Line {
+pub struct Curve {
     /// Index into the plan's variants.
     pub variant: usize,
     /// Index into the chart's combinations.
@@ -42,7 +42,7 @@ pub struct Sweep<'a> {
     /// The other parameters' values of each combination, in words (one
     /// empty combination when there are no others, and for a design).
     pub combos: Vec<String>,
-    pub lines: Vec<Line>,
+    pub lines: Vec<Curve>,
     /// A design's points are drawn as dots with their bands, not joined:
     /// the other columns change from one point to the next too.
     pub scatter: bool,
@@ -100,7 +100,7 @@ impl<'a> Sweep<'a> {
                     .map(|(r, row)| row.bands[k][v].map(|b| (r / per_x, b)))
                     .collect();
                 if let Some(points) = points {
-                    lines.push(Line {
+                    lines.push(Curve {
                         variant: v,
                         combo,
                         stroke,

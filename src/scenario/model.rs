@@ -112,19 +112,41 @@ impl Serialize for ModelSpec {
 pub fn validate(raw: &RawModel, p: &mut Vec<Problem>) -> ModelSpec {
     let at = FieldPath::root().key("model");
     let declared = raw.kind.declaration();
-    let (kind, example, needs) = (declared.name, declared.example(), declared.keys());
+    let example = declared.example();
+    let needs = declared.keys();
+    // A key no model declares is a typo, not a key of another kind.
+    let (known, unknown): (Vec<&str>, Vec<&str>) = raw
+        .values
+        .keys()
+        .map(String::as_str)
+        .partition(|k| crate::catalog::ALL.iter().any(|d| d.parameter(k).is_some()));
+    let takes = if needs.is_empty() {
+        "no other keys".to_string()
+    } else {
+        needs.join(", ")
+    };
+    for key in unknown {
+        p.push(
+            Problem::new(at.key(key), format!("unknown key `{key}`"))
+                .allowed(format!("for kind = \"{}\": {takes}", declared.name))
+                .help(format!("for example: {example}")),
+        );
+    }
+    if !params::keys_of_kind(&at, declared.name, (&needs, &[]), &example, &known, p) {
+        return ModelSpec::new(raw.kind, &[]);
+    }
     let values: Vec<f64> = declared
         .parameters
         .iter()
         .map(|param| {
             let (lo, hi) = param.range;
-            let given = raw.values.get(param.key);
-            match given.map(|v| v.as_float().or(v.as_integer().map(|i| i as f64))) {
-                Some(Some(v)) => within(v, lo, hi).unwrap_or_else(|bad| {
+            let v = &raw.values[param.key];
+            match v.as_float().or(v.as_integer().map(|i| i as f64)) {
+                Some(v) => within(v, lo, hi).unwrap_or_else(|bad| {
                     p.push(params::out_of_range(at.key(param.key), bad));
                     0.0
                 }),
-                Some(None) => {
+                None => {
                     p.push(
                         Problem::new(
                             at.key(param.key),
@@ -134,44 +156,9 @@ pub fn validate(raw: &RawModel, p: &mut Vec<Problem>) -> ModelSpec {
                     );
                     0.0
                 }
-                None => {
-                    p.push(
-                        Problem::new(
-                            at.clone(),
-                            format!("kind = \"{kind}\" needs `{}`", param.key),
-                        )
-                        .allowed(format!("for kind = \"{kind}\": {}", needs.join(", ")))
-                        .help(format!("for example: {example}")),
-                    );
-                    0.0
-                }
             }
         })
         .collect();
-    for key in raw.values.keys() {
-        if declared.parameter(key).is_none() {
-            let elsewhere = crate::catalog::ALL
-                .iter()
-                .any(|d| d.parameter(key).is_some());
-            let message = if elsewhere {
-                format!("`{key}` does not apply to kind = \"{kind}\"")
-            } else {
-                format!("unknown key `{key}`")
-            };
-            p.push(
-                Problem::new(at.key(key), message)
-                    .allowed(format!(
-                        "for kind = \"{kind}\": {}",
-                        if needs.is_empty() {
-                            "no other keys".to_string()
-                        } else {
-                            needs.join(", ")
-                        }
-                    ))
-                    .help(format!("for example: {example}")),
-            );
-        }
-    }
     ModelSpec::new(raw.kind, &values)
 }
 

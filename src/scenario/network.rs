@@ -124,6 +124,51 @@ impl NetworkSpec {
 pub(super) fn network(raw: RawNetwork, source: &Path, p: &mut Vec<Problem>) -> Option<NetworkSpec> {
     use NetworkKind as K;
     let at = FieldPath::root().key("network");
+    if !keys_fit(&raw, &at, p) {
+        return None;
+    }
+    let n = match raw.n {
+        Some(n) => {
+            let most = if raw.kind == K::Complete {
+                200_000
+            } else {
+                MAX_AGENTS as i64
+            };
+            match whole(n, 2, most) {
+                Ok(n) => Some(n as u64),
+                Err(b) => {
+                    p.push(params::out_of_range(at.key("n"), b));
+                    return None;
+                }
+            }
+        }
+        None => None,
+    };
+    let mut check = Check { at: &at, p };
+    let spec = match raw.kind {
+        K::ErdosRenyi => erdos_renyi(&raw, n?, &mut check)?,
+        K::WattsStrogatz => watts_strogatz(&raw, n?, &mut check)?,
+        K::BarabasiAlbert => barabasi_albert(&raw, n?, &mut check)?,
+        K::Organisations => organisations(&raw, n?, &mut check)?,
+        K::Complete => NetworkSpec::Complete { n: n? },
+        K::EdgeList => NetworkSpec::EdgeList {
+            path: file_path(raw.path?, "edge-list", source, &at, check.p)?,
+        },
+        K::Graphml => NetworkSpec::Graphml {
+            path: file_path(raw.path?, "GraphML", source, &at, check.p)?,
+            group_attribute: attribute(raw.group_attribute, &at, check.p)?,
+        },
+        K::Gexf => NetworkSpec::Gexf {
+            path: file_path(raw.path?, "GEXF", source, &at, check.p)?,
+            group_attribute: attribute(raw.group_attribute, &at, check.p)?,
+        },
+    };
+    Some(spec)
+}
+
+/// Whether `[network]` has the keys its kind takes, and no others.
+fn keys_fit(raw: &RawNetwork, at: &FieldPath, p: &mut Vec<Problem>) -> bool {
+    use NetworkKind as K;
     let (needs, example): (&[&str], &str) = match raw.kind {
         K::ErdosRenyi => (&["n", "mean_degree"], "n = 10000, mean_degree = 10"),
         K::WattsStrogatz => (
@@ -146,10 +191,7 @@ pub(super) fn network(raw: RawNetwork, source: &Path, p: &mut Vec<Problem>) -> O
             "path = \"network.gexf\", group_attribute = \"department\"",
         ),
     };
-    // Keys a kind may take but need not.
-    let optional = ["group_attribute"];
-    let kind = serde_name(&raw.kind);
-    let given = [
+    let given: Vec<&str> = [
         ("n", raw.n.is_some()),
         ("mean_degree", raw.mean_degree.is_some()),
         ("rewire", raw.rewire.is_some()),
@@ -159,162 +201,133 @@ pub(super) fn network(raw: RawNetwork, source: &Path, p: &mut Vec<Problem>) -> O
         ("between_degree", raw.between_degree.is_some()),
         ("path", raw.path.is_some()),
         ("group_attribute", raw.group_attribute.is_some()),
-    ];
-    let before = p.len();
-    for (name, set) in given {
-        if set && !needs.contains(&name) {
-            p.push(
-                Problem::new(
-                    at.key(name),
-                    format!("`{name}` does not apply to kind = \"{kind}\""),
-                )
-                .allowed(format!("for kind = \"{kind}\": {}", needs.join(", ")))
-                .help(format!("for example: {example}")),
-            );
-        }
-        if !set && needs.contains(&name) && !optional.contains(&name) {
-            p.push(
-                Problem::new(at.clone(), format!("kind = \"{kind}\" needs `{name}`"))
-                    .allowed(format!("for kind = \"{kind}\": {}", needs.join(", ")))
-                    .help(format!("for example: {example}")),
-            );
-        }
+    ]
+    .into_iter()
+    .filter_map(|(name, set)| set.then_some(name))
+    .collect();
+    // A group attribute is a key a file's kind may take but need not.
+    let optional = ["group_attribute"];
+    let kind = serde_name(&raw.kind);
+    params::keys_of_kind(at, &kind, (needs, &optional), example, &given, p)
+}
+
+/// Where a network's values are checked, and where their problems go.
+struct Check<'a> {
+    at: &'a FieldPath,
+    p: &'a mut Vec<Problem>,
+}
+
+impl Check<'_> {
+    /// The value, or its problem noted and `None`.
+    fn value(&mut self, key: &str, r: Result<f64, params::Bad>) -> Option<f64> {
+        r.map_err(|b| self.p.push(params::out_of_range(self.at.key(key), b)))
+            .ok()
     }
-    if p.len() > before {
+}
+
+/// Why a mean degree is at most n - 1.
+fn others(n: u64) -> String {
+    format!(
+        "no one can know more than the other n - 1 = {} agents",
+        n as f64 - 1.0
+    )
+}
+
+fn erdos_renyi(raw: &RawNetwork, n: u64, c: &mut Check<'_>) -> Option<NetworkSpec> {
+    let nf = n as f64;
+    let mean_degree = c.value(
+        "mean_degree",
+        within(raw.mean_degree?, 0.0, nf - 1.0).map_err(|b| b.because(others(n))),
+    )?;
+    Some(NetworkSpec::ErdosRenyi { n, mean_degree })
+}
+
+fn watts_strogatz(raw: &RawNetwork, n: u64, c: &mut Check<'_>) -> Option<NetworkSpec> {
+    let nf = n as f64;
+    let k = c.value(
+        "mean_degree",
+        within(raw.mean_degree?, 2.0, (nf - 1.0).min(10_000.0)).map_err(|b| {
+            if nf - 1.0 < 10_000.0 {
+                b.because(others(n))
+            } else {
+                b
+            }
+        }),
+    )?;
+    if k.fract() != 0.0 || !(k as u64).is_multiple_of(2) {
+        c.value(
+            "mean_degree",
+            Err(params::Bad::new(
+                k.to_string(),
+                "an even whole number (each node links to k/2 neighbours on each side)",
+            )),
+        );
         return None;
     }
-    let max_n = if raw.kind == K::Complete {
-        200_000
-    } else {
-        MAX_AGENTS as i64
-    };
-    let n = raw.n.map(|n| whole(n, 2, max_n).map(|v| v as u64));
-    let mut bad = |key: &str, r: Result<f64, params::Bad>| match r {
-        Ok(v) => Some(v),
-        Err(b) => {
-            p.push(params::out_of_range(at.key(key), b));
-            None
-        }
-    };
-    let n = match n {
-        Some(Ok(n)) => Some(n),
-        Some(Err(b)) => {
-            bad("n", Err(b));
-            return None;
-        }
-        None => None,
-    };
-    let nf = n.unwrap_or(0) as f64;
-    let others = format!(
-        "no one can know more than the other n - 1 = {} agents",
-        nf - 1.0
-    );
-    let spec = match raw.kind {
-        K::ErdosRenyi => NetworkSpec::ErdosRenyi {
-            n: n?,
-            mean_degree: bad(
-                "mean_degree",
-                within(raw.mean_degree?, 0.0, nf - 1.0).map_err(|b| b.because(&others)),
-            )?,
-        },
-        K::WattsStrogatz => {
-            let k = bad(
-                "mean_degree",
-                within(raw.mean_degree?, 2.0, (nf - 1.0).min(10_000.0)).map_err(|b| {
-                    if nf - 1.0 < 10_000.0 {
-                        b.because(&others)
-                    } else {
-                        b
-                    }
-                }),
-            )?;
-            if k.fract() != 0.0 || !(k as u64).is_multiple_of(2) {
-                bad(
-                    "mean_degree",
-                    Err(params::Bad::new(
-                        k.to_string(),
-                        "an even whole number (each node links to k/2 neighbours on each side)",
-                    )),
-                );
-                return None;
+    Some(NetworkSpec::WattsStrogatz {
+        n,
+        mean_degree: k as u32,
+        rewire: c.value("rewire", within(raw.rewire?, 0.0, 1.0))?,
+    })
+}
+
+fn barabasi_albert(raw: &RawNetwork, n: u64, c: &mut Check<'_>) -> Option<NetworkSpec> {
+    let m = c.value(
+        "m",
+        whole(raw.m?, 1, (n as i64 - 1).min(10_000))
+            .map(|v| v as f64)
+            .map_err(|b| {
+                if (n as f64) - 1.0 < 10_000.0 {
+                    b.because("each new agent links to m of those before it, so m is at most n - 1")
+                } else {
+                    b
+                }
+            }),
+    )?;
+    Some(NetworkSpec::BarabasiAlbert { n, m: m as u32 })
+}
+
+fn organisations(raw: &RawNetwork, n: u64, c: &mut Check<'_>) -> Option<NetworkSpec> {
+    let orgs = c.value(
+        "organisations",
+        whole(raw.organisations?, 1, n as i64)
+            .map(|v| v as f64)
+            .map_err(|b| b.because("at most one organisation per agent")),
+    )? as u32;
+    let size = n as f64 / f64::from(orgs);
+    let outside = n as f64 - size;
+    let within_degree = c.value(
+        "within_degree",
+        within(raw.within_degree?, 0.0, (size - 1.0).max(0.0)).map_err(|b| {
+            b.because(format!(
+                "an organisation has n / organisations = {} agents, so an agent has at most {} colleagues in it",
+                params::plain(size),
+                params::plain((size - 1.0).max(0.0))
+            ))
+        }),
+    )?;
+    let between_degree = c.value(
+        "between_degree",
+        within(raw.between_degree?, 0.0, outside.min(10_000.0)).map_err(|b| {
+            if orgs == 1 {
+                b.because("with a single organisation there is no one outside it, so between_degree can only be 0")
+            } else if outside < 10_000.0 {
+                b.because(format!(
+                    "{} agents are outside an organisation of {}",
+                    params::plain(outside),
+                    params::plain(size)
+                ))
+            } else {
+                b
             }
-            NetworkSpec::WattsStrogatz {
-                n: n?,
-                mean_degree: k as u32,
-                rewire: bad("rewire", within(raw.rewire?, 0.0, 1.0))?,
-            }
-        }
-        K::BarabasiAlbert => {
-            let m = raw.m?;
-            let m = bad(
-                "m",
-                whole(m, 1, (n? as i64 - 1).min(10_000))
-                    .map(|v| v as f64)
-                    .map_err(|b| {
-                        if nf - 1.0 < 10_000.0 {
-                            b.because("each new agent links to m of those before it, so m is at most n - 1")
-                        } else {
-                            b
-                        }
-                    }),
-            )?;
-            NetworkSpec::BarabasiAlbert { n: n?, m: m as u32 }
-        }
-        K::Organisations => {
-            let orgs = raw.organisations?;
-            let orgs = bad(
-                "organisations",
-                whole(orgs, 1, n? as i64)
-                    .map(|v| v as f64)
-                    .map_err(|b| b.because("at most one organisation per agent")),
-            )? as u32;
-            let size = nf / f64::from(orgs);
-            let outside = nf - size;
-            NetworkSpec::Organisations {
-                n: n?,
-                organisations: orgs,
-                within_degree: bad(
-                    "within_degree",
-                    within(raw.within_degree?, 0.0, (size - 1.0).max(0.0)).map_err(|b| {
-                        b.because(format!(
-                            "an organisation has n / organisations = {} agents, so an agent has at most {} colleagues in it",
-                            params::plain(size),
-                            params::plain((size - 1.0).max(0.0))
-                        ))
-                    }),
-                )?,
-                between_degree: bad(
-                    "between_degree",
-                    within(raw.between_degree?, 0.0, outside.min(10_000.0)).map_err(|b| {
-                        if orgs == 1 {
-                            b.because("with a single organisation there is no one outside it, so between_degree can only be 0")
-                        } else if outside < 10_000.0 {
-                            b.because(format!(
-                                "{} agents are outside an organisation of {}",
-                                params::plain(outside),
-                                params::plain(size)
-                            ))
-                        } else {
-                            b
-                        }
-                    }),
-                )?,
-            }
-        }
-        K::Complete => NetworkSpec::Complete { n: n? },
-        K::EdgeList => NetworkSpec::EdgeList {
-            path: file_path(raw.path?, "edge-list", source, &at, p)?,
-        },
-        K::Graphml => NetworkSpec::Graphml {
-            path: file_path(raw.path?, "GraphML", source, &at, p)?,
-            group_attribute: attribute(raw.group_attribute, &at, p)?,
-        },
-        K::Gexf => NetworkSpec::Gexf {
-            path: file_path(raw.path?, "GEXF", source, &at, p)?,
-            group_attribute: attribute(raw.group_attribute, &at, p)?,
-        },
-    };
-    Some(spec)
+        }),
+    )?;
+    Some(NetworkSpec::Organisations {
+        n,
+        organisations: orgs,
+        within_degree,
+        between_degree,
+    })
 }
 
 /// A network file's path as written, relative to the scenario's folder.

@@ -102,6 +102,46 @@ macro_rules! section {
     };
 }
 
+/// The keys a table of some `kind` takes (`[network]`, `[model]`): each key
+/// `given` must be one of `needs` (else it "does not apply"), and each of
+/// `needs` but the `optional` ones must be given. Returns whether all is
+/// well; every problem says what the kind takes, with an example.
+pub(crate) fn keys_of_kind(
+    at: &FieldPath,
+    kind: &str,
+    (needs, optional): (&[&str], &[&str]),
+    example: &str,
+    given: &[&str],
+    p: &mut Vec<Problem>,
+) -> bool {
+    let before = p.len();
+    let takes = if needs.is_empty() {
+        "no other keys".to_string()
+    } else {
+        needs.join(", ")
+    };
+    let problem = |path: FieldPath, message: String| {
+        Problem::new(path, message)
+            .allowed(format!("for kind = \"{kind}\": {takes}"))
+            .help(format!("for example: {example}"))
+    };
+    for &name in given.iter().filter(|k| !needs.contains(k)) {
+        p.push(problem(
+            at.key(name),
+            format!("`{name}` does not apply to kind = \"{kind}\""),
+        ));
+    }
+    for &name in needs.iter().filter(|k| !optional.contains(k)) {
+        if !given.contains(&name) {
+            p.push(problem(
+                at.clone(),
+                format!("kind = \"{kind}\" needs `{name}`"),
+            ));
+        }
+    }
+    p.len() == before
+}
+
 pub(crate) fn out_of_range(path: FieldPath, bad: Bad) -> Problem {
     let path = match bad.key {
         Some(key) => path.key(key),

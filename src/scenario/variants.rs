@@ -370,7 +370,9 @@ struct Applied {
 }
 
 /// Places problems found after overrides at the override that caused them
-/// (the one whose path holds the problem, or names the unknown key): the
+/// (the one whose resolved path holds the problem's, or lies inside it: an
+/// unknown key is reported at its table); a problem of the whole file
+/// names every override. The
 /// field is the override's path as written, `variants[2].set.service.x`,
 /// and the snippet points at it.
 fn attribute(
@@ -383,12 +385,8 @@ fn attribute(
         .into_iter()
         .map(|mut p| {
             let culprit = applied.iter().find(|a| {
-                (!p.path.is_root()
-                    && (starts_with(&p.path, &a.resolved) || starts_with(&a.resolved, &p.path)))
-                    || a.o
-                        .path()
-                        .iter()
-                        .any(|k| p.message.contains(&format!("`{k}`")))
+                !p.path.is_root()
+                    && (starts_with(&p.path, &a.resolved) || starts_with(&a.resolved, &p.path))
             });
             match origin {
                 Origin::CommandLine => {

@@ -418,8 +418,8 @@ async fn run(State(studio): State<Arc<Studio>>, headers: HeaderMap, body: Bytes)
         let mut answer = Value::Null;
         let outcome = compute(&worker, &prepared, &cancel, &Tally::default(), |line| {
             match line {
-                Line::Result(v) => answer = v,
-                Line::Film(f) => answer["film"] = f,
+                Update::Result(v) => answer = v,
+                Update::Film(f) => answer["film"] = f,
             }
             true
         });
@@ -456,7 +456,7 @@ async fn wait_turn(studio: &Studio) -> Option<tokio::sync::SemaphorePermit<'_>> 
 }
 
 /// What a run produces, in the order it is ready.
-enum Line {
+enum Update {
     Result(Value),
     Film(Value),
 }
@@ -469,7 +469,7 @@ fn compute(
     p: &Prepared,
     cancel: &AtomicBool,
     progress: &dyn Progress,
-    mut emit: impl FnMut(Line) -> bool + Send,
+    mut emit: impl FnMut(Update) -> bool + Send,
 ) -> Result<(), Error> {
     studio.pool.install(|| {
         let options = RunOptions {
@@ -479,13 +479,13 @@ fn compute(
             what: "runs",
         };
         let report = pipeline::simulate(&p.scenario, &options)?;
-        if !emit(Line::Result(answer::results(&report))) || !p.film {
+        if !emit(Update::Result(answer::results(&report))) || !p.film {
             return Ok(());
         }
         let film = crate::film::record(&report, &options)?;
         let data = serde_json::to_value(crate::output::player::data(&film))
             .map_err(|e| Error::Other(format!("the film could not be packed: {e}")))?;
-        emit(Line::Film(data));
+        emit(Update::Film(data));
         Ok(())
     })
 }
@@ -535,8 +535,8 @@ fn stream(studio: Arc<Studio>, prepared: Prepared) -> Response {
             let send = |v: Value| runtime.block_on(sink.send_timeout(line(v), WAIT)).is_ok();
             let outcome = compute(&worker, &prepared, &flag, count.as_ref(), |l| {
                 send(match l {
-                    Line::Result(v) => json!({ "result": v }),
-                    Line::Film(f) => json!({ "film": f }),
+                    Update::Result(v) => json!({ "result": v }),
+                    Update::Film(f) => json!({ "film": f }),
                 })
             });
             if let Err(e) = outcome {

@@ -68,7 +68,7 @@ fn assert_steady(runs: &[Recorder], end: usize, what: &str) -> [f64; 3] {
 }
 
 fn run(s: &Scenario) -> Results<'_> {
-    pipeline::simulate(s, &RunOptions::quiet()).unwrap()
+    pipeline::simulate(s, &RunOptions::silent()).unwrap()
 }
 
 /// The default town: a scenario that sets only its network.
