@@ -130,9 +130,9 @@ impl<'a> Sweep<'a> {
 /// run). Figures are empty where the variant cannot produce the measure;
 /// the difference is empty for the reference itself.
 pub fn csv(plan: &Plan, rows: &[Row]) -> String {
-    let set = plan.set_values();
+    let set = &plan.set;
     let mut header: Vec<String> = plan.params.iter().map(|p| p.path.clone()).collect();
-    header.extend(set.iter().map(|(path, _)| path.clone()));
+    header.extend(set.iter().map(|x| x.path.clone()));
     header.extend(
         [
             "variant",
@@ -160,7 +160,7 @@ pub fn csv(plan: &Plan, rows: &[Row]) -> String {
                 for (i, metric) in plan.metrics.iter().enumerate() {
                     let m = g * nm + i;
                     let mut record = row.values.clone();
-                    record.extend(set.iter().map(|(_, value)| value.clone()));
+                    record.extend(set.iter().map(|x| x.value.clone()));
                     record.push(variant.clone());
                     record.push(group.to_string());
                     record.push(metric.clone());
@@ -198,9 +198,9 @@ fn figures(band: Option<Band>) -> [String; 3] {
 /// scenario's; a run's random streams are keyed by it and the run's
 /// number, so `--replication` repeats a row.
 pub fn runs_csv(plan: &Plan, outcomes: &[Outcome]) -> String {
-    let set = plan.set_values();
+    let set = &plan.set;
     let mut header: Vec<String> = plan.params.iter().map(|p| p.path.clone()).collect();
-    header.extend(set.iter().map(|(path, _)| path.clone()));
+    header.extend(set.iter().map(|x| x.path.clone()));
     header.extend(["variant", "group", "run", "seed"].map(String::from));
     header.extend(plan.metrics.iter().cloned());
     let points = plan.points();
@@ -213,7 +213,7 @@ pub fn runs_csv(plan: &Plan, outcomes: &[Outcome]) -> String {
     for o in sorted {
         for (g, group) in slots.iter().enumerate() {
             let mut record = points[o.point].clone();
-            record.extend(set.iter().map(|(_, value)| value.clone()));
+            record.extend(set.iter().map(|x| x.value.clone()));
             record.push(plan.variants[o.variant].clone());
             record.push((*group).to_string());
             record.push(o.replication.to_string());

@@ -210,11 +210,10 @@ pub fn measures_csv(measures: &[Measure]) -> String {
 /// value (empty where groups differ).
 pub fn parameters(s: &crate::scenario::Scenario) -> Vec<(String, Vec<String>)> {
     let mut paths: Vec<String> = Vec::new();
-    let changes = s.variants.iter().flat_map(|v| &v.changes);
-    for change in s.overrides.iter().chain(changes) {
-        let path = change.split(" = ").next().unwrap_or(change).trim();
-        if !paths.iter().any(|p| p == path) {
-            paths.push(path.to_string());
+    let own = s.variants.iter().flat_map(|v| &v.set).map(|o| o.dotted());
+    for path in s.settings.iter().map(ToString::to_string).chain(own) {
+        if !paths.contains(&path) {
+            paths.push(path);
         }
     }
     let mut columns: Vec<(String, Vec<String>)> = Vec::new();

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use super::edit::{self, FromWeekOne};
+use super::setting::Setting;
 use super::{InputError, Override, Scenario};
 
 /// What a request asks of a served scenario.
@@ -77,6 +78,10 @@ pub fn what_if(
         .map(|t| format!("{} (from week 1)", t.value.describe()))
         .chain(when.always.iter().map(Override::describe))
         .collect();
+    // And where they go: those from week 1 are carried by an event, but
+    // they are the request's settings all the same.
+    s.settings
+        .extend(when.future.iter().map(|t| Setting::of(t.value.path())));
     // A request names values, never files: no network may be read from a
     // file the served scenario does not read itself.
     let files = |s: &Scenario| -> Vec<PathBuf> {

@@ -99,7 +99,9 @@ pub fn mismatch(a: &ShardFile, b: &ShardFile) -> Option<String> {
     }
     let list = |xs: &[String]| format!("[{}]", xs.join(", "));
     if p.set != q.set {
-        return differ("--set values", list(&p.set), list(&q.set));
+        let said =
+            |xs: &[super::SetValue]| list(&xs.iter().map(ToString::to_string).collect::<Vec<_>>());
+        return differ("--set values", said(&p.set), said(&q.set));
     }
     if p.variants != q.variants {
         return differ("variants", list(&p.variants), list(&q.variants));

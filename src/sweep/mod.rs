@@ -19,9 +19,9 @@ use crate::error::Error;
 use crate::measures::Measure;
 use crate::pipeline::{self, Part, RunOptions};
 use crate::results::Band;
-use crate::scenario::Scenario;
 pub use crate::scenario::setting::Conflict;
 use crate::scenario::setting::Setting;
+use crate::scenario::{Override, Scenario};
 
 pub mod design;
 pub mod merge;
@@ -136,6 +136,49 @@ pub fn check_params(params: &[Param], set: &[crate::scenario::Override]) -> Resu
     Ok(())
 }
 
+/// A `--set` value of a sweep: its dotted path and its value as TOML
+/// writes it. In a plan's JSON it is one string, `path = value`, as the
+/// summary and the messages say it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SetValue {
+    pub path: String,
+    pub value: String,
+}
+
+impl SetValue {
+    pub fn of(o: &Override) -> SetValue {
+        SetValue {
+            path: o.dotted(),
+            value: crate::scenario::overrides::inline(o.value()),
+        }
+    }
+}
+
+impl std::fmt::Display for SetValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} = {}", self.path, self.value)
+    }
+}
+
+impl Serialize for SetValue {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for SetValue {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        let (path, value) = text
+            .split_once(" = ")
+            .ok_or_else(|| serde::de::Error::custom(format!("`{text}` is not `path = value`")))?;
+        Ok(SetValue {
+            path: path.to_string(),
+            value: value.to_string(),
+        })
+    }
+}
+
 /// What a sweep is: everything a shard must agree on to be merged.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Plan {
@@ -163,8 +206,8 @@ pub struct Plan {
     /// The design points, when they come from a file rather than a grid.
     #[serde(default)]
     pub design: Option<Design>,
-    /// `--set` values, as written.
-    pub set: Vec<String>,
+    /// `--set` values, each written in the plan as `path = value`.
+    pub set: Vec<SetValue>,
     /// The variants swept, by name, in the scenario's order.
     pub variants: Vec<String>,
     /// Which of them is the baseline, the what-ifs' reference for paired
@@ -288,18 +331,6 @@ impl Plan {
     /// How many figures a unit records: each measure for each group.
     pub fn series(&self) -> usize {
         self.metrics.len() * (1 + self.groups.len())
-    }
-
-    /// The `--set` values as (path, value as written in TOML), for the
-    /// tables' input columns.
-    pub fn set_values(&self) -> Vec<(String, String)> {
-        self.set
-            .iter()
-            .map(|x| {
-                let (path, value) = x.split_once(" = ").unwrap_or((x, ""));
-                (path.to_string(), value.to_string())
-            })
-            .collect()
     }
 
     /// Every unit, in order: point, then variant, then replication.

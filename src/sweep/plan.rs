@@ -118,7 +118,7 @@ pub fn prepare(r: &Request<'_>) -> Result<Prepared, Error> {
         groups,
         params,
         design: r.design.clone(),
-        set: r.set.iter().map(Override::describe).collect(),
+        set: r.set.iter().map(super::SetValue::of).collect(),
         variants: chosen
             .iter()
             .map(|&v| first.variants[v].name.clone())
