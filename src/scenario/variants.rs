@@ -49,31 +49,22 @@ pub(super) fn build(
     source: &Path,
     index: &SpanIndex<'_>,
 ) -> Result<Scenario, Vec<Problem>> {
-    let mut applied = Vec::new();
-    for o in cli {
-        if ["variants", "events", "baseline"].contains(&o.top()) {
-            return Err(vec![
-                Problem::new(FieldPath::root(), format!("{} {}: `{}` cannot be set from the command line", o.flag(), o.describe(), o.top()))
-                    .allowed("a value inside the scenario: a section's field, a group's, the network's, ticks, runs or seed"),
-            ]);
-        }
-        match overrides::apply(&mut doc, o) {
-            Ok(resolved) => applied.push(Applied {
-                o: o.clone(),
-                resolved,
-                set_at: FieldPath::root(),
-            }),
-            Err(e) => {
-                return Err(vec![
-                    Problem::new(
-                        FieldPath::root(),
-                        format!("{} {}: {}", o.flag(), o.describe(), e.message),
-                    )
-                    .allowed(e.allowed),
-                ]);
-            }
-        }
+    if let Some(o) = cli
+        .iter()
+        .find(|o| ["variants", "events", "baseline"].contains(&o.top()))
+    {
+        return Err(vec![
+            Problem::new(FieldPath::root(), format!("{} {}: `{}` cannot be set from the command line", o.flag(), o.describe(), o.top()))
+                .allowed("a value inside the scenario: a section's field, a group's, the network's, ticks, runs or seed"),
+        ]);
     }
+    let applied = apply_all(&mut doc, cli, &FieldPath::root(), |o, e| {
+        Problem::new(
+            FieldPath::root(),
+            format!("{} {}: {}", o.flag(), o.describe(), e.message),
+        )
+        .allowed(e.allowed)
+    })?;
     let c = if cli.is_empty() {
         written
     } else {
@@ -103,34 +94,23 @@ pub(super) fn build(
             at: at.key("set"),
             what: &raw.name,
         };
-        let mut applied = Vec::new();
-        for o in &set {
-            if FIXED_FOR_VARIANTS.contains(&o.top()) {
-                return Err(vec![
-                    Problem::new(at.key("set"), format!("a variant cannot set `{}`", o.dotted()))
-                        .allowed("values of the model: [network], [[groups]], [service], [telling], [hearing], [market], [workplaces]")
-                        .help("variants are compared over the same runs, ticks and seed; set those for the whole scenario")
-                        .at(index.span_of(&keys(&at.key("set"), o.path()))),
-                ]);
-            }
-            match overrides::apply(&mut d, o) {
-                Ok(resolved) => applied.push(Applied {
-                    o: o.clone(),
-                    resolved,
-                    set_at: at.key("set"),
-                }),
-                Err(e) => {
-                    return Err(vec![
-                        Problem::new(
-                            keys(&at.key("set"), o.path()),
-                            format!("in variant `{}`: {}", raw.name, e.message),
-                        )
-                        .allowed(e.allowed)
-                        .at(index.span_of(&keys(&at.key("set"), o.path()))),
-                    ]);
-                }
-            }
+        if let Some(o) = set.iter().find(|o| FIXED_FOR_VARIANTS.contains(&o.top())) {
+            return Err(vec![
+                Problem::new(at.key("set"), format!("a variant cannot set `{}`", o.dotted()))
+                    .allowed("values of the model: [network], [[groups]], [service], [telling], [hearing], [market], [workplaces]")
+                    .help("variants are compared over the same runs, ticks and seed; set those for the whole scenario")
+                    .at(index.span_of(&keys(&at.key("set"), o.path()))),
+            ]);
         }
+        let applied = apply_all(&mut d, &set, &at.key("set"), |o, e| {
+            let written = keys(&at.key("set"), o.path());
+            Problem::new(
+                written.clone(),
+                format!("in variant `{}`: {}", raw.name, e.message),
+            )
+            .allowed(e.allowed)
+            .at(index.span_of(&written))
+        })?;
         let own = raw.events.as_deref().unwrap_or_default().len();
         if own > 0 {
             let mut all = match &base_events {
@@ -309,25 +289,15 @@ fn event_groups(
             continue;
         };
         let at = set_of(e);
-        for o in os {
-            match overrides::apply(&mut d, o) {
-                Ok(resolved) => applied.push(Applied {
-                    o: o.clone(),
-                    resolved,
-                    set_at: at.clone(),
-                }),
-                Err(err) => {
-                    return Err(vec![
-                        Problem::new(
-                            keys(&at, o.path()),
-                            format!("in event `{}`: {}", c.events[e].name, err.message),
-                        )
-                        .allowed(err.allowed)
-                        .at(index.span_of(&keys(&at, o.path()))),
-                    ]);
-                }
-            }
-        }
+        applied.extend(apply_all(&mut d, os, &at, |o, err| {
+            let written = keys(&at, o.path());
+            Problem::new(
+                written.clone(),
+                format!("in event `{}`: {}", c.events[e].name, err.message),
+            )
+            .allowed(err.allowed)
+            .at(index.span_of(&written))
+        })?);
     }
     let what = active
         .iter()
@@ -338,6 +308,29 @@ fn event_groups(
     recheck(&d, source)
         .map(|c| c.groups)
         .map_err(|ps| attribute(ps, &Origin::File { at, what: &what }, &applied, index))
+}
+
+/// Applies `set` to `doc` in order, noting the path each resolved to and
+/// where it is written (`set_at`); the first that cannot apply is refused
+/// with the problem `refuse` words for it.
+fn apply_all(
+    doc: &mut Table,
+    set: &[Override],
+    set_at: &FieldPath,
+    refuse: impl Fn(&Override, overrides::NotApplied) -> Problem,
+) -> Result<Vec<Applied>, Vec<Problem>> {
+    let mut applied = Vec::with_capacity(set.len());
+    for o in set {
+        match overrides::apply(doc, o) {
+            Ok(resolved) => applied.push(Applied {
+                o: o.clone(),
+                resolved,
+                set_at: set_at.clone(),
+            }),
+            Err(e) => return Err(vec![refuse(o, e)]),
+        }
+    }
+    Ok(applied)
 }
 
 /// Reads and checks a document with overrides applied.
