@@ -1,7 +1,9 @@
 //! The command line: `grapevine run`, `sweep`, `merge`, `check`,
-//! `validate`, `new`, `serve`, `schema`, `completions` and `man` (the
-//! arguments in `args.rs`, what is printed in `console.rs`, the sweep and
-//! merge commands in `sweep.rs`).
+//! `validate`, `new`, `serve`, `schema`, `completions` and `man`. The
+//! arguments are in `args.rs`, what is printed in `console.rs`, and each
+//! command with work of its own in a file named for it (`run.rs`,
+//! `sweep.rs` for `sweep` and `merge`, `check.rs`, `validate.rs`,
+//! `new.rs`, `serve.rs`); this file dispatches and holds what they share.
 //!
 //! [`run`] reads like the program's table of contents: parse the arguments,
 //! then hand each command to its function, which loads and checks the
@@ -11,8 +13,13 @@
 //! parses, prints, and owns the thread pool and the Ctrl-C handler.
 
 pub mod args;
+mod check;
 mod console;
+mod new;
+mod run;
+mod serve;
 mod sweep;
+mod validate;
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -61,11 +68,11 @@ where
         }
     };
     match cli.command {
-        Command::Run(args) => run_command(&args),
+        Command::Run(args) => run::run_command(&args),
         Command::Sweep(args) => sweep::sweep_command(&args),
         Command::Merge(args) => sweep::merge_command(&args),
-        Command::New(args) => new_command(&args),
-        Command::Serve(args) => serve_command(&args),
+        Command::New(args) => new::new_command(&args),
+        Command::Serve(args) => serve::serve_command(&args),
         Command::Schema => {
             print!("{}", Scenario::schema());
             Ok(())
@@ -100,8 +107,8 @@ where
             std::io::Write::write_all(&mut std::io::stdout(), &page)
                 .map_err(|e| Error::Other(e.to_string()))
         }
-        Command::Check(args) => check_command(&args),
-        Command::Validate(args) => validate_command(&args),
+        Command::Check(args) => check::check_command(&args),
+        Command::Validate(args) => validate::validate_command(&args),
     }
 }
 
@@ -207,122 +214,6 @@ fn check_formats(formats: &[output::Format]) -> Result<(), Error> {
     Ok(())
 }
 
-fn run_command(args: &RunArgs) -> Result<(), Error> {
-    let o = &args.options;
-    check_formats(&o.format)?;
-    let mut loaded = load_all(&args.scenarios, &o.set)?;
-    loaded.iter_mut().for_each(|s| apply_flags(s, o));
-    if let Some(k) = args.replication {
-        for s in &mut loaded {
-            s.first_replication = k;
-            s.runs = 1;
-        }
-    }
-    let several = loaded.len() > 1;
-    let dests: Vec<PathBuf> = loaded
-        .iter()
-        .map(|s| output_folder(args.out.as_deref(), &s.source, several))
-        .collect();
-    refuse_shared_folders(&loaded, &dests)?;
-    if args.animate || args.gexf {
-        refuse_unfilmable(&loaded, args)?;
-    }
-    // Refuse a folder that cannot be written before anything runs.
-    for (s, dest) in loaded.iter().zip(&dests) {
-        output::folder::check(dest, &inputs(s))?;
-    }
-    if !o.quiet {
-        for s in &loaded {
-            for c in scenario::setting::set_conflicts(s) {
-                eprintln!("note: {}", c.explain());
-            }
-        }
-    }
-    let rt = Runtime::new(o.threads, useful_threads(&loaded))?;
-    let bar = Bar::new(!o.quiet);
-    for (s, dest) in loaded.iter().zip(&dests) {
-        let started = Instant::now();
-        let report = rt
-            .pool
-            .install(|| pipeline::simulate(s, &rt.options(&bar, "runs")))?;
-        let film = if args.animate || args.gexf {
-            Some(
-                rt.pool
-                    .install(|| film::record(&report, &rt.options(&bar, "runs")))?,
-            )
-        } else {
-            None
-        };
-        let extras = output::Extras {
-            film: film.as_ref(),
-            gif: args.animate,
-            gexf: args.gexf,
-            per_run: args.per_run,
-        };
-        // Charts are drawn in parallel: on this pool, with its threads.
-        rt.pool.install(|| {
-            output::write_folder(dest, &inputs(s), &|| rt.cancelled(), |dir| {
-                output::write_report(dir, &report, &o.format, extras, &|| rt.cancelled()).map_err(
-                    |e| {
-                        if rt.cancelled() {
-                            Error::Cancelled
-                        } else {
-                            Error::Other(format!("writing {}: {e}", dest.display()))
-                        }
-                    },
-                )
-            })
-        })?;
-        if !o.quiet {
-            console::print_headline(&report, dest, started.elapsed().as_secs_f64());
-        }
-    }
-    Ok(())
-}
-
-/// The network pictures show attitudes and stories: a classic model has
-/// neither, so `--animate` and `--gexf` are refused for it before anything
-/// runs, as is a run longer than a picture can hold.
-fn refuse_unfilmable(loaded: &[Scenario], args: &RunArgs) -> Result<(), Error> {
-    let flag = if args.animate { "--animate" } else { "--gexf" };
-    for s in loaded {
-        let kind = s.baseline().model.kind();
-        if !kind.declaration().stories {
-            return Err(Error::Usage(format!(
-                "{flag} draws attitudes and the stories people tell, which `{}` ({}) does not have\n  = help: the network pictures are for the word-of-mouth model; run this scenario without {flag}",
-                s.source.display(),
-                kind.declaration().title
-            )));
-        }
-        if s.ticks > film::MAX_TICKS {
-            return Err(Error::Usage(format!(
-                "{flag} pictures every tick, and `{}` has {} ticks: at most {} can be pictured\n  = help: run it without {flag}, or picture a shorter run with --set ticks={}",
-                s.source.display(),
-                s.ticks,
-                film::MAX_TICKS,
-                film::MAX_TICKS
-            )));
-        }
-    }
-    Ok(())
-}
-
-/// Two scenarios of one run may not write the same folder (`a/town.toml`
-/// and `b/town.toml` both go to `output/town`), nor the same scenario twice.
-fn refuse_shared_folders(loaded: &[Scenario], dests: &[PathBuf]) -> Result<(), Error> {
-    for (i, dest) in dests.iter().enumerate() {
-        if let Some(j) = dests[..i].iter().position(|d| d == dest) {
-            return Err(Error::Usage(format!(
-                "`{}` and `{}` would both write {}/\n  = help: run them one at a time with their own --out, or rename one of the files",
-                loaded[j].source.display(),
-                loaded[i].source.display(),
-                dest.display()
-            )));
-        }
-    }
-    Ok(())
-}
-
 /// The most threads a set of scenarios can keep busy.
 fn useful_threads(loaded: &[Scenario]) -> usize {
     loaded
@@ -381,83 +272,6 @@ pub const LESSONS: &[(&str, &str)] = &[
     ),
 ];
 
-/// `grapevine serve`: the studio's server, on the loopback address unless
-/// told otherwise, until Ctrl-C.
-fn serve_command(args: &ServeArgs) -> Result<(), Error> {
-    let served: Vec<crate::serve::Served> = if args.scenarios.is_empty() {
-        LESSONS
-            .iter()
-            .map(|(name, text)| crate::serve::Served {
-                name: (*name).to_string(),
-                path: PathBuf::from(format!("scenarios/{name}.toml")),
-                text: (*text).to_string(),
-            })
-            .collect()
-    } else {
-        let mut list: Vec<crate::serve::Served> = Vec::new();
-        for path in &args.scenarios {
-            let text =
-                crate::input::read_text(path, crate::input::MAX_SCENARIO_BYTES).map_err(|e| {
-                    Error::Usage(format!("{}: {}", path.display(), e.describe("scenario")))
-                })?;
-            let name = path
-                .file_stem()
-                .map_or_else(|| "scenario".into(), |s| s.to_string_lossy().into_owned());
-            if list.iter().any(|s| s.name == name) {
-                return Err(Error::Usage(format!(
-                    "two served scenarios are named `{name}`; rename one of the files"
-                )));
-            }
-            list.push(crate::serve::Served {
-                name,
-                path: path.clone(),
-                text,
-            });
-        }
-        list
-    };
-    let host = args
-        .host
-        .unwrap_or(std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST));
-    if !host.is_loopback() {
-        eprintln!(
-            "warning: listening on {host}: anyone who can reach this machine can run scenarios on it"
-        );
-    }
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .map_err(|e| Error::Other(format!("cannot start the server: {e}")))?;
-    runtime.block_on(async {
-        let listen = crate::serve::Listen {
-            addr: std::net::SocketAddr::new(host, args.port),
-            allow_hosts: args.allow_host.clone(),
-        };
-        let (first, second) = (stop_signal(), stop_signal());
-        crate::serve::serve(
-            served,
-            listen,
-            |addr, token| {
-                let page = match token {
-                    Some(t) => format!("http://{addr}/?token={t}"),
-                    None => format!("http://{addr}/"),
-                };
-                println!("grapevine studio: {page} (Ctrl-C stops it)");
-                let _ = std::io::Write::flush(&mut std::io::stdout());
-            },
-            async move {
-                first.await;
-                eprintln!("grapevine studio: stopping (Ctrl-C again ends it at once)");
-            },
-            async move {
-                second.await;
-            },
-        )
-        .await
-    })
-}
-
 /// Resolves on Ctrl-C or, on Unix, SIGTERM; each call waits for the next.
 async fn stop_signal() {
     #[cfg(unix)]
@@ -481,97 +295,10 @@ async fn stop_signal() {
 /// The blank town `grapevine new` writes.
 const NEW_SCENARIO: &str = include_str!("../../assets/new-scenario.toml");
 
-/// `grapevine new NAME [--from LESSON]`: a starting scenario, checked to
-/// run as written, in a file that did not exist.
-fn new_command(args: &NewArgs) -> Result<(), Error> {
-    let mut path = args.name.clone();
-    if path.extension().is_none_or(|e| e != "toml") {
-        path.set_extension("toml");
-    }
-    let stem = path.file_stem().map_or_else(
-        || "My town".to_string(),
-        |s| s.to_string_lossy().into_owned(),
-    );
-    let text = match &args.from {
-        None => NEW_SCENARIO.replace("TITLE", &stem),
-        Some(name) => {
-            let Some((_, lesson)) = LESSONS.iter().find(|(n, _)| n == name) else {
-                let names: Vec<&str> = LESSONS.iter().map(|(n, _)| *n).collect();
-                return Err(Error::Usage(format!(
-                    "--from `{name}` is not a shipped lesson; allowed: {}",
-                    names.join(", ")
-                )));
-            };
-            format!(
-                "# Written by `grapevine new --from {name}`: a copy of the lesson to change.\n\n{lesson}"
-            )
-        }
-    };
-    // What it writes must run: checked before anything is written.
-    Scenario::parse(&text, &path)?;
-    output::write_new_file(&path, &text)?;
-    println!(
-        "wrote {}: run it with grapevine run {}",
-        path.display(),
-        path.display()
-    );
-    Ok(())
-}
-
-fn check_command(args: &CheckArgs) -> Result<(), Error> {
-    let loaded = load_all(&args.scenarios, &args.set)?;
-    let threads = threads(None);
-    for s in &loaded {
-        let plan = pipeline::estimate(s, threads)?;
-        console::print_check(s, &plan, threads, &output_folder(None, &s.source, false));
-        // A short pilot, unless asked not to or it would take long itself.
-        let runs = 2;
-        if args.no_pilot {
-            println!("  steady:   not checked (--no-pilot)");
-        } else if plan.seconds * f64::from(runs)
-            / f64::from(s.runs.max(1))
-            / s.variants.len() as f64
-            <= 20.0
-        {
-            let pilot = rt_pool(threads)?.install(|| pipeline::pilot(s, runs))?;
-            if let Some(p) = pilot {
-                console::print_pilot(s, &p);
-            }
-        } else {
-            println!(
-                "  steady:   not checked (a pilot run would take too long; try a smaller town)"
-            );
-        }
-    }
-    Ok(())
-}
-
 /// A plain pool of `threads` for work that needs no Ctrl-C handling.
 fn rt_pool(threads: usize) -> Result<rayon::ThreadPool, Error> {
     rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
         .map_err(|e| Error::Other(format!("cannot start {threads} threads: {e}")))
-}
-
-fn validate_command(args: &ValidateArgs) -> Result<(), Error> {
-    let rt = Runtime::new(args.threads, usize::MAX)?;
-    let started = Instant::now();
-    let checks = rt
-        .pool
-        .install(|| crate::validation::run_all(crate::validation::Effort { quick: args.quick }));
-    print!("{}", crate::validation::table(&checks));
-    let failed = checks.iter().filter(|c| !c.passed()).count();
-    println!(
-        "{} checks, {} passed, {} failed, in {:.1} s (tolerance: {} standard errors of the simulated mean, plus the computed gap between discrete and continuous time where the theory is continuous; a range passes when the mean reaches it within the tolerance)",
-        checks.len(),
-        checks.len() - failed,
-        failed,
-        started.elapsed().as_secs_f64(),
-        crate::validation::Z
-    );
-    if failed > 0 {
-        return Err(Error::Other(format!("{failed} validation checks failed")));
-    }
-    Ok(())
 }
