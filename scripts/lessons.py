@@ -26,6 +26,9 @@ ORDER = ["bad-news-travels-fast", "service-recovery", "focus-vs-please-everyone"
          "what-the-research-says"]
 # Lessons whose network animation the page shows (a GIF is a few MB).
 ANIMATED = ["bad-news-travels-fast"]
+# Lessons whose point is about more groups than customers: the page shows
+# how each group sees the brand (groups.png).
+GROUPS = ["customer-myopia"]
 HEADLINES = [("reputation", "reputation", "{:+.3f}", "{:.3f}"),
              ("nps", "customers' NPS", "{:+.1f}", "{:.1f}"),
              ("customers", "customers", "{:+,.0f}", "{:,.0f}"),
@@ -66,6 +69,9 @@ def section(name):
                 os.path.join(ROOT, "docs", "images", "lessons", f"{name}-headline.png"))
     shutil.copy(os.path.join(out, "compare.png"),
                 os.path.join(ROOT, "docs", "images", "lessons", f"{name}.png"))
+    if name in GROUPS:
+        shutil.copy(os.path.join(out, "groups.png"),
+                    os.path.join(ROOT, "docs", "images", "lessons", f"{name}-groups.png"))
     if animate:
         shutil.copy(os.path.join(out, "network.gif"),
                     os.path.join(ROOT, "docs", "images", "lessons", f"{name}-network.gif"))
@@ -85,6 +91,10 @@ def section(name):
              f"[`scenarios/{name}.toml`](../scenarios/{name}.toml): {text}", "",
              f"![{title}: the point]({'images/lessons/' + name + '-headline.png'})", "",
              f"![{title}](images/lessons/{name}.png)", "", steady, ""]
+    if name in GROUPS:
+        lines[-1:-1] = ["", "Not only customers: how each group sees the brand at the end "
+                        "(`groups.png`, a slide of the deck).", "",
+                        f"![{title}: how each group sees the brand](images/lessons/{name}-groups.png)"]
     if animate:
         lines[-1:-1] = ["", f"The first run of each variant on the network, week by week "
                         f"(`grapevine run scenarios/{name}.toml --animate` writes it as "

@@ -1,7 +1,8 @@
 //! `slides.pptx`: a handful of 16:9 slides to present a run, one message
 //! each, with speaker notes that hold what to say and the measured
 //! figures: the claim; the town and what differs; the headline; the
-//! comparison; how far stories travel; the takeaway. Text is real text
+//! comparison; how far stories travel; how each group sees the brand; the
+//! takeaway. Text is real text
 //! (searchable, editable); the evidence is the run's own charts. The same
 //! slides go in `slides/NN.png` for Keynote and Google Slides.
 //!
@@ -108,6 +109,14 @@ pub(crate) fn slides(report: &Results<'_>, dir: &Path) -> Result<Vec<Slide>, Str
             notes: vec!["Each first-hand story's reach: the people who heard it, retold or not, over every run.".into()],
         });
     }
+    if dir.join("groups.png").is_file() {
+        out.push(Slide {
+            title: "How each group sees the brand".into(),
+            lines: Vec::new(),
+            picture: Some(png("groups")?),
+            notes: group_notes(report),
+        });
+    }
     out.push(Slide {
         title: "The takeaway".into(),
         lines: vec![h.say.clone(), figures[0].clone()],
@@ -115,6 +124,35 @@ pub(crate) fn slides(report: &Results<'_>, dir: &Path) -> Result<Vec<Slide>, Str
         notes: figures,
     });
     Ok(out)
+}
+
+/// Each group's mean attitude at the end, variant by variant, in words.
+fn group_notes(report: &Results<'_>) -> Vec<String> {
+    use crate::measures::Measure::Reputation;
+    use crate::results::figures::final_band_in;
+    let s = report.scenario;
+    let mut notes = vec![format!(
+        "Mean attitude toward the brand after {} {}s, from -1 (hostile) to +1 (delighted), with its 90% band:",
+        s.ticks, s.tick_unit
+    )];
+    for (g, group) in s.baseline().groups.iter().enumerate() {
+        let each: Vec<String> = report
+            .variants
+            .iter()
+            .map(|v| {
+                let b = final_band_in(v, g + 1, Reputation);
+                format!(
+                    "{} {} [{}, {}]",
+                    v.name,
+                    findings::amount(Reputation, b.mean),
+                    findings::amount(Reputation, b.p05),
+                    findings::amount(Reputation, b.p95)
+                )
+            })
+            .collect();
+        notes.push(format!("{}: {}.", group.name, each.join("; ")));
+    }
+    notes
 }
 
 fn sep(what: &str) -> String {

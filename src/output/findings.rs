@@ -72,49 +72,43 @@ pub(crate) fn what(m: Measure) -> String {
     }
 }
 
-/// The line under the compare chart's title: each what-if's difference
-/// from its reference (the baseline unless it names another) at the end,
-/// with its band in brackets.
+/// The line under the compare chart's title, in words a room reads: each
+/// what-if's difference from its reference (the baseline unless it names
+/// another) at the end, "no clear change" where its 90% band holds zero.
+/// The bands themselves are in the report and the notes, not on a slide.
 pub(crate) fn headline(report: &Results<'_>) -> Option<String> {
     if report.variants.len() < 2 {
         return None;
     }
     let m = finding_measure(report)?;
-    let base = &report.variants[0];
-    let what = what(m);
-    let own = report.has_own_references();
-    let parts: Vec<String> = report
-        .variants
+    // Each what-if, grouped under the reference it is measured against
+    // (the baseline, or the variant its `compare_to` names), so a
+    // reference is named once.
+    let mut groups: Vec<(&str, Vec<String>)> = Vec::new();
+    for (k, v) in report.variants.iter().enumerate().skip(1) {
+        let reference = report.reference(k);
+        let d = crate::results::figures::difference_band(v, reference, m);
+        let change = if d.p05 <= 0.0 && d.p95 >= 0.0 {
+            "no clear change".to_string()
+        } else {
+            amount(m, d.mean)
+        };
+        let part = format!("{} {change}", v.name);
+        match groups.iter_mut().find(|(r, _)| *r == reference.name) {
+            Some((_, parts)) => parts.push(part),
+            None => groups.push((&reference.name, vec![part])),
+        }
+    }
+    let said: Vec<String> = groups
         .iter()
-        .enumerate()
-        .skip(1)
-        .map(|(k, v)| {
-            let reference = report.reference(k);
-            let d = crate::results::figures::difference_band(v, reference, m);
-            let against = if own {
-                format!(" against {}", reference.name)
-            } else {
-                String::new()
-            };
-            format!(
-                "{}{against}: {} {what} [{}, {}]",
-                v.name,
-                amount(m, d.mean),
-                plain(m, d.p05),
-                plain(m, d.p95)
-            )
-        })
+        .map(|(r, parts)| format!("against {r}: {}", parts.join(", ")))
         .collect();
-    let against = if own {
-        String::new()
-    } else {
-        format!(", against {}", base.name)
-    };
     Some(format!(
-        "After {} {}s{against}: {}",
+        "After {} {}s, {}, {}",
         report.scenario.ticks,
         report.scenario.tick_unit,
-        parts.join("; ")
+        what(m),
+        said.join("; ")
     ))
 }
 

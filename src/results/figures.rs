@@ -18,10 +18,16 @@ use crate::scenario::Variant;
 
 /// A final figure of the whole population across a variant's replications.
 pub fn final_band(v: &VariantResult, measure: Measure) -> Band {
+    final_band_in(v, 0, measure)
+}
+
+/// A final figure of one slot (0 everyone, then each group in the
+/// scenario's order) across a variant's replications.
+pub fn final_band_in(v: &VariantResult, slot: usize, measure: Measure) -> Band {
     let mut values: Vec<f64> = v
         .runs
         .iter()
-        .filter_map(|r| Some(r.final_value(0, r.position(measure)?)))
+        .filter_map(|r| Some(r.final_value(slot, r.position(measure)?)))
         .collect();
     Band::of(&mut values)
 }

@@ -9,7 +9,7 @@ use std::path::Path;
 
 use crate::common::{run_into, summary};
 
-fn parts(file: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+pub fn parts(file: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
     let mut zip = zip::ZipArchive::new(std::fs::File::open(file).unwrap()).unwrap();
     (0..zip.len())
         .map(|i| {

@@ -153,6 +153,22 @@ fn people_move() {
     let orgs = |v| series_of(&out, v, "all", "organisations_with_customers");
     let (still, moving) = (orgs("nobody moves"), orgs("1% move each week"));
     assert_eq!(still[0], moving[0], "the same start");
+    // What the lesson's text says: about 70 organisations at week 0 (the
+    // warm-up's word of mouth spread the first 10's customers), about 100
+    // at the end without moves, about 180 with them.
+    let near = |x: f64, said: f64, what: &str| {
+        assert!(
+            (x - said).abs() <= 0.2 * said,
+            "{what}: {x}, the text says about {said}"
+        )
+    };
+    near(still[0].0, 70.0, "week 0");
+    near(still.last().unwrap().0, 100.0, "nobody moves, week 52");
+    near(
+        moving.last().unwrap().0,
+        180.0,
+        "1% move each week, week 52",
+    );
     assert!(
         moving.last().unwrap().1 > still.last().unwrap().2,
         "mobility spreads customers to more organisations: {:?} vs {:?}",
@@ -212,6 +228,31 @@ fn customer_myopia() {
             .0
     };
     assert!(stakeholders("staff squeezed") < stakeholders("staff treated well"));
+    // Every group on one slide, and its figures in the deck's notes, as
+    // the runs measured them.
+    assert!(out.join("groups.png").is_file());
+    let runs = std::fs::read_to_string(out.join("runs.csv")).unwrap();
+    let mut lines = runs.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    let (variant, group, reputation) = (col("variant"), col("group"), col("reputation"));
+    let finals: Vec<f64> = lines
+        .map(|l| l.split(',').collect::<Vec<_>>())
+        .filter(|c| c[variant] == "staff squeezed" && c[group] == "stakeholders")
+        .map(|c| c[reputation].parse().unwrap())
+        .collect();
+    let mean = finals.iter().sum::<f64>() / finals.len() as f64;
+    let parts = crate::deck::parts(&out.join("slides.pptx"));
+    let notes: String = parts
+        .iter()
+        .filter(|(name, _)| name.starts_with("ppt/notesSlides/notesSlide"))
+        .map(|(_, bytes)| String::from_utf8_lossy(bytes).into_owned())
+        .collect();
+    let said = format!("staff squeezed {mean:+.3}");
+    assert!(
+        notes.contains("stakeholders: ") && notes.contains(&said),
+        "the notes say {said} for stakeholders"
+    );
 }
 
 #[test]

@@ -20,6 +20,7 @@
 //! with plotters at run time, so charts render the same on a bare machine
 //! with no font packages installed.
 
+mod groups;
 pub(crate) mod headline;
 mod layout;
 mod panels;
@@ -42,6 +43,7 @@ pub use style::{SIZE, palette, short_number};
 pub(crate) enum Drawing {
     Figure(Box<Figure>),
     Reach,
+    Groups,
     Headline(headline::Headline),
 }
 
@@ -81,6 +83,13 @@ pub(crate) fn charts(report: &Results<'_>) -> Vec<Chart> {
             stem: "reach".into(),
             title: "How far each story travelled".into(),
             drawing: Drawing::Reach,
+        });
+    }
+    if groups::drawn(report) {
+        out.push(Chart {
+            stem: "groups".into(),
+            title: "How each group sees the brand".into(),
+            drawing: Drawing::Groups,
         });
     }
     for &m in report.measures() {
@@ -186,6 +195,7 @@ pub(crate) fn paint(chart: &Chart, report: &Results<'_>, area: Area<'_, '_>) -> 
             render::figure(area, &fig, unit, &footer(report))
         }
         Drawing::Reach => reach::reach_figure(area, report),
+        Drawing::Groups => groups::groups_figure(area, report),
         Drawing::Headline(h) => headline::draw(area, report, h),
     }
 }

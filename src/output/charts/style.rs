@@ -448,4 +448,22 @@ mod tests {
             assert!(c != meaning::GOOD && c != meaning::BAD, "variant {i}");
         }
     }
+
+    /// docs/visual-language.md: the studio draws each variant in the
+    /// colour the charts give it, and green and vermillion mean good and
+    /// bad there too.
+    #[test]
+    fn the_studio_draws_variants_in_the_charts_colours() {
+        let hex = |c: RGBColor| format!("#{:02x}{:02x}{:02x}", c.0, c.1, c.2);
+        let js = include_str!("../../../assets/studio/studio.js");
+        let line = js
+            .lines()
+            .find(|l| l.contains("const COLOURS"))
+            .expect("studio.js names its colours");
+        let theirs: Vec<&str> = line.split('\'').filter(|p| p.starts_with('#')).collect();
+        let ours: Vec<String> = VARIANTS.iter().map(|s| hex(s.color)).collect();
+        assert_eq!(theirs, ours);
+        let css = include_str!("../../../assets/studio/studio.css");
+        assert!(css.contains(&format!("--bad: {}", hex(meaning::BAD))));
+    }
 }
