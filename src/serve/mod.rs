@@ -242,7 +242,11 @@ fn input_problems(e: &InputError) -> Value {
             })
         })
         .collect();
-    json!({ "error": e.to_string(), "problems": problems })
+    // The sentence a page shows: each problem's message, without the
+    // terminal's layout (file arrows, snippets, `= field:` lines); where
+    // and what is allowed are in `problems`.
+    let said: Vec<&str> = e.problems.iter().map(|p| p.message.as_str()).collect();
+    json!({ "error": said.join("; "), "problems": problems })
 }
 
 fn error_body(e: &Error) -> (StatusCode, Value) {

@@ -169,6 +169,13 @@ fn bad_requests_are_refused_with_what_is_allowed() {
         "service.recovery_rate",
     );
     assert!(json(&text)["problems"][0]["allowed"].is_string(), "{text}");
+    // The error is a sentence for the page, not the terminal's layout.
+    let error = json(&text)["error"].as_str().unwrap().to_string();
+    assert!(error.contains("out of range"), "{error}");
+    assert!(
+        !error.contains("-->") && !error.contains("= field") && !error.contains('\n'),
+        "{error}"
+    );
     // A value of the wrong type names its field too (issue 24).
     let text = refused(r#"{"set": {"ticks": 2.5}}"#, 400, "whole number");
     assert_eq!(json(&text)["problems"][0]["field"], "ticks", "{text}");
