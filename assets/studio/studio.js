@@ -333,16 +333,53 @@
     const width = Math.max(260, el.clientWidth || 400);
     const range = m.min !== null ? [m.min, m.max] : null;
     const opts = {
-      width, height: Math.round(Math.min(340, Math.max(200, width * 0.62))),
+      width, height: Math.round(Math.min(projector() ? 420 : 340, Math.max(200, width * 0.62))),
       legend: { show: false }, cursor: { drag: { x: false, y: false } },
       scales: { x: { time: false }, y: range ? { range: () => range } : { auto: true } },
       axes: [
-        { label: r.tick_unit, font: '15px system-ui, sans-serif', labelFont: '15px system-ui, sans-serif' },
-        { font: '15px system-ui, sans-serif', size: 60, values: (u, ticks) => ticks.map(fmt) },
+        { label: r.tick_unit, font: font(), labelFont: font(), size: px(50), labelSize: px(24) },
+        { font: font(), size: px(64), values: (u, ticks) => ticks.map(fmt) },
       ],
       series, bands,
+      plugins: [eventWindows(r)],
     };
     return new uPlot(opts, data, el);
+  }
+
+  // --- projector mode and event windows ------------------------------------
+  // Projector mode (the button, or ?projector in the address) sets chart
+  // text at 22 px, page text larger and film panels at least 320 px wide,
+  // for a 1280 x 720 projector at the back of a room.
+  const projector = () => document.body.classList.contains('projector');
+  const px = n => Math.round(n * (projector() ? 1.45 : 1));
+  const font = () => (projector() ? 22 : 15) + 'px system-ui, sans-serif';
+
+  // Each event's window, shaded behind the lines and named once at the top,
+  // in grey when every variant has it, else in the colour of the variant
+  // it belongs to (as the PNG charts draw them).
+  function eventWindows(r) {
+    const events = r.events || [], all = r.variants.length;
+    return {
+      hooks: {
+        drawAxes: [u => {
+          const ctx = u.ctx, top = u.bbox.top, height = u.bbox.height;
+          ctx.save();
+          events.forEach((e, k) => {
+            const colour = e.variants.length === all ? '#828282' : COLOURS[e.variants[0] % 6];
+            const x0 = u.valToPos(e.from, 'x', true), x1 = u.valToPos(e.to, 'x', true);
+            ctx.fillStyle = hexAlpha(colour, 0.16);
+            ctx.fillRect(x0 - 2, top, Math.max(4, x1 - x0 + 4), height);
+            // The canvas counts device pixels.
+            const size = (projector() ? 22 : 15) * devicePixelRatio;
+            ctx.fillStyle = colour;
+            ctx.font = size + 'px system-ui, sans-serif';
+            ctx.textBaseline = 'top';
+            ctx.fillText(e.name, x0 + 6, top + 4 + (k % 3) * size * 1.2);
+          });
+          ctx.restore();
+        }],
+      },
+    };
   }
 
   function hexAlpha(hex, alpha) {
@@ -407,7 +444,14 @@
   }
 
   // --- wiring ----------------------------------------------------------------
+  function setProjector(on) {
+    document.body.classList.toggle('projector', on);
+    $('projector').setAttribute('aria-pressed', on ? 'true' : 'false');
+    if (state.result) draw();
+  }
+
   async function start() {
+    if (new URLSearchParams(location.search).has('projector')) setProjector(true);
     try {
       const answer = await (await fetch('/api/scenarios')).json();
       state.list = answer.scenarios;
@@ -437,6 +481,7 @@
       showKept(); draw();
     });
     $('forget').addEventListener('click', () => { state.kept = null; showKept(); draw(); });
+    $('projector').addEventListener('click', () => setProjector(!projector()));
     $('reset').addEventListener('click', () => {
       const kept = state.kept, what = state.keptWhat;
       pick(state.scenario.name);

@@ -123,6 +123,35 @@ fn control(c: &studio::Control) -> Value {
     out
 }
 
+/// The scenario's event windows, for the charts: each event's name, its
+/// first and last tick, and the variants (by index) that have it. The
+/// events that carry the studio's own values are how a slider acts, not
+/// events of the lesson, and are left out.
+fn windows(s: &crate::scenario::Scenario) -> Vec<Value> {
+    use crate::scenario::edit::{FROM_WEEK_ONE, OWN_VALUES};
+    let mut out: Vec<(String, u32, u32, Vec<usize>)> = Vec::new();
+    for (k, v) in s.variants.iter().enumerate() {
+        for e in v
+            .events
+            .iter()
+            .filter(|e| e.name != FROM_WEEK_ONE && e.name != OWN_VALUES)
+        {
+            match out
+                .iter_mut()
+                .find(|(n, from, to, _)| *n == e.name && *from == e.from && *to == e.to)
+            {
+                Some((.., variants)) => variants.push(k),
+                None => out.push((e.name.clone(), e.from, e.to, vec![k])),
+            }
+        }
+    }
+    out.into_iter()
+        .map(|(name, from, to, variants)| {
+            json!({ "name": name, "from": from, "to": to, "variants": variants })
+        })
+        .collect()
+}
+
 /// The answer to a run: per variant, each measure's mean and band per tick
 /// for everyone (null where the variant cannot produce it), the headline
 /// figures, and the differences from the baseline.
@@ -181,6 +210,7 @@ pub fn results(report: &Results<'_>) -> Value {
         "runs": s.runs,
         "ticks": s.ticks,
         "tick_unit": s.tick_unit,
+        "events": windows(s),
         "overrides": s.overrides,
         "variant_set_wins": crate::scenario::setting::set_conflicts(s),
         "variants": variants,

@@ -123,6 +123,48 @@ fn the_studio_fits_a_phone() {
     assert!(b.problems().is_empty());
 }
 
+/// Projector mode (issue 21): on a 1280 x 720 projector, page text at
+/// 22 px, film panels at least 320 px wide, and each chart marks the
+/// lesson's event window (and not the events that carry the sliders).
+#[test]
+fn the_studio_reads_from_the_back_in_projector_mode() {
+    let Some(binary) = chromium("the studio's projector test") else {
+        return;
+    };
+    let server = Server::start(&[repo("tests/data/studio.toml").to_str().unwrap()]);
+    let mut b = Browser::start(binary, 1280, 720);
+    b.go(&format!("{}/?projector#studio", server.base));
+    assert!(b.wait(
+        "document.body.dataset.draws == 1 && grapevineStudio.film",
+        60
+    ));
+    assert_eq!(b.eval("getComputedStyle(document.body).fontSize"), "22px");
+    assert_eq!(
+        b.eval("document.getElementById('projector').getAttribute('aria-pressed')"),
+        "true"
+    );
+    let narrowest = b.eval(
+        "Math.min(...[...document.querySelectorAll('.player canvas')].map(c => c.getBoundingClientRect().width))",
+    );
+    assert!(
+        narrowest.as_f64().unwrap() >= 320.0,
+        "film panels {narrowest} px wide"
+    );
+    // A slider moved: its value is carried by an event from week 1, which
+    // is no window of the lesson's.
+    b.eval(
+        "(() => { const i = document.querySelector('.control input'); \
+         i.value = i.max; i.dispatchEvent(new Event('input', {bubbles: true})); })()",
+    );
+    assert!(b.wait("document.body.dataset.draws == 2", 60));
+    assert_eq!(
+        b.eval("JSON.stringify(grapevineStudio.result.events.map(e => [e.name, e.from, e.to]))"),
+        r#"[["outage",5,8]]"#
+    );
+    b.screenshot(&std::env::temp_dir().join("grapevine-studio-projector.png"));
+    assert!(b.problems().is_empty(), "{:?}", b.problems());
+}
+
 /// The README's picture of the studio: the shipped lesson *Bad news
 /// travels fast*, its run kept, and the angry customer moved to 10 people (10–15: the baseline from week 1, against the lore's 20–30).
 /// `cargo test --release -- --ignored readme_screenshot` redraws it.
