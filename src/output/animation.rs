@@ -293,6 +293,19 @@ pub fn write_gif(film: &Film, out: impl Write) -> Result<(), Box<dyn std::error:
     Ok(())
 }
 
+/// One frame of the film as a PNG still: every variant side by side at
+/// tick `t` (`network.png`, the network after the run, for the deck).
+pub fn write_still(film: &Film, t: usize, out: impl Write) -> Result<(), String> {
+    style::register_font();
+    let g = Geometry::new(film.reels.len());
+    let mut rgb = vec![255u8; g.width as usize * g.height as usize * 3];
+    draw_backdrop(film, &g, &mut rgb).map_err(|e| e.to_string())?;
+    let radius = radii(film, g.side());
+    let t = t.min(film.frames().saturating_sub(1));
+    draw_frame(film, &g, &radius, t, &mut rgb).map_err(|e| e.to_string())?;
+    super::png(out, (g.width, g.height), &rgb)
+}
+
 /// The smallest rectangle (left, top, width, height) holding every pixel
 /// that differs from the previous frame (the whole image for the first;
 /// one pixel when nothing changed, as a frame cannot be empty).

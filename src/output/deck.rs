@@ -1,8 +1,8 @@
 //! `slides.pptx`: a handful of 16:9 slides to present a run, one message
 //! each, with speaker notes that hold what to say and the measured
 //! figures: the claim; the town and what differs; the headline; the
-//! comparison; how far stories travel; how each group sees the brand; the
-//! takeaway. Text is real text
+//! comparison; how far stories travel; the network after the run (with
+//! `--animate`); how each group sees the brand; the takeaway. Text is real text
 //! (searchable, editable); the evidence is the run's own charts. The same
 //! slides go in `slides/NN.png` for Keynote and Google Slides.
 //!
@@ -107,6 +107,20 @@ pub(crate) fn slides(report: &Results<'_>, dir: &Path) -> Result<Vec<Slide>, Str
             lines: Vec::new(),
             picture: Some(png("reach")?),
             notes: vec!["Each first-hand story's reach: the people who heard it, retold or not, over every run.".into()],
+        });
+    }
+    if dir.join("network.png").is_file() {
+        out.push(Slide {
+            title: format!("The network after {} {}s", s.ticks, s.tick_unit),
+            lines: Vec::new(),
+            picture: Some(png("network")?),
+            notes: vec![
+                format!(
+                    "The first run of each version of the town, on the same network, after {} {}s (network.gif plays it week by week from week 0, when every version is the same town).",
+                    s.ticks, s.tick_unit
+                ),
+                "Each dot is a person, coloured by what they think of the company: blue for well, grey for neither, vermillion for badly. A ring marks someone telling a story that week; a lit tie, a story heard.".into(),
+            ],
         });
     }
     if dir.join("groups.png").is_file() {

@@ -107,6 +107,10 @@ pub fn write_report(
         if extras.gif {
             let file = create(dir, "network.gif")?;
             animation::write_gif(film, file).map_err(|e| not_written("network.gif", e))?;
+            // The network at the end, for the deck's "after" slide.
+            let file = create(dir, "network.png")?;
+            animation::write_still(film, film.frames(), file)
+                .map_err(|e| not_written("network.png", e))?;
         }
         if extras.gexf {
             put(dir, "network.gexf", gexf::gexf(film, report))?;

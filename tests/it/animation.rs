@@ -42,6 +42,28 @@ fn the_animation_has_a_frame_a_tick_that_changes_and_keeps_agents_in_place() {
     let (_d, out) = run_into("tests/data/variants.toml", &["--animate", "--quiet"]);
     let (frames, w, h, delays) = frames(&out.join("network.gif"));
     assert!(w >= 1280, "slide-sized: {w} px wide");
+    // The network at the end as a still, the deck's "after" slide.
+    let still = image::open(out.join("network.png")).unwrap().to_rgb8();
+    assert_eq!(still.dimensions(), (w as u32, h as u32));
+    let deck = crate::deck::parts(&out.join("slides.pptx"));
+    let pictures = deck.keys().filter(|n| n.starts_with("ppt/media/")).count();
+    let pngs = std::fs::read_dir(out.join("slides")).unwrap().count();
+    assert!(
+        pictures >= 4,
+        "headline, compare, reach and the network: {pictures}"
+    );
+    assert!(
+        deck.iter()
+            .filter(|(n, _)| n.starts_with("ppt/notesSlides/"))
+            .any(|(_, b)| String::from_utf8_lossy(b).contains("network.gif plays it")),
+        "the network slide's notes"
+    );
+    assert_eq!(
+        pngs,
+        deck.keys()
+            .filter(|n| n.starts_with("ppt/slides/slide"))
+            .count()
+    );
     assert_eq!(frames.len(), 21, "the warm-up's end and 20 weeks");
     assert!(
         delays[0] > delays[1] && delays[20] > delays[1],
