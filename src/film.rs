@@ -79,6 +79,21 @@ pub struct Reel {
     /// People told a good and a bad story so far, in the whole town, at
     /// each tick.
     pub told: Vec<[f64; 2]>,
+    /// The variant's events: name, first and last tick (those that carry
+    /// the studio's slider values are not events of the lesson, and are
+    /// left out).
+    pub events: Vec<(String, u32, u32)>,
+}
+
+impl Reel {
+    /// The events under way at tick `t`.
+    pub fn events_at(&self, t: u32) -> Vec<&str> {
+        self.events
+            .iter()
+            .filter(|(_, from, to)| (*from..=*to).contains(&t))
+            .map(|(name, ..)| name.as_str())
+            .collect()
+    }
 }
 
 impl Film {
@@ -140,10 +155,17 @@ pub fn record(report: &Results<'_>, o: &RunOptions<'_>) -> Result<Film, Error> {
             },
         )
         .map_err(|Cancelled| Error::Cancelled)?;
+        use crate::scenario::edit::{FROM_WEEK_ONE, OWN_VALUES};
         reels.push(Reel {
             variant: v.name.clone(),
             frames,
             told: told_so_far(&result.runs[0]),
+            events: v
+                .events
+                .iter()
+                .filter(|e| e.name != FROM_WEEK_ONE && e.name != OWN_VALUES)
+                .map(|e| (e.name.clone(), e.from, e.to))
+                .collect(),
         });
     }
     Ok(Film {
@@ -337,6 +359,20 @@ fn ties_among(graph: &Graph, agents: &[u32]) -> (Vec<(u32, u32)>, Vec<u32>) {
 mod tests {
     use super::*;
     use crate::network::generators;
+
+    #[test]
+    fn a_reel_names_the_events_under_way() {
+        let reel = Reel {
+            variant: "v".into(),
+            frames: Vec::new(),
+            told: Vec::new(),
+            events: vec![("closed".into(), 5, 8), ("party".into(), 8, 8)],
+        };
+        assert!(reel.events_at(4).is_empty());
+        assert_eq!(reel.events_at(5), ["closed"]);
+        assert_eq!(reel.events_at(8), ["closed", "party"]);
+        assert!(reel.events_at(9).is_empty());
+    }
 
     #[test]
     fn big_numbers_have_separators() {

@@ -472,6 +472,15 @@ fn draw_frame(film: &Film, g: &Geometry, radius: &[i32], t: usize, rgb: &mut [u8
             &text(20, palette::DARK),
             (x0 + PAD as i32, y0 + 34),
         )?;
+        // The events under way, named in the panel while they last.
+        let now = reel.events_at(t as u32);
+        if !now.is_empty() {
+            area.draw_text(
+                &format!("now: {}", now.join(", ")),
+                &text(26, meaning::EVENT),
+                (x0 + PAD as i32, y0 + 60),
+            )?;
+        }
         for (kind, colour) in [(Look::GOOD, meaning::GOOD), (Look::BAD, meaning::BAD)] {
             for &(a, b) in &film.edges {
                 let (la, lb) = (looks[a as usize], looks[b as usize]);
