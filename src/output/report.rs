@@ -414,12 +414,17 @@ pre { background: #f7f7f7; padding: 0.75rem; overflow-x: auto; font-size: 0.85re
   body { font-size: 16px; }
   main { padding: 0.5rem 0.75rem 2rem; }
   h1 { font-size: 1.5rem; }
+  /* A 1600 x 900 chart squeezed into a phone's width would set its text
+     at 6 px: it keeps 52rem (tick labels about 15 px) and scrolls
+     sideways inside its frame instead. */
+  figure:has(> svg) { overflow-x: auto; }
+  figure > svg { width: 52rem; max-width: none; }
 }
 @media print {
   @page { margin: 14mm; }
   body { font-size: 10.5pt; }
   main { max-width: none; padding: 0; }
-  figure { break-inside: avoid; page-break-inside: avoid; }
+  figure, table { break-inside: avoid; page-break-inside: avoid; }
   figure svg { border: none; }
   h2 { break-after: avoid; page-break-after: avoid; }
   details { display: none; }
