@@ -203,6 +203,13 @@ fn invited_guests() {
         difference(&out, "advertising", "customers"),
         "advertising: customers",
     );
+    // What the lesson's text says plainly: within the year advertising
+    // brings more customers than the party for the hubs, and the party
+    // more referrals than random guests.
+    let customers = |v| difference(&out, v, "customers").0;
+    assert!(customers("advertising") > customers("party for the hubs"));
+    let referrals = |v| difference(&out, v, "referrals").0;
+    assert!(referrals("party for the hubs") > referrals("party for random guests"));
     let invited: f64 = series_of(&out, "party for the hubs", "all", "invited")
         .iter()
         .map(|r| r.0)
