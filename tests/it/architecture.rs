@@ -109,7 +109,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
         "film",
         &[
             "engine", "error", "measures", "model", "network", "pipeline", "record", "results",
-            "rng",
+            "rng", "scenario",
         ],
     ),
     (

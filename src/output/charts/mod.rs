@@ -92,8 +92,9 @@ pub(crate) fn charts(report: &Results<'_>) -> Vec<Chart> {
             drawing: Drawing::Groups,
         });
     }
-    for &m in report.measures() {
-        if !produces(report, m) {
+    let left_out = unsaid(report);
+    for (k, &m) in report.measures().iter().enumerate() {
+        if !produces(report, m) || left_out.contains(&k) {
             continue;
         }
         let panels = metric_panels(report, m, false);
@@ -108,6 +109,39 @@ pub(crate) fn charts(report: &Results<'_>) -> Vec<Chart> {
             events: panels::markers(report, report.variants.len()),
         };
         out.push(figure(format!("charts/{}", m.name()), fig));
+    }
+    out
+}
+
+/// The measures whose chart would say nothing: one that repeats another's
+/// lines exactly (referrals made, and the new customers they brought,
+/// where each referral brings one; the one the scenario compares is kept),
+/// or draws the same flat value all along.
+fn unsaid(report: &Results<'_>) -> Vec<usize> {
+    let measures = report.measures();
+    let compared = |m: &crate::measures::Measure| report.scenario.compare.contains(m);
+    let mut order: Vec<usize> = (0..measures.len())
+        .filter(|&k| compared(&measures[k]))
+        .collect();
+    order.extend((0..measures.len()).filter(|&k| !compared(&measures[k])));
+    let mut kept: Vec<Vec<u64>> = Vec::new();
+    let mut out = Vec::new();
+    for k in order {
+        let means: Vec<u64> = report
+            .variants
+            .iter()
+            .flat_map(|v| {
+                v.aggregate
+                    .bands
+                    .iter()
+                    .map(move |t| t[0][k].mean.to_bits())
+            })
+            .collect();
+        if means.windows(2).all(|w| w[0] == w[1]) || kept.contains(&means) {
+            out.push(k);
+        } else {
+            kept.push(means);
+        }
     }
     out
 }
