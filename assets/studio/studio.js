@@ -160,6 +160,8 @@
     document.body.classList.add('busy');
     status('Running ' + state.runs + ' runs…', 0);
     const body = request({ film: state.scenario.film });
+    // What this run's lines stand for, for the legend when it comes back.
+    const asked = { values: Object.assign({}, state.values), before: body.before };
     let response;
     try {
       response = await fetch('/api/run', {
@@ -181,7 +183,7 @@
         let end;
         while ((end = buffer.indexOf('\n')) >= 0) {
           const line = buffer.slice(0, end); buffer = buffer.slice(end + 1);
-          if (line.trim()) message(JSON.parse(line), controller);
+          if (line.trim()) message(JSON.parse(line), controller, asked);
         }
       }
     } catch (e) {
@@ -196,7 +198,7 @@
     }
   }
 
-  function message(m, controller) {
+  function message(m, controller, asked) {
     if (state.controller !== controller) return;
     if ('progress' in m) {
       if (state.resultFor === controller) {
@@ -208,6 +210,7 @@
       problem('');
       document.querySelectorAll('.control.wrong').forEach(d => d.classList.remove('wrong'));
       state.result = m.result;
+      state.result.asked = asked;
       state.resultWhat = changes();
       const seconds = (performance.now() - state.started) / 1000;
       state.resultFor = controller;
@@ -241,7 +244,7 @@
     const r = state.result, s = state.scenario;
     const legend = $('legend');
     legend.textContent = '';
-    r.variants.forEach((v, k) => legend.appendChild(swatch(v.name, COLOURS[k % 6], DASHED[k % 6])));
+    r.variants.forEach((v, k) => legend.appendChild(swatch(legendName(r, v), COLOURS[k % 6], DASHED[k % 6])));
     if (state.kept) legend.appendChild(swatch('kept (thin, dashed): ' + state.keptWhat, '#8a8a8a', true));
     findings(r);
     state.charts.forEach(c => c.destroy());
@@ -263,6 +266,23 @@
       ' · lines are the mean, bands the 5th to 95th percentile';
     state.draws += 1;
     document.body.dataset.draws = state.draws;
+  }
+
+  // A variant's name in the legend says what it ran with: its name alone
+  // is the file's values, so a variant the sliders moved says so ("angry
+  // tell 2-3 + an angry customer tells 10–15 people from week 1"), and one
+  // that sets those values itself says it kept its own.
+  function legendName(r, v) {
+    const s = state.scenario, asked = r.asked;
+    if (!asked) return v.name;
+    const moved = s.controls.filter(c => asked.values[c.path] !== c.value);
+    if (!moved.length) return v.name;
+    const own = (r.variant_set_wins || []).filter(c => c.variant === v.name).map(c => c.path);
+    const meets = (a, b) => a === b || a.startsWith(b + '.') || b.startsWith(a + '.');
+    const follows = moved.filter(c => !own.some(p => meets(p, c.path)));
+    if (!follows.length) return v.name + ' (its own values)';
+    const said = follows.map(c => c.label.toLowerCase() + ' ' + describe(c, asked.values[c.path])).join(', ');
+    return v.name + ' + ' + said + (asked.before ? '' : ' from week 1');
   }
 
   function swatch(name, colour, dashed) {

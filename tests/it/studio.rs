@@ -161,6 +161,14 @@ fn the_studio_reads_from_the_back_in_projector_mode() {
         b.eval("JSON.stringify(grapevineStudio.result.events.map(e => [e.name, e.from, e.to]))"),
         r#"[["outage",5,8]]"#
     );
+    // The legend says what the lines ran with: the variants' names are the
+    // file's values, and the slider moved them from week 1.
+    let legend = b.eval("document.getElementById('legend').textContent");
+    let legend = legend.as_str().unwrap();
+    assert!(
+        legend.contains("baseline + an angry customer tells") && legend.contains("from week 1"),
+        "{legend}"
+    );
     b.screenshot(&std::env::temp_dir().join("grapevine-studio-projector.png"));
     assert!(b.problems().is_empty(), "{:?}", b.problems());
 }
