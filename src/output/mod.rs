@@ -139,6 +139,26 @@ pub(crate) fn put(dir: &Path, name: &str, bytes: impl AsRef<[u8]>) -> Result<(),
     fs::write(dir.join(name), bytes).map_err(|e| not_written(name, e))
 }
 
+/// One file of a run's folder, as `grapevine run` writes it (the tables,
+/// the summary, or the report with its charts and, given one, its film):
+/// what the studio hands out for download.
+pub fn one_file(
+    name: &str,
+    results: &Results<'_>,
+    film: Option<&crate::film::Film>,
+) -> Result<Vec<u8>, Error> {
+    let text = match name {
+        "timeseries.csv" => tables::timeseries_csv(results),
+        "runs.csv" => tables::runs_csv(results),
+        "summary.json" => tables::summary_json(results),
+        "report.html" => {
+            report::html(results, &charts::charts(results), film).map_err(Error::Other)?
+        }
+        other => return Err(Error::Other(format!("`{other}` is not a file of a run"))),
+    };
+    Ok(text.into_bytes())
+}
+
 /// Writes a new file (`grapevine new`'s scenario), making its folder if
 /// need be; refuses to touch a file that exists.
 pub fn write_new_file(path: &Path, text: &str) -> Result<(), Error> {

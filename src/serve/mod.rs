@@ -659,7 +659,6 @@ fn written(
     file: &str,
     cancel: &AtomicBool,
 ) -> Result<Vec<u8>, Error> {
-    use crate::output::{charts, report, tables};
     let s = Scenario::parse(saved, path)?;
     let options = RunOptions {
         threads: studio.catalogue.threads,
@@ -668,20 +667,12 @@ fn written(
         what: "runs",
     };
     let r = pipeline::simulate(&s, &options)?;
-    let text = match file {
-        "timeseries.csv" => tables::timeseries_csv(&r),
-        "runs.csv" => tables::runs_csv(&r),
-        "summary.json" => tables::summary_json(&r),
-        _ => {
-            let film = if answer::can_film(&s) {
-                Some(crate::film::record(&r, &options)?)
-            } else {
-                None
-            };
-            report::html(&r, &charts::charts(&r), film.as_ref()).map_err(Error::Other)?
-        }
+    let film = if file == "report.html" && answer::can_film(&s) {
+        Some(crate::film::record(&r, &options)?)
+    } else {
+        None
     };
-    Ok(text.into_bytes())
+    crate::output::one_file(file, &r, film.as_ref())
 }
 
 fn attachment(content_type: &'static str, name: &str, bytes: Vec<u8>) -> Response {
