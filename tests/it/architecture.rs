@@ -22,26 +22,10 @@ fn rust_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
 
 /// The top-level modules each one uses.
 fn module_graph() -> BTreeMap<String, BTreeSet<String>> {
-    let src = repo("src");
-    let mut files = Vec::new();
-    rust_files(&src, &mut files);
     let mut graph: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for f in files {
-        let rel = f.strip_prefix(&src).unwrap();
-        let top = rel
-            .components()
-            .next()
-            .unwrap()
-            .as_os_str()
-            .to_string_lossy();
-        let top = top.trim_end_matches(".rs").to_string();
-        if top == "main" || top == "lib" || rel.ends_with("tests.rs") {
-            continue;
-        }
-        let text = std::fs::read_to_string(&f).unwrap();
-        let code = text.split("#[cfg(test)]").next().unwrap_or("");
+    for (top, lines) in module_code() {
         let uses = graph.entry(top.clone()).or_default();
-        for line in code.lines().filter(|l| !l.trim_start().starts_with("//")) {
+        for line in &lines {
             for (i, _) in line.match_indices("crate::") {
                 let rest = &line[i + 7..];
                 let names: Vec<&str> = if let Some(group) = rest.strip_prefix('{') {
