@@ -209,19 +209,25 @@ pub fn measures_csv(measures: &[Measure]) -> String {
 /// `service`, `telling`, `hearing` or `market` value is the groups' common
 /// value (empty where groups differ).
 pub fn parameters(s: &crate::scenario::Scenario) -> Vec<(String, Vec<String>)> {
-    let mut paths: Vec<String> = Vec::new();
-    let own = s.variants.iter().flat_map(|v| &v.set).map(|o| o.dotted());
-    for path in s.settings.iter().map(ToString::to_string).chain(own) {
-        if !paths.contains(&path) {
-            paths.push(path);
+    use crate::scenario::setting::Setting;
+    let mut places: Vec<Setting> = Vec::new();
+    let own = s
+        .variants
+        .iter()
+        .flat_map(|v| &v.set)
+        .map(|o| Setting::of(o.path()));
+    for place in s.settings.iter().cloned().chain(own) {
+        if !places.contains(&place) {
+            places.push(place);
         }
     }
     let mut columns: Vec<(String, Vec<String>)> = Vec::new();
-    for path in &paths {
+    for place in &places {
+        let path = place.to_string();
         let found: Vec<Option<Value>> = s
             .variants
             .iter()
-            .map(|v| crate::scenario::studio::resolved(v, path))
+            .map(|v| crate::scenario::studio::resolved(v, place))
             .collect();
         // A table is a column per key, over every variant's keys.
         let mut subkeys: Vec<String> = Vec::new();

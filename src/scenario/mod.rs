@@ -329,7 +329,7 @@ impl Scenario {
         let mut problems = Vec::new();
         for (i, spec) in specs.iter().enumerate() {
             let at = FieldPath::root().key("studio").key("controls").index(i);
-            let Some(now) = studio::setting(self, &spec.path) else {
+            let Some(now) = studio::moves(self, &spec.path) else {
                 problems.push(
                     Problem::new(
                         at.key("path"),

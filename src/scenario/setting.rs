@@ -70,6 +70,13 @@ impl Setting {
     }
 }
 
+/// Written as its dotted path, as a scenario writes it.
+impl Serialize for Setting {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
 impl fmt::Display for Setting {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if let Scope::Group(g) = &self.scope {

@@ -12,6 +12,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::error::FieldPath;
+use super::setting::{Scope, Setting};
 use super::{FanOut, Problem, Scenario, Variant};
 
 /// The most runs a change in the studio may rerun.
@@ -63,7 +64,8 @@ pub struct Studio {
 /// A slider as the file describes it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ControlSpec {
-    pub path: String,
+    /// Where the value it moves is: a `--set` path, typed.
+    pub path: Setting,
     pub label: String,
     pub min: f64,
     pub max: f64,
@@ -72,7 +74,7 @@ pub struct ControlSpec {
 
 /// What a slider moves.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Setting {
+pub enum Moves {
     /// A number, set as it is.
     Number(f64),
     /// A fan-out: the slider sets the number of people told and keeps the
@@ -85,7 +87,7 @@ pub enum Setting {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Control {
     pub spec: ControlSpec,
-    pub now: Setting,
+    pub now: Moves,
 }
 
 /// Checks `[studio]`'s own values; `events` are the names of the
@@ -177,7 +179,7 @@ fn control(raw: &RawControl, at: &FieldPath, p: &mut Vec<Problem>) -> Option<Con
         );
     }
     (p.len() == before).then(|| ControlSpec {
-        path: raw.path.trim().to_string(),
+        path: Setting::parse(raw.path.trim()),
         label: raw
             .label
             .clone()
@@ -192,10 +194,10 @@ fn control(raw: &RawControl, at: &FieldPath, p: &mut Vec<Problem>) -> Option<Con
 /// (serialised as `summary.json` holds it): a top-level `service`,
 /// `telling`, `hearing` or `market` value is the groups' common value
 /// (none where groups differ); `groups.NAME....` is that group's.
-pub fn resolved(variant: &Variant, path: &str) -> Option<serde_json::Value> {
+pub fn resolved(variant: &Variant, place: &Setting) -> Option<serde_json::Value> {
     use serde_json::Value;
     let whole = serde_json::to_value(variant).ok()?;
-    let keys: Vec<&str> = path.split('.').collect();
+    let keys: Vec<&str> = place.keys.iter().map(String::as_str).collect();
     let descend = |mut v: &Value, keys: &[&str]| -> Option<Value> {
         for k in keys {
             v = match v {
@@ -207,15 +209,15 @@ pub fn resolved(variant: &Variant, path: &str) -> Option<serde_json::Value> {
         Some(v.clone())
     };
     let groups = whole.get("groups")?.as_array()?;
-    match keys.as_slice() {
-        ["groups", which, rest @ ..] => {
+    match &place.scope {
+        Scope::Group(which) => {
             let group = groups
                 .iter()
-                .find(|g| g.get("name").and_then(Value::as_str) == Some(*which))
+                .find(|g| g.get("name").and_then(Value::as_str) == Some(which.as_str()))
                 .or_else(|| groups.get(which.parse::<usize>().ok()?))?;
-            descend(group, rest)
+            descend(group, &keys)
         }
-        [top, ..] if ["service", "telling", "hearing", "market"].contains(top) => {
+        Scope::All if ["service", "telling", "hearing", "market"].contains(keys.first()?) => {
             let values: Vec<Option<Value>> = groups.iter().map(|g| descend(g, &keys)).collect();
             let first = values.first()?.clone()?;
             values
@@ -223,16 +225,16 @@ pub fn resolved(variant: &Variant, path: &str) -> Option<serde_json::Value> {
                 .all(|v| v.as_ref() == Some(&first))
                 .then_some(first)
         }
-        _ => descend(&whole, &keys),
+        Scope::All => descend(&whole, &keys),
     }
 }
 
 /// What a slider at `path` moves in the baseline, if it is a number or a
 /// fan-out there.
-pub fn setting(s: &Scenario, path: &str) -> Option<Setting> {
-    let value = resolved(s.baseline(), path)?;
+pub fn moves(s: &Scenario, place: &Setting) -> Option<Moves> {
+    let value = resolved(s.baseline(), place)?;
     if let Some(x) = value.as_f64() {
-        return Some(Setting::Number(x));
+        return Some(Moves::Number(x));
     }
     let num = |k: &str| value.get(k).and_then(serde_json::Value::as_f64);
     let whole = |k: &str| num(k).map(|x| x as u32);
@@ -253,7 +255,7 @@ pub fn setting(s: &Scenario, path: &str) -> Option<Setting> {
         },
         _ => return None,
     };
-    Some(Setting::FanOut(f))
+    Some(Moves::FanOut(f))
 }
 
 /// The value a fan-out slider at `x` sets, as a TOML table: the same kind
@@ -304,10 +306,10 @@ pub fn fan_out_position(f: &FanOut) -> f64 {
 }
 
 /// The value a slider at `x` sets, as TOML.
-pub fn value_at(now: &Setting, x: f64) -> toml::Value {
+pub fn value_at(now: &Moves, x: f64) -> toml::Value {
     match now {
-        Setting::Number(_) => toml::Value::Float(x),
-        Setting::FanOut(f) => fan_out_at(f, x),
+        Moves::Number(_) => toml::Value::Float(x),
+        Moves::FanOut(f) => fan_out_at(f, x),
     }
 }
 
@@ -333,7 +335,7 @@ pub fn controls(s: &Scenario) -> Vec<Control> {
         None if s.baseline().model.kind().declaration().stories => WORD_OF_MOUTH
             .iter()
             .map(|&(path, label, min, max, step)| ControlSpec {
-                path: path.into(),
+                path: Setting::parse(path),
                 label: label.into(),
                 min,
                 max,
@@ -345,7 +347,7 @@ pub fn controls(s: &Scenario) -> Vec<Control> {
     specs
         .into_iter()
         .filter_map(|spec| {
-            let now = setting(s, &spec.path)?;
+            let now = moves(s, &spec.path)?;
             Some(Control { spec, now })
         })
         .collect()
@@ -361,7 +363,7 @@ fn classic_controls(s: &Scenario) -> Vec<ControlSpec> {
         .parameters
         .iter()
         .map(|p| ControlSpec {
-            path: format!("model.{}", p.key),
+            path: Setting::parse(&format!("model.{}", p.key)),
             label: p.key.replace('_', " "),
             min: p.range.0,
             max: p.range.1,

@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 use crate::measures::{Measure, Scale};
 use crate::results::Results;
-use crate::scenario::studio::{self, Setting};
+use crate::scenario::studio::{self, Moves};
 use crate::scenario::{FanOut, Scenario};
 
 /// One served scenario as `GET /api/scenarios` lists it.
@@ -97,11 +97,11 @@ fn control(c: &studio::Control) -> Value {
         "step": spec.step,
     });
     match &c.now {
-        Setting::Number(x) => {
+        Moves::Number(x) => {
             out["kind"] = json!("number");
             out["value"] = json!(x);
         }
-        Setting::FanOut(f) => {
+        Moves::FanOut(f) => {
             out["kind"] = json!("fan-out");
             out["value"] = json!(studio::fan_out_position(f));
             out["shape"] = match *f {
