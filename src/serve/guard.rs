@@ -17,7 +17,7 @@
 //!   own requests), the cookie, or `Authorization: token ...` from scripts.
 //! - **Bodies**: a POST must say `Content-Type: application/json` (415
 //!   otherwise: a plain form cannot send it without a preflight), must not
-//!   declare more than [`MAX_BODY`](super::MAX_BODY) (413 at once, before a
+//!   declare more than [`super::MAX_BODY`] (413 at once, before a
 //!   byte is read), and must arrive within [`BODY_WAIT`] (408).
 
 use std::net::IpAddr;
@@ -195,7 +195,7 @@ fn too_large() -> Response {
     )
 }
 
-/// The middleware: refuses what [`refusal`] refuses, reads a body whole
+/// The middleware: refuses what `refusal` refuses, reads a body whole
 /// within [`BODY_WAIT`], and sets the token's cookie when the token came in
 /// the address.
 pub async fn check(State(guard): State<Arc<Guard>>, request: Request, next: Next) -> Response {

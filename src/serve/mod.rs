@@ -21,7 +21,7 @@
 //! It is safe to leave running: it listens on the loopback address unless
 //! told otherwise (and then asks for a token); it answers only its own page
 //! ([`guard`]: Host, Origin, JSON bodies); connections are bounded in number
-//! and in the time they may take to send a request ([`listen`]); a request
+//! and in the time they may take to send a request (`listen`); a request
 //! names a served scenario, never a path; bodies over [`MAX_BODY`] get 413
 //! before they are read; a bad request gets 400 with the same message,
 //! field and allowed values as the command line; a run the memory check

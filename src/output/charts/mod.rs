@@ -7,7 +7,7 @@
 //! band under the title), three overview figures of the baseline, one
 //! chart per measure the scenario can produce (every variant overlaid,
 //! beside each what-if's difference from the baseline), and the reach of
-//! stories. [`charts`] lists them; [`draw_all`] writes them as files, and
+//! stories. `charts` lists them; `draw_all` writes them as files, and
 //! the report draws the same ones inline.
 //!
 //! - `panels.rs`: what each chart shows;
