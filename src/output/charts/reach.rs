@@ -8,6 +8,7 @@ use plotters::prelude::*;
 use super::render::{Area, on_area};
 use super::style::{self, FAMILY, Framing, Stroke, meaning, text};
 use crate::output::{Results, VariantResult};
+use crate::results::figures;
 
 /// Bins of people reached, widening as stories travel further: (the
 /// least in the bin, its name).
@@ -34,14 +35,9 @@ fn bin(people: u32) -> usize {
 fn histogram(v: &VariantResult, bad: bool, bins: usize) -> (usize, Vec<f64>) {
     let mut h = vec![0.0; bins];
     let mut n = 0;
-    for s in v
-        .runs
-        .iter()
-        .flat_map(|r| &r.reach)
-        .filter(|s| s.bad == bad)
-    {
-        h[bin(s.people).min(bins - 1)] += 1.0;
-        n += 1;
+    for (people, stories) in figures::reach_histogram(v, bad) {
+        h[bin(people).min(bins - 1)] += stories as f64;
+        n += stories as usize;
     }
     let total = n.max(1) as f64;
     h.iter_mut().for_each(|c| *c *= 100.0 / total);
@@ -54,15 +50,7 @@ pub(crate) fn reach_figure(area: Area<'_, '_>, report: &Results<'_>) -> Result<(
 
 /// The mean reach of a variant's good or bad first-hand stories.
 fn mean_reach(v: &VariantResult, bad: bool) -> f64 {
-    let (sum, n) = v
-        .runs
-        .iter()
-        .flat_map(|r| &r.reach)
-        .filter(|s| s.bad == bad)
-        .fold((0.0, 0usize), |(sum, n), s| {
-            (sum + f64::from(s.people), n + 1)
-        });
-    if n == 0 { 0.0 } else { sum / n as f64 }
+    figures::reach(v, bad).mean_people_reached
 }
 
 /// The figure: on the left, how far the baseline's stories went, bin by
