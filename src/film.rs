@@ -83,6 +83,11 @@ pub struct Reel {
     /// the studio's slider values are not events of the lesson, and are
     /// left out).
     pub events: Vec<(String, u32, u32)>,
+    /// The tick each pictured agent was first given an event's experience
+    /// (an invited guest), if it was.
+    pub invited: Vec<Option<u32>>,
+    /// The invited guests in the whole town.
+    pub guests: f64,
 }
 
 impl Reel {
@@ -156,8 +161,14 @@ pub fn record(report: &Results<'_>, o: &RunOptions<'_>) -> Result<Film, Error> {
         )
         .map_err(|Cancelled| Error::Cancelled)?;
         use crate::scenario::edit::{FROM_WEEK_ONE, OWN_VALUES};
+        let run = &result.runs[0];
+        let guests = run.position(Measure::Invited).map_or(0.0, |m| {
+            (0..run.frames.len()).map(|t| run.value(t, 0, m)).sum()
+        });
         reels.push(Reel {
             variant: v.name.clone(),
+            invited: first_invited(&frames, agents.len()),
+            guests,
             frames,
             told: told_so_far(&result.runs[0]),
             events: v
@@ -213,6 +224,7 @@ impl Visit for Watch<'_, '_> {
                     for look in &mut looks {
                         look.told = 0;
                         look.heard = 0;
+                        look.invited = false;
                     }
                 }
                 frames.push(looks);
@@ -220,6 +232,19 @@ impl Visit for Watch<'_, '_> {
         )?;
         Ok(frames)
     }
+}
+
+/// The first tick each pictured agent was an invited guest, if any.
+fn first_invited(frames: &[Vec<Look>], agents: usize) -> Vec<Option<u32>> {
+    let mut first = vec![None; agents];
+    for (t, looks) in frames.iter().enumerate() {
+        for (i, look) in looks.iter().enumerate() {
+            if look.invited && first[i].is_none() {
+                first[i] = Some(t as u32);
+            }
+        }
+    }
+    first
 }
 
 /// People told good and bad stories so far, tick by tick, from a recorded
@@ -291,6 +316,13 @@ fn pictured(report: &Results<'_>, graph: &Graph) -> (Vec<u32>, Option<String>) {
         }
     }
     let around = count;
+    // The guests an event chooses by name (the best-connected), so the
+    // picture shows whom a party was for; a random guest list is pictured
+    // as the backdrop samples it.
+    for &i in &named_guests(report, graph) {
+        take(i, &mut chosen, &mut count);
+    }
+    let guests = count - around;
     // A random backdrop: distinct agents from the scenario's seed.
     let mut r = rng::stream(report.scenario.seed, 0, 0, 0, Purpose::Picture);
     while count < MAX_PICTURED {
@@ -306,14 +338,42 @@ fn pictured(report: &Results<'_>, graph: &Graph) -> (Vec<u32>, Option<String>) {
         )
     } else {
         format!(
-            "a sample of {} of {} people: {} around the {} stories that reached most people, the rest at random",
+            "a sample of {} of {} people: {} around the {} stories that reached most people, {}the rest at random",
             thousands(MAX_PICTURED as f64),
             thousands(n as f64),
             thousands(around as f64),
-            origins.len()
+            origins.len(),
+            if guests > 0 {
+                format!(
+                    "{} of the best-connected guests, ",
+                    thousands(guests as f64)
+                )
+            } else {
+                String::new()
+            }
         )
     };
     (agents, Some(what))
+}
+
+/// The guests of the variants' experience events for the best-connected
+/// (up to [`NEIGHBOURHOOD`] of each event), best-connected first.
+fn named_guests(report: &Results<'_>, graph: &Graph) -> Vec<u32> {
+    use crate::scenario::events::{Action, Chosen};
+    let mut order = None;
+    let mut guests = Vec::new();
+    for event in report.scenario.variants.iter().flat_map(|v| &v.events) {
+        if let Action::Experience {
+            chosen: Chosen::TopDegree { size },
+            ..
+        } = &event.action
+        {
+            let order = order.get_or_insert_with(|| model::population::by_degree(graph));
+            let take = size.of(graph.nodes()).min(NEIGHBOURHOOD);
+            guests.extend_from_slice(&order[..take.min(order.len())]);
+        }
+    }
+    guests
 }
 
 /// Up to `most` agents within two steps of `origin`, nearest first.
@@ -367,11 +427,28 @@ mod tests {
             frames: Vec::new(),
             told: Vec::new(),
             events: vec![("closed".into(), 5, 8), ("party".into(), 8, 8)],
+            invited: Vec::new(),
+            guests: 0.0,
         };
         assert!(reel.events_at(4).is_empty());
         assert_eq!(reel.events_at(5), ["closed"]);
         assert_eq!(reel.events_at(8), ["closed", "party"]);
         assert!(reel.events_at(9).is_empty());
+    }
+
+    #[test]
+    fn a_guest_is_marked_from_the_tick_it_was_invited() {
+        let look = |invited| Look {
+            invited,
+            ..Look::default()
+        };
+        let frames = vec![
+            vec![look(false), look(false), look(false)],
+            vec![look(false), look(true), look(false)],
+            vec![look(true), look(false), look(false)],
+            vec![look(false), look(true), look(false)],
+        ];
+        assert_eq!(first_invited(&frames, 3), [Some(2), Some(1), None]);
     }
 
     #[test]

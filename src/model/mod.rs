@@ -151,6 +151,9 @@ pub struct Look {
     pub told: u8,
     /// Likewise, the stories it heard this tick.
     pub heard: u8,
+    /// Whether an event gave it a one-off experience this tick (an
+    /// invited guest).
+    pub invited: bool,
 }
 
 impl Look {

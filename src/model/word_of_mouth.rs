@@ -393,6 +393,7 @@ impl Dynamics for WordOfMouth<'_> {
                 group: self.group[i],
                 told,
                 heard,
+                invited: e & event::INVITED != 0,
             }
         }));
     }

@@ -15,6 +15,7 @@
 use std::borrow::Cow;
 use std::io::Write;
 
+use plotters::coord::Shift;
 use plotters::prelude::*;
 use rayon::prelude::*;
 
@@ -29,10 +30,43 @@ const WIDTH: u32 = 1280;
 const PANEL_WIDTH: u32 = 640;
 /// The most panels in a row.
 const COLUMNS: u32 = 3;
-const HEADER: u32 = 64;
-const LEGEND: u32 = 84;
-const CAPTION: u32 = 60;
 const PAD: u32 = 14;
+
+/// The deck's still: a 16:9 slide.
+const SLIDE_SIZE: (u32, u32) = (1600, 900);
+
+/// Type sizes in pixels, and the fine print's, if it is drawn.
+#[derive(Debug, Clone, Copy)]
+struct Type {
+    title: u32,
+    name: u32,
+    counts: u32,
+    legend: u32,
+    note: Option<u32>,
+    /// Whether the tick is shown top right (a still's title says it).
+    clock: bool,
+}
+
+/// The film: a 720p animation, its fine print under the legend.
+const FILM: Type = Type {
+    title: 34,
+    name: 26,
+    counts: 20,
+    legend: 20,
+    note: Some(18),
+    clock: true,
+};
+
+/// The deck's still at 1600 x 900: nothing under 28 px (the back of the
+/// room); the fine print goes in the speaker notes instead.
+const SLIDE: Type = Type {
+    title: 44,
+    name: 34,
+    counts: 28,
+    legend: 28,
+    note: None,
+    clock: false,
+};
 
 /// Steps of the attitude scale.
 pub const ATTITUDE_STEPS: usize = 16;
@@ -64,31 +98,64 @@ pub fn attitude_step(attitude: f32) -> usize {
         .min(ATTITUDE_STEPS - 1)
 }
 
-/// Where things go on the image.
-#[derive(Debug, Clone, Copy)]
+/// Where things go on the image, and in what type.
+#[derive(Debug, Clone)]
 struct Geometry {
     width: u32,
     height: u32,
     columns: u32,
     panel: (u32, u32),
+    header: u32,
+    /// Above each panel's drawing: its name, its counts, its events.
+    caption: u32,
+    legend: u32,
+    kind: Type,
+    /// The reels drawn, panel by panel.
+    reels: Vec<usize>,
 }
 
 impl Geometry {
-    fn new(panels: usize) -> Self {
-        let panels = panels.max(1) as u32;
+    /// The film: every reel, up to three in a row.
+    fn film(film: &Film) -> Self {
+        let panels = film.reels.len().max(1) as u32;
         let columns = panels.min(COLUMNS);
         let rows = panels.div_ceil(COLUMNS);
         let width = WIDTH.max(PANEL_WIDTH * columns);
+        let reels: Vec<usize> = (0..film.reels.len()).collect();
+        let (header, legend) = (64, legend_height(film, &reels, width, FILM));
         let panel_height = if rows == 1 {
-            720 - HEADER - LEGEND
+            720 - header - legend
         } else {
             520
         };
         Self {
             width,
-            height: HEADER + rows * panel_height + LEGEND,
+            height: header + rows * panel_height + legend,
             columns,
             panel: (width / columns, panel_height),
+            header,
+            caption: 60,
+            legend,
+            kind: FILM,
+            reels,
+        }
+    }
+
+    /// The deck's still: the reels given, in one row of a 16:9 slide.
+    fn slide(film: &Film, reels: Vec<usize>) -> Self {
+        let (width, height) = SLIDE_SIZE;
+        let columns = reels.len().max(1) as u32;
+        let (header, legend) = (76, legend_height(film, &reels, width, SLIDE));
+        Self {
+            width,
+            height,
+            columns,
+            panel: (width / columns, height - header - legend),
+            header,
+            caption: 82,
+            legend,
+            kind: SLIDE,
+            reels,
         }
     }
 
@@ -97,7 +164,7 @@ impl Geometry {
         let (col, row) = (k as u32 % self.columns, k as u32 / self.columns);
         (
             (col * self.panel.0) as i32,
-            (HEADER + row * self.panel.1) as i32,
+            (self.header + row * self.panel.1) as i32,
         )
     }
 
@@ -105,10 +172,9 @@ impl Geometry {
     fn place(&self, k: usize, p: (f32, f32)) -> (i32, i32) {
         let (x0, y0) = self.origin(k);
         let w = self.panel.0 - 2 * PAD;
-        let h = self.panel.1 - CAPTION - PAD;
-        let side = w.min(h) as f32;
+        let side = self.side();
         let left = x0 as f32 + PAD as f32 + (w as f32 - side) / 2.0;
-        let top = y0 as f32 + CAPTION as f32;
+        let top = y0 as f32 + self.caption as f32;
         (
             (left + p.0 * side).round() as i32,
             (top + p.1 * side).round() as i32,
@@ -117,7 +183,7 @@ impl Geometry {
 
     /// The drawing square's side in panel pixels.
     fn side(&self) -> f32 {
-        (self.panel.0 - 2 * PAD).min(self.panel.1 - CAPTION - PAD) as f32
+        (self.panel.0 - 2 * PAD).min(self.panel.1 - self.caption - PAD) as f32
     }
 }
 
@@ -182,6 +248,10 @@ const TRANSPARENT: u8 = 255;
 /// The faint colour of ties.
 const EDGE: RGBColor = RGBColor(222, 222, 222);
 
+/// The square around an event's guest: black, a mark of the picture's
+/// own like its title, so it reads as no story and no attitude.
+const GUEST: RGBColor = palette::BLACK;
+
 /// For every 15-bit colour, its nearest palette entry.
 fn nearest_table(colours: &[RGBColor]) -> Vec<u8> {
     (0..1u32 << 15)
@@ -204,7 +274,7 @@ fn nearest_table(colours: &[RGBColor]) -> Vec<u8> {
 /// Draws the frames of `film` and writes them as a GIF to `out`.
 pub fn write_gif(film: &Film, out: impl Write) -> Result<(), Box<dyn std::error::Error>> {
     style::register_font();
-    let g = Geometry::new(film.reels.len());
+    let g = Geometry::film(film);
     let (w, h) = (g.width as usize, g.height as usize);
     let colours = gif_palette();
     let table = nearest_table(&colours);
@@ -215,7 +285,7 @@ pub fn write_gif(film: &Film, out: impl Write) -> Result<(), Box<dyn std::error:
     encoder.set_repeat(gif::Repeat::Infinite)?;
     let radius = radii(film, g.side());
     let mut backdrop = vec![255u8; w * h * 3];
-    draw_backdrop(film, &g, &mut backdrop)?;
+    draw_backdrop(film, &g, &film.title, &mut backdrop)?;
     let frames = film.frames();
     // Frames are drawn, compared with the one before and compressed in
     // parallel, a batch at a time (memory stays at a batch of frames), and
@@ -293,13 +363,27 @@ pub fn write_gif(film: &Film, out: impl Write) -> Result<(), Box<dyn std::error:
     Ok(())
 }
 
-/// One frame of the film as a PNG still: every variant side by side at
-/// tick `t` (`network.png`, the network after the run, for the deck).
-pub fn write_still(film: &Film, t: usize, out: impl Write) -> Result<(), String> {
+/// The network at tick `t` as a 16:9 slide (`network.png`, for the deck):
+/// the reels of the variants named (the headline's reference and its
+/// what-if; the first two when those are not filmed), titled `title`.
+pub fn write_slide(
+    film: &Film,
+    variants: &[&str],
+    t: usize,
+    title: &str,
+    out: impl Write,
+) -> Result<(), String> {
     style::register_font();
-    let g = Geometry::new(film.reels.len());
+    let mut reels: Vec<usize> = variants
+        .iter()
+        .filter_map(|name| film.reels.iter().position(|r| r.variant == *name))
+        .collect();
+    if reels.len() < variants.len().min(film.reels.len()) {
+        reels = (0..film.reels.len().min(2)).collect();
+    }
+    let g = Geometry::slide(film, reels);
     let mut rgb = vec![255u8; g.width as usize * g.height as usize * 3];
-    draw_backdrop(film, &g, &mut rgb).map_err(|e| e.to_string())?;
+    draw_backdrop(film, &g, title, &mut rgb).map_err(|e| e.to_string())?;
     let radius = radii(film, g.side());
     let t = t.min(film.frames().saturating_sub(1));
     draw_frame(film, &g, &radius, t, &mut rgb).map_err(|e| e.to_string())?;
@@ -352,15 +436,15 @@ type Drawn = Result<(), Box<dyn std::error::Error>>;
 
 /// What every frame shares: the title, the panels' names, the ties and
 /// the legend.
-fn draw_backdrop(film: &Film, g: &Geometry, rgb: &mut [u8]) -> Drawn {
+fn draw_backdrop(film: &Film, g: &Geometry, title: &str, rgb: &mut [u8]) -> Drawn {
     let area = BitMapBackend::with_buffer(rgb, (g.width, g.height)).into_drawing_area();
     area.fill(&WHITE)?;
-    area.draw_text(&film.title, &text(34, palette::BLACK), (PAD as i32, 14))?;
-    for (k, reel) in film.reels.iter().enumerate() {
+    area.draw_text(title, &text(g.kind.title, palette::BLACK), (PAD as i32, 14))?;
+    for (k, &r) in g.reels.iter().enumerate() {
         let (x0, y0) = g.origin(k);
         area.draw_text(
-            &reel.variant,
-            &text(26, palette::BLACK),
+            &film.reels[r].variant,
+            &text(g.kind.name, palette::BLACK),
             (x0 + PAD as i32, y0 + 4),
         )?;
         for &(a, b) in &film.edges {
@@ -374,69 +458,206 @@ fn draw_backdrop(film: &Film, g: &Geometry, rgb: &mut [u8]) -> Drawn {
     Ok(())
 }
 
+/// What the legend explains.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Key {
+    /// The attitude scale.
+    Scale,
+    /// A teller's ring, with its tie.
+    Told(&'static str, RGBColor),
+    Heard,
+    /// An event's guest.
+    Guest,
+    Size,
+}
+
+impl Key {
+    fn label(self) -> &'static str {
+        match self {
+            Key::Scale => "attitude",
+            Key::Told(label, _) => label,
+            Key::Heard => "heard one",
+            Key::Guest => "invited guest",
+            Key::Size => "dot size: contacts",
+        }
+    }
+
+    /// The symbol's width before the label, at type size `s`.
+    fn symbol(self, s: u32) -> u32 {
+        match self {
+            Key::Told(..) => 2 * s + s * 2 / 5,
+            Key::Heard | Key::Guest => s + s * 2 / 5,
+            Key::Scale | Key::Size => 0,
+        }
+    }
+
+    fn width<DB: DrawingBackend>(self, area: &DrawingArea<DB, Shift>, s: u32) -> u32 {
+        let tw = |t: &str| style::text_width(area, t, s);
+        match self {
+            Key::Scale => {
+                tw("attitude") + tw("against") + tw("for") + 3 * (s / 2) + bar_step(s) * 16
+            }
+            _ => self.symbol(s) + tw(self.label()),
+        }
+    }
+}
+
+/// One step of the attitude scale's bar, at type size `s`.
+fn bar_step(s: u32) -> u32 {
+    s * 4 / 5
+}
+
+/// The legend's keys for the reels drawn: the guest's only where a reel
+/// drawn has one.
+fn keys(film: &Film, reels: &[usize]) -> Vec<Key> {
+    let mut keys = vec![
+        Key::Scale,
+        Key::Told("told a good story", meaning::GOOD),
+        Key::Told("told a bad story", meaning::BAD),
+        Key::Heard,
+    ];
+    if reels
+        .iter()
+        .any(|&r| film.reels[r].invited.iter().any(Option::is_some))
+    {
+        keys.push(Key::Guest);
+    }
+    keys.push(Key::Size);
+    keys
+}
+
+/// The keys in rows that fit `width`, each with its left edge.
+fn legend_rows<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    keys: &[Key],
+    width: u32,
+    s: u32,
+) -> Vec<Vec<(Key, i32)>> {
+    let gap = s * 3 / 2;
+    let mut rows: Vec<Vec<(Key, i32)>> = vec![Vec::new()];
+    let mut x = PAD;
+    for &key in keys {
+        let w = key.width(area, s);
+        if x > PAD && x + w > width - PAD {
+            rows.push(Vec::new());
+            x = PAD;
+        }
+        rows.last_mut().expect("a row").push((key, x as i32));
+        x += w + gap;
+    }
+    rows
+}
+
+/// The legend's height: its rows of keys, and the fine print's two lines.
+fn legend_height(film: &Film, reels: &[usize], width: u32, kind: Type) -> u32 {
+    let mut px = [0u8; 3];
+    let area = BitMapBackend::with_buffer(&mut px, (1, 1)).into_drawing_area();
+    let rows = legend_rows(&area, &keys(film, reels), width, kind.legend).len() as u32;
+    12 + rows * row_height(kind) + kind.note.map_or(0, |n| 2 * (n + 4)) + 4
+}
+
+fn row_height(kind: Type) -> u32 {
+    kind.legend * 3 / 2
+}
+
 fn draw_legend<DB: DrawingBackend>(
     film: &Film,
     g: &Geometry,
-    area: &DrawingArea<DB, plotters::coord::Shift>,
+    area: &DrawingArea<DB, Shift>,
 ) -> Drawn
 where
     DB::ErrorType: 'static,
 {
-    let y = (g.height - LEGEND + 12) as i32;
-    let x = PAD as i32;
-    let size = 20;
-    area.draw_text("attitude", &text(size, palette::DARK), (x, y))?;
-    let bar = x + 92;
-    let step = 16;
-    area.draw_text("against", &text(size, palette::DARK), (bar, y))?;
-    let bar = bar + 82;
+    let s = g.kind.legend;
+    let top = (g.height - g.legend + 12) as i32;
+    let rows = legend_rows(area, &keys(film, &g.reels), g.width, s);
+    let half = s as i32 / 2;
+    for (row, keys) in rows.iter().enumerate() {
+        let y = top + row as i32 * row_height(g.kind) as i32;
+        for &(key, x) in keys {
+            let label_x = x + key.symbol(s) as i32;
+            match key {
+                Key::Scale => draw_scale(area, (x, y), s)?,
+                Key::Told(_, colour) => {
+                    area.draw(&Circle::new(
+                        (x + half, y + half),
+                        half as u32,
+                        colour.stroke_width(3),
+                    ))?;
+                    area.draw(&PathElement::new(
+                        vec![(x + s as i32, y + half), (x + 2 * s as i32, y + half)],
+                        colour.stroke_width(3),
+                    ))?;
+                }
+                Key::Heard => {
+                    area.draw(&Circle::new(
+                        (x + half, y + half),
+                        half as u32,
+                        palette::GREY.stroke_width(1),
+                    ))?;
+                }
+                Key::Guest => {
+                    area.draw(&Rectangle::new(
+                        [(x + 1, y + 1), (x + s as i32 - 1, y + s as i32 - 1)],
+                        GUEST.stroke_width(2),
+                    ))?;
+                }
+                Key::Size => {}
+            }
+            if key != Key::Scale {
+                area.draw_text(key.label(), &text(s, palette::DARK), (label_x, y))?;
+            }
+        }
+    }
+    if let Some(size) = g.kind.note {
+        let note = format!(
+            "{} First run of each variant{}; ties light up from a teller to those who heard that kind of story that {}. Seed {}. {}. grapevine {}.",
+            film.shown(),
+            film.not_shown(),
+            film.tick_unit,
+            film.seed,
+            film.source,
+            env!("CARGO_PKG_VERSION")
+        );
+        let y = top + rows.len() as i32 * row_height(g.kind) as i32;
+        let (size, lines) = style::fit(area, &note, size, g.width - 2 * PAD, 2);
+        for (k, line) in lines.iter().enumerate() {
+            area.draw_text(
+                line,
+                &text(size, palette::GREY),
+                (PAD as i32, y + (size as i32 + 4) * k as i32),
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// The attitude scale: "attitude against [bar] for".
+fn draw_scale<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    (x, y): (i32, i32),
+    s: u32,
+) -> Drawn
+where
+    DB::ErrorType: 'static,
+{
+    let style = text(s, palette::DARK);
+    let gap = (s / 2) as i32;
+    let tw = |t: &str| style::text_width(area, t, s) as i32;
+    area.draw_text("attitude", &style, (x, y))?;
+    let x = x + tw("attitude") + gap;
+    area.draw_text("against", &style, (x, y))?;
+    let bar = x + tw("against") + gap;
+    let step = bar_step(s) as i32;
     for (k, c) in attitude_colours().iter().enumerate() {
         let x = bar + k as i32 * step;
         area.draw(&Rectangle::new(
-            [(x, y + 1), (x + step, y + 19)],
+            [(x, y + 1), (x + step, y + s as i32 - 1)],
             c.filled(),
         ))?;
     }
-    let after = bar + ATTITUDE_STEPS as i32 * step + 8;
-    area.draw_text("for", &text(size, palette::DARK), (after, y))?;
-    let mut x = after + 64;
-    for (label, colour) in [
-        ("told a good story", meaning::GOOD),
-        ("told a bad story", meaning::BAD),
-    ] {
-        area.draw(&Circle::new((x + 8, y + 10), 8, colour.stroke_width(3)))?;
-        area.draw(&PathElement::new(
-            vec![(x + 18, y + 10), (x + 40, y + 10)],
-            colour.stroke_width(3),
-        ))?;
-        area.draw_text(label, &text(size, palette::DARK), (x + 48, y))?;
-        x += 48 + style::text_width(area, label, size) as i32 + 32;
-    }
-    area.draw(&Circle::new(
-        (x + 8, y + 10),
-        8,
-        palette::GREY.stroke_width(1),
-    ))?;
-    area.draw_text("heard one", &text(size, palette::DARK), (x + 24, y))?;
-    x += 24 + style::text_width(area, "heard one", size) as i32 + 32;
-    area.draw_text("dot size: contacts", &text(size, palette::DARK), (x, y))?;
-    let note = format!(
-        "{} First run of each variant{}; ties light up from a teller to those who heard that kind of story that {}. Seed {}. {}. grapevine {}.",
-        film.shown(),
-        film.not_shown(),
-        film.tick_unit,
-        film.seed,
-        film.source,
-        env!("CARGO_PKG_VERSION")
-    );
-    let (size, lines) = style::fit(area, &note, 18, g.width - 2 * PAD, 2);
-    for (k, line) in lines.iter().enumerate() {
-        area.draw_text(
-            line,
-            &text(size, palette::GREY),
-            (PAD as i32, y + 30 + 22 * k as i32),
-        )?;
-    }
+    let after = bar + ATTITUDE_STEPS as i32 * step + gap;
+    area.draw_text("for", &style, (after, y))?;
     Ok(())
 }
 
@@ -446,19 +667,23 @@ enum Pass {
     Told,
 }
 
-/// One tick's frame over the backdrop: lit ties, dots, rings, the time and
-/// the counts.
+/// One tick's frame over the backdrop: lit ties, dots, rings, guests, the
+/// time and the counts.
 fn draw_frame(film: &Film, g: &Geometry, radius: &[i32], t: usize, rgb: &mut [u8]) -> Drawn {
     let area = BitMapBackend::with_buffer(rgb, (g.width, g.height)).into_drawing_area();
     let colours = attitude_colours();
-    let when = format!("{} {t}", film.tick_unit);
-    let width = style::text_width(&area, &when, 34) as i32;
-    area.draw_text(
-        &when,
-        &text(34, palette::BLACK),
-        (g.width as i32 - PAD as i32 - width, 14),
-    )?;
-    for (k, reel) in film.reels.iter().enumerate() {
+    if g.kind.clock {
+        let when = format!("{} {t}", film.tick_unit);
+        let width = style::text_width(&area, &when, g.kind.title) as i32;
+        area.draw_text(
+            &when,
+            &text(g.kind.title, palette::BLACK),
+            (g.width as i32 - PAD as i32 - width, 14),
+        )?;
+    }
+    let counts_y = 4 + g.kind.name as i32 + 8;
+    for (k, &r) in g.reels.iter().enumerate() {
+        let reel = &film.reels[r];
         let looks = &reel.frames[t];
         let (x0, y0) = g.origin(k);
         let [good, bad] = reel.told[t];
@@ -469,16 +694,16 @@ fn draw_frame(film: &Film, g: &Geometry, radius: &[i32], t: usize, rgb: &mut [u8
         );
         area.draw_text(
             &counts,
-            &text(20, palette::DARK),
-            (x0 + PAD as i32, y0 + 34),
+            &text(g.kind.counts, palette::DARK),
+            (x0 + PAD as i32, y0 + counts_y),
         )?;
         // The events under way, named in the panel while they last.
         let now = reel.events_at(t as u32);
         if !now.is_empty() {
             area.draw_text(
                 &format!("now: {}", now.join(", ")),
-                &text(26, meaning::EVENT),
-                (x0 + PAD as i32, y0 + 60),
+                &text(g.kind.counts.max(26), meaning::EVENT),
+                (x0 + PAD as i32, y0 + counts_y + g.kind.counts as i32 + 6),
             )?;
         }
         for (kind, colour) in [(Look::GOOD, meaning::GOOD), (Look::BAD, meaning::BAD)] {
@@ -518,6 +743,17 @@ fn draw_frame(film: &Film, g: &Geometry, radius: &[i32], t: usize, rgb: &mut [u8
                 area.draw(&Circle::new(p, radius[i] + gap, colour.stroke_width(width)))?;
             }
         }
+        // Guests keep their square from the tick they were invited.
+        for (i, first) in reel.invited.iter().enumerate() {
+            if first.is_some_and(|first| first as usize <= t) {
+                let (x, y) = g.place(k, film.position[i]);
+                let half = radius[i] + 2;
+                area.draw(&Rectangle::new(
+                    [(x - half, y - half), (x + half, y + half)],
+                    GUEST.stroke_width(1),
+                ))?;
+            }
+        }
     }
     area.present()?;
     Ok(())
@@ -554,6 +790,31 @@ mod tests {
                 "{c:?} -> {got:?}"
             );
         }
+    }
+
+    #[test]
+    fn the_legend_wraps_to_fit_the_slide_in_its_large_type() {
+        style::register_font();
+        let mut px = [0u8; 3];
+        let area = BitMapBackend::with_buffer(&mut px, (1, 1)).into_drawing_area();
+        let keys = [
+            Key::Scale,
+            Key::Told("told a good story", meaning::GOOD),
+            Key::Told("told a bad story", meaning::BAD),
+            Key::Heard,
+            Key::Guest,
+            Key::Size,
+        ];
+        for (width, s) in [(SLIDE_SIZE.0, SLIDE.legend), (WIDTH, FILM.legend)] {
+            let rows = legend_rows(&area, &keys, width, s);
+            assert_eq!(rows.iter().map(Vec::len).sum::<usize>(), keys.len());
+            for row in &rows {
+                let &(last, x) = row.last().unwrap();
+                assert!(x as u32 + last.width(&area, s) <= width - PAD, "{row:?}");
+            }
+        }
+        let slide = legend_rows(&area, &keys, SLIDE_SIZE.0, SLIDE.legend);
+        assert!(slide.len() > 1, "28 px type takes two rows");
     }
 
     #[test]

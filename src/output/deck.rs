@@ -18,6 +18,7 @@ use zip::write::SimpleFileOptions;
 
 use super::charts::headline::{self, Headline};
 use super::{Results, findings};
+use crate::film::Film;
 
 /// The slide's size in EMU (13.333 x 7.5 inches, 16:9).
 const W: i64 = 12_192_000;
@@ -35,7 +36,11 @@ pub(crate) struct Slide {
 
 /// The deck's slides for a run whose charts were written into `dir` as
 /// PNG; none without what-ifs (a deck argues a comparison).
-pub(crate) fn slides(report: &Results<'_>, dir: &Path) -> Result<Vec<Slide>, String> {
+pub(crate) fn slides(
+    report: &Results<'_>,
+    film: Option<&Film>,
+    dir: &Path,
+) -> Result<Vec<Slide>, String> {
     let Some(h) = headline::of(report) else {
         return Ok(Vec::new());
     };
@@ -116,11 +121,17 @@ pub(crate) fn slides(report: &Results<'_>, dir: &Path) -> Result<Vec<Slide>, Str
             picture: Some(png("network")?),
             notes: vec![
                 format!(
-                    "The first run of each version of the town, on the same network, after {} {}s (network.gif plays it week by week from week 0, when every version is the same town).",
-                    s.ticks, s.tick_unit
+                    "The first run of {} and of {}, on the same network, after {} {}s (network.gif plays every version week by week from week 0, when they are all the same town).",
+                    report.variants[h.reference].name,
+                    report.variants[h.variant].name,
+                    s.ticks,
+                    s.tick_unit
                 ),
-                "Each dot is a person, coloured by what they think of the company: blue for well, grey for neither, vermillion for badly. A ring marks someone telling a story that week; a lit tie, a story heard.".into(),
-            ],
+                "Each dot is a person, coloured by what they think of the company: blue for well, grey for neither, vermillion for badly. A ring marks someone telling a story that week; a lit tie, a story heard; a black square, a guest of an event.".into(),
+            ]
+            .into_iter()
+            .chain(film.map(Film::shown))
+            .collect(),
         });
     }
     if dir.join("groups.png").is_file() {
@@ -469,8 +480,8 @@ fn notes_xml(notes: &[String]) -> String {
 }
 
 /// Writes `slides.pptx` and `slides/NN.png` into `dir`.
-pub(crate) fn write(dir: &Path, report: &Results<'_>) -> Result<(), String> {
-    let slides = slides(report, dir)?;
+pub(crate) fn write(dir: &Path, report: &Results<'_>, film: Option<&Film>) -> Result<(), String> {
+    let slides = slides(report, film, dir)?;
     if slides.is_empty() {
         return Ok(());
     }

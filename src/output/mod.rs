@@ -107,9 +107,18 @@ pub fn write_report(
         if extras.gif {
             let file = create(dir, "network.gif")?;
             animation::write_gif(film, file).map_err(|e| not_written("network.gif", e))?;
-            // The network at the end, for the deck's "after" slide.
+            // The network at the end, for the deck's "after" slide: the
+            // headline's what-if beside what it is compared with.
+            let names: Vec<&str> = match charts::headline::of(report) {
+                Some(h) => [h.reference, h.variant]
+                    .map(|v| report.variants[v].name.as_str())
+                    .to_vec(),
+                None => Vec::new(),
+            };
+            let s = report.scenario;
+            let title = format!("The town after {} {}s", s.ticks, s.tick_unit);
             let file = create(dir, "network.png")?;
-            animation::write_still(film, film.frames(), file)
+            animation::write_slide(film, &names, film.frames(), &title, file)
                 .map_err(|e| not_written("network.png", e))?;
         }
         if extras.gexf {
@@ -124,7 +133,7 @@ pub fn write_report(
     }
     // The deck, from the charts just drawn as PNG.
     if formats.contains(&Format::Png) {
-        deck::write(dir, report)?;
+        deck::write(dir, report, extras.film.filter(|_| extras.gif))?;
     }
     Ok(())
 }

@@ -183,6 +183,7 @@ mod tests {
             group: 0,
             told: Look::BAD,
             heard: Look::GOOD | Look::BAD,
+            invited: false,
         };
         assert_eq!(pack(&look), 15 | 2 << 4 | 3 << 6);
     }

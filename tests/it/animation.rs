@@ -42,9 +42,15 @@ fn the_animation_has_a_frame_a_tick_that_changes_and_keeps_agents_in_place() {
     let (_d, out) = run_into("tests/data/variants.toml", &["--animate", "--quiet"]);
     let (frames, w, h, delays) = frames(&out.join("network.gif"));
     assert!(w >= 1280, "slide-sized: {w} px wide");
-    // The network at the end as a still, the deck's "after" slide.
+    // The network at the end as a still, the deck's "after" slide: 16:9
+    // like every slide, so nothing is stretched.
     let still = image::open(out.join("network.png")).unwrap().to_rgb8();
-    assert_eq!(still.dimensions(), (w as u32, h as u32));
+    assert_eq!(still.dimensions(), (1600, 900));
+    for slide in std::fs::read_dir(out.join("slides")).unwrap() {
+        let path = slide.unwrap().path();
+        let size = image::image_dimensions(&path).unwrap();
+        assert_eq!(size, (1600, 900), "{}", path.display());
+    }
     let deck = crate::deck::parts(&out.join("slides.pptx"));
     let pictures = deck.keys().filter(|n| n.starts_with("ppt/media/")).count();
     let pngs = std::fs::read_dir(out.join("slides")).unwrap().count();
@@ -55,7 +61,7 @@ fn the_animation_has_a_frame_a_tick_that_changes_and_keeps_agents_in_place() {
     assert!(
         deck.iter()
             .filter(|(n, _)| n.starts_with("ppt/notesSlides/"))
-            .any(|(_, b)| String::from_utf8_lossy(b).contains("network.gif plays it")),
+            .any(|(_, b)| String::from_utf8_lossy(b).contains("network.gif plays every version")),
         "the network slide's notes"
     );
     assert_eq!(
