@@ -17,6 +17,7 @@ use std::path::Path;
 use zip::write::SimpleFileOptions;
 
 use super::charts::headline::{self, Headline};
+use super::charts::{Chart, Medium, footer, paint_for, png_bytes};
 use super::{Results, findings};
 use crate::film::Film;
 
@@ -38,6 +39,7 @@ pub(crate) struct Slide {
 /// PNG; none without what-ifs (a deck argues a comparison).
 pub(crate) fn slides(
     report: &Results<'_>,
+    charts: &[Chart],
     film: Option<&Film>,
     dir: &Path,
 ) -> Result<Vec<Slide>, String> {
@@ -45,9 +47,13 @@ pub(crate) fn slides(
         return Ok(Vec::new());
     };
     let s = report.scenario;
-    let png = |stem: &str| {
-        std::fs::read(dir.join(format!("{stem}.png")))
-            .map_err(|e| format!("the deck needs {stem}.png: {e}"))
+    // A chart as a slide shows it: drawn again without the fine print at
+    // its foot (too small for a room; the notes say it).
+    let drawn = |stem: &str| charts.iter().find(|c| c.stem == stem);
+    let png = |stem: &str| match drawn(stem) {
+        Some(chart) => png_bytes(|area| paint_for(chart, report, area, Medium::Slide)),
+        None => std::fs::read(dir.join(format!("{stem}.png")))
+            .map_err(|e| format!("the deck needs {stem}.png: {e}")),
     };
     let figures = figures(report, &h);
     let findings = findings::sentences(report);
@@ -104,9 +110,9 @@ pub(crate) fn slides(
         title: "Every version side by side".into(),
         lines: Vec::new(),
         picture: Some(png("compare")?),
-        notes: findings,
+        notes: [findings, vec![footer(report)]].concat(),
     });
-    if dir.join("reach.png").is_file() {
+    if drawn("reach").is_some() {
         out.push(Slide {
             title: "How far one story travels".into(),
             lines: Vec::new(),
@@ -134,7 +140,7 @@ pub(crate) fn slides(
             .collect(),
         });
     }
-    if dir.join("groups.png").is_file() {
+    if drawn("groups").is_some() {
         out.push(Slide {
             title: "How each group sees the brand".into(),
             lines: Vec::new(),
@@ -480,8 +486,13 @@ fn notes_xml(notes: &[String]) -> String {
 }
 
 /// Writes `slides.pptx` and `slides/NN.png` into `dir`.
-pub(crate) fn write(dir: &Path, report: &Results<'_>, film: Option<&Film>) -> Result<(), String> {
-    let slides = slides(report, film, dir)?;
+pub(crate) fn write(
+    dir: &Path,
+    report: &Results<'_>,
+    charts: &[Chart],
+    film: Option<&Film>,
+) -> Result<(), String> {
+    let slides = slides(report, charts, film, dir)?;
     if slides.is_empty() {
         return Ok(());
     }
@@ -498,4 +509,72 @@ pub(crate) fn write(dir: &Path, report: &Results<'_>, film: Option<&Film>) -> Re
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::charts;
+    use crate::pipeline::{self, RunOptions};
+    use crate::scenario::Scenario;
+
+    /// Every size of text an SVG sets, in the pixels it was drawn at
+    /// (plotters writes `font-size` as the size over 1.24).
+    fn font_sizes(svg: &str) -> Vec<f64> {
+        svg.split("font-size=\"")
+            .skip(1)
+            .filter_map(|rest| rest.split('"').next()?.parse::<f64>().ok())
+            .map(|size| (size * 1.24 * 100.0).round() / 100.0)
+            .collect()
+    }
+
+    #[test]
+    fn no_text_on_a_slide_is_under_28_px() {
+        let text = r#"
+title = "Slides"
+ticks = 12
+warmup = 4
+runs = 3
+seed = 5
+compare = ["customers", "reputation", "referrals", "awareness"]
+[network]
+kind = "barabasi-albert"
+n = 600
+m = 3
+[[groups]]
+name = "customers"
+share = 0.3
+status = "customer"
+[[groups]]
+name = "prospects"
+share = 0.7
+status = "prospect"
+[[variants]]
+name = "angry customers tell many more"
+set = { telling.bad.mean = 25 }
+[[variants]]
+name = "recovery"
+set = { service.recovery_rate = 0.8 }
+[[variants.events]]
+name = "a long closure for refurbishment"
+from = 3
+to = 6
+set = { service.purchase_rate = 0.0 }
+"#;
+        let s = Scenario::parse(text, Path::new("slides.toml")).unwrap();
+        let results = pipeline::simulate(&s, &RunOptions::silent()).unwrap();
+        let all = charts::charts(&results);
+        for stem in ["headline", "compare", "reach", "groups"] {
+            let chart = all.iter().find(|c| c.stem == stem).unwrap();
+            let svg = charts::svg_for(chart, &results, Medium::Slide).unwrap();
+            let sizes = font_sizes(&svg);
+            assert!(!sizes.is_empty(), "{stem}: no text found");
+            let least = sizes.iter().copied().fold(f64::INFINITY, f64::min);
+            assert!(least >= 28.0, "{stem}: text at {least} px");
+        }
+        // The same chart as a file keeps its fine print, which the test sees.
+        let compare = all.iter().find(|c| c.stem == "compare").unwrap();
+        let file = font_sizes(&charts::svg_for(compare, &results, Medium::File).unwrap());
+        assert!(file.iter().any(|&s| s < 28.0), "{file:?}");
+    }
 }

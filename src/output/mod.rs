@@ -133,7 +133,7 @@ pub fn write_report(
     }
     // The deck, from the charts just drawn as PNG.
     if formats.contains(&Format::Png) {
-        deck::write(dir, report, extras.film.filter(|_| extras.gif))?;
+        deck::write(dir, report, &all, extras.film.filter(|_| extras.gif))?;
     }
     Ok(())
 }

@@ -20,8 +20,13 @@ pub(crate) fn drawn(report: &Results<'_>) -> bool {
     report.measures().contains(&Measure::Reputation) && report.scenario.baseline().groups.len() >= 2
 }
 
-pub(crate) fn groups_figure(area: Area<'_, '_>, report: &Results<'_>) -> Result<(), String> {
-    on_area!(area, |a| draw_groups(a, report))
+/// Draws the figure, with its footer or (on a slide) without.
+pub(crate) fn groups_figure(
+    area: Area<'_, '_>,
+    report: &Results<'_>,
+    with_footer: bool,
+) -> Result<(), String> {
+    on_area!(area, |a| draw_groups(a, report, with_footer))
 }
 
 /// The most variants drawn side by side in a row.
@@ -30,6 +35,7 @@ const MOST_VARIANTS: usize = 6;
 fn draw_groups<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     report: &Results<'_>,
+    with_footer: bool,
 ) -> Result<(), String>
 where
     DB::ErrorType: 'static,
@@ -65,7 +71,7 @@ where
             title: &title,
             subtitle: Some(&subtitle),
             legend: &legend,
-            footer: &footer,
+            footer: if with_footer { &footer } else { "" },
         },
     )?;
     let widest = groups
@@ -134,7 +140,7 @@ where
             let right = band.mean.max(band.p95).max(0.0);
             chart
                 .draw_series(std::iter::once(Text::new(
-                    format!("{:+.2}", band.mean),
+                    attitude(band.mean),
                     (right + 0.03, y1 - slot * 0.05),
                     (FAMILY, text::LEGEND).into_font(),
                 )))
@@ -142,4 +148,26 @@ where
         }
     }
     Ok(())
+}
+
+/// A mean attitude to two places, signed; one that rounds to zero reads
+/// "0.00", never "-0.00".
+fn attitude(x: f64) -> String {
+    let text = format!("{x:+.2}");
+    if text.trim_start_matches(['+', '-']) == "0.00" {
+        "0.00".into()
+    } else {
+        text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn an_attitude_that_rounds_to_zero_has_no_sign() {
+        assert_eq!(super::attitude(-0.001), "0.00");
+        assert_eq!(super::attitude(0.004), "0.00");
+        assert_eq!(super::attitude(-0.12), "-0.12");
+        assert_eq!(super::attitude(0.63), "+0.63");
+    }
 }

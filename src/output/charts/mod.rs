@@ -36,7 +36,7 @@ use super::{Format, Results};
 use crate::catalog::Overview;
 pub(crate) use panels::produces;
 use panels::{Figure, capitalise, classic_overview, compare, metric_panels, overview};
-pub(crate) use render::{Area, draw_line, on_area, save};
+pub(crate) use render::{Area, draw_line, on_area, png_bytes, save};
 pub use style::{SIZE, palette, short_number};
 
 /// What a chart draws.
@@ -216,27 +216,61 @@ where
     Ok(())
 }
 
-/// Draws one chart onto `area`.
+/// Where a chart is shown: a file (or the report) says at its foot where
+/// its figures came from; a slide does not, in type too small for the back
+/// of a room (its speaker notes say it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Medium {
+    File,
+    Slide,
+}
+
+/// Draws one chart onto `area`, as a file shows it.
 pub(crate) fn paint(chart: &Chart, report: &Results<'_>, area: Area<'_, '_>) -> Result<(), String> {
+    paint_for(chart, report, area, Medium::File)
+}
+
+/// Draws one chart onto `area` for `medium`.
+pub(crate) fn paint_for(
+    chart: &Chart,
+    report: &Results<'_>,
+    area: Area<'_, '_>,
+    medium: Medium,
+) -> Result<(), String> {
     let unit = &report.scenario.tick_unit;
     let title = format!("{}: {}", report.scenario.title, chart.title);
+    let with_footer = medium == Medium::File;
     match &chart.drawing {
         Drawing::Figure(fig) => {
             let fig = Figure {
                 title,
                 ..(**fig).clone()
             };
-            render::figure(area, &fig, unit, &footer(report))
+            let footer = if with_footer {
+                footer(report)
+            } else {
+                String::new()
+            };
+            render::figure(area, &fig, unit, &footer)
         }
-        Drawing::Reach => reach::reach_figure(area, report),
-        Drawing::Groups => groups::groups_figure(area, report),
+        Drawing::Reach => reach::reach_figure(area, report, with_footer),
+        Drawing::Groups => groups::groups_figure(area, report, with_footer),
         Drawing::Headline(h) => headline::draw(area, report, h),
     }
 }
 
 /// One chart as an SVG document.
 pub(crate) fn svg(chart: &Chart, report: &Results<'_>) -> Result<String, String> {
-    render::svg(&|area| paint(chart, report, area))
+    svg_for(chart, report, Medium::File)
+}
+
+/// One chart as an SVG document, for `medium`.
+pub(crate) fn svg_for(
+    chart: &Chart,
+    report: &Results<'_>,
+    medium: Medium,
+) -> Result<String, String> {
+    render::svg(&|area| paint_for(chart, report, area, medium))
 }
 
 /// Draws `charts` into `dir` in each of `formats`.

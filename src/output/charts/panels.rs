@@ -439,6 +439,25 @@ fn indistinct(panel: &Panel) -> bool {
     widest < 0.1 * (hi - lo)
 }
 
+/// Whether an event every variant shares moves the baseline's line by a
+/// twentieth of the panel's scale or more: then the level is what the
+/// room must see (a demand shock, with every version inside it), and the
+/// what-ifs' differences are in the headline and the finding.
+fn shocked(report: &Results<'_>, panel: &Panel) -> bool {
+    let shared = markers(report, report.variants.len())
+        .iter()
+        .any(|m| m.shared);
+    let Some(base) = panel.lines.first().filter(|_| shared) else {
+        return false;
+    };
+    let (lo, hi) = panel
+        .y_range
+        .unwrap_or_else(|| super::render::fitted(&panel.lines, panel.zero));
+    let means = base.bands.iter().map(|b| b.mean);
+    let top = means.clone().fold(f64::NEG_INFINITY, f64::max);
+    top - means.fold(f64::INFINITY, f64::min) >= 0.05 * (hi - lo)
+}
+
 /// The comparison figure: the scenario's `compare` measures, every variant
 /// overlaid. A flow is drawn as its running total, which a room reads more
 /// easily than a noisy weekly count. Where the variants' lines would lie
@@ -452,7 +471,8 @@ pub(crate) fn compare(report: &Results<'_>) -> Figure {
         .iter()
         .map(|&m| {
             let mut panels = metric_panels(report, m, m.kind() == Kind::Flow);
-            if panels.len() > 1 && indistinct(&panels[0]) {
+            let shock = m.kind() == Kind::Level && shocked(report, &panels[0]);
+            if panels.len() > 1 && indistinct(&panels[0]) && !shock {
                 let mut difference = panels.swap_remove(1);
                 difference.title = if report.has_own_references() {
                     format!("{}: difference from each one's reference", panels[0].title)
@@ -525,6 +545,9 @@ pub(crate) struct Marker {
     pub(crate) from: u32,
     pub(crate) to: u32,
     pub(crate) color: RGBColor,
+    /// The events over this one window, each name in its colour (`name`
+    /// is them joined by [`BETWEEN`]): one label, one bar, one line.
+    pub(crate) parts: Vec<(String, RGBColor)>,
     /// Whether every variant drawn has it (then its window is shaded: it
     /// is what all the lines live through, not what sets them apart).
     pub(crate) shared: bool,
@@ -554,18 +577,87 @@ pub(crate) fn markers(report: &Results<'_>, variants: usize) -> Vec<Marker> {
             } else {
                 format!("{} ({})", e.name, holders.join(", "))
             };
+            let color = if shared || variants == 1 {
+                meaning::EVENT
+            } else {
+                variant_stroke(i).color
+            };
+            let shared = shared || variants == 1;
+            // Events over the same weeks share one label, so they never
+            // stack into lanes that crowd the plot; the line and the bar
+            // are grey when any of them is everyone's.
+            if let Some(same) = out.iter_mut().find(|m| (m.from, m.to) == (e.from, e.to)) {
+                same.name = format!("{}{BETWEEN}{name}", same.name);
+                same.parts.push((name, color));
+                if shared {
+                    same.shared = true;
+                    same.color = meaning::EVENT;
+                }
+                continue;
+            }
             out.push(Marker {
+                parts: vec![(name.clone(), color)],
                 name,
                 from: e.from,
                 to: e.to,
-                shared: shared || variants == 1,
-                color: if shared || variants == 1 {
-                    meaning::EVENT
-                } else {
-                    variant_stroke(i).color
-                },
+                shared,
+                color,
             });
         }
     }
     out
+}
+
+/// What stands between the names of events over the same weeks.
+pub(crate) const BETWEEN: &str = " · ";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pipeline::{self, RunOptions};
+    use crate::scenario::Scenario;
+
+    #[test]
+    fn events_over_the_same_weeks_share_one_grey_label_and_a_shock_is_shown_in_levels() {
+        let text = r#"
+title = "Shock"
+ticks = 20
+runs = 2
+seed = 9
+compare = ["customers", "lapses"]
+[network]
+kind = "erdos-renyi"
+n = 800
+mean_degree = 6
+[[events]]
+name = "demand shock"
+from = 5
+to = 10
+set = { market.lapse_rate = 0.2 }
+[[variants]]
+name = "cut back"
+[[variants.events]]
+name = "cuts"
+from = 5
+to = 10
+set = { service.quality_mean = -1.0 }
+[[variants.events]]
+name = "later"
+from = 12
+to = 14
+set = { service.quality_mean = -1.0 }
+"#;
+        let s = Scenario::parse(text, std::path::Path::new("shock.toml")).unwrap();
+        let results = pipeline::simulate(&s, &RunOptions::silent()).unwrap();
+        let m = markers(&results, results.variants.len());
+        assert_eq!(m.len(), 2, "{m:?}");
+        assert_eq!(m[0].name, format!("demand shock{BETWEEN}cuts"));
+        assert_eq!(m[0].color, meaning::EVENT, "everyone's shock: grey");
+        assert_eq!(m[0].parts[1].1, variant_stroke(1).color);
+        assert!(m[0].shared && !m[1].shared);
+        // Customers are a level the shock moves: drawn as levels, not as a
+        // difference, even where the two lines lie close.
+        let fig = compare(&results);
+        assert_eq!(fig.panels[0].title, "Customers", "{}", fig.panels[0].title);
+    }
 }

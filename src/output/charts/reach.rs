@@ -44,8 +44,13 @@ fn histogram(v: &VariantResult, bad: bool, bins: usize) -> (usize, Vec<f64>) {
     (n, h)
 }
 
-pub(crate) fn reach_figure(area: Area<'_, '_>, report: &Results<'_>) -> Result<(), String> {
-    on_area!(area, |a| draw_reach(a, report))
+/// Draws the figure, with its footer or (on a slide) without.
+pub(crate) fn reach_figure(
+    area: Area<'_, '_>,
+    report: &Results<'_>,
+    with_footer: bool,
+) -> Result<(), String> {
+    on_area!(area, |a| draw_reach(a, report, with_footer))
 }
 
 /// The mean reach of a variant's good or bad first-hand stories.
@@ -59,6 +64,7 @@ fn mean_reach(v: &VariantResult, bad: bool) -> f64 {
 fn draw_reach<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     report: &Results<'_>,
+    with_footer: bool,
 ) -> Result<(), String>
 where
     DB::ErrorType: 'static,
@@ -107,7 +113,7 @@ where
             title: &title,
             subtitle: Some(&subtitle),
             legend: &legend,
-            footer: &footer,
+            footer: if with_footer { &footer } else { "" },
         },
     )?;
     let (w, _) = body.dim_in_pixel();

@@ -43,6 +43,22 @@ pub(crate) fn save(
     Ok(())
 }
 
+/// Draws with `paint` into PNG bytes (the deck's pictures).
+pub(crate) fn png_bytes(
+    paint: impl Fn(Area<'_, '_>) -> Result<(), String>,
+) -> Result<Vec<u8>, String> {
+    register_font();
+    let mut pixels = vec![0u8; SIZE.0 as usize * SIZE.1 as usize * 3];
+    {
+        let root = BitMapBackend::with_buffer(&mut pixels, SIZE).into_drawing_area();
+        paint(Area::Png(&root))?;
+        root.present().map_err(|e| e.to_string())?;
+    }
+    let mut out = Vec::new();
+    crate::output::png(&mut out, SIZE, &pixels)?;
+    Ok(out)
+}
+
 /// Draws with `paint` into an SVG document, returned as text (for the
 /// report, which carries its charts inline).
 pub(crate) fn svg(paint: &dyn Fn(Area<'_, '_>) -> Result<(), String>) -> Result<String, String> {
@@ -97,6 +113,8 @@ const EVENT_HEIGHT: f64 = text::EVENT as f64 * 1.15;
 pub(crate) struct Place {
     pub lanes: Option<usize>,
     pub x_desc: bool,
+    /// Lines every panel's title box holds (the most any title needs).
+    pub title_lines: usize,
 }
 
 /// The frame every figure shares (title, finding, legend, footer), and its
@@ -141,10 +159,17 @@ where
         .max()
         .unwrap_or(0);
     let areas = grid(&body, rows, cols, top_lanes as u32 * LANE as u32);
+    let title_lines = areas
+        .iter()
+        .zip(&fig.panels)
+        .map(|(area, panel)| panel_title(area, &panel.title).1.len())
+        .max()
+        .unwrap_or(1);
     for (k, (area, panel)) in areas.iter().zip(&fig.panels).enumerate() {
         let place = Place {
             lanes: (k < cols).then_some(top_lanes),
             x_desc: k + cols >= fig.panels.len(),
+            title_lines,
         };
         draw_panel(area, panel, tick_unit, &fig.events, place).map_err(err)?;
     }
@@ -243,6 +268,22 @@ fn label_room<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, lines: &[Line])
     if widest + 20 > w / 4 { 0 } else { widest + 20 }
 }
 
+/// A panel's title as it is set: at its full size on up to two lines if
+/// that holds it, else as small as 28 px (never smaller: it is read from
+/// the back of a room).
+fn panel_title<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    title: &str,
+) -> (u32, Vec<String>) {
+    let w = area.dim_in_pixel().0.saturating_sub(20);
+    let whole = style::fit_down_to(area, title, text::CAPTION, text::CAPTION, w, 2);
+    if whole.1.last().is_some_and(|l| l.ends_with('…')) {
+        style::fit_down_to(area, title, text::CAPTION, text::SLIDE_LEAST, w, 2)
+    } else {
+        whole
+    }
+}
+
 /// Draws `line` with its stroke through `points`.
 pub(crate) fn draw_line<
     DB: DrawingBackend,
@@ -276,16 +317,23 @@ pub(crate) fn draw_panel<DB: DrawingBackend>(
     let g = Geometry::of(area, panel);
     let (ticks, lo, hi) = (g.ticks, g.lo, g.hi);
     let (w, h) = area.dim_in_pixel();
-    // The title, centred, in a box of fixed height so a row's plots align.
-    let (title_size, title) = style::fit(area, &panel.title, text::CAPTION, w - 20, 1);
-    let title = title.join(" ");
-    let tw = style::text_width(area, &title, title_size) as i32;
-    area.draw(&Text::new(
-        title,
-        (((w as i32) - tw) / 2, 8),
-        (FAMILY, title_size).into_font(),
-    ))?;
-    let top = text::CAPTION + 16 + place.lanes.unwrap_or(0) as u32 * LANE as u32;
+    // The title, centred, in a box of the figure's height so the plots
+    // align.
+    let (title_size, title) = panel_title(area, &panel.title);
+    for (k, line) in title.into_iter().enumerate() {
+        let tw = style::text_width(area, &line, title_size) as i32;
+        area.draw(&Text::new(
+            line,
+            (
+                ((w as i32) - tw) / 2,
+                8 + k as i32 * (text::CAPTION as i32 + 4),
+            ),
+            (FAMILY, title_size).into_font(),
+        ))?;
+    }
+    let top = place.title_lines as u32 * (text::CAPTION + 4)
+        + 12
+        + place.lanes.unwrap_or(0) as u32 * LANE as u32;
     let (_, plot_area) = area.split_vertically(top.min(h.saturating_sub(1)));
     let x_label = if place.x_desc {
         text::TICK + text::AXIS + 26
@@ -370,11 +418,21 @@ pub(crate) fn draw_panel<DB: DrawingBackend>(
                 ],
                 e.color.filled(),
             ))?;
-            area.draw(&Text::new(
-                e.name.clone(),
-                (name.x as i32, name.y as i32),
-                (FAMILY, text::EVENT).into_font().color(&e.color),
-            ))?;
+            let mut x = name.x as i32;
+            for (k, (part, colour)) in e.parts.iter().enumerate() {
+                let text = if k == 0 {
+                    part.clone()
+                } else {
+                    format!("{}{part}", super::panels::BETWEEN)
+                };
+                let width = style::text_width(area, &text, text::EVENT) as i32;
+                area.draw(&Text::new(
+                    text,
+                    (x, name.y as i32),
+                    (FAMILY, text::EVENT).into_font().color(colour),
+                ))?;
+                x += width;
+            }
         }
     }
     if panel.zero {

@@ -44,9 +44,12 @@ pub(crate) mod text {
     /// Legend entries, and the labels at the end of lines.
     pub const LEGEND: u32 = 28;
     /// Events' names.
-    pub const EVENT: u32 = 26;
-    /// The footer.
+    pub const EVENT: u32 = 28;
+    /// The footer (fine print: a file's, not a slide's; the deck's
+    /// pictures have none).
     pub const FOOTER: u32 = 22;
+    /// The least text on a slide.
+    pub const SLIDE_LEAST: u32 = 28;
     /// The least any text is shrunk to when it must fit.
     pub const LEAST: u32 = 20;
 }
@@ -312,7 +315,9 @@ where
         y += size as i32 + 6;
     }
     if let Some(sub) = f.subtitle {
-        let (size, lines) = fit(root, sub, text::SUBTITLE, room, 2);
+        // Read from the back of a room: never under 28 px, on up to three
+        // lines rather than smaller.
+        let (size, lines) = fit_down_to(root, sub, text::SUBTITLE, text::SLIDE_LEAST, room, 3);
         for line in &lines {
             centred(root, line, size, y, palette::DARK).map_err(err)?;
             y += size as i32 + 4;
@@ -322,8 +327,18 @@ where
         y += 4;
         y += legend_row(root, f.legend, y).map_err(err)?;
     }
-    let (fsize, flines) = fit(root, f.footer, text::FOOTER, room, 2);
-    let footer_h = flines.len() as i32 * (fsize as i32 + 4) + 12;
+    // A slide has no footer (its speaker notes say where the figures came
+    // from): no room is kept for one.
+    let (fsize, flines) = if f.footer.is_empty() {
+        (text::FOOTER, Vec::new())
+    } else {
+        fit(root, f.footer, text::FOOTER, room, 2)
+    };
+    let footer_h = if flines.is_empty() {
+        12
+    } else {
+        flines.len() as i32 * (fsize as i32 + 4) + 12
+    };
     for (k, line) in flines.iter().enumerate() {
         let fy = h as i32 - footer_h + 4 + k as i32 * (fsize as i32 + 4);
         root.draw(&Text::new(
