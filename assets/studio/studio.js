@@ -301,14 +301,17 @@
     const unit = r.tick_unit, end = r.ticks;
     const first = s.compare[0] ? s.compare[0].name : 'nps';
     r.variants.slice(1).forEach(v => {
-      const d = v.difference_from_baseline || {};
+      // Each what-if against what it is compared with (its own world, or
+      // the baseline), its range said in words, not brackets.
+      const d = v.difference_from_reference || v.difference_from_baseline || {};
+      const reference = v.reference || r.variants[0].name;
       const parts = s.compare.filter(m => d[m.name] && d[m.name].mean !== null).map(m => {
         const b = d[m.name], dp = m.name === 'nps' || Math.abs(b.mean) >= 10 ? 0 : 2;
-        return m.short + ' ' + signed(b.mean, dp) + ' [' + signed(b.p05, dp) + ' to ' + signed(b.p95, dp) + ']';
+        return m.short + ' ' + signed(b.mean, dp) + ' (between ' + signed(b.p05, dp) + ' and ' + signed(b.p95, dp) + ' in 9 runs of 10)';
       });
       if (!parts.length && !d[first]) return;
       const li = document.createElement('li');
-      li.textContent = 'After ' + end + ' ' + unit + 's, ' + v.name + ' against ' + r.variants[0].name + ': ' + parts.join(', ');
+      li.textContent = 'After ' + end + ' ' + unit + 's, ' + v.name + ' against ' + reference + ': ' + parts.join('; ');
       list.appendChild(li);
     });
     // A what-if that sets a slider's value itself keeps its own.

@@ -39,6 +39,13 @@ fn the_studio_follows_its_sliders_in_a_real_browser() {
         b.eval("document.getElementById('status').textContent.startsWith('4 runs in')"),
         true
     );
+    // The findings say their range in words, never in brackets.
+    let found = b.eval("document.getElementById('findings').textContent");
+    let found = found.as_str().unwrap_or_default();
+    assert!(
+        found.contains("in 9 runs of 10") && !found.contains('['),
+        "{found}"
+    );
     // The network is drawn: its canvases have ink.
     let inked = "[0, 1].every(k => { const c = document.getElementById('reel' + k); \
                  const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; \

@@ -97,11 +97,16 @@ pub(crate) fn charts(report: &Results<'_>) -> Vec<Chart> {
         if !produces(report, m) || left_out.contains(&k) {
             continue;
         }
-        let panels = metric_panels(report, m, false);
+        let total = sparse(report, k);
+        let panels = metric_panels(report, m, total);
         let about = m.info().about;
         let fig = Figure {
             stem: m.name().into(),
-            title: m.info().title.into(),
+            title: if total {
+                format!("{} (total so far)", m.info().title)
+            } else {
+                m.info().title.into()
+            },
             subtitle: Some(capitalise(about.split(" (").next().unwrap_or(about))),
             grid: (1, panels.len()),
             panels,
@@ -112,6 +117,22 @@ pub(crate) fn charts(report: &Results<'_>) -> Vec<Chart> {
     }
     out
 }
+
+/// Whether measure `k` is a flow too thin to read week by week: a few
+/// people at most in any week, so its weekly line is noise between 0 and
+/// 1; its running total shows what it adds up to.
+fn sparse(report: &Results<'_>, k: usize) -> bool {
+    report.measures()[k].kind() == crate::measures::Kind::Flow
+        && report.variants.iter().all(|v| {
+            v.aggregate
+                .bands
+                .iter()
+                .all(|t| t[0][k].mean.abs() < SPARSE)
+        })
+}
+
+/// The most a flow's weekly mean reaches for it to be drawn as its total.
+const SPARSE: f64 = 2.0;
 
 /// The measures whose chart would say nothing: one that repeats another's
 /// lines exactly (referrals made, and the new customers they brought,

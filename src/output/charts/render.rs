@@ -405,10 +405,20 @@ pub(crate) fn draw_panel<DB: DrawingBackend>(
                 e.color.mix(0.07).filled(),
             )))?;
         }
-        chart.draw_series(std::iter::once(PathElement::new(
-            vec![(from, lo), (from, hi)],
-            e.color.mix(0.7).stroke_width(2),
-        )))?;
+        // One start line a week: in the event's colour, or grey where
+        // several events start together (never a blend no legend names).
+        let starting: Vec<&Marker> = events.iter().filter(|o| o.from == e.from).collect();
+        if std::ptr::eq(starting[0], e) {
+            let colour = if starting.len() > 1 {
+                style::meaning::EVENT
+            } else {
+                e.color
+            };
+            chart.draw_series(std::iter::once(PathElement::new(
+                vec![(from, lo), (from, hi)],
+                colour.mix(0.7).stroke_width(2),
+            )))?;
+        }
         if place.lanes.is_some() {
             let (bar, name) = (label.bar, label.name);
             area.draw(&Rectangle::new(
