@@ -142,37 +142,71 @@ pub fn nps_class(attitude: f32) -> Nps {
     }
 }
 
+/// What a tally needs of each group at a tick, looked up once rather than
+/// for every agent.
+#[derive(Debug, Clone, Copy)]
+struct GroupAt {
+    staff: bool,
+    value_per_tick: f64,
+    value_per_referral: f64,
+}
+
+fn groups_at(world: &WordOfMouth<'_>, tick: u32) -> Vec<GroupAt> {
+    (0..world.groups.len())
+        .map(|g| {
+            let market = &world.group_params(Clock::run(0, tick), g).market;
+            GroupAt {
+                staff: world.groups[g].staff,
+                value_per_tick: market.value_per_tick,
+                value_per_referral: market.value_per_referral,
+            }
+        })
+        .collect()
+}
+
+/// The tallies of the agents in `range`, per group. The agents' fields are
+/// taken as slices of the range once, so the loop reads them with no
+/// bounds checks; the sums are added in agent order, as always.
 fn tally_range(
     world: &WordOfMouth<'_>,
     state: &State,
-    tick: u32,
+    at: &[GroupAt],
     range: std::ops::Range<usize>,
-    groups: usize,
 ) -> Vec<Tally> {
     use std::sync::atomic::Ordering::Relaxed;
-    let mut t = vec![Tally::default(); groups];
-    for i in range {
-        let gi = world.group[i] as usize;
-        let g = &mut t[gi];
-        let a = state.attitude[i];
-        if world.groups[gi].staff {
+    let mut t = vec![Tally::default(); at.len()];
+    let group = &world.group[range.clone()];
+    let attitude = &state.attitude[range.clone()];
+    let status = &state.status[range.clone()];
+    let events = &state.events[range.clone()];
+    let flags = &state.flags[range.clone()];
+    let told_now = &state.told_now[range.clone()];
+    let referred = &state.referred_now[range];
+    let agents = group
+        .iter()
+        .zip(attitude)
+        .zip(status)
+        .zip(events)
+        .zip(flags)
+        .zip(told_now)
+        .zip(referred);
+    for ((((((&gi, &a), &st), &ev), &fl), &told), referred_now) in agents {
+        let gi = gi as usize;
+        let (g, here) = (&mut t[gi], &at[gi]);
+        if here.staff {
             g.staff += 1;
             g.staff_attitude += f64::from(a);
         }
-        let customer = state.status[i] == status::CUSTOMER;
-        let referred = state.events[i] & event::CONVERTED_REFERRAL != 0;
-        if customer || referred {
-            let market = &world.params(Clock::run(0, tick), i).market;
-            if customer {
-                g.value += market.value_per_tick;
-            }
-            if referred {
-                g.value += market.value_per_referral;
-            }
+        let customer = st == status::CUSTOMER;
+        if customer {
+            g.value += here.value_per_tick;
+        }
+        if ev & event::CONVERTED_REFERRAL != 0 {
+            g.value += here.value_per_referral;
         }
         g.agents += 1;
         g.attitude += f64::from(a);
-        g.aware += u64::from(state.flags[i] & flag::AWARE != 0);
+        g.aware += u64::from(fl & flag::AWARE != 0);
         if customer {
             match nps_class(a) {
                 Nps::Promoter => g.promoters += 1,
@@ -180,8 +214,7 @@ fn tally_range(
                 Nps::Passive => {}
             }
         }
-        g.by_status[state.status[i] as usize] += 1;
-        let ev = state.events[i];
+        g.by_status[usize::from(st & 3)] += 1;
         if ev != 0 {
             // Only the counted bits that are set: an agent has one to three
             // events a tick, of twelve kinds (the bits above qualify them).
@@ -193,12 +226,12 @@ fn tally_range(
             if ev & event::TOLD != 0 {
                 let slot = usize::from(ev & event::TOLD_BAD != 0) * 2
                     + usize::from(ev & event::TOLD_RETOLD != 0);
-                g.told[slot] += u64::from(state.told_now[i]);
+                g.told[slot] += u64::from(told);
             }
         }
-        g.reached_good += u64::from(state.flags[i] & flag::REACHED_GOOD != 0);
-        g.reached_bad += u64::from(state.flags[i] & flag::REACHED_BAD != 0);
-        g.referrals += u64::from(state.referred_now[i].load(Relaxed));
+        g.reached_good += u64::from(fl & flag::REACHED_GOOD != 0);
+        g.reached_bad += u64::from(fl & flag::REACHED_BAD != 0);
+        g.referrals += u64::from(referred_now.load(Relaxed));
     }
     t
 }
@@ -208,15 +241,8 @@ pub fn frame(world: &WordOfMouth<'_>, state: &State, tick: u32, parallel: bool) 
     let n = state.len();
     let groups = world.groups.len();
     let chunks = n.div_ceil(CHUNK);
-    let part = |c: usize| {
-        tally_range(
-            world,
-            state,
-            tick,
-            c * CHUNK..((c + 1) * CHUNK).min(n),
-            groups,
-        )
-    };
+    let at = groups_at(world, tick);
+    let part = |c: usize| tally_range(world, state, &at, c * CHUNK..((c + 1) * CHUNK).min(n));
     let parts: Vec<Vec<Tally>> = if parallel {
         (0..chunks).into_par_iter().map(part).collect()
     } else {

@@ -205,7 +205,12 @@ impl<'a> WordOfMouth<'a> {
     /// of the timeline's segment at its tick.
     #[inline]
     pub fn params(&self, clock: Clock, i: usize) -> &GroupParams {
-        let g = self.group[i] as usize;
+        self.group_params(clock, self.group[i] as usize)
+    }
+
+    /// Group `g`'s parameters at `clock`.
+    #[inline]
+    pub fn group_params(&self, clock: Clock, g: usize) -> &GroupParams {
         if clock.is_warmup() {
             return &self.warmup_params[g];
         }
