@@ -2,8 +2,9 @@
 //! page asks for it: a streamed `POST /api/run` with the film, over HTTP
 //! to `grapevine serve`'s server in process, timed until the charts'
 //! figures arrive, for shipped lessons as written (20,000 agents, 20 runs,
-//! 52 weeks after a 52-week warm-up), each request with a new value so
-//! nothing is reused.
+//! 52 weeks after a 52-week warm-up), each request with a new value: the
+//! figures are new each time, and the towns the first request warmed up
+//! are reused, as the studio does for every slider move after the first.
 //!
 //! `cargo bench --bench studio` (about a minute). The page's drawing (a
 //! few milliseconds) and its debounce (a quarter of a second) come on top.

@@ -67,6 +67,9 @@ pub struct Options<'a> {
     pub cancel: Option<&'a AtomicBool>,
     /// Called once for each tick done, from any thread.
     pub progress: Option<&'a (dyn Fn(u64) + Sync)>,
+    /// Warmed-up towns kept from earlier runs, to start from instead of
+    /// warming up again (the studio's).
+    pub towns: Option<&'a Towns>,
 }
 
 impl Options<'_> {
@@ -81,7 +84,79 @@ impl Options<'_> {
             mode: Mode::Auto,
             cancel: None,
             progress: None,
+            towns: None,
         }
+    }
+}
+
+/// Warmed-up towns, kept for later runs of the same warm-up: a studio
+/// slider acts from week 0 and leaves the warm-up as the file has it, so
+/// every request after the first starts from the towns the first one
+/// warmed up, bit for bit the same. Bounded in bytes; the towns used
+/// longest ago go first.
+pub struct Towns {
+    budget: u64,
+    kept: std::sync::Mutex<std::collections::VecDeque<Town>>,
+}
+
+struct Town {
+    key: (u64, u32, u32),
+    bytes: u64,
+    state: std::sync::Arc<dyn std::any::Any + Send + Sync>,
+}
+
+impl Towns {
+    /// Keeps towns up to `budget` bytes in all.
+    pub fn new(budget: u64) -> Towns {
+        Towns {
+            budget,
+            kept: std::sync::Mutex::new(std::collections::VecDeque::new()),
+        }
+    }
+
+    /// The town kept for `key`, if any (and it is now the newest).
+    fn get<S: Clone + 'static>(&self, key: (u64, u32, u32)) -> Option<S> {
+        let mut kept = self.kept.lock().ok()?;
+        let at = kept.iter().position(|t| t.key == key)?;
+        let town = kept.remove(at)?;
+        let state = town.state.downcast_ref::<S>().cloned();
+        kept.push_back(town);
+        state
+    }
+
+    /// Keeps `state` for `key`, dropping the oldest towns to fit; a town
+    /// bigger than the whole budget is not kept.
+    fn put<S: Send + Sync + 'static>(&self, key: (u64, u32, u32), state: S, bytes: u64) {
+        if bytes > self.budget {
+            return;
+        }
+        let Ok(mut kept) = self.kept.lock() else {
+            return;
+        };
+        if kept.iter().any(|t| t.key == key) {
+            return;
+        }
+        let mut used: u64 = kept.iter().map(|t| t.bytes).sum();
+        while used + bytes > self.budget {
+            match kept.pop_front() {
+                Some(old) => used -= old.bytes,
+                None => break,
+            }
+        }
+        kept.push_back(Town {
+            key,
+            bytes,
+            state: std::sync::Arc::new(state),
+        });
+    }
+
+    /// How many towns are kept.
+    pub fn len(&self) -> usize {
+        self.kept.lock().map_or(0, |k| k.len())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 }
 
@@ -114,6 +189,31 @@ pub fn run_replication<D: Dynamics>(
 /// The town of `replication` at tick 0: its initial state, lived through
 /// the warm-up.
 fn warm_up<D: Dynamics>(
+    dynamics: &D,
+    replication: u32,
+    options: &Options<'_>,
+    parallel: bool,
+) -> Result<D::State, Cancelled> {
+    let kept = options
+        .towns
+        .filter(|_| options.warmup > 0)
+        .zip(dynamics.warmup_key())
+        .map(|(towns, key)| (towns, (key, options.warmup, replication)));
+    if let Some((towns, key)) = kept {
+        if let Some(state) = towns.get::<D::State>(key) {
+            if let Some(p) = options.progress {
+                p(u64::from(options.warmup));
+            }
+            return Ok(state);
+        }
+        let state = warm_up_afresh(dynamics, replication, options, parallel)?;
+        towns.put(key, state.clone(), dynamics.state_bytes());
+        return Ok(state);
+    }
+    warm_up_afresh(dynamics, replication, options, parallel)
+}
+
+fn warm_up_afresh<D: Dynamics>(
     dynamics: &D,
     replication: u32,
     options: &Options<'_>,
@@ -189,16 +289,12 @@ pub fn watch_replication<D: Dynamics>(
     mut look: impl FnMut(u32, &D::State),
 ) -> Result<(), Cancelled> {
     let cancelled = || options.cancel.is_some_and(|c| c.load(Ordering::Relaxed));
-    let mut state = dynamics.initial_state(replication);
-    for tick in 1..=options.warmup {
-        if cancelled() {
-            return Err(Cancelled);
-        }
-        dynamics.step(&mut state, Clock::warmup(replication, tick), parallel);
-    }
-    if options.warmup > 0 {
-        dynamics.end_warmup(&mut state);
-    }
+    // The warm-up counts no progress here: the film's progress is its ticks.
+    let quiet = Options {
+        progress: None,
+        ..*options
+    };
+    let mut state = warm_up(dynamics, replication, &quiet, parallel)?;
     // The stories followed for the reach measure pile up unless taken.
     let _ = dynamics.stories(&mut state, 0);
     look(0, &state);
@@ -272,4 +368,77 @@ pub fn run_shared<D: Dynamics>(
         }
     }
     Ok(by_dynamics)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::tables::{runs_csv, timeseries_csv};
+    use crate::pipeline::{self, RunOptions};
+    use crate::scenario::Scenario;
+
+    fn scenario(extra: &str) -> Scenario {
+        let text = format!(
+            r#"
+title = "Towns"
+ticks = 10
+warmup = 8
+runs = 3
+seed = 4
+[network]
+kind = "barabasi-albert"
+n = 700
+m = 3
+[[variants]]
+name = "recovery"
+set = {{ service.recovery_rate = 0.7 }}
+{extra}"#
+        );
+        Scenario::parse(&text, std::path::Path::new("towns.toml")).unwrap()
+    }
+
+    fn tables(s: &Scenario, towns: Option<&Towns>) -> (String, String) {
+        let o = RunOptions {
+            towns,
+            ..RunOptions::silent()
+        };
+        let r = pipeline::simulate(s, &o).unwrap();
+        (timeseries_csv(&r), runs_csv(&r))
+    }
+
+    #[test]
+    fn a_kept_town_gives_the_same_run_as_a_fresh_warm_up() {
+        let towns = Towns::new(1 << 30);
+        let s = scenario("");
+        let fresh = tables(&s, None);
+        assert_eq!(tables(&s, Some(&towns)), fresh, "warming up and keeping");
+        assert_eq!(towns.len(), 3, "a town per run");
+        assert_eq!(tables(&s, Some(&towns)), fresh, "starting from kept towns");
+        assert_eq!(towns.len(), 3);
+        // A value from week 1 leaves the warm-up alone: the towns serve it.
+        let later = scenario(
+            "[[events]]\nname = \"later\"\nfrom = 1\nto = 10\nset = { telling.bad.mean = 20 }\n",
+        );
+        let later_fresh = tables(&later, None);
+        assert_ne!(later_fresh, fresh);
+        assert_eq!(tables(&later, Some(&towns)), later_fresh);
+        assert_eq!(towns.len(), 3);
+        // A value the warm-up lives with is another town.
+        let before = scenario("[telling]\nbad = { kind = \"poisson\", mean = 20 }\n");
+        assert_eq!(tables(&before, Some(&towns)), tables(&before, None));
+        assert_eq!(towns.len(), 6);
+    }
+
+    #[test]
+    fn towns_stay_within_their_budget_oldest_out_first() {
+        let towns = Towns::new(100);
+        towns.put((1, 0, 0), 1u8, 60);
+        towns.put((2, 0, 0), 2u8, 30);
+        assert_eq!(towns.get::<u8>((1, 0, 0)), Some(1), "used: now the newest");
+        towns.put((3, 0, 0), 3u8, 30);
+        assert_eq!(towns.get::<u8>((2, 0, 0)), None, "the oldest went");
+        assert_eq!(towns.get::<u8>((1, 0, 0)), Some(1));
+        towns.put((4, 0, 0), 4u8, 101);
+        assert_eq!(towns.get::<u8>((4, 0, 0)), None, "too big to keep");
+    }
 }

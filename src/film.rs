@@ -149,6 +149,7 @@ pub fn record(report: &Results<'_>, o: &RunOptions<'_>) -> Result<Film, Error> {
             mode: Mode::Auto,
             cancel: o.cancel,
             progress: None,
+            towns: o.towns,
         };
         let frames = model::with_dynamics(
             s,

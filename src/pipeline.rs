@@ -12,6 +12,8 @@
 //! It runs on the caller's rayon pool and prints nothing: progress and
 //! notes go to a [`Progress`] the caller provides.
 
+/// Warmed-up towns kept across runs (the studio's), as the engine keeps them.
+pub use crate::engine::Towns;
 use std::sync::atomic::AtomicBool;
 
 use crate::catalog::Steady;
@@ -53,6 +55,8 @@ pub struct RunOptions<'a> {
     pub progress: &'a dyn Progress,
     /// What the replications are called in the progress label ("runs").
     pub what: &'a str,
+    /// Warmed-up towns to reuse and keep (the studio's), or none.
+    pub towns: Option<&'a Towns>,
 }
 
 impl RunOptions<'_> {
@@ -63,6 +67,7 @@ impl RunOptions<'_> {
             cancel: None,
             progress: &Silent,
             what: "runs",
+            towns: None,
         }
     }
 }
@@ -171,6 +176,7 @@ pub fn simulate_parts<'s>(
             mode: Mode::Auto,
             cancel: o.cancel,
             progress: Some(&tick),
+            towns: o.towns,
         };
         let variants: Vec<&crate::scenario::Variant> = group
             .iter()

@@ -191,6 +191,7 @@ impl Runtime {
             cancel: Some(self.cancel),
             progress,
             what,
+            towns: None,
         }
     }
 }

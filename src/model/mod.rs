@@ -175,7 +175,7 @@ impl Look {
 pub trait Dynamics: Sync {
     /// The state of one replication; a copy of it between ticks starts
     /// the what-ifs that share the baseline's warm-up.
-    type State: Send + Clone;
+    type State: Send + Sync + Clone + 'static;
 
     /// Which model this is: its measures come from its declaration.
     fn kind(&self) -> ModelKind;
@@ -205,6 +205,18 @@ pub trait Dynamics: Sync {
     /// The warm-up is over: counts that run "so far" (people reached,
     /// stories told and heard) start again from tick 0.
     fn end_warmup(&self, _state: &mut Self::State) {}
+
+    /// A fingerprint of everything the warm-up depends on (the network,
+    /// the groups, the warm-up's values, the seed), for reusing warmed-up
+    /// towns across runs ([`crate::engine::Towns`]); `None` keeps nothing.
+    fn warmup_key(&self) -> Option<u64> {
+        None
+    }
+
+    /// Bytes one state holds, at most (what a kept town costs).
+    fn state_bytes(&self) -> u64 {
+        u64::MAX
+    }
 
     /// How each of `agents` looks in `state`, into `out` (one each, in
     /// order). Models without attitudes or stories look like nothing and

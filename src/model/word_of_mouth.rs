@@ -337,6 +337,42 @@ fn initial_state(world: &WordOfMouth<'_>, replication: u32) -> State {
 impl Dynamics for WordOfMouth<'_> {
     type State = State;
 
+    fn warmup_key(&self) -> Option<u64> {
+        use std::hash::{Hash, Hasher};
+        // What the warm-up reads: the network, who is in which group and
+        // organisation, the groups as written, the warm-up's values and
+        // mobility, the seed, and what bounds stories and their tracking.
+        // The values after week 0 (segments, guests) are left out: they
+        // are what a studio slider changes.
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        self.graph.hash(&mut h);
+        self.group.hash(&mut h);
+        self.organisation.hash(&mut h);
+        format!(
+            "{:?}",
+            (
+                &self.groups,
+                &self.warmup_params,
+                self.warmup_mobility.to_bits(),
+                self.seed,
+                &self.work,
+                self.staff,
+                self.reach_below,
+                self.max_hops,
+            )
+        )
+        .hash(&mut h);
+        Some(h.finish())
+    }
+
+    fn state_bytes(&self) -> u64 {
+        let work = self
+            .work
+            .as_ref()
+            .map_or(0, |w| state::workplace_bytes_per_agent(w.colleagues));
+        self.agents() as u64 * (state::BYTES_PER_AGENT + work)
+    }
+
     fn kind(&self) -> ModelKind {
         ModelKind::WordOfMouth
     }

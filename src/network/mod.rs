@@ -26,7 +26,7 @@ pub use xml::{Format, XmlGraph, parse_xml, read_xml};
 /// An undirected graph in compressed sparse row form: the contacts of agent
 /// `i` are `neighbours[offsets[i]..offsets[i + 1]]`, sorted, without
 /// duplicates or self-loops.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Graph {
     offsets: Vec<u64>,
     neighbours: Vec<u32>,

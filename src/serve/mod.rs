@@ -67,6 +67,10 @@ pub const RUNNING: usize = 2;
 pub const WAIT: Duration = Duration::from_secs(20);
 /// How often a streamed run reports its progress.
 const EVERY: Duration = Duration::from_millis(100);
+/// The most bytes of warmed-up towns the studio keeps (a lesson's 20
+/// towns of 20,000 people are about 45 MB): a slider's next move starts
+/// from them instead of warming up again.
+pub const TOWNS: u64 = 256 << 20;
 
 /// A scenario the server offers: its name, file and text.
 #[derive(Debug, Clone)]
@@ -126,6 +130,8 @@ struct Studio {
     pool: rayon::ThreadPool,
     /// The cancel flags of the runs going on, set when the server stops.
     live: Mutex<Vec<Weak<AtomicBool>>>,
+    /// The towns earlier requests warmed up, to start the next from.
+    towns: pipeline::Towns,
 }
 
 impl Studio {
@@ -188,6 +194,7 @@ pub async fn serve(
         turns: tokio::sync::Semaphore::new(RUNNING),
         pool,
         live: Mutex::new(Vec::new()),
+        towns: pipeline::Towns::new(TOWNS),
     });
     let app = Router::new()
         .route("/", get(index))
@@ -481,6 +488,7 @@ fn compute(
             cancel: Some(cancel),
             progress,
             what: "runs",
+            towns: Some(&studio.towns),
         };
         let report = pipeline::simulate(&p.scenario, &options)?;
         if !emit(Update::Result(answer::results(&report))) || !p.film {
@@ -665,6 +673,7 @@ fn written(
         cancel: Some(cancel),
         progress: &pipeline::Silent,
         what: "runs",
+        towns: Some(&studio.towns),
     };
     let r = pipeline::simulate(&s, &options)?;
     let film = if file == "report.html" && answer::can_film(&s) {

@@ -122,6 +122,10 @@ fn the_api_runs_a_served_scenario_with_values_set() {
         v["overrides"][0],
         "service.purchase_rate = 0.2 (from week 1)"
     );
+    // The same request again starts from the towns the first warmed up
+    // (the studio keeps them): the same figures, to the last digit.
+    let (_, again) = server.post(body);
+    assert_eq!(json(&again)["variants"], v["variants"]);
     let nps = &v["variants"][0]["series"]["nps"];
     assert_eq!(nps["mean"].as_array().unwrap().len(), 21, "tick 0 to 20");
     assert!(nps["p05"][20].as_f64().unwrap() <= nps["p95"][20].as_f64().unwrap());
