@@ -194,10 +194,12 @@ fn warm_up<D: Dynamics>(
     options: &Options<'_>,
     parallel: bool,
 ) -> Result<D::State, Cancelled> {
+    // The fingerprint reads the whole network: made only for a run that
+    // keeps towns.
     let kept = options
         .towns
         .filter(|_| options.warmup > 0)
-        .zip(dynamics.warmup_key())
+        .and_then(|towns| Some((towns, dynamics.warmup_key()?)))
         .map(|(towns, key)| (towns, (key, options.warmup, replication)));
     if let Some((towns, key)) = kept {
         if let Some(state) = towns.get::<D::State>(key) {

@@ -99,6 +99,8 @@ pub struct WordOfMouth<'a> {
     pub warmup_params: Vec<GroupParams>,
     /// Job mobility during the warm-up, likewise.
     pub warmup_mobility: f64,
+    /// The warm-up's fingerprint, made once (it reads the whole network).
+    warmup_key: std::sync::OnceLock<u64>,
 }
 
 impl<'a> WordOfMouth<'a> {
@@ -194,6 +196,7 @@ impl<'a> WordOfMouth<'a> {
                 .map(|g| g.telling.max_hops)
                 .max()
                 .unwrap_or(1),
+            warmup_key: std::sync::OnceLock::new(),
         }
     }
 
@@ -334,16 +337,14 @@ fn initial_state(world: &WordOfMouth<'_>, replication: u32) -> State {
     state
 }
 
-impl Dynamics for WordOfMouth<'_> {
-    type State = State;
-
-    fn warmup_key(&self) -> Option<u64> {
+impl WordOfMouth<'_> {
+    /// A fingerprint of what the warm-up reads: the network, who is in
+    /// which group and organisation, the groups as written, the warm-up's
+    /// values and mobility, the seed, and what bounds stories and their
+    /// tracking. The values after week 0 (segments, guests) are left out:
+    /// they are what a studio slider changes.
+    fn fingerprint(&self) -> u64 {
         use std::hash::{Hash, Hasher};
-        // What the warm-up reads: the network, who is in which group and
-        // organisation, the groups as written, the warm-up's values and
-        // mobility, the seed, and what bounds stories and their tracking.
-        // The values after week 0 (segments, guests) are left out: they
-        // are what a studio slider changes.
         let mut h = std::collections::hash_map::DefaultHasher::new();
         self.graph.hash(&mut h);
         self.group.hash(&mut h);
@@ -362,7 +363,15 @@ impl Dynamics for WordOfMouth<'_> {
             )
         )
         .hash(&mut h);
-        Some(h.finish())
+        h.finish()
+    }
+}
+
+impl Dynamics for WordOfMouth<'_> {
+    type State = State;
+
+    fn warmup_key(&self) -> Option<u64> {
+        Some(*self.warmup_key.get_or_init(|| self.fingerprint()))
     }
 
     fn state_bytes(&self) -> u64 {
