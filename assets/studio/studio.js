@@ -45,6 +45,13 @@
   // A figure that rounds to zero prints as 0, never as −0.00.
   const rounded = (x, d) => { const r = +x.toFixed(d); return r === 0 ? 0 : r; };
   const signed = (x, d) => { const r = rounded(x, d); return (r > 0 ? '+' : r < 0 ? '−' : '') + Math.abs(r).toFixed(d); };
+  // An axis's numbers with the decimals its step needs: 0, 1,000, 2,000;
+  // 0.5, 1.0; never 0.00 beside 50.0.
+  const axisLabels = (u, ticks) => {
+    const step = ticks.length > 1 ? Math.abs(ticks[1] - ticks[0]) : 1;
+    const d = step >= 1 ? 0 : step >= 0.1 ? 1 : 2;
+    return ticks.map(t => rounded(t, d).toLocaleString('en-GB', { minimumFractionDigits: d, maximumFractionDigits: d }));
+  };
   const fmt = x => { const d = Math.abs(x) >= 100 ? 0 : Math.abs(x) >= 1 ? 1 : 2; return rounded(x, d).toFixed(d); };
 
   // --- the scenario's controls -------------------------------------------
@@ -257,7 +264,7 @@
       fig.className = 'chart';
       fig.dataset.measure = m.name;
       fig.innerHTML = '<h3></h3><div class="plot"></div>';
-      fig.querySelector('h3').textContent = m.title;
+      fig.querySelector('h3').textContent = m.total ? m.title + ' (total so far)' : m.title;
       box.appendChild(fig);
       return fig.querySelector('.plot');
     });
@@ -335,7 +342,7 @@
     const series = [{ label: r.tick_unit }], data = [xs], bands = [];
     const add = (result, alpha, keptStyle) => {
       result.variants.forEach((v, k) => {
-        const s = v.series[m.name];
+        const s = m.total ? (v.totals || {})[m.name] : v.series[m.name];
         if (!s) return;
         const colour = COLOURS[k % 6];
         const first = series.length;
@@ -354,14 +361,20 @@
     if (kept) add(kept, 0.07, true);
     add(r, 0.16, false);
     const width = Math.max(260, el.clientWidth || 400);
+    // One scale rule with the PNG charts: a fixed scale where the
+    // measure has one, else from zero (or below it) to the data, with room.
+    const fitted = (u, lo, hi) => {
+      const top = Math.max(0, hi), bottom = Math.min(0, lo), span = top - bottom;
+      return span > 0 ? [bottom < 0 ? bottom - span * 0.08 : 0, top + span * 0.08] : [0, 1];
+    };
     const range = m.min !== null ? [m.min, m.max] : null;
     const opts = {
       width, height: Math.round(Math.min(projector() ? 420 : 340, Math.max(200, width * 0.62))),
       legend: { show: false }, cursor: { drag: { x: false, y: false } },
-      scales: { x: { time: false }, y: range ? { range: () => range } : { auto: true } },
+      scales: { x: { time: false }, y: { range: range ? () => range : fitted } },
       axes: [
         { label: r.tick_unit, font: font(), labelFont: font(), size: px(50), labelSize: px(24) },
-        { font: font(), size: px(64), values: (u, ticks) => ticks.map(fmt) },
+        { font: font(), size: px(64), values: axisLabels },
       ],
       series, bands,
       plugins: [eventWindows(r)],

@@ -32,6 +32,28 @@ pub fn final_band_in(v: &VariantResult, slot: usize, measure: Measure) -> Band {
     Band::of(&mut values)
 }
 
+/// A flow's running total, tick by tick, across a variant's replications:
+/// each run's total so far, then the mean and band of those (tick 0 is 0:
+/// nothing recorded has happened yet).
+pub fn running_total(v: &VariantResult, measure: Measure) -> Vec<Band> {
+    let ticks = v.runs.first().map_or(0, |r| r.frames.len());
+    super::band::bands_of(v.runs.len(), ticks, |k| {
+        let r = &v.runs[k];
+        let Some(m) = r.position(measure) else {
+            return vec![f64::NAN; ticks];
+        };
+        let mut total = 0.0;
+        (0..ticks)
+            .map(|t| {
+                if t > 0 {
+                    total += r.value(t, 0, m);
+                }
+                total
+            })
+            .collect()
+    })
+}
+
 /// What-if minus reference for a final figure, replication by replication.
 pub fn difference_band(v: &VariantResult, base: &VariantResult, measure: Measure) -> Band {
     let mut values: Vec<f64> = v

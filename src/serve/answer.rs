@@ -84,6 +84,8 @@ fn measure(m: Measure) -> Value {
         "unit": info.unit,
         "min": min,
         "max": max,
+        // A flow is drawn as its total so far (the answer's `totals`).
+        "total": m.kind() == crate::measures::Kind::Flow,
     })
 }
 
@@ -167,6 +169,7 @@ pub fn results(report: &Results<'_>) -> Value {
         .enumerate()
         .map(|(k, (v, spec))| {
             let mut series = serde_json::Map::new();
+            let mut totals = serde_json::Map::new();
             for (m, &measure) in measures.iter().enumerate() {
                 let value = spec.produces(measure).then(|| {
                     let bands: Vec<_> = v.aggregate.bands.iter().map(|t| t[0][m]).collect();
@@ -187,10 +190,27 @@ pub fn results(report: &Results<'_>) -> Value {
                     })
                 });
                 series.insert(measure.name().to_string(), json!(value));
+                // A flow as its total so far too: what the page draws, as
+                // compare.png does (a weekly count of a few people is noise).
+                if measure.kind() == crate::measures::Kind::Flow && spec.produces(measure) {
+                    let bands = crate::results::figures::running_total(v, measure);
+                    let of = |f: fn(&crate::results::Band) -> f64| -> Vec<f64> {
+                        bands.iter().map(f).collect()
+                    };
+                    totals.insert(
+                        measure.name().to_string(),
+                        json!({
+                            "mean": of(|b| b.mean),
+                            "p05": of(|b| b.p05),
+                            "p95": of(|b| b.p95),
+                        }),
+                    );
+                }
             }
             let mut entry = json!({
                 "name": v.name,
                 "series": series,
+                "totals": totals,
                 "headline": crate::output::tables::headlines(v, spec, kind),
             });
             if !std::ptr::eq(v, base) {

@@ -126,6 +126,22 @@ fn the_api_runs_a_served_scenario_with_values_set() {
     // (the studio keeps them): the same figures, to the last digit.
     let (_, again) = server.post(body);
     assert_eq!(json(&again)["variants"], v["variants"]);
+    // A flow comes as its total so far too, which the page draws: 0 at
+    // week 0, and its mean the sum of the weekly means.
+    let weekly = v["variants"][0]["series"]["referrals"]["mean"]
+        .as_array()
+        .unwrap();
+    let total = v["variants"][0]["totals"]["referrals"]["mean"]
+        .as_array()
+        .unwrap();
+    assert_eq!(total[0], 0.0);
+    let sum: f64 = weekly.iter().skip(1).map(|x| x.as_f64().unwrap()).sum();
+    let last = total[20].as_f64().unwrap();
+    assert!((last - sum).abs() < 1e-9 * sum.max(1.0), "{last} {sum}");
+    assert!(
+        v["variants"][0]["totals"]["customers"].is_null(),
+        "a level has no total"
+    );
     let nps = &v["variants"][0]["series"]["nps"];
     assert_eq!(nps["mean"].as_array().unwrap().len(), 21, "tick 0 to 20");
     assert!(nps["p05"][20].as_f64().unwrap() <= nps["p95"][20].as_f64().unwrap());
