@@ -152,7 +152,7 @@ fn header(page: &mut String, report: &Results<'_>) {
          after {warmup} {unit}s of warm-up. Seed {seed}. Scenario <code>{source}</code>{overrides}. \
          grapevine {version}.</p>\n</header>",
         runs = s.runs,
-        people = report.network.agents,
+        people = crate::film::thousands(report.network.agents as f64),
         ticks = s.ticks,
         unit = esc(&s.tick_unit),
         warmup = s.warmup,

@@ -153,7 +153,7 @@ fn the_report_is_one_self_contained_page() {
         "the scenario's text"
     );
     assert!(page.contains("Seed 3."));
-    assert!(page.contains("3 runs of a town of 3000 people"));
+    assert!(page.contains("3 runs of a town of 3,000 people"));
     assert!(page.contains(&format!("grapevine {}", env!("CARGO_PKG_VERSION"))));
     // Nothing fetched from anywhere: no scripts, style sheets, images or
     // fonts by reference; links only to the data files beside it.

@@ -183,7 +183,7 @@ pub(crate) fn footer(report: &Results<'_>) -> String {
         "Lines: mean of {} runs; shaded: 90% band (5th to 95th percentile). Seed {}. {} people{warmup}. {}. grapevine {}",
         s.runs,
         s.seed,
-        report.network.agents,
+        crate::film::thousands(report.network.agents as f64),
         s.source.display(),
         env!("CARGO_PKG_VERSION")
     )
