@@ -254,7 +254,9 @@ pub fn frame(world: &WordOfMouth<'_>, state: &State, tick: u32, parallel: bool) 
     }
     let mut all = Tally::default();
     per_group.iter().for_each(|g| all.add(g));
-    if world.work.is_some() {
+    // Organisations are the network's own without `[workplaces]`, and
+    // still counted (they do not move then).
+    if world.work.is_some() || !world.organisation.is_empty() {
         let (each, any) = organisations_with_customers(world, state);
         per_group
             .iter_mut()
@@ -274,9 +276,13 @@ pub fn frame(world: &WordOfMouth<'_>, state: &State, tick: u32, parallel: bool) 
 fn organisations_with_customers(world: &WordOfMouth<'_>, state: &State) -> (Vec<u64>, u64) {
     use std::sync::atomic::Ordering::Relaxed;
     let groups = world.groups.len();
+    let org_of = |i: usize| match state.org.get(i) {
+        Some(org) => org.load(Relaxed),
+        None => world.organisation[i],
+    };
     let mut pairs: Vec<(u32, u8)> = (0..state.len())
         .filter(|&i| state.status[i] == status::CUSTOMER)
-        .map(|i| (state.org[i].load(Relaxed), world.group[i]))
+        .map(|i| (org_of(i), world.group[i]))
         .collect();
     pairs.sort_unstable();
     pairs.dedup();
@@ -314,6 +320,44 @@ mod tests {
         for a in coarse.chain(near) {
             assert_eq!(nps_class(a), class(a), "attitude {a}");
         }
+    }
+
+    /// The invariant that would have caught issue 22's wrong number: on a
+    /// network with organisations of its own, `[workplaces]` with no
+    /// colleagues and no moves changes nothing, so the organisations with
+    /// customers are the same with it and without it, and never all 0.
+    #[test]
+    fn organisations_are_counted_with_or_without_workplaces_that_change_nothing() {
+        use crate::pipeline::{self, RunOptions};
+        let run = |extra: &str| {
+            let text = format!(
+                "title = \"Orgs\"\nticks = 8\nruns = 2\nseed = 3\n\
+                 [network]\nkind = \"organisations\"\nn = 1500\norganisations = 30\n\
+                 within_degree = 6\nbetween_degree = 2\n{extra}"
+            );
+            let s =
+                crate::scenario::Scenario::parse(&text, std::path::Path::new("o.toml")).unwrap();
+            let r = pipeline::simulate(&s, &RunOptions::silent()).unwrap();
+            let v = &r.variants[0];
+            let series: Vec<f64> = v
+                .aggregate
+                .bands
+                .iter()
+                .map(|t| {
+                    let m = r
+                        .measures()
+                        .iter()
+                        .position(|&m| m == Measure::OrganisationsWithCustomers)
+                        .unwrap();
+                    t[0][m].mean
+                })
+                .collect();
+            series
+        };
+        let without = run("");
+        let with = run("[workplaces]\ncolleagues = 0\nmobility = 0.0\n");
+        assert!(without.iter().all(|&x| x > 0.0), "{without:?}");
+        assert_eq!(without, with);
     }
 
     #[test]
