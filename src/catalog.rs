@@ -92,8 +92,13 @@ pub struct Parameter {
     pub range: (f64, f64),
     /// A typical value, for examples in messages and docs.
     pub example: f64,
-    /// The studio slider's step.
+    /// The studio slider's step (1 for a whole number).
     pub step: f64,
+    /// Whether a scenario may leave it out (its `about` says what the
+    /// model does then).
+    pub optional: bool,
+    /// A parameter it stands instead of: the two are not given together.
+    pub instead_of: Option<&'static str>,
 }
 
 /// A probability or share, from 0 to 1.
@@ -105,6 +110,16 @@ const fn share(key: &'static str, about: &'static str, example: f64) -> Paramete
         range: (0.0, 1.0),
         example,
         step: 0.01,
+        optional: false,
+        instead_of: None,
+    }
+}
+
+/// `p`, which a scenario may leave out.
+const fn optional(p: Parameter) -> Parameter {
+    Parameter {
+        optional: true,
+        ..p
     }
 }
 
@@ -121,6 +136,7 @@ impl Declaration {
         }
         self.parameters
             .iter()
+            .filter(|p| p.instead_of.is_none())
             .map(|p| format!("{} = {}", p.key, p.example))
             .collect::<Vec<_>>()
             .join(", ")
@@ -285,11 +301,28 @@ pub const INDEPENDENT_CASCADE: Declaration = Declaration {
 pub const LINEAR_THRESHOLD: Declaration = Declaration {
     name: "linear-threshold",
     title: "Linear threshold",
-    parameters: &[share(
-        "initial_active_share",
-        "the share of nodes active at tick 0",
-        0.01,
-    )],
+    parameters: &[
+        share(
+            "initial_active_share",
+            "the share of nodes active at tick 0",
+            0.01,
+        ),
+        optional(share(
+            "threshold",
+            "every node's threshold, the share of its neighbours that must be active (Watts 2002's phi); left out, each node draws its own, uniform on (0, 1], in each run",
+            0.18,
+        )),
+        Parameter {
+            key: "threshold_count",
+            about: "every node's threshold as a number of active neighbours (the absolute rule of Granovetter and Centola), instead of `threshold`",
+            unit: "neighbours, a whole number",
+            range: (1.0, 1_000_000.0),
+            example: 2.0,
+            step: 1.0,
+            optional: true,
+            instead_of: Some("threshold"),
+        },
+    ],
     ..INDEPENDENT_CASCADE
 };
 

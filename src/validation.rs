@@ -431,7 +431,7 @@ fn linear_threshold(name: &'static str, graph: &Graph, effort: Effort) -> Check 
         "linear threshold, exact",
         format!("expected spread from 1 seed, {name}"),
         graph,
-        LinearThreshold,
+        LinearThreshold::DRAWN,
         lt_exact(graph),
         effort,
         7,

@@ -926,7 +926,7 @@ mod docs_tests {
     fn the_model_table_is_the_declaration() {
         let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/scenario.md"))
             .unwrap();
-        assert!(doc.contains("| `kind` | keys (each 0 to 1) | one tick |"));
+        assert!(doc.contains("| `kind` | keys (each 0 to 1 but `threshold_count`;"));
         for d in crate::catalog::ALL
             .iter()
             .filter(|d| !d.parameters.is_empty())
@@ -934,8 +934,16 @@ mod docs_tests {
             let keys: Vec<String> = d.keys().iter().map(|k| format!("`{k}`")).collect();
             let row = format!("| `\"{}\"` | {} |", d.name, keys.join(", "));
             assert!(doc.contains(&row), "docs/scenario.md lacks the row {row}");
-            for p in d.parameters {
+            for p in d.parameters.iter().filter(|p| p.step != 1.0) {
                 assert_eq!(p.range, (0.0, 1.0), "{}: the header says 0 to 1", p.key);
+            }
+            for p in d.parameters.iter().filter(|p| p.optional || p.step == 1.0) {
+                assert!(
+                    doc.lines()
+                        .any(|l| l.starts_with("| `kind` |") && l.contains(&format!("`{}`", p.key))),
+                    "the header names {} as optional or whole",
+                    p.key
+                );
             }
         }
     }

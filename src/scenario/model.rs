@@ -63,11 +63,25 @@ impl schemars::JsonSchema for RawModel {
 pub const MAX_PARAMETERS: usize = 4;
 
 /// A model with its parameters checked: its kind, and the values of the
-/// parameters it declares, in the declaration's order.
-#[derive(Debug, Clone, Copy, PartialEq, Default)]
+/// parameters it declares, in the declaration's order (NaN for an
+/// optional one left out).
+#[derive(Debug, Clone, Copy, Default)]
 pub struct ModelSpec {
     kind: ModelKind,
     values: [f64; MAX_PARAMETERS],
+}
+
+/// Equal when the kind and every value are, bit for bit (a parameter left
+/// out, NaN, equals itself).
+impl PartialEq for ModelSpec {
+    fn eq(&self, o: &ModelSpec) -> bool {
+        self.kind == o.kind
+            && self
+                .values
+                .iter()
+                .zip(&o.values)
+                .all(|(a, b)| a.to_bits() == b.to_bits())
+    }
 }
 
 impl ModelSpec {
@@ -84,7 +98,13 @@ impl ModelSpec {
         self.kind
     }
 
-    /// The value of its parameter `key` (a key its model declares).
+    /// The value of its optional parameter `key`, if the scenario gave it.
+    pub fn given(&self, key: &str) -> Option<f64> {
+        Some(self.get(key)).filter(|v| !v.is_nan())
+    }
+
+    /// The value of its parameter `key` (a key its model declares; NaN
+    /// for an optional one left out).
     pub fn get(&self, key: &str) -> f64 {
         let declared = self.kind.declaration();
         let at = declared.parameters.iter().position(|p| p.key == key);
@@ -101,7 +121,9 @@ impl Serialize for ModelSpec {
         let mut map = s.serialize_map(Some(1 + declared.parameters.len()))?;
         map.serialize_entry("kind", &self.kind)?;
         for (p, v) in declared.parameters.iter().zip(self.values) {
-            map.serialize_entry(p.key, &v)?;
+            if !v.is_nan() {
+                map.serialize_entry(p.key, &v)?;
+            }
         }
         map.end()
     }
@@ -132,16 +154,49 @@ pub fn validate(raw: &RawModel, p: &mut Vec<Problem>) -> ModelSpec {
                 .help(format!("for example: {example}")),
         );
     }
-    if !params::keys_of_kind(&at, declared.name, (&needs, &[]), &example, &known, p) {
+    let optional: Vec<&str> = declared
+        .parameters
+        .iter()
+        .filter(|q| q.optional)
+        .map(|q| q.key)
+        .collect();
+    if !params::keys_of_kind(&at, declared.name, (&needs, &optional), &example, &known, p) {
         return ModelSpec::new(raw.kind, &[]);
+    }
+    for param in declared.parameters {
+        if let Some(other) = param.instead_of.filter(|o| raw.values.contains_key(*o))
+            && raw.values.contains_key(param.key)
+        {
+            p.push(
+                Problem::new(
+                    at.key(param.key),
+                    format!("`{}` and `{other}` cannot both be given", param.key),
+                )
+                .allowed(format!("one of them: {}", param.about)),
+            );
+        }
     }
     let values: Vec<f64> = declared
         .parameters
         .iter()
         .map(|param| {
             let (lo, hi) = param.range;
-            let v = &raw.values[param.key];
+            let Some(v) = raw.values.get(param.key) else {
+                // Only an optional parameter can be missing here.
+                return f64::NAN;
+            };
+            let whole = param.step == 1.0;
             match v.as_float().or(v.as_integer().map(|i| i as f64)) {
+                Some(v) if whole && v.fract() != 0.0 => {
+                    p.push(
+                        Problem::new(
+                            at.key(param.key),
+                            format!("`{}` must be a whole number, not {v}", param.key),
+                        )
+                        .allowed(format!("a whole number from {lo} to {hi}: {}", param.about)),
+                    );
+                    0.0
+                }
                 Some(v) => within(v, lo, hi).unwrap_or_else(|bad| {
                     p.push(params::out_of_range(at.key(param.key), bad));
                     0.0

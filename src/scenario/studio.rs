@@ -356,12 +356,14 @@ pub fn controls(s: &Scenario) -> Vec<Control> {
 /// A classic model's sliders: its declared parameters, each over its
 /// declared range.
 fn classic_controls(s: &Scenario) -> Vec<ControlSpec> {
-    s.baseline()
-        .model
+    let model = &s.baseline().model;
+    model
         .kind()
         .declaration()
         .parameters
         .iter()
+        // An optional parameter the file leaves out has no value to move.
+        .filter(|p| !p.optional || model.given(p.key).is_some())
         .map(|p| ControlSpec {
             path: Setting::parse(&format!("model.{}", p.key)),
             label: p.key.replace('_', " "),

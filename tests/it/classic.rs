@@ -96,3 +96,77 @@ fn model_keys_are_checked_like_any_other() {
         ))
         .stderr(predicate::str::contains("for kind = \"bass\": p, q"));
 }
+
+/// Watts (2002) as the issue asks for it: a scenario of a few lines and a
+/// sweep over the mean degree. With every threshold at phi = 0.18, a node
+/// is moved by one active neighbour only with 5 or fewer neighbours, so
+/// global cascades (over 10% of the nodes) need those "vulnerable" nodes to
+/// connect: they do for mean degrees from about 1 to about 6, the paper's
+/// window, and not beyond. 100 runs a point: a frequency of 0.5 or more
+/// inside the window fails by chance only if the true one is far lower.
+#[test]
+fn the_watts_cascade_window_opens_and_closes_with_the_mean_degree() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("watts");
+    grapevine()
+        .arg("sweep")
+        .arg(repo("benches/peers/watts-2002.toml"))
+        .args([
+            "--param",
+            "network.mean_degree=1,3,5,8",
+            "--per-run",
+            "--quiet",
+        ])
+        .args(["--format", "none", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let rows = crate::common::table(&out.join("sweep_runs.csv"));
+    let frequency = |z: &str| {
+        let runs: Vec<f64> = rows
+            .iter()
+            .filter(|r| r["group"] == "all" && r["network.mean_degree"] == z)
+            .map(|r| crate::common::number(r, "share_active"))
+            .collect();
+        assert_eq!(runs.len(), 100, "z = {z}");
+        runs.iter().filter(|&&x| x > 0.1).count() as f64 / 100.0
+    };
+    assert!(frequency("1") < 0.05, "z = 1: too few ties");
+    assert!(frequency("3") >= 0.5, "z = 3: inside the window");
+    assert!(frequency("5") >= 0.5, "z = 5: inside the window");
+    assert_eq!(frequency("8"), 0.0, "z = 8: beyond the window");
+}
+
+#[test]
+fn a_threshold_is_a_share_or_a_count_never_both() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("both.toml");
+    std::fs::write(
+        &bad,
+        "title = \"t\"\n[network]\nkind = \"erdos-renyi\"\nn = 100\nmean_degree = 4\n\
+         [model]\nkind = \"linear-threshold\"\ninitial_active_share = 0.01\n\
+         threshold = 0.2\nthreshold_count = 2\n",
+    )
+    .unwrap();
+    grapevine()
+        .arg("check")
+        .arg(&bad)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains(
+            "`threshold_count` and `threshold` cannot both be given",
+        ));
+    std::fs::write(
+        &bad,
+        "title = \"t\"\n[network]\nkind = \"erdos-renyi\"\nn = 100\nmean_degree = 4\n\
+         [model]\nkind = \"linear-threshold\"\ninitial_active_share = 0.01\n\
+         threshold_count = 2.5\n",
+    )
+    .unwrap();
+    grapevine()
+        .arg("check")
+        .arg(&bad)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("must be a whole number"));
+}

@@ -99,9 +99,6 @@ pub trait Rule: Sync {
     /// The state the seeds start in.
     const SEEDED: u8;
 
-    /// Whether each node draws a threshold (linear threshold).
-    const THRESHOLDS: bool = false;
-
     /// Whether a node leaving its state lowers its neighbours' counts: an
     /// infected node that recovers, a newly active node that has had its
     /// chance.
@@ -118,6 +115,12 @@ pub trait Rule: Sync {
     /// The share of nodes seeded at tick 0 (none unless it declares one).
     fn seed_share(_model: &ModelSpec) -> f64 {
         0.0
+    }
+
+    /// Whether each node draws its own threshold in each run (linear
+    /// threshold, when the scenario gives none).
+    fn draws_thresholds(&self) -> bool {
+        false
     }
 
     /// The figures of some nodes' counts, in the order of the measures.
@@ -298,7 +301,7 @@ impl<R: Rule> Dynamics for Classic<'_, R> {
             count: (0..n).map(|_| AtomicU32::new(0)).collect(),
             threshold: Vec::new(),
         };
-        if R::THRESHOLDS {
+        if self.rule.draws_thresholds() {
             c.threshold = (0..n)
                 .map(|i| {
                     let mut r = rng::stream(

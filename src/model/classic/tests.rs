@@ -92,7 +92,7 @@ fn linear_threshold_needs_its_share_of_neighbours() {
     // A star: the hub's leaves each have the hub as their only neighbour,
     // so once the hub is active every leaf follows (share 1 >= any threshold).
     let g = graph(5, &[(0, 1), (0, 2), (0, 3), (0, 4)]);
-    let lt = Classic::new(Population::whole(&g, 5), LinearThreshold, 0.2);
+    let lt = Classic::new(Population::whole(&g, 5), LinearThreshold::DRAWN, 0.2);
     for rep in 0..20 {
         let mut state = lt.initial_state(rep);
         let hub_seeded = state.node[0] == ACTIVE;
@@ -139,7 +139,7 @@ fn classic_models_give_the_same_on_one_thread_or_many() {
         0.01,
     );
     same(&g, IndependentCascade { probability: 0.3 }, 0.01);
-    same(&g, LinearThreshold, 0.05);
+    same(&g, LinearThreshold::DRAWN, 0.05);
     same(&g, Bass { p: 0.01, q: 0.3 }, 0.0);
 }
 
@@ -193,6 +193,58 @@ fn stopping_early_fills_in_exactly_what_running_would_give() {
         0.01,
     );
     check(&g, IndependentCascade { probability: 0.2 }, 0.01);
-    check(&g, LinearThreshold, 0.05);
+    check(&g, LinearThreshold::DRAWN, 0.05);
     check(&g, Bass { p: 0.05, q: 0.3 }, 0.0);
+}
+
+#[test]
+fn a_fixed_threshold_is_every_nodes_share_of_neighbours() {
+    use super::threshold::Enough;
+    // A ring of 10 (each node 2 neighbours) from one seed: with phi = 0.5
+    // one active neighbour is enough, and the cascade goes round; with
+    // phi = 0.6 it needs both, and nothing moves. No thresholds are drawn.
+    let ring = graph(10, &(0..10).map(|i| (i, (i + 1) % 10)).collect::<Vec<_>>());
+    let rule = |phi| LinearThreshold {
+        enough: Enough::Share(phi),
+    };
+    let all = run(&ring, rule(0.5), 0.1, 6, false);
+    assert!(all.node.iter().all(|&x| x == ACTIVE), "{:?}", all.node);
+    assert!(all.threshold.is_empty(), "a fixed threshold draws none");
+    let none = run(&ring, rule(0.6), 0.1, 6, false);
+    assert_eq!(none.node.iter().filter(|&&x| x == ACTIVE).count(), 1);
+}
+
+#[test]
+fn an_absolute_threshold_counts_active_neighbours() {
+    use super::threshold::Enough;
+    // A node between two active ones has two active neighbours: enough for
+    // a count of 2; a node beside one active one is not, whatever its
+    // degree (a hub with 4 leaves, one of them seeded, stays inactive).
+    let rule = |k| LinearThreshold {
+        enough: Enough::Count(k),
+    };
+    let star = graph(5, &[(0, 1), (0, 2), (0, 3), (0, 4)]);
+    for rep in 0..10 {
+        let model = Classic::new(Population::whole(&star, 5), rule(2), 0.2);
+        let mut state = model.initial_state(rep);
+        for tick in 1..=3 {
+            model.step(&mut state, clock(rep, tick), false);
+        }
+        // Whether the seed is the hub or a leaf, every other node has one
+        // active neighbour at most: never enough for a count of 2.
+        let active = state.node.iter().filter(|&&x| x == ACTIVE).count();
+        assert_eq!(active, 1, "{:?}", state.node);
+    }
+    // Two seeds of a path of 3 at its ends: the middle has 2 and follows.
+    let p3 = path(3);
+    let model = Classic::new(Population::whole(&p3, 5), rule(2), 2.0 / 3.0);
+    for rep in 0..10 {
+        let mut state = model.initial_state(rep);
+        let ends = state.node[0] == ACTIVE && state.node[2] == ACTIVE;
+        model.step(&mut state, clock(rep, 1), false);
+        assert_eq!(state.node[1] == ACTIVE, ends || state.node[1] == ACTIVE);
+        if ends {
+            assert_eq!(state.node[1], ACTIVE);
+        }
+    }
 }

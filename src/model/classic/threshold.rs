@@ -1,36 +1,74 @@
-//! The linear threshold model: a node activates once the share of its
-//! neighbours who are active reaches its threshold, drawn uniformly from
-//! (0, 1] in each replication.
+//! The linear threshold model: a node activates once enough of its
+//! neighbours are active. Enough is a share of its neighbours, drawn
+//! uniformly from (0, 1] for each node in each run (Kempe, Kleinberg and
+//! Tardos), or the same share for every node (`threshold`, Watts 2002's
+//! phi), or a number of neighbours (`threshold_count`: the absolute rule of
+//! Granovetter, and of Centola's complex contagion).
 
 use super::{Counts, Node, Rule, change, node};
 use crate::catalog::ModelKind;
 use crate::scenario::ModelSpec;
 
-/// The linear threshold model (its one parameter, the seeds, is common to
-/// every classic model).
-#[derive(Debug, Clone, Copy)]
-pub struct LinearThreshold;
+/// The linear threshold model and its rule of "enough".
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LinearThreshold {
+    pub enough: Enough,
+}
+
+/// When an inactive node's active neighbours are enough.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Enough {
+    /// Their share reaches the node's own threshold, drawn per run.
+    Drawn,
+    /// Their share reaches this one threshold, every node's.
+    Share(f64),
+    /// They are at least this many.
+    Count(u32),
+}
+
+impl LinearThreshold {
+    /// Each node's own threshold, drawn in each run (the model as Kempe,
+    /// Kleinberg and Tardos state it).
+    pub const DRAWN: LinearThreshold = LinearThreshold {
+        enough: Enough::Drawn,
+    };
+}
 
 impl Rule for LinearThreshold {
     const KIND: ModelKind = ModelKind::LinearThreshold;
     const SEEDED: u8 = node::ACTIVE;
-    const THRESHOLDS: bool = true;
 
-    fn new(_model: &ModelSpec) -> Self {
-        LinearThreshold
+    fn new(model: &ModelSpec) -> Self {
+        let enough = match (model.given("threshold"), model.given("threshold_count")) {
+            (_, Some(k)) => Enough::Count(k as u32),
+            (Some(phi), None) => Enough::Share(phi),
+            (None, None) => Enough::Drawn,
+        };
+        LinearThreshold { enough }
     }
 
     fn seed_share(model: &ModelSpec) -> f64 {
         model.get("initial_active_share")
     }
 
+    fn draws_thresholds(&self) -> bool {
+        self.enough == Enough::Drawn
+    }
+
     /// Equal in-weights 1/degree: active when the active share of
-    /// neighbours reaches the threshold; isolated nodes never activate.
+    /// neighbours reaches the threshold (or their number the count);
+    /// isolated nodes never activate.
     fn decide(&self, n: Node, _draw: impl Fn() -> f64) -> (u8, u8) {
-        if n.state == node::INACTIVE
-            && n.degree > 0
-            && f64::from(n.count) >= f64::from(n.threshold) * n.degree as f64
-        {
+        if n.state != node::INACTIVE || n.degree == 0 {
+            return (n.state, 0);
+        }
+        let active = f64::from(n.count);
+        let enough = match self.enough {
+            Enough::Drawn => active >= f64::from(n.threshold) * n.degree as f64,
+            Enough::Share(phi) => active >= phi * n.degree as f64,
+            Enough::Count(k) => n.count >= k,
+        };
+        if enough {
             (node::ACTIVE, change::STARTED)
         } else {
             (n.state, 0)
