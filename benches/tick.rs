@@ -96,7 +96,7 @@ fn benches(c: &mut Criterion) {
                 beta: 0.05,
                 gamma: 0.2,
             },
-            0.01,
+            grapevine::model::classic::Seeding::Share(0.01),
         );
         let mut sir_state = sir.initial_state(0);
         let mut tick = 0;

@@ -57,6 +57,9 @@ pub struct Declaration {
     /// (so `check` runs a short pilot to see whether it drifts); empty for
     /// a model not meant to be steady.
     pub steady: &'static [Steady],
+    /// The parameter that seeds it at random (a share), which `[seeds]`
+    /// may stand instead of; none for a model that starts from no seeds.
+    pub seed_share: Option<&'static str>,
 }
 
 /// A figure a steady town keeps, left alone, within a tolerance.
@@ -233,6 +236,7 @@ pub const WORD_OF_MOUTH: Declaration = Declaration {
             relative: true,
         },
     ],
+    seed_share: None,
 };
 
 pub const SIR: Declaration = Declaration {
@@ -249,11 +253,11 @@ pub const SIR: Declaration = Declaration {
             "each tick, the chance an infected node recovers",
             0.2,
         ),
-        share(
+        optional(share(
             "initial_infected_share",
-            "the share of nodes infected at tick 0",
+            "the share of nodes infected at tick 0, chosen at random in each run (or [seeds])",
             0.01,
-        ),
+        )),
     ],
     measures: &[
         ShareSusceptible,
@@ -270,6 +274,7 @@ pub const SIR: Declaration = Declaration {
     overview: Overview::States,
     warmup: 0,
     steady: &[],
+    seed_share: Some("initial_infected_share"),
 };
 
 pub const INDEPENDENT_CASCADE: Declaration = Declaration {
@@ -281,11 +286,11 @@ pub const INDEPENDENT_CASCADE: Declaration = Declaration {
             "the one chance a newly active node has to activate each inactive neighbour",
             0.1,
         ),
-        share(
+        optional(share(
             "initial_active_share",
-            "the share of nodes active at tick 0",
+            "the share of nodes active at tick 0, chosen at random in each run (or [seeds])",
             0.01,
-        ),
+        )),
     ],
     measures: &[ShareActive, NewActive],
     headlines: &[ShareActive],
@@ -296,17 +301,18 @@ pub const INDEPENDENT_CASCADE: Declaration = Declaration {
     overview: Overview::States,
     warmup: 0,
     steady: &[],
+    seed_share: Some("initial_active_share"),
 };
 
 pub const LINEAR_THRESHOLD: Declaration = Declaration {
     name: "linear-threshold",
     title: "Linear threshold",
     parameters: &[
-        share(
+        optional(share(
             "initial_active_share",
-            "the share of nodes active at tick 0",
+            "the share of nodes active at tick 0, chosen at random in each run (or [seeds])",
             0.01,
-        ),
+        )),
         optional(share(
             "threshold",
             "every node's threshold, the share of its neighbours that must be active (Watts 2002's phi); left out, each node draws its own, uniform on (0, 1], in each run",
@@ -350,6 +356,7 @@ pub const BASS: Declaration = Declaration {
     overview: Overview::States,
     warmup: 0,
     steady: &[],
+    seed_share: None,
 };
 
 /// Every model's declaration, in the order of [`ModelKind`].

@@ -277,7 +277,60 @@ pub fn build_network(s: &Scenario, spec: &NetworkSpec) -> Result<Network, Error>
     if let Some(labels) = &net.labels {
         check_labels(s, labels)?;
     }
+    if let Some(seeds) = &s.seeds {
+        check_seeds(s, seeds, &net)?;
+    }
     Ok(net)
+}
+
+/// `[seeds]` on the network as built: every named node is one of its
+/// nodes, and a count is no more than it has.
+fn check_seeds(
+    s: &Scenario,
+    seeds: &crate::scenario::seeds::Seeds,
+    net: &Network,
+) -> Result<(), Error> {
+    use crate::scenario::seeds::Seeds;
+    let n = net.agents();
+    let problem = match seeds {
+        Seeds::Nodes(ids) => match Seeds::named(&net.ids, n, ids) {
+            Ok(_) => return Ok(()),
+            Err(missing) => Problem::new(
+                FieldPath::parse("seeds.nodes"),
+                format!("the network has no node `{missing}`"),
+            )
+            .allowed(if net.ids.is_empty() {
+                format!(
+                    "a generated network's nodes are numbered 0 to {}",
+                    n.saturating_sub(1)
+                )
+            } else {
+                format!(
+                    "ids as the network file writes them, for example {}",
+                    net.ids
+                        .iter()
+                        .take(3)
+                        .cloned()
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            }),
+        },
+        Seeds::TopDegree(k) | Seeds::Random(k) if *k as usize > n => {
+            let key = if matches!(seeds, Seeds::TopDegree(_)) {
+                "seeds.top_degree"
+            } else {
+                "seeds.random"
+            };
+            Problem::new(
+                FieldPath::parse(key),
+                format!("{k} seeds, but the network has {n} nodes"),
+            )
+            .allowed(format!("from 1 to {n}"))
+        }
+        _ => return Ok(()),
+    };
+    Err(Error::Input(s.locate(problem)))
 }
 
 /// Every value of the group attribute must name one of the scenario's

@@ -23,7 +23,7 @@ use crate::model::classic::bass::Bass;
 use crate::model::classic::cascade::IndependentCascade;
 use crate::model::classic::sir::Sir;
 use crate::model::classic::threshold::LinearThreshold;
-use crate::model::classic::{Classic, Rule};
+use crate::model::classic::{Classic, Rule, Seeding};
 use crate::network::{Graph, generators};
 use crate::pipeline::{self, RunOptions};
 use crate::record::Recorder;
@@ -115,7 +115,7 @@ fn simulate<R: Rule>(
     seeds: f64,
     (ticks, runs, seed): (u32, u32, u64),
 ) -> Vec<Recorder> {
-    let dynamics = Classic::new(Population::whole(graph, seed), rule, seeds);
+    let dynamics = Classic::new(Population::whole(graph, seed), rule, Seeding::Share(seeds));
     engine::run(&dynamics, &Options::new(runs, ticks)).unwrap_or_default()
 }
 

@@ -298,6 +298,17 @@ pub fn with_dynamics_all<V: VisitAll>(
         let refs: Vec<&D> = all.iter().collect();
         v.visit_all(&refs)
     }
+    // A classic model's seeds as `[seeds]` names them (their ids checked
+    // against the network when it was built).
+    let seeds = scenario.seeds.as_ref().map(|s| match s {
+        crate::scenario::seeds::Seeds::TopDegree(k) => classic::Seeding::TopDegree(*k),
+        crate::scenario::seeds::Seeds::Random(k) => classic::Seeding::Random(*k),
+        crate::scenario::seeds::Seeds::Nodes(ids) => classic::Seeding::Nodes(
+            crate::scenario::seeds::Seeds::named(&network.ids, network.agents(), ids)
+                .unwrap_or_default(),
+        ),
+    });
+    let seeds = seeds.as_ref();
     // The registry: one line a model.
     use classic::{bass, cascade, sir, threshold};
     match model.kind() {
@@ -309,16 +320,16 @@ pub fn with_dynamics_all<V: VisitAll>(
                 .map(|(variant, p)| WordOfMouth::new(scenario, variant, p))
                 .collect(),
         ),
-        ModelKind::Sir => visit(v, classic::build::<sir::Sir>(populations, &model)),
+        ModelKind::Sir => visit(v, classic::build::<sir::Sir>(populations, &model, seeds)),
         ModelKind::IndependentCascade => visit(
             v,
-            classic::build::<cascade::IndependentCascade>(populations, &model),
+            classic::build::<cascade::IndependentCascade>(populations, &model, seeds),
         ),
         ModelKind::LinearThreshold => visit(
             v,
-            classic::build::<threshold::LinearThreshold>(populations, &model),
+            classic::build::<threshold::LinearThreshold>(populations, &model, seeds),
         ),
-        ModelKind::Bass => visit(v, classic::build::<bass::Bass>(populations, &model)),
+        ModelKind::Bass => visit(v, classic::build::<bass::Bass>(populations, &model, seeds)),
     }
 }
 

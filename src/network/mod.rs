@@ -189,6 +189,9 @@ pub struct Network {
     /// Each agent's value of the file's group attribute, when the scenario
     /// names one.
     pub labels: Option<Labels>,
+    /// Each agent's id in the network file (empty for a generated network,
+    /// whose ids are its indices, 0 to n - 1).
+    pub ids: Vec<String>,
 }
 
 /// Each agent's value of a node attribute: the distinct values, in order of
@@ -260,6 +263,18 @@ impl Network {
         self.graph.nodes()
     }
 
+    /// The agent whose id (as the network file writes it, or its index in
+    /// a generated network) is `id`.
+    pub fn agent_of(&self, id: &str) -> Option<u32> {
+        if self.ids.is_empty() {
+            return id
+                .parse::<u32>()
+                .ok()
+                .filter(|&i| (i as usize) < self.agents());
+        }
+        self.ids.iter().position(|x| x == id).map(|i| i as u32)
+    }
+
     pub fn stats(&self) -> NetworkStats {
         let n = self.graph.nodes();
         NetworkStats {
@@ -285,6 +300,7 @@ pub fn build(spec: &NetworkSpec, seed: u64) -> Result<Network, InputError> {
         organisation: Vec::new(),
         dropped: graph.1,
         labels: None,
+        ids: Vec::new(),
     };
     Ok(match *spec {
         NetworkSpec::ErdosRenyi { n, mean_degree } => {
@@ -324,7 +340,10 @@ pub fn build(spec: &NetworkSpec, seed: u64) -> Result<Network, InputError> {
         }
         NetworkSpec::EdgeList { ref path } => {
             let list = read_edge_list(path)?;
-            plain(Graph::from_edges(list.ids.len(), list.edges))
+            Network {
+                ids: list.ids.iter().map(u64::to_string).collect(),
+                ..plain(Graph::from_edges(list.ids.len(), list.edges))
+            }
         }
         NetworkSpec::Graphml {
             ref path,
@@ -345,6 +364,7 @@ fn from_xml(path: &Path, format: Format, attribute: Option<&str>) -> Result<Netw
         organisation: Vec::new(),
         dropped,
         labels: attribute.zip(file.labels).map(|(a, l)| Labels::new(a, l)),
+        ids: file.ids,
     })
 }
 

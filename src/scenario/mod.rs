@@ -17,6 +17,7 @@ pub mod model;
 pub mod network;
 pub mod overrides;
 pub mod params;
+pub mod seeds;
 pub mod setting;
 pub mod spans;
 pub mod studio;
@@ -82,6 +83,8 @@ pub struct RawScenario {
     pub studio: Option<studio::RawStudio>,
     /// The lesson's point, for its headline slide.
     pub headline: Option<headline::RawHeadline>,
+    /// A classic model's seeds, when not a share at random.
+    pub seeds: Option<seeds::RawSeeds>,
 }
 
 /// One `[[variants]]` entry: a what-if beside the baseline.
@@ -135,6 +138,10 @@ pub struct Scenario {
     pub studio: studio::Studio,
     /// The lesson's point (`[headline]`).
     pub headline: headline::Headline,
+    /// A classic model's seeds, when `[seeds]` chooses them (else its
+    /// `initial_*_share`, at random).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub seeds: Option<seeds::Seeds>,
     /// The file's text as it was read: kept beside the results, and for
     /// placing a problem found later (a run too large) at its line.
     #[serde(skip)]
@@ -450,6 +457,40 @@ pub struct Checked {
     pub variants: Vec<RawVariant>,
     pub studio: studio::Studio,
     pub headline: headline::Headline,
+    pub seeds: Option<seeds::Seeds>,
+}
+
+/// A classic model that starts from seeds takes them from its
+/// `initial_*_share` or from `[seeds]`: one, not both, not neither.
+fn check_seed_choice(model: ModelSpec, seeds: bool, p: &mut Vec<Problem>) {
+    let declared = model.kind().declaration();
+    let at = FieldPath::root();
+    match declared.seed_share {
+        None if seeds => p.push(
+            Problem::new(
+                at.key("seeds"),
+                format!("kind = \"{}\" starts from no seeds", declared.name),
+            )
+            .allowed("[seeds] with [model] kind = \"sir\", \"independent-cascade\" or \"linear-threshold\""),
+        ),
+        Some(key) if seeds && model.given(key).is_some() => p.push(
+            Problem::new(
+                at.key("model").key(key),
+                format!("`{key}` and [seeds] both choose the seeds"),
+            )
+            .allowed("one of them: a share at random, or [seeds]"),
+        ),
+        Some(key) if !seeds && model.given(key).is_none() => p.push(
+            Problem::new(
+                at.key("model"),
+                format!("kind = \"{}\" needs `{key}` or a [seeds] table", declared.name),
+            )
+            .allowed(format!(
+                "{key} = 0.01 (a share at random), or [seeds] with nodes, top_degree or random"
+            )),
+        ),
+        _ => {}
+    }
 }
 
 /// Checks every value and cross-field rule; returns all problems found.
@@ -612,6 +653,8 @@ pub fn validate(raw: RawScenario, source: &Path) -> Result<Checked, Vec<Problem>
         names.push(name.to_string());
     }
     let headline = headline::validate(raw.headline, model.kind(), &names, p);
+    let seeds = raw.seeds.as_ref().and_then(|r| seeds::validate(r, p));
+    check_seed_choice(model, raw.seeds.is_some(), p);
     for (i, v) in variants.iter().enumerate() {
         let Some(other) = &v.compare_to else { continue };
         let other = other.trim();
@@ -673,6 +716,7 @@ pub fn validate(raw: RawScenario, source: &Path) -> Result<Checked, Vec<Problem>
     Ok(Checked {
         studio,
         headline,
+        seeds,
         title,
         description: raw.description.unwrap_or_default(),
         ticks,

@@ -200,6 +200,7 @@ pub(super) fn build(
         source: source.to_path_buf(),
         studio: c.studio,
         headline: c.headline,
+        seeds: c.seeds,
         text: String::new(),
     })
 }

@@ -170,3 +170,101 @@ fn a_threshold_is_a_share_or_a_count_never_both() {
         .failure()
         .stderr(predicate::str::contains("must be a whole number"));
 }
+
+/// Seeds chosen by name, as influence studies start: the karate club's
+/// node 0 in one run, in each of its file formats; the best-connected; a
+/// count at random. With a certain cascade (probability 1) node 0 reaches
+/// the whole club, which is connected.
+#[test]
+fn seeds_can_be_named_nodes_the_best_connected_or_a_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let karate = repo("tests/data/networks");
+    let run = |network: &str, seeds: &str| {
+        let file = dir.path().join("seeded.toml");
+        std::fs::write(
+            &file,
+            format!(
+                "title = \"seeded\"\nticks = 8\nruns = 1\n{network}\n\
+                 [model]\nkind = \"independent-cascade\"\nprobability = 1.0\n\
+                 [seeds]\n{seeds}\n"
+            ),
+        )
+        .unwrap();
+        let out = dir.path().join("out");
+        grapevine()
+            .arg("run")
+            .arg(&file)
+            .args(["--format", "none", "--quiet", "--out"])
+            .arg(&out)
+            .assert()
+            .success();
+        series(&out, "all", "share_active")
+    };
+    // The same member in each file: numbered 0 in the edge list, "p0" in
+    // the XML formats, whose ids are strings.
+    for (kind, file, id) in [
+        ("edge-list", "karate.txt", "0"),
+        ("graphml", "karate.graphml", "\"p0\""),
+        ("gexf", "karate.gexf", "\"p0\""),
+    ] {
+        let network = format!(
+            "[network]\nkind = \"{kind}\"\npath = \"{}\"",
+            karate.join(file).display()
+        );
+        let s = run(&network, &format!("nodes = [{id}]"));
+        assert!(
+            (s[0].0 - 1.0 / 34.0).abs() < 1e-12,
+            "{kind}: one seed {:?}",
+            s[0]
+        );
+        assert_eq!(s.last().unwrap().0, 1.0, "{kind}: the whole club");
+    }
+    let ring = "[network]\nkind = \"watts-strogatz\"\nn = 200\nmean_degree = 4\nrewire = 0.0";
+    let s = run(ring, "random = 3");
+    assert!((s[0].0 - 3.0 / 200.0).abs() < 1e-12, "{:?}", s[0]);
+    let s = run(ring, "top_degree = 5");
+    assert!((s[0].0 - 5.0 / 200.0).abs() < 1e-12, "{:?}", s[0]);
+}
+
+#[test]
+fn seeds_are_checked_against_the_network_and_the_model() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("bad.toml");
+    let check = |text: &str, says: &str| {
+        std::fs::write(&file, text).unwrap();
+        grapevine()
+            .arg("run")
+            .arg(&file)
+            .args(["--format", "none", "--quiet", "--out"])
+            .arg(dir.path().join("out"))
+            .assert()
+            .failure()
+            .stderr(predicate::str::contains(says));
+    };
+    let head =
+        "title = \"t\"\nruns = 1\n[network]\nkind = \"erdos-renyi\"\nn = 50\nmean_degree = 4\n";
+    check(
+        &format!("{head}[model]\nkind = \"sir\"\nbeta = 0.1\ngamma = 0.1\n[seeds]\nnodes = [50]\n"),
+        "the network has no node `50`",
+    );
+    check(
+        &format!("{head}[model]\nkind = \"sir\"\nbeta = 0.1\ngamma = 0.1\n"),
+        "needs `initial_infected_share` or a [seeds] table",
+    );
+    check(
+        &format!(
+            "{head}[model]\nkind = \"sir\"\nbeta = 0.1\ngamma = 0.1\ninitial_infected_share = 0.1\n[seeds]\nrandom = 2\n"
+        ),
+        "`initial_infected_share` and [seeds] both choose the seeds",
+    );
+    check(
+        &format!("{head}[model]\nkind = \"bass\"\np = 0.01\nq = 0.1\n[seeds]\nrandom = 2\n"),
+        "starts from no seeds",
+    );
+    check(
+        &format!(
+            "{head}[model]\nkind = \"sir\"\nbeta = 0.1\ngamma = 0.1\n[seeds]\ntop_degree = 51\n"
+        ),
+        "51 seeds, but the network has 50 nodes",
+    );
+}

@@ -10,7 +10,7 @@ use std::path::Path;
 use grapevine::catalog::ModelKind;
 use grapevine::measures::Measure;
 use grapevine::model::classic::{
-    Classic, bass::Bass, cascade::IndependentCascade, sir::Sir, threshold::LinearThreshold,
+    Classic, Seeding, bass::Bass, cascade::IndependentCascade, sir::Sir, threshold::LinearThreshold,
 };
 use grapevine::model::state::status;
 use grapevine::model::{Clock, Dynamics, Population, WordOfMouth};
@@ -212,7 +212,7 @@ fn shares<R: grapevine::model::classic::Rule>(
     seeds: f64,
     parallel: bool,
 ) -> Vec<Vec<f64>> {
-    let model = Classic::new(Population::whole(graph, 3), rule, seeds);
+    let model = Classic::new(Population::whole(graph, 3), rule, Seeding::Share(seeds));
     let mut state = model.initial_state(0);
     let mut frames = vec![model.measure(&state, 0, parallel)];
     for tick in 1..=10 {

@@ -131,14 +131,34 @@ pub trait Rule: Sync {
     fn settled(&self, all: &[f64], tick: u32) -> bool;
 }
 
-/// Each variant's dynamics of rule `R`, on its population.
+/// Each variant's dynamics of rule `R`, on its population, starting from
+/// `seeds` (the model's share at random when `None`).
 pub fn build<'a, R: Rule>(
     populations: impl Iterator<Item = Population<'a>>,
     model: &ModelSpec,
+    seeds: Option<&Seeding>,
 ) -> Vec<Classic<'a, R>> {
     populations
-        .map(|p| Classic::new(p, R::new(model), R::seed_share(model)))
+        .map(|p| {
+            let seeding = seeds
+                .cloned()
+                .unwrap_or(Seeding::Share(R::seed_share(model)));
+            Classic::new(p, R::new(model), seeding)
+        })
         .collect()
+}
+
+/// Which nodes start (infected, active) at tick 0.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Seeding {
+    /// round(share x n) nodes at random, anew in each run.
+    Share(f64),
+    /// This many nodes at random, anew in each run.
+    Random(u32),
+    /// The best-connected this many (of equal degree, the lower index).
+    TopDegree(u32),
+    /// These nodes (indices), in every run.
+    Nodes(Vec<u32>),
 }
 
 /// The state of a classic model in one replication.
@@ -175,28 +195,37 @@ pub const BYTES_PER_AGENT: u64 = (std::mem::size_of::<u8>()
     + std::mem::size_of::<AtomicU32>()
     + std::mem::size_of::<f32>()) as u64;
 
-/// A classic model on a population: its rule, and the share of nodes
-/// seeded at tick 0.
+/// A classic model on a population: its rule, and the nodes seeded at
+/// tick 0.
 pub struct Classic<'a, R: Rule> {
     pub population: Population<'a>,
     pub rule: R,
-    pub seed_share: f64,
+    pub seeding: Seeding,
 }
 
 impl<'a, R: Rule> Classic<'a, R> {
-    pub fn new(population: Population<'a>, rule: R, seed_share: f64) -> Self {
+    pub fn new(population: Population<'a>, rule: R, seeding: Seeding) -> Self {
         Self {
             population,
             rule,
-            seed_share,
+            seeding,
         }
     }
 
-    /// The seeds: exactly round(share x n) nodes, chosen uniformly per
-    /// replication.
+    /// The seeds of `replication`: the named ones, the best-connected, or
+    /// a number (exactly round(share x n) for a share) chosen uniformly.
     fn seeds(&self, replication: u32) -> Vec<u32> {
         let n = self.population.agents();
-        let k = ((self.seed_share * n as f64).round() as usize).min(n);
+        let k = match &self.seeding {
+            Seeding::Share(share) => ((share * n as f64).round() as usize).min(n),
+            Seeding::Random(k) => (*k as usize).min(n),
+            Seeding::TopDegree(k) => {
+                let mut best = super::population::by_degree(self.population.graph);
+                best.truncate(*k as usize);
+                return best;
+            }
+            Seeding::Nodes(nodes) => return nodes.clone(),
+        };
         let mut order: Vec<u32> = (0..n as u32).collect();
         let mut r = rng::stream(
             self.population.seed,

@@ -25,7 +25,7 @@ fn clock(replication: u32, tick: u32) -> Clock {
 }
 
 fn run<R: Rule>(g: &Graph, rule: R, seeds: f64, ticks: u32, parallel: bool) -> ClassicState {
-    let model = Classic::new(Population::whole(g, 5), rule, seeds);
+    let model = Classic::new(Population::whole(g, 5), rule, Seeding::Share(seeds));
     let mut state = model.initial_state(0);
     for tick in 1..=ticks {
         model.step(&mut state, clock(0, tick), parallel);
@@ -45,7 +45,7 @@ fn sir_with_certain_transmission_moves_one_hop_a_tick() {
             beta: 1.0,
             gamma: 1.0,
         },
-        0.2,
+        Seeding::Share(0.2),
     );
     let mut state = sir.initial_state(0);
     let seed = state.node.iter().position(|&x| x == INFECTED).unwrap();
@@ -92,7 +92,11 @@ fn linear_threshold_needs_its_share_of_neighbours() {
     // A star: the hub's leaves each have the hub as their only neighbour,
     // so once the hub is active every leaf follows (share 1 >= any threshold).
     let g = graph(5, &[(0, 1), (0, 2), (0, 3), (0, 4)]);
-    let lt = Classic::new(Population::whole(&g, 5), LinearThreshold::DRAWN, 0.2);
+    let lt = Classic::new(
+        Population::whole(&g, 5),
+        LinearThreshold::DRAWN,
+        Seeding::Share(0.2),
+    );
     for rep in 0..20 {
         let mut state = lt.initial_state(rep);
         let hub_seeded = state.node[0] == ACTIVE;
@@ -173,8 +177,12 @@ fn stopping_early_fills_in_exactly_what_running_would_give() {
     let g = big_graph();
     fn check<R: Rule + Copy>(g: &Graph, rule: R, seeds: f64) {
         let options = Options::new(4, 120);
-        let early = Classic::new(Population::whole(g, 9), rule, seeds);
-        let full = EveryTick(Classic::new(Population::whole(g, 9), rule, seeds));
+        let early = Classic::new(Population::whole(g, 9), rule, Seeding::Share(seeds));
+        let full = EveryTick(Classic::new(
+            Population::whole(g, 9),
+            rule,
+            Seeding::Share(seeds),
+        ));
         let a = engine::run(&early, &options).unwrap();
         let b = engine::run(&full, &options).unwrap();
         for (x, y) in a.iter().zip(&b) {
@@ -225,7 +233,7 @@ fn an_absolute_threshold_counts_active_neighbours() {
     };
     let star = graph(5, &[(0, 1), (0, 2), (0, 3), (0, 4)]);
     for rep in 0..10 {
-        let model = Classic::new(Population::whole(&star, 5), rule(2), 0.2);
+        let model = Classic::new(Population::whole(&star, 5), rule(2), Seeding::Share(0.2));
         let mut state = model.initial_state(rep);
         for tick in 1..=3 {
             model.step(&mut state, clock(rep, tick), false);
@@ -237,7 +245,11 @@ fn an_absolute_threshold_counts_active_neighbours() {
     }
     // Two seeds of a path of 3 at its ends: the middle has 2 and follows.
     let p3 = path(3);
-    let model = Classic::new(Population::whole(&p3, 5), rule(2), 2.0 / 3.0);
+    let model = Classic::new(
+        Population::whole(&p3, 5),
+        rule(2),
+        Seeding::Share(2.0 / 3.0),
+    );
     for rep in 0..10 {
         let mut state = model.initial_state(rep);
         let ends = state.node[0] == ACTIVE && state.node[2] == ACTIVE;
