@@ -545,8 +545,16 @@ pub fn validate(raw: RawScenario, source: &Path) -> Result<Checked, Vec<Problem>
         hearing,
         market,
     };
+    let classic = raw
+        .model
+        .as_ref()
+        .is_some_and(|m| m.kind != ModelKind::WordOfMouth);
     let groups = match raw.groups {
         Some(gs) => groups::groups(gs, &base, by_attribute.as_deref(), p),
+        // A classic model has no customers or prospects: one group of
+        // everyone, unless the scenario names its groups (a file's
+        // factions, say).
+        None if classic => vec![Group::everyone()],
         None => groups::default_groups(&base),
     };
     if groups

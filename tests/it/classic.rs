@@ -46,6 +46,9 @@ fn a_classic_scenario_writes_its_shares_and_charts() {
     assert!(runs.starts_with(
         "variant,group,run,seed,share_susceptible,share_infected,share_recovered,new_infected"
     ));
+    // A classic model has no customers or prospects: one group, everyone.
+    assert!(runs.contains("\nbaseline,everyone,0,"), "{runs}");
+    assert!(!runs.contains(",customers,") && !runs.contains(",prospects,"));
 }
 
 #[test]
