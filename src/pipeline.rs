@@ -182,8 +182,12 @@ pub fn simulate_parts<'s>(
             .iter()
             .map(|&k| &s.variants[parts[k].variant])
             .collect();
-        let recorded = model::with_dynamics_all(s, &variants, net, Replications(&options))
-            .map_err(|Cancelled| Error::Cancelled)?;
+        let recorded = if v.fresh_network {
+            fresh_runs(s, &variants, &v.network, &options)?
+        } else {
+            model::with_dynamics_all(s, &variants, net, Replications(&options))
+                .map_err(|Cancelled| Error::Cancelled)?
+        };
         for (&k, runs) in group.iter().zip(recorded) {
             results[k] = Some(VariantResult {
                 name: s.variants[parts[k].variant].name.clone(),
@@ -200,6 +204,62 @@ pub fn simulate_parts<'s>(
         variants,
         networks,
     })
+}
+
+/// The replications of a network drawn anew for each run: replication r
+/// on the graph of seed [`network_seed`]`(s, r)`, runs side by side (a
+/// graph each), each variant's recordings in replication order.
+fn fresh_runs(
+    s: &Scenario,
+    variants: &[&crate::scenario::Variant],
+    spec: &NetworkSpec,
+    options: &Options<'_>,
+) -> Result<Vec<Vec<Recorder>>, Error> {
+    use rayon::prelude::*;
+    let last = options.first.saturating_add(options.runs);
+    let one_run = |r: u32| -> Result<Vec<Recorder>, Error> {
+        let net = build_network_seeded(s, spec, network_seed(s, true, r))?;
+        let one = Options {
+            first: r,
+            runs: 1,
+            ..*options
+        };
+        let mut recorded = model::with_dynamics_all(s, variants, &net, Replications(&one))
+            .map_err(|Cancelled| Error::Cancelled)?;
+        Ok(recorded.iter_mut().map(|runs| runs.remove(0)).collect())
+    };
+    // Small towns run side by side, a graph each; a large one runs alone,
+    // its phases on every thread (memory stays at one graph).
+    let large = options
+        .mode
+        .within_runs(spec.agents().unwrap_or(u64::MAX) as usize);
+    let each: Vec<Vec<Recorder>> = if large {
+        (options.first..last)
+            .map(one_run)
+            .collect::<Result<_, Error>>()?
+    } else {
+        (options.first..last)
+            .into_par_iter()
+            .map(one_run)
+            .collect::<Result<_, Error>>()?
+    };
+    let mut by_variant: Vec<Vec<Recorder>> = (0..variants.len()).map(|_| Vec::new()).collect();
+    for runs in each {
+        for (k, rec) in runs.into_iter().enumerate() {
+            by_variant[k].push(rec);
+        }
+    }
+    Ok(by_variant)
+}
+
+/// The seed a network is built with: the scenario's, or, for a network
+/// drawn anew for each run, one keyed by the scenario's seed and the run.
+pub fn network_seed(s: &Scenario, fresh: bool, replication: u32) -> u64 {
+    if fresh {
+        network::seed_of_run(s.seed, replication)
+    } else {
+        s.seed
+    }
 }
 
 /// Runs the replications of whichever dynamics the registry builds, the
@@ -252,7 +312,13 @@ fn build_networks(s: &Scenario) -> Result<Vec<(NetworkSpec, Network)>, Error> {
     let mut networks: Vec<(NetworkSpec, Network)> = Vec::new();
     for v in &s.variants {
         if !networks.iter().any(|(spec, _)| *spec == v.network) {
-            networks.push((v.network.clone(), build_network(s, &v.network)?));
+            // A network drawn anew for each run is shown (the film, the
+            // figures of its size) as the first run's.
+            let seed = network_seed(s, v.fresh_network, s.first_replication);
+            networks.push((
+                v.network.clone(),
+                build_network_seeded(s, &v.network, seed)?,
+            ));
         }
     }
     Ok(networks)
@@ -261,7 +327,12 @@ fn build_networks(s: &Scenario) -> Result<Vec<(NetworkSpec, Network)>, Error> {
 /// Builds a network. A file that cannot be opened is reported at the
 /// scenario's `path` line; a bad line inside it, at that line of the file.
 pub fn build_network(s: &Scenario, spec: &NetworkSpec) -> Result<Network, Error> {
-    let net = network::build(spec, s.seed).map_err(|e| {
+    build_network_seeded(s, spec, s.seed)
+}
+
+/// [`build_network`] with the seed given.
+fn build_network_seeded(s: &Scenario, spec: &NetworkSpec, seed: u64) -> Result<Network, Error> {
+    let net = network::build(spec, seed).map_err(|e| {
         let Some(first) = e.problems.first() else {
             return Error::Input(e);
         };

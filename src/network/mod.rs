@@ -292,6 +292,13 @@ impl Network {
     }
 }
 
+/// The seed of replication `replication`'s own network, for a network
+/// drawn anew for each run: keyed like every stream, so the same graphs on
+/// any number of threads.
+pub fn seed_of_run(seed: u64, replication: u32) -> u64 {
+    crate::rng::hash(seed, replication, 0, 0, crate::rng::Purpose::Network)
+}
+
 /// Builds the network a scenario describes. Generated networks are keyed by
 /// `seed`; an edge list is read from its file.
 pub fn build(spec: &NetworkSpec, seed: u64) -> Result<Network, InputError> {

@@ -162,6 +162,8 @@ pub struct Variant {
     #[serde(skip)]
     pub set: Vec<Override>,
     pub network: NetworkSpec,
+    /// Whether the network is drawn anew for each run (`fresh = true`).
+    pub fresh_network: bool,
     pub groups: Vec<Group>,
     pub workplaces: Option<Workplaces>,
     /// The dynamics: word of mouth, or a classic model.
@@ -450,6 +452,7 @@ pub struct Checked {
     /// The baseline's name among the variants.
     pub baseline: String,
     pub network: NetworkSpec,
+    pub fresh_network: bool,
     pub groups: Vec<Group>,
     pub workplaces: Option<Workplaces>,
     pub model: ModelSpec,
@@ -509,6 +512,7 @@ pub fn validate(raw: RawScenario, source: &Path) -> Result<Checked, Vec<Problem>
         whole(v, 0, i64::MAX)
     });
     let has_organisations = raw.network.kind == NetworkKind::Organisations;
+    let fresh_network = raw.network.fresh.unwrap_or(false);
     let network = network::network(raw.network, source, p);
     let by_attribute = network
         .as_ref()
@@ -735,6 +739,7 @@ pub fn validate(raw: RawScenario, source: &Path) -> Result<Checked, Vec<Problem>
         compare,
         baseline,
         network,
+        fresh_network,
         groups,
         workplaces,
         model,

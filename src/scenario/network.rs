@@ -37,6 +37,9 @@ pub struct RawNetwork {
     pub between_degree: Option<f64>,
     pub path: Option<String>,
     pub group_attribute: Option<String>,
+    /// A generated network drawn anew for each run (keyed by the seed and
+    /// the run), so the bands hold the graph-to-graph variation too.
+    pub fresh: Option<bool>,
 }
 
 /// The network to build, with its parameters checked.
@@ -205,10 +208,20 @@ fn keys_fit(raw: &RawNetwork, at: &FieldPath, p: &mut Vec<Problem>) -> bool {
     .into_iter()
     .filter_map(|(name, set)| set.then_some(name))
     .collect();
-    // A group attribute is a key a file's kind may take but need not.
-    let optional = ["group_attribute"];
+    // A group attribute is a key a file's kind may take but need not; a
+    // generated kind may be drawn anew for each run.
+    let optional = ["group_attribute", "fresh"];
+    let generated = !matches!(raw.kind, K::EdgeList | K::Graphml | K::Gexf);
+    let mut needs = needs.to_vec();
+    if generated {
+        needs.push("fresh");
+    }
+    let mut given = given;
+    if raw.fresh.is_some() {
+        given.push("fresh");
+    }
     let kind = serde_name(&raw.kind);
-    params::keys_of_kind(at, &kind, (needs, &optional), example, &given, p)
+    params::keys_of_kind(at, &kind, (&needs, &optional), example, &given, p)
 }
 
 /// Where a network's values are checked, and where their problems go.

@@ -259,6 +259,7 @@ fn variant(
         reference: 0,
         set,
         network: c.network.clone(),
+        fresh_network: c.fresh_network,
         groups: c.groups.clone(),
         workplaces: c.workplaces.clone(),
         model: c.model,

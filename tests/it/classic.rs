@@ -271,3 +271,48 @@ fn seeds_are_checked_against_the_network_and_the_model() {
         "51 seeds, but the network has 50 nodes",
     );
 }
+
+/// `fresh = true` draws the network anew for each run, keyed by the seed
+/// and the run: a certain cascade from node 0 reaches its component, the
+/// same size in every run on one graph and not on fresh ones; and the runs
+/// are the same bytes on 1 and 2 threads.
+#[test]
+fn a_fresh_network_is_drawn_for_each_run_the_same_on_any_thread_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |fresh: bool, threads: &str| {
+        let file = dir.path().join(format!("fresh-{fresh}.toml"));
+        std::fs::write(
+            &file,
+            format!(
+                "title = \"fresh\"\nticks = 40\nruns = 6\nseed = 8\n\
+                 [network]\nkind = \"erdos-renyi\"\nn = 400\nmean_degree = 1.5\nfresh = {fresh}\n\
+                 [model]\nkind = \"independent-cascade\"\nprobability = 1.0\n\
+                 [seeds]\nnodes = [0]\n"
+            ),
+        )
+        .unwrap();
+        let out = dir.path().join(format!("out-{fresh}-{threads}"));
+        grapevine()
+            .arg("run")
+            .arg(&file)
+            .args(["--format", "none", "--quiet", "--threads", threads, "--out"])
+            .arg(&out)
+            .assert()
+            .success();
+        let rows = crate::common::table(&out.join("runs.csv"));
+        let finals: Vec<f64> = rows
+            .iter()
+            .filter(|r| r["group"] == "all")
+            .map(|r| crate::common::number(r, "share_active"))
+            .collect();
+        (finals, std::fs::read(out.join("runs.csv")).unwrap())
+    };
+    let (same, _) = run(false, "2");
+    assert!(same.windows(2).all(|w| w[0] == w[1]), "one graph: {same:?}");
+    let (fresh, bytes) = run(true, "2");
+    assert!(
+        fresh.windows(2).any(|w| w[0] != w[1]),
+        "fresh graphs: {fresh:?}"
+    );
+    assert_eq!(run(true, "1").1, bytes, "1 and 2 threads");
+}
