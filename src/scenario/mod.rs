@@ -163,6 +163,7 @@ pub struct Variant {
     pub set: Vec<Override>,
     pub network: NetworkSpec,
     /// Whether the network is drawn anew for each run (`fresh = true`).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub fresh_network: bool,
     pub groups: Vec<Group>,
     pub workplaces: Option<Workplaces>,
