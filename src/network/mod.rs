@@ -263,18 +263,6 @@ impl Network {
         self.graph.nodes()
     }
 
-    /// The agent whose id (as the network file writes it, or its index in
-    /// a generated network) is `id`.
-    pub fn agent_of(&self, id: &str) -> Option<u32> {
-        if self.ids.is_empty() {
-            return id
-                .parse::<u32>()
-                .ok()
-                .filter(|&i| (i as usize) < self.agents());
-        }
-        self.ids.iter().position(|x| x == id).map(|i| i as u32)
-    }
-
     pub fn stats(&self) -> NetworkStats {
         let n = self.graph.nodes();
         NetworkStats {

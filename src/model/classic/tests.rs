@@ -250,13 +250,15 @@ fn an_absolute_threshold_counts_active_neighbours() {
         rule(2),
         Seeding::Share(2.0 / 3.0),
     );
+    let mut seen = 0;
     for rep in 0..10 {
         let mut state = model.initial_state(rep);
         let ends = state.node[0] == ACTIVE && state.node[2] == ACTIVE;
         model.step(&mut state, clock(rep, 1), false);
-        assert_eq!(state.node[1] == ACTIVE, ends || state.node[1] == ACTIVE);
         if ends {
-            assert_eq!(state.node[1], ACTIVE);
+            assert_eq!(state.node[1], ACTIVE, "run {rep}");
+            seen += 1;
         }
     }
+    assert!(seen > 0, "some run seeds both ends");
 }
