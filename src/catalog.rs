@@ -139,7 +139,8 @@ impl Declaration {
         }
         self.parameters
             .iter()
-            .filter(|p| p.instead_of.is_none())
+            // The keys a scenario needs, and the share that seeds it.
+            .filter(|p| !p.optional || Some(p.key) == self.seed_share)
             .map(|p| format!("{} = {}", p.key, p.example))
             .collect::<Vec<_>>()
             .join(", ")
@@ -346,6 +347,16 @@ pub const BASS: Declaration = Declaration {
             "how much more likely a non-adopter adopts per share of its neighbours who have (imitation)",
             0.05,
         ),
+        Parameter {
+            key: "dt",
+            about: "a tick's length in the time unit p and q are rates per (as papers give them): a non-adopter then adopts in a tick with probability 1 - exp(-(p + q x share) dt); left out, p and q are chances per tick",
+            unit: "time units per tick, 0 to 1",
+            range: (0.0, 1.0),
+            example: 0.1,
+            step: 0.01,
+            optional: true,
+            instead_of: None,
+        },
     ],
     measures: &[ShareAdopted, NewAdopters],
     headlines: &[ShareAdopted],

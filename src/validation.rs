@@ -151,6 +151,17 @@ pub fn bass_discrete(p: f64, q: f64, ticks: usize) -> Vec<f64> {
     f
 }
 
+/// The mean field of the model in steps of `dt`, p and q rates:
+/// F(k+1) = F(k) + (1 - F(k)) (1 - exp(-(p + q F(k)) dt)).
+pub fn bass_stepped(p: f64, q: f64, dt: f64, ticks: usize) -> Vec<f64> {
+    let mut f = vec![0.0; ticks + 1];
+    for k in 1..=ticks {
+        let chance = -(-(p + q * f[k - 1]) * dt).exp_m1();
+        f[k] = f[k - 1] + chance * (1.0 - f[k - 1]);
+    }
+    f
+}
+
 /// The (interpolated) time a curve first reaches `level`.
 fn crossing(curve: &[f64], level: f64) -> Option<f64> {
     (1..curve.len())
@@ -162,7 +173,7 @@ fn bass(effort: Effort) -> Vec<Check> {
     let (p, q, n, ticks) = (0.003, 0.04, 2000, 150);
     let runs = effort.runs(60, 24);
     let graph = generators::complete(n).0;
-    let recs = simulate(&graph, Bass { p, q }, 0.0, (ticks, runs, 1));
+    let recs = simulate(&graph, Bass { p, q, dt: None }, 0.0, (ticks, runs, 1));
     let traces: Vec<Vec<f64>> = recs
         .iter()
         .map(|r| trace(r, Measure::ShareAdopted))
@@ -207,6 +218,7 @@ fn bass(effort: Effort) -> Vec<Check> {
     let times: Vec<f64> = traces.iter().filter_map(|tr| crossing(tr, level)).collect();
     let (mean, se) = mean_se(&times);
     let peak = (q / p).ln() / (p + q);
+    checks.extend(bass_in_continuous_time(effort));
     checks.push(Check {
         case: "bass, complete graph",
         what: "peak tick t* = ln(q/p)/(p+q)".into(),
@@ -218,6 +230,41 @@ fn bass(effort: Effort) -> Vec<Check> {
         runs,
     });
     checks
+}
+
+/// Bass's textbook rates (p = 0.03, q = 0.38 a year) in ticks of a tenth
+/// of a year (`dt = 0.1`) against the continuous-time F(t), the gap of the
+/// 0.1-year step computed from the stepped mean field.
+fn bass_in_continuous_time(effort: Effort) -> Vec<Check> {
+    let (p, q, dt, n) = (0.03, 0.38, 0.1, 2000);
+    let runs = effort.runs(60, 24);
+    let graph = generators::complete(n).0;
+    let ticks = 100;
+    let rule = Bass { p, q, dt: Some(dt) };
+    let recs = simulate(&graph, rule, 0.0, (ticks, runs, 2));
+    let stepped = bass_stepped(p, q, dt, ticks as usize);
+    [20usize, 40, 60, 80, 100]
+        .iter()
+        .map(|&k| {
+            let values: Vec<f64> = recs
+                .iter()
+                .map(|r| trace(r, Measure::ShareAdopted)[k])
+                .collect();
+            let (mean, se) = mean_se(&values);
+            let t = k as f64 * dt;
+            let theory = bass_f(p, q, t);
+            Check {
+                case: "bass, continuous time",
+                what: format!("F({t}) against the formula, p = {p}, q = {q} a year, dt = {dt}"),
+                theory,
+                mean,
+                se,
+                discretisation: (stepped[k] - theory).abs(),
+                range: None,
+                runs,
+            }
+        })
+        .collect()
 }
 
 /// SIR's transmissibility: the chance an infected node passes the

@@ -1,5 +1,8 @@
 //! The Bass model on a network: a non-adopter adopts with probability
-//! p + q x (the share of its neighbours who have adopted).
+//! p + q x (the share of its neighbours who have adopted) in a tick; or,
+//! given `dt` (a tick's length in the time unit p and q are rates per, as
+//! the papers give them), with probability 1 - exp(-(p + q x share) dt),
+//! which tends to the continuous-time model as dt shrinks.
 
 use super::{Counts, Node, Rule, change, node};
 use crate::catalog::ModelKind;
@@ -10,6 +13,8 @@ use crate::scenario::ModelSpec;
 pub struct Bass {
     pub p: f64,
     pub q: f64,
+    /// A tick's length in p's and q's time unit, when they are rates.
+    pub dt: Option<f64>,
 }
 
 impl Rule for Bass {
@@ -20,6 +25,7 @@ impl Rule for Bass {
         Bass {
             p: model.get("p"),
             q: model.get("q"),
+            dt: model.given("dt"),
         }
     }
 
@@ -32,7 +38,12 @@ impl Rule for Bass {
         } else {
             f64::from(n.count) / n.degree as f64
         };
-        if draw() < self.p + self.q * share {
+        let pull = self.p + self.q * share;
+        let chance = match self.dt {
+            Some(dt) => -(-pull * dt).exp_m1(),
+            None => pull,
+        };
+        if draw() < chance {
             (node::ACTIVE, change::STARTED)
         } else {
             (n.state, 0)
