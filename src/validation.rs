@@ -101,6 +101,7 @@ pub fn run_all(effort: Effort) -> Vec<Check> {
     let mut checks = bass(effort);
     checks.extend(sir(effort));
     checks.extend(steady_towns(effort));
+    checks.extend(watts_window(effort));
     for (name, graph) in small_graphs() {
         checks.push(independent_cascade(name, &graph, effort));
         checks.push(linear_threshold(name, &graph, effort));
@@ -261,6 +262,96 @@ fn bass_in_continuous_time(effort: Effort) -> Vec<Check> {
                 se,
                 discretisation: (stepped[k] - theory).abs(),
                 range: None,
+                runs,
+            }
+        })
+        .collect()
+}
+
+/// The edges of Watts's (2002) cascade window for threshold `phi` on
+/// Erdős–Rényi graphs: the mean degrees z where z P(K <= 1/phi - 2) = 1,
+/// K Poisson(z) (his cascade condition: the vulnerable nodes, those moved
+/// by one active neighbour, percolate).
+pub fn watts_edges(phi: f64) -> (f64, f64) {
+    let most = (1.0 / phi).floor() as u32;
+    let condition = |z: f64| {
+        let mut term = (-z).exp();
+        let mut below = 0.0;
+        for k in 0..=most.saturating_sub(2) {
+            if k > 0 {
+                term *= z / f64::from(k);
+            }
+            below += term;
+        }
+        z * below - 1.0
+    };
+    let root = |mut lo: f64, mut hi: f64| {
+        for _ in 0..100 {
+            let mid = (lo + hi) / 2.0;
+            if (condition(mid) > 0.0) == (condition(lo) > 0.0) {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        (lo + hi) / 2.0
+    };
+    (root(0.5, 2.0), root(2.0, 30.0))
+}
+
+/// Watts (2002): with every threshold at phi = 0.18 and one random seed,
+/// global cascades (over a tenth of the nodes) happen inside the window
+/// of mean degree his cascade condition gives, and not outside it. A
+/// qualitative check, stated as such: inside, at least 1 run in 20
+/// cascades; outside, at most 1 in 100; a fresh graph each run.
+fn watts_window(effort: Effort) -> Vec<Check> {
+    use crate::model::classic::threshold::{Enough, LinearThreshold};
+    let (phi, n) = (0.18, 10_000);
+    let runs = effort.runs(400, 100);
+    let (lo, hi) = watts_edges(phi);
+    [0.5f64, 2.0, 4.0, 8.0]
+        .iter()
+        .map(|&z| {
+            let cascades: Vec<f64> = (0..runs)
+                .map(|r| {
+                    let graph =
+                        generators::erdos_renyi(n, z, crate::network::seed_of_run(2002, r)).0;
+                    let dynamics = Classic::new(
+                        Population::whole(&graph, 2002),
+                        LinearThreshold {
+                            enough: Enough::Share(phi),
+                        },
+                        Seeding::Random(1),
+                    );
+                    let options = Options {
+                        first: r,
+                        runs: 1,
+                        ..Options::new(1, 200)
+                    };
+                    let recs = engine::run(&dynamics, &options).unwrap_or_default();
+                    let share = recs.first().map_or(0.0, |rec| {
+                        trace(rec, Measure::ShareActive).last().copied().unwrap_or(0.0)
+                    });
+                    f64::from(u8::from(share > 0.1))
+                })
+                .collect();
+            let (mean, se) = mean_se(&cascades);
+            let inside = z > lo && z < hi;
+            Check {
+                case: "watts 2002, qualitative",
+                what: format!(
+                    "share of runs with a global cascade, z = {z}, {} the window {lo:.2} < z < {hi:.2}",
+                    if inside { "inside" } else { "outside" }
+                ),
+                theory: if inside { 0.05 } else { 0.005 },
+                mean,
+                se,
+                discretisation: 0.0,
+                range: Some(if inside {
+                    (0.05, f64::INFINITY)
+                } else {
+                    (0.0, 0.01)
+                }),
                 runs,
             }
         })
@@ -675,6 +766,16 @@ pub fn table(checks: &[Check]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_watts_window_is_the_papers() {
+        // Watts (2002): for phi = 0.18, global cascades for 1 < z < 5.8.
+        let (lo, hi) = watts_edges(0.18);
+        assert!((lo - 1.0).abs() < 0.05, "{lo}");
+        assert!((hi - 5.8).abs() < 0.1, "{hi}");
+        // A lower threshold widens it: more nodes are vulnerable.
+        assert!(watts_edges(0.1).1 > hi);
+    }
 
     #[test]
     fn exact_spreads_of_tiny_graphs_by_hand() {
