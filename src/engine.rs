@@ -114,14 +114,19 @@ impl Towns {
         }
     }
 
-    /// The town kept for `key`, if any (and it is now the newest).
+    /// The town kept for `key`, if any (and it is now the newest). The
+    /// copy is made after the lock is let go: replications running side by
+    /// side do not wait on each other's copies.
     fn get<S: Clone + 'static>(&self, key: (u64, u32, u32)) -> Option<S> {
-        let mut kept = self.kept.lock().ok()?;
-        let at = kept.iter().position(|t| t.key == key)?;
-        let town = kept.remove(at)?;
-        let state = town.state.downcast_ref::<S>().cloned();
-        kept.push_back(town);
-        state
+        let state = {
+            let mut kept = self.kept.lock().ok()?;
+            let at = kept.iter().position(|t| t.key == key)?;
+            let town = kept.remove(at)?;
+            let state = std::sync::Arc::clone(&town.state);
+            kept.push_back(town);
+            state
+        };
+        state.downcast_ref::<S>().cloned()
     }
 
     /// Keeps `state` for `key`, dropping the oldest towns to fit; a town

@@ -120,6 +120,34 @@ fn simulate<R: Rule>(
     engine::run(&dynamics, &Options::new(runs, ticks)).unwrap_or_default()
 }
 
+/// Replication `r` of `rule` on an Erdős–Rényi graph of its own (n nodes,
+/// mean degree `k`, drawn as `[network] fresh = true` draws it), `seeding`
+/// its seeds: the figure `measure` at the end.
+fn on_fresh_graph<R: Rule>(
+    (n, k, seed): (usize, f64, u64),
+    rule: R,
+    seeding: Seeding,
+    (r, ticks): (u32, u32),
+    measure: Measure,
+) -> f64 {
+    let graph = generators::erdos_renyi(n, k, crate::network::seed_of_run(seed, r)).0;
+    let dynamics = Classic::new(Population::whole(&graph, seed), rule, seeding);
+    let options = Options {
+        first: r,
+        runs: 1,
+        ..Options::new(1, ticks)
+    };
+    engine::run(&dynamics, &options)
+        .unwrap_or_default()
+        .first()
+        .map_or(f64::NAN, |rec| last(rec, measure))
+}
+
+/// A measure of the whole population at the last tick of one replication.
+fn last(r: &Recorder, measure: Measure) -> f64 {
+    trace(r, measure).last().copied().unwrap_or(f64::NAN)
+}
+
 /// A measure of the whole population at every tick of one replication.
 fn trace(r: &Recorder, metric: Measure) -> Vec<f64> {
     let Some(m) = r.position(metric) else {
@@ -174,7 +202,7 @@ fn bass(effort: Effort) -> Vec<Check> {
     let (p, q, n, ticks) = (0.003, 0.04, 2000, 150);
     let runs = effort.runs(60, 24);
     let graph = generators::complete(n).0;
-    let recs = simulate(&graph, Bass { p, q, dt: None }, 0.0, (ticks, runs, 1));
+    let recs = simulate(&graph, Bass::per_tick(p, q), 0.0, (ticks, runs, 1));
     let traces: Vec<Vec<f64>> = recs
         .iter()
         .map(|r| trace(r, Measure::ShareAdopted))
@@ -312,26 +340,14 @@ fn watts_window(effort: Effort) -> Vec<Check> {
     [0.5f64, 2.0, 4.0, 8.0]
         .iter()
         .map(|&z| {
+            let rule = LinearThreshold {
+                enough: Enough::Share(phi),
+            };
             let cascades: Vec<f64> = (0..runs)
                 .map(|r| {
-                    let graph =
-                        generators::erdos_renyi(n, z, crate::network::seed_of_run(2002, r)).0;
-                    let dynamics = Classic::new(
-                        Population::whole(&graph, 2002),
-                        LinearThreshold {
-                            enough: Enough::Share(phi),
-                        },
-                        Seeding::Random(1),
-                    );
-                    let options = Options {
-                        first: r,
-                        runs: 1,
-                        ..Options::new(1, 200)
-                    };
-                    let recs = engine::run(&dynamics, &options).unwrap_or_default();
-                    let share = recs.first().map_or(0.0, |rec| {
-                        trace(rec, Measure::ShareActive).last().copied().unwrap_or(0.0)
-                    });
+                    let one_seed = Seeding::Random(1);
+                    let share =
+                        on_fresh_graph((n, z, 2002), rule, one_seed, (r, 200), Measure::ShareActive);
                     f64::from(u8::from(share > 0.1))
                 })
                 .collect();
@@ -382,6 +398,13 @@ pub fn sir_final_size(degrees: &[usize], t: f64, rho: f64) -> f64 {
             .sum::<f64>()
             / (n * mean)
     };
+    final_size(g0, g1, t, rho)
+}
+
+/// The final size from the degree distribution's generating functions
+/// `g0` and its excess `g1`: u = 1 - (1 - rho) g1(1 - t u), then
+/// R = 1 - (1 - rho) g0(1 - t u).
+fn final_size(g0: impl Fn(f64) -> f64, g1: impl Fn(f64) -> f64, t: f64, rho: f64) -> f64 {
     let mut u = 1.0;
     for _ in 0..10_000 {
         let next = 1.0 - (1.0 - rho) * g1(1.0 - t * u);
@@ -403,12 +426,7 @@ fn sir(effort: Effort) -> Vec<Check> {
     let recs = simulate(&graph, Sir { beta, gamma }, rho, (ticks, runs, 3));
     let finals: Vec<f64> = recs
         .iter()
-        .map(|r| {
-            1.0 - trace(r, Measure::ShareSusceptible)
-                .last()
-                .copied()
-                .unwrap_or(f64::NAN)
-        })
+        .map(|r| 1.0 - last(r, Measure::ShareSusceptible))
         .collect();
     let (mean, se) = mean_se(&finals);
     let t = transmissibility(beta, gamma);
@@ -439,41 +457,25 @@ fn sir_on_fresh_graphs(effort: Effort) -> Check {
     let runs = effort.runs(40, 16);
     let finals: Vec<f64> = (0..runs)
         .map(|r| {
-            let graph = generators::erdos_renyi(n, k, crate::network::seed_of_run(7, r)).0;
-            let dynamics = Classic::new(
-                Population::whole(&graph, 7),
-                Sir { beta, gamma },
+            let sir = Sir { beta, gamma };
+            let left = on_fresh_graph(
+                (n, k, 7),
+                sir,
                 Seeding::Share(rho),
+                (r, 250),
+                Measure::ShareSusceptible,
             );
-            let options = Options {
-                first: r,
-                runs: 1,
-                ..Options::new(1, 250)
-            };
-            let recs = engine::run(&dynamics, &options).unwrap_or_default();
-            recs.first().map_or(f64::NAN, |rec| {
-                1.0 - trace(rec, Measure::ShareSusceptible)
-                    .last()
-                    .copied()
-                    .unwrap_or(f64::NAN)
-            })
+            1.0 - left
         })
         .collect();
     let (mean, se) = mean_se(&finals);
     let t = transmissibility(beta, gamma);
+    // Poisson degrees: G0(x) = G1(x) = e^{k(x - 1)}.
     let g = |x: f64| (k * (x - 1.0)).exp();
-    let mut u: f64 = 1.0;
-    for _ in 0..10_000 {
-        let next = 1.0 - (1.0 - rho) * g(1.0 - t * u);
-        if (next - u).abs() < 1e-15 {
-            break;
-        }
-        u = next;
-    }
     Check {
         case: "sir, fresh Erdős–Rényi graphs",
         what: format!("final size, a new graph each run, T = {t:.4}, n = {n}, mean degree {k}"),
-        theory: 1.0 - (1.0 - rho) * g(1.0 - t * u),
+        theory: final_size(g, g, t, rho),
         mean,
         se,
         discretisation: 0.0,
@@ -586,13 +588,7 @@ fn spread_check<R: Rule>(
     let recs = simulate(graph, rule, 1.0 / n as f64, (n as u32 + 1, runs, seed));
     let finals: Vec<f64> = recs
         .iter()
-        .map(|r| {
-            trace(r, Measure::ShareActive)
-                .last()
-                .copied()
-                .unwrap_or(f64::NAN)
-                * n as f64
-        })
+        .map(|r| last(r, Measure::ShareActive) * n as f64)
         .collect();
     let (mean, se) = mean_se(&finals);
     Check {

@@ -186,7 +186,7 @@ proptest! {
             0 => shares(&network.graph, Sir { beta: a, gamma: b }, seeds, parallel),
             1 => shares(&network.graph, IndependentCascade { probability: a }, seeds, parallel),
             2 => shares(&network.graph, LinearThreshold::DRAWN, seeds, parallel),
-            _ => shares(&network.graph, Bass { p: a * 0.1, q: b, dt: None }, 0.0, parallel),
+            _ => shares(&network.graph, Bass::per_tick(a * 0.1, b), 0.0, parallel),
         };
         let mut last_active = 0.0;
         for frame in frames(seeds).into_iter().skip(1) {

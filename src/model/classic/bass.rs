@@ -17,6 +17,13 @@ pub struct Bass {
     pub dt: Option<f64>,
 }
 
+impl Bass {
+    /// p and q as chances per tick.
+    pub fn per_tick(p: f64, q: f64) -> Bass {
+        Bass { p, q, dt: None }
+    }
+}
+
 impl Rule for Bass {
     const KIND: ModelKind = ModelKind::Bass;
     const SEEDED: u8 = node::ACTIVE;

@@ -78,29 +78,9 @@ fn cascades_and_bass_reach_everyone_when_certain() {
     let quiet = run(&g, ic(0.0), 0.17, 6, false);
     assert_eq!(quiet.node.iter().filter(|&&x| x != 0).count(), 1);
     // Everyone adopts at once when p = 1.
-    let all = run(
-        &g,
-        Bass {
-            p: 1.0,
-            q: 0.0,
-            dt: None,
-        },
-        0.0,
-        1,
-        false,
-    );
+    let all = run(&g, Bass::per_tick(1.0, 0.0), 0.0, 1, false);
     assert!(all.node.iter().all(|&x| x == ACTIVE));
-    let none = run(
-        &g,
-        Bass {
-            p: 0.0,
-            q: 1.0,
-            dt: None,
-        },
-        0.0,
-        5,
-        false,
-    );
+    let none = run(&g, Bass::per_tick(0.0, 1.0), 0.0, 5, false);
     assert!(
         none.node.iter().all(|&x| x == 0),
         "no adopters, no influence"
@@ -164,15 +144,7 @@ fn classic_models_give_the_same_on_one_thread_or_many() {
     );
     same(&g, IndependentCascade { probability: 0.3 }, 0.01);
     same(&g, LinearThreshold::DRAWN, 0.05);
-    same(
-        &g,
-        Bass {
-            p: 0.01,
-            q: 0.3,
-            dt: None,
-        },
-        0.0,
-    );
+    same(&g, Bass::per_tick(0.01, 0.3), 0.0);
 }
 
 /// The same dynamics, made to run every tick.
@@ -230,15 +202,7 @@ fn stopping_early_fills_in_exactly_what_running_would_give() {
     );
     check(&g, IndependentCascade { probability: 0.2 }, 0.01);
     check(&g, LinearThreshold::DRAWN, 0.05);
-    check(
-        &g,
-        Bass {
-            p: 0.05,
-            q: 0.3,
-            dt: None,
-        },
-        0.0,
-    );
+    check(&g, Bass::per_tick(0.05, 0.3), 0.0);
 }
 
 #[test]
@@ -305,17 +269,7 @@ fn bass_with_a_step_length_takes_its_rates_per_unit_of_time() {
     // as a rate over a tick of length dt = 1 it is 1 - e^-1 = 0.632, within
     // 4 standard errors of a binomial share of 4,000.
     let g = graph(4000, &[]);
-    let certain = run(
-        &g,
-        Bass {
-            p: 1.0,
-            q: 0.0,
-            dt: None,
-        },
-        0.0,
-        1,
-        false,
-    );
+    let certain = run(&g, Bass::per_tick(1.0, 0.0), 0.0, 1, false);
     assert!(certain.node.iter().all(|&x| x == ACTIVE));
     let rate = run(
         &g,
