@@ -295,6 +295,7 @@ mod tests {
     fn a_file_network_is_never_forecast_empty_and_a_count_wins() {
         let file = NetworkSpec::EdgeList {
             path: concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/edges.txt").into(),
+            weighted: false,
         };
         let mut sizes = Sizes::new();
         // Not read yet: bounded from the file's length, never 0.

@@ -54,18 +54,25 @@ pub fn scenario(data: &[u8]) {
     }
 }
 
-/// An edge list's bytes: read, and built into a graph whose every edge is
-/// found from both ends.
+/// An edge list's bytes: read plain and weighted, and built into graphs
+/// whose every edge is found from both ends, with the same weight.
 pub fn edge_list(data: &[u8]) {
-    let Ok(list) = network::parse_edge_list(data, Path::new("fuzz.txt")) else {
-        return;
-    };
-    let n = list.ids.len();
-    let (graph, dropped) = Graph::from_edges(n, list.edges);
-    assert_eq!(graph.nodes(), n);
-    let listed = data.len() as u64;
-    assert!(graph.edges() + dropped.duplicate_edges + dropped.self_loops <= listed);
-    assert_symmetric(&graph);
+    for weighted in [false, true] {
+        let Ok(list) = network::parse_edge_list(data, Path::new("fuzz.txt"), weighted) else {
+            continue;
+        };
+        let n = list.ids.len();
+        let (graph, dropped) = if weighted {
+            assert_eq!(list.weights.len(), list.edges.len());
+            Graph::from_weighted_edges(n, list.edges, &list.weights)
+        } else {
+            Graph::from_edges(n, list.edges)
+        };
+        assert_eq!(graph.nodes(), n);
+        let listed = data.len() as u64;
+        assert!(graph.edges() + dropped.duplicate_edges + dropped.self_loops <= listed);
+        assert_symmetric(&graph);
+    }
 }
 
 /// A GraphML or GEXF file's bytes (the first byte chooses which, the rest
@@ -83,8 +90,11 @@ pub fn network_xml(data: &[u8]) {
     } else {
         network::Format::Gexf
     };
-    let attribute = (choice & 2 != 0).then_some("group");
-    let Ok(file) = network::parse_xml(text, Path::new("fuzz.xml"), format, attribute) else {
+    let reading = network::Reading {
+        group_attribute: (choice & 2 != 0).then_some("group"),
+        weighted: choice & 4 != 0,
+    };
+    let Ok(file) = network::parse_xml(text, Path::new("fuzz.xml"), format, reading) else {
         return;
     };
     let n = file.ids.len();
@@ -96,20 +106,23 @@ pub fn network_xml(data: &[u8]) {
     if let Some(labels) = &file.labels {
         assert_eq!(labels.len(), n);
     }
-    let (graph, _) = Graph::from_edges(n, file.edges);
+    let (graph, _) = if reading.weighted {
+        assert_eq!(file.weights.len(), file.edges.len());
+        Graph::from_weighted_edges(n, file.edges, &file.weights)
+    } else {
+        Graph::from_edges(n, file.edges)
+    };
     assert_symmetric(&graph);
 }
 
 /// Every edge of `graph` is found from both of its ends.
 fn assert_symmetric(graph: &Graph) {
     for u in 0..graph.nodes() {
-        for &v in graph.neighbours(u) {
-            assert!(
-                graph
-                    .neighbours(v as usize)
-                    .binary_search(&(u as u32))
-                    .is_ok()
-            );
+        for (k, &v) in graph.neighbours(u).iter().enumerate() {
+            let back = graph.neighbours(v as usize).binary_search(&(u as u32));
+            assert!(back.is_ok());
+            let back = back.unwrap_or_default();
+            assert_eq!(graph.weight(u, k), graph.weight(v as usize, back));
         }
     }
 }

@@ -586,3 +586,70 @@ fn reach_is_sampled_to_stay_within_its_budget() {
         "a sampled story keeps all its hearers"
     );
 }
+
+#[test]
+fn weighted_tellers_tell_stronger_ties_first_and_are_trusted_in_proportion() {
+    // A star whose hub's ties are 0.5, 0.25, 0.25 and 0 strong.
+    let edges = vec![(0, 1), (0, 2), (0, 3), (0, 4)];
+    let g = Graph::from_weighted_edges(5, edges, &[0.5, 0.25, 0.25, 0.0]).0;
+    let chosen = |k: u32| {
+        let s = scenario(
+            "none",
+            &format!(
+                "[groups.telling]\nbad = {{ kind = \"fixed\", k = {k} }}\noverflow = \"lost\"\n"
+            ),
+        );
+        let world = wom(&s, &g);
+        let runs = 20_000u32;
+        let mut heard_by = [0u32; 5];
+        let mut weights = [0u64; 5];
+        for replication in 0..runs {
+            let mut state = initial_state(&world, 0);
+            state.story[0] = Story::first_hand(-1, 1.0, 0);
+            let (agents, shared) = state.split();
+            telling(
+                &world,
+                Clock {
+                    replication,
+                    tick: 1,
+                },
+                agents,
+                shared,
+            );
+            for j in 1..5 {
+                heard_by[j] += heard(&state, j);
+                weights[j] = weights[j].max(u64::from(state.inbox.bad_weight[j].load(Relaxed)));
+            }
+            assert_eq!(
+                state.told_now[0] as u32, k,
+                "a tie of strength 0 is never told"
+            );
+        }
+        (
+            heard_by.map(|h| f64::from(h) / f64::from(runs)),
+            weights,
+            runs,
+        )
+    };
+    // One told: chances 1/2, 1/4, 1/4, 0. Two told, drawn one after the
+    // other: the strongest 1/2 + 2 x 1/4 x 2/3 = 5/6, each other 7/12.
+    for (k, expected) in [
+        (1, [0.5, 0.25, 0.25]),
+        (2, [5.0 / 6.0, 7.0 / 12.0, 7.0 / 12.0]),
+    ] {
+        let (share, weights, runs) = chosen(k);
+        for (j, p) in expected.iter().enumerate() {
+            let se = (p * (1.0 - p) / f64::from(runs)).sqrt();
+            assert!(
+                (share[j + 1] - p).abs() < 5.0 * se,
+                "k {k}, leaf {}: {} vs {p}",
+                j + 1,
+                share[j + 1]
+            );
+        }
+        assert_eq!(share[4], 0.0);
+        // Trust follows the tie: the strongest is trusted twice as much.
+        let ratio = weights[1] as f64 / weights[2] as f64;
+        assert!((ratio - 2.0).abs() < 0.01, "{ratio}");
+    }
+}

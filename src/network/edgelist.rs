@@ -1,7 +1,9 @@
 //! Edge-list files: one `u v` pair a line, separated by white space or a
-//! comma, `#` or `%` starting a comment; further columns (weights) are
-//! ignored. This is what networkx's `write_edgelist(data=False)`, igraph's
-//! `write_edgelist` and SNAP's text files hold.
+//! comma, `#` or `%` starting a comment; further columns are ignored, unless
+//! the network is weighted, when the third is each tie's strength (`u v w`).
+//! This is what networkx's `write_edgelist(data=False)` and
+//! `write_weighted_edgelist`, igraph's `write_edgelist` and SNAP's text
+//! files hold.
 //!
 //! Node ids are whatever non-negative integers the file uses (1-based, with
 //! gaps, unsorted); they are mapped to dense indices in increasing id order,
@@ -12,11 +14,17 @@ use std::path::Path;
 
 use crate::scenario::{FieldPath, InputError, Problem};
 
-/// The edges of a file, in dense indices, and the file's id of each index.
+/// The edges of a file, in dense indices, the file's id of each index, and
+/// (weighted files) each edge's weight.
 pub struct EdgeList {
     pub edges: Vec<(u32, u32)>,
     pub ids: Vec<u64>,
+    /// Each edge's weight, in the order of `edges`; empty when unweighted.
+    pub weights: Vec<f32>,
 }
+
+/// One line's edge: two ids and, in a weighted file, its weight.
+type Line = (u64, u64, f32);
 
 fn field() -> FieldPath {
     FieldPath::parse("network.path")
@@ -30,7 +38,7 @@ const MAX_LINE_BYTES: u64 = 64 << 10;
 /// A path that is not a regular file, or a file larger than
 /// [`MAX_EDGE_LIST_BYTES`](crate::input::MAX_EDGE_LIST_BYTES), is refused
 /// before it is read.
-pub fn read_edge_list(path: &Path) -> Result<EdgeList, InputError> {
+pub fn read_edge_list(path: &Path, weighted: bool) -> Result<EdgeList, InputError> {
     let (file, _) =
         crate::input::open_bounded(path, crate::input::MAX_EDGE_LIST_BYTES).map_err(|e| {
             let mut problem = Problem::new(field(), e.describe("edge-list"));
@@ -42,20 +50,32 @@ pub fn read_edge_list(path: &Path) -> Result<EdgeList, InputError> {
     parse_edge_list(
         BufReader::new(file.take(crate::input::MAX_EDGE_LIST_BYTES)),
         path,
+        weighted,
     )
 }
 
-/// Reads an edge list from `reader`; `path` names it in errors.
-pub fn parse_edge_list(mut reader: impl BufRead, path: &Path) -> Result<EdgeList, InputError> {
+/// Reads an edge list from `reader`, with a weight on each line when
+/// `weighted`; `path` names it in errors.
+pub fn parse_edge_list(
+    mut reader: impl BufRead,
+    path: &Path,
+    weighted: bool,
+) -> Result<EdgeList, InputError> {
     let fail = |message: String| InputError::single(path, Problem::new(field(), message));
     let mut raw: Vec<(u64, u64)> = Vec::new();
+    let mut weights: Vec<f32> = Vec::new();
+    let form = if weighted {
+        "`u v w` per line: two non-negative whole-number node ids and the tie's weight (a number at least 0), separated by spaces, tabs or a comma; `#` or `%` starts a comment"
+    } else {
+        "`u v` per line: two non-negative whole-number node ids, separated by spaces, tabs or a comma; `#` or `%` starts a comment"
+    };
     let mut line = Vec::new();
     let mut number = 0usize;
     let located = |number: usize, col: usize, msg: String| {
         InputError::single(
             path,
             Problem::new(field(), msg)
-                .allowed("`u v` per line: two non-negative whole-number node ids, separated by spaces, tabs or a comma; `#` or `%` starts a comment")
+                .allowed(form)
                 .at_line(number, col),
         )
     };
@@ -81,8 +101,9 @@ pub fn parse_edge_list(mut reader: impl BufRead, path: &Path) -> Result<EdgeList
             // A byte-order mark, as some Windows tools write.
             bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
         }
-        let pair = match plain_pair(bytes) {
-            Some(pair) => Some(pair),
+        let plain = if weighted { None } else { plain_pair(bytes) };
+        let edge = match plain {
+            Some((u, v)) => Some((u, v, 1.0)),
             None => {
                 let text = std::str::from_utf8(bytes).map_err(|e| {
                     let col = e.valid_up_to() + 1;
@@ -92,11 +113,14 @@ pub fn parse_edge_list(mut reader: impl BufRead, path: &Path) -> Result<EdgeList
                         format!("byte {col} of line {number} is not UTF-8 text"),
                     )
                 })?;
-                parse_general(text).map_err(|(col, msg)| located(number, col, msg))?
+                parse_general(text, weighted).map_err(|(col, msg)| located(number, col, msg))?
             }
         };
-        if let Some(pair) = pair {
-            raw.push(pair);
+        if let Some((u, v, w)) = edge {
+            raw.push((u, v));
+            if weighted {
+                weights.push(w);
+            }
         }
     }
     if raw.is_empty() {
@@ -131,7 +155,11 @@ pub fn parse_edge_list(mut reader: impl BufRead, path: &Path) -> Result<EdgeList
         }
     };
     let edges = raw.iter().map(|&(u, v)| (index(u), index(v))).collect();
-    Ok(EdgeList { edges, ids })
+    Ok(EdgeList {
+        edges,
+        ids,
+        weights,
+    })
 }
 
 /// One line: `Ok(None)` for a blank or comment line, or the column (1-based)
@@ -142,7 +170,7 @@ fn parse_line(line: &str) -> Result<Option<(u64, u64)>, (usize, String)> {
     if let Some(pair) = plain_pair(line.as_bytes()) {
         return Ok(Some(pair));
     }
-    parse_general(line)
+    parse_general(line, false).map(|e| e.map(|(u, v, _)| (u, v)))
 }
 
 /// `u v` (one space or tab between, optional line end, digits only), or
@@ -163,7 +191,7 @@ fn plain_pair(line: &[u8]) -> Option<(u64, u64)> {
     Some((number(&line[..gap])?, number(&line[gap + 1..])?))
 }
 
-fn parse_general(line: &str) -> Result<Option<(u64, u64)>, (usize, String)> {
+fn parse_general(line: &str, weighted: bool) -> Result<Option<Line>, (usize, String)> {
     let content = line.split(['#', '%']).next().unwrap_or_default();
     let mut tokens = content
         .char_indices()
@@ -190,7 +218,26 @@ fn parse_general(line: &str) -> Result<Option<(u64, u64)>, (usize, String)> {
         text.parse::<u64>()
             .map_err(|_| (col + 1, format!("`{}` is not a node id", clip(text))))
     };
-    Ok(Some((id(first)?, id(second)?)))
+    let (u, v) = (id(first)?, id(second)?);
+    if !weighted {
+        return Ok(Some((u, v, 1.0)));
+    }
+    let Some((col, text)) = tokens.next() else {
+        return Err((
+            second.0 + second.1.len() + 1,
+            "the edge has no weight: a weighted edge list has `u v w` on each line".to_string(),
+        ));
+    };
+    match text.parse::<f32>() {
+        Ok(w) if w.is_finite() && w >= 0.0 => Ok(Some((u, v, w))),
+        _ => Err((
+            col + 1,
+            format!(
+                "`{}` is not a weight: a tie's weight is a number at least 0 (networkx: write_weighted_edgelist)",
+                clip(text)
+            ),
+        )),
+    }
 }
 
 /// A piece of a line as a message quotes it: its first 40 characters,
@@ -252,7 +299,7 @@ mod tests {
     fn ids_map_to_dense_indices_without_phantoms() {
         let mut f = tempfile::NamedTempFile::new().unwrap();
         writeln!(f, "# SNAP-style header\n10 30\n30 1000\n10 10\n30 10").unwrap();
-        let list = read_edge_list(f.path()).unwrap();
+        let list = read_edge_list(f.path(), false).unwrap();
         assert_eq!(list.ids, vec![10, 30, 1000]);
         assert_eq!(list.edges, vec![(0, 1), (1, 2), (0, 0), (1, 0)]);
     }
@@ -261,8 +308,24 @@ mod tests {
     fn a_bad_line_names_the_file_line_and_column() {
         let mut f = tempfile::NamedTempFile::new().unwrap();
         writeln!(f, "1 2\n2 three\n").unwrap();
-        let e = read_edge_list(f.path()).err().unwrap();
+        let e = read_edge_list(f.path(), false).err().unwrap();
         assert_eq!(e.problems[0].line_col, Some((2, 3)));
         assert!(e.to_string().contains(":2:3"), "{e}");
+    }
+
+    #[test]
+    fn a_weighted_list_reads_the_third_column_and_locates_a_bad_weight() {
+        let read = |text: &str| parse_edge_list(text.as_bytes(), Path::new("w.txt"), true);
+        let list = read("0 1 0.5\n1,2,2\n# note\n2 0 0 {}\n").unwrap();
+        assert_eq!(list.weights, vec![0.5, 2.0, 0.0]);
+        assert_eq!(list.edges.len(), 3);
+        let at = |text: &str| read(text).err().unwrap().problems[0].line_col;
+        assert_eq!(at("0 1 0.5\n1 2\n"), Some((2, 4)));
+        assert_eq!(at("0 1 -1\n"), Some((1, 5)));
+        assert_eq!(at("0 1 nan\n"), Some((1, 5)));
+        assert_eq!(at("0 1 {'weight':\n"), Some((1, 5)));
+        // Unweighted, the same third column is ignored.
+        let plain = parse_edge_list("0 1 -1\n".as_bytes(), Path::new("w.txt"), false).unwrap();
+        assert!(plain.weights.is_empty());
     }
 }

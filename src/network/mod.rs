@@ -21,15 +21,20 @@ use crate::scenario::{InputError, NetworkSpec};
 
 pub use edgelist::{EdgeList, parse_edge_list, read_edge_list};
 pub use generators::organisation_of;
-pub use xml::{Format, XmlGraph, parse_xml, read_xml};
+pub use xml::{Format, Reading, XmlGraph, parse_xml, read_xml};
 
 /// An undirected graph in compressed sparse row form: the contacts of agent
 /// `i` are `neighbours[offsets[i]..offsets[i + 1]]`, sorted, without
-/// duplicates or self-loops.
+/// duplicates or self-loops. A weighted graph keeps each tie's strength
+/// beside it (the same in both directions); an unweighted one keeps none,
+/// and every tie counts as 1.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Graph {
     offsets: Vec<u64>,
     neighbours: Vec<u32>,
+    /// Each entry of `neighbours`' tie strength, as `f32` bits (so the graph
+    /// hashes and compares exactly); empty when the graph is unweighted.
+    weights: Vec<u32>,
 }
 
 /// What was dropped while building a graph from a list of edges.
@@ -102,9 +107,108 @@ impl Graph {
             Graph {
                 offsets,
                 neighbours,
+                weights: Vec::new(),
             },
             dropped,
         )
+    }
+
+    /// Builds the weighted graph of `n` nodes from undirected edges and
+    /// their weights (finite, at least 0). Self-loops are dropped; an edge
+    /// listed more than once keeps its largest weight, whatever the order
+    /// of the file, and the repeats are counted.
+    pub fn from_weighted_edges(
+        n: usize,
+        edges: Vec<(u32, u32)>,
+        weights: &[f32],
+    ) -> (Graph, Dropped) {
+        let listed = edges.len() as u64;
+        let mut arcs: Vec<(u32, u32, u32)> = edges
+            .iter()
+            .zip(weights)
+            .filter(|((u, v), _)| u != v)
+            .flat_map(|(&(u, v), w)| [(u, v, w.to_bits()), (v, u, w.to_bits())])
+            .collect();
+        drop(edges);
+        let self_loops = listed - arcs.len() as u64 / 2;
+        // Weights are at least 0, so their bits sort as the numbers do: the
+        // last of a run of repeats holds the largest.
+        arcs.par_sort_unstable();
+        let mut offsets = vec![0u64; n + 1];
+        let mut neighbours = Vec::with_capacity(arcs.len());
+        let mut bits = Vec::with_capacity(arcs.len());
+        for (k, &(u, v, w)) in arcs.iter().enumerate() {
+            if arcs
+                .get(k + 1)
+                .is_some_and(|next| (next.0, next.1) == (u, v))
+            {
+                continue;
+            }
+            offsets[u as usize + 1] += 1;
+            neighbours.push(v);
+            bits.push(w);
+        }
+        for i in 0..n {
+            offsets[i + 1] += offsets[i];
+        }
+        let dropped = Dropped {
+            self_loops,
+            duplicate_edges: listed - self_loops - neighbours.len() as u64 / 2,
+        };
+        (
+            Graph {
+                offsets,
+                neighbours,
+                weights: bits,
+            },
+            dropped,
+        )
+    }
+
+    /// The same ties, each with the strength `weight(u, v)` gives it (which
+    /// must not depend on the order of `u` and `v`).
+    pub fn weighted_by(mut self, weight: impl Fn(usize, usize) -> f32 + Sync) -> Graph {
+        let mut bits = vec![0u32; self.neighbours.len()];
+        for i in 0..self.nodes() {
+            let run = self.offsets[i] as usize..self.offsets[i + 1] as usize;
+            for (slot, &j) in bits[run.clone()].iter_mut().zip(&self.neighbours[run]) {
+                *slot = weight(i, j as usize).to_bits();
+            }
+        }
+        self.weights = bits;
+        self
+    }
+
+    /// Whether ties have strengths of their own.
+    pub fn is_weighted(&self) -> bool {
+        !self.weights.is_empty()
+    }
+
+    /// The strength of agent `i`'s `k`th tie (1 in an unweighted graph).
+    #[inline]
+    pub fn weight(&self, i: usize, k: usize) -> f32 {
+        self.weights
+            .get(self.offsets[i] as usize + k)
+            .map_or(1.0, |&b| f32::from_bits(b))
+    }
+
+    /// The smallest, mean and largest tie strength of a weighted graph.
+    pub fn weight_range(&self) -> Option<TieWeights> {
+        if self.weights.is_empty() {
+            return None;
+        }
+        let (mut min, mut max, mut sum) = (f64::INFINITY, 0.0f64, 0.0f64);
+        for &b in &self.weights {
+            let w = f64::from(f32::from_bits(b));
+            min = min.min(w);
+            max = max.max(w);
+            sum += w;
+        }
+        Some(TieWeights {
+            min,
+            mean: sum / self.weights.len() as f64,
+            max,
+        })
     }
 
     /// The number of agents.
@@ -166,6 +270,14 @@ fn sort_runs(offsets: &[u64], first: usize, runs: &mut [u32], kept: &mut [u64]) 
     );
 }
 
+/// The spread of a weighted network's tie strengths.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct TieWeights {
+    pub min: f64,
+    pub mean: f64,
+    pub max: f64,
+}
+
 /// Facts about a built network, for `check` and `summary.json`.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct NetworkStats {
@@ -175,6 +287,9 @@ pub struct NetworkStats {
     pub max_degree: u64,
     pub isolated: u64,
     pub dropped: Dropped,
+    /// The tie strengths, when the network's ties have their own.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tie_weights: Option<TieWeights>,
 }
 
 /// A built network: the personal ties, and each agent's organisation where
@@ -276,6 +391,7 @@ impl Network {
             max_degree: self.graph.max_degree() as u64,
             isolated: (0..n).filter(|&i| self.graph.degree(i) == 0).count() as u64,
             dropped: self.dropped,
+            tie_weights: self.graph.weight_range(),
         }
     }
 }
@@ -320,40 +436,71 @@ pub fn build(spec: &NetworkSpec, seed: u64) -> Result<Network, InputError> {
             organisations,
             within_degree,
             between_degree,
+            weak_tie_strength,
         } => {
-            let (graph, organisation) = generators::organisations(
+            let ((graph, dropped), organisation) = generators::organisations(
                 n as usize,
                 organisations,
                 within_degree,
                 between_degree,
                 seed,
             );
+            let graph = match weak_tie_strength {
+                Some(weak) => graph.weighted_by(|u, v| {
+                    if organisation[u] == organisation[v] {
+                        1.0
+                    } else {
+                        weak as f32
+                    }
+                }),
+                None => graph,
+            };
             Network {
                 organisation,
-                ..plain(graph)
+                ..plain((graph, dropped))
             }
         }
-        NetworkSpec::EdgeList { ref path } => {
-            let list = read_edge_list(path)?;
+        NetworkSpec::EdgeList { ref path, weighted } => {
+            let list = read_edge_list(path, weighted)?;
             Network {
                 ids: list.ids.iter().map(u64::to_string).collect(),
-                ..plain(Graph::from_edges(list.ids.len(), list.edges))
+                ..plain(ties(list.ids.len(), list.edges, &list.weights, weighted))
             }
         }
         NetworkSpec::Graphml {
             ref path,
             ref group_attribute,
-        } => from_xml(path, Format::Graphml, group_attribute.as_deref())?,
+            weighted,
+        } => from_xml(path, Format::Graphml, group_attribute.as_deref(), weighted)?,
         NetworkSpec::Gexf {
             ref path,
             ref group_attribute,
-        } => from_xml(path, Format::Gexf, group_attribute.as_deref())?,
+            weighted,
+        } => from_xml(path, Format::Gexf, group_attribute.as_deref(), weighted)?,
     })
 }
 
-fn from_xml(path: &Path, format: Format, attribute: Option<&str>) -> Result<Network, InputError> {
-    let file = read_xml(path, format, attribute)?;
-    let (graph, dropped) = Graph::from_edges(file.ids.len(), file.edges);
+/// The graph of a file's edges, with their weights when it is weighted.
+fn ties(n: usize, edges: Vec<(u32, u32)>, weights: &[f32], weighted: bool) -> (Graph, Dropped) {
+    if weighted {
+        Graph::from_weighted_edges(n, edges, weights)
+    } else {
+        Graph::from_edges(n, edges)
+    }
+}
+
+fn from_xml(
+    path: &Path,
+    format: Format,
+    attribute: Option<&str>,
+    weighted: bool,
+) -> Result<Network, InputError> {
+    let reading = Reading {
+        group_attribute: attribute,
+        weighted,
+    };
+    let file = read_xml(path, format, reading)?;
+    let (graph, dropped) = ties(file.ids.len(), file.edges, &file.weights, weighted);
     Ok(Network {
         graph,
         organisation: Vec::new(),
@@ -377,7 +524,7 @@ pub fn expected_edges(spec: &NetworkSpec) -> u64 {
             ..
         } => (n as f64 * (within_degree + between_degree) / 2.0) as u64,
         NetworkSpec::Complete { n } => n * (n - 1) / 2,
-        NetworkSpec::EdgeList { ref path } => file_len(path) / 8,
+        NetworkSpec::EdgeList { ref path, .. } => file_len(path) / 8,
         // `<edge source="12" target="34"/>` and its line: about 40 bytes.
         NetworkSpec::Graphml { ref path, .. } | NetworkSpec::Gexf { ref path, .. } => {
             file_len(path) / 40
@@ -407,6 +554,52 @@ mod tests {
         assert_eq!(g.neighbours(1), &[0, 2, 3]);
         assert_eq!(g.neighbours(0), &[1]);
         assert_eq!(g.degree(3), 1);
+    }
+
+    #[test]
+    fn a_repeated_weighted_edge_keeps_its_largest_weight_in_both_directions() {
+        let edges = vec![(0, 1), (1, 0), (1, 2), (2, 2), (0, 1), (3, 1)];
+        let (g, d) = Graph::from_weighted_edges(4, edges, &[0.5, 2.0, 0.25, 9.0, 1.0, 0.0]);
+        assert_eq!(
+            d,
+            Dropped {
+                duplicate_edges: 2,
+                self_loops: 1
+            }
+        );
+        assert_eq!(g.neighbours(1), &[0, 2, 3]);
+        let of = |i: usize| (0..g.degree(i)).map(|k| g.weight(i, k)).collect::<Vec<_>>();
+        assert_eq!(of(1), [2.0, 0.25, 0.0]);
+        assert_eq!(of(0), [2.0]);
+        assert_eq!(of(3), [0.0]);
+        let r = g.weight_range().unwrap();
+        assert_eq!((r.min, r.max), (0.0, 2.0));
+        // An unweighted graph's ties all count 1.
+        let (plain, _) = Graph::from_edges(2, vec![(0, 1)]);
+        assert!(!plain.is_weighted() && plain.weight(0, 0) == 1.0);
+    }
+
+    #[test]
+    fn weak_ties_are_the_ones_between_organisations() {
+        let spec = NetworkSpec::Organisations {
+            n: 400,
+            organisations: 8,
+            within_degree: 6.0,
+            between_degree: 2.0,
+            weak_tie_strength: Some(0.25),
+        };
+        let net = build(&spec, 5).unwrap();
+        let g = &net.graph;
+        assert!(g.is_weighted());
+        let (mut weak, mut strong) = (0, 0);
+        for i in 0..g.nodes() {
+            for (k, &j) in g.neighbours(i).iter().enumerate() {
+                let same = net.organisation[i] == net.organisation[j as usize];
+                assert_eq!(g.weight(i, k), if same { 1.0 } else { 0.25 });
+                if same { strong += 1 } else { weak += 1 }
+            }
+        }
+        assert!(weak > 0 && strong > weak, "{weak} {strong}");
     }
 
     #[test]

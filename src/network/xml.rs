@@ -7,7 +7,10 @@
 //! Edges are ties of acquaintance: a directed file's edges count in both
 //! directions, and self-loops and repeated edges are dropped and counted
 //! when the graph is built, as for edge lists. Optionally a node attribute
-//! (`group_attribute`) is read as each agent's group.
+//! (`group_attribute`) is read as each agent's group, and each edge's
+//! weight as its tie's strength (GraphML: the edge attribute named
+//! `weight`, as networkx and igraph write it; GEXF: the edge's `weight`;
+//! 1 where an edge has none, as both formats' defaults say).
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -49,15 +52,21 @@ pub struct XmlGraph {
     pub ids: Vec<String>,
     pub edges: Vec<(u32, u32)>,
     pub labels: Option<Vec<String>>,
+    /// Each edge's weight, in the order of `edges`, when asked for.
+    pub weights: Vec<f32>,
+}
+
+/// What to read beside the ties: the node attribute naming each agent's
+/// group, and whether edges carry weights.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Reading<'a> {
+    pub group_attribute: Option<&'a str>,
+    pub weighted: bool,
 }
 
 /// Reads a GraphML or GEXF file; a problem is reported with the file's line
 /// and column and what was expected there.
-pub fn read_xml(
-    path: &Path,
-    format: Format,
-    group_attribute: Option<&str>,
-) -> Result<XmlGraph, InputError> {
+pub fn read_xml(path: &Path, format: Format, reading: Reading<'_>) -> Result<XmlGraph, InputError> {
     let text = crate::input::read_text(path, MAX_XML_BYTES).map_err(|e| {
         let mut problem = Problem::new(field(), e.describe(format.name()));
         if matches!(e, crate::input::Refused::Io(_)) {
@@ -68,7 +77,7 @@ pub fn read_xml(
         }
         InputError::single(path, problem)
     })?;
-    parse_xml(&text, path, format, group_attribute)
+    parse_xml(&text, path, format, reading)
 }
 
 fn field() -> FieldPath {
@@ -95,7 +104,7 @@ pub fn parse_xml(
     text: &str,
     path: &Path,
     format: Format,
-    group_attribute: Option<&str>,
+    reading: Reading<'_>,
 ) -> Result<XmlGraph, InputError> {
     let options = ParsingOptions {
         allow_dtd: false,
@@ -127,8 +136,8 @@ pub fn parse_xml(
         )
     })?;
     let read = match format {
-        Format::Graphml => graphml(&doc, group_attribute),
-        Format::Gexf => gexf(&doc, group_attribute),
+        Format::Graphml => graphml(&doc, reading),
+        Format::Gexf => gexf(&doc, reading),
     };
     read.map_err(|l| {
         let pos = doc.text_pos_at(l.at);
@@ -173,6 +182,7 @@ struct Builder<'a> {
     ids: Vec<&'a str>,
     labels: Vec<Option<String>>,
     edges: Vec<(u32, u32)>,
+    weights: Vec<f32>,
 }
 
 impl<'a> Builder<'a> {
@@ -182,6 +192,7 @@ impl<'a> Builder<'a> {
             ids: Vec::new(),
             labels: Vec::new(),
             edges: Vec::new(),
+            weights: Vec::new(),
         }
     }
 
@@ -210,7 +221,9 @@ impl<'a> Builder<'a> {
         Ok(())
     }
 
-    fn edge(&mut self, edge: Node<'a, '_>) -> Result<(), Located> {
+    /// An edge, with its weight as written (`None` where it has none or
+    /// weights are not read).
+    fn edge(&mut self, edge: Node<'a, '_>, weight: Option<&str>) -> Result<(), Located> {
         let end = |key: &str| -> Result<u32, Located> {
             let id = required(edge, key, "an edge")?;
             self.index.get(id).copied().ok_or_else(|| {
@@ -222,6 +235,21 @@ impl<'a> Builder<'a> {
             })
         };
         let pair = (end("source")?, end("target")?);
+        if let Some(text) = weight {
+            match text.trim().parse::<f32>() {
+                Ok(w) if w.is_finite() && w >= 0.0 => self.weights.push(w),
+                _ => {
+                    return Err(at(
+                        edge,
+                        format!(
+                            "the edge's weight `{}` is not a tie's strength",
+                            text.trim()
+                        ),
+                        "a weight that is a number at least 0",
+                    ));
+                }
+            }
+        }
         self.edges.push(pair);
         Ok(())
     }
@@ -270,6 +298,7 @@ impl<'a> Builder<'a> {
             ids: self.ids.iter().map(|s| s.to_string()).collect(),
             edges: self.edges,
             labels,
+            weights: self.weights,
         })
     }
 }
@@ -307,8 +336,14 @@ fn root<'a, 'i>(doc: &'a Document<'i>, format: Format) -> Result<Node<'a, 'i>, L
 /// GraphML: `<key>` declarations (with `attr.name` and an optional
 /// `<default>`), then `<graph>` with `<node id>` (holding `<data key>`) and
 /// `<edge source target>`.
-fn graphml(doc: &Document<'_>, attribute: Option<&str>) -> Result<XmlGraph, Located> {
+fn graphml(doc: &Document<'_>, reading: Reading<'_>) -> Result<XmlGraph, Located> {
+    let attribute = reading.group_attribute;
     let root = root(doc, Format::Graphml)?;
+    let weight_key = if reading.weighted {
+        Some(graphml_weight_key(root)?)
+    } else {
+        None
+    };
     // The key ids that name the attribute, with their default value.
     let mut keys: HashMap<&str, Option<String>> = HashMap::new();
     if let Some(name) = attribute {
@@ -346,7 +381,14 @@ fn graphml(doc: &Document<'_>, attribute: Option<&str>) -> Result<XmlGraph, Loca
     }
     for edge in graph.children().filter(|c| c.is_element()) {
         match edge.tag_name().name() {
-            "edge" => b.edge(edge)?,
+            "edge" => {
+                let weight = weight_key.as_ref().map(|(id, default)| {
+                    children(edge, "data")
+                        .find(|d| d.attribute("key") == Some(id))
+                        .map_or(default.as_str(), |d| d.text().unwrap_or(""))
+                });
+                b.edge(edge, weight)?
+            }
             "hyperedge" => {
                 return Err(at(
                     edge,
@@ -367,11 +409,45 @@ fn graphml(doc: &Document<'_>, attribute: Option<&str>) -> Result<XmlGraph, Loca
     b.finish(graph, Format::Graphml, attribute)
 }
 
+/// The id of GraphML's edge attribute named `weight`, and its default (1
+/// when the key gives none).
+fn graphml_weight_key(root: Node<'_, '_>) -> Result<(String, String), Located> {
+    let edge_keys = || {
+        children(root, "key")
+            .filter(|k| matches!(k.attribute("for"), None | Some("edge") | Some("all")))
+    };
+    let Some(key) = edge_keys().find(|k| k.attribute("attr.name") == Some("weight")) else {
+        let names: Vec<&str> = edge_keys()
+            .filter_map(|k| k.attribute("attr.name"))
+            .collect();
+        return Err(at(
+            root,
+            "the file has no edge attribute `weight` (weighted = true)",
+            if names.is_empty() {
+                "a <key for=\"edge\" attr.name=\"weight\">; the file declares no edge attributes"
+                    .to_string()
+            } else {
+                format!(
+                    "a <key for=\"edge\" attr.name=\"weight\">; the file's edge attributes: {}",
+                    names.join(", ")
+                )
+            },
+        ));
+    };
+    let id = required(key, "id", "a key")?;
+    let default = children(key, "default")
+        .next()
+        .and_then(|d| d.text())
+        .unwrap_or("1");
+    Ok((id.to_string(), default.to_string()))
+}
+
 /// GEXF (1.1 to 1.3): `<graph>` with `<attributes class="node">` (each
 /// `<attribute id title>`, optional `<default>`), `<nodes>` of `<node id>`
 /// (holding `<attvalues>` of `<attvalue for value>`) and `<edges>` of
 /// `<edge source target>`.
-fn gexf(doc: &Document<'_>, attribute: Option<&str>) -> Result<XmlGraph, Located> {
+fn gexf(doc: &Document<'_>, reading: Reading<'_>) -> Result<XmlGraph, Located> {
+    let attribute = reading.group_attribute;
     let root = root(doc, Format::Gexf)?;
     let graph = the_graph(root, Format::Gexf)?;
     let node_attributes = || {
@@ -416,7 +492,10 @@ fn gexf(doc: &Document<'_>, attribute: Option<&str>) -> Result<XmlGraph, Located
     }
     for edges in children(graph, "edges") {
         for edge in children(edges, "edge") {
-            b.edge(edge)?;
+            let weight = reading
+                .weighted
+                .then(|| edge.attribute("weight").unwrap_or("1"));
+            b.edge(edge, weight)?;
         }
     }
     b.finish(graph, Format::Gexf, attribute)
@@ -440,7 +519,55 @@ mod tests {
     use super::*;
 
     fn parse(text: &str, format: Format, attr: Option<&str>) -> Result<XmlGraph, InputError> {
-        parse_xml(text, Path::new("net.xml"), format, attr)
+        let reading = Reading {
+            group_attribute: attr,
+            weighted: false,
+        };
+        parse_xml(text, Path::new("net.xml"), format, reading)
+    }
+
+    fn weighted(text: &str, format: Format) -> Result<XmlGraph, InputError> {
+        let reading = Reading {
+            group_attribute: None,
+            weighted: true,
+        };
+        parse_xml(text, Path::new("net.xml"), format, reading)
+    }
+
+    #[test]
+    fn graphml_weights_come_from_the_weight_key_with_its_default() {
+        let text = GRAPHML
+            .replace(
+                "<graph edgedefault",
+                "<key id=\"d1\" for=\"edge\" attr.name=\"weight\" attr.type=\"double\"/>\n  <graph edgedefault",
+            )
+            .replace(
+                "target=\"bob\"/>",
+                "target=\"bob\"><data key=\"d1\">0.25</data></edge>",
+            );
+        let g = weighted(&text, Format::Graphml).unwrap();
+        assert_eq!(g.weights, [0.25, 1.0, 1.0]);
+        let e = weighted(GRAPHML, Format::Graphml).unwrap_err().to_string();
+        assert!(e.contains("no edge attribute `weight`"), "{e}");
+        let bad = text.replace(">0.25<", ">-3<");
+        let e = weighted(&bad, Format::Graphml).unwrap_err().to_string();
+        assert!(
+            e.contains("`-3` is not a tie's strength") && e.contains(":7:"),
+            "{e}"
+        );
+        assert!(
+            parse(&text, Format::Graphml, None)
+                .unwrap()
+                .weights
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn gexf_weights_default_to_one() {
+        let text = r#"<gexf version="1.3"><graph><nodes><node id="a"/><node id="b"/><node id="c"/></nodes>
+<edges><edge source="a" target="b" weight="2.5"/><edge source="b" target="c"/></edges></graph></gexf>"#;
+        assert_eq!(weighted(text, Format::Gexf).unwrap().weights, [2.5, 1.0]);
     }
 
     const GRAPHML: &str = r#"<?xml version="1.0" encoding="utf-8"?>

@@ -968,7 +968,8 @@ mod tests {
         assert_eq!(
             s.baseline().network,
             NetworkSpec::EdgeList {
-                path: PathBuf::from("dir/net.txt")
+                path: PathBuf::from("dir/net.txt"),
+                weighted: false
             }
         );
     }

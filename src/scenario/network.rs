@@ -40,6 +40,12 @@ pub struct RawNetwork {
     /// A generated network drawn anew for each run (keyed by the seed and
     /// the run), so the bands hold the graph-to-graph variation too.
     pub fresh: Option<bool>,
+    /// Organisations: the strength of a tie between organisations (a weak
+    /// tie), against 1 for a tie within one.
+    pub weak_tie_strength: Option<f64>,
+    /// A file's ties have strengths: an edge list's third column, GraphML's
+    /// edge attribute `weight`, GEXF's edge `weight`.
+    pub weighted: Option<bool>,
 }
 
 /// The network to build, with its parameters checked.
@@ -64,23 +70,36 @@ pub enum NetworkSpec {
         organisations: u32,
         within_degree: f64,
         between_degree: f64,
+        /// The strength of a tie between organisations (within: 1); every
+        /// tie the same when not given.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        weak_tie_strength: Option<f64>,
     },
     /// Everyone knows everyone.
     Complete { n: u64 },
-    /// A file of `u v` lines, as networkx, igraph and SNAP write them.
-    EdgeList { path: PathBuf },
+    /// A file of `u v` lines, as networkx, igraph and SNAP write them;
+    /// `u v w` when weighted.
+    EdgeList {
+        path: PathBuf,
+        #[serde(skip_serializing_if = "std::ops::Not::not")]
+        weighted: bool,
+    },
     /// A GraphML file, as networkx, igraph, Gephi and yEd write them.
     Graphml {
         path: PathBuf,
         /// The node attribute naming each agent's group.
         #[serde(skip_serializing_if = "Option::is_none")]
         group_attribute: Option<String>,
+        #[serde(skip_serializing_if = "std::ops::Not::not")]
+        weighted: bool,
     },
     /// A GEXF file, as Gephi and networkx write them.
     Gexf {
         path: PathBuf,
         #[serde(skip_serializing_if = "Option::is_none")]
         group_attribute: Option<String>,
+        #[serde(skip_serializing_if = "std::ops::Not::not")]
+        weighted: bool,
     },
 }
 
@@ -102,7 +121,7 @@ impl NetworkSpec {
     /// The file the network is read from, if it is read from one.
     pub fn file(&self) -> Option<&Path> {
         match self {
-            NetworkSpec::EdgeList { path }
+            NetworkSpec::EdgeList { path, .. }
             | NetworkSpec::Graphml { path, .. }
             | NetworkSpec::Gexf { path, .. } => Some(path),
             _ => None,
@@ -156,14 +175,17 @@ pub(super) fn network(raw: RawNetwork, source: &Path, p: &mut Vec<Problem>) -> O
         K::Complete => NetworkSpec::Complete { n: n? },
         K::EdgeList => NetworkSpec::EdgeList {
             path: file_path(raw.path?, "edge-list", source, &at, check.p)?,
+            weighted: raw.weighted.unwrap_or(false),
         },
         K::Graphml => NetworkSpec::Graphml {
             path: file_path(raw.path?, "GraphML", source, &at, check.p)?,
             group_attribute: attribute(raw.group_attribute, &at, check.p)?,
+            weighted: raw.weighted.unwrap_or(false),
         },
         K::Gexf => NetworkSpec::Gexf {
             path: file_path(raw.path?, "GEXF", source, &at, check.p)?,
             group_attribute: attribute(raw.group_attribute, &at, check.p)?,
+            weighted: raw.weighted.unwrap_or(false),
         },
     };
     Some(spec)
@@ -180,17 +202,23 @@ fn keys_fit(raw: &RawNetwork, at: &FieldPath, p: &mut Vec<Problem>) -> bool {
         ),
         K::BarabasiAlbert => (&["n", "m"], "n = 10000, m = 5"),
         K::Organisations => (
-            &["n", "organisations", "within_degree", "between_degree"],
+            &[
+                "n",
+                "organisations",
+                "within_degree",
+                "between_degree",
+                "weak_tie_strength",
+            ],
             "n = 10000, organisations = 100, within_degree = 6, between_degree = 4",
         ),
         K::Complete => (&["n"], "n = 1000"),
-        K::EdgeList => (&["path"], "path = \"network.txt\""),
+        K::EdgeList => (&["path", "weighted"], "path = \"network.txt\""),
         K::Graphml => (
-            &["path", "group_attribute"],
+            &["path", "group_attribute", "weighted"],
             "path = \"network.graphml\", group_attribute = \"department\"",
         ),
         K::Gexf => (
-            &["path", "group_attribute"],
+            &["path", "group_attribute", "weighted"],
             "path = \"network.gexf\", group_attribute = \"department\"",
         ),
     };
@@ -204,13 +232,16 @@ fn keys_fit(raw: &RawNetwork, at: &FieldPath, p: &mut Vec<Problem>) -> bool {
         ("between_degree", raw.between_degree.is_some()),
         ("path", raw.path.is_some()),
         ("group_attribute", raw.group_attribute.is_some()),
+        ("weak_tie_strength", raw.weak_tie_strength.is_some()),
+        ("weighted", raw.weighted.is_some()),
     ]
     .into_iter()
     .filter_map(|(name, set)| set.then_some(name))
     .collect();
-    // A group attribute is a key a file's kind may take but need not; a
-    // generated kind may be drawn anew for each run.
-    let optional = ["group_attribute", "fresh"];
+    // A group attribute and weights are keys a file's kind may take but
+    // need not; a generated kind may be drawn anew for each run, and
+    // organisations may have weak ties.
+    let optional = ["group_attribute", "fresh", "weighted", "weak_tie_strength"];
     let generated = !matches!(raw.kind, K::EdgeList | K::Graphml | K::Gexf);
     let mut needs = needs.to_vec();
     if generated {
@@ -335,11 +366,21 @@ fn organisations(raw: &RawNetwork, n: u64, c: &mut Check<'_>) -> Option<NetworkS
             }
         }),
     )?;
+    let weak_tie_strength = match raw.weak_tie_strength {
+        Some(s) => Some(c.value(
+            "weak_tie_strength",
+            within(s, 0.0, 1.0).map_err(|b| {
+                b.because("a tie within an organisation has strength 1, and a weak tie is at most as strong")
+            }),
+        )?),
+        None => None,
+    };
     Some(NetworkSpec::Organisations {
         n,
         organisations: orgs,
         within_degree,
         between_degree,
+        weak_tie_strength,
     })
 }
 

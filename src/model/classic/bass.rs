@@ -40,10 +40,12 @@ impl Rule for Bass {
         if n.state != node::INACTIVE {
             return (n.state, 0);
         }
-        let share = if n.degree == 0 {
+        // Weighted, the adopters' share of the node's tie strength.
+        let (adopted, all) = n.pull();
+        let share = if n.degree == 0 || all == 0.0 {
             0.0
         } else {
-            f64::from(n.count) / n.degree as f64
+            adopted / all
         };
         let pull = self.p + self.q * share;
         let chance = match self.dt {

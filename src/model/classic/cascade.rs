@@ -11,6 +11,17 @@ pub struct IndependentCascade {
     pub probability: f64,
 }
 
+impl IndependentCascade {
+    /// The chance an inactive node is activated this tick by its newly
+    /// active neighbours, each trying once, independently.
+    fn activation(&self, n: &Node) -> f64 {
+        match n.ties {
+            Some(t) => -(-t.driving).exp_m1(),
+            None => any_of(self.probability, n.count),
+        }
+    }
+}
+
 impl Rule for IndependentCascade {
     const KIND: ModelKind = ModelKind::IndependentCascade;
     const SEEDED: u8 = node::NEW;
@@ -28,12 +39,18 @@ impl Rule for IndependentCascade {
 
     fn decide(&self, n: Node, draw: impl Fn() -> f64) -> (u8, u8) {
         match n.state {
-            node::INACTIVE if n.count > 0 && draw() < any_of(self.probability, n.count) => {
+            node::INACTIVE if n.count > 0 && draw() < self.activation(&n) => {
                 (node::NEW, change::STARTED)
             }
             node::NEW => (node::ACTIVE, change::ENDED),
             s => (s, 0),
         }
+    }
+
+    /// A tie of strength w gives its one chance with probability
+    /// min(1, probability x w): its hazard is what it carries.
+    fn carries(&self, weight: f64, _strongest: f64) -> f64 {
+        super::hazard(self.probability * weight)
     }
 
     fn values(&self, t: &Counts) -> Vec<f64> {

@@ -11,13 +11,20 @@
 //! (or takes from) its neighbours' counts. Additions commute, so the counts,
 //! and every result, are the same on any number of threads. The work in the
 //! second phase is proportional to the changes, not to the population.
+//!
+//! On a weighted network a node also keeps the sum of what its driving
+//! neighbours' ties carry (each rule says what a tie of a given strength
+//! carries: its chance as a hazard for SIR and the cascade, its share of
+//! the node's ties for the threshold and Bass). The sum is kept in fixed
+//! point, in integer atomics, so that it too is the same whatever order
+//! the additions come in.
 
 pub mod bass;
 pub mod cascade;
 pub mod sir;
 pub mod threshold;
 
-use std::sync::atomic::{AtomicU32, Ordering::Relaxed};
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering::Relaxed};
 
 use rand::RngExt;
 use rayon::prelude::*;
@@ -50,14 +57,63 @@ pub mod change {
 }
 
 /// What a node sees when it decides: its state, how many neighbours are in
-/// the state that drives it, its degree and (linear threshold) its
-/// threshold.
+/// the state that drives it, its degree, (linear threshold) its threshold,
+/// and on a weighted network what its ties carry.
 #[derive(Debug, Clone, Copy)]
 pub struct Node {
     pub state: u8,
     pub count: u32,
     pub degree: usize,
     pub threshold: f32,
+    /// On a weighted network: what the driving neighbours' ties carry, and
+    /// what all its ties would.
+    pub ties: Option<Ties>,
+}
+
+/// What a node's ties carry, in its rule's units ([`Rule::carries`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Ties {
+    /// The sum over its neighbours in the driving state.
+    pub driving: f64,
+    /// The sum over all its neighbours.
+    pub all: f64,
+}
+
+impl Node {
+    /// The driving neighbours and all neighbours, weighted by their ties
+    /// where the network is weighted, counted where it is not.
+    pub fn pull(&self) -> (f64, f64) {
+        self.ties
+            .map_or((f64::from(self.count), self.degree as f64), |t| {
+                (t.driving, t.all)
+            })
+    }
+
+    /// Whether the driving neighbours reach `target` (in the units of
+    /// [`Node::pull`]). Weighted sums are rounded to 2^-32 a tie, so a sum
+    /// that reaches its target in exact arithmetic is allowed that much
+    /// short of it.
+    pub fn reaches(&self, driving: f64, target: f64) -> bool {
+        match self.ties {
+            Some(_) => driving + self.degree as f64 * (0.5 / UNIT) >= target,
+            None => driving >= target,
+        }
+    }
+}
+
+/// The fixed point a weighted sum is kept in: 2^-32 of a unit.
+const UNIT: f64 = 4_294_967_296.0;
+
+/// The most one tie may carry as a hazard: e^-40 is below an `f64` draw's
+/// resolution, so a certain tie stays certain and sums stay far from
+/// overflowing.
+pub const CERTAIN: f64 = 40.0;
+
+/// The hazard of a chance: -ln(1 - p), so that independent chances add
+/// (at most [`CERTAIN`]).
+#[inline]
+pub fn hazard(p: f64) -> f64 {
+    (-(-p.min(1.0)).ln_1p()).min(CERTAIN)
 }
 
 /// Counts over some nodes: how many, how many in each node state, how many
@@ -111,6 +167,18 @@ pub trait Rule: Sync {
 
     /// The rule with a scenario's values of its declared parameters.
     fn new(model: &ModelSpec) -> Self;
+
+    /// What a tie of strength `weight` carries on a weighted network, where
+    /// the strongest tie is `strongest`: by default its share of that
+    /// strength (the threshold's and Bass's weighted share of neighbours);
+    /// a rule with a chance per contact gives its hazard.
+    fn carries(&self, weight: f64, strongest: f64) -> f64 {
+        if strongest > 0.0 {
+            weight / strongest
+        } else {
+            0.0
+        }
+    }
 
     /// The share of nodes seeded at tick 0 (none unless it declares one).
     fn seed_share(_model: &ModelSpec) -> f64 {
@@ -171,6 +239,9 @@ pub struct ClassicState {
     pub count: Vec<AtomicU32>,
     /// Linear threshold: each node's threshold, uniform on (0, 1].
     pub threshold: Vec<f32>,
+    /// Weighted networks: per node, what its driving neighbours' ties carry,
+    /// in units of 2^-32; empty on an unweighted network.
+    pub carried: Vec<AtomicU64>,
 }
 
 impl Clone for ClassicState {
@@ -184,6 +255,11 @@ impl Clone for ClassicState {
                 .map(|c| AtomicU32::new(c.load(Relaxed)))
                 .collect(),
             threshold: self.threshold.clone(),
+            carried: self
+                .carried
+                .iter()
+                .map(|c| AtomicU64::new(c.load(Relaxed)))
+                .collect(),
         }
     }
 }
@@ -195,20 +271,71 @@ pub const BYTES_PER_AGENT: u64 = (std::mem::size_of::<u8>()
     + std::mem::size_of::<AtomicU32>()
     + std::mem::size_of::<f32>()) as u64;
 
+/// Bytes more per agent on a weighted network: what its driving ties carry,
+/// and what all its ties do.
+pub const WEIGHTED_BYTES_PER_AGENT: u64 = 2 * std::mem::size_of::<u64>() as u64;
+
 /// A classic model on a population: its rule, and the nodes seeded at
 /// tick 0.
 pub struct Classic<'a, R: Rule> {
     pub population: Population<'a>,
     pub rule: R,
     pub seeding: Seeding,
+    /// Weighted networks: the strongest tie, and per node what all its ties
+    /// carry (fixed point); empty on an unweighted network.
+    strongest: f64,
+    all_carried: Vec<u64>,
 }
 
 impl<'a, R: Rule> Classic<'a, R> {
     pub fn new(population: Population<'a>, rule: R, seeding: Seeding) -> Self {
-        Self {
+        let graph = population.graph;
+        let strongest = graph.weight_range().map_or(1.0, |r| r.max);
+        let mut classic = Self {
             population,
             rule,
             seeding,
+            strongest,
+            all_carried: Vec::new(),
+        };
+        if graph.is_weighted() {
+            classic.all_carried = (0..graph.nodes())
+                .into_par_iter()
+                .map(|i| (0..graph.degree(i)).map(|k| classic.carried(i, k)).sum())
+                .collect();
+        }
+        classic
+    }
+
+    /// What agent `i`'s `k`th tie carries, in fixed point.
+    #[inline]
+    fn carried(&self, i: usize, k: usize) -> u64 {
+        let w = f64::from(self.population.graph.weight(i, k));
+        (self.rule.carries(w, self.strongest) * UNIT).round() as u64
+    }
+
+    /// Agent `i`'s neighbours' counts (and, weighted, what its ties carry
+    /// to them) go up or down, as `i` starts or stops driving them.
+    #[inline]
+    fn tell_neighbours(&self, i: usize, up: bool, count: &[AtomicU32], carried: &[AtomicU64]) {
+        let neighbours = self.population.graph.neighbours(i);
+        for (k, &j) in neighbours.iter().enumerate() {
+            let j = j as usize;
+            if up {
+                count[j].fetch_add(1, Relaxed);
+            } else {
+                count[j].fetch_sub(1, Relaxed);
+            }
+            if !carried.is_empty() {
+                // The tie is the same both ways: what i's kth tie carries
+                // is what j's tie to i does.
+                let c = self.carried(i, k);
+                if up {
+                    carried[j].fetch_add(c, Relaxed);
+                } else {
+                    carried[j].fetch_sub(c, Relaxed);
+                }
+            }
         }
     }
 
@@ -250,9 +377,8 @@ impl<'a, R: Rule> Classic<'a, R> {
         first: usize,
         nodes: &mut [u8],
         changed: &mut [u8],
-        state: (&[AtomicU32], &[f32]),
+        c: Shared<'_>,
     ) {
-        let (count, threshold) = state;
         let graph = self.population.graph;
         for k in 0..nodes.len() {
             let i = first + k;
@@ -266,11 +392,16 @@ impl<'a, R: Rule> Classic<'a, R> {
                 )
                 .random::<f64>()
             };
+            let ties = (!c.carried.is_empty()).then(|| Ties {
+                driving: c.carried[i].load(Relaxed) as f64 / UNIT,
+                all: self.all_carried[i] as f64 / UNIT,
+            });
             let node = Node {
                 state: nodes[k],
-                count: count[i].load(Relaxed),
+                count: c.count[i].load(Relaxed),
                 degree: graph.degree(i),
-                threshold: threshold.get(i).copied().unwrap_or(1.0),
+                threshold: c.threshold.get(i).copied().unwrap_or(1.0),
+                ties,
             };
             let (next, what) = self.rule.decide(node, draw);
             nodes[k] = next;
@@ -280,23 +411,24 @@ impl<'a, R: Rule> Classic<'a, R> {
 
     /// Phase 2: the nodes of a chunk that changed tell their neighbours'
     /// counts.
-    fn spread(&self, first: usize, changed: &[u8], count: &[AtomicU32]) {
+    fn spread(&self, first: usize, changed: &[u8], c: Shared<'_>) {
         for (k, &what) in changed.iter().enumerate() {
-            if what == 0 {
-                continue;
-            }
-            let neighbours = self.population.graph.neighbours(first + k);
             if what == change::STARTED {
-                neighbours
-                    .iter()
-                    .for_each(|&j| _ = count[j as usize].fetch_add(1, Relaxed));
-            } else if R::COUNTS_END {
-                neighbours
-                    .iter()
-                    .for_each(|&j| _ = count[j as usize].fetch_sub(1, Relaxed));
+                self.tell_neighbours(first + k, true, c.count, c.carried);
+            } else if what != 0 && R::COUNTS_END {
+                self.tell_neighbours(first + k, false, c.count, c.carried);
             }
         }
     }
+}
+
+/// What every node reads and its neighbours change during a tick: the
+/// counts, the weighted sums, the thresholds.
+#[derive(Clone, Copy)]
+struct Shared<'s> {
+    count: &'s [AtomicU32],
+    carried: &'s [AtomicU64],
+    threshold: &'s [f32],
 }
 
 /// Probability that at least one of `k` independent tries, each with
@@ -329,7 +461,11 @@ impl<R: Rule> Dynamics for Classic<'_, R> {
             changed: vec![0; n],
             count: (0..n).map(|_| AtomicU32::new(0)).collect(),
             threshold: Vec::new(),
+            carried: Vec::new(),
         };
+        if self.population.graph.is_weighted() {
+            c.carried = (0..n).map(|_| AtomicU64::new(0)).collect();
+        }
         if self.rule.draws_thresholds() {
             c.threshold = (0..n)
                 .map(|i| {
@@ -346,18 +482,20 @@ impl<R: Rule> Dynamics for Classic<'_, R> {
         }
         for s in self.seeds(replication) {
             c.node[s as usize] = R::SEEDED;
-            for &j in self.population.graph.neighbours(s as usize) {
-                c.count[j as usize].fetch_add(1, Relaxed);
-            }
+            self.tell_neighbours(s as usize, true, &c.count, &c.carried);
         }
         c
     }
 
     /// Every node decides, then the changes reach the neighbours.
     fn step(&self, c: &mut ClassicState, clock: Clock, parallel: bool) {
-        let (count, threshold) = (&c.count, &c.threshold);
+        let shared = Shared {
+            count: &c.count,
+            carried: &c.carried,
+            threshold: &c.threshold,
+        };
         let decide = |(k, (nodes, changed)): (usize, (&mut [u8], &mut [u8]))| {
-            self.decide(clock, k * CHUNK, nodes, changed, (count, threshold));
+            self.decide(clock, k * CHUNK, nodes, changed, shared);
         };
         if parallel {
             c.node
@@ -372,7 +510,7 @@ impl<R: Rule> Dynamics for Classic<'_, R> {
                 .enumerate()
                 .for_each(decide);
         }
-        let push = |(k, changed): (usize, &[u8])| self.spread(k * CHUNK, changed, count);
+        let push = |(k, changed): (usize, &[u8])| self.spread(k * CHUNK, changed, shared);
         if parallel {
             c.changed.par_chunks(CHUNK).enumerate().for_each(push);
         } else {

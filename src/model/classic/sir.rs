@@ -13,6 +13,17 @@ pub struct Sir {
     pub gamma: f64,
 }
 
+impl Sir {
+    /// The chance a susceptible node is infected this tick: at least one
+    /// infected neighbour passes it on, each independently.
+    fn infection(&self, n: &Node) -> f64 {
+        match n.ties {
+            Some(t) => -(-t.driving).exp_m1(),
+            None => any_of(self.beta, n.count),
+        }
+    }
+}
+
 impl Rule for Sir {
     const KIND: ModelKind = ModelKind::Sir;
     const SEEDED: u8 = node::INFECTED;
@@ -33,12 +44,18 @@ impl Rule for Sir {
     /// probability 1 - (1 - beta)^k, the same as k independent tries.
     fn decide(&self, n: Node, draw: impl Fn() -> f64) -> (u8, u8) {
         match n.state {
-            node::SUSCEPTIBLE if n.count > 0 && draw() < any_of(self.beta, n.count) => {
+            node::SUSCEPTIBLE if n.count > 0 && draw() < self.infection(&n) => {
                 (node::INFECTED, change::STARTED)
             }
             node::INFECTED if draw() < self.gamma => (node::RECOVERED, change::ENDED),
             s => (s, 0),
         }
+    }
+
+    /// A tie of strength w passes the infection with chance min(1, beta w)
+    /// a tick: its hazard is what it carries.
+    fn carries(&self, weight: f64, _strongest: f64) -> f64 {
+        super::hazard(self.beta * weight)
     }
 
     fn values(&self, t: &Counts) -> Vec<f64> {

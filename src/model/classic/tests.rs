@@ -290,3 +290,243 @@ fn bass_with_a_step_length_takes_its_rates_per_unit_of_time() {
         "{share} against {expected}"
     );
 }
+
+/// A small weighted graph: a triangle, a square and a pendant, with ties
+/// of strength 0 to 2.
+fn weighted_graph() -> (Graph, Vec<(u32, u32, f32)>) {
+    let ties = vec![
+        (0, 1, 1.0),
+        (0, 2, 0.5),
+        (1, 2, 2.0),
+        (2, 3, 0.75),
+        (3, 4, 1.0),
+        (4, 5, 0.25),
+        (5, 2, 1.5),
+        (5, 6, 0.0),
+    ];
+    let edges = ties.iter().map(|&(u, v, _)| (u, v)).collect();
+    let weights: Vec<f32> = ties.iter().map(|&(_, _, w)| w).collect();
+    (Graph::from_weighted_edges(7, edges, &weights).0, ties)
+}
+
+/// Whether each node is reached from node 0 through the ties `open` keeps.
+fn reached_from_0(n: usize, ties: &[(u32, u32, f32)], open: impl Fn(usize) -> bool) -> Vec<bool> {
+    let mut reached = vec![false; n];
+    reached[0] = true;
+    let mut grew = true;
+    while grew {
+        grew = false;
+        for (e, &(u, v, _)) in ties.iter().enumerate() {
+            let (u, v) = (u as usize, v as usize);
+            if open(e) && reached[u] != reached[v] {
+                reached[u] = true;
+                reached[v] = true;
+                grew = true;
+            }
+        }
+    }
+    reached
+}
+
+/// Each node's share of `runs` runs from node 0 in which it ended in a
+/// state other than the first.
+fn shares_reached<R: Rule>(g: &Graph, rule: R, runs: u32) -> Vec<f64> {
+    let model = Classic::new(Population::whole(g, 9), rule, Seeding::Nodes(vec![0]));
+    let mut hits = vec![0u32; g.nodes()];
+    for replication in 0..runs {
+        let mut state = model.initial_state(replication);
+        for tick in 1..=40 {
+            model.step(&mut state, clock(replication, tick), replication % 2 == 0);
+        }
+        for (i, &s) in state.node.iter().enumerate() {
+            hits[i] += u32::from(s != 0);
+        }
+    }
+    hits.iter()
+        .map(|&h| f64::from(h) / f64::from(runs))
+        .collect()
+}
+
+fn assert_within_binomial_error(shares: &[f64], exact: &[f64], runs: u32, what: &str) {
+    for (i, (&s, &p)) in shares.iter().zip(exact).enumerate() {
+        // 4.5 standard errors for each of the 7 nodes: a false alarm in
+        // about one run in 20,000 of this test.
+        let se = (p * (1.0 - p) / f64::from(runs)).sqrt().max(1e-9);
+        assert!(
+            (s - p).abs() <= 4.5 * se,
+            "{what}, node {i}: {s} against exact {p}"
+        );
+    }
+}
+
+#[test]
+fn a_weighted_cascade_matches_the_exact_live_edge_figure() {
+    // Kempe, Kleinberg and Tardos (2003): the cascade from node 0 reaches
+    // what node 0's component reaches when each tie is kept with its own
+    // chance, min(1, p w), independently: exact over all 2^8 subsets.
+    let (g, ties) = weighted_graph();
+    let p = 0.6;
+    let keep: Vec<f64> = ties
+        .iter()
+        .map(|&(_, _, w)| (p * f64::from(w)).min(1.0))
+        .collect();
+    let mut exact = vec![0.0; 7];
+    for subset in 0..1u32 << ties.len() {
+        let open = |e: usize| subset >> e & 1 == 1;
+        let chance: f64 = (0..ties.len())
+            .map(|e| if open(e) { keep[e] } else { 1.0 - keep[e] })
+            .product();
+        for (i, r) in reached_from_0(7, &ties, open).into_iter().enumerate() {
+            exact[i] += if r { chance } else { 0.0 };
+        }
+    }
+    let runs = 20_000;
+    let shares = shares_reached(&g, IndependentCascade { probability: p }, runs);
+    assert_within_binomial_error(&shares, &exact, runs, "cascade");
+    assert_eq!(shares[6], 0.0, "a tie of strength 0 passes nothing");
+}
+
+#[test]
+fn a_weighted_threshold_matches_the_exact_live_edge_figure() {
+    // Kempe et al.: with thresholds uniform on (0, 1], each node picks one
+    // of its ties with chance in proportion to its strength, and is active
+    // in the end exactly when following the picks leads to node 0. Exact
+    // over every combination of picks.
+    let (g, ties) = weighted_graph();
+    let n = 7;
+    let mut options: Vec<Vec<(usize, f64)>> = vec![Vec::new(); n];
+    for &(u, v, w) in &ties {
+        options[u as usize].push((v as usize, f64::from(w)));
+        options[v as usize].push((u as usize, f64::from(w)));
+    }
+    // A node whose ties are all of strength 0 picks none (itself).
+    for (i, o) in options.iter_mut().enumerate() {
+        if o.iter().all(|t| t.1 == 0.0) {
+            *o = vec![(i, 1.0)];
+        }
+    }
+    let mut exact = vec![0.0; n];
+    let combos: usize = options.iter().map(Vec::len).product();
+    for mut c in 0..combos {
+        let mut pick = vec![0usize; n];
+        let mut chance = 1.0;
+        for i in 0..n {
+            let k = c % options[i].len();
+            c /= options[i].len();
+            let total: f64 = options[i].iter().map(|o| o.1).sum();
+            pick[i] = options[i][k].0;
+            chance *= options[i][k].1 / total;
+        }
+        for (i, e) in exact.iter_mut().enumerate() {
+            let (mut at, mut steps) = (i, 0);
+            while at != 0 && steps < n {
+                at = pick[at];
+                steps += 1;
+            }
+            *e += if at == 0 { chance } else { 0.0 };
+        }
+    }
+    let runs = 20_000;
+    let shares = shares_reached(&g, LinearThreshold::DRAWN, runs);
+    assert_within_binomial_error(&shares, &exact, runs, "threshold");
+}
+
+#[test]
+fn a_weighted_threshold_counts_strength_not_heads() {
+    // Node 2 has ties of 0.5 (to 0), 2 (to 1), 0.75, 1.5: with 0 and 1
+    // active it has 2.5 of 4.75; with only 0 active, 0.5 of 4.75.
+    let (g, _) = weighted_graph();
+    let activated = |seeds: Vec<u32>, rule: LinearThreshold| {
+        let model = Classic::new(Population::whole(&g, 1), rule, Seeding::Nodes(seeds));
+        let mut state = model.initial_state(0);
+        model.step(&mut state, clock(0, 1), false);
+        state.node[2] == ACTIVE
+    };
+    let share = |phi| LinearThreshold {
+        enough: threshold::Enough::Share(phi),
+    };
+    let count = |k| LinearThreshold {
+        enough: threshold::Enough::Count(k),
+    };
+    assert!(activated(vec![0, 1], share(0.5)), "2.5 / 4.75 >= 0.5");
+    assert!(!activated(vec![0, 1], share(0.55)));
+    assert!(!activated(vec![0, 3], share(0.3)), "1.25 / 4.75 < 0.3");
+    // Unweighted, two of four would do.
+    assert!(activated(vec![0, 3], share(0.25)));
+    assert!(activated(vec![1], count(2)), "one tie of strength 2 is two");
+    assert!(!activated(vec![0, 3], count(2)), "0.5 + 0.75 < 2");
+    assert!(activated(vec![0, 3, 5], count(2)), "0.5 + 0.75 + 1.5 >= 2");
+}
+
+#[test]
+fn weighted_sir_matches_an_independent_simulation() {
+    // The same discrete-time SIR, written plainly with its own generator:
+    // each tick a susceptible node escapes each infected neighbour with
+    // chance 1 - min(1, beta w), and an infected node (from an earlier
+    // tick) recovers with chance gamma.
+    use rand::RngExt;
+    let (g, ties) = weighted_graph();
+    let (beta, gamma) = (0.35, 0.4);
+    let runs = 20_000;
+    let mut plain = [0u32; 7];
+    // Another generator than grapevine's keyed streams (PCG XSH RR 64/32).
+    let mut r = rand_pcg::Pcg32::new(2026, 0xda3e_39cb_94b9_5bdb);
+    for _ in 0..runs {
+        let mut s = [0u8; 7];
+        s[0] = INFECTED;
+        while s.contains(&INFECTED) {
+            let mut next = s;
+            for i in 0..7 {
+                if s[i] == INFECTED && r.random::<f64>() < gamma {
+                    next[i] = RECOVERED;
+                }
+                if s[i] != SUSCEPTIBLE {
+                    continue;
+                }
+                let escape: f64 = ties
+                    .iter()
+                    .filter_map(|&(u, v, w)| {
+                        let other = if u as usize == i {
+                            v
+                        } else if v as usize == i {
+                            u
+                        } else {
+                            return None;
+                        };
+                        (s[other as usize] == INFECTED)
+                            .then(|| 1.0 - (beta * f64::from(w)).min(1.0))
+                    })
+                    .product();
+                if r.random::<f64>() < 1.0 - escape {
+                    next[i] = INFECTED;
+                }
+            }
+            s = next;
+        }
+        for i in 0..7 {
+            plain[i] += u32::from(s[i] == RECOVERED);
+        }
+    }
+    let shares = shares_reached(&g, Sir { beta, gamma }, runs);
+    for i in 0..7 {
+        let p = f64::from(plain[i]) / f64::from(runs);
+        // Two estimates, each with its binomial error.
+        let se = (2.0 * p * (1.0 - p) / f64::from(runs)).sqrt().max(1e-9);
+        assert!(
+            (shares[i] - p).abs() <= 4.5 * se,
+            "node {i}: {} against {p}",
+            shares[i]
+        );
+    }
+    assert_eq!(shares[6], 0.0);
+}
+
+#[test]
+fn weighted_bass_hears_only_its_ties_strength() {
+    // With p = 0, a node adopts with chance q times the adopters' share of
+    // its tie strength: node 6's only tie has strength 0.
+    let (g, _) = weighted_graph();
+    let shares = shares_reached(&g, Bass::per_tick(0.0, 0.9), 200);
+    assert_eq!(shares[6], 0.0);
+    assert!(shares[5] > 0.5, "{}", shares[5]);
+}

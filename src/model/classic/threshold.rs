@@ -51,22 +51,40 @@ impl Rule for LinearThreshold {
         model.get("initial_active_share")
     }
 
+    /// The share rules weigh a tie against the strongest; the absolute
+    /// rule counts its strength against k, capped at k (one tie that
+    /// strong is enough alone), as a share of k so that sums stay small.
+    fn carries(&self, weight: f64, strongest: f64) -> f64 {
+        match self.enough {
+            Enough::Count(k) => weight.min(f64::from(k)) / f64::from(k),
+            _ if strongest > 0.0 => weight / strongest,
+            _ => 0.0,
+        }
+    }
+
     fn draws_thresholds(&self) -> bool {
         self.enough == Enough::Drawn
     }
 
     /// Equal in-weights 1/degree: active when the active share of
     /// neighbours reaches the threshold (or their number the count);
-    /// isolated nodes never activate.
+    /// isolated nodes (and, weighted, nodes whose ties are all of strength
+    /// 0) never activate.
     fn decide(&self, n: Node, _draw: impl Fn() -> f64) -> (u8, u8) {
-        if n.state != node::INACTIVE || n.degree == 0 {
+        // Weighted, the active neighbours' and all neighbours' ties, each
+        // as a share of the strongest tie.
+        let (active, all) = n.pull();
+        if n.state != node::INACTIVE || n.degree == 0 || all == 0.0 {
             return (n.state, 0);
         }
-        let active = f64::from(n.count);
         let enough = match self.enough {
-            Enough::Drawn => active >= f64::from(n.threshold) * n.degree as f64,
-            Enough::Share(phi) => active >= phi * n.degree as f64,
-            Enough::Count(k) => n.count >= k,
+            Enough::Drawn => n.reaches(active, f64::from(n.threshold) * all),
+            Enough::Share(phi) => n.reaches(active, phi * all),
+            // Weighted, each tie carries its share of k (see `carries`).
+            Enough::Count(k) => match n.ties {
+                Some(_) => n.reaches(active, 1.0),
+                None => n.count >= k,
+            },
         };
         if enough {
             (node::ACTIVE, change::STARTED)

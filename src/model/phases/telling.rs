@@ -2,6 +2,12 @@
 //! distinct contacts (personal ties and colleagues); what the fan-out has
 //! beyond them reaches strangers or is lost. Tellings of the stories
 //! followed for the reach measure are noted.
+//!
+//! On a weighted network people tell their stronger ties first: contacts
+//! are drawn one after another with chances in proportion to their ties'
+//! strengths (colleagues count 1), and a hearer trusts a contact in
+//! proportion to the tie's strength, up to 1 (a tie stronger than 1 is
+//! trusted fully, not more).
 
 use std::sync::atomic::Ordering::Relaxed;
 
@@ -50,6 +56,8 @@ fn colleagues_of(
 pub fn telling(world: &WordOfMouth<'_>, clock: Clock, a: Agents<'_>, shared: Shared<'_>) {
     let n = world.agents();
     let mut noted: Vec<(u64, u32)> = Vec::new();
+    let mut race: Vec<(f64, u32)> = Vec::new();
+    let weighted = world.graph.is_weighted();
     let key = rng::Key::new(world.seed, clock.replication, clock.tick, Purpose::Telling);
     for k in 0..a.len() {
         let story = a.story[k];
@@ -80,9 +88,13 @@ pub fn telling(world: &WordOfMouth<'_>, clock: Clock, a: Agents<'_>, shared: Sha
         if tracked && story.hops == 0 {
             noted.push((id, NOBODY));
         }
-        let mut tell = |j: usize, contact: bool| {
+        let mut tell = |j: usize, strength: f64| {
             let h = &world.params(clock, j).hearing;
-            let trust = if contact { h.trust } else { h.stranger_trust };
+            let trust = if strength > 0.0 {
+                h.trust * strength.min(1.0)
+            } else {
+                h.stranger_trust
+            };
             let bias = if good { 1.0 } else { h.negativity_bias };
             let weight = h.influence * trust * f64::from(story.intensity) * bias;
             shared.inbox.deliver(j, good, weight, key);
@@ -91,15 +103,27 @@ pub fn telling(world: &WordOfMouth<'_>, clock: Clock, a: Agents<'_>, shared: Sha
             }
         };
         let known = contacts.len() + colleagues;
-        let from_contacts = fan_out.min(known);
-        choose_distinct(known, from_contacts, &mut r, |x| {
-            let j = if x < contacts.len() {
-                contacts[x]
+        let candidate = |x: usize| {
+            if x < contacts.len() {
+                (contacts[x], f64::from(world.graph.weight(i, x)))
             } else {
-                extra[x - contacts.len()]
-            };
-            tell(j as usize, true);
-        });
+                (extra[x - contacts.len()], 1.0)
+            }
+        };
+        let from_contacts = if weighted {
+            let chosen = race_of_strengths(known, fan_out, candidate, &mut r, &mut race);
+            for &(_, x) in chosen {
+                let (j, strength) = candidate(x as usize);
+                tell(j as usize, strength);
+            }
+            chosen.len()
+        } else {
+            let from_contacts = fan_out.min(known);
+            choose_distinct(known, from_contacts, &mut r, |x| {
+                tell(candidate(x).0 as usize, 1.0);
+            });
+            from_contacts
+        };
         let mut reached = from_contacts;
         if fan_out > from_contacts && p.telling.overflow == Overflow::Strangers && n > 1 {
             for _ in from_contacts..fan_out {
@@ -107,7 +131,7 @@ pub fn telling(world: &WordOfMouth<'_>, clock: Clock, a: Agents<'_>, shared: Sha
                 if j >= i {
                     j += 1;
                 }
-                tell(j, false);
+                tell(j, 0.0);
             }
             reached = fan_out;
         }
@@ -128,6 +152,35 @@ pub fn telling(world: &WordOfMouth<'_>, clock: Clock, a: Agents<'_>, shared: Sha
             .unwrap_or_else(|e| e.into_inner())
             .extend(noted);
     }
+}
+
+/// Up to `k` distinct candidates of `0..n` with a tie of some strength,
+/// drawn one after another with chances in proportion to their strengths
+/// (successive sampling), by the exponential race of Efraimidis and
+/// Spirakis: each candidate's key is an exponential draw over its strength,
+/// and the `k` smallest keys win. The winners come back in index order, in
+/// `race`, which is reused between tellers.
+fn race_of_strengths<'r, R: rand::Rng>(
+    n: usize,
+    k: usize,
+    candidate: impl Fn(usize) -> (u32, f64),
+    r: &mut R,
+    race: &'r mut Vec<(f64, u32)>,
+) -> &'r [(f64, u32)] {
+    race.clear();
+    for x in 0..n {
+        let strength = candidate(x).1;
+        if strength > 0.0 {
+            let e = -(1.0 - r.random::<f64>()).ln();
+            race.push((e / strength, x as u32));
+        }
+    }
+    if k < race.len() {
+        race.select_nth_unstable_by(k, |a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        race.truncate(k);
+    }
+    race.sort_unstable_by_key(|&(_, x)| x);
+    race
 }
 
 /// Calls `f` on `k` distinct indices of `0..n`, each k-subset equally
