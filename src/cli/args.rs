@@ -220,6 +220,13 @@ pub struct ValidateArgs {
     /// Worker threads [default: one per core]. Results do not depend on it.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1024))]
     pub threads: Option<u32>,
+    /// Also write a chart of each published result (simulated beside the
+    /// paper or theory) and checks.csv into DIR
+    #[arg(long, value_name = "DIR")]
+    pub charts: Option<PathBuf>,
+    /// Chart formats, with --charts
+    #[arg(long, value_enum, value_delimiter = ',', default_value = "png")]
+    pub format: Vec<crate::output::Format>,
 }
 
 /// How a run goes: shared by `run` and `sweep`.

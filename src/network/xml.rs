@@ -552,7 +552,7 @@ mod tests {
         let bad = text.replace(">0.25<", ">-3<");
         let e = weighted(&bad, Format::Graphml).unwrap_err().to_string();
         assert!(
-            e.contains("`-3` is not a tie's strength") && e.contains(":7:"),
+            e.contains("`-3` is not a tie's strength") && e.contains(":9:5"),
             "{e}"
         );
         assert!(

@@ -15,6 +15,7 @@ pub(crate) mod findings;
 pub mod folder;
 pub mod gexf;
 pub mod player;
+pub mod published;
 pub mod report;
 pub mod sweep;
 pub mod tables;

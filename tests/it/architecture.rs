@@ -111,8 +111,17 @@ const ALLOWED: &[(&str, &[&str])] = &[
     (
         "output",
         &[
-            "catalog", "error", "film", "input", "measures", "model", "record", "results",
-            "scenario", "sweep",
+            "catalog",
+            "error",
+            "film",
+            "input",
+            "measures",
+            "model",
+            "record",
+            "results",
+            "scenario",
+            "sweep",
+            "validation",
         ],
     ),
     (

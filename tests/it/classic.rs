@@ -6,12 +6,20 @@ use predicates::prelude::*;
 use crate::common::{grapevine, repo, run_into, series, summary};
 
 #[test]
-fn validate_passes_every_check() {
+fn validate_passes_every_check_and_draws_each_published_result() {
+    let dir = tempfile::tempdir().unwrap();
+    let charts = dir.path().join("validation");
     grapevine()
-        .args(["validate", "--quick"])
+        .args(["validate", "--quick", "--charts"])
+        .arg(&charts)
         .assert()
         .success()
-        .stdout(predicate::str::contains("46 checks, 46 passed, 0 failed"))
+        .stdout(predicate::str::contains("61 checks, 61 passed, 0 failed"))
+        .stdout(predicate::str::contains("karate club cascade"))
+        .stdout(predicate::str::contains("goldenberg 2001, qualitative"))
+        .stdout(predicate::str::contains(
+            "on a ring against Fibich & Gibori's formula",
+        ))
         .stdout(predicate::str::contains("bass, continuous time"))
         .stdout(predicate::str::contains("sir, fresh Erdős–Rényi graphs"))
         .stdout(predicate::str::contains("watts 2002, qualitative"))
@@ -20,6 +28,19 @@ fn validate_passes_every_check() {
         .stdout(predicate::str::contains("sir, Erdős–Rényi graph"))
         .stdout(predicate::str::contains("independent cascade, exact"))
         .stdout(predicate::str::contains("linear threshold, exact"));
+    for stem in [
+        "watts-2002",
+        "sir-final-size",
+        "bass-ring-and-complete",
+        "karate-cascade",
+        "goldenberg-2001",
+    ] {
+        let png = image::open(charts.join(format!("{stem}.png"))).unwrap();
+        assert_eq!((png.width(), png.height()), (1600, 900), "{stem}");
+    }
+    let rows = crate::common::table(&charts.join("checks.csv"));
+    assert_eq!(rows.len(), 61);
+    assert!(rows.iter().all(|r| r["passed"] == "true"));
 }
 
 #[test]
