@@ -220,23 +220,35 @@ pub const TELLINGS_PER_AGENT_TICK: f64 = 0.2;
 
 /// A forecast of a run's simulation time, in seconds: for every variant,
 /// its agent-ticks at the measured cost, plus its tellings (which a huge
-/// fan-out can make dominate), over the threads (at 85% each beyond the
-/// first), plus building each network.
+/// fan-out can make dominate) or, for a classic model, its changes along
+/// the ties, over the threads (at 85% each beyond the first), plus
+/// building each network once. The what-ifs that start from the baseline's
+/// warmed-up town do not warm up again; a classic run that settles early
+/// takes less.
 pub fn forecast_seconds(scenario: &Scenario, sizes: &Sizes, threads: usize) -> f64 {
     let agents = sizes.per_variant(scenario);
+    let runs = f64::from(scenario.runs);
     let speedup = 1.0 + 0.85 * (threads.max(1) - 1) as f64;
-    let runs_ticks = f64::from(scenario.runs) * f64::from(scenario.ticks + scenario.warmup);
+    let base = scenario.baseline();
     scenario
         .variants
         .iter()
         .zip(&agents)
-        .map(|(v, &n)| {
+        .enumerate()
+        .map(|(k, (v, &n))| {
             let n = n as f64;
             let cost = model::cost(v, n, scenario.ticks);
             let (per_agent, tellings) = (cost.ns_per_agent_tick, cost.tellings.mean);
             let extra = (tellings - TELLINGS_PER_AGENT_TICK * n).max(0.0);
-            let work = runs_ticks * (n * per_agent + extra * NS_PER_TELLING) * 1e-9;
-            work / speedup + n * 300e-9
+            let edges = sizes.edges(&v.network) as f64;
+            let own = k == 0 || !v.shares_warmup(base);
+            let ticks = scenario.ticks + if own { scenario.warmup } else { 0 };
+            let work = match model::classic_run_ns(v, n, edges, scenario.ticks) {
+                Some(ns) => runs * ns * 1e-9,
+                None => runs * f64::from(ticks) * (n * per_agent + extra * NS_PER_TELLING) * 1e-9,
+            };
+            let built = k == 0 || v.network != base.network;
+            work / speedup + if built { n * 300e-9 } else { 0.0 }
         })
         .sum()
 }
@@ -260,8 +272,10 @@ pub fn available_memory() -> Option<u64> {
 
 /// Seconds as a person would say them.
 pub fn duration(seconds: f64) -> String {
-    if seconds < 1.0 {
-        "under a second".to_string()
+    if seconds < 0.1 {
+        "under 0.1 s".to_string()
+    } else if seconds < 10.0 {
+        format!("about {seconds:.1} s")
     } else if seconds < 90.0 {
         format!("about {seconds:.0} s")
     } else if seconds < 5400.0 {
