@@ -323,4 +323,39 @@ mod tests {
             (10, 45)
         );
     }
+
+    fn parse(text: &str) -> Scenario {
+        Scenario::parse(text, std::path::Path::new("f.toml")).unwrap()
+    }
+
+    #[test]
+    fn a_what_if_that_shares_the_warm_up_is_not_forecast_warming_up_again() {
+        let town = "runs = 4\nwarmup = 52\n[network]\nkind = \"erdos-renyi\"\nn = 20000\nmean_degree = 8\n[workplaces]\norganisations = 100\ncolleagues = 2\n";
+        let policy =
+            format!("{town}[[variants]]\nname = \"w\"\nset = {{ service.recovery_rate = 0.5 }}\n");
+        let people =
+            format!("{town}[[variants]]\nname = \"w\"\nset = {{ workplaces.colleagues = 3 }}\n");
+        let alone = forecast_seconds(&parse(town), &Sizes::new(), 2);
+        let shared = forecast_seconds(&parse(&policy), &Sizes::new(), 2);
+        let own = forecast_seconds(&parse(&people), &Sizes::new(), 2);
+        // 104 ticks for the baseline; 52 more for a shared warm-up, 104
+        // for one of its own (the network is built once either way).
+        assert!((shared / alone - 1.5).abs() < 0.05, "{shared} {alone}");
+        assert!((own / alone - 2.0).abs() < 0.05, "{own} {alone}");
+    }
+
+    #[test]
+    fn a_classic_run_is_forecast_by_how_far_it_spreads() {
+        let sir = |beta: f64| {
+            parse(&format!(
+                "ticks = 100\nruns = 4\n[network]\nkind = \"erdos-renyi\"\nn = 1000000\nmean_degree = 10\n[model]\nkind = \"sir\"\nbeta = {beta}\ngamma = 0.2\ninitial_infected_share = 0.001\n"
+            ))
+        };
+        let spreading = forecast_seconds(&sir(0.05), &Sizes::new(), 2);
+        let dying = forecast_seconds(&sir(0.001), &Sizes::new(), 2);
+        // Measured 3.05 s for the spreading one (docs/performance.md);
+        // the one that dies out settles in a few ticks.
+        assert!((2.3..3.8).contains(&spreading), "{spreading}");
+        assert!(dying < spreading / 4.0, "{dying}");
+    }
 }
