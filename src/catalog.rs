@@ -102,6 +102,8 @@ pub struct Parameter {
     pub optional: bool,
     /// A parameter it stands instead of: the two are not given together.
     pub instead_of: Option<&'static str>,
+    /// A parameter it qualifies: it is given only with that one.
+    pub with: Option<&'static str>,
 }
 
 /// A probability or share, from 0 to 1.
@@ -115,6 +117,7 @@ const fn share(key: &'static str, about: &'static str, example: f64) -> Paramete
         step: 0.01,
         optional: false,
         instead_of: None,
+        with: None,
     }
 }
 
@@ -328,7 +331,16 @@ pub const LINEAR_THRESHOLD: Declaration = Declaration {
             step: 1.0,
             optional: true,
             instead_of: Some("threshold"),
+            with: None,
         },
+        optional(Parameter {
+            with: Some("threshold"),
+            ..share(
+                "threshold_sd",
+                "with `threshold`, each node draws its own threshold in each run from a normal distribution of mean `threshold` and this standard deviation, clipped to [0, 1] (Watts 2002's heterogeneous thresholds)",
+                0.05,
+            )
+        }),
     ],
     ..INDEPENDENT_CASCADE
 };
@@ -356,6 +368,7 @@ pub const BASS: Declaration = Declaration {
             step: 0.01,
             optional: true,
             instead_of: None,
+            with: None,
         },
     ],
     measures: &[ShareAdopted, NewAdopters],

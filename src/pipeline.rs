@@ -361,10 +361,25 @@ fn check_seeds(
     seeds: &crate::scenario::seeds::Seeds,
     net: &Network,
 ) -> Result<(), Error> {
-    use crate::scenario::seeds::Seeds;
+    use crate::scenario::seeds::{Pick, Seeds};
     let n = net.agents();
-    let problem = match seeds {
-        Seeds::Nodes(ids) => match Seeds::named(&net.ids, n, ids) {
+    let groups = &s.baseline().groups;
+    if let Some(name) = &seeds.group
+        && !groups.iter().any(|g| &g.name == name)
+    {
+        let names: Vec<&str> = groups.iter().map(|g| g.name.as_str()).collect();
+        let problem = Problem::new(
+            FieldPath::parse("seeds.group"),
+            format!("no group is named `{name}`"),
+        )
+        .allowed(format!(
+            "the name of one of the groups: {}",
+            names.join(", ")
+        ));
+        return Err(Error::Input(s.locate(problem)));
+    }
+    let problem = match &seeds.pick {
+        Pick::Nodes(ids) => match Seeds::named(&net.ids, n, ids) {
             Ok(_) => return Ok(()),
             Err(missing) => Problem::new(
                 FieldPath::parse("seeds.nodes"),
@@ -387,8 +402,8 @@ fn check_seeds(
                 )
             }),
         },
-        Seeds::TopDegree(k) | Seeds::Random(k) if *k as usize > n => {
-            let key = if matches!(seeds, Seeds::TopDegree(_)) {
+        Pick::TopDegree(k) | Pick::Random(k) if *k as usize > n => {
+            let key = if matches!(seeds.pick, Pick::TopDegree(_)) {
                 "seeds.top_degree"
             } else {
                 "seeds.random"

@@ -502,9 +502,7 @@ fn watts_window(effort: Effort) -> (Vec<Check>, Picture) {
     let mut checks = Vec::new();
     let mut points = Vec::new();
     for z in [0.5f64, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0] {
-        let rule = LinearThreshold {
-            enough: Enough::Share(phi),
-        };
+        let rule = LinearThreshold::of(Enough::Share(phi));
         let cascades: Vec<f64> = (0..runs)
             .map(|r| {
                 let one_seed = Seeding::Random(1);

@@ -300,13 +300,24 @@ pub fn with_dynamics_all<V: VisitAll>(
     }
     // A classic model's seeds as `[seeds]` names them (their ids checked
     // against the network when it was built).
-    let seeds = scenario.seeds.as_ref().map(|s| match s {
-        crate::scenario::seeds::Seeds::TopDegree(k) => classic::Seeding::TopDegree(*k),
-        crate::scenario::seeds::Seeds::Random(k) => classic::Seeding::Random(*k),
-        crate::scenario::seeds::Seeds::Nodes(ids) => classic::Seeding::Nodes(
-            crate::scenario::seeds::Seeds::named(&network.ids, network.agents(), ids)
-                .unwrap_or_default(),
-        ),
+    let seeds = scenario.seeds.as_ref().map(|s| {
+        use crate::scenario::seeds::{Pick, Seeds};
+        let pick = match &s.pick {
+            Pick::TopDegree(k) => classic::Seeding::TopDegree(*k),
+            Pick::Random(k) => classic::Seeding::Random(*k),
+            Pick::All => classic::Seeding::Random(u32::MAX),
+            Pick::Nodes(ids) => classic::Seeding::Nodes(
+                Seeds::named(&network.ids, network.agents(), ids).unwrap_or_default(),
+            ),
+        };
+        let group = s.group.as_ref().and_then(|name| {
+            let groups = &scenario.baseline().groups;
+            groups.iter().position(|g| &g.name == name)
+        });
+        match group {
+            Some(g) => classic::Seeding::Group(g as u8, Box::new(pick)),
+            None => pick,
+        }
     });
     let seeds = seeds.as_ref();
     // The registry: one line a model.
@@ -325,10 +336,16 @@ pub fn with_dynamics_all<V: VisitAll>(
             v,
             classic::build::<cascade::IndependentCascade>(populations, &model, seeds),
         ),
-        ModelKind::LinearThreshold => visit(
-            v,
-            classic::build::<threshold::LinearThreshold>(populations, &model, seeds),
-        ),
+        ModelKind::LinearThreshold => {
+            let built = classic::build::<threshold::LinearThreshold>(populations, &model, seeds);
+            let own = |variant: &Variant| variant.groups.iter().map(|g| g.threshold).collect();
+            let all = built
+                .into_iter()
+                .zip(variants)
+                .map(|(c, variant)| c.with_group_thresholds(own(variant)))
+                .collect();
+            visit(v, all)
+        }
         ModelKind::Bass => visit(v, classic::build::<bass::Bass>(populations, &model, seeds)),
     }
 }

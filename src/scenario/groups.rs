@@ -33,6 +33,13 @@ pub struct RawGroup {
     pub aware_share: Option<f64>,
     pub staff: Option<bool>,
     pub placement: Option<Placement>,
+    /// Linear threshold: this group's members' threshold, a share of their
+    /// neighbours (instead of the model's).
+    pub threshold: Option<f64>,
+    /// Linear threshold, with `threshold`: each member draws its own from
+    /// a normal distribution of that mean and this standard deviation,
+    /// clipped to [0, 1].
+    pub threshold_sd: Option<f64>,
     #[serde(default)]
     pub service: RawService,
     #[serde(default)]
@@ -125,6 +132,10 @@ pub struct Group {
     /// treated (this group's `service`), and their mean attitude is morale.
     pub staff: bool,
     pub placement: Placement,
+    /// Linear threshold: the members' own threshold (mean, standard
+    /// deviation; 0 for one value), instead of the model's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threshold: Option<(f64, f64)>,
     pub service: Service,
     pub telling: Telling,
     pub hearing: Hearing,
@@ -144,6 +155,7 @@ impl Group {
             aware_share: 0.0,
             staff: false,
             placement: Placement::Random,
+            threshold: None,
             service: Service::default(),
             telling: Telling::default(),
             hearing: Hearing::default(),
@@ -356,6 +368,23 @@ pub(super) fn groups(
             aware_share: real(p, "aware_share", g.aware_share, 0.0, 1.0, aware_default),
             staff: g.staff.unwrap_or(false),
             placement: g.placement.unwrap_or_default(),
+            threshold: match (g.threshold, g.threshold_sd) {
+                (Some(phi), sd) => Some((
+                    real(p, "threshold", Some(phi), 0.0, 1.0, 0.0),
+                    real(p, "threshold_sd", sd, 0.0, 1.0, 0.0),
+                )),
+                (None, Some(_)) => {
+                    p.push(
+                        Problem::new(
+                            at.key("threshold_sd"),
+                            "`threshold_sd` is given only with `threshold`",
+                        )
+                        .allowed("`threshold` too: the group's mean threshold"),
+                    );
+                    None
+                }
+                (None, None) => None,
+            },
             service: g.service.resolve(&at.key("service"), &base.service, p),
             telling: g.telling.resolve(&at.key("telling"), &base.telling, p),
             hearing: g.hearing.resolve(&at.key("hearing"), &base.hearing, p),

@@ -466,6 +466,26 @@ pub struct Checked {
 
 /// A classic model that starts from seeds takes them from its
 /// `initial_*_share` or from `[seeds]`: one, not both, not neither.
+/// A group's own threshold is the linear threshold model's, a share of
+/// neighbours (not with the absolute `threshold_count`).
+fn check_group_thresholds(model: ModelSpec, groups: &[Group], p: &mut Vec<Problem>) {
+    let threshold = model.kind() == ModelKind::LinearThreshold;
+    let counted = threshold && model.given("threshold_count").is_some();
+    for (i, g) in groups.iter().enumerate() {
+        if g.threshold.is_none() || (threshold && !counted) {
+            continue;
+        }
+        let at = FieldPath::root().key("groups").index(i).key("threshold");
+        p.push(if counted {
+            Problem::new(at, "a group's `threshold` is a share of neighbours; [model] counts them (`threshold_count`)")
+                .allowed("[model] threshold (a share) or none, with a group's own threshold")
+        } else {
+            Problem::new(at, format!("a group's `threshold` is the linear threshold model's, not kind = \"{}\"'s", model.kind().declaration().name))
+                .allowed("[model] kind = \"linear-threshold\"")
+        });
+    }
+}
+
 fn check_seed_choice(model: ModelSpec, seeds: bool, p: &mut Vec<Problem>) {
     let declared = model.kind().declaration();
     let at = FieldPath::root();
@@ -545,6 +565,7 @@ pub fn validate(raw: RawScenario, source: &Path) -> Result<Checked, Vec<Problem>
         aware_share: 0.0,
         staff: false,
         placement: Placement::Random,
+        threshold: None,
         service,
         telling,
         hearing,
@@ -668,6 +689,7 @@ pub fn validate(raw: RawScenario, source: &Path) -> Result<Checked, Vec<Problem>
     let headline = headline::validate(raw.headline, model.kind(), &names, p);
     let seeds = raw.seeds.as_ref().and_then(|r| seeds::validate(r, p));
     check_seed_choice(model, raw.seeds.is_some(), p);
+    check_group_thresholds(model, &groups, p);
     for (i, v) in variants.iter().enumerate() {
         let Some(other) = &v.compare_to else { continue };
         let other = other.trim();

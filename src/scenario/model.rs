@@ -164,6 +164,17 @@ pub fn validate(raw: &RawModel, p: &mut Vec<Problem>) -> ModelSpec {
         return ModelSpec::new(raw.kind, &[]);
     }
     for param in declared.parameters {
+        if let Some(other) = param.with.filter(|o| !raw.values.contains_key(*o))
+            && raw.values.contains_key(param.key)
+        {
+            p.push(
+                Problem::new(
+                    at.key(param.key),
+                    format!("`{}` is given only with `{other}`", param.key),
+                )
+                .allowed(format!("`{other}` too: {}", param.about)),
+            );
+        }
         if let Some(other) = param.instead_of.filter(|o| raw.values.contains_key(*o))
             && raw.values.contains_key(param.key)
         {

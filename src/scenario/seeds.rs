@@ -1,7 +1,8 @@
 //! `[seeds]`: the nodes a classic model starts from when they are not a
 //! share drawn at random: named nodes (an influence study's), the
-//! best-connected, or a number at random. One of its keys, instead of the
-//! model's `initial_*_share`.
+//! best-connected, a number at random, or a group (all of it, or its
+//! best-connected or a number of it at random). Instead of the model's
+//! `initial_*_share`.
 
 use serde::{Deserialize, Serialize};
 
@@ -18,6 +19,9 @@ pub struct RawSeeds {
     pub top_degree: Option<i64>,
     /// N nodes at random, drawn anew in each run.
     pub random: Option<i64>,
+    /// A group's members: all of them, or with `top_degree` or `random`
+    /// that many of them.
+    pub group: Option<String>,
 }
 
 /// A node's id as a file writes it: a number, or a string (GraphML, GEXF).
@@ -28,14 +32,25 @@ pub enum NodeId {
     Text(String),
 }
 
-/// The seeds, checked.
+/// The seeds, checked: which, and from which group's members (everyone's
+/// when `group` is `None`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Seeds {
+    pub pick: Pick,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
+}
+
+/// Which nodes seed a run.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum Seeds {
+pub enum Pick {
     /// Nodes by their ids in the network file.
     Nodes(Vec<String>),
     TopDegree(u32),
     Random(u32),
+    /// Every one (of a group).
+    All,
 }
 
 /// The most nodes `nodes` may name.
@@ -46,7 +61,7 @@ pub const MAX_NAMED: usize = 100_000;
 /// the counts within it, is checked once the network is read.
 pub fn validate(raw: &RawSeeds, p: &mut Vec<Problem>) -> Option<Seeds> {
     let at = FieldPath::root().key("seeds");
-    let allowed = "one of: nodes = [0, 5] (ids in the network file), top_degree = 5 (the best-connected), random = 5 (anew in each run)";
+    let allowed = "one of: nodes = [0, 5] (ids in the network file), top_degree = 5 (the best-connected), random = 5 (anew in each run), group = \"name\" (its members; with top_degree or random, that many of them)";
     let given = [
         raw.nodes.is_some(),
         raw.top_degree.is_some(),
@@ -55,6 +70,32 @@ pub fn validate(raw: &RawSeeds, p: &mut Vec<Problem>) -> Option<Seeds> {
     .iter()
     .filter(|&&g| g)
     .count();
+    let group = raw.group.clone();
+    if let Some(name) = &group {
+        if name.trim().is_empty() {
+            p.push(
+                Problem::new(at.key("group"), "`group` is empty")
+                    .allowed("the name of one of the [[groups]]"),
+            );
+            return None;
+        }
+        if raw.nodes.is_some() {
+            p.push(
+                Problem::new(
+                    at.key("nodes"),
+                    "named nodes and a group both choose the seeds",
+                )
+                .allowed("nodes = [...] alone, or group = \"name\" with top_degree or random"),
+            );
+            return None;
+        }
+        if given == 0 {
+            return Some(Seeds {
+                pick: Pick::All,
+                group,
+            });
+        }
+    }
     if given != 1 {
         p.push(
             Problem::new(
@@ -80,11 +121,15 @@ pub fn validate(raw: &RawSeeds, p: &mut Vec<Problem>) -> Option<Seeds> {
             None
         }
     };
+    let pick = |pick: Pick| Seeds {
+        pick,
+        group: group.clone(),
+    };
     if let Some(n) = raw.top_degree {
-        return count("top_degree", n, p).map(Seeds::TopDegree);
+        return count("top_degree", n, p).map(|k| pick(Pick::TopDegree(k)));
     }
     if let Some(n) = raw.random {
-        return count("random", n, p).map(Seeds::Random);
+        return count("random", n, p).map(|k| pick(Pick::Random(k)));
     }
     let nodes = raw.nodes.as_deref().unwrap_or_default();
     if nodes.is_empty() || nodes.len() > MAX_NAMED {
@@ -97,7 +142,7 @@ pub fn validate(raw: &RawSeeds, p: &mut Vec<Problem>) -> Option<Seeds> {
         );
         return None;
     }
-    Some(Seeds::Nodes(
+    Some(pick(Pick::Nodes(
         nodes
             .iter()
             .map(|id| match id {
@@ -105,7 +150,7 @@ pub fn validate(raw: &RawSeeds, p: &mut Vec<Problem>) -> Option<Seeds> {
                 NodeId::Text(t) => t.clone(),
             })
             .collect(),
-    ))
+    )))
 }
 
 impl Seeds {

@@ -251,6 +251,21 @@ fn seeds_can_be_named_nodes_the_best_connected_or_a_count() {
     assert!((s[0].0 - 3.0 / 200.0).abs() < 1e-12, "{:?}", s[0]);
     let s = run(ring, "top_degree = 5");
     assert!((s[0].0 - 5.0 / 200.0).abs() < 1e-12, "{:?}", s[0]);
+    // A group's members: the officer's faction of the karate club (17 of
+    // 34), or the best-connected of Mr Hi's (member 0, degree 16).
+    let factions = format!(
+        "[network]\nkind = \"graphml\"\npath = \"{}\"\ngroup_attribute = \"faction\"\n[[groups]]\nname = \"hi\"\n[[groups]]\nname = \"officer\"",
+        karate.join("karate.graphml").display()
+    );
+    let faction = |seeds: &str, group: &str| {
+        run(&factions, seeds);
+        series(&dir.path().join("out"), group, "share_active")[0].0
+    };
+    assert_eq!(faction("group = \"officer\"", "officer"), 1.0);
+    assert_eq!(faction("group = \"officer\"", "hi"), 0.0);
+    assert_eq!(faction("group = \"hi\"\ntop_degree = 1", "hi"), 1.0 / 17.0);
+    assert_eq!(faction("group = \"hi\"\nrandom = 4", "hi"), 4.0 / 17.0);
+    assert_eq!(faction("group = \"hi\"\nrandom = 4", "officer"), 0.0);
 }
 
 #[test]
@@ -294,6 +309,70 @@ fn seeds_are_checked_against_the_network_and_the_model() {
         ),
         "51 seeds, but the network has 50 nodes",
     );
+    check(
+        &format!(
+            "{head}[[groups]]\nname = \"a\"\nshare = 1.0\n[model]\nkind = \"sir\"\nbeta = 0.1\ngamma = 0.1\n[seeds]\ngroup = \"b\"\n"
+        ),
+        "no group is named `b`",
+    );
+    check(
+        &format!(
+            "{head}[model]\nkind = \"sir\"\nbeta = 0.1\ngamma = 0.1\n[seeds]\ngroup = \"a\"\nnodes = [1]\n"
+        ),
+        "named nodes and a group both choose the seeds",
+    );
+    check(
+        &format!(
+            "{head}[model]\nkind = \"linear-threshold\"\ninitial_active_share = 0.1\nthreshold_sd = 0.1\n"
+        ),
+        "`threshold_sd` is given only with `threshold`",
+    );
+    check(
+        &format!(
+            "{head}[[groups]]\nname = \"a\"\nshare = 1.0\nthreshold = 0.3\n[model]\nkind = \"sir\"\nbeta = 0.1\ngamma = 0.1\ninitial_infected_share = 0.1\n"
+        ),
+        "a group's `threshold` is the linear threshold model's, not kind = \"sir\"'s",
+    );
+    check(
+        &format!(
+            "{head}[[groups]]\nname = \"a\"\nshare = 1.0\nthreshold = 0.3\n[model]\nkind = \"linear-threshold\"\nthreshold_count = 2\ninitial_active_share = 0.1\n"
+        ),
+        "[model] counts them (`threshold_count`)",
+    );
+}
+
+#[test]
+fn a_group_with_a_higher_threshold_adopts_less() {
+    let karate = repo("tests/data/networks/karate.graphml");
+    let dir = tempfile::tempdir().unwrap();
+    let run = |officers: &str| {
+        let file = dir.path().join("t.toml");
+        std::fs::write(
+            &file,
+            format!(
+                "ticks = 20\nruns = 200\n[network]\nkind = \"graphml\"\npath = \"{}\"\ngroup_attribute = \"faction\"\n[[groups]]\nname = \"hi\"\n[[groups]]\nname = \"officer\"\n{officers}\n[model]\nkind = \"linear-threshold\"\nthreshold = 0.3\n[seeds]\nrandom = 3\n",
+                karate.display()
+            ),
+        )
+        .unwrap();
+        let out = dir.path().join("out");
+        grapevine()
+            .arg("run")
+            .arg(&file)
+            .args(["--format", "none", "--quiet", "--out"])
+            .arg(&out)
+            .assert()
+            .success();
+        let end = |g: &str| series(&out, g, "share_active").last().unwrap().0;
+        (end("hi"), end("officer"))
+    };
+    let (hi, officer) = run("");
+    let (hi_held, officer_held) = run("threshold = 0.8\nthreshold_sd = 0.1");
+    assert!(
+        officer_held < officer * 0.8,
+        "{officer_held} against {officer}"
+    );
+    assert!(hi_held <= hi, "{hi_held} against {hi}");
 }
 
 /// `fresh = true` draws the network anew for each run, keyed by the seed

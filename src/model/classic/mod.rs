@@ -191,6 +191,12 @@ pub trait Rule: Sync {
         false
     }
 
+    /// A node's threshold for a run, from its own stream: uniform on
+    /// (0, 1] unless the rule says otherwise.
+    fn draw_threshold(&self, r: &mut rng::Stream) -> f32 {
+        (1.0 - r.random::<f64>()) as f32
+    }
+
     /// The figures of some nodes' counts, in the order of the measures.
     fn values(&self, counts: &Counts) -> Vec<f64>;
 
@@ -227,6 +233,8 @@ pub enum Seeding {
     TopDegree(u32),
     /// These nodes (indices), in every run.
     Nodes(Vec<u32>),
+    /// The seeding among the members of this group only.
+    Group(u8, Box<Seeding>),
 }
 
 /// The state of a classic model in one replication.
@@ -285,6 +293,9 @@ pub struct Classic<'a, R: Rule> {
     /// carry (fixed point); empty on an unweighted network.
     strongest: f64,
     all_carried: Vec<u64>,
+    /// Per group, its members' own threshold (mean, standard deviation),
+    /// where the group gives one (linear threshold).
+    group_thresholds: Vec<Option<(f64, f64)>>,
 }
 
 impl<'a, R: Rule> Classic<'a, R> {
@@ -297,6 +308,7 @@ impl<'a, R: Rule> Classic<'a, R> {
             seeding,
             strongest,
             all_carried: Vec::new(),
+            group_thresholds: Vec::new(),
         };
         if graph.is_weighted() {
             classic.all_carried = (0..graph.nodes())
@@ -340,20 +352,31 @@ impl<'a, R: Rule> Classic<'a, R> {
     }
 
     /// The seeds of `replication`: the named ones, the best-connected, or
-    /// a number (exactly round(share x n) for a share) chosen uniformly.
+    /// a number (exactly round(share x n) for a share) chosen uniformly;
+    /// of a group's members where the seeding says so.
     fn seeds(&self, replication: u32) -> Vec<u32> {
         let n = self.population.agents();
-        let k = match &self.seeding {
-            Seeding::Share(share) => ((share * n as f64).round() as usize).min(n),
-            Seeding::Random(k) => (*k as usize).min(n),
+        let (mut order, pick): (Vec<u32>, &Seeding) = match &self.seeding {
+            Seeding::Group(g, pick) => {
+                let group = &self.population.group;
+                let members = (0..n as u32).filter(|&i| group[i as usize] == *g);
+                (members.collect(), pick)
+            }
+            pick => ((0..n as u32).collect(), pick),
+        };
+        let m = order.len();
+        let k = match pick {
+            Seeding::Share(share) => ((share * m as f64).round() as usize).min(m),
+            Seeding::Random(k) => (*k as usize).min(m),
             Seeding::TopDegree(k) => {
-                let mut best = super::population::by_degree(self.population.graph);
-                best.truncate(*k as usize);
-                return best;
+                let graph = self.population.graph;
+                order.sort_by_key(|&i| (std::cmp::Reverse(graph.degree(i as usize)), i));
+                order.truncate(*k as usize);
+                return order;
             }
             Seeding::Nodes(nodes) => return nodes.clone(),
+            Seeding::Group(..) => 0,
         };
-        let mut order: Vec<u32> = (0..n as u32).collect();
         let mut r = rng::stream(
             self.population.seed,
             replication,
@@ -362,7 +385,7 @@ impl<'a, R: Rule> Classic<'a, R> {
             Purpose::Init,
         );
         for i in 0..k {
-            let j = r.random_range(i..n);
+            let j = r.random_range(i..m);
             order.swap(i, j);
         }
         order.truncate(k);
@@ -431,6 +454,18 @@ struct Shared<'s> {
     threshold: &'s [f32],
 }
 
+impl<'a> Classic<'a, threshold::LinearThreshold> {
+    /// The model with the groups' own thresholds (mean, standard
+    /// deviation), where they give one, group by group.
+    pub fn with_group_thresholds(mut self, thresholds: Vec<Option<(f64, f64)>>) -> Self {
+        if thresholds.iter().any(Option::is_some) {
+            self.rule.own = true;
+            self.group_thresholds = thresholds;
+        }
+        self
+    }
+}
+
 /// Probability that at least one of `k` independent tries, each with
 /// probability `p`, succeeds.
 #[inline]
@@ -476,7 +511,11 @@ impl<R: Rule> Dynamics for Classic<'_, R> {
                         i as u64,
                         Purpose::Init,
                     );
-                    (1.0 - r.random::<f64>()) as f32
+                    let group = self.population.group[i] as usize;
+                    match self.group_thresholds.get(group).copied().flatten() {
+                        Some((mean, sd)) => threshold::clipped_normal(mean, sd, &mut r),
+                        None => self.rule.draw_threshold(&mut r),
+                    }
                 })
                 .collect();
         }

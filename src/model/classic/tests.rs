@@ -212,9 +212,7 @@ fn a_fixed_threshold_is_every_nodes_share_of_neighbours() {
     // one active neighbour is enough, and the cascade goes round; with
     // phi = 0.6 it needs both, and nothing moves. No thresholds are drawn.
     let ring = graph(10, &(0..10).map(|i| (i, (i + 1) % 10)).collect::<Vec<_>>());
-    let rule = |phi| LinearThreshold {
-        enough: Enough::Share(phi),
-    };
+    let rule = |phi| LinearThreshold::of(Enough::Share(phi));
     let all = run(&ring, rule(0.5), 0.1, 6, false);
     assert!(all.node.iter().all(|&x| x == ACTIVE), "{:?}", all.node);
     assert!(all.threshold.is_empty(), "a fixed threshold draws none");
@@ -228,9 +226,7 @@ fn an_absolute_threshold_counts_active_neighbours() {
     // A node between two active ones has two active neighbours: enough for
     // a count of 2; a node beside one active one is not, whatever its
     // degree (a hub with 4 leaves, one of them seeded, stays inactive).
-    let rule = |k| LinearThreshold {
-        enough: Enough::Count(k),
-    };
+    let rule = |k| LinearThreshold::of(Enough::Count(k));
     let star = graph(5, &[(0, 1), (0, 2), (0, 3), (0, 4)]);
     for rep in 0..10 {
         let model = Classic::new(Population::whole(&star, 5), rule(2), Seeding::Share(0.2));
@@ -442,12 +438,8 @@ fn a_weighted_threshold_counts_strength_not_heads() {
         model.step(&mut state, clock(0, 1), false);
         state.node[2] == ACTIVE
     };
-    let share = |phi| LinearThreshold {
-        enough: threshold::Enough::Share(phi),
-    };
-    let count = |k| LinearThreshold {
-        enough: threshold::Enough::Count(k),
-    };
+    let share = |phi| LinearThreshold::of(threshold::Enough::Share(phi));
+    let count = |k| LinearThreshold::of(threshold::Enough::Count(k));
     assert!(activated(vec![0, 1], share(0.5)), "2.5 / 4.75 >= 0.5");
     assert!(!activated(vec![0, 1], share(0.55)));
     assert!(!activated(vec![0, 3], share(0.3)), "1.25 / 4.75 < 0.3");
@@ -529,4 +521,52 @@ fn weighted_bass_hears_only_its_ties_strength() {
     let shares = shares_reached(&g, Bass::per_tick(0.0, 0.9), 200);
     assert_eq!(shares[6], 0.0);
     assert!(shares[5] > 0.5, "{}", shares[5]);
+}
+
+#[test]
+fn normal_thresholds_are_drawn_around_the_mean_and_clipped() {
+    let g = big_graph();
+    let rule = LinearThreshold::of(threshold::Enough::Normal(0.2, 0.3));
+    let model = Classic::new(Population::whole(&g, 3), rule, Seeding::Nodes(vec![]));
+    let state = model.initial_state(0);
+    let t: Vec<f64> = state.threshold.iter().map(|&x| f64::from(x)).collect();
+    assert_eq!(t.len(), g.nodes());
+    assert!(t.iter().all(|&x| (0.0..=1.0).contains(&x)));
+    // Clipped at 0: about Phi(-0.2 / 0.3) = 25% of nodes sit at 0, and the
+    // rest above.
+    let at_zero = t.iter().filter(|&&x| x == 0.0).count() as f64 / t.len() as f64;
+    assert!((at_zero - 0.2525).abs() < 0.03, "{at_zero}");
+    let inside: Vec<f64> = t.iter().copied().filter(|&x| x > 0.0 && x < 1.0).collect();
+    assert!(inside.len() > t.len() / 2);
+    // Another run draws other thresholds; no one moves without an active
+    // neighbour, even at threshold 0.
+    assert_ne!(model.initial_state(1).threshold, state.threshold);
+    let mut s = state;
+    model.step(&mut s, clock(0, 1), false);
+    assert!(s.node.iter().all(|&x| x == INACTIVE));
+}
+
+#[test]
+fn a_group_of_its_own_threshold_holds_out_where_the_others_move() {
+    // A path 0-1-2-3 from node 0, everyone's threshold a half: node 2
+    // follows node 1 unless its group (group 1) asks for 0.9.
+    let g = path(4);
+    let ends = |own: Vec<Option<(f64, f64)>>| {
+        let mut population = Population::whole(&g, 1);
+        population.group = vec![0, 0, 1, 0];
+        let rule = LinearThreshold::of(threshold::Enough::Share(0.5));
+        let model =
+            Classic::new(population, rule, Seeding::Nodes(vec![0])).with_group_thresholds(own);
+        let mut state = model.initial_state(0);
+        for tick in 1..=4 {
+            model.step(&mut state, clock(0, tick), false);
+        }
+        state.node
+    };
+    assert_eq!(ends(vec![None, None]), [ACTIVE; 4]);
+    assert_eq!(
+        ends(vec![None, Some((0.9, 0.0))]),
+        [ACTIVE, ACTIVE, INACTIVE, INACTIVE]
+    );
+    assert_eq!(ends(vec![None, Some((0.4, 0.0))]), [ACTIVE; 4]);
 }

@@ -2,8 +2,10 @@
 //! neighbours are active. Enough is a share of its neighbours, drawn
 //! uniformly from (0, 1] for each node in each run (Kempe, Kleinberg and
 //! Tardos), or the same share for every node (`threshold`, Watts 2002's
-//! phi), or a number of neighbours (`threshold_count`: the absolute rule of
-//! Granovetter, and of Centola's complex contagion).
+//! phi), or each node's own drawn from a normal distribution around it
+//! (`threshold_sd`, clipped to [0, 1]), or a number of neighbours
+//! (`threshold_count`: the absolute rule of Granovetter, and of Centola's
+//! complex contagion). A node moves only once someone it knows is active.
 
 use super::{Counts, Node, Rule, change, node};
 use crate::catalog::ModelKind;
@@ -13,6 +15,9 @@ use crate::scenario::ModelSpec;
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct LinearThreshold {
     pub enough: Enough,
+    /// Each node has a threshold of its own in the state (some groups set
+    /// their members'); those of the others come from `enough`.
+    pub own: bool,
 }
 
 /// When an inactive node's active neighbours are enough.
@@ -22,6 +27,9 @@ pub enum Enough {
     Drawn,
     /// Their share reaches this one threshold, every node's.
     Share(f64),
+    /// Their share reaches the node's own threshold, drawn per run from a
+    /// normal distribution (mean, standard deviation) clipped to [0, 1].
+    Normal(f64, f64),
     /// They are at least this many.
     Count(u32),
 }
@@ -31,7 +39,23 @@ impl LinearThreshold {
     /// Kleinberg and Tardos state it).
     pub const DRAWN: LinearThreshold = LinearThreshold {
         enough: Enough::Drawn,
+        own: false,
     };
+
+    /// The rule `enough`, every node's the same way.
+    pub const fn of(enough: Enough) -> LinearThreshold {
+        LinearThreshold { enough, own: false }
+    }
+}
+
+/// A threshold drawn from a normal distribution, clipped to [0, 1] (one
+/// value when `sd` is 0, with no draw).
+pub fn clipped_normal(mean: f64, sd: f64, r: &mut crate::rng::Stream) -> f32 {
+    if sd == 0.0 {
+        return mean as f32;
+    }
+    let z: f64 = rand::RngExt::sample(r, rand_distr::StandardNormal);
+    (mean + sd * z).clamp(0.0, 1.0) as f32
 }
 
 impl Rule for LinearThreshold {
@@ -39,12 +63,18 @@ impl Rule for LinearThreshold {
     const SEEDED: u8 = node::ACTIVE;
 
     fn new(model: &ModelSpec) -> Self {
-        let enough = match (model.given("threshold"), model.given("threshold_count")) {
-            (_, Some(k)) => Enough::Count(k as u32),
-            (Some(phi), None) => Enough::Share(phi),
-            (None, None) => Enough::Drawn,
+        let given = |key| model.given(key);
+        let enough = match (
+            given("threshold"),
+            given("threshold_count"),
+            given("threshold_sd"),
+        ) {
+            (_, Some(k), _) => Enough::Count(k as u32),
+            (Some(phi), None, Some(sd)) if sd > 0.0 => Enough::Normal(phi, sd),
+            (Some(phi), None, _) => Enough::Share(phi),
+            (None, None, _) => Enough::Drawn,
         };
-        LinearThreshold { enough }
+        LinearThreshold::of(enough)
     }
 
     fn seed_share(model: &ModelSpec) -> f64 {
@@ -63,22 +93,33 @@ impl Rule for LinearThreshold {
     }
 
     fn draws_thresholds(&self) -> bool {
-        self.enough == Enough::Drawn
+        self.own || matches!(self.enough, Enough::Drawn | Enough::Normal(..))
+    }
+
+    fn draw_threshold(&self, r: &mut crate::rng::Stream) -> f32 {
+        use rand::RngExt;
+        match self.enough {
+            Enough::Normal(mean, sd) => clipped_normal(mean, sd, r),
+            Enough::Share(phi) => phi as f32,
+            _ => (1.0 - r.random::<f64>()) as f32,
+        }
     }
 
     /// Equal in-weights 1/degree: active when the active share of
-    /// neighbours reaches the threshold (or their number the count);
-    /// isolated nodes (and, weighted, nodes whose ties are all of strength
-    /// 0) never activate.
+    /// neighbours reaches the threshold (or their number the count); a
+    /// node with no active neighbour (so an isolated one, even with a
+    /// threshold of 0) and, weighted, one whose ties are all of strength 0
+    /// never activate.
     fn decide(&self, n: Node, _draw: impl Fn() -> f64) -> (u8, u8) {
         // Weighted, the active neighbours' and all neighbours' ties, each
         // as a share of the strongest tie.
         let (active, all) = n.pull();
-        if n.state != node::INACTIVE || n.degree == 0 || all == 0.0 {
+        if n.state != node::INACTIVE || n.count == 0 || all == 0.0 {
             return (n.state, 0);
         }
         let enough = match self.enough {
-            Enough::Drawn => n.reaches(active, f64::from(n.threshold) * all),
+            Enough::Drawn | Enough::Normal(..) => n.reaches(active, f64::from(n.threshold) * all),
+            Enough::Share(_) if self.own => n.reaches(active, f64::from(n.threshold) * all),
             Enough::Share(phi) => n.reaches(active, phi * all),
             // Weighted, each tie carries its share of k (see `carries`).
             Enough::Count(k) => match n.ties {
