@@ -403,18 +403,15 @@ impl<'a, R: Rule> Classic<'a, R> {
         c: Shared<'_>,
     ) {
         let graph = self.population.graph;
+        let key = rng::Key::new(
+            self.population.seed,
+            clock.replication,
+            clock.tick,
+            Purpose::Decision,
+        );
         for k in 0..nodes.len() {
             let i = first + k;
-            let draw = || {
-                rng::stream(
-                    self.population.seed,
-                    clock.replication,
-                    clock.tick,
-                    i as u64,
-                    Purpose::Decision,
-                )
-                .random::<f64>()
-            };
+            let draw = || key.stream(i as u64).random::<f64>();
             let ties = (!c.carried.is_empty()).then(|| Ties {
                 driving: c.carried[i].load(Relaxed) as f64 / UNIT,
                 all: self.all_carried[i] as f64 / UNIT,
