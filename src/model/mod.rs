@@ -459,7 +459,12 @@ pub fn cost(variant: &Variant, agents: f64, ticks: u32) -> Cost {
         },
         // Every classic model keeps the same per-node state.
         _ => Cost {
-            bytes_per_agent: classic::BYTES_PER_AGENT,
+            bytes_per_agent: classic::BYTES_PER_AGENT
+                + if variant.network.weighted() {
+                    classic::WEIGHTED_BYTES_PER_AGENT
+                } else {
+                    0
+                },
             ns_per_agent_tick: 6.0,
             tellings: expected::Tellings::default(),
             stories: false,

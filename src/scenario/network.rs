@@ -128,6 +128,19 @@ impl NetworkSpec {
         }
     }
 
+    /// Whether its ties have strengths of their own.
+    pub fn weighted(&self) -> bool {
+        match *self {
+            NetworkSpec::Organisations {
+                weak_tie_strength, ..
+            } => weak_tie_strength.is_some(),
+            NetworkSpec::EdgeList { weighted, .. }
+            | NetworkSpec::Graphml { weighted, .. }
+            | NetworkSpec::Gexf { weighted, .. } => weighted,
+            _ => false,
+        }
+    }
+
     /// The node attribute that assigns agents to groups, if any.
     pub fn group_attribute(&self) -> Option<&str> {
         match self {
