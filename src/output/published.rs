@@ -75,11 +75,13 @@ pub fn checks_csv(checks: &[Check]) -> Result<String, Box<dyn std::error::Error>
 }
 
 /// How a line is drawn: the references in dark grey (the first thick, a
-/// second dashed), what was simulated in the variants' colours; where there
-/// is no theory, the first simulated line is the reference the others are
-/// what-ifs of.
+/// second dashed), what was simulated in the variants' colours; where
+/// simulated lines are compared with no theory, the first is the reference
+/// the others are what-ifs of.
 fn strokes(p: &Picture) -> Vec<style::Stroke> {
-    let no_theory = p.lines.iter().all(|l| !l.theory);
+    // A comparison of simulated lines alone (no theory, no window) has its
+    // first line as the reference.
+    let no_theory = p.window.is_none() && p.lines.len() > 1 && p.lines.iter().all(|l| !l.theory);
     let (mut theory, mut simulated) = (0, 0);
     p.lines
         .iter()
@@ -230,5 +232,32 @@ mod tests {
             "{row}"
         );
         assert!(row.contains(",10,true,"), "{row}");
+    }
+
+    #[test]
+    fn theory_is_the_reference_and_else_the_first_of_several_simulated_lines() {
+        let line = |theory| PictureLine {
+            label: "l".into(),
+            theory,
+            points: vec![(0.0, 0.5, 0.0)],
+        };
+        let picture = |lines: Vec<PictureLine>, window| Picture {
+            stem: "p",
+            title: String::new(),
+            finding: String::new(),
+            x_desc: String::new(),
+            y_desc: String::new(),
+            lines,
+            window,
+        };
+        let dark = style::palette::DARK;
+        let with_theory = strokes(&picture(vec![line(false), line(true)], None));
+        assert_ne!(with_theory[0].color, dark);
+        assert_eq!(with_theory[1].color, dark);
+        let compared = strokes(&picture(vec![line(false), line(false)], None));
+        assert_eq!(compared[0].color, dark);
+        assert_ne!(compared[1].color, dark);
+        let windowed = strokes(&picture(vec![line(false)], Some((1.0, 2.0, "w".into()))));
+        assert_ne!(windowed[0].color, dark);
     }
 }
