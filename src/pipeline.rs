@@ -363,21 +363,6 @@ fn check_seeds(
 ) -> Result<(), Error> {
     use crate::scenario::seeds::{Pick, Seeds};
     let n = net.agents();
-    let groups = &s.baseline().groups;
-    if let Some(name) = &seeds.group
-        && !groups.iter().any(|g| &g.name == name)
-    {
-        let names: Vec<&str> = groups.iter().map(|g| g.name.as_str()).collect();
-        let problem = Problem::new(
-            FieldPath::parse("seeds.group"),
-            format!("no group is named `{name}`"),
-        )
-        .allowed(format!(
-            "the name of one of the groups: {}",
-            names.join(", ")
-        ));
-        return Err(Error::Input(s.locate(problem)));
-    }
     let problem = match &seeds.pick {
         Pick::Nodes(ids) => match Seeds::named(&net.ids, n, ids) {
             Ok(_) => return Ok(()),

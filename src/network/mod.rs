@@ -127,7 +127,12 @@ impl Graph {
             .iter()
             .zip(weights)
             .filter(|((u, v), _)| u != v)
-            .flat_map(|(&(u, v), w)| [(u, v, w.to_bits()), (v, u, w.to_bits())])
+            // + 0.0 makes a -0 (which passes a check for at least 0) +0,
+            // whose bits sort below every other weight's.
+            .flat_map(|(&(u, v), &w)| {
+                let bits = (w + 0.0).to_bits();
+                [(u, v, bits), (v, u, bits)]
+            })
             .collect();
         drop(edges);
         let self_loops = listed - arcs.len() as u64 / 2;
@@ -167,7 +172,7 @@ impl Graph {
 
     /// The same ties, each with the strength `weight(u, v)` gives it (which
     /// must not depend on the order of `u` and `v`).
-    pub fn weighted_by(mut self, weight: impl Fn(usize, usize) -> f32 + Sync) -> Graph {
+    pub fn weighted_by(mut self, weight: impl Fn(usize, usize) -> f32) -> Graph {
         let mut bits = vec![0u32; self.neighbours.len()];
         for i in 0..self.nodes() {
             let run = self.offsets[i] as usize..self.offsets[i + 1] as usize;
@@ -559,7 +564,7 @@ mod tests {
     #[test]
     fn a_repeated_weighted_edge_keeps_its_largest_weight_in_both_directions() {
         let edges = vec![(0, 1), (1, 0), (1, 2), (2, 2), (0, 1), (3, 1)];
-        let (g, d) = Graph::from_weighted_edges(4, edges, &[0.5, 2.0, 0.25, 9.0, 1.0, 0.0]);
+        let (g, d) = Graph::from_weighted_edges(4, edges, &[0.5, 2.0, -0.0, 9.0, 1.0, 0.0]);
         assert_eq!(
             d,
             Dropped {
@@ -569,7 +574,11 @@ mod tests {
         );
         assert_eq!(g.neighbours(1), &[0, 2, 3]);
         let of = |i: usize| (0..g.degree(i)).map(|k| g.weight(i, k)).collect::<Vec<_>>();
-        assert_eq!(of(1), [2.0, 0.25, 0.0]);
+        // A -0 listed is a 0 (its bits would otherwise sort as the largest).
+        assert_eq!(
+            of(1).iter().map(|w| w.to_bits()).collect::<Vec<_>>(),
+            [2.0f32.to_bits(), 0, 0]
+        );
         assert_eq!(of(0), [2.0]);
         assert_eq!(of(3), [0.0]);
         let r = g.weight_range().unwrap();

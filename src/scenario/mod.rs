@@ -690,6 +690,21 @@ pub fn validate(raw: RawScenario, source: &Path) -> Result<Checked, Vec<Problem>
     let seeds = raw.seeds.as_ref().and_then(|r| seeds::validate(r, p));
     check_seed_choice(model, raw.seeds.is_some(), p);
     check_group_thresholds(model, &groups, p);
+    if let Some(name) = seeds.as_ref().and_then(|s| s.group.as_ref())
+        && !groups.iter().any(|g| &g.name == name)
+    {
+        let names: Vec<&str> = groups.iter().map(|g| g.name.as_str()).collect();
+        p.push(
+            Problem::new(
+                FieldPath::root().key("seeds").key("group"),
+                format!("no group is named `{name}`"),
+            )
+            .allowed(format!(
+                "the name of one of the groups: {}",
+                names.join(", ")
+            )),
+        );
+    }
     for (i, v) in variants.iter().enumerate() {
         let Some(other) = &v.compare_to else { continue };
         let other = other.trim();
