@@ -270,8 +270,7 @@ fn record<D: Dynamics>(
             frame = settled_frame(&frame, dynamics.measures());
             observer.observe(tick, frame.clone(), Stories::default());
         } else {
-            dynamics.step(&mut state, Clock::run(replication, tick), parallel);
-            frame = dynamics.measure(&state, tick, parallel);
+            frame = dynamics.step_measured(&mut state, Clock::run(replication, tick), parallel);
             settled = dynamics.settled(&frame, tick);
             observer.observe(tick, frame.clone(), dynamics.stories(&mut state, tick));
         }

@@ -197,13 +197,20 @@ pub trait Dynamics: Sync {
     /// The figures of the state after `tick`.
     fn measure(&self, state: &Self::State, tick: u32, parallel: bool) -> Frame;
 
+    /// One tick and the figures after it: what [`Dynamics::step`] then
+    /// [`Dynamics::measure`] give, which a model may count as it steps.
+    fn step_measured(&self, state: &mut Self::State, clock: Clock, parallel: bool) -> Frame {
+        self.step(state, clock, parallel);
+        self.measure(state, clock.tick, parallel)
+    }
+
     /// The stories followed for the reach measure since the last call.
     fn stories(&self, _state: &mut Self::State, _tick: u32) -> Stories {
         Stories::default()
     }
 
-    /// The warm-up is over: counts that run "so far" (people reached,
-    /// stories told and heard) start again from tick 0.
+    /// The warm-up is over: counts that run "so far" (people reached)
+    /// start again from tick 0.
     fn end_warmup(&self, _state: &mut Self::State) {}
 
     /// A fingerprint of everything the warm-up depends on (the network,

@@ -242,13 +242,14 @@ impl Clone for State {
             attitude: self.attitude.clone(),
             flags: self.flags.clone(),
             story: self.story.clone(),
-            told: self.told.clone(),
-            heard: self.heard.clone(),
-            referrals: self.referrals.clone(),
             told_now: self.told_now.clone(),
             events: self.events.clone(),
             inbox: self.inbox.copy(),
-            referred_now: copy32(&self.referred_now),
+            credited: self
+                .credited
+                .iter()
+                .map(|x| AtomicU64::new(x.load(Relaxed)))
+                .collect(),
             origin: copy32(&self.origin),
             org: copy32(&self.org),
             colleagues: copy32(&self.colleagues),
@@ -287,17 +288,15 @@ pub struct State {
     /// The story each agent tells this tick; after hearing, the one it will
     /// retell next tick.
     pub story: Vec<Story>,
-    /// Cumulative counters: people told, stories heard, referrals credited.
-    pub told: Vec<u32>,
-    pub heard: Vec<u32>,
-    pub referrals: Vec<u32>,
     /// People told this tick.
     pub told_now: Vec<u16>,
     /// [`event`] bits for this tick.
     pub events: Vec<u16>,
     pub inbox: Inbox,
-    /// Referrals credited to each agent this tick (by the converts).
-    pub referred_now: Vec<AtomicU32>,
+    /// Referrals credited this tick to the tellers of each group (by the
+    /// converts): one counter a group, not an agent, since only the
+    /// group's total is measured.
+    pub credited: Vec<AtomicU64>,
     /// The origin of the story each agent told this tick, for its hearers.
     pub origin: Vec<AtomicU32>,
     /// Each agent's organisation (empty without workplaces).
@@ -312,10 +311,10 @@ pub struct State {
 }
 
 /// Bytes of state per agent, for memory estimates (without workplaces):
-/// the agent's own slots, its inbox, and the two atomics others write
-/// (referrals credited, the origin of the story it told).
+/// the agent's own slots, its inbox, and the atomic others read (the
+/// origin of the story it told).
 pub const BYTES_PER_AGENT: u64 =
-    (OWN_BYTES_PER_AGENT + Inbox::BYTES_PER_AGENT + 2 * std::mem::size_of::<AtomicU32>()) as u64;
+    (OWN_BYTES_PER_AGENT + Inbox::BYTES_PER_AGENT + std::mem::size_of::<AtomicU32>()) as u64;
 
 /// Bytes per agent that workplaces add: organisation, membership (at
 /// most one organisation and one offset per agent) and ties.
@@ -331,13 +330,10 @@ impl State {
             attitude: vec![0.0; n],
             flags: vec![0; n],
             story: vec![Story::NONE; n],
-            told: vec![0; n],
-            heard: vec![0; n],
-            referrals: vec![0; n],
             told_now: vec![0; n],
             events: vec![0; n],
             inbox: Inbox::new(n),
-            referred_now: atomics32(n),
+            credited: Vec::new(),
             origin: atomics32(n),
             org: Vec::new(),
             colleagues: Vec::new(),
@@ -375,15 +371,12 @@ impl State {
                 attitude: &mut self.attitude,
                 flags: &mut self.flags,
                 story: &mut self.story,
-                told: &mut self.told,
-                heard: &mut self.heard,
-                referrals: &mut self.referrals,
                 told_now: &mut self.told_now,
                 events: &mut self.events,
             },
             Shared {
                 inbox: &self.inbox,
-                referred_now: &self.referred_now,
+                credited: &self.credited,
                 origin: &self.origin,
                 org: &self.org,
                 colleagues: &self.colleagues,
@@ -399,7 +392,7 @@ impl State {
 #[derive(Clone, Copy)]
 pub struct Shared<'a> {
     pub inbox: &'a Inbox,
-    pub referred_now: &'a [AtomicU32],
+    pub credited: &'a [AtomicU64],
     pub origin: &'a [AtomicU32],
     pub org: &'a [AtomicU32],
     pub colleagues: &'a [AtomicU32],
@@ -445,9 +438,6 @@ agents_view! {
     attitude: f32,
     flags: u8,
     story: Story,
-    told: u32,
-    heard: u32,
-    referrals: u32,
     told_now: u16,
     events: u16,
 }
@@ -472,6 +462,29 @@ where
     }
 }
 
+/// Runs `f` over every chunk of [`CHUNK`] agents, on this thread or across
+/// rayon's threads, and returns what each gave, in agent order: the same
+/// chunks and the same order on any number of threads, so sums over them
+/// are the same too.
+pub fn map_chunks<R, F>(parallel: bool, agents: Agents<'_>, f: &F) -> Vec<R>
+where
+    F: Fn(Agents<'_>) -> R + Sync,
+    R: Send,
+{
+    if agents.len() <= CHUNK {
+        return vec![f(agents)];
+    }
+    let mid = (agents.len() / 2).div_ceil(CHUNK) * CHUNK;
+    let (a, b) = agents.split_at(mid);
+    let (mut first, second) = if parallel {
+        rayon::join(|| map_chunks(true, a, f), || map_chunks(true, b, f))
+    } else {
+        (map_chunks(false, a, f), map_chunks(false, b, f))
+    };
+    first.extend(second);
+    first
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -493,11 +506,11 @@ mod tests {
         let (agents, _) = s.split();
         for_each_chunk(true, agents, &|a: Agents<'_>| {
             for k in 0..a.len() {
-                a.told[k] += 1;
-                a.heard[k] = (a.first + k) as u32;
+                a.told_now[k] += 1;
+                a.attitude[k] = (a.first + k) as f32;
             }
         });
-        assert!(s.told.iter().all(|&t| t == 1));
-        assert!(s.heard.iter().enumerate().all(|(i, &h)| h as usize == i));
+        assert!(s.told_now.iter().all(|&t| t == 1));
+        assert!(s.attitude.iter().enumerate().all(|(i, &h)| h == i as f32));
     }
 }

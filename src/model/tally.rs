@@ -16,7 +16,7 @@ const WOM: &[Measure] = crate::catalog::WORD_OF_MOUTH.measures;
 
 /// Counts over some agents, per group.
 #[derive(Debug, Clone, Copy, Default)]
-struct Tally {
+pub(crate) struct Tally {
     agents: u64,
     attitude: f64,
     aware: u64,
@@ -145,13 +145,13 @@ pub fn nps_class(attitude: f32) -> Nps {
 /// What a tally needs of each group at a tick, looked up once rather than
 /// for every agent.
 #[derive(Debug, Clone, Copy)]
-struct GroupAt {
+pub(crate) struct GroupAt {
     staff: bool,
     value_per_tick: f64,
     value_per_referral: f64,
 }
 
-fn groups_at(world: &WordOfMouth<'_>, tick: u32) -> Vec<GroupAt> {
+pub(crate) fn groups_at(world: &WordOfMouth<'_>, tick: u32) -> Vec<GroupAt> {
     (0..world.groups.len())
         .map(|g| {
             let market = &world.group_params(Clock::run(0, tick), g).market;
@@ -164,6 +164,50 @@ fn groups_at(world: &WordOfMouth<'_>, tick: u32) -> Vec<GroupAt> {
         .collect()
 }
 
+/// What one agent adds to its group's tally `g`: its attitude, status and
+/// flags, and this tick's events and people told.
+#[inline]
+pub(crate) fn count(g: &mut Tally, here: &GroupAt, a: f32, st: u8, ev: u16, fl: u8, told: u16) {
+    if here.staff {
+        g.staff += 1;
+        g.staff_attitude += f64::from(a);
+    }
+    let customer = st == status::CUSTOMER;
+    if customer {
+        g.value += here.value_per_tick;
+    }
+    if ev & event::CONVERTED_REFERRAL != 0 {
+        g.value += here.value_per_referral;
+    }
+    g.agents += 1;
+    g.attitude += f64::from(a);
+    g.aware += u64::from(fl & flag::AWARE != 0);
+    if customer {
+        match nps_class(a) {
+            Nps::Promoter => g.promoters += 1,
+            Nps::Detractor => g.detractors += 1,
+            Nps::Passive => {}
+        }
+    }
+    g.by_status[usize::from(st & 3)] += 1;
+    if ev != 0 {
+        // Only the counted bits that are set: an agent has one to three
+        // events a tick, of twelve kinds (the bits above qualify them).
+        let mut bits = ev & ((1 << event::COUNT) - 1);
+        while bits != 0 {
+            g.events[bits.trailing_zeros() as usize] += 1;
+            bits &= bits - 1;
+        }
+        if ev & event::TOLD != 0 {
+            let slot = usize::from(ev & event::TOLD_BAD != 0) * 2
+                + usize::from(ev & event::TOLD_RETOLD != 0);
+            g.told[slot] += u64::from(told);
+        }
+    }
+    g.reached_good += u64::from(fl & flag::REACHED_GOOD != 0);
+    g.reached_bad += u64::from(fl & flag::REACHED_BAD != 0);
+}
+
 /// The tallies of the agents in `range`, per group. The agents' fields are
 /// taken as slices of the range once, so the loop reads them with no
 /// bounds checks; the sums are added in agent order, as always.
@@ -173,65 +217,23 @@ fn tally_range(
     at: &[GroupAt],
     range: std::ops::Range<usize>,
 ) -> Vec<Tally> {
-    use std::sync::atomic::Ordering::Relaxed;
     let mut t = vec![Tally::default(); at.len()];
     let group = &world.group[range.clone()];
     let attitude = &state.attitude[range.clone()];
     let status = &state.status[range.clone()];
     let events = &state.events[range.clone()];
     let flags = &state.flags[range.clone()];
-    let told_now = &state.told_now[range.clone()];
-    let referred = &state.referred_now[range];
+    let told_now = &state.told_now[range];
     let agents = group
         .iter()
         .zip(attitude)
         .zip(status)
         .zip(events)
         .zip(flags)
-        .zip(told_now)
-        .zip(referred);
-    for ((((((&gi, &a), &st), &ev), &fl), &told), referred_now) in agents {
+        .zip(told_now);
+    for (((((&gi, &a), &st), &ev), &fl), &told) in agents {
         let gi = gi as usize;
-        let (g, here) = (&mut t[gi], &at[gi]);
-        if here.staff {
-            g.staff += 1;
-            g.staff_attitude += f64::from(a);
-        }
-        let customer = st == status::CUSTOMER;
-        if customer {
-            g.value += here.value_per_tick;
-        }
-        if ev & event::CONVERTED_REFERRAL != 0 {
-            g.value += here.value_per_referral;
-        }
-        g.agents += 1;
-        g.attitude += f64::from(a);
-        g.aware += u64::from(fl & flag::AWARE != 0);
-        if customer {
-            match nps_class(a) {
-                Nps::Promoter => g.promoters += 1,
-                Nps::Detractor => g.detractors += 1,
-                Nps::Passive => {}
-            }
-        }
-        g.by_status[usize::from(st & 3)] += 1;
-        if ev != 0 {
-            // Only the counted bits that are set: an agent has one to three
-            // events a tick, of twelve kinds (the bits above qualify them).
-            let mut bits = ev & ((1 << event::COUNT) - 1);
-            while bits != 0 {
-                g.events[bits.trailing_zeros() as usize] += 1;
-                bits &= bits - 1;
-            }
-            if ev & event::TOLD != 0 {
-                let slot = usize::from(ev & event::TOLD_BAD != 0) * 2
-                    + usize::from(ev & event::TOLD_RETOLD != 0);
-                g.told[slot] += u64::from(told);
-            }
-        }
-        g.reached_good += u64::from(fl & flag::REACHED_GOOD != 0);
-        g.reached_bad += u64::from(fl & flag::REACHED_BAD != 0);
-        g.referrals += u64::from(referred_now.load(Relaxed));
+        count(&mut t[gi], &at[gi], a, st, ev, fl, told);
     }
     t
 }
@@ -239,7 +241,6 @@ fn tally_range(
 /// Measures the state after `tick`: one frame.
 pub fn frame(world: &WordOfMouth<'_>, state: &State, tick: u32, parallel: bool) -> Frame {
     let n = state.len();
-    let groups = world.groups.len();
     let chunks = n.div_ceil(CHUNK);
     let at = groups_at(world, tick);
     let part = |c: usize| tally_range(world, state, &at, c * CHUNK..((c + 1) * CHUNK).min(n));
@@ -248,9 +249,24 @@ pub fn frame(world: &WordOfMouth<'_>, state: &State, tick: u32, parallel: bool) 
     } else {
         (0..chunks).map(part).collect()
     };
-    let mut per_group = vec![Tally::default(); groups];
-    for p in &parts {
+    frame_of(world, state, parts.iter().map(Vec::as_slice))
+}
+
+/// The frame from each chunk's tallies per group, in agent order (added in
+/// that order, so the figures are the same however the chunks ran), the
+/// referrals credited to each group, and the organisations with customers.
+pub(crate) fn frame_of<'t>(
+    world: &WordOfMouth<'_>,
+    state: &State,
+    parts: impl Iterator<Item = &'t [Tally]>,
+) -> Frame {
+    use std::sync::atomic::Ordering::Relaxed;
+    let mut per_group = vec![Tally::default(); world.groups.len()];
+    for p in parts {
         per_group.iter_mut().zip(p).for_each(|(a, b)| a.add(b));
+    }
+    for (t, credited) in per_group.iter_mut().zip(&state.credited) {
+        t.referrals = credited.load(Relaxed);
     }
     let mut all = Tally::default();
     per_group.iter().for_each(|g| all.add(g));

@@ -4,7 +4,7 @@
 //! its place among the [`Dynamics`]. The tick's rules are in
 //! [`super::phases`], its figures in [`super::tally`].
 
-use std::sync::atomic::Ordering::Relaxed;
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 
 use rand::RngExt;
 
@@ -303,6 +303,7 @@ fn guest_list(chosen: &Chosen, graph: &Graph, group: &[u8]) -> GuestList {
 fn initial_state(world: &WordOfMouth<'_>, replication: u32) -> State {
     let n = world.agents();
     let mut state = State::new(n);
+    state.credited = world.groups.iter().map(|_| AtomicU64::new(0)).collect();
     for i in 0..n {
         let g = &world.groups[world.group[i] as usize];
         let mut r = rng::stream(world.seed, replication, 0, i as u64, Purpose::Init);
@@ -402,14 +403,15 @@ impl Dynamics for WordOfMouth<'_> {
         super::tally::frame(self, state, tick, parallel)
     }
 
+    fn step_measured(&self, state: &mut State, clock: Clock, parallel: bool) -> Frame {
+        phases::step_measured(self, state, clock, parallel)
+    }
+
     /// What ran "so far" starts again at tick 0: people reached by good and
-    /// bad stories, stories told and heard, referrals credited.
+    /// bad stories.
     fn end_warmup(&self, state: &mut State) {
         let reached = flag::REACHED_GOOD | flag::REACHED_BAD;
         state.flags.iter_mut().for_each(|f| *f &= !reached);
-        state.told.fill(0);
-        state.heard.fill(0);
-        state.referrals.fill(0);
     }
 
     /// How each of `agents` looks after this tick: attitude, market

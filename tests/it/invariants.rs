@@ -149,10 +149,16 @@ proptest! {
                     .sum();
                 prop_assert_eq!(counted as usize + none, size, "group {} counts each agent once", g);
             }
-            let told: u64 = state.told.iter().map(|&t| u64::from(t)).sum();
-            let heard: u64 = state.heard.iter().map(|&h| u64::from(h)).sum();
-            // Heard never exceeds told; in fact every telling reaches someone.
-            prop_assert_eq!(heard, told, "stories heard must equal people told");
+            // Everyone who heard a story was told one: at least as many
+            // people told as hearers, of each kind, and no hearers unless
+            // someone was told. (That every telling reaches its hearer is
+            // checked phase by phase in the model's unit tests.)
+            let of = |x: Measure| frame[index_of(x)];
+            let good_told = of(Measure::GoodToldFirstHand) + of(Measure::GoodToldRetold);
+            let bad_told = of(Measure::BadToldFirstHand) + of(Measure::BadToldRetold);
+            prop_assert!(good_told >= of(Measure::GoodHearers), "good hearers were told");
+            prop_assert!(bad_told >= of(Measure::BadHearers), "bad hearers were told");
+            prop_assert_eq!(good_told + bad_told > 0.0, of(Measure::GoodHearers) + of(Measure::BadHearers) > 0.0);
             for metric in [aware, good, bad] {
                 prop_assert!(frame[metric] >= last[metric], "{} never shrinks", list[metric].name());
             }

@@ -4,8 +4,6 @@
 //! a good story; far below: a bad one, unless the failure is recovered
 //! (the customer is made whole and tells a good story instead).
 
-use std::sync::atomic::Ordering::Relaxed;
-
 use rand::RngExt;
 use rand_distr::{Distribution, StandardNormal};
 
@@ -15,8 +13,8 @@ use crate::model::{Clock, WordOfMouth};
 use crate::rng::{self, Purpose};
 
 /// Phase 1. Clears last tick's marks (the story to retell, chosen while
-/// hearing last tick, stays), brings forward the stories heard last
-/// tick that are to be retold, and gives an experience to each customer who
+/// hearing last tick, stays; the inboxes were emptied as they were read)
+/// and gives an experience to each customer who
 /// buys, each member of staff treated notably (their group's `service` is
 /// how they are treated), and each guest of a one-off event. Quality is
 /// shifted by staff morale. Far above expectation: a good story; far below:
@@ -30,8 +28,6 @@ pub fn experience(world: &WordOfMouth<'_>, clock: Clock, a: Agents<'_>, shared: 
     );
     for k in 0..a.len() {
         let i = a.first + k;
-        shared.inbox.clear(i);
-        shared.referred_now[i].store(0, Relaxed);
         a.events[k] = 0;
         a.told_now[k] = 0;
         let guest = world.guest(clock, i);

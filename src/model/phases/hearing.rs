@@ -11,63 +11,81 @@ use crate::model::state::{self, Agents, Shared, Story, event, flag, unpack_key};
 use crate::model::{Clock, WordOfMouth};
 use crate::rng::{self, Purpose};
 
-/// Phase 3. A hearer's attitude moves toward the weighted mean valence of
-/// what it heard: a' = a + min(1, W) (v - a), where W sums the stories'
-/// weights (influence x trust x intensity, times the negativity bias for bad
-/// ones) and v is their weighted mean valence. It becomes aware, and may
-/// retell the strongest story next tick, with a probability that decays at
-/// each hop.
-pub fn hearing(world: &WordOfMouth<'_>, clock: Clock, a: Agents<'_>, shared: Shared<'_>) {
-    let inbox = shared.inbox;
-    let streams = rng::Key::new(world.seed, clock.replication, clock.tick, Purpose::Hearing);
+/// Phase 3 over a run of agents (the tick runs it agent by agent with the
+/// decisions: see [`super::listen`]).
+pub fn hearing(world: &WordOfMouth<'_>, clock: Clock, mut a: Agents<'_>, shared: Shared<'_>) {
+    let key = key(world, clock);
     for k in 0..a.len() {
-        let i = a.first + k;
-        // This tick's story is told; what is kept is the one to retell.
-        a.story[k] = Story::NONE;
-        let (good, bad) = (inbox.good[i].load(Relaxed), inbox.bad[i].load(Relaxed));
-        if good + bad == 0 {
-            continue;
-        }
-        a.heard[k] = a.heard[k].saturating_add(good + bad);
-        a.flags[k] |= flag::AWARE;
-        if good > 0 {
-            a.flags[k] |= flag::REACHED_GOOD;
-            a.events[k] |= event::HEARD_GOOD;
-        }
-        if bad > 0 {
-            a.flags[k] |= flag::REACHED_BAD;
-            a.events[k] |= event::HEARD_BAD;
-        }
-        let wg = f64::from(inbox.good_weight[i].load(Relaxed)) / state::WEIGHT_SCALE;
-        let wb = f64::from(inbox.bad_weight[i].load(Relaxed)) / state::WEIGHT_SCALE;
-        let total = wg + wb;
-        if total > 0.0 {
-            a.attitude[k] = toward(a.attitude[k], ((wg - wb) / total) as f32, total.min(1.0));
-        }
-        let (kg, kb) = (
-            inbox.best_good[i].load(Relaxed),
-            inbox.best_bad[i].load(Relaxed),
-        );
-        // Bad news wins a tie.
-        let (valence, key) = if kb >> 40 >= kg >> 40 {
-            (-1, kb)
-        } else {
-            (1, kg)
+        hear(world, clock, key, &mut a, k, &shared);
+    }
+}
+
+/// The key of this tick's retelling draws.
+pub fn key(world: &WordOfMouth<'_>, clock: Clock) -> rng::Key {
+    rng::Key::new(world.seed, clock.replication, clock.tick, Purpose::Hearing)
+}
+
+/// Phase 3 for agent `k` of `a`. A hearer's attitude moves toward the
+/// weighted mean valence of what it heard: a' = a + min(1, W) (v - a),
+/// where W sums the stories' weights (influence x trust x intensity, times
+/// the negativity bias for bad ones) and v is their weighted mean valence.
+/// It becomes aware, and may retell the strongest story next tick, with a
+/// probability that decays at each hop.
+#[inline]
+pub fn hear(
+    world: &WordOfMouth<'_>,
+    clock: Clock,
+    streams: rng::Key,
+    a: &mut Agents<'_>,
+    k: usize,
+    shared: &Shared<'_>,
+) {
+    let inbox = shared.inbox;
+    let i = a.first + k;
+    // This tick's story is told; what is kept is the one to retell.
+    a.story[k] = Story::NONE;
+    let (good, bad) = (inbox.good[i].load(Relaxed), inbox.bad[i].load(Relaxed));
+    if good + bad == 0 {
+        return;
+    }
+    a.flags[k] |= flag::AWARE;
+    if good > 0 {
+        a.flags[k] |= flag::REACHED_GOOD;
+        a.events[k] |= event::HEARD_GOOD;
+    }
+    if bad > 0 {
+        a.flags[k] |= flag::REACHED_BAD;
+        a.events[k] |= event::HEARD_BAD;
+    }
+    let wg = f64::from(inbox.good_weight[i].load(Relaxed)) / state::WEIGHT_SCALE;
+    let wb = f64::from(inbox.bad_weight[i].load(Relaxed)) / state::WEIGHT_SCALE;
+    let total = wg + wb;
+    if total > 0.0 {
+        a.attitude[k] = toward(a.attitude[k], ((wg - wb) / total) as f32, total.min(1.0));
+    }
+    let (kg, kb) = (
+        inbox.best_good[i].load(Relaxed),
+        inbox.best_bad[i].load(Relaxed),
+    );
+    // Bad news wins a tie.
+    let (valence, key) = if kb >> 40 >= kg >> 40 {
+        (-1, kb)
+    } else {
+        (1, kg)
+    };
+    let (intensity, hops, teller) = unpack_key(key);
+    let t = &world.params(clock, i).telling;
+    if u32::from(hops) >= t.max_hops {
+        return;
+    }
+    let chance = t.retell_probability * t.retell_decay.powi(i32::from(hops) - 1);
+    let mut r = streams.stream(i as u64);
+    if r.random::<f64>() < chance {
+        a.story[k] = Story {
+            valence,
+            hops,
+            intensity: intensity * t.intensity_decay as f32,
+            origin: shared.origin[teller as usize].load(Relaxed),
         };
-        let (intensity, hops, teller) = unpack_key(key);
-        let t = &world.params(clock, i).telling;
-        if u32::from(hops) >= t.max_hops {
-            continue;
-        }
-        let chance = t.retell_probability * t.retell_decay.powi(i32::from(hops) - 1);
-        let mut r = streams.stream(i as u64);
-        if r.random::<f64>() < chance {
-            a.story[k] = Story {
-                valence,
-                hops,
-                intensity: intensity * t.intensity_decay as f32,
-                origin: shared.origin[teller as usize].load(Relaxed),
-            };
-        }
     }
 }

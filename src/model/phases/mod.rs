@@ -15,7 +15,9 @@
 //!
 //! Each phase writes only its own agents' slots and reaches others through
 //! atomics whose updates commute, so it can run over chunks on any number
-//! of threads with the same result.
+//! of threads with the same result. Hearing and decisions read nothing
+//! another agent writes in them, so they run in one pass, agent by agent,
+//! which also empties each inbox and counts the tick's figures.
 
 pub mod decisions;
 pub mod experience;
@@ -26,11 +28,40 @@ pub mod telling;
 
 use std::sync::atomic::Ordering::Relaxed;
 
-use super::state::{Agents, Shared, State, for_each_chunk};
-use super::{Clock, WordOfMouth};
+use super::state::{Agents, Shared, State, for_each_chunk, map_chunks};
+use super::tally::{self, GroupAt, Tally};
+use super::{Clock, Frame, WordOfMouth};
 
 /// One tick: the phases, each over the whole population, in order.
 pub fn step(world: &WordOfMouth<'_>, state: &mut State, clock: Clock, parallel: bool) {
+    tick(world, state, clock, parallel, false);
+}
+
+/// One tick and the figures after it. Where no one changes jobs this tick,
+/// each agent is counted in the same pass as its hearing and decisions
+/// (its figures are final then), rather than in a pass of their own.
+pub fn step_measured(
+    world: &WordOfMouth<'_>,
+    state: &mut State,
+    clock: Clock,
+    parallel: bool,
+) -> Frame {
+    match tick(world, state, clock, parallel, true) {
+        Some(frame) => frame,
+        None => tally::frame(world, state, clock.tick, parallel),
+    }
+}
+
+/// The phases in order; the frame too if `measure` and nothing after
+/// the decisions changes what is measured.
+fn tick(
+    world: &WordOfMouth<'_>,
+    state: &mut State,
+    clock: Clock,
+    parallel: bool,
+    measure: bool,
+) -> Option<Frame> {
+    state.credited.iter().for_each(|c| c.store(0, Relaxed));
     let (agents, shared) = state.split();
     for_each_chunk(parallel, agents, &|a| {
         experience::experience(world, clock, a, shared)
@@ -39,15 +70,13 @@ pub fn step(world: &WordOfMouth<'_>, state: &mut State, clock: Clock, parallel: 
     for_each_chunk(parallel, agents, &|a| {
         telling::telling(world, clock, a, shared)
     });
+    let mobility = world.work.as_ref().filter(|_| world.mobility(clock) > 0.0);
+    let at = (measure && mobility.is_none()).then(|| tally::groups_at(world, clock.tick));
     let (agents, shared) = state.split();
-    for_each_chunk(parallel, agents, &|a| {
-        hearing::hearing(world, clock, a, shared)
+    let parts = map_chunks(parallel, agents, &|a| {
+        listen(world, clock, a, shared, at.as_deref())
     });
-    let (agents, shared) = state.split();
-    for_each_chunk(parallel, agents, &|a| {
-        decisions::decisions(world, clock, a, shared)
-    });
-    if let Some(w) = world.work.as_ref().filter(|_| world.mobility(clock) > 0.0) {
+    if let Some(w) = mobility {
         let (agents, shared) = state.split();
         for_each_chunk(parallel, agents, &|a| {
             mobility::mobility(world, clock, a, shared)
@@ -58,23 +87,59 @@ pub fn step(world: &WordOfMouth<'_>, state: &mut State, clock: Clock, parallel: 
             mobility::workplace_ties(world, clock, a, shared)
         });
     }
-    let (agents, shared) = state.split();
-    for_each_chunk(parallel, agents, &|a| settle(a, shared));
     if world.staff {
-        state.morale = morale::morale(world, state, parallel);
+        state.morale = morale::mean(parts.iter().map(|p| p.staff));
     }
+    at.map(|_| tally::frame_of(world, state, parts.iter().map(|p| p.tallies.as_slice())))
+}
+
+/// What one chunk's pass of hearing and decisions counted.
+struct Listened {
+    /// The chunk's tallies per group (empty unless measuring).
+    tallies: Vec<Tally>,
+    /// The staff's summed attitude and their number, for morale.
+    staff: (f64, u64),
+}
+
+/// Phases 3 and 4 agent by agent: each agent hears, then decides, then its
+/// inbox is emptied for the next tick's tellers and, with `at`, its figures
+/// are counted. Hearing and deciding read only the agent's own inbox and
+/// its tellers' origins, which nothing in this pass writes, so one pass
+/// gives what two whole phases one after the other gave, reading each
+/// agent's fields once instead of three times.
+fn listen(
+    world: &WordOfMouth<'_>,
+    clock: Clock,
+    mut a: Agents<'_>,
+    shared: Shared<'_>,
+    at: Option<&[GroupAt]>,
+) -> Listened {
+    let (hearing, deciding) = (hearing::key(world, clock), decisions::key(world, clock));
+    let inbox = shared.inbox;
+    let mut tallies = vec![Tally::default(); at.map_or(0, <[_]>::len)];
+    let mut staff = (0.0f64, 0u64);
+    for k in 0..a.len() {
+        let i = a.first + k;
+        hearing::hear(world, clock, hearing, &mut a, k, &shared);
+        decisions::decide(world, clock, deciding, &mut a, k, &shared);
+        if inbox.good[i].load(Relaxed) + inbox.bad[i].load(Relaxed) > 0 {
+            inbox.clear(i);
+        }
+        let g = world.group[i] as usize;
+        if world.staff && world.groups[g].staff {
+            staff.0 += f64::from(a.attitude[k]);
+            staff.1 += 1;
+        }
+        if let Some(at) = at {
+            let (st, ev, fl, told) = (a.status[k], a.events[k], a.flags[k], a.told_now[k]);
+            tally::count(&mut tallies[g], &at[g], a.attitude[k], st, ev, fl, told);
+        }
+    }
+    Listened { tallies, staff }
 }
 
 /// Moves attitude a share `w` of the way toward `target`.
 #[inline]
 pub(crate) fn toward(a: f32, target: f32, w: f64) -> f32 {
     (a + (w as f32) * (target - a)).clamp(-1.0, 1.0)
-}
-
-/// Adds this tick's referral credits to each agent's running count.
-pub(crate) fn settle(a: Agents<'_>, shared: Shared<'_>) {
-    for k in 0..a.len() {
-        let credited = shared.referred_now[a.first + k].load(Relaxed);
-        a.referrals[k] = a.referrals[k].saturating_add(credited);
-    }
 }

@@ -29,9 +29,13 @@ pub fn morale(world: &WordOfMouth<'_>, state: &State, parallel: bool) -> f32 {
     } else {
         (0..chunks).map(part).collect()
     };
-    let (sum, count) = parts
-        .iter()
-        .fold((0.0, 0), |(s, c), &(ps, pc)| (s + ps, c + pc));
+    mean(parts.into_iter())
+}
+
+/// The mean attitude from each chunk's (sum, count) of staff, added in
+/// chunk order.
+pub fn mean(parts: impl Iterator<Item = (f64, u64)>) -> f32 {
+    let (sum, count) = parts.fold((0.0, 0), |(s, c), (ps, pc)| (s + ps, c + pc));
     if count == 0 {
         0.0
     } else {

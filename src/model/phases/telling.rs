@@ -136,7 +136,6 @@ pub fn telling(world: &WordOfMouth<'_>, clock: Clock, a: Agents<'_>, shared: Sha
             reached = fan_out;
         }
         a.told_now[k] = reached as u16;
-        a.told[k] = a.told[k].saturating_add(reached as u32);
         a.events[k] |= event::TOLD
             | if good { 0 } else { event::TOLD_BAD }
             | if story.hops > 0 {
