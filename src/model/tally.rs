@@ -166,7 +166,7 @@ pub(crate) fn groups_at(world: &WordOfMouth<'_>, tick: u32) -> Vec<GroupAt> {
 
 /// What one agent adds to its group's tally `g`: its attitude, status and
 /// flags, and this tick's events and people told.
-#[inline]
+#[inline(always)]
 pub(crate) fn count(g: &mut Tally, here: &GroupAt, a: f32, st: u8, ev: u16, fl: u8, told: u16) {
     if here.staff {
         g.staff += 1;

@@ -8,6 +8,7 @@ use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 
 use rand::RngExt;
 
+use super::phases::decisions::LapseChance;
 use super::population::{Population, by_degree};
 use super::state::{self, State, flag, for_each_chunk, status};
 use super::{Clock, Dynamics, Frame, Stories, expected, phases};
@@ -25,6 +26,8 @@ pub struct GroupParams {
     pub telling: Telling,
     pub hearing: Hearing,
     pub market: Market,
+    /// The market's lapse rule, with its bounds worked out.
+    pub lapse: LapseChance,
 }
 
 impl GroupParams {
@@ -34,6 +37,7 @@ impl GroupParams {
             telling: g.telling.clone(),
             hearing: g.hearing.clone(),
             market: g.market.clone(),
+            lapse: LapseChance::new(g.market.lapse_rate, g.market.lapse_sensitivity),
         }
     }
 }
@@ -214,15 +218,28 @@ impl<'a> WordOfMouth<'a> {
     /// Group `g`'s parameters at `clock`.
     #[inline]
     pub fn group_params(&self, clock: Clock, g: usize) -> &GroupParams {
+        &self.params_at(clock)[g]
+    }
+
+    /// Every group's parameters at `clock`, by group: what a phase looks up
+    /// once for its agents rather than for each.
+    #[inline]
+    pub fn params_at(&self, clock: Clock) -> &[GroupParams] {
         if clock.is_warmup() {
-            return &self.warmup_params[g];
+            return &self.warmup_params;
         }
         let segment = self
             .segment_at
             .get(clock.tick as usize)
             .copied()
             .unwrap_or(0);
-        &self.segments[segment as usize][g]
+        &self.segments[segment as usize]
+    }
+
+    /// Whether any one-off experience falls at `clock`.
+    #[inline]
+    pub fn has_guests(&self, clock: Clock) -> bool {
+        !clock.is_warmup() && self.guests.iter().any(|g| g.tick == clock.tick)
     }
 
     /// The chance per tick that an agent changes job at `clock`.

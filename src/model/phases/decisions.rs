@@ -8,6 +8,7 @@ use std::sync::atomic::Ordering::Relaxed;
 use rand::RngExt;
 
 use crate::model::state::{Agents, Shared, event, flag, status, unpack_key};
+use crate::model::word_of_mouth::GroupParams;
 use crate::model::{Clock, WordOfMouth};
 use crate::rng::{self, Purpose};
 use crate::scenario::Market;
@@ -15,9 +16,9 @@ use crate::scenario::Market;
 /// Phase 4 over a run of agents (the tick runs it agent by agent with
 /// hearing: see [`super::listen`]).
 pub fn decisions(world: &WordOfMouth<'_>, clock: Clock, mut a: Agents<'_>, shared: Shared<'_>) {
-    let key = key(world, clock);
+    let (key, params) = (key(world, clock), world.params_at(clock));
     for k in 0..a.len() {
-        decide(world, clock, key, &mut a, k, &shared);
+        decide(world, params, key, &mut a, k, &shared);
     }
 }
 
@@ -31,11 +32,11 @@ pub fn key(world: &WordOfMouth<'_>, clock: Clock) -> rng::Key {
 /// stories heard; a draw below p is an outside conversion, one between p
 /// and p + q n a referral, credited to the teller of the strongest good
 /// story. A customer lapses with probability rate x exp(-sensitivity x
-/// attitude).
-#[inline]
+/// attitude). `params` are the groups' at this tick.
+#[inline(always)]
 pub fn decide(
     world: &WordOfMouth<'_>,
-    clock: Clock,
+    params: &[GroupParams],
     key: rng::Key,
     a: &mut Agents<'_>,
     k: usize,
@@ -46,12 +47,12 @@ pub fn decide(
         return;
     }
     let i = a.first + k;
-    let m: &Market = &world.params(clock, i).market;
+    let p = &params[world.group[i] as usize];
+    let m: &Market = &p.market;
     let mut r = key.stream(i as u64);
     let u: f64 = r.random();
     if st == status::CUSTOMER {
-        let chance = m.lapse_rate * (-m.lapse_sensitivity * f64::from(a.attitude[k])).exp();
-        if u < chance {
+        if p.lapse.lapses(u, a.attitude[k]) {
             a.status[k] = status::LAPSED;
             a.events[k] |= event::LAPSED;
         }
@@ -79,5 +80,98 @@ pub fn decide(
         a.events[k] |= event::CONVERTED_REFERRAL;
         let (_, _, teller) = unpack_key(shared.inbox.best_good[i].load(Relaxed));
         shared.credited[world.group[teller as usize] as usize].fetch_add(1, Relaxed);
+    }
+}
+
+/// The lapse rule, u < rate x exp(-sensitivity x attitude), decided
+/// without computing the exponential for almost every draw: a table of
+/// exp at 1,024 points over the attitudes' range bounds it from both
+/// sides, and only a draw between the bounds (a few in a thousand) needs
+/// the exponential itself. The answer is always the rule's own.
+#[derive(Debug, Clone)]
+pub struct LapseChance {
+    rate: f64,
+    sensitivity: f64,
+    /// Cells per unit of the exponent.
+    scale: f64,
+    /// exp at -|s|, -|s| + 1/scale, ..., |s|.
+    table: Vec<f64>,
+}
+
+impl LapseChance {
+    const CELLS: usize = 1024;
+
+    pub fn new(rate: f64, sensitivity: f64) -> Self {
+        let s = sensitivity.abs();
+        let step = 2.0 * s / Self::CELLS as f64;
+        Self {
+            rate,
+            sensitivity,
+            scale: if s > 0.0 { 1.0 / step } else { 0.0 },
+            table: (0..=Self::CELLS)
+                .map(|j| (-s + step * j as f64).exp())
+                .collect(),
+        }
+    }
+
+    /// Whether a customer of `attitude` lapses on draw `u`.
+    #[inline(always)]
+    pub fn lapses(&self, u: f64, attitude: f32) -> bool {
+        let x = -self.sensitivity * f64::from(attitude);
+        let cell = ((x + self.sensitivity.abs()) * self.scale).floor();
+        if (0.0..Self::CELLS as f64).contains(&cell) {
+            // One cell either side covers the rounding of `cell`, and the
+            // margins exp's own (under an ulp): lo <= exp(x) <= hi, so the
+            // rounded products keep their order with the chance's.
+            let j = cell as usize;
+            let hi = self.table[(j + 2).min(Self::CELLS)] * (1.0 + 1e-9);
+            if u >= self.rate * hi {
+                return false;
+            }
+            let lo = self.table[j.saturating_sub(1)] * (1.0 - 1e-9);
+            if u < self.rate * lo {
+                return true;
+            }
+        }
+        u < self.rate * x.exp()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::LapseChance;
+
+    /// The table's answer is the rule's, everywhere: over the whole range
+    /// of attitudes, for draws far from the chance and right at it (the
+    /// chance itself and the floats either side), for sensitivities of
+    /// either sign and none.
+    #[test]
+    fn the_bounded_lapse_rule_is_the_rule() {
+        for (rate, s) in [
+            (0.02, 4.0),
+            (0.3, 0.5),
+            (1.0, 20.0),
+            (0.05, -3.0),
+            (0.1, 0.0),
+        ] {
+            let rule = LapseChance::new(rate, s);
+            for k in 0..=20_000 {
+                let a = (-1.0 + k as f64 / 10_000.0) as f32;
+                let chance: f64 = rate * (-s * f64::from(a)).exp();
+                let near = [chance, chance.next_up(), chance.next_down()];
+                let far = [0.0, chance * 0.999, chance * 1.001, 0.5, 0.999_999];
+                for u in near
+                    .into_iter()
+                    .chain(far)
+                    .filter(|u| (0.0..1.0).contains(u))
+                {
+                    assert_eq!(
+                        rule.lapses(u, a),
+                        u < chance,
+                        "rate {rate} s {s} a {a} u {u}"
+                    );
+                }
+            }
+        }
     }
 }

@@ -26,16 +26,18 @@ pub fn experience(world: &WordOfMouth<'_>, clock: Clock, a: Agents<'_>, shared: 
         clock.tick,
         Purpose::Experience,
     );
+    let params = world.params_at(clock);
+    let guests = world.has_guests(clock);
     for k in 0..a.len() {
         let i = a.first + k;
         a.events[k] = 0;
         a.told_now[k] = 0;
-        let guest = world.guest(clock, i);
-        let staff = world.groups[world.group[i] as usize].staff;
-        if guest.is_none() && a.status[k] != status::CUSTOMER && !staff {
+        let guest = if guests { world.guest(clock, i) } else { None };
+        let g = world.group[i] as usize;
+        if guest.is_none() && a.status[k] != status::CUSTOMER && !world.groups[g].staff {
             continue;
         }
-        let p = world.params(clock, i);
+        let p = &params[g];
         let s = &p.service;
         let mut r = key.stream(i as u64);
         let gap = match guest {

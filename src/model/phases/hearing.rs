@@ -8,15 +8,16 @@ use rand::RngExt;
 
 use super::toward;
 use crate::model::state::{self, Agents, Shared, Story, event, flag, unpack_key};
+use crate::model::word_of_mouth::GroupParams;
 use crate::model::{Clock, WordOfMouth};
 use crate::rng::{self, Purpose};
 
 /// Phase 3 over a run of agents (the tick runs it agent by agent with the
 /// decisions: see [`super::listen`]).
 pub fn hearing(world: &WordOfMouth<'_>, clock: Clock, mut a: Agents<'_>, shared: Shared<'_>) {
-    let key = key(world, clock);
+    let (key, params) = (key(world, clock), world.params_at(clock));
     for k in 0..a.len() {
-        hear(world, clock, key, &mut a, k, &shared);
+        hear(world, params, key, &mut a, k, &shared);
     }
 }
 
@@ -30,23 +31,24 @@ pub fn key(world: &WordOfMouth<'_>, clock: Clock) -> rng::Key {
 /// where W sums the stories' weights (influence x trust x intensity, times
 /// the negativity bias for bad ones) and v is their weighted mean valence.
 /// It becomes aware, and may retell the strongest story next tick, with a
-/// probability that decays at each hop.
-#[inline]
+/// probability that decays at each hop. `params` are the groups' at this
+/// tick. Returns whether the agent heard anything.
+#[inline(always)]
 pub fn hear(
     world: &WordOfMouth<'_>,
-    clock: Clock,
+    params: &[GroupParams],
     streams: rng::Key,
     a: &mut Agents<'_>,
     k: usize,
     shared: &Shared<'_>,
-) {
+) -> bool {
     let inbox = shared.inbox;
     let i = a.first + k;
     // This tick's story is told; what is kept is the one to retell.
     a.story[k] = Story::NONE;
     let (good, bad) = (inbox.good[i].load(Relaxed), inbox.bad[i].load(Relaxed));
     if good + bad == 0 {
-        return;
+        return false;
     }
     a.flags[k] |= flag::AWARE;
     if good > 0 {
@@ -74,9 +76,9 @@ pub fn hear(
         (1, kg)
     };
     let (intensity, hops, teller) = unpack_key(key);
-    let t = &world.params(clock, i).telling;
+    let t = &params[world.group[i] as usize].telling;
     if u32::from(hops) >= t.max_hops {
-        return;
+        return true;
     }
     let chance = t.retell_probability * t.retell_decay.powi(i32::from(hops) - 1);
     let mut r = streams.stream(i as u64);
@@ -88,4 +90,5 @@ pub fn hear(
             origin: shared.origin[teller as usize].load(Relaxed),
         };
     }
+    true
 }

@@ -70,6 +70,7 @@ fn tick(
     for_each_chunk(parallel, agents, &|a| {
         telling::telling(world, clock, a, shared)
     });
+
     let mobility = world.work.as_ref().filter(|_| world.mobility(clock) > 0.0);
     let at = (measure && mobility.is_none()).then(|| tally::groups_at(world, clock.tick));
     let (agents, shared) = state.split();
@@ -115,14 +116,15 @@ fn listen(
     at: Option<&[GroupAt]>,
 ) -> Listened {
     let (hearing, deciding) = (hearing::key(world, clock), decisions::key(world, clock));
+    let params = world.params_at(clock);
     let inbox = shared.inbox;
     let mut tallies = vec![Tally::default(); at.map_or(0, <[_]>::len)];
     let mut staff = (0.0f64, 0u64);
     for k in 0..a.len() {
         let i = a.first + k;
-        hearing::hear(world, clock, hearing, &mut a, k, &shared);
-        decisions::decide(world, clock, deciding, &mut a, k, &shared);
-        if inbox.good[i].load(Relaxed) + inbox.bad[i].load(Relaxed) > 0 {
+        let heard = hearing::hear(world, params, hearing, &mut a, k, &shared);
+        decisions::decide(world, params, deciding, &mut a, k, &shared);
+        if heard {
             inbox.clear(i);
         }
         let g = world.group[i] as usize;
