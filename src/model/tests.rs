@@ -150,7 +150,7 @@ fn tell_from_hub(fan_out: &str, overflow: &str, leaves: usize, others: usize) ->
 
 fn heard(state: &State, i: usize) -> u32 {
     use std::sync::atomic::Ordering::Relaxed;
-    state.inbox.good[i].load(Relaxed) + state.inbox.bad[i].load(Relaxed)
+    state.inbox[i].good.load(Relaxed) + state.inbox[i].bad.load(Relaxed)
 }
 
 #[test]
@@ -366,7 +366,7 @@ fn stories_heard_are_people_told() {
     run_phase(&world, &mut state, telling);
     let told: u64 = state.told_now.iter().map(|&t| u64::from(t)).sum();
     let heard: u64 = (0..n)
-        .map(|i| u64::from(state.inbox.good[i].load(Relaxed) + state.inbox.bad[i].load(Relaxed)))
+        .map(|i| u64::from(state.inbox[i].good.load(Relaxed) + state.inbox[i].bad.load(Relaxed)))
         .sum();
     assert!(told > 1000, "{told}");
     assert_eq!(heard, told);
@@ -684,7 +684,7 @@ fn weighted_tellers_tell_stronger_ties_first_and_are_trusted_in_proportion() {
             );
             for j in 1..5 {
                 heard_by[j] += heard(&state, j);
-                weights[j] = weights[j].max(u64::from(state.inbox.bad_weight[j].load(Relaxed)));
+                weights[j] = weights[j].max(u64::from(state.inbox[j].bad_weight.load(Relaxed)));
             }
             assert_eq!(
                 state.told_now[0] as u32, k,

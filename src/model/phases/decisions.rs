@@ -66,7 +66,7 @@ pub fn decide(
     } else {
         m.win_back
     };
-    let good = shared.inbox.good[i].load(Relaxed);
+    let good = shared.inbox[i].good.load(Relaxed);
     if u < outside {
         a.status[k] = status::CUSTOMER;
         a.flags[k] |= flag::AWARE;
@@ -78,7 +78,7 @@ pub fn decide(
     } else if u < outside + m.q * f64::from(good) {
         a.status[k] = status::CUSTOMER;
         a.events[k] |= event::CONVERTED_REFERRAL;
-        let (_, _, teller) = unpack_key(shared.inbox.best_good[i].load(Relaxed));
+        let (_, _, teller) = unpack_key(shared.inbox[i].best_good.load(Relaxed));
         shared.credited[world.group[teller as usize] as usize].fetch_add(1, Relaxed);
     }
 }
@@ -118,11 +118,12 @@ impl LapseChance {
     #[inline(always)]
     pub fn lapses(&self, u: f64, attitude: f32) -> bool {
         let x = -self.sensitivity * f64::from(attitude);
-        let cell = ((x + self.sensitivity.abs()) * self.scale).floor();
+        let cell = (x + self.sensitivity.abs()) * self.scale;
         if (0.0..Self::CELLS as f64).contains(&cell) {
             // One cell either side covers the rounding of `cell`, and the
             // margins exp's own (under an ulp): lo <= exp(x) <= hi, so the
-            // rounded products keep their order with the chance's.
+            // rounded products keep their order with the chance's. (The
+            // cast is the floor here, without a call to `floor`.)
             let j = cell as usize;
             let hi = self.table[(j + 2).min(Self::CELLS)] * (1.0 + 1e-9);
             if u >= self.rate * hi {

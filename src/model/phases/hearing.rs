@@ -46,7 +46,7 @@ pub fn hear(
     let i = a.first + k;
     // This tick's story is told; what is kept is the one to retell.
     a.story[k] = Story::NONE;
-    let (good, bad) = (inbox.good[i].load(Relaxed), inbox.bad[i].load(Relaxed));
+    let (good, bad) = (inbox[i].good.load(Relaxed), inbox[i].bad.load(Relaxed));
     if good + bad == 0 {
         return false;
     }
@@ -59,15 +59,15 @@ pub fn hear(
         a.flags[k] |= flag::REACHED_BAD;
         a.events[k] |= event::HEARD_BAD;
     }
-    let wg = f64::from(inbox.good_weight[i].load(Relaxed)) / state::WEIGHT_SCALE;
-    let wb = f64::from(inbox.bad_weight[i].load(Relaxed)) / state::WEIGHT_SCALE;
+    let wg = f64::from(inbox[i].good_weight.load(Relaxed)) / state::WEIGHT_SCALE;
+    let wb = f64::from(inbox[i].bad_weight.load(Relaxed)) / state::WEIGHT_SCALE;
     let total = wg + wb;
     if total > 0.0 {
         a.attitude[k] = toward(a.attitude[k], ((wg - wb) / total) as f32, total.min(1.0));
     }
     let (kg, kb) = (
-        inbox.best_good[i].load(Relaxed),
-        inbox.best_bad[i].load(Relaxed),
+        inbox[i].best_good.load(Relaxed),
+        inbox[i].best_bad.load(Relaxed),
     );
     // Bad news wins a tie.
     let (valence, key) = if kb >> 40 >= kg >> 40 {
