@@ -92,8 +92,10 @@ impl Options<'_> {
 /// Warmed-up towns, kept for later runs of the same warm-up: a studio
 /// slider acts from week 0 and leaves the warm-up as the file has it, so
 /// every request after the first starts from the towns the first one
-/// warmed up, bit for bit the same. Bounded in bytes; the towns used
-/// longest ago go first.
+/// warmed up, bit for bit the same. Recordings are kept here too, under
+/// everything their runs read: a what-if that sets the slider's value
+/// itself, or a slider moved back, is not run again. Bounded in bytes;
+/// what was used longest ago goes first.
 pub struct Towns {
     budget: u64,
     kept: std::sync::Mutex<std::collections::VecDeque<Town>>,
@@ -318,6 +320,31 @@ pub fn watch_replication<D: Dynamics>(
     Ok(())
 }
 
+/// Marks a kept recording's key, apart from a town's (whose third part is
+/// the warm-up's length).
+const RECORDING: u32 = u32::MAX;
+
+/// The key a recording of `dynamics` under `options` is kept under: its
+/// own run's fingerprint, the warm-up's of the dynamics that warms up its
+/// town (`first`), and the run's lengths. `None` without kept towns.
+fn recording_key<D: Dynamics>(dynamics: &D, first: &D, options: &Options<'_>) -> Option<u64> {
+    use std::hash::{Hash, Hasher};
+    options.towns?;
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    (dynamics.run_key()?, first.warmup_key()?).hash(&mut h);
+    (options.warmup, options.ticks).hash(&mut h);
+    Some(h.finish())
+}
+
+/// The recording of replication `r` kept under `key`, counted as done.
+fn kept_recording(options: &Options<'_>, key: Option<u64>, r: u32) -> Option<Recorder> {
+    let rec = options.towns?.get::<Recorder>((key?, r, RECORDING))?;
+    if let Some(p) = options.progress {
+        p(u64::from(options.ticks));
+    }
+    Some(rec)
+}
+
 /// Runs every replication and returns their recordings, in replication order.
 pub fn run<D: Dynamics>(dynamics: &D, options: &Options<'_>) -> Result<Vec<Recorder>, Cancelled> {
     let mut all = run_shared(&[dynamics], options)?;
@@ -342,14 +369,36 @@ pub fn run_shared<D: Dynamics>(
         rec.replication = r;
         record(d, town, r, options, parallel, &mut rec).map(|()| rec)
     };
+    // Recordings kept from earlier runs (the studio's): a slider that
+    // leaves a what-if as it was (it sets the value itself), or a value
+    // moved back, reruns nothing of it.
+    let keys: Vec<Option<u64>> = dynamics
+        .iter()
+        .map(|d| recording_key(*d, first, options))
+        .collect();
     let one = |r: u32, parallel: bool| -> Result<Vec<Recorder>, Cancelled> {
-        let town = warm_up(first, r, options, parallel)?;
-        let (&last, others) = dynamics.split_last().unwrap_or((&first, &[]));
-        let mut out = Vec::with_capacity(dynamics.len());
-        for &d in others {
-            out.push(recorded(d, town.clone(), r, parallel)?);
+        let mut kept: Vec<Option<Recorder>> = keys
+            .iter()
+            .map(|key| kept_recording(options, *key, r))
+            .collect();
+        if kept.iter().all(Option::is_some) {
+            return Ok(kept.into_iter().flatten().collect());
         }
-        out.push(recorded(last, town, r, parallel)?);
+        let town = warm_up(first, r, options, parallel)?;
+        let mut out = Vec::with_capacity(dynamics.len());
+        for (k, &d) in dynamics.iter().enumerate() {
+            let rec = match kept[k].take() {
+                Some(rec) => rec,
+                None => {
+                    let rec = recorded(d, town.clone(), r, parallel)?;
+                    if let (Some(towns), Some(key)) = (options.towns, keys[k]) {
+                        towns.put((key, r, RECORDING), rec.clone(), rec.bytes());
+                    }
+                    rec
+                }
+            };
+            out.push(rec);
+        }
         Ok(out)
     };
     let replications = options.first..options.first.saturating_add(options.runs);
@@ -384,7 +433,11 @@ mod tests {
     use crate::scenario::Scenario;
 
     fn scenario(extra: &str) -> Scenario {
-        let text = format!(
+        Scenario::parse(&text(extra), std::path::Path::new("towns.toml")).unwrap()
+    }
+
+    fn text(extra: &str) -> String {
+        format!(
             r#"
 title = "Towns"
 ticks = 10
@@ -399,8 +452,25 @@ m = 3
 name = "recovery"
 set = {{ service.recovery_rate = 0.7 }}
 {extra}"#
-        );
-        Scenario::parse(&text, std::path::Path::new("towns.toml")).unwrap()
+        )
+    }
+
+    /// The scenario with `service.recovery_rate` moved as a studio slider
+    /// moves it: from week 1, the what-if keeping its own.
+    fn slider(value: f64) -> Scenario {
+        use crate::scenario::what_if::{Asked, what_if};
+        let mut set = serde_json::Map::new();
+        set.insert("service.recovery_rate".into(), value.into());
+        let asked = Asked {
+            set: &set,
+            events: &serde_json::Map::new(),
+            before: false,
+        };
+        let path = std::path::Path::new("towns.toml");
+        match what_if(&scenario(""), &text(""), path, &asked) {
+            Ok(w) => w.scenario,
+            Err(_) => panic!("the slider's what-if"),
+        }
     }
 
     fn tables(s: &Scenario, towns: Option<&Towns>) -> (String, String) {
@@ -418,21 +488,53 @@ set = {{ service.recovery_rate = 0.7 }}
         let s = scenario("");
         let fresh = tables(&s, None);
         assert_eq!(tables(&s, Some(&towns)), fresh, "warming up and keeping");
-        assert_eq!(towns.len(), 3, "a town per run");
-        assert_eq!(tables(&s, Some(&towns)), fresh, "starting from kept towns");
-        assert_eq!(towns.len(), 3);
-        // A value from week 1 leaves the warm-up alone: the towns serve it.
+        // A town per run, and a recording per run of the baseline and
+        // the what-if.
+        assert_eq!(towns.len(), 3 + 6);
+        assert_eq!(tables(&s, Some(&towns)), fresh, "from kept recordings");
+        assert_eq!(towns.len(), 3 + 6);
+        // A value from week 1 leaves the warm-up alone: the towns serve it,
+        // and it is recorded afresh.
         let later = scenario(
             "[[events]]\nname = \"later\"\nfrom = 1\nto = 10\nset = { telling.bad.mean = 20 }\n",
         );
         let later_fresh = tables(&later, None);
         assert_ne!(later_fresh, fresh);
         assert_eq!(tables(&later, Some(&towns)), later_fresh);
-        assert_eq!(towns.len(), 3);
+        assert_eq!(towns.len(), 3 + 6 + 6);
         // A value the warm-up lives with is another town.
         let before = scenario("[telling]\nbad = { kind = \"poisson\", mean = 20 }\n");
         assert_eq!(tables(&before, Some(&towns)), tables(&before, None));
-        assert_eq!(towns.len(), 6);
+        assert_eq!(towns.len(), 3 + 6 + 6 + 3 + 6);
+    }
+
+    /// A run whose every recording is kept runs nothing: it gives the same
+    /// tables even when stopped before it starts. A what-if that sets the
+    /// changed value itself keeps its recording while the baseline's is
+    /// made again.
+    #[test]
+    fn kept_recordings_are_used_and_only_where_nothing_changed() {
+        let towns = Towns::new(1 << 30);
+        let s = scenario("");
+        let fresh = tables(&s, Some(&towns));
+        let stopped = AtomicBool::new(true);
+        let o = RunOptions {
+            towns: Some(&towns),
+            cancel: Some(&stopped),
+            ..RunOptions::silent()
+        };
+        let r = pipeline::simulate(&s, &o).unwrap();
+        assert!((timeseries_csv(&r), runs_csv(&r)) == fresh);
+        // The what-if sets service.recovery_rate itself: moving the
+        // slider leaves it as it was, and only the baseline runs again.
+        let first = tables(&slider(0.45), Some(&towns));
+        assert!(first == tables(&slider(0.45), None));
+        assert!(first != fresh);
+        assert_eq!(towns.len(), 3 + 6 + 6);
+        let second = tables(&slider(0.55), Some(&towns));
+        assert!(second == tables(&slider(0.55), None));
+        assert!(second != first);
+        assert_eq!(towns.len(), 3 + 6 + 6 + 3, "the baseline's runs only");
     }
 
     #[test]

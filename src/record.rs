@@ -126,6 +126,14 @@ impl Observer for Recorder {
 }
 
 impl Recorder {
+    /// Bytes the recording holds (what keeping it costs).
+    pub fn bytes(&self) -> u64 {
+        let frames: usize = self.frames.iter().map(|f| f.len() * 8 + 24).sum();
+        let held = self.heard.len() * std::mem::size_of::<(u64, u32)>()
+            + self.reach.len() * std::mem::size_of::<Reach>();
+        (std::mem::size_of::<Self>() + frames + held) as u64
+    }
+
     /// Whether reach was measured on a sample of the tracked stories.
     pub fn reach_sampled(&self) -> bool {
         self.halvings > 0 || self.stories_sampled

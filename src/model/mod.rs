@@ -220,6 +220,15 @@ pub trait Dynamics: Sync {
         None
     }
 
+    /// A fingerprint of everything a recorded run of this dynamics reads
+    /// besides its town at tick 0 (for the warm-up: [`Dynamics::warmup_key`]):
+    /// two dynamics with the same key record the same figures from the
+    /// same town, so a recording can be kept and used again
+    /// ([`crate::engine::Towns`]); `None` keeps none.
+    fn run_key(&self) -> Option<u64> {
+        None
+    }
+
     /// Bytes one state holds, at most (what a kept town costs).
     fn state_bytes(&self) -> u64 {
         u64::MAX

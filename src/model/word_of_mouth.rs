@@ -105,6 +105,8 @@ pub struct WordOfMouth<'a> {
     pub warmup_mobility: f64,
     /// The warm-up's fingerprint, made once (it reads the whole network).
     warmup_key: std::sync::OnceLock<u64>,
+    /// The recorded run's, likewise.
+    run_key: std::sync::OnceLock<u64>,
 }
 
 impl<'a> WordOfMouth<'a> {
@@ -201,6 +203,7 @@ impl<'a> WordOfMouth<'a> {
                 .max()
                 .unwrap_or(1),
             warmup_key: std::sync::OnceLock::new(),
+            run_key: std::sync::OnceLock::new(),
         }
     }
 
@@ -390,6 +393,20 @@ impl Dynamics for WordOfMouth<'_> {
 
     fn warmup_key(&self) -> Option<u64> {
         Some(*self.warmup_key.get_or_init(|| self.fingerprint()))
+    }
+
+    /// The warm-up's fingerprint and what changes after week 0: the
+    /// timeline's values and the events' guests.
+    fn run_key(&self) -> Option<u64> {
+        use std::hash::{Hash, Hasher};
+        let key = self.run_key.get_or_init(|| {
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            self.warmup_key().hash(&mut h);
+            self.segment_at.hash(&mut h);
+            format!("{:?}", (&self.segments, &self.guests)).hash(&mut h);
+            h.finish()
+        });
+        Some(*key)
     }
 
     fn state_bytes(&self) -> u64 {

@@ -88,7 +88,7 @@ pub fn decide(
 /// exp at 1,024 points over the attitudes' range bounds it from both
 /// sides, and only a draw between the bounds (a few in a thousand) needs
 /// the exponential itself. The answer is always the rule's own.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct LapseChance {
     rate: f64,
     sensitivity: f64,
@@ -96,6 +96,17 @@ pub struct LapseChance {
     scale: f64,
     /// exp at -|s|, -|s| + 1/scale, ..., |s|.
     table: Vec<f64>,
+}
+
+/// The rule's two numbers (the table follows from them): what a
+/// fingerprint of the parameters reads.
+impl std::fmt::Debug for LapseChance {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LapseChance")
+            .field("rate", &self.rate)
+            .field("sensitivity", &self.sensitivity)
+            .finish()
+    }
 }
 
 impl LapseChance {
