@@ -164,48 +164,90 @@ pub(crate) fn groups_at(world: &WordOfMouth<'_>, tick: u32) -> Vec<GroupAt> {
         .collect()
 }
 
-/// What one agent adds to its group's tally `g`: its attitude, status and
-/// flags, and this tick's events and people told.
-#[inline(always)]
-pub(crate) fn count(g: &mut Tally, here: &GroupAt, a: f32, st: u8, ev: u16, fl: u8, told: u16) {
-    if here.staff {
-        g.staff += 1;
-        g.staff_attitude += f64::from(a);
-    }
-    let customer = st == status::CUSTOMER;
-    if customer {
-        g.value += here.value_per_tick;
-    }
-    if ev & event::CONVERTED_REFERRAL != 0 {
-        g.value += here.value_per_referral;
-    }
-    g.agents += 1;
-    g.attitude += f64::from(a);
-    g.aware += u64::from(fl & flag::AWARE != 0);
-    if customer {
-        match nps_class(a) {
-            Nps::Promoter => g.promoters += 1,
-            Nps::Detractor => g.detractors += 1,
-            Nps::Passive => {}
+/// One group's counts over a chunk as they are made. Each agent's status,
+/// awareness, reach and NPS class make one of 128 kinds, and the kinds are
+/// counted (one increment an agent rather than six); [`Counting::done`]
+/// turns them into the tally's fields once for the chunk.
+#[derive(Clone)]
+pub(crate) struct Counting {
+    kinds: [u32; 128],
+    tally: Tally,
+}
+
+impl Default for Counting {
+    fn default() -> Self {
+        Self {
+            kinds: [0; 128],
+            tally: Tally::default(),
         }
     }
-    g.by_status[usize::from(st & 3)] += 1;
-    if ev != 0 {
-        // Only the counted bits that are set: an agent has one to three
-        // events a tick, of twelve kinds (the bits above qualify them).
-        let mut bits = ev & ((1 << event::COUNT) - 1);
-        while bits != 0 {
-            g.events[bits.trailing_zeros() as usize] += 1;
-            bits &= bits - 1;
+}
+
+impl Counting {
+    /// What one agent adds: its attitude, status and flags, and this
+    /// tick's events and people told.
+    #[inline(always)]
+    pub(crate) fn count(&mut self, here: &GroupAt, a: f32, st: u8, ev: u16, fl: u8, told: u16) {
+        let g = &mut self.tally;
+        if here.staff {
+            g.staff += 1;
+            g.staff_attitude += f64::from(a);
         }
-        if ev & event::TOLD != 0 {
-            let slot = usize::from(ev & event::TOLD_BAD != 0) * 2
-                + usize::from(ev & event::TOLD_RETOLD != 0);
-            g.told[slot] += u64::from(told);
+        let customer = st == status::CUSTOMER;
+        if customer {
+            g.value += here.value_per_tick;
+        }
+        if ev & event::CONVERTED_REFERRAL != 0 {
+            g.value += here.value_per_referral;
+        }
+        g.attitude += f64::from(a);
+        let class = if customer {
+            match nps_class(a) {
+                Nps::Promoter => 1,
+                Nps::Detractor => 2,
+                Nps::Passive => 0,
+            }
+        } else {
+            0
+        };
+        const FLAGS: u8 = flag::AWARE | flag::REACHED_GOOD | flag::REACHED_BAD;
+        let kind = usize::from(st & 3) | usize::from(fl & FLAGS) << 2 | class << 5;
+        self.kinds[kind] += 1;
+        if ev != 0 {
+            // Only the counted bits that are set: an agent has one to three
+            // events a tick, of twelve kinds (the bits above qualify them).
+            let mut bits = ev & ((1 << event::COUNT) - 1);
+            while bits != 0 {
+                g.events[bits.trailing_zeros() as usize] += 1;
+                bits &= bits - 1;
+            }
+            if ev & event::TOLD != 0 {
+                let slot = usize::from(ev & event::TOLD_BAD != 0) * 2
+                    + usize::from(ev & event::TOLD_RETOLD != 0);
+                g.told[slot] += u64::from(told);
+            }
         }
     }
-    g.reached_good += u64::from(fl & flag::REACHED_GOOD != 0);
-    g.reached_bad += u64::from(fl & flag::REACHED_BAD != 0);
+
+    /// The tally of what was counted.
+    pub(crate) fn done(&self) -> Tally {
+        let mut t = self.tally;
+        for (kind, &c) in self.kinds.iter().enumerate() {
+            if c == 0 {
+                continue;
+            }
+            let c = u64::from(c);
+            let has = |bit: usize| if kind & bit != 0 { c } else { 0 };
+            t.agents += c;
+            t.by_status[kind & 3] += c;
+            t.aware += has(usize::from(flag::AWARE) << 2);
+            t.reached_good += has(usize::from(flag::REACHED_GOOD) << 2);
+            t.reached_bad += has(usize::from(flag::REACHED_BAD) << 2);
+            t.promoters += has(1 << 5);
+            t.detractors += has(2 << 5);
+        }
+        t
+    }
 }
 
 /// The tallies of the agents in `range`, per group. The agents' fields are
@@ -217,7 +259,7 @@ fn tally_range(
     at: &[GroupAt],
     range: std::ops::Range<usize>,
 ) -> Vec<Tally> {
-    let mut t = vec![Tally::default(); at.len()];
+    let mut t = vec![Counting::default(); at.len()];
     let group = &world.group[range.clone()];
     let attitude = &state.attitude[range.clone()];
     let status = &state.status[range.clone()];
@@ -233,9 +275,9 @@ fn tally_range(
         .zip(told_now);
     for (((((&gi, &a), &st), &ev), &fl), &told) in agents {
         let gi = gi as usize;
-        count(&mut t[gi], &at[gi], a, st, ev, fl, told);
+        t[gi].count(&at[gi], a, st, ev, fl, told);
     }
-    t
+    t.iter().map(Counting::done).collect()
 }
 
 /// Measures the state after `tick`: one frame.

@@ -29,7 +29,7 @@ pub mod telling;
 use std::sync::atomic::Ordering::Relaxed;
 
 use super::state::{Agents, Shared, State, for_each_chunk, map_chunks};
-use super::tally::{self, GroupAt, Tally};
+use super::tally::{self, Counting, GroupAt, Tally};
 use super::{Clock, Frame, WordOfMouth};
 
 /// One tick: the phases, each over the whole population, in order.
@@ -118,7 +118,7 @@ fn listen(
     let (hearing, deciding) = (hearing::key(world, clock), decisions::key(world, clock));
     let params = world.params_at(clock);
     let inbox = shared.inbox;
-    let mut tallies = vec![Tally::default(); at.map_or(0, <[_]>::len)];
+    let mut counts = vec![Counting::default(); at.map_or(0, <[_]>::len)];
     let mut staff = (0.0f64, 0u64);
     for k in 0..a.len() {
         let i = a.first + k;
@@ -134,9 +134,10 @@ fn listen(
         }
         if let Some(at) = at {
             let (st, ev, fl, told) = (a.status[k], a.events[k], a.flags[k], a.told_now[k]);
-            tally::count(&mut tallies[g], &at[g], a.attitude[k], st, ev, fl, told);
+            counts[g].count(&at[g], a.attitude[k], st, ev, fl, told);
         }
     }
+    let tallies = counts.iter().map(Counting::done).collect();
     Listened { tallies, staff }
 }
 
