@@ -48,11 +48,14 @@ pub fn read_edge_list(path: &Path, weighted: bool) -> Result<EdgeList, InputErro
             InputError::single(path, problem)
         })?;
     parse_edge_list(
-        BufReader::new(file.take(crate::input::MAX_EDGE_LIST_BYTES)),
+        BufReader::with_capacity(BUFFER, file.take(crate::input::MAX_EDGE_LIST_BYTES)),
         path,
         weighted,
     )
 }
+
+/// Bytes read at a time: the lines in the buffer are read where they lie.
+const BUFFER: usize = 256 << 10;
 
 /// Reads an edge list from `reader`, with a weight on each line when
 /// `weighted`; `path` names it in errors.
@@ -69,7 +72,6 @@ pub fn parse_edge_list(
     } else {
         "`u v` per line: two non-negative whole-number node ids, separated by spaces, tabs or a comma; `#` or `%` starts a comment"
     };
-    let mut line = Vec::new();
     let mut number = 0usize;
     let located = |number: usize, col: usize, msg: String| {
         InputError::single(
@@ -79,24 +81,16 @@ pub fn parse_edge_list(
                 .at_line(number, col),
         )
     };
-    loop {
-        line.clear();
-        let read = (&mut reader)
-            .take(MAX_LINE_BYTES + 1)
-            .read_until(b'\n', &mut line)
-            .map_err(|e| fail(format!("cannot read the edge-list file: {e}")))?;
-        if read == 0 {
-            break;
-        }
+    let mut one = |bytes: &[u8]| -> Result<(), InputError> {
         number += 1;
-        if line.len() as u64 > MAX_LINE_BYTES {
+        if bytes.len() as u64 > MAX_LINE_BYTES {
             return Err(located(
                 number,
                 1,
                 format!("line {number} is longer than {MAX_LINE_BYTES} bytes"),
             ));
         }
-        let mut bytes = line.as_slice();
+        let mut bytes = bytes;
         if number == 1 {
             // A byte-order mark, as some Windows tools write.
             bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
@@ -122,6 +116,34 @@ pub fn parse_edge_list(
                 weights.push(w);
             }
         }
+        Ok(())
+    };
+    let failed = |e: std::io::Error| fail(format!("cannot read the edge-list file: {e}"));
+    let mut line = Vec::new();
+    loop {
+        // The whole lines buffered are read in place; a line the buffer
+        // ends inside (or one longer than it) is read on its own.
+        let buffered = reader.fill_buf().map_err(failed)?;
+        if buffered.is_empty() {
+            break;
+        }
+        let whole = buffered
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |at| at + 1);
+        if whole > 0 {
+            for bytes in buffered[..whole].split_inclusive(|&b| b == b'\n') {
+                one(bytes)?;
+            }
+            reader.consume(whole);
+            continue;
+        }
+        line.clear();
+        (&mut reader)
+            .take(MAX_LINE_BYTES + 1)
+            .read_until(b'\n', &mut line)
+            .map_err(failed)?;
+        one(&line)?;
     }
     if raw.is_empty() {
         return Err(InputError::single(
@@ -130,9 +152,7 @@ pub fn parse_edge_list(
                 .allowed("at least one `u v` line"),
         ));
     }
-    let mut ids: Vec<u64> = raw.iter().flat_map(|&(u, v)| [u, v]).collect();
-    ids.sort_unstable();
-    ids.dedup();
+    let ids = distinct_ids(&raw);
     if ids.len() as u64 > crate::scenario::MAX_AGENTS {
         return Err(InputError::single(
             path,
@@ -160,6 +180,34 @@ pub fn parse_edge_list(
         ids,
         weights,
     })
+}
+
+/// The node ids the edges name, in increasing order, each once. Ids no
+/// larger than a few times the number of edges (what networkx and most
+/// tools write) are marked in a table of bits, in time in proportion to
+/// the file; others are sorted.
+fn distinct_ids(raw: &[(u64, u64)]) -> Vec<u64> {
+    let most = raw.iter().map(|&(u, v)| u.max(v)).max().unwrap_or(0);
+    if most / 4 > raw.len() as u64 {
+        let mut ids: Vec<u64> = raw.iter().flat_map(|&(u, v)| [u, v]).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        return ids;
+    }
+    let mut seen = vec![0u64; (most / 64 + 1) as usize];
+    for &(u, v) in raw {
+        seen[(u / 64) as usize] |= 1 << (u % 64);
+        seen[(v / 64) as usize] |= 1 << (v % 64);
+    }
+    let mut ids = Vec::with_capacity(seen.iter().map(|w| w.count_ones() as usize).sum());
+    for (k, &word) in seen.iter().enumerate() {
+        let mut bits = word;
+        while bits != 0 {
+            ids.push(k as u64 * 64 + u64::from(bits.trailing_zeros()));
+            bits &= bits - 1;
+        }
+    }
+    ids
 }
 
 /// One line: `Ok(None)` for a blank or comment line, or the column (1-based)
@@ -260,6 +308,25 @@ fn is_sep(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn distinct_ids_are_sorted_and_each_once_dense_or_sparse() {
+        let sorted = |raw: &[(u64, u64)]| {
+            let mut ids: Vec<u64> = raw.iter().flat_map(|&(u, v)| [u, v]).collect();
+            ids.sort_unstable();
+            ids.dedup();
+            ids
+        };
+        let cases: [&[(u64, u64)]; 4] = [
+            &[(3, 1), (1, 0), (2, 3), (3, 1)],
+            &[(64, 63), (0, 127), (128, 5)],
+            &[(u64::MAX, 7), (7, 1 << 40)],
+            &[(9, 9)],
+        ];
+        for raw in cases {
+            assert_eq!(distinct_ids(raw), sorted(raw), "{raw:?}");
+        }
+    }
     use std::io::Write;
 
     #[test]

@@ -56,35 +56,14 @@ impl Graph {
     /// plus one `u32` per adjacency entry at its peak, rather than a sorted
     /// copy of every arc.
     pub fn from_edges(n: usize, edges: Vec<(u32, u32)>) -> (Graph, Dropped) {
-        use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
         let listed = edges.len() as u64;
         let self_loops = edges.par_iter().filter(|(u, v)| u == v).count() as u64;
-        let cursor: Vec<AtomicU64> = (0..n).map(|_| AtomicU64::new(0)).collect();
-        edges.par_iter().for_each(|&(u, v)| {
-            if u != v {
-                cursor[u as usize].fetch_add(1, Relaxed);
-                cursor[v as usize].fetch_add(1, Relaxed);
-            }
-        });
-        let mut offsets = vec![0u64; n + 1];
-        for i in 0..n {
-            let degree = cursor[i].swap(offsets[i], Relaxed);
-            offsets[i + 1] = offsets[i] + degree;
-        }
-        let neighbours: Vec<std::sync::atomic::AtomicU32> = (0..offsets[n])
-            .map(|_| std::sync::atomic::AtomicU32::new(0))
-            .collect();
-        edges.par_iter().for_each(|&(u, v)| {
-            if u != v {
-                let at = cursor[u as usize].fetch_add(1, Relaxed);
-                neighbours[at as usize].store(v, Relaxed);
-                let at = cursor[v as usize].fetch_add(1, Relaxed);
-                neighbours[at as usize].store(u, Relaxed);
-            }
-        });
+        let (mut offsets, mut neighbours) = if edges.len() < SERIAL_PLACING {
+            place_serially(n, &edges)
+        } else {
+            place_in_parallel(n, &edges)
+        };
         drop(edges);
-        drop(cursor);
-        let mut neighbours: Vec<u32> = neighbours.into_iter().map(|a| a.into_inner()).collect();
         // Sort each run and count what is left after removing repeats.
         let mut kept = vec![0u64; n];
         sort_runs(&offsets, 0, &mut neighbours, &mut kept);
@@ -244,6 +223,66 @@ impl Graph {
 /// Sorts and deduplicates the adjacency runs of nodes `first..` held in
 /// `runs` (which starts at `offsets[first]`), writing each node's length
 /// after deduplication into `kept`; halves in parallel.
+/// Edge lists shorter than this are placed on one thread: an atomic
+/// cursor costs more than the second thread gains until the lists are
+/// millions long.
+const SERIAL_PLACING: usize = 1 << 22;
+
+/// Each node's offset, and both ends of every edge (but self-loops) in
+/// their nodes' runs, in the order of the list: a counting sort.
+fn place_serially(n: usize, edges: &[(u32, u32)]) -> (Vec<u64>, Vec<u32>) {
+    let mut offsets = vec![0u64; n + 1];
+    for &(u, v) in edges {
+        if u != v {
+            offsets[u as usize + 1] += 1;
+            offsets[v as usize + 1] += 1;
+        }
+    }
+    for i in 0..n {
+        offsets[i + 1] += offsets[i];
+    }
+    let mut cursor = offsets[..n].to_vec();
+    let mut neighbours = vec![0u32; offsets[n] as usize];
+    for &(u, v) in edges {
+        if u != v {
+            neighbours[cursor[u as usize] as usize] = v;
+            cursor[u as usize] += 1;
+            neighbours[cursor[v as usize] as usize] = u;
+            cursor[v as usize] += 1;
+        }
+    }
+    (offsets, neighbours)
+}
+
+/// What [`place_serially`] gives, placed by all threads with atomic
+/// cursors (each run in some order; the runs are sorted next).
+fn place_in_parallel(n: usize, edges: &[(u32, u32)]) -> (Vec<u64>, Vec<u32>) {
+    use std::sync::atomic::{AtomicU32, AtomicU64, Ordering::Relaxed};
+    let cursor: Vec<AtomicU64> = (0..n).map(|_| AtomicU64::new(0)).collect();
+    edges.par_iter().for_each(|&(u, v)| {
+        if u != v {
+            cursor[u as usize].fetch_add(1, Relaxed);
+            cursor[v as usize].fetch_add(1, Relaxed);
+        }
+    });
+    let mut offsets = vec![0u64; n + 1];
+    for i in 0..n {
+        let degree = cursor[i].swap(offsets[i], Relaxed);
+        offsets[i + 1] = offsets[i] + degree;
+    }
+    let neighbours: Vec<AtomicU32> = (0..offsets[n]).map(|_| AtomicU32::new(0)).collect();
+    edges.par_iter().for_each(|&(u, v)| {
+        if u != v {
+            let at = cursor[u as usize].fetch_add(1, Relaxed);
+            neighbours[at as usize].store(v, Relaxed);
+            let at = cursor[v as usize].fetch_add(1, Relaxed);
+            neighbours[at as usize].store(u, Relaxed);
+        }
+    });
+    let neighbours = neighbours.into_iter().map(AtomicU32::into_inner).collect();
+    (offsets, neighbours)
+}
+
 fn sort_runs(offsets: &[u64], first: usize, runs: &mut [u32], kept: &mut [u64]) {
     const NODES: usize = 4096;
     let nodes = kept.len();
@@ -544,6 +583,38 @@ fn file_len(path: &Path) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// One thread and all of them place the same ends in the same runs
+    /// (in any order within a run: the runs are sorted next).
+    #[test]
+    fn serial_and_parallel_placing_agree() {
+        let n = 3000u32;
+        let edges: Vec<(u32, u32)> = (0..20_000u32)
+            .map(|k| {
+                (
+                    k.wrapping_mul(2_654_435_761) % n,
+                    k.wrapping_mul(40_503) % n,
+                )
+            })
+            .chain([(5, 5), (1, 2), (2, 1), (1, 2)])
+            .collect();
+        let (o1, mut a1) = place_serially(n as usize, &edges);
+        let (o2, mut a2) = place_in_parallel(n as usize, &edges);
+        assert_eq!(o1, o2);
+        for i in 0..n as usize {
+            let (s, e) = (o1[i] as usize, o1[i + 1] as usize);
+            a1[s..e].sort_unstable();
+            a2[s..e].sort_unstable();
+        }
+        assert_eq!(a1, a2);
+        let loops = edges.iter().filter(|(u, v)| u == v).count() as u64;
+        assert!(loops >= 1);
+        assert_eq!(
+            o1[n as usize],
+            2 * (edges.len() as u64 - loops),
+            "all but self-loops"
+        );
+    }
 
     #[test]
     fn csr_drops_self_loops_and_duplicates_and_counts_them() {
