@@ -384,13 +384,22 @@ pub fn run_shared<D: Dynamics>(
         if kept.iter().all(Option::is_some) {
             return Ok(kept.into_iter().flatten().collect());
         }
-        let town = warm_up(first, r, options, parallel)?;
+        let mut town = Some(warm_up(first, r, options, parallel)?);
+        // The last dynamics to run takes the town itself, the others a
+        // copy: one state more than the run needs is never held.
+        let last = kept.iter().rposition(Option::is_none);
         let mut out = Vec::with_capacity(dynamics.len());
         for (k, &d) in dynamics.iter().enumerate() {
             let rec = match kept[k].take() {
                 Some(rec) => rec,
                 None => {
-                    let rec = recorded(d, town.clone(), r, parallel)?;
+                    let start = if Some(k) == last {
+                        town.take()
+                    } else {
+                        town.clone()
+                    };
+                    let start = start.expect("the town is taken by the last run only");
+                    let rec = recorded(d, start, r, parallel)?;
                     if let (Some(towns), Some(key)) = (options.towns, keys[k]) {
                         towns.put((key, r, RECORDING), rec.clone(), rec.bytes());
                     }
