@@ -429,6 +429,81 @@ impl<'a, R: Rule> Classic<'a, R> {
         }
     }
 
+    /// The two phases of a tick; with `measure`, each chunk's counts per
+    /// group, in chunk order.
+    fn tick(
+        &self,
+        c: &mut ClassicState,
+        clock: Clock,
+        parallel: bool,
+        measure: bool,
+    ) -> Vec<Vec<Counts>> {
+        let shared = Shared {
+            count: &c.count,
+            carried: &c.carried,
+            threshold: &c.threshold,
+        };
+        let decide = |(k, (nodes, changed)): (usize, (&mut [u8], &mut [u8]))| {
+            self.decide(clock, k * CHUNK, nodes, changed, shared);
+            if measure {
+                self.count(k * CHUNK, nodes, changed)
+            } else {
+                Vec::new()
+            }
+        };
+        let parts = if parallel {
+            c.node
+                .par_chunks_mut(CHUNK)
+                .zip(c.changed.par_chunks_mut(CHUNK))
+                .enumerate()
+                .map(decide)
+                .collect()
+        } else {
+            c.node
+                .chunks_mut(CHUNK)
+                .zip(c.changed.chunks_mut(CHUNK))
+                .enumerate()
+                .map(decide)
+                .collect()
+        };
+        let push = |(k, changed): (usize, &[u8])| self.spread(k * CHUNK, changed, shared);
+        if parallel {
+            c.changed.par_chunks(CHUNK).enumerate().for_each(push);
+        } else {
+            c.changed.chunks(CHUNK).enumerate().for_each(push);
+        }
+        parts
+    }
+
+    /// The counts per group of the nodes from `first` on, in `nodes`'
+    /// states, `changed` this tick.
+    fn count(&self, first: usize, nodes: &[u8], changed: &[u8]) -> Vec<Counts> {
+        let group = &self.population.group[first..first + nodes.len()];
+        let mut t = vec![Counts::default(); self.population.groups.len()];
+        for ((&g, &state), &what) in group.iter().zip(nodes).zip(changed) {
+            let g = &mut t[g as usize];
+            g.agents += 1;
+            g.in_state[state.min(2) as usize] += 1;
+            g.started += u64::from(what == change::STARTED);
+            g.ended += u64::from(what == change::ENDED);
+        }
+        t
+    }
+
+    /// The frame from each chunk's counts per group, added in chunk order.
+    fn frame_of(&self, parts: &[Vec<Counts>]) -> Frame {
+        let mut per_group = vec![Counts::default(); self.population.groups.len()];
+        for p in parts {
+            per_group.iter_mut().zip(p).for_each(|(a, b)| a.add(b));
+        }
+        let mut all = Counts::default();
+        per_group.iter().for_each(|g| all.add(g));
+        std::iter::once(&all)
+            .chain(&per_group)
+            .flat_map(|t| self.rule.values(t))
+            .collect()
+    }
+
     /// Phase 2: the nodes of a chunk that changed tell their neighbours'
     /// counts.
     fn spread(&self, first: usize, changed: &[u8], c: Shared<'_>) {
@@ -525,51 +600,23 @@ impl<R: Rule> Dynamics for Classic<'_, R> {
 
     /// Every node decides, then the changes reach the neighbours.
     fn step(&self, c: &mut ClassicState, clock: Clock, parallel: bool) {
-        let shared = Shared {
-            count: &c.count,
-            carried: &c.carried,
-            threshold: &c.threshold,
-        };
-        let decide = |(k, (nodes, changed)): (usize, (&mut [u8], &mut [u8]))| {
-            self.decide(clock, k * CHUNK, nodes, changed, shared);
-        };
-        if parallel {
-            c.node
-                .par_chunks_mut(CHUNK)
-                .zip(c.changed.par_chunks_mut(CHUNK))
-                .enumerate()
-                .for_each(decide);
-        } else {
-            c.node
-                .chunks_mut(CHUNK)
-                .zip(c.changed.chunks_mut(CHUNK))
-                .enumerate()
-                .for_each(decide);
-        }
-        let push = |(k, changed): (usize, &[u8])| self.spread(k * CHUNK, changed, shared);
-        if parallel {
-            c.changed.par_chunks(CHUNK).enumerate().for_each(push);
-        } else {
-            c.changed.chunks(CHUNK).enumerate().for_each(push);
-        }
+        self.tick(c, clock, parallel, false);
+    }
+
+    /// The tick, each node counted as it decides (its state is final
+    /// then: the spreading that follows changes counts, not states).
+    fn step_measured(&self, c: &mut ClassicState, clock: Clock, parallel: bool) -> Frame {
+        let parts = self.tick(c, clock, parallel, true);
+        self.frame_of(&parts)
     }
 
     /// Per group and overall, the share in each state and the changes this
     /// tick, counted in fixed chunks.
     fn measure(&self, c: &ClassicState, _tick: u32, parallel: bool) -> Frame {
-        let pop = &self.population;
-        let groups = pop.groups.len();
         let n = c.node.len();
         let part = |k: usize| {
-            let mut t = vec![Counts::default(); groups];
-            for i in k * CHUNK..((k + 1) * CHUNK).min(n) {
-                let g = &mut t[pop.group[i] as usize];
-                g.agents += 1;
-                g.in_state[c.node[i].min(2) as usize] += 1;
-                g.started += u64::from(c.changed[i] == change::STARTED);
-                g.ended += u64::from(c.changed[i] == change::ENDED);
-            }
-            t
+            let range = k * CHUNK..((k + 1) * CHUNK).min(n);
+            self.count(range.start, &c.node[range.clone()], &c.changed[range])
         };
         let chunks = n.div_ceil(CHUNK);
         let parts: Vec<Vec<Counts>> = if parallel {
@@ -577,16 +624,7 @@ impl<R: Rule> Dynamics for Classic<'_, R> {
         } else {
             (0..chunks).map(part).collect()
         };
-        let mut per_group = vec![Counts::default(); groups];
-        for p in &parts {
-            per_group.iter_mut().zip(p).for_each(|(a, b)| a.add(b));
-        }
-        let mut all = Counts::default();
-        per_group.iter().for_each(|g| all.add(g));
-        std::iter::once(&all)
-            .chain(&per_group)
-            .flat_map(|t| self.rule.values(t))
-            .collect()
+        self.frame_of(&parts)
     }
 
     fn settled(&self, frame: &Frame, tick: u32) -> bool {
