@@ -76,34 +76,48 @@ pub fn watts_strogatz(n: usize, k: u32, rewire: f64, seed: u64) -> (Graph, Dropp
 pub fn barabasi_albert(n: usize, m: u32, seed: u64) -> (Graph, Dropped) {
     let m = m as usize;
     let core = (m + 1).min(n);
-    let mut edges = Vec::with_capacity(n * m);
+    let mut clique = Vec::new();
     for v in 1..core {
         for w in 0..v {
-            edges.push((v as u32, w as u32));
+            clique.push((v as u32, w as u32));
         }
     }
-    let mut ends: Vec<u32> = Vec::with_capacity(2 * n * m);
-    for &(a, b) in &edges {
-        ends.push(a);
-        ends.push(b);
-    }
+    // Preferential attachment draws an end of an edge made so far, every
+    // end equally likely. The ends are (v, t) for each edge, after the
+    // clique's: a first end is the node that made the edge, known from
+    // its position, so only the targets are kept (half the memory, and
+    // half the draws read none).
+    let ends_of_clique: Vec<u32> = clique.iter().flat_map(|&(a, b)| [a, b]).collect();
+    let mut targets: Vec<u32> = Vec::with_capacity(n.saturating_sub(core) * m);
+    let end = |targets: &[u32], at: usize| -> u32 {
+        match at.checked_sub(ends_of_clique.len()) {
+            None => ends_of_clique[at],
+            Some(q) if q % 2 == 0 => (core + q / 2 / m) as u32,
+            Some(q) => targets[q / 2],
+        }
+    };
     let r = &mut stream(seed, 0);
     let mut chosen: Vec<u32> = Vec::with_capacity(m);
-    for v in core..n {
+    for _ in core..n {
+        let ends = ends_of_clique.len() + 2 * targets.len();
         chosen.clear();
         while chosen.len() < m {
-            let t = ends[r.random_range(0..ends.len())];
+            let t = end(&targets, r.random_range(0..ends));
             if !chosen.contains(&t) {
                 chosen.push(t);
             }
         }
-        for &t in &chosen {
-            edges.push((v as u32, t));
-            ends.push(v as u32);
-            ends.push(t);
-        }
+        targets.extend_from_slice(&chosen);
     }
-    drop(ends);
+    let mut edges = clique;
+    edges.reserve_exact(targets.len());
+    edges.extend(
+        targets
+            .iter()
+            .enumerate()
+            .map(|(k, &t)| ((core + k / m) as u32, t)),
+    );
+    drop(targets);
     Graph::from_edges(n, edges)
 }
 
@@ -233,6 +247,48 @@ mod tests {
     fn complete_graph_has_every_pair() {
         let (g, _) = complete(30);
         assert_eq!(g.edges(), 30 * 29 / 2);
+    }
+
+    /// The generator as first written, every end of every edge kept: the
+    /// one that keeps only the targets must make the same graphs.
+    fn barabasi_albert_keeping_every_end(n: usize, m: usize, seed: u64) -> Graph {
+        let core = (m + 1).min(n);
+        let mut edges = Vec::new();
+        for v in 1..core {
+            for w in 0..v {
+                edges.push((v as u32, w as u32));
+            }
+        }
+        let mut ends: Vec<u32> = edges.iter().flat_map(|&(a, b)| [a, b]).collect();
+        let r = &mut stream(seed, 0);
+        let mut chosen: Vec<u32> = Vec::new();
+        for v in core..n {
+            chosen.clear();
+            while chosen.len() < m {
+                let t = ends[r.random_range(0..ends.len())];
+                if !chosen.contains(&t) {
+                    chosen.push(t);
+                }
+            }
+            for &t in &chosen {
+                edges.push((v as u32, t));
+                ends.push(v as u32);
+                ends.push(t);
+            }
+        }
+        Graph::from_edges(n, edges).0
+    }
+
+    #[test]
+    fn keeping_only_the_targets_makes_the_same_graphs() {
+        for (n, m, seed) in [(2_000, 5, 1), (5_000, 1, 7), (3, 5, 2), (1_000, 3, 41)] {
+            let (g, _) = barabasi_albert(n, m as u32, seed);
+            assert_eq!(
+                g,
+                barabasi_albert_keeping_every_end(n, m, seed),
+                "{n} {m} {seed}"
+            );
+        }
     }
 
     #[test]
