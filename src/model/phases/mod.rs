@@ -32,7 +32,7 @@ use super::state::{Agents, Shared, State, for_each_chunk, map_chunks};
 use super::tally::{self, Counting, GroupAt, Tally};
 use super::{Clock, Frame, WordOfMouth};
 
-/// One tick: the phases, each over the whole population, in order.
+/// One tick: the phases in order.
 pub fn step(world: &WordOfMouth<'_>, state: &mut State, clock: Clock, parallel: bool) {
     tick(world, state, clock, parallel, false);
 }
