@@ -84,30 +84,11 @@ impl Key {
         Pcg64Mcg::new(self.state(agent))
     }
 
-    /// The first number of each stream of the agents from `first` on, one
-    /// for each slot of `out`. In a loop of their own, with nothing to
-    /// wait for between agents, the streams are made side by side rather
-    /// than one after another between a phase's branches.
-    #[inline]
-    pub fn firsts(self, first: usize, out: &mut [u64]) {
-        use rand::Rng;
-        for (k, x) in out.iter_mut().enumerate() {
-            *x = self.stream((first + k) as u64).next_u64();
-        }
-    }
-
     /// The well-mixed hash for `agent` (the state's high half).
     #[inline]
     pub fn hash(self, agent: u64) -> u64 {
         mix(self.0 ^ agent)
     }
-}
-
-/// A stream's number as a uniform draw in [0, 1), exactly as
-/// `rng.random::<f64>()` makes it: the top 53 bits, scaled.
-#[inline]
-pub fn unit(x: u64) -> f64 {
-    (x >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
 }
 
 /// The stream for one agent, one tick and one purpose.
@@ -179,17 +160,6 @@ mod tests {
             let a: u64 = key.stream(agent).random();
             let b: u64 = Pcg64Mcg::new(expected).random();
             assert_eq!(a, b);
-        }
-    }
-
-    #[test]
-    fn a_first_number_as_a_unit_is_the_streams_first_uniform() {
-        let key = Key::new(3, 1, 4, Purpose::Decision);
-        let mut firsts = [0u64; 300];
-        key.firsts(1000, &mut firsts);
-        for (k, &x) in firsts.iter().enumerate() {
-            let u: f64 = key.stream(1000 + k as u64).random();
-            assert_eq!(unit(x), u);
         }
     }
 

@@ -14,7 +14,7 @@ use crate::rng::{self, Purpose};
 use crate::scenario::Market;
 
 /// Phase 4 over a run of agents (the tick runs it agent by agent with
-/// hearing: see [`super::listen`]).
+/// hearing: see `phases::listen`).
 pub fn decisions(world: &WordOfMouth<'_>, clock: Clock, mut a: Agents<'_>, shared: Shared<'_>) {
     let (key, params) = (key(world, clock), world.params_at(clock));
     for k in 0..a.len() {

@@ -13,7 +13,7 @@ use crate::model::{Clock, WordOfMouth};
 use crate::rng::{self, Purpose};
 
 /// Phase 3 over a run of agents (the tick runs it agent by agent with the
-/// decisions: see [`super::listen`]).
+/// decisions: see `phases::listen`).
 pub fn hearing(world: &WordOfMouth<'_>, clock: Clock, mut a: Agents<'_>, shared: Shared<'_>) {
     let (key, params) = (key(world, clock), world.params_at(clock));
     for k in 0..a.len() {
