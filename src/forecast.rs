@@ -338,10 +338,15 @@ mod tests {
         let alone = forecast_seconds(&parse(town), &Sizes::new(), 2);
         let shared = forecast_seconds(&parse(&policy), &Sizes::new(), 2);
         let own = forecast_seconds(&parse(&people), &Sizes::new(), 2);
-        // 104 ticks for the baseline; 52 more for a shared warm-up, 104
-        // for one of its own (the network is built once either way).
-        assert!((shared / alone - 1.5).abs() < 0.05, "{shared} {alone}");
-        assert!((own / alone - 2.0).abs() < 0.05, "{own} {alone}");
+        // 104 ticks for the baseline; the what-if adds its 52 recorded
+        // ticks with a shared warm-up, and 104 with one of its own (the
+        // network is built once either way): half as much.
+        let (with_shared, with_own) = (shared - alone, own - alone);
+        assert!(with_shared > 0.0, "{shared} {alone}");
+        assert!(
+            (with_shared / with_own - 0.5).abs() < 0.01,
+            "{shared} {own} {alone}"
+        );
     }
 
     #[test]

@@ -367,10 +367,11 @@ pub fn with_dynamics_all<V: VisitAll>(
 }
 
 /// What a variant's dynamics cost, for the forecasts: bytes of state per
-/// agent, simulation time per agent-tick on one thread (measured on the
-/// reference machine, 2 cores: 45 ns in a 1,000,000-agent Barabási–Albert
-/// run, 28 ns in the 20,000-agent lessons, whose state fits in the caches),
-/// and the tellings a tick expected (word of mouth).
+/// agent, simulation time per agent-tick on one thread (measured on this
+/// project's 2-core machine after issue 27's stop 33: 35 ns in a
+/// 1,000,000-agent Barabási–Albert run, 24 ns in the 20,000-agent lessons,
+/// whose state fits in the caches), and the tellings a tick expected (word
+/// of mouth).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Cost {
     pub bytes_per_agent: u64,
@@ -469,7 +470,7 @@ pub fn cost(variant: &Variant, agents: f64, ticks: u32) -> Cost {
                     .workplaces
                     .as_ref()
                     .map_or(0, |w| state::workplace_bytes_per_agent(w.colleagues)),
-            ns_per_agent_tick: cached(agents, 28.0, 45.0),
+            ns_per_agent_tick: cached(agents, 24.0, 35.0),
             tellings: expected::tellings(variant, agents, ticks),
             stories: true,
         },
