@@ -371,6 +371,30 @@ mod tests {
         assert_eq!(list.edges, vec![(0, 1), (1, 2), (0, 0), (1, 0)]);
     }
 
+    /// Lines that a small buffer cuts in two, or that are longer than it,
+    /// read as when the whole file is buffered: the same edges, and an
+    /// error at the same line and column.
+    #[test]
+    fn lines_read_alike_whatever_the_buffer_holds() {
+        let text = "\u{feff}# header\n10 30\n30 1000\r\n\n7,10 # note\n123456789 30\n30 7";
+        let read = |capacity: usize, text: &str| {
+            let reader = std::io::BufReader::with_capacity(capacity, text.as_bytes());
+            parse_edge_list(reader, Path::new("b.txt"), false)
+        };
+        let whole = read(1 << 16, text).unwrap();
+        assert_eq!(whole.edges.len(), 5);
+        for capacity in [1, 2, 3, 5, 8, 13] {
+            let small = read(capacity, text).unwrap();
+            assert_eq!(
+                (&small.edges, &small.ids),
+                (&whole.edges, &whole.ids),
+                "{capacity}"
+            );
+            let bad = read(capacity, "1 2\n2 3\n2 three\n").err().unwrap();
+            assert_eq!(bad.problems[0].line_col, Some((3, 3)), "{capacity}");
+        }
+    }
+
     #[test]
     fn a_bad_line_names_the_file_line_and_column() {
         let mut f = tempfile::NamedTempFile::new().unwrap();

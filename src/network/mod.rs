@@ -58,11 +58,12 @@ impl Graph {
     pub fn from_edges(n: usize, edges: Vec<(u32, u32)>) -> (Graph, Dropped) {
         let listed = edges.len() as u64;
         let self_loops = edges.par_iter().filter(|(u, v)| u == v).count() as u64;
-        let (mut offsets, mut neighbours) = if edges.len() < SERIAL_PLACING {
-            place_serially(n, &edges)
+        let parts = if edges.len() < ONE_PART_BELOW {
+            1
         } else {
-            place_in_parallel(n, &edges)
+            rayon::current_num_threads().clamp(1, 4)
         };
+        let (mut offsets, mut neighbours) = place(n, &edges, parts);
         drop(edges);
         // Sort each run and count what is left after removing repeats.
         let mut kept = vec![0u64; n];
@@ -223,47 +224,21 @@ impl Graph {
 /// Sorts and deduplicates the adjacency runs of nodes `first..` held in
 /// `runs` (which starts at `offsets[first]`), writing each node's length
 /// after deduplication into `kept`; halves in parallel.
-/// Edge lists shorter than this are placed on one thread: an atomic
-/// cursor costs more than the second thread gains until the lists are
-/// millions long.
-const SERIAL_PLACING: usize = 1 << 22;
+/// Edge lists shorter than this are placed by one part, on one thread:
+/// below it a second part's table and its thread's start cost more than
+/// they save.
+const ONE_PART_BELOW: usize = 1 << 22;
 
 /// Each node's offset, and both ends of every edge (but self-loops) in
-/// their nodes' runs, in the order of the list: a counting sort.
-fn place_serially(n: usize, edges: &[(u32, u32)]) -> (Vec<u64>, Vec<u32>) {
-    let mut offsets = vec![0u64; n + 1];
-    for &(u, v) in edges {
-        if u != v {
-            offsets[u as usize + 1] += 1;
-            offsets[v as usize + 1] += 1;
-        }
-    }
-    for i in 0..n {
-        offsets[i + 1] += offsets[i];
-    }
-    let mut cursor = offsets[..n].to_vec();
-    let mut neighbours = vec![0u32; offsets[n] as usize];
-    for &(u, v) in edges {
-        if u != v {
-            neighbours[cursor[u as usize] as usize] = v;
-            cursor[u as usize] += 1;
-            neighbours[cursor[v as usize] as usize] = u;
-            cursor[v as usize] += 1;
-        }
-    }
-    (offsets, neighbours)
-}
-
-/// What [`place_serially`] gives, placed by several threads: the list is
-/// cut into parts, each part counts its ends per node in a table of its
-/// own, and the tables become each part's cursors into every node's run,
-/// so the parts place their ends side by side with no atomic counter
-/// (each run in the order of the parts; the runs are sorted next). The
-/// tables hold 8 bytes a node each, for at most four parts.
-fn place_in_parallel(n: usize, edges: &[(u32, u32)]) -> (Vec<u64>, Vec<u32>) {
+/// their nodes' runs: a counting sort, by `parts` parts of the list side by
+/// side. Each part counts its ends per node in a table of its own, and the
+/// tables become each part's cursors into every node's run, so the parts
+/// place their ends with no atomic counter (each run holds the parts' ends
+/// in part order, each part's in list order; the runs are sorted next).
+/// The tables hold 8 bytes a node each.
+fn place(n: usize, edges: &[(u32, u32)], parts: usize) -> (Vec<u64>, Vec<u32>) {
     use std::sync::atomic::{AtomicU32, Ordering::Relaxed};
-    let parts = rayon::current_num_threads().clamp(1, 4);
-    let size = edges.len().div_ceil(parts).max(1);
+    let size = edges.len().div_ceil(parts.max(1)).max(1);
     let mut cursors: Vec<Vec<u64>> = edges
         .par_chunks(size)
         .map(|part| {
@@ -610,10 +585,10 @@ fn file_len(path: &Path) -> u64 {
 mod tests {
     use super::*;
 
-    /// One thread and all of them place the same ends in the same runs
-    /// (in any order within a run: the runs are sorted next).
+    /// One part and several place the same ends in the same runs (in
+    /// another order within a run: the runs are sorted next).
     #[test]
-    fn serial_and_parallel_placing_agree() {
+    fn one_part_and_several_place_alike() {
         let n = 3000u32;
         let edges: Vec<(u32, u32)> = (0..20_000u32)
             .map(|k| {
@@ -624,8 +599,8 @@ mod tests {
             })
             .chain([(5, 5), (1, 2), (2, 1), (1, 2)])
             .collect();
-        let (o1, mut a1) = place_serially(n as usize, &edges);
-        let (o2, mut a2) = place_in_parallel(n as usize, &edges);
+        let (o1, mut a1) = place(n as usize, &edges, 1);
+        let (o2, mut a2) = place(n as usize, &edges, 3);
         assert_eq!(o1, o2);
         for i in 0..n as usize {
             let (s, e) = (o1[i] as usize, o1[i + 1] as usize);

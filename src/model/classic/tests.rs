@@ -147,7 +147,9 @@ fn classic_models_give_the_same_on_one_thread_or_many() {
     same(&g, Bass::per_tick(0.01, 0.3), 0.0);
 }
 
-/// The same dynamics, made to run every tick.
+/// The same dynamics, made to run every tick, and measured in a pass of
+/// its own after each (the default `step_measured`), where the model counts
+/// each node as it decides.
 struct EveryTick<D>(D);
 
 impl<D: Dynamics> Dynamics for EveryTick<D> {
