@@ -101,6 +101,10 @@ fn random_organisations(n: usize, organisations: u32, seed: u64) -> Vec<u32> {
 /// construction. Fixed per scenario, like the network.
 pub fn assign_groups(graph: &Graph, groups: &[Group], seed: u64, organisation: &[u32]) -> Vec<u8> {
     let n = graph.nodes();
+    if groups.len() == 1 {
+        // Everyone is in it, wherever it is placed: no shuffle to draw.
+        return vec![0; n];
+    }
     let exact: Vec<f64> = groups.iter().map(|g| g.share * n as f64).collect();
     let mut counts: Vec<usize> = exact.iter().map(|x| x.floor() as usize).collect();
     let mut order: Vec<usize> = (0..groups.len()).collect();

@@ -7,6 +7,7 @@
 //! (additions and maxima), so the result does not depend on which thread
 //! ran first.
 
+use rayon::prelude::*;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering::Relaxed};
 
@@ -214,12 +215,12 @@ impl Inbox {
     pub const BYTES_PER_AGENT: usize = std::mem::size_of::<Heard>();
 
     fn new(n: usize) -> Self {
-        Self((0..n).map(|_| Heard::default()).collect())
+        Self(filled(n, Heard::default))
     }
 
     /// A copy, read while nobody writes (between ticks).
     fn copy(&self) -> Self {
-        Self(self.0.iter().map(Heard::copy).collect())
+        Self(copied(&self.0, Heard::copy))
     }
 
     /// Empties agent `i`'s inbox (only `i`'s own pass calls this).
@@ -251,14 +252,34 @@ pub fn unpack_key(key: u64) -> (f32, u8, u32) {
     (intensity, 255 - ((key >> 40) & 0xff) as u8, key as u32)
 }
 
+/// `n` values from `make`, written across rayon's threads for a large
+/// town: the kernel zeroes a new page where it is first written, and a
+/// million agents' slots are tens of megabytes, which one thread alone
+/// would fault in while the other cores wait.
+pub(crate) fn filled<T: Send>(n: usize, make: impl Fn() -> T + Sync + Send) -> Vec<T> {
+    if n <= CHUNK {
+        (0..n).map(|_| make()).collect()
+    } else {
+        (0..n).into_par_iter().map(|_| make()).collect()
+    }
+}
+
+/// A copy of `from`, made by `copy` value by value, across rayon's threads
+/// for a large town (as [`filled`]).
+fn copied<T: Sync, U: Send>(from: &[T], copy: impl Fn(&T) -> U + Sync + Send) -> Vec<U> {
+    if from.len() <= CHUNK {
+        from.iter().map(copy).collect()
+    } else {
+        from.par_iter().map(copy).collect()
+    }
+}
+
 fn atomics32(n: usize) -> Vec<AtomicU32> {
-    (0..n).map(|_| AtomicU32::new(0)).collect()
+    filled(n, || AtomicU32::new(0))
 }
 
 fn copy32(from: &[AtomicU32]) -> Vec<AtomicU32> {
-    from.iter()
-        .map(|x| AtomicU32::new(x.load(Relaxed)))
-        .collect()
+    copied(from, |x| AtomicU32::new(x.load(Relaxed)))
 }
 
 /// A copy of a state between ticks (when no phase is writing to it): the
@@ -271,7 +292,7 @@ impl Clone for State {
             status: self.status.clone(),
             attitude: self.attitude.clone(),
             flags: self.flags.clone(),
-            story: self.story.clone(),
+            story: copied(&self.story, |s| *s),
             told_now: self.told_now.clone(),
             events: self.events.clone(),
             inbox: self.inbox.copy(),
@@ -360,7 +381,7 @@ impl State {
             status: vec![status::NONE; n],
             attitude: vec![0.0; n],
             flags: vec![0; n],
-            story: vec![Story::NONE; n],
+            story: filled(n, || Story::NONE),
             told_now: vec![0; n],
             events: vec![0; n],
             inbox: Inbox::new(n),
@@ -379,9 +400,7 @@ impl State {
     pub fn with_workplaces(mut self, colleagues: u32) -> Self {
         let n = self.len();
         self.org = atomics32(n);
-        self.colleagues = (0..n * colleagues as usize)
-            .map(|_| AtomicU32::new(NOBODY))
-            .collect();
+        self.colleagues = filled(n * colleagues as usize, || AtomicU32::new(NOBODY));
         self
     }
 

@@ -324,21 +324,27 @@ fn initial_state(world: &WordOfMouth<'_>, replication: u32) -> State {
     let n = world.agents();
     let mut state = State::new(n);
     state.credited = world.groups.iter().map(|_| AtomicU64::new(0)).collect();
-    for i in 0..n {
-        let g = &world.groups[world.group[i] as usize];
-        let mut r = rng::stream(world.seed, replication, 0, i as u64, Purpose::Init);
-        let spread = g.attitude_spread * (2.0 * r.random::<f64>() - 1.0);
-        state.attitude[i] = (g.attitude + spread).clamp(-1.0, 1.0) as f32;
-        state.status[i] = match g.status {
-            Status::None => status::NONE,
-            Status::Prospect => status::PROSPECT,
-            Status::Customer => status::CUSTOMER,
-            Status::Lapsed => status::LAPSED,
-        };
-        if r.random::<f64>() < g.aware_share {
-            state.flags[i] |= flag::AWARE;
+    // Each agent's own stream: the same town on any number of threads.
+    let key = rng::Key::new(world.seed, replication, 0, Purpose::Init);
+    let (agents, _) = state.split();
+    for_each_chunk(true, agents, &|a| {
+        for k in 0..a.len() {
+            let i = a.first + k;
+            let g = &world.groups[world.group[i] as usize];
+            let mut r = key.stream(i as u64);
+            let spread = g.attitude_spread * (2.0 * r.random::<f64>() - 1.0);
+            a.attitude[k] = (g.attitude + spread).clamp(-1.0, 1.0) as f32;
+            a.status[k] = match g.status {
+                Status::None => status::NONE,
+                Status::Prospect => status::PROSPECT,
+                Status::Customer => status::CUSTOMER,
+                Status::Lapsed => status::LAPSED,
+            };
+            if r.random::<f64>() < g.aware_share {
+                a.flags[k] |= flag::AWARE;
+            }
         }
-    }
+    });
     if let Some(w) = &world.work {
         state = state.with_workplaces(w.colleagues);
         for (o, &init) in state.org.iter().zip(&world.organisation) {

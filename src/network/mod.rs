@@ -68,17 +68,25 @@ impl Graph {
         // Sort each run and count what is left after removing repeats.
         let mut kept = vec![0u64; n];
         sort_runs(&offsets, 0, &mut neighbours, &mut kept);
-        // Close the gaps the repeats left, in order.
-        let mut write = 0usize;
-        for i in 0..n {
-            let (start, len) = (offsets[i] as usize, kept[i] as usize);
-            neighbours.copy_within(start..start + len, write);
-            offsets[i] = write as u64;
-            write += len;
+        // Close the gaps the repeats left, in order (a generated graph
+        // seldom has any).
+        let gaps = kept
+            .par_iter()
+            .enumerate()
+            .any(|(i, &k)| k != offsets[i + 1] - offsets[i]);
+        if gaps {
+            let mut write = 0usize;
+            for i in 0..n {
+                let (start, len) = (offsets[i] as usize, kept[i] as usize);
+                neighbours.copy_within(start..start + len, write);
+                offsets[i] = write as u64;
+                write += len;
+            }
+            offsets[n] = write as u64;
+            neighbours.truncate(write);
+            neighbours.shrink_to_fit();
         }
-        offsets[n] = write as u64;
-        neighbours.truncate(write);
-        neighbours.shrink_to_fit();
+        let write = neighbours.len();
         let dropped = Dropped {
             self_loops,
             duplicate_edges: listed - self_loops - write as u64 / 2,
@@ -217,13 +225,14 @@ impl Graph {
     }
 
     pub fn max_degree(&self) -> usize {
-        (0..self.nodes()).map(|i| self.degree(i)).max().unwrap_or(0)
+        (0..self.nodes())
+            .into_par_iter()
+            .map(|i| self.degree(i))
+            .max()
+            .unwrap_or(0)
     }
 }
 
-/// Sorts and deduplicates the adjacency runs of nodes `first..` held in
-/// `runs` (which starts at `offsets[first]`), writing each node's length
-/// after deduplication into `kept`; halves in parallel.
 /// Edge lists shorter than this are placed by one part, on one thread:
 /// below it a second part's table and its thread's start cost more than
 /// they save.
@@ -264,7 +273,10 @@ fn place(n: usize, edges: &[(u32, u32)], parts: usize) -> (Vec<u64>, Vec<u32>) {
         }
         offsets[i + 1] = at;
     }
-    let neighbours: Vec<AtomicU32> = (0..offsets[n]).map(|_| AtomicU32::new(0)).collect();
+    let neighbours: Vec<AtomicU32> = (0..offsets[n])
+        .into_par_iter()
+        .map(|_| AtomicU32::new(0))
+        .collect();
     edges
         .par_chunks(size)
         .zip(cursors.par_iter_mut())
@@ -284,10 +296,15 @@ fn place(n: usize, edges: &[(u32, u32)], parts: usize) -> (Vec<u64>, Vec<u32>) {
     (offsets, neighbours)
 }
 
+/// Sorts and deduplicates the adjacency runs of nodes `first..` held in
+/// `runs` (which starts at `offsets[first]`), writing each node's length
+/// after deduplication into `kept`; halves in parallel, halved by entries
+/// rather than nodes (a preferential-attachment graph's first nodes hold
+/// far more of them than its last).
 fn sort_runs(offsets: &[u64], first: usize, runs: &mut [u32], kept: &mut [u64]) {
-    const NODES: usize = 4096;
+    const ENTRIES: usize = 1 << 15;
     let nodes = kept.len();
-    if nodes <= NODES {
+    if nodes <= 1 || runs.len() <= ENTRIES {
         let base = offsets[first];
         for (k, keep) in kept.iter_mut().enumerate() {
             let start = (offsets[first + k] - base) as usize;
@@ -305,7 +322,10 @@ fn sort_runs(offsets: &[u64], first: usize, runs: &mut [u32], kept: &mut [u64]) 
         }
         return;
     }
-    let mid = nodes / 2;
+    let half = offsets[first] + runs.len() as u64 / 2;
+    let mid = offsets[first..first + nodes]
+        .partition_point(|&o| o <= half)
+        .clamp(1, nodes - 1);
     let split = (offsets[first + mid] - offsets[first]) as usize;
     let (left, right) = runs.split_at_mut(split);
     let (kl, kr) = kept.split_at_mut(mid);
@@ -434,7 +454,10 @@ impl Network {
                 2.0 * self.graph.edges() as f64 / n as f64
             },
             max_degree: self.graph.max_degree() as u64,
-            isolated: (0..n).filter(|&i| self.graph.degree(i) == 0).count() as u64,
+            isolated: (0..n)
+                .into_par_iter()
+                .filter(|&i| self.graph.degree(i) == 0)
+                .count() as u64,
             dropped: self.dropped,
             tie_weights: self.graph.weight_range(),
         }
