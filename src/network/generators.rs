@@ -3,6 +3,7 @@
 //! graph.
 
 use rand::RngExt;
+use rayon::prelude::*;
 
 use super::{Dropped, Graph};
 use crate::rng::{self, Purpose, Stream};
@@ -82,43 +83,123 @@ pub fn barabasi_albert(n: usize, m: u32, seed: u64) -> (Graph, Dropped) {
             clique.push((v as u32, w as u32));
         }
     }
-    // Preferential attachment draws an end of an edge made so far, every
-    // end equally likely. The ends are (v, t) for each edge, after the
-    // clique's: a first end is the node that made the edge, known from
-    // its position, so only the targets are kept (half the memory, and
-    // half the draws read none).
     let ends_of_clique: Vec<u32> = clique.iter().flat_map(|&(a, b)| [a, b]).collect();
-    let mut targets: Vec<u32> = Vec::with_capacity(n.saturating_sub(core) * m);
-    let end = |targets: &[u32], at: usize| -> u32 {
-        match at.checked_sub(ends_of_clique.len()) {
-            None => ends_of_clique[at],
-            Some(q) if q % 2 == 0 => (core + q / 2 / m) as u32,
-            Some(q) => targets[q / 2],
-        }
-    };
-    let r = &mut stream(seed, 0);
-    let mut chosen: Vec<u32> = Vec::with_capacity(m);
-    for _ in core..n {
-        let ends = ends_of_clique.len() + 2 * targets.len();
-        chosen.clear();
-        while chosen.len() < m {
-            let t = end(&targets, r.random_range(0..ends));
-            if !chosen.contains(&t) {
-                chosen.push(t);
-            }
-        }
-        targets.extend_from_slice(&chosen);
-    }
+    let targets = attach(n, m, core, &ends_of_clique, &mut stream(seed, 0));
     let mut edges = clique;
     edges.reserve_exact(targets.len());
-    edges.extend(
+    edges.par_extend(
         targets
-            .iter()
+            .par_iter()
             .enumerate()
             .map(|(k, &t)| ((core + k / m) as u32, t)),
     );
     drop(targets);
     Graph::from_edges(n, edges)
+}
+
+/// The targets of preferential attachment, m a node from `core` on, in
+/// order: each node draws an end of an edge made so far (every end
+/// equally likely) until it has m distinct nodes, a repeat drawn again.
+///
+/// The ends are (v, t) for each edge after the clique's: a first end is
+/// the node that made the edge, known from its position, so only the
+/// targets are kept (half the memory, and half the draws read none).
+///
+/// Drawn node by node, each draw waits for memory (a large graph's targets
+/// are far bigger than the cache) and the loop keeps one core busy while
+/// the others wait. But where a draw lands depends on the stream alone:
+/// only whether a node drew a repeat depends on what was drawn. So a block
+/// of nodes is drawn ahead as if none drew a repeat; what each draw reads
+/// is then found across threads (a draw of an edge of the same block
+/// follows it back); the block holds up to its first node with a repeat,
+/// which is drawn again as one node, and the next block starts after it.
+/// The same stream, the same draws, the same graph as node by node
+/// (unit test against the generator that kept every end); repeats are
+/// rare but in the first few thousand nodes, where blocks are small.
+fn attach(n: usize, m: usize, core: usize, clique: &[u32], r: &mut Stream) -> Vec<u32> {
+    let mut targets: Vec<u32> = Vec::with_capacity(n.saturating_sub(core) * m);
+    if m == 0 {
+        return targets;
+    }
+    let ends_before = |v: usize| clique.len() + 2 * m * (v - core);
+    let (mut draws, mut starts) = (Vec::new(), Vec::new());
+    let mut v = core;
+    while v < n {
+        let block = block_at(v, m).min(n - v);
+        draws.clear();
+        starts.clear();
+        for u in v..v + block {
+            starts.push(r.clone());
+            draws.extend((0..m).map(|_| r.random_range(0..ends_before(u))));
+        }
+        let read = |draw: usize| read_back(&draws, draw, clique, core, m, &targets);
+        let found: Vec<u32> = if draws.len() < 4096 {
+            (0..draws.len()).map(read).collect()
+        } else {
+            (0..draws.len()).into_par_iter().map(read).collect()
+        };
+        let repeat = |drawn: &[u32]| (1..m).any(|j| drawn[..j].contains(&drawn[j]));
+        let held = found.par_chunks(m).position_first(repeat);
+        targets.extend_from_slice(&found[..held.unwrap_or(block) * m]);
+        let Some(b) = held else {
+            v += block;
+            continue;
+        };
+
+        // The node that drew a repeat, as node by node: from its stream,
+        // every draw reading what is now written.
+        *r = starts[b].clone();
+        let ends = ends_before(v + b);
+        let mut chosen: Vec<u32> = Vec::with_capacity(m);
+        while chosen.len() < m {
+            let t = read_back(&[r.random_range(0..ends)], 0, clique, core, m, &targets);
+            if !chosen.contains(&t) {
+                chosen.push(t);
+            }
+        }
+        targets.extend_from_slice(&chosen);
+        v += b + 1;
+    }
+    targets
+}
+
+/// How many nodes to draw ahead from node `v`: about one in five blocks
+/// holds a repeat (a node draws one with a chance of about m (m - 1) ln v /
+/// 8v, a hub being drawn twice), so little is drawn in vain, and a block
+/// is large enough to share between threads.
+fn block_at(v: usize, m: usize) -> usize {
+    let v = v.max(2) as f64;
+    let nodes = 1.6 * v / ((m * m) as f64 * v.ln());
+    (nodes as usize).clamp(64, 1 << 16)
+}
+
+/// The node at the end that `draws[k]` drew: of the clique, the maker of
+/// an edge (known from its position), or a target, in `targets` if written
+/// before the block and otherwise that of an earlier draw of the block
+/// (followed back: each draw reads only ends made before its node's).
+#[inline]
+fn read_back(
+    draws: &[usize],
+    mut k: usize,
+    clique: &[u32],
+    core: usize,
+    m: usize,
+    targets: &[u32],
+) -> u32 {
+    loop {
+        let at = draws[k];
+        let Some(q) = at.checked_sub(clique.len()) else {
+            return clique[at];
+        };
+        let edge = q / 2;
+        if q % 2 == 0 {
+            return (core + edge / m) as u32;
+        }
+        match edge.checked_sub(targets.len()) {
+            None => return targets[edge],
+            Some(later) => k = later,
+        }
+    }
 }
 
 /// Everyone linked to everyone.
@@ -249,8 +330,9 @@ mod tests {
         assert_eq!(g.edges(), 30 * 29 / 2);
     }
 
-    /// The generator as first written, every end of every edge kept: the
-    /// one that keeps only the targets must make the same graphs.
+    /// The generator as first written, node by node, every end of every
+    /// edge kept: the one that keeps only the targets and draws by blocks
+    /// must make the same graphs.
     fn barabasi_albert_keeping_every_end(n: usize, m: usize, seed: u64) -> Graph {
         let core = (m + 1).min(n);
         let mut edges = Vec::new();
@@ -281,7 +363,18 @@ mod tests {
 
     #[test]
     fn keeping_only_the_targets_makes_the_same_graphs() {
-        for (n, m, seed) in [(2_000, 5, 1), (5_000, 1, 7), (3, 5, 2), (1_000, 3, 41)] {
+        // Small graphs, one node per draw; blocks of every size with
+        // repeats in many (m = 10 and 50); and a graph of many blocks.
+        for (n, m, seed) in [
+            (2_000, 5, 1),
+            (5_000, 1, 7),
+            (3, 5, 2),
+            (1_000, 3, 41),
+            (100, 99, 1),
+            (3_000, 50, 4),
+            (60_000, 10, 9),
+            (300_000, 5, 3),
+        ] {
             let (g, _) = barabasi_albert(n, m as u32, seed);
             assert_eq!(
                 g,
