@@ -248,40 +248,105 @@ fn warm_up_afresh<D: Dynamics>(
 /// tick 0), reporting each tick's figures to `observer`.
 fn record<D: Dynamics>(
     dynamics: &D,
-    mut state: D::State,
+    state: D::State,
     replication: u32,
     options: &Options<'_>,
     parallel: bool,
     observer: &mut impl Observer,
 ) -> Result<(), Cancelled> {
-    let mut frame = dynamics.measure(&state, 0, parallel);
-    let mut settled = dynamics.settled(&frame, 0);
-    // Tick 0 is the town as the warm-up left it: nothing recorded has
-    // happened yet, so its flows are 0 (what the warm-up's last tick
-    // counted is not the run's), and a flow's series adds up to its total.
-    observer.observe(
-        0,
-        settled_frame(&frame, dynamics.measures()),
-        dynamics.stories(&mut state, 0),
-    );
-    for tick in 1..=options.ticks {
-        if options.cancel.is_some_and(|c| c.load(Ordering::Relaxed)) {
-            return Err(Cancelled);
-        }
-        if settled {
-            frame = settled_frame(&frame, dynamics.measures());
-            observer.observe(tick, frame.clone(), Stories::default());
-        } else {
-            frame = dynamics.step_measured(&mut state, Clock::run(replication, tick), parallel);
-            settled = dynamics.settled(&frame, tick);
-            observer.observe(tick, frame.clone(), dynamics.stories(&mut state, tick));
-        }
-        if let Some(p) = options.progress {
-            p(1);
-        }
-    }
+    let mut run = Running::start(dynamics, state, parallel, observer);
+    run.go_on(
+        dynamics,
+        options.ticks,
+        replication,
+        options,
+        parallel,
+        observer,
+    )?;
     observer.finish();
     Ok(())
+}
+
+/// A recorded run between two ticks: its state, its last figures and
+/// whether they had settled. A copy goes on as the run would.
+#[derive(Clone)]
+struct Running<S> {
+    state: S,
+    frame: Frame,
+    settled: bool,
+    tick: u32,
+}
+
+/// A copy of dynamics `at.0`'s run after tick `at.1`, for another to go
+/// on from.
+#[derive(Clone)]
+struct Pause<S> {
+    at: (usize, u32),
+    run: Running<S>,
+    recording: Recorder,
+}
+
+impl<S> Running<S> {
+    /// The run at tick 0, its figures reported.
+    fn start<D: Dynamics<State = S>>(
+        dynamics: &D,
+        mut state: S,
+        parallel: bool,
+        observer: &mut impl Observer,
+    ) -> Self {
+        let frame = dynamics.measure(&state, 0, parallel);
+        let settled = dynamics.settled(&frame, 0);
+        // Tick 0 is the town as the warm-up left it: nothing recorded has
+        // happened yet, so its flows are 0 (what the warm-up's last tick
+        // counted is not the run's), and a flow's series adds up to its
+        // total.
+        observer.observe(
+            0,
+            settled_frame(&frame, dynamics.measures()),
+            dynamics.stories(&mut state, 0),
+        );
+        Running {
+            state,
+            frame,
+            settled,
+            tick: 0,
+        }
+    }
+
+    /// Runs on through tick `until`, reporting each tick's figures.
+    fn go_on<D: Dynamics<State = S>>(
+        &mut self,
+        dynamics: &D,
+        until: u32,
+        replication: u32,
+        options: &Options<'_>,
+        parallel: bool,
+        observer: &mut impl Observer,
+    ) -> Result<(), Cancelled> {
+        for tick in self.tick + 1..=until {
+            if options.cancel.is_some_and(|c| c.load(Ordering::Relaxed)) {
+                return Err(Cancelled);
+            }
+            if self.settled {
+                self.frame = settled_frame(&self.frame, dynamics.measures());
+                observer.observe(tick, self.frame.clone(), Stories::default());
+            } else {
+                let clock = Clock::run(replication, tick);
+                self.frame = dynamics.step_measured(&mut self.state, clock, parallel);
+                self.settled = dynamics.settled(&self.frame, tick);
+                observer.observe(
+                    tick,
+                    self.frame.clone(),
+                    dynamics.stories(&mut self.state, tick),
+                );
+            }
+            self.tick = tick;
+            if let Some(p) = options.progress {
+                p(1);
+            }
+        }
+        Ok(())
+    }
 }
 
 /// Runs one replication with no recording, handing `look` the state after
@@ -351,11 +416,31 @@ pub fn run<D: Dynamics>(dynamics: &D, options: &Options<'_>) -> Result<Vec<Recor
     Ok(all.pop().unwrap_or_default())
 }
 
+/// Where each dynamics to run starts: `None` from the town, or `(j, t)`
+/// from dynamics `j`'s run after tick `t`, the last tick they run alike
+/// (at least 1), `j` the earliest of those sharing the most ticks. Only a
+/// dynamics that runs from the town is gone on from (so every pause falls
+/// in a run), and never one whose recording is kept (it is not run).
+fn starts(alike: &[Vec<Option<u32>>], kept: &[Option<Recorder>]) -> Vec<Option<(usize, u32)>> {
+    let mut from: Vec<Option<(usize, u32)>> = Vec::with_capacity(alike.len());
+    for (k, earlier) in alike.iter().enumerate() {
+        let best = earlier
+            .iter()
+            .enumerate()
+            .filter(|&(j, _)| kept[j].is_none() && from[j].is_none())
+            .filter_map(|(j, t)| Some((j, t.filter(|&t| t >= 1)?)))
+            .min_by_key(|&(j, t)| (std::cmp::Reverse(t), j));
+        from.push(best.filter(|_| kept[k].is_none()));
+    }
+    from
+}
+
 /// Runs every replication of several dynamics that start from one town:
 /// the baseline and the what-ifs that share its warm-up (each warms up
 /// with the baseline's values, so the town at tick 0 is the same, bit for
 /// bit). Each replication warms up once, with `dynamics[0]`, and every
-/// dynamics runs its recorded ticks from a copy of that town. Returns each
+/// dynamics runs its recorded ticks from a copy of that town, or goes on
+/// from an earlier one's run where the two run alike. Returns each
 /// dynamics' recordings, in replication order.
 pub fn run_shared<D: Dynamics>(
     dynamics: &[&D],
@@ -364,17 +449,32 @@ pub fn run_shared<D: Dynamics>(
     let Some(&first) = dynamics.first() else {
         return Ok(Vec::new());
     };
-    let recorded = |d: &D, town: D::State, r: u32, parallel: bool| {
-        let mut rec = Recorder::new(d.measures());
-        rec.replication = r;
-        record(d, town, r, options, parallel, &mut rec).map(|()| rec)
-    };
     // Recordings kept from earlier runs (the studio's): a slider that
     // leaves a what-if as it was (it sets the value itself), or a value
     // moved back, reruns nothing of it.
     let keys: Vec<Option<u64>> = dynamics
         .iter()
         .map(|d| recording_key(*d, first, options))
+        .collect();
+    // Through which tick each dynamics runs alike with each before it: a
+    // what-if whose event comes in week 4 goes on from the run it matches
+    // until then, rather than running those weeks again. Small towns only:
+    // each pause holds a state more, which the memory forecast for a
+    // large town does not count.
+    let alike: Vec<Vec<Option<u32>>> = dynamics
+        .iter()
+        .enumerate()
+        .map(|(k, d)| {
+            let earlier = if first.agents() < WITHIN_RUNS_FROM {
+                &dynamics[..k]
+            } else {
+                &[]
+            };
+            earlier
+                .iter()
+                .map(|e| d.same_through(*e, options.ticks))
+                .collect()
+        })
         .collect();
     let one = |r: u32, parallel: bool| -> Result<Vec<Recorder>, Cancelled> {
         let mut kept: Vec<Option<Recorder>> = keys
@@ -384,14 +484,22 @@ pub fn run_shared<D: Dynamics>(
         if kept.iter().all(Option::is_some) {
             return Ok(kept.into_iter().flatten().collect());
         }
+        let from = starts(&alike, &kept);
         let mut town = Some(warm_up(first, r, options, parallel)?);
-        // The last dynamics to run takes the town itself, the others a
-        // copy: one state more than the run needs is never held.
-        let last = kept.iter().rposition(Option::is_none);
+        // The last dynamics to start from the town takes the town itself,
+        // the others a copy: one state more than the run needs is never
+        // held.
+        let last = (0..dynamics.len())
+            .rev()
+            .find(|&k| kept[k].is_none() && from[k].is_none());
+        let mut paused: Vec<Pause<D::State>> = Vec::new();
         let mut out = Vec::with_capacity(dynamics.len());
         for (k, &d) in dynamics.iter().enumerate() {
-            let rec = match kept[k].take() {
-                Some(rec) => rec,
+            if let Some(rec) = kept[k].take() {
+                out.push(rec);
+                continue;
+            }
+            let (mut run, mut rec) = match from[k] {
                 None => {
                     let start = if Some(k) == last {
                         town.take()
@@ -399,13 +507,45 @@ pub fn run_shared<D: Dynamics>(
                         town.clone()
                     };
                     let start = start.expect("the town is taken by the last run only");
-                    let rec = recorded(d, start, r, parallel)?;
-                    if let (Some(towns), Some(key)) = (options.towns, keys[k]) {
-                        towns.put((key, r, RECORDING), rec.clone(), rec.bytes());
+                    let mut rec = Recorder::new(d.measures());
+                    rec.replication = r;
+                    (Running::start(d, start, parallel, &mut rec), rec)
+                }
+                Some(pause) => {
+                    let at = paused
+                        .iter()
+                        .position(|p| p.at == pause)
+                        .expect("a run pauses before what goes on from it starts");
+                    let taken = if from[k + 1..].contains(&Some(pause)) {
+                        paused[at].clone()
+                    } else {
+                        paused.swap_remove(at)
+                    };
+                    if let Some(p) = options.progress {
+                        p(u64::from(pause.1));
                     }
-                    rec
+                    (taken.run, taken.recording)
                 }
             };
+            let mut pauses: Vec<u32> = from
+                .iter()
+                .filter_map(|f| f.filter(|&(j, _)| j == k).map(|(_, t)| t))
+                .collect();
+            pauses.sort_unstable();
+            pauses.dedup();
+            for t in pauses {
+                run.go_on(d, t, r, options, parallel, &mut rec)?;
+                paused.push(Pause {
+                    at: (k, t),
+                    run: run.clone(),
+                    recording: rec.clone(),
+                });
+            }
+            run.go_on(d, options.ticks, r, options, parallel, &mut rec)?;
+            rec.finish();
+            if let (Some(towns), Some(key)) = (options.towns, keys[k]) {
+                towns.put((key, r, RECORDING), rec.clone(), rec.bytes());
+            }
             out.push(rec);
         }
         Ok(out)
@@ -544,6 +684,93 @@ set = {{ service.recovery_rate = 0.7 }}
         assert!(second == tables(&slider(0.55), None));
         assert!(second != first);
         assert_eq!(towns.len(), 3 + 6 + 6 + 3, "the baseline's runs only");
+    }
+
+    /// What-ifs that run alike with an earlier dynamics for a while go on
+    /// from its run there, and record what they record when run alone:
+    /// an event in week 4 from the baseline after week 3, a what-if the
+    /// same as the baseline from its end, one changed from week 1 from
+    /// the town, and an event in week 6 on top of it from that one after
+    /// week 5.
+    #[test]
+    fn what_ifs_go_on_from_the_run_they_match_and_record_the_same() {
+        use crate::model::{Dynamics, WordOfMouth, population::Population};
+        let s = scenario(
+            r#"
+[[variants]]
+name = "party"
+[[variants.events]]
+name = "party"
+at = 4
+experience = { who = "top-degree", count = 20, quality = 3.0 }
+[[variants]]
+name = "the same"
+[[variants]]
+name = "recovery and a party"
+set = { service.recovery_rate = 0.7 }
+[[variants.events]]
+name = "party"
+at = 6
+experience = { who = "random", share = 0.05, quality = 3.0 }
+"#,
+        );
+        let net = crate::network::build(&s.baseline().network, s.seed).unwrap();
+        let all: Vec<WordOfMouth<'_>> = s
+            .variants
+            .iter()
+            .map(|v| WordOfMouth::new(&s, v, Population::new(s.seed, v, &net.graph, &[])))
+            .collect();
+        let names: Vec<&str> = s.variants.iter().map(|v| v.name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "baseline",
+                "recovery",
+                "party",
+                "the same",
+                "recovery and a party"
+            ]
+        );
+        let ticks = s.ticks;
+        let alike = |k: usize, j: usize| all[k].same_through(&all[j], ticks);
+        assert_eq!(alike(1, 0), None, "recovery differs from week 1");
+        assert_eq!(alike(2, 0), Some(3));
+        assert_eq!(alike(3, 0), Some(ticks));
+        assert_eq!(alike(4, 1), Some(5));
+        assert_eq!(alike(4, 0), None);
+        let alike: Vec<Vec<Option<u32>>> = (0..all.len())
+            .map(|k| (0..k).map(|j| alike(k, j)).collect())
+            .collect();
+        let none: Vec<Option<Recorder>> = vec![None; all.len()];
+        let from = starts(&alike, &none);
+        assert_eq!(
+            from,
+            [None, None, Some((0, 3)), Some((0, ticks)), Some((1, 5))]
+        );
+
+        let options = Options {
+            warmup: s.warmup,
+            ..Options::new(s.runs, ticks)
+        };
+        let refs: Vec<&WordOfMouth<'_>> = all.iter().collect();
+        let shared = run_shared(&refs, &options).unwrap();
+        for (k, d) in all.iter().enumerate() {
+            let alone = run(d, &options).unwrap();
+            for (a, b) in shared[k].iter().zip(&alone) {
+                assert_eq!(a.frames, b.frames, "{}", names[k]);
+                assert_eq!(a.reach, b.reach, "{}", names[k]);
+            }
+        }
+        // A kept recording is not run, so nothing goes on from it: the
+        // party starts from the town, and the what-if that is the same as
+        // the baseline goes on from the party's run, the two alike until
+        // the party.
+        let mut kept = none.clone();
+        kept[0] = Some(shared[0][0].clone());
+        assert_eq!(
+            starts(&alike, &kept),
+            [None, None, None, Some((2, 3)), Some((1, 5))]
+        );
     }
 
     #[test]

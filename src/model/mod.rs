@@ -229,6 +229,15 @@ pub trait Dynamics: Sync {
         None
     }
 
+    /// Through which recorded tick this dynamics and `other`, started from
+    /// the same town at tick 0, are sure to run alike: the same states and
+    /// figures through that tick (`ticks` if through the whole run), so one
+    /// can go on from the other's state there. `None` where even tick 0's
+    /// figures may differ: the default, for a model that cannot tell.
+    fn same_through(&self, _other: &Self, _ticks: u32) -> Option<u32> {
+        None
+    }
+
     /// Bytes one state holds, at most (what a kept town costs).
     fn state_bytes(&self) -> u64 {
         u64::MAX

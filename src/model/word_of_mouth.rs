@@ -415,6 +415,36 @@ impl Dynamics for WordOfMouth<'_> {
         Some(*key)
     }
 
+    /// Alike while the timeline's values and the events' guests are: the
+    /// same world but for them (the warm-up's fingerprint, which holds the
+    /// run's mobility too), then tick by tick the groups' parameters and
+    /// the guests of that tick (what `run_key` reads, tick by tick).
+    fn same_through(&self, other: &Self, ticks: u32) -> Option<u32> {
+        if self.warmup_key() != other.warmup_key() {
+            return None;
+        }
+        let segments =
+            |w: &Self| -> Vec<String> { w.segments.iter().map(|s| format!("{s:?}")).collect() };
+        let (mine, theirs) = (segments(self), segments(other));
+        let segment =
+            |w: &Self, tick: u32| w.segment_at.get(tick as usize).copied().unwrap_or(0) as usize;
+        let guests = |w: &Self, tick: u32| -> Vec<String> {
+            w.guests
+                .iter()
+                .filter(|g| g.tick == tick)
+                .map(|g| format!("{g:?}"))
+                .collect()
+        };
+        let alike = |tick: u32| {
+            mine[segment(self, tick)] == theirs[segment(other, tick)]
+                && guests(self, tick) == guests(other, tick)
+        };
+        if !alike(0) {
+            return None;
+        }
+        Some((1..=ticks).find(|&t| !alike(t)).map_or(ticks, |t| t - 1))
+    }
+
     fn state_bytes(&self) -> u64 {
         let work = self
             .work
