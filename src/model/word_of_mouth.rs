@@ -376,6 +376,12 @@ impl WordOfMouth<'_> {
         self.graph.hash(&mut h);
         self.group.hash(&mut h);
         self.organisation.hash(&mut h);
+        self.settings().hash(&mut h);
+        h.finish()
+    }
+
+    /// The fingerprint's values besides the network and who is where.
+    fn settings(&self) -> String {
         format!(
             "{:?}",
             (
@@ -389,8 +395,16 @@ impl WordOfMouth<'_> {
                 self.max_hops,
             )
         )
-        .hash(&mut h);
-        h.finish()
+    }
+
+    /// Whether `other` is the same world but for the values after week 0
+    /// (what the fingerprint reads, compared rather than hashed: a what-if
+    /// is built on the baseline's network, so that is one comparison).
+    fn same_world(&self, other: &Self) -> bool {
+        (std::ptr::eq(self.graph, other.graph) || self.graph == other.graph)
+            && self.group == other.group
+            && self.organisation == other.organisation
+            && self.settings() == other.settings()
     }
 }
 
@@ -416,11 +430,11 @@ impl Dynamics for WordOfMouth<'_> {
     }
 
     /// Alike while the timeline's values and the events' guests are: the
-    /// same world but for them (the warm-up's fingerprint, which holds the
-    /// run's mobility too), then tick by tick the groups' parameters and
-    /// the guests of that tick (what `run_key` reads, tick by tick).
+    /// same world but for them (what the warm-up's fingerprint reads, the
+    /// run's mobility with it), then tick by tick the groups' parameters
+    /// and the guests of that tick (what `run_key` reads, tick by tick).
     fn same_through(&self, other: &Self, ticks: u32) -> Option<u32> {
-        if self.warmup_key() != other.warmup_key() {
+        if !self.same_world(other) {
             return None;
         }
         let segments =

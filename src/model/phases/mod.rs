@@ -108,6 +108,7 @@ struct Listened {
 /// its tellers' origins, which nothing in this pass writes, so one pass
 /// gives what two whole phases one after the other gave, reading each
 /// agent's fields once instead of three times.
+#[inline]
 fn listen(
     world: &WordOfMouth<'_>,
     clock: Clock,
