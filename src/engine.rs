@@ -756,6 +756,7 @@ experience = { who = "random", share = 0.05, quality = 3.0 }
         let shared = run_shared(&refs, &options).unwrap();
         for (k, d) in all.iter().enumerate() {
             let alone = run(d, &options).unwrap();
+            assert_eq!(shared[k].len(), alone.len());
             for (a, b) in shared[k].iter().zip(&alone) {
                 assert_eq!(a.frames, b.frames, "{}", names[k]);
                 assert_eq!(a.reach, b.reach, "{}", names[k]);

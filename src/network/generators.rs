@@ -163,10 +163,10 @@ fn attach(n: usize, m: usize, core: usize, clique: &[u32], r: &mut Stream) -> Ve
     targets
 }
 
-/// How many nodes to draw ahead from node `v`: about one in five blocks
-/// holds a repeat (a node draws one with a chance of about m (m - 1) ln v /
-/// 8v, a hub being drawn twice), so little is drawn in vain, and a block
-/// is large enough to share between threads.
+/// How many nodes to draw ahead from node `v`: at most about one block in
+/// five holds a repeat (a node draws one with a chance of about
+/// m (m - 1) ln v / 8v, a hub being drawn twice), so little is drawn in
+/// vain, and a block is large enough to share between threads.
 fn block_at(v: usize, m: usize) -> usize {
     let v = v.max(2) as f64;
     let nodes = 1.6 * v / ((m * m) as f64 * v.ln());
