@@ -256,7 +256,7 @@ pub fn unpack_key(key: u64) -> (f32, u8, u32) {
 /// town: the kernel zeroes a new page where it is first written, and a
 /// million agents' slots are tens of megabytes, which one thread alone
 /// would fault in while the other cores wait.
-pub(crate) fn filled<T: Send>(n: usize, make: impl Fn() -> T + Sync + Send) -> Vec<T> {
+fn filled<T: Send>(n: usize, make: impl Fn() -> T + Sync + Send) -> Vec<T> {
     if n <= CHUNK {
         (0..n).map(|_| make()).collect()
     } else {

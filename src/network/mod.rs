@@ -51,8 +51,8 @@ impl Graph {
     /// repeated edges (in either direction) are dropped and counted.
     ///
     /// A counting sort: count each node's degree, place both ends of every
-    /// edge in their node's run (in parallel, with atomic cursors), drop the
-    /// edge list, then sort and deduplicate each run. It needs the edge list
+    /// edge in their node's run (by parts of the list side by side, see
+    /// `place`), drop the edge list, then sort and deduplicate each run. It needs the edge list
     /// plus one `u32` per adjacency entry at its peak, rather than a sorted
     /// copy of every arc.
     pub fn from_edges(n: usize, edges: Vec<(u32, u32)>) -> (Graph, Dropped) {
