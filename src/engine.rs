@@ -556,11 +556,14 @@ pub fn run_shared<D: Dynamics>(
             .map(|r| one(r, true))
             .collect::<Result<_, _>>()?
     } else {
-        // Fewer runs than threads: let each run use the idle threads too.
-        let inner = (options.runs as usize) < rayon::current_num_threads();
+        // Each run splits its ticks across threads too: while every thread
+        // has runs of its own nobody takes the splits (each thread works its
+        // own, at the cost of a few pushes a tick), but a thread out of runs
+        // takes a part of the ticks of the runs still going, so the last
+        // runs do not leave it idle.
         replications
             .into_par_iter()
-            .map(|r| one(r, inner))
+            .map(|r| one(r, true))
             .collect::<Result<_, _>>()?
     };
     let mut by_dynamics: Vec<Vec<Recorder>> = (0..dynamics.len())
