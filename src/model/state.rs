@@ -471,6 +471,15 @@ macro_rules! agents_view {
                 self.status.is_empty()
             }
 
+            /// Says that every field is `len()` long (as `split_at` keeps
+            /// them), so that a loop over `0..len()` indexes each field
+            /// without a bounds check per agent.
+            #[inline(always)]
+            pub fn same_lengths(&self) {
+                let n = self.len();
+                assert!(true $(&& self.$field.len() == n)*);
+            }
+
             /// Two disjoint views: agents before `mid` and from `mid` on.
             pub fn split_at(self, mid: usize) -> (Agents<'a>, Agents<'a>) {
                 $(let $field = self.$field.split_at_mut(mid);)*

@@ -17,8 +17,10 @@ use crate::scenario::Market;
 /// hearing: see `phases::listen`).
 pub fn decisions(world: &WordOfMouth<'_>, clock: Clock, mut a: Agents<'_>, shared: Shared<'_>) {
     let (key, params) = (key(world, clock), world.params_at(clock));
+    a.same_lengths();
     for k in 0..a.len() {
-        decide(world, params, key, &mut a, k, &shared);
+        let p = &params[world.group[a.first + k] as usize];
+        decide(world, p, key, &mut a, k, &shared);
     }
 }
 
@@ -32,11 +34,11 @@ pub fn key(world: &WordOfMouth<'_>, clock: Clock) -> rng::Key {
 /// stories heard; a draw below p is an outside conversion, one between p
 /// and p + q n a referral, credited to the teller of the strongest good
 /// story. A customer lapses with probability rate x exp(-sensitivity x
-/// attitude). `params` are the groups' at this tick.
+/// attitude). `p` are the agent's group's parameters at this tick.
 #[inline(always)]
 pub fn decide(
     world: &WordOfMouth<'_>,
-    params: &[GroupParams],
+    p: &GroupParams,
     key: rng::Key,
     a: &mut Agents<'_>,
     k: usize,
@@ -47,7 +49,6 @@ pub fn decide(
         return;
     }
     let i = a.first + k;
-    let p = &params[world.group[i] as usize];
     let m: &Market = &p.market;
     let mut r = key.stream(i as u64);
     let u: f64 = r.random();

@@ -28,12 +28,14 @@ pub fn experience(world: &WordOfMouth<'_>, clock: Clock, a: Agents<'_>, shared: 
     );
     let params = world.params_at(clock);
     let guests = world.has_guests(clock);
+    a.same_lengths();
+    let group = &world.group[a.first..a.first + a.len()];
     for k in 0..a.len() {
         let i = a.first + k;
         a.events[k] = 0;
         a.told_now[k] = 0;
         let guest = if guests { world.guest(clock, i) } else { None };
-        let g = world.group[i] as usize;
+        let g = group[k] as usize;
         if guest.is_none() && a.status[k] != status::CUSTOMER && !world.groups[g].staff {
             continue;
         }

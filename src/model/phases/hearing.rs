@@ -16,8 +16,10 @@ use crate::rng::{self, Purpose};
 /// decisions: see `phases::listen`).
 pub fn hearing(world: &WordOfMouth<'_>, clock: Clock, mut a: Agents<'_>, shared: Shared<'_>) {
     let (key, params) = (key(world, clock), world.params_at(clock));
+    a.same_lengths();
     for k in 0..a.len() {
-        hear(world, params, key, &mut a, k, &shared);
+        let p = &params[world.group[a.first + k] as usize];
+        hear(p, key, &mut a, k, &shared);
     }
 }
 
@@ -31,12 +33,11 @@ pub fn key(world: &WordOfMouth<'_>, clock: Clock) -> rng::Key {
 /// where W sums the stories' weights (influence x trust x intensity, times
 /// the negativity bias for bad ones) and v is their weighted mean valence.
 /// It becomes aware, and may retell the strongest story next tick, with a
-/// probability that decays at each hop. `params` are the groups' at this
-/// tick. Returns whether the agent heard anything.
+/// probability that decays at each hop. `p` are the agent's group's
+/// parameters at this tick. Returns whether the agent heard anything.
 #[inline(always)]
 pub fn hear(
-    world: &WordOfMouth<'_>,
-    params: &[GroupParams],
+    p: &GroupParams,
     streams: rng::Key,
     a: &mut Agents<'_>,
     k: usize,
@@ -76,7 +77,7 @@ pub fn hear(
         (1, kg)
     };
     let (intensity, hops, teller) = unpack_key(key);
-    let t = &params[world.group[i] as usize].telling;
+    let t = &p.telling;
     if u32::from(hops) >= t.max_hops {
         return true;
     }

@@ -121,14 +121,17 @@ fn listen(
     let inbox = shared.inbox;
     let mut counts = vec![Counting::default(); at.map_or(0, <[_]>::len)];
     let mut staff = (0.0f64, 0u64);
+    a.same_lengths();
+    let group = &world.group[a.first..a.first + a.len()];
     for k in 0..a.len() {
         let i = a.first + k;
-        let heard = hearing::hear(world, params, hearing, &mut a, k, &shared);
-        decisions::decide(world, params, deciding, &mut a, k, &shared);
+        let g = group[k] as usize;
+        let p = &params[g];
+        let heard = hearing::hear(p, hearing, &mut a, k, &shared);
+        decisions::decide(world, p, deciding, &mut a, k, &shared);
         if heard {
             inbox.clear(i);
         }
-        let g = world.group[i] as usize;
         if world.staff && world.groups[g].staff {
             staff.0 += f64::from(a.attitude[k]);
             staff.1 += 1;

@@ -59,6 +59,8 @@ pub fn telling(world: &WordOfMouth<'_>, clock: Clock, a: Agents<'_>, shared: Sha
     let mut race: Vec<(f64, u32)> = Vec::new();
     let weighted = world.graph.is_weighted();
     let key = rng::Key::new(world.seed, clock.replication, clock.tick, Purpose::Telling);
+    let params = world.params_at(clock);
+    a.same_lengths();
     for k in 0..a.len() {
         let story = a.story[k];
         if story.valence == 0 {
@@ -66,7 +68,7 @@ pub fn telling(world: &WordOfMouth<'_>, clock: Clock, a: Agents<'_>, shared: Sha
         }
         let i = a.first + k;
         shared.origin[i].store(story.origin, Relaxed);
-        let p = world.params(clock, i);
+        let p = &params[world.group[i] as usize];
         let mut r = key.stream(i as u64);
         let good = story.valence > 0;
         // No one can tell more distinct people than there are others.
@@ -89,7 +91,7 @@ pub fn telling(world: &WordOfMouth<'_>, clock: Clock, a: Agents<'_>, shared: Sha
             noted.push((id, NOBODY));
         }
         let mut tell = |j: usize, strength: f64| {
-            let h = &world.params(clock, j).hearing;
+            let h = &params[world.group[j] as usize].hearing;
             let trust = if strength > 0.0 {
                 h.trust * strength.min(1.0)
             } else {
