@@ -182,6 +182,16 @@ pub struct Heard {
 }
 
 impl Heard {
+    /// Empties the inbox (only its agent's own pass calls this).
+    #[inline]
+    pub fn clear(&self) {
+        for x in [&self.good, &self.bad, &self.good_weight, &self.bad_weight] {
+            x.store(0, Relaxed);
+        }
+        self.best_good.store(0, Relaxed);
+        self.best_bad.store(0, Relaxed);
+    }
+
     fn copy(&self) -> Heard {
         let (a, b) = (
             |x: &AtomicU32| AtomicU32::new(x.load(Relaxed)),
@@ -223,15 +233,10 @@ impl Inbox {
         Self(copied(&self.0, Heard::copy))
     }
 
-    /// Empties agent `i`'s inbox (only `i`'s own pass calls this).
+    /// The inboxes of agents `first..first + len`.
     #[inline]
-    pub fn clear(&self, i: usize) {
-        let h = &self.0[i];
-        for x in [&h.good, &h.bad, &h.good_weight, &h.bad_weight] {
-            x.store(0, Relaxed);
-        }
-        h.best_good.store(0, Relaxed);
-        h.best_bad.store(0, Relaxed);
+    pub fn part(&self, first: usize, len: usize) -> &[Heard] {
+        &self.0[first..first + len]
     }
 }
 

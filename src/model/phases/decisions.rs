@@ -7,7 +7,7 @@ use std::sync::atomic::Ordering::Relaxed;
 
 use rand::RngExt;
 
-use crate::model::state::{Agents, Shared, event, flag, status, unpack_key};
+use crate::model::state::{Agents, Heard, Shared, event, flag, status, unpack_key};
 use crate::model::word_of_mouth::GroupParams;
 use crate::model::{Clock, WordOfMouth};
 use crate::rng::{self, Purpose};
@@ -18,9 +18,10 @@ use crate::scenario::Market;
 pub fn decisions(world: &WordOfMouth<'_>, clock: Clock, mut a: Agents<'_>, shared: Shared<'_>) {
     let (key, params) = (key(world, clock), world.params_at(clock));
     a.same_lengths();
+    let inbox = shared.inbox.part(a.first, a.len());
     for k in 0..a.len() {
         let p = &params[world.group[a.first + k] as usize];
-        decide(world, p, key, &mut a, k, &shared);
+        decide(world, p, key, &mut a, k, &inbox[k], &shared);
     }
 }
 
@@ -34,7 +35,8 @@ pub fn key(world: &WordOfMouth<'_>, clock: Clock) -> rng::Key {
 /// stories heard; a draw below p is an outside conversion, one between p
 /// and p + q n a referral, credited to the teller of the strongest good
 /// story. A customer lapses with probability rate x exp(-sensitivity x
-/// attitude). `p` are the agent's group's parameters at this tick.
+/// attitude). `p` are the agent's group's parameters at this tick,
+/// `inbox` what it heard.
 #[inline(always)]
 pub fn decide(
     world: &WordOfMouth<'_>,
@@ -42,6 +44,7 @@ pub fn decide(
     key: rng::Key,
     a: &mut Agents<'_>,
     k: usize,
+    inbox: &Heard,
     shared: &Shared<'_>,
 ) {
     let st = a.status[k];
@@ -67,7 +70,7 @@ pub fn decide(
     } else {
         m.win_back
     };
-    let good = shared.inbox[i].good.load(Relaxed);
+    let good = inbox.good.load(Relaxed);
     if u < outside {
         a.status[k] = status::CUSTOMER;
         a.flags[k] |= flag::AWARE;
@@ -79,7 +82,7 @@ pub fn decide(
     } else if u < outside + m.q * f64::from(good) {
         a.status[k] = status::CUSTOMER;
         a.events[k] |= event::CONVERTED_REFERRAL;
-        let (_, _, teller) = unpack_key(shared.inbox[i].best_good.load(Relaxed));
+        let (_, _, teller) = unpack_key(inbox.best_good.load(Relaxed));
         shared.credited[world.group[teller as usize] as usize].fetch_add(1, Relaxed);
     }
 }

@@ -7,7 +7,7 @@ use std::sync::atomic::Ordering::Relaxed;
 use rand::RngExt;
 
 use super::toward;
-use crate::model::state::{self, Agents, Shared, Story, event, flag, unpack_key};
+use crate::model::state::{self, Agents, Heard, Shared, Story, event, flag, unpack_key};
 use crate::model::word_of_mouth::GroupParams;
 use crate::model::{Clock, WordOfMouth};
 use crate::rng::{self, Purpose};
@@ -17,9 +17,10 @@ use crate::rng::{self, Purpose};
 pub fn hearing(world: &WordOfMouth<'_>, clock: Clock, mut a: Agents<'_>, shared: Shared<'_>) {
     let (key, params) = (key(world, clock), world.params_at(clock));
     a.same_lengths();
+    let inbox = shared.inbox.part(a.first, a.len());
     for k in 0..a.len() {
         let p = &params[world.group[a.first + k] as usize];
-        hear(p, key, &mut a, k, &shared);
+        hear(p, key, &mut a, k, &inbox[k], &shared);
     }
 }
 
@@ -34,20 +35,21 @@ pub fn key(world: &WordOfMouth<'_>, clock: Clock) -> rng::Key {
 /// the negativity bias for bad ones) and v is their weighted mean valence.
 /// It becomes aware, and may retell the strongest story next tick, with a
 /// probability that decays at each hop. `p` are the agent's group's
-/// parameters at this tick. Returns whether the agent heard anything.
+/// parameters at this tick, `inbox` its inbox. Returns whether the agent
+/// heard anything (its inbox is then to be emptied).
 #[inline(always)]
 pub fn hear(
     p: &GroupParams,
     streams: rng::Key,
     a: &mut Agents<'_>,
     k: usize,
+    inbox: &Heard,
     shared: &Shared<'_>,
 ) -> bool {
-    let inbox = shared.inbox;
     let i = a.first + k;
     // This tick's story is told; what is kept is the one to retell.
     a.story[k] = Story::NONE;
-    let (good, bad) = (inbox[i].good.load(Relaxed), inbox[i].bad.load(Relaxed));
+    let (good, bad) = (inbox.good.load(Relaxed), inbox.bad.load(Relaxed));
     if good + bad == 0 {
         return false;
     }
@@ -60,16 +62,13 @@ pub fn hear(
         a.flags[k] |= flag::REACHED_BAD;
         a.events[k] |= event::HEARD_BAD;
     }
-    let wg = f64::from(inbox[i].good_weight.load(Relaxed)) / state::WEIGHT_SCALE;
-    let wb = f64::from(inbox[i].bad_weight.load(Relaxed)) / state::WEIGHT_SCALE;
+    let wg = f64::from(inbox.good_weight.load(Relaxed)) / state::WEIGHT_SCALE;
+    let wb = f64::from(inbox.bad_weight.load(Relaxed)) / state::WEIGHT_SCALE;
     let total = wg + wb;
     if total > 0.0 {
         a.attitude[k] = toward(a.attitude[k], ((wg - wb) / total) as f32, total.min(1.0));
     }
-    let (kg, kb) = (
-        inbox[i].best_good.load(Relaxed),
-        inbox[i].best_bad.load(Relaxed),
-    );
+    let (kg, kb) = (inbox.best_good.load(Relaxed), inbox.best_bad.load(Relaxed));
     // Bad news wins a tie.
     let (valence, key) = if kb >> 40 >= kg >> 40 {
         (-1, kb)

@@ -118,23 +118,22 @@ fn listen(
 ) -> Listened {
     let (hearing, deciding) = (hearing::key(world, clock), decisions::key(world, clock));
     let params = world.params_at(clock);
-    let inbox = shared.inbox;
     let mut counts = vec![Counting::default(); at.map_or(0, <[_]>::len)];
     let mut staff = (0.0f64, 0u64);
     a.same_lengths();
     let group = &world.group[a.first..a.first + a.len()];
+    let inbox = shared.inbox.part(a.first, a.len());
     // k indexes every field of the chunk and the group: counting it is
     // what lets the compiler drop their bounds checks (an iterator over
     // one of them keeps the others').
     #[allow(clippy::needless_range_loop)]
     for k in 0..a.len() {
-        let i = a.first + k;
         let g = group[k] as usize;
         let p = &params[g];
-        let heard = hearing::hear(p, hearing, &mut a, k, &shared);
-        decisions::decide(world, p, deciding, &mut a, k, &shared);
+        let heard = hearing::hear(p, hearing, &mut a, k, &inbox[k], &shared);
+        decisions::decide(world, p, deciding, &mut a, k, &inbox[k], &shared);
         if heard {
-            inbox.clear(i);
+            inbox[k].clear();
         }
         if world.staff && world.groups[g].staff {
             staff.0 += f64::from(a.attitude[k]);
