@@ -142,12 +142,23 @@ pub fn nps_class(attitude: f32) -> Nps {
     }
 }
 
+/// [`nps_class`] as the counting's bits, worked out without a branch:
+/// 1 for a promoter, 2 for a detractor, 0 for a passive.
+#[inline(always)]
+fn nps_bits(attitude: f32) -> usize {
+    let x = 5.0 * (f64::from(attitude) + 1.0) + 1e-6;
+    usize::from(x >= 8.5) | usize::from(x < 6.5) << 1
+}
+
 /// What a tally needs of each group at a tick, looked up once rather than
 /// for every agent.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct GroupAt {
     staff: bool,
-    value_per_tick: f64,
+    /// A tick's value of an agent by its status: the customer's value per
+    /// tick, +0.0 for the others (adding it changes no sum, since a sum of
+    /// values never is -0.0).
+    value_by_status: [f64; 4],
     value_per_referral: f64,
 }
 
@@ -157,7 +168,13 @@ pub(crate) fn groups_at(world: &WordOfMouth<'_>, tick: u32) -> Vec<GroupAt> {
             let market = &world.group_params(Clock::run(0, tick), g).market;
             GroupAt {
                 staff: world.groups[g].staff,
-                value_per_tick: market.value_per_tick,
+                value_by_status: std::array::from_fn(|st| {
+                    if st == usize::from(status::CUSTOMER) {
+                        market.value_per_tick
+                    } else {
+                        0.0
+                    }
+                }),
                 value_per_referral: market.value_per_referral,
             }
         })
@@ -193,23 +210,17 @@ impl Counting {
             g.staff += 1;
             g.staff_attitude += f64::from(a);
         }
+        // Customers and others are mixed at random, so what depends on
+        // being a customer is looked up or worked out, not branched on (a
+        // branch would be guessed wrong for about one agent in five; the
+        // compiler turns a choice between two floats into one).
         let customer = st == status::CUSTOMER;
-        if customer {
-            g.value += here.value_per_tick;
-        }
+        g.value += here.value_by_status[usize::from(st & 3)];
         if ev & event::CONVERTED_REFERRAL != 0 {
             g.value += here.value_per_referral;
         }
         g.attitude += f64::from(a);
-        let class = if customer {
-            match nps_class(a) {
-                Nps::Promoter => 1,
-                Nps::Detractor => 2,
-                Nps::Passive => 0,
-            }
-        } else {
-            0
-        };
+        let class = usize::from(customer) * nps_bits(a);
         const FLAGS: u8 = flag::AWARE | flag::REACHED_GOOD | flag::REACHED_BAD;
         let kind = usize::from(st & 3) | usize::from(fl & FLAGS) << 2 | class << 5;
         self.kinds[kind] += 1;
@@ -377,6 +388,12 @@ mod tests {
         });
         for a in coarse.chain(near) {
             assert_eq!(nps_class(a), class(a), "attitude {a}");
+            let bits = match class(a) {
+                Nps::Promoter => 1,
+                Nps::Detractor => 2,
+                Nps::Passive => 0,
+            };
+            assert_eq!(nps_bits(a), bits, "attitude {a}");
         }
     }
 
