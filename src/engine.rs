@@ -28,8 +28,9 @@ pub enum Mode {
     Auto,
     /// Replications one at a time, each split across threads.
     WithinRuns,
-    /// Replications side by side (each also split across threads when
-    /// there are fewer replications than threads).
+    /// Replications side by side, each also split across threads for a
+    /// small town (its chunks taken by threads out of runs) or where there
+    /// are fewer replications than threads.
     AcrossRuns,
 }
 
@@ -556,14 +557,20 @@ pub fn run_shared<D: Dynamics>(
             .map(|r| one(r, true))
             .collect::<Result<_, _>>()?
     } else {
-        // Each run splits its ticks across threads too: while every thread
-        // has runs of its own nobody takes the splits (each thread works its
-        // own, at the cost of a few pushes a tick), but a thread out of runs
-        // takes a part of the ticks of the runs still going, so the last
-        // runs do not leave it idle.
+        // A small town's runs split their ticks across threads too: while
+        // every thread has runs of its own nobody takes the splits (each
+        // thread works its own, at the cost of a few pushes a tick), but a
+        // thread out of runs takes a part of the ticks of the runs still
+        // going, so the last runs do not leave it idle. A thread waiting
+        // for such a part may start another run meanwhile, one state more
+        // than one a thread: a few megabytes for a small town, so a large
+        // one (run side by side only when asked) splits its runs only when
+        // there are fewer runs than threads.
+        let inner = first.agents() < WITHIN_RUNS_FROM
+            || (options.runs as usize) < rayon::current_num_threads();
         replications
             .into_par_iter()
-            .map(|r| one(r, true))
+            .map(|r| one(r, inner))
             .collect::<Result<_, _>>()?
     };
     let mut by_dynamics: Vec<Vec<Recorder>> = (0..dynamics.len())

@@ -211,13 +211,6 @@ impl<'a> WordOfMouth<'a> {
         self.graph.nodes()
     }
 
-    /// Agent `i`'s group's parameters at `clock`: the warm-up's, or those
-    /// of the timeline's segment at its tick.
-    #[inline]
-    pub fn params(&self, clock: Clock, i: usize) -> &GroupParams {
-        self.group_params(clock, self.group[i] as usize)
-    }
-
     /// Group `g`'s parameters at `clock`.
     #[inline]
     pub fn group_params(&self, clock: Clock, g: usize) -> &GroupParams {
