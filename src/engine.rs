@@ -562,10 +562,10 @@ pub fn run_shared<D: Dynamics>(
         // thread works its own, at the cost of a few pushes a tick), but a
         // thread out of runs takes a part of the ticks of the runs still
         // going, so the last runs do not leave it idle. A thread waiting
-        // for such a part may start another run meanwhile, one state more
-        // than one a thread: a few megabytes for a small town, so a large
-        // one (run side by side only when asked) splits its runs only when
-        // there are fewer runs than threads.
+        // for such a part may start another run meanwhile, so more states
+        // than threads may be held at once: a few megabytes for a small
+        // town, so a large one (run side by side only when asked) splits
+        // its runs only when there are fewer runs than threads.
         let inner = first.agents() < WITHIN_RUNS_FROM
             || (options.runs as usize) < rayon::current_num_threads();
         replications
