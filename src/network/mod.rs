@@ -52,9 +52,9 @@ impl Graph {
     ///
     /// A counting sort: count each node's degree, place both ends of every
     /// edge in their node's run (by parts of the list side by side, see
-    /// `place`), drop the edge list, then sort and deduplicate each run. It needs the edge list
-    /// plus one `u32` per adjacency entry at its peak, rather than a sorted
-    /// copy of every arc.
+    /// `place`), drop the edge list, then sort and deduplicate each run.
+    /// It needs the edge list plus one `u32` per adjacency entry at its
+    /// peak, rather than a sorted copy of every arc.
     pub fn from_edges(n: usize, edges: Vec<(u32, u32)>) -> (Graph, Dropped) {
         let listed = edges.len() as u64;
         let self_loops = edges.par_iter().filter(|(u, v)| u == v).count() as u64;
