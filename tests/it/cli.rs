@@ -125,7 +125,7 @@ fn quick_scenario_writes_every_output() {
 fn overrides_change_runs_and_seed() {
     let (_dir, out) = run_into(
         "scenarios/quick.toml",
-        &["--runs", "2", "--seed", "99", "--quiet"],
+        &["--runs", "2", "--seed", "99", "--quiet", "--format", "none"],
     );
     let runs = std::fs::read_to_string(out.join("runs.csv")).unwrap();
     assert_eq!(runs.lines().count(), 1 + 2 * 3);
@@ -137,7 +137,9 @@ fn overrides_change_runs_and_seed() {
     );
     let (_dir2, out2) = run_into(
         "scenarios/quick.toml",
-        &["--runs", "2", "--seed", "100", "--quiet"],
+        &[
+            "--runs", "2", "--seed", "100", "--quiet", "--format", "none",
+        ],
     );
     assert_ne!(
         std::fs::read(out.join("timeseries.csv")).unwrap(),
@@ -162,7 +164,7 @@ fn a_run_prints_its_headline_figures() {
 fn several_scenarios_each_get_a_folder() {
     let dir = tempfile::tempdir().unwrap();
     grapevine()
-        .args(["run", "--runs", "2", "--quiet", "--out"])
+        .args(["run", "--runs", "2", "--quiet", "--format", "none", "--out"])
         .arg(dir.path())
         .arg(repo("scenarios/quick.toml"))
         .arg(repo("tests/data/edges.toml"))
@@ -197,7 +199,7 @@ fn edge_lists_map_ids_and_report_what_was_dropped() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("o");
     grapevine()
-        .args(["run", "--out"])
+        .args(["run", "--format", "none", "--out"])
         .arg(&out)
         .arg(repo("tests/data/edges.toml"))
         .assert()

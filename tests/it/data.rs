@@ -37,7 +37,7 @@ fn number(row: &HashMap<String, String>, key: &str) -> f64 {
 
 #[test]
 fn runs_csv_has_every_group_the_parameters_and_empty_impossible_measures() {
-    let (_d, out) = run_into("tests/data/variants.toml", &["--quiet"]);
+    let (_d, out) = run_into("tests/data/variants.toml", &["--quiet", "--format", "none"]);
     let rows = table(&out.join("runs.csv"));
     // 3 variants x 3 runs x (all, customers, prospects).
     assert_eq!(rows.len(), 27);
@@ -80,10 +80,10 @@ fn runs_csv_has_every_group_the_parameters_and_empty_impossible_measures() {
 
 #[test]
 fn one_replication_alone_gives_the_same_rows() {
-    let (_a, all) = run_into("tests/data/variants.toml", &["--quiet"]);
+    let (_a, all) = run_into("tests/data/variants.toml", &["--quiet", "--format", "none"]);
     let (_b, one) = run_into(
         "tests/data/variants.toml",
-        &["--quiet", "--replication", "2"],
+        &["--quiet", "--replication", "2", "--format", "none"],
     );
     let full = std::fs::read_to_string(all.join("runs.csv")).unwrap();
     let alone = std::fs::read_to_string(one.join("runs.csv")).unwrap();
@@ -99,7 +99,7 @@ fn one_replication_alone_gives_the_same_rows() {
 
 #[test]
 fn differences_are_paired_tick_by_tick_and_match_the_summary() {
-    let (_d, out) = run_into("tests/data/variants.toml", &["--quiet"]);
+    let (_d, out) = run_into("tests/data/variants.toml", &["--quiet", "--format", "none"]);
     let rows = table(&out.join("differences.csv"));
     // "same" sets the baseline's own value: every difference is exactly 0.
     let same: Vec<_> = rows
@@ -131,7 +131,10 @@ fn differences_are_paired_tick_by_tick_and_match_the_summary() {
 
 #[test]
 fn per_run_series_average_to_the_timeseries() {
-    let (_d, out) = run_into("tests/data/variants.toml", &["--quiet", "--per-run"]);
+    let (_d, out) = run_into(
+        "tests/data/variants.toml",
+        &["--quiet", "--per-run", "--format", "none"],
+    );
     let rows = table(&out.join("runs_timeseries.csv"));
     // 3 variants x 3 runs x 3 groups x 21 ticks.
     assert_eq!(rows.len(), 3 * 3 * 3 * 21);
@@ -180,7 +183,7 @@ fn a_decorated_measure_name_gets_the_one_name_suggested() {
 #[test]
 fn the_analysis_snippets_run_as_written() {
     let doc = std::fs::read_to_string(repo("docs/analysis.md")).unwrap();
-    let (_d, out) = run_into("tests/data/variants.toml", &["--quiet"]);
+    let (_d, out) = run_into("tests/data/variants.toml", &["--quiet", "--format", "none"]);
     for (fence, program, args, probe) in [
         ("```python\n", "python3", vec!["-c"], "import pandas"),
         ("```r\n", "Rscript", vec!["-e"], "1"),
@@ -219,7 +222,7 @@ fn the_analysis_snippets_run_as_written() {
 fn a_flows_series_adds_up_to_its_total() {
     // Issue 26: tick 0 is the town as the warm-up left it, so its flows are
     // 0; the weekly means then add up to the mean of the runs' totals.
-    let (_tmp, out) = crate::common::run_into("tests/data/variants.toml", &["--format", "svg"]);
+    let (_tmp, out) = crate::common::run_into("tests/data/variants.toml", &["--format", "none"]);
     let runs = std::fs::read_to_string(out.join("runs.csv")).unwrap();
     let mut lines = runs.lines();
     let header: Vec<&str> = lines.next().unwrap().split(',').collect();

@@ -52,7 +52,10 @@ fn every_shipped_scenario_is_tested_here() {
 
 #[test]
 fn quick() {
-    let (_dir, out) = run_into("scenarios/quick.toml", &["--runs", "2", "--quiet"]);
+    let (_dir, out) = run_into(
+        "scenarios/quick.toml",
+        &["--runs", "2", "--quiet", "--format", "none"],
+    );
     assert_eq!(series(&out, "all", "reputation").len(), 27);
 }
 

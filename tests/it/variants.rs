@@ -4,7 +4,7 @@ use crate::common::{grapevine, repo, run_into, series, series_of, summary};
 
 #[test]
 fn a_variant_identical_to_the_baseline_gives_identical_numbers() {
-    let (_dir, out) = run_into("tests/data/variants.toml", &["--quiet"]);
+    let (_dir, out) = run_into("tests/data/variants.toml", &["--quiet", "--format", "none"]);
     let ts = std::fs::read_to_string(out.join("timeseries.csv")).unwrap();
     let rows = |v: &str| -> Vec<String> {
         ts.lines()
@@ -26,7 +26,7 @@ fn a_variant_identical_to_the_baseline_gives_identical_numbers() {
 
 #[test]
 fn an_event_window_starts_and_ends_on_the_ticks_stated() {
-    let (_dir, out) = run_into("tests/data/variants.toml", &["--quiet"]);
+    let (_dir, out) = run_into("tests/data/variants.toml", &["--quiet", "--format", "none"]);
     let experiences = series(&out, "all", "experiences");
     for (tick, e) in experiences.iter().enumerate().skip(1) {
         let closed = (5..=8).contains(&tick);
@@ -43,6 +43,8 @@ fn set_overrides_the_file_and_is_recorded() {
         "tests/data/variants.toml",
         &[
             "--quiet",
+            "--format",
+            "none",
             "--set",
             "service.purchase_rate=0",
             "--set",
@@ -152,7 +154,7 @@ fn bad_fan_outs(file: &std::path::Path, set: &[&str]) -> Vec<serde_json::Value> 
     for s in set {
         cmd.args(["--set", s]);
     }
-    cmd.args(["--quiet", "--format", "svg", "--out"])
+    cmd.args(["--quiet", "--format", "none", "--out"])
         .arg(&out)
         .assert()
         .success();
