@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use crate::common::{grapevine, repo, run_into, series};
+use crate::common::{grapevine, png_size, repo, run_into, series};
 
 /// Every frame of a GIF, composited (each frame keeps what it does not
 /// cover), as palette indices; and the image's size.
@@ -44,12 +44,10 @@ fn the_animation_has_a_frame_a_tick_that_changes_and_keeps_agents_in_place() {
     assert!(w >= 1280, "slide-sized: {w} px wide");
     // The network at the end as a still, the deck's "after" slide: 16:9
     // like every slide, so nothing is stretched.
-    let still = image::open(out.join("network.png")).unwrap().to_rgb8();
-    assert_eq!(still.dimensions(), (1600, 900));
+    assert_eq!(png_size(&out.join("network.png")), (1600, 900));
     for slide in std::fs::read_dir(out.join("slides")).unwrap() {
         let path = slide.unwrap().path();
-        let size = image::image_dimensions(&path).unwrap();
-        assert_eq!(size, (1600, 900), "{}", path.display());
+        assert_eq!(png_size(&path), (1600, 900), "{}", path.display());
     }
     let deck = crate::deck::parts(&out.join("slides.pptx"));
     let pictures = deck.keys().filter(|n| n.starts_with("ppt/media/")).count();

@@ -10,6 +10,35 @@ pub fn repo(path: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
 }
 
+/// A PNG's width and height, from its header.
+pub fn png_size(path: &Path) -> (u32, u32) {
+    let file = std::fs::File::open(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let reader = png::Decoder::new(std::io::BufReader::new(file))
+        .read_info()
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    (reader.info().width, reader.info().height)
+}
+
+/// A PNG's width, height and pixels as RGB, whatever its colour type (a
+/// browser's screenshot has an alpha channel; grapevine's charts do not).
+pub fn png_rgb(path: &Path) -> (u32, u32, Vec<[u8; 3]>) {
+    let file = std::fs::File::open(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut decoder = png::Decoder::new(std::io::BufReader::new(file));
+    decoder.set_transformations(png::Transformations::EXPAND | png::Transformations::STRIP_16);
+    let mut reader = decoder.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size()];
+    let frame = reader.next_frame(&mut buf).unwrap();
+    let samples = frame.color_type.samples();
+    let pixels = buf[..frame.buffer_size()]
+        .chunks_exact(samples)
+        .map(|p| match p.len() {
+            1 | 2 => [p[0]; 3],
+            _ => [p[0], p[1], p[2]],
+        })
+        .collect();
+    (frame.width, frame.height, pixels)
+}
+
 /// Runs a scenario into a fresh folder and returns (tempdir, folder).
 pub fn run_into(scenario: &str, extra: &[&str]) -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();

@@ -5,6 +5,10 @@
 use std::path::Path;
 use std::process::Command;
 
+use base64::Engine;
+use serde_json::json;
+
+use crate::browser::Browser;
 use crate::common::{grapevine, repo, run_into};
 
 /// The help text of `grapevine <sub> --help` (the top level for "").
@@ -181,61 +185,36 @@ fn the_report_is_the_same_for_the_same_seed() {
     );
 }
 
-/// Runs headless Chromium on `page` with `args`; returns its (stdout,
-/// stderr).
-fn headless(browser: &str, page: &Path, args: &[String]) -> (String, String) {
-    let out = Command::new(browser)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--no-first-run",
-            "--hide-scrollbars",
-            "--enable-logging=stderr",
-            "--v=0",
-        ])
-        .args(args)
-        .arg(format!("file://{}", page.display()))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "chromium failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    (
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+/// One headless Chromium, driven over DevTools, showing `page` at
+/// `width` x `height` once it has loaded (`ready`, a script expression,
+/// holds). Each look at the report reuses it: a browser's start is most of
+/// a look's time.
+fn open(binary: &str, page: &Path, width: u32, height: u32, ready: &str) -> Browser {
+    let mut b = Browser::start(binary, width, height);
+    show(&mut b, page, width, height, ready);
+    b
 }
 
-/// Opens a copy of `page` with `script` before `</body>` (a script that
-/// puts what it measured, as JSON, in `document.body.dataset.probe`) in a
-/// `width`-pixel window; returns what it measured and the browser's log.
-fn probe(
-    browser: &str,
-    page: &Path,
-    script: &str,
-    width: u32,
-    copy: &Path,
-) -> (serde_json::Value, String) {
-    let text = std::fs::read_to_string(page)
-        .unwrap()
-        .replace("</body>", &format!("{script}</body>"));
-    std::fs::write(copy, text).unwrap();
-    let (dom, log) = headless(
-        browser,
-        copy,
-        &[format!("--window-size={width},2000"), "--dump-dom".into()],
+/// Loads `page` afresh at `width` x `height`: a query naming the size
+/// tells the new document from the one before it (so no two looks in a
+/// row share a size).
+fn show(b: &mut Browser, page: &Path, width: u32, height: u32, ready: &str) {
+    b.call(
+        "Emulation.setDeviceMetricsOverride",
+        json!({"width": width, "height": height, "deviceScaleFactor": 1, "mobile": false}),
     );
-    let probe = dom
-        .split("data-probe=\"")
-        .nth(1)
-        .and_then(|s| s.split('"').next())
-        .unwrap_or_else(|| panic!("the probe did not run at {width} px"))
-        .replace("&quot;", "\"");
-    (serde_json::from_str(&probe).unwrap(), log)
+    let size = format!("{width}x{height}");
+    b.go(&format!("file://{}?{size}", page.display()));
+    assert!(
+        b.wait(
+            &format!(
+                "location.search === '?{size}' && document.readyState === 'complete' && ({ready})"
+            ),
+            60
+        ),
+        "{} did not load at {width} px",
+        page.display()
+    );
 }
 
 #[test]
@@ -246,27 +225,24 @@ fn the_report_renders_in_a_real_browser() {
     let (tmp, out) = run_into("tests/data/variants.toml", &[]);
     let page = out.join("report.html");
     // On a laptop's screen: no console errors, and the charts drawn.
-    let shot = tmp.path().join("screen.png");
-    let (_, log) = headless(
+    let mut b = open(
         browser,
         &page,
-        &[
-            "--window-size=1280,2400".into(),
-            format!("--screenshot={}", shot.display()),
-        ],
+        1280,
+        2400,
+        "document.querySelector('svg') !== null",
     );
-    let console: Vec<&str> = log.lines().filter(|l| l.contains("CONSOLE")).collect();
-    assert!(console.is_empty(), "console messages: {console:#?}");
-    let img = image::open(&shot).unwrap().to_rgb8();
-    assert_eq!(img.width(), 1280);
+    let shot = tmp.path().join("screen.png");
+    b.screenshot(&shot);
+    let problems = b.problems();
+    assert!(problems.is_empty(), "console messages: {problems:#?}");
+    let (width, _, pixels) = crate::common::png_rgb(&shot);
+    assert_eq!(width, 1280);
     // The first what-if's line is the palette's blue, which nothing but a
     // chart on the page draws.
-    let blue = img
-        .pixels()
-        .filter(|p| {
-            let [r, g, b] = p.0;
-            r < 40 && (95..=135).contains(&g) && (155..=200).contains(&b)
-        })
+    let blue = pixels
+        .iter()
+        .filter(|&&[r, g, b]| r < 40 && (95..=135).contains(&g) && (155..=200).contains(&b))
         .count();
     assert!(
         blue > 300,
@@ -275,16 +251,12 @@ fn the_report_renders_in_a_real_browser() {
     // Laid out by the browser, on a laptop and on a phone: every chart
     // drawn at the page's width (on a phone at least 800 px, scrolling
     // sideways in its frame, so its 30 px tick labels are 15 px, not 7),
-    // and nothing wider than the screen. A copy of the page with a line
-    // of script reports what it measured.
+    // and nothing wider than the screen.
     for (width, least) in [(1280, 900.0), (390, 800.0)] {
-        let script = "<script>const w = innerWidth; const s = [...document.querySelectorAll('svg')].map(e => e.getBoundingClientRect().width); document.body.dataset.probe = JSON.stringify({overflow: document.documentElement.scrollWidth > w, svgs: s});</script>";
-        let (v, _) = probe(
-            browser,
-            &page,
-            script,
-            width,
-            &tmp.path().join(format!("probe-{width}.html")),
+        show(&mut b, &page, width, 2000, "true");
+        let v = b.eval(
+            "(() => { const s = [...document.querySelectorAll('svg')].map(e => e.getBoundingClientRect().width); \
+             return {overflow: document.documentElement.scrollWidth > innerWidth, svgs: s}; })()",
         );
         assert_eq!(
             v["overflow"], false,
@@ -304,17 +276,13 @@ fn the_report_renders_in_a_real_browser() {
             "at {width} px: chart widths {open:?}"
         );
     }
-    // Printed: a few pages, each chart whole.
-    let pdf = tmp.path().join("report.pdf");
-    headless(
-        browser,
-        &page,
-        &[
-            "--no-pdf-header-footer".into(),
-            format!("--print-to-pdf={}", pdf.display()),
-        ],
-    );
-    let bytes = std::fs::read(&pdf).unwrap();
+    // Printed (on the default paper, as a user's Ctrl+P): a few pages, each
+    // chart whole.
+    b.call("Emulation.clearDeviceMetricsOverride", json!({}));
+    let pdf = b.call("Page.printToPDF", json!({"displayHeaderFooter": false}));
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(pdf["data"].as_str().unwrap())
+        .unwrap();
     let text = String::from_utf8_lossy(&bytes);
     let pages = text
         .split("/Count ")
@@ -335,7 +303,7 @@ fn the_network_player_plays_in_a_real_browser() {
     let Some(browser) = crate::browser::chromium("the player's browser test") else {
         return;
     };
-    let (tmp, out) = run_into("tests/data/variants.toml", &["--animate", "--quiet"]);
+    let (_tmp, out) = run_into("tests/data/variants.toml", &["--animate", "--quiet"]);
     let page = out.join("report.html");
     // The report is one file that fetches nothing, so its player is its one
     // inline script; no event handler or `javascript:` address beside it.
@@ -343,25 +311,26 @@ fn the_network_player_plays_in_a_real_browser() {
     assert_eq!(inline.len(), 1, "{inline:?}");
     assert!(inline[0].starts_with("<script>"), "{inline:?}");
     // A line of script counts each canvas's drawn pixels at week 0, moves
-    // the slider to the end as a user would, and counts again.
-    let script = "<script>\
-        const inked = c => { const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; let k = 0; for (let i = 3; i < d.length; i += 4) if (d[i] > 0) k++; return k; };\
+    // the slider to the end as a user would, and checks each canvas's
+    // pixels changed (read from a copy, so the page's own canvases are
+    // read as the player leaves them).
+    let script = "(() => {\
+        const pixels = c => { const o = document.createElement('canvas'); o.width = c.width; o.height = c.height; const x = o.getContext('2d', {willReadFrequently: true}); x.drawImage(c, 0, 0); return x.getImageData(0, 0, o.width, o.height).data; };\
+        const inked = c => { const d = pixels(c); let k = 0; for (let i = 3; i < d.length; i += 4) if (d[i] > 0) k++; return k; };\
+        const hash = c => { const d = pixels(c); let h = 0; for (let i = 0; i < d.length; i++) h = Math.imul(h, 31) + d[i] | 0; return h; };\
         const cs = [...document.querySelectorAll('.player canvas')];\
-        const before = cs.map(inked), pix0 = cs.map(c => c.toDataURL());\
+        const before = cs.map(inked), hash0 = cs.map(hash);\
         const s = document.getElementById('tick'); s.value = s.max; s.dispatchEvent(new Event('input'));\
-        const after = cs.map(c => c.toDataURL());\
-        document.body.dataset.probe = JSON.stringify({canvases: cs.length, inked: before, changed: after.map((u, k) => u !== pix0[k]), when: document.getElementById('when').textContent, told: document.getElementById('told1').textContent, overflow: document.documentElement.scrollWidth > innerWidth});\
-        </script>";
+        const after = cs.map(hash);\
+        return {canvases: cs.length, inked: before, changed: after.map((h, k) => h !== hash0[k]), when: document.getElementById('when').textContent, told: document.getElementById('told1').textContent, overflow: document.documentElement.scrollWidth > innerWidth};\
+        })()";
+    let ready = "document.querySelector('.player canvas') !== null";
+    let mut b = Browser::start(browser, 1280, 2000);
     for width in [1280, 390] {
-        let (v, log) = probe(
-            browser,
-            &page,
-            script,
-            width,
-            &tmp.path().join(format!("player-{width}.html")),
-        );
-        let console: Vec<&str> = log.lines().filter(|l| l.contains("CONSOLE")).collect();
-        assert!(console.is_empty(), "console messages: {console:#?}");
+        show(&mut b, &page, width, 2000, ready);
+        let v = b.eval(script);
+        let problems = b.problems();
+        assert!(problems.is_empty(), "console messages: {problems:#?}");
         assert_eq!(v["canvases"], 3, "{v}");
         for k in 0..3 {
             assert!(
