@@ -16,6 +16,8 @@
 //! - independent cascade and linear threshold on small graphs against their
 //!   exact expected spread, by enumerating every live-edge graph.
 
+use rayon::prelude::*;
+
 use crate::engine::{self, Options};
 use crate::measures::Measure;
 use crate::model::Population;
@@ -147,29 +149,48 @@ pub struct Validation {
     pub pictures: Vec<Picture>,
 }
 
-impl Validation {
-    fn add(&mut self, (checks, picture): (Vec<Check>, Picture)) {
-        self.checks.extend(checks);
-        self.pictures.push(picture);
-    }
-}
+/// A case's checks, and its picture if it draws one.
+type Outcome = (Vec<Check>, Option<Picture>);
 
-/// Every case.
+/// Every case. The cases are independent (each keys its own random
+/// numbers), so they run side by side, and a case with few runs or a
+/// serial part leaves no core idle; the table keeps the list's order.
 pub fn run_all(effort: Effort) -> Validation {
-    let mut v = Validation {
-        checks: bass(effort),
-        pictures: Vec::new(),
+    let drawn = |case: fn(Effort) -> (Vec<Check>, Picture)| {
+        move || -> Outcome {
+            let (checks, picture) = case(effort);
+            (checks, Some(picture))
+        }
     };
-    v.add(bass_ring_and_complete(effort));
-    v.checks.extend(sir(effort));
-    v.add(sir_on_fresh_graphs(effort));
-    v.checks.extend(steady_towns(effort));
-    v.add(watts_window(effort));
-    v.add(karate_cascade(effort));
-    v.add(weak_ties(effort));
-    for (name, graph) in small_graphs() {
-        v.checks.push(independent_cascade(name, &graph, effort));
-        v.checks.push(linear_threshold(name, &graph, effort));
+    let plain = |case: fn(Effort) -> Vec<Check>| move || -> Outcome { (case(effort), None) };
+    let exact = move || -> Outcome {
+        let checks = small_graphs()
+            .into_iter()
+            .flat_map(|(name, graph)| {
+                [
+                    independent_cascade(name, &graph, effort),
+                    linear_threshold(name, &graph, effort),
+                ]
+            })
+            .collect();
+        (checks, None)
+    };
+    let cases: [&(dyn Fn() -> Outcome + Sync); 9] = [
+        &plain(bass),
+        &drawn(bass_ring_and_complete),
+        &plain(sir),
+        &drawn(sir_on_fresh_graphs),
+        &plain(steady_towns),
+        &drawn(watts_window),
+        &drawn(karate_cascade),
+        &drawn(weak_ties),
+        &exact,
+    ];
+    let outcomes: Vec<Outcome> = cases.par_iter().map(|case| case()).collect();
+    let mut v = Validation::default();
+    for (checks, picture) in outcomes {
+        v.checks.extend(checks);
+        v.pictures.extend(picture);
     }
     v
 }
