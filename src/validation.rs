@@ -153,8 +153,9 @@ pub struct Validation {
 type Outcome = (Vec<Check>, Option<Picture>);
 
 /// Every case. The cases are independent (each keys its own random
-/// numbers), so they run side by side, and a case with few runs or a
-/// serial part leaves no core idle; the table keeps the list's order.
+/// numbers), so they run side by side: a case with few runs or a serial
+/// part no longer holds the other cores idle. The table keeps the list's
+/// order, so it is the same bytes as the cases one after another.
 pub fn run_all(effort: Effort) -> Validation {
     let drawn = |case: fn(Effort) -> (Vec<Check>, Picture)| {
         move || -> Outcome {

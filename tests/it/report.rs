@@ -185,16 +185,6 @@ fn the_report_is_the_same_for_the_same_seed() {
     );
 }
 
-/// One headless Chromium, driven over DevTools, showing `page` at
-/// `width` x `height` once it has loaded (`ready`, a script expression,
-/// holds). Each look at the report reuses it: a browser's start is most of
-/// a look's time.
-fn open(binary: &str, page: &Path, width: u32, height: u32, ready: &str) -> Browser {
-    let mut b = Browser::start(binary, width, height);
-    show(&mut b, page, width, height, ready);
-    b
-}
-
 /// Loads `page` afresh at `width` x `height`: a query naming the size
 /// tells the new document from the one before it (so no two looks in a
 /// row share a size).
@@ -224,9 +214,11 @@ fn the_report_renders_in_a_real_browser() {
     };
     let (tmp, out) = run_into("tests/data/variants.toml", &[]);
     let page = out.join("report.html");
-    // On a laptop's screen: no console errors, and the charts drawn.
-    let mut b = open(
-        browser,
+    // One Chromium for every look (a browser's start is most of a look's
+    // time). On a laptop's screen: no console errors, and the charts drawn.
+    let mut b = Browser::start(browser, 1280, 2400);
+    show(
+        &mut b,
         &page,
         1280,
         2400,
