@@ -74,6 +74,13 @@ fn a_run_with_what_ifs_writes_a_deck_that_reads_back_whole() {
     // The first slide states the point as real text.
     let first_slide = String::from_utf8(parts["ppt/slides/slide1.xml"].clone()).unwrap();
     assert!(first_slide.contains("<a:t>"), "text, not a picture");
+    // The scenario names no headline: the point is the what-if with a clear
+    // difference ("recovery"), not the first one ("same", which changes
+    // nothing and would headline "+0 customers").
+    assert!(
+        first_slide.contains("Recovery: ") && !first_slide.contains("Same: "),
+        "the headline's what-if: {first_slide}"
+    );
     // LibreOffice opens it and makes a page of each slide.
     let has_soffice = std::process::Command::new("soffice")
         .arg("--version")

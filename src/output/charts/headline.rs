@@ -43,11 +43,10 @@ pub(crate) fn of(report: &Results<'_>) -> Option<Headline> {
     let measure = h
         .measure
         .or_else(|| crate::results::figures::finding_measure(report))?;
-    let variant = h
-        .variant
-        .as_ref()
-        .and_then(|name| s.variants.iter().position(|v| &v.name == name))
-        .unwrap_or(1);
+    let variant = match &h.variant {
+        Some(name) => s.variants.iter().position(|v| &v.name == name)?,
+        None => clearest(report, measure)?,
+    };
     let reference = s.variants[variant].reference;
     let (v, r) = (&report.variants[variant], &report.variants[reference]);
     if !(s.variants[variant].produces(measure) && s.variants[reference].produces(measure)) {
@@ -83,6 +82,40 @@ pub(crate) fn of(report: &Results<'_>) -> Option<Headline> {
         reference,
         difference,
     })
+}
+
+/// The what-if a headline shows when the scenario does not name one: the
+/// one whose difference from its reference at the end is clear (its 90%
+/// range leaves out zero) and largest; the first what-if if none is clear.
+/// The first what-if alone would let a scenario that opens with a
+/// "same as before" check headline a difference of nothing.
+fn clearest(report: &Results<'_>, measure: Measure) -> Option<usize> {
+    let s = report.scenario;
+    let strength = |i: usize| {
+        let reference = s.variants[i].reference;
+        if !(s.variants[i].produces(measure) && s.variants[reference].produces(measure)) {
+            return None;
+        }
+        let d = crate::results::figures::difference_band(
+            &report.variants[i],
+            &report.variants[reference],
+            measure,
+        );
+        let clear = d.p05 > 0.0 || d.p95 < 0.0;
+        let size = if d.mean.is_nan() { 0.0 } else { d.mean.abs() };
+        Some((clear, size))
+    };
+    // The earliest of equals: a later what-if must be stronger to win.
+    (1..s.variants.len())
+        .filter_map(|i| strength(i).map(|k| (i, k)))
+        .fold(
+            None,
+            |best: Option<(usize, (bool, f64))>, (i, k)| match best {
+                Some((_, b)) if b >= k => best,
+                _ => Some((i, k)),
+            },
+        )
+        .map(|(i, _)| i)
 }
 
 /// A figure as the slide says it: a count of ten or more whole (80
