@@ -313,6 +313,41 @@ pub fn value_at(now: &Moves, x: f64) -> toml::Value {
     }
 }
 
+/// Where a slider stands: `x` as the page holds it (a number, or a
+/// fan-out's people told).
+pub fn position(now: &Moves) -> f64 {
+    match now {
+        Moves::Number(x) => *x,
+        Moves::FanOut(f) => fan_out_position(f),
+    }
+}
+
+/// The slider's positions one step below and one step above `x`, as the
+/// page's range input gives them: `min + k step` within the range, said in
+/// decimal as a browser does (0.35, not 0.35000000000000003), so a value
+/// readied here is the very number the page sends. `x` off the grid (a
+/// file's own value) steps from the nearest point on it.
+pub fn steps_beside(spec: &ControlSpec, x: f64) -> [Option<f64>; 2] {
+    let (min, step) = (spec.min, spec.step);
+    let last = ((spec.max - min) / step + 1e-9).floor();
+    let k = ((x - min) / step).round().clamp(0.0, last);
+    let places = decimals(min).max(decimals(step));
+    let at = |k: f64| {
+        (0.0..=last).contains(&k).then(|| {
+            format!("{:.*}", places, min + k * step)
+                .parse::<f64>()
+                .unwrap_or(min + k * step)
+        })
+    };
+    [at(k - 1.0), at(k + 1.0)]
+}
+
+/// The digits after the point in `x`'s shortest decimal form.
+fn decimals(x: f64) -> usize {
+    let text = x.abs().to_string();
+    text.split_once('.').map_or(0, |(_, after)| after.len())
+}
+
 /// The default sliders for word of mouth, where the scenario has them.
 const WORD_OF_MOUTH: &[(&str, &str, f64, f64, f64)] = &[
     ("telling.good", "A delighted customer tells", 0.0, 40.0, 1.0),
@@ -411,5 +446,43 @@ mod tests {
         assert_eq!(range(&fan_out_at(&lore, 0.0)), (0, 0));
         let from_zero = FanOut::Uniform { min: 0, max: 4 };
         assert_eq!(range(&fan_out_at(&from_zero, 10.0)), (10, 14), "its width");
+    }
+
+    fn slider(min: f64, max: f64, step: f64) -> ControlSpec {
+        ControlSpec {
+            path: Setting::parse("service.recovery_rate"),
+            label: "a slider".into(),
+            min,
+            max,
+            step,
+        }
+    }
+
+    /// The steps are the numbers a browser's range input gives (its
+    /// decimal arithmetic: 0 + 7 x 0.05 is 0.35), within the range.
+    #[test]
+    fn a_step_either_side_is_the_number_the_page_sends() {
+        let rate = slider(0.0, 1.0, 0.05);
+        assert_eq!(steps_beside(&rate, 0.35), [Some(0.3), Some(0.4)]);
+        assert_eq!(steps_beside(&rate, 0.7), [Some(0.65), Some(0.75)]);
+        // A file's own value off the grid steps from the nearest point.
+        assert_eq!(steps_beside(&rate, 0.33), [Some(0.3), Some(0.4)]);
+        assert_eq!(steps_beside(&rate, 0.0), [None, Some(0.05)]);
+        assert_eq!(steps_beside(&rate, 1.0), [Some(0.95), None]);
+        let quality = slider(-2.0, 2.0, 0.1);
+        assert_eq!(steps_beside(&quality, -0.7), [Some(-0.8), Some(-0.6)]);
+        assert_eq!(steps_beside(&quality, 0.0), [Some(-0.1), Some(0.1)]);
+        let told = slider(0.0, 40.0, 1.0);
+        assert_eq!(steps_beside(&told, 20.0), [Some(19.0), Some(21.0)]);
+        // A range that is not a whole number of steps ends at its last step.
+        let odd = slider(0.0, 1.0, 0.3);
+        assert_eq!(steps_beside(&odd, 0.9), [Some(0.6), None]);
+        for k in 1..20 {
+            let x: f64 = format!("{:.2}", f64::from(k) * 0.05).parse().unwrap();
+            let [below, above] = steps_beside(&rate, x);
+            let text = |v: f64| format!("{v}");
+            assert!(text(below.unwrap()).len() <= 4, "{below:?}");
+            assert!(text(above.unwrap()).len() <= 4, "{above:?}");
+        }
     }
 }

@@ -30,6 +30,7 @@
 //! most [`WAIT`] for its turn (503 after); a run whose client has gone is
 //! cancelled at its next tick.
 
+mod ahead;
 pub mod answer;
 pub mod guard;
 mod listen;
@@ -111,6 +112,16 @@ impl Catalogue {
         })
     }
 
+    /// The served scenario a request names (the only one, if it names
+    /// none and one is served).
+    fn index_of(&self, name: Option<&str>) -> Option<usize> {
+        match name {
+            Some(name) => self.scenarios.iter().position(|s| s.name == name),
+            None if self.scenarios.len() == 1 => Some(0),
+            None => None,
+        }
+    }
+
     /// Whether a request body would be run, as the API decides it before
     /// running anything: `Ok` with the runs it would make, or the status
     /// it would get. For the fuzz target of request bodies.
@@ -132,9 +143,42 @@ struct Studio {
     live: Mutex<Vec<Weak<AtomicBool>>>,
     /// The towns earlier requests warmed up, to start the next from.
     towns: pipeline::Towns,
+    /// A slider's next steps, readied while nothing runs.
+    ahead: ahead::Ahead,
 }
 
 impl Studio {
+    fn new(catalogue: Catalogue, towns: pipeline::Towns) -> Result<Studio, Error> {
+        let list: Vec<Value> = catalogue
+            .scenarios
+            .iter()
+            .zip(&catalogue.parsed)
+            .map(|(s, scenario)| answer::listing(&s.name, scenario))
+            .collect();
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(catalogue.threads)
+            .build()
+            .map_err(|e| Error::Other(format!("cannot start the worker threads: {e}")))?;
+        Ok(Studio {
+            catalogue,
+            listing: json!({ "scenarios": list }),
+            turns: tokio::sync::Semaphore::new(RUNNING),
+            pool,
+            live: Mutex::new(Vec::new()),
+            towns,
+            ahead: ahead::Ahead::default(),
+        })
+    }
+
+    /// Readies the next steps of the slider request number `number`
+    /// moved, once it is answered (see [`ahead`]).
+    fn ready_ahead(self: &Arc<Self>, number: u64, request: RunRequest) {
+        if let Some((next, stop)) = self.ahead.after(self, number, request) {
+            let studio = self.clone();
+            tokio::task::spawn_blocking(move || ahead::ready(&studio, &next, &stop));
+        }
+    }
+
     /// A new run's cancel flag, which a stop of the server sets too.
     fn cancel_flag(&self) -> Arc<AtomicBool> {
         let flag = Arc::new(AtomicBool::new(false));
@@ -177,25 +221,7 @@ pub async fn serve(
     let guard = guard::Guard::for_address(addr.ip(), listen.allow_hosts).map_err(Error::Other)?;
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let catalogue = Catalogue::new(scenarios, threads)?;
-    let list: Vec<Value> = catalogue
-        .scenarios
-        .iter()
-        .zip(&catalogue.parsed)
-        .map(|(s, scenario)| answer::listing(&s.name, scenario))
-        .collect();
-    let listing = json!({ "scenarios": list });
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .map_err(|e| Error::Other(format!("cannot start the worker threads: {e}")))?;
-    let studio = Arc::new(Studio {
-        catalogue,
-        listing,
-        turns: tokio::sync::Semaphore::new(RUNNING),
-        pool,
-        live: Mutex::new(Vec::new()),
-        towns: pipeline::Towns::new(TOWNS),
-    });
+    let studio = Arc::new(Studio::new(catalogue, pipeline::Towns::new(TOWNS))?);
     let app = Router::new()
         .route("/", get(index))
         .route("/assets/{file}", get(asset))
@@ -329,7 +355,7 @@ async fn list_scenarios(State(studio): State<Arc<Studio>>) -> Response {
 }
 
 /// What `POST /api/run` and `/api/download/FILE` take.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RunRequest {
     scenario: Option<String>,
@@ -408,16 +434,19 @@ fn parse_request(body: &[u8]) -> Result<RunRequest, Box<Response>> {
 }
 
 async fn run(State(studio): State<Arc<Studio>>, headers: HeaderMap, body: Bytes) -> Response {
-    let prepared = match parse_request(&body).and_then(|r| prepare(&studio.catalogue, &r)) {
-        Ok(p) => p,
-        Err(response) => return *response,
-    };
+    let (request, prepared) =
+        match parse_request(&body).and_then(|r| prepare(&studio.catalogue, &r).map(|p| (r, p))) {
+            Ok(both) => both,
+            Err(response) => return *response,
+        };
+    // Whatever was being readied stops: this run comes first.
+    let number = studio.ahead.arrive();
     let streams = headers
         .get(header::ACCEPT)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.contains("application/x-ndjson"));
     if streams {
-        return stream(studio, prepared);
+        return stream(studio, prepared, number, request);
     }
     let Some(turn) = wait_turn(&studio).await else {
         return busy();
@@ -438,6 +467,9 @@ async fn run(State(studio): State<Arc<Studio>>, headers: HeaderMap, body: Bytes)
     })
     .await;
     drop(turn);
+    if let Ok(Ok(_)) = result {
+        studio.ready_ahead(number, request);
+    }
     match result {
         Ok(Ok(body)) => answer(StatusCode::OK, body),
         Ok(Err(e)) => error(&e),
@@ -505,7 +537,7 @@ fn compute(
 /// The streaming answer: a JSON line of progress every [`EVERY`] while
 /// the run waits and runs, then the result, then the film. A client that
 /// goes away cancels the run.
-fn stream(studio: Arc<Studio>, prepared: Prepared) -> Response {
+fn stream(studio: Arc<Studio>, prepared: Prepared, number: u64, request: RunRequest) -> Response {
     let (tx, rx) = tokio::sync::mpsc::channel::<Bytes>(8);
     tokio::spawn(async move {
         let line = |v: Value| Bytes::from(format!("{v}\n"));
@@ -551,15 +583,17 @@ fn stream(studio: Arc<Studio>, prepared: Prepared) -> Response {
                     Update::Film(f) => json!({ "film": f }),
                 })
             });
+            let answered = outcome.is_ok();
             if let Err(e) = outcome {
                 let (status, mut body) = error_body(&e);
                 body["status"] = json!(status.as_u16());
                 send(body);
             }
+            answered
         });
-        loop {
+        let answered = loop {
             tokio::select! {
-                _ = &mut job => break,
+                done = &mut job => break matches!(done, Ok(true)),
                 () = tokio::time::sleep(EVERY) => {
                     // Progress is dropped while the client is behind; a
                     // client gone cancels the run.
@@ -569,8 +603,11 @@ fn stream(studio: Arc<Studio>, prepared: Prepared) -> Response {
                     }
                 }
             }
-        }
+        };
         drop(turn);
+        if answered && !cancel.load(Ordering::Relaxed) {
+            studio.ready_ahead(number, request);
+        }
     });
     let body = futures_util::stream::unfold(rx, |mut rx| async move {
         rx.recv()
@@ -618,6 +655,7 @@ async fn download(
         Ok(p) => p,
         Err(response) => return *response,
     };
+    studio.ahead.arrive();
     let served = &studio.catalogue.scenarios[prepared.served];
     let saved = edit::with_values(
         &served.text,
@@ -706,21 +744,18 @@ fn attachment(content_type: &'static str, name: &str, bytes: Vec<u8>) -> Respons
 fn prepare(studio: &Catalogue, request: &RunRequest) -> Result<Prepared, Box<Response>> {
     let bad = |m: String| Box::new(refused(StatusCode::BAD_REQUEST, m));
     let names: Vec<&str> = studio.scenarios.iter().map(|s| s.name.as_str()).collect();
-    let index = match &request.scenario {
-        Some(name) => studio.scenarios.iter().position(|s| &s.name == name),
-        None if studio.scenarios.len() == 1 => Some(0),
-        None => None,
-    }
-    .ok_or_else(|| {
-        bad(format!(
-            "{}; allowed: {}",
-            match &request.scenario {
-                Some(name) => format!("`{name}` is not a served scenario"),
-                None => "name a scenario: several are served".to_string(),
-            },
-            names.join(", ")
-        ))
-    })?;
+    let index = studio
+        .index_of(request.scenario.as_deref())
+        .ok_or_else(|| {
+            bad(format!(
+                "{}; allowed: {}",
+                match &request.scenario {
+                    Some(name) => format!("`{name}` is not a served scenario"),
+                    None => "name a scenario: several are served".to_string(),
+                },
+                names.join(", ")
+            ))
+        })?;
     let served = &studio.scenarios[index];
     let own = &studio.parsed[index];
     let asked = what_if::Asked {
