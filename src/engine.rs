@@ -404,10 +404,11 @@ fn recording_key<D: Dynamics>(dynamics: &D, first: &D, options: &Options<'_>) ->
 
 /// The recording of replication `r` kept under `key`, counted as done.
 fn kept_recording(options: &Options<'_>, key: Option<u64>, r: u32) -> Option<Recorder> {
-    let rec = options.towns?.get::<Recorder>((key?, r, RECORDING))?;
+    let mut rec = options.towns?.get::<Recorder>((key?, r, RECORDING))?;
     if let Some(p) = options.progress {
         p(u64::from(options.ticks));
     }
+    rec.from_memory = true;
     Some(rec)
 }
 

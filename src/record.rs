@@ -57,6 +57,9 @@ pub struct Recorder {
     pub reach_budget: Option<usize>,
     /// Each tracked story's reach, in the order of their ids.
     pub reach: Vec<Reach>,
+    /// Whether this recording was kept from an earlier run (the studio's
+    /// memory) rather than run for the request that has it.
+    pub from_memory: bool,
 }
 
 /// Whether a story stays in the sample after `halvings` halvings: a hash
@@ -80,6 +83,7 @@ impl Recorder {
             key: StoryKey::unknown,
             reach_budget: None,
             reach: Vec::new(),
+            from_memory: false,
         }
     }
 }

@@ -233,6 +233,9 @@ pub fn results(report: &Results<'_>) -> Value {
         "events": windows(s),
         "overrides": s.overrides,
         "variant_set_wins": crate::scenario::setting::set_conflicts(s),
+        // Runs (of every variant) answered from the studio's memory: kept
+        // from an earlier request, or readied while the page was looked at.
+        "from_memory": report.variants.iter().flat_map(|v| &v.runs).filter(|r| r.from_memory).count(),
         "variants": variants,
     })
 }

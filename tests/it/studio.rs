@@ -130,6 +130,41 @@ fn the_studio_fits_a_phone() {
     assert!(b.problems().is_empty());
 }
 
+/// A trainer steps a slider a notch at a time (the arrow keys' step) and
+/// talks between steps: the studio readies the next notch in the pause,
+/// so the page's very number for it (the browser's decimal stepping,
+/// here of -1 to 1 by 0.1) is answered from memory, every run of it.
+#[test]
+fn a_slider_stepped_a_notch_at_a_time_is_answered_from_what_was_readied() {
+    let Some(binary) = chromium("the studio's stepping test") else {
+        return;
+    };
+    let server = Server::start(&[repo("tests/data/studio.toml").to_str().unwrap()]);
+    let mut b = Browser::start(binary, 1280, 900);
+    b.go(&format!("{}/#studio", server.base));
+    assert!(b.wait("document.body.dataset.films == 1", 60));
+    let step = "(() => { const i = document.querySelector('.control[data-path=\"service.quality_mean\"] input'); \
+                i.stepUp(); i.dispatchEvent(new Event('input', {bubbles: true})); return i.value; })()";
+    let first = b.eval(step);
+    assert!(b.wait("document.body.dataset.films == 2", 60));
+    assert_eq!(
+        b.eval("grapevineStudio.result.from_memory"),
+        0,
+        "a first move is run"
+    );
+    // The room looks at the charts and the film (the readying starts once
+    // the film is sent, and takes milliseconds in this small town).
+    b.eval("new Promise(ok => setTimeout(ok, 2000))");
+    let second = b.eval(step);
+    assert!(b.wait("document.body.dataset.draws == 3", 60));
+    assert_eq!(
+        b.eval("grapevineStudio.result.from_memory"),
+        4 * 2,
+        "the step from {first} to {second}: 4 runs of 2 variants"
+    );
+    assert!(b.problems().is_empty(), "{:?}", b.problems());
+}
+
 /// Projector mode (issue 21): on a 1280 x 720 projector, page text at
 /// 22 px, film panels at least 320 px wide, and each chart marks the
 /// lesson's event window (and not the events that carry the sliders).
