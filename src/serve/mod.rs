@@ -10,7 +10,10 @@
 //!   "events": {"NAME": false}, "runs": N, "film": true}`: runs the
 //!   scenario with those values and answers, per variant, each measure's
 //!   mean and 90% band per tick (everyone), the headline figures and the
-//!   differences from the baseline, and with `film` the network film.
+//!   differences from the baseline, how many runs came from memory
+//!   (`from_memory`: kept from an earlier request, or readied by
+//!   [`ahead`] while the page was looked at), and with `film` the network
+//!   film.
 //!   Asked with `Accept: application/x-ndjson`, it streams a line of
 //!   progress every tenth of a second, then the result, then the film.
 //! - `POST /api/download/FILE` with the same body: `report.html`,
