@@ -158,6 +158,21 @@ impl Towns {
         });
     }
 
+    /// The network picture's layout kept under `key` (a fingerprint of the
+    /// pictured agents, their ties and the seed), or `make`'s, kept for
+    /// next time: the studio's film draws the same town in the same places
+    /// for every request, and working the places out was most of a film's
+    /// work.
+    pub fn layout(&self, key: u64, make: impl FnOnce() -> Vec<(f32, f32)>) -> Vec<(f32, f32)> {
+        if let Some(kept) = self.get::<Vec<(f32, f32)>>((key, 0, LAYOUT)) {
+            return kept;
+        }
+        let made = make();
+        let bytes = std::mem::size_of_val(made.as_slice()) as u64;
+        self.put((key, 0, LAYOUT), made.clone(), bytes);
+        made
+    }
+
     /// How many towns are kept.
     pub fn len(&self) -> usize {
         self.kept.lock().map_or(0, |k| k.len())
@@ -389,6 +404,9 @@ pub fn watch_replication<D: Dynamics>(
 /// Marks a kept recording's key, apart from a town's (whose third part is
 /// the warm-up's length).
 const RECORDING: u32 = u32::MAX;
+
+/// Marks a kept layout's key (see [`Towns::layout`]).
+const LAYOUT: u32 = u32::MAX - 1;
 
 /// The key a recording of `dynamics` under `options` is kept under: its
 /// own run's fingerprint, the warm-up's of the dynamics that warms up its

@@ -133,7 +133,11 @@ pub fn record(report: &Results<'_>, o: &RunOptions<'_>) -> Result<Film, Error> {
     let graph = &network.graph;
     let (agents, sample) = pictured(report, graph);
     let (edges, degree) = ties_among(graph, &agents);
-    let position = layout::force_directed(agents.len(), &edges, s.seed);
+    let place = || layout::force_directed(agents.len(), &edges, s.seed);
+    let position = match o.towns {
+        Some(towns) => towns.layout(layout_key(agents.len(), &edges, s.seed), place),
+        None => place(),
+    };
     let mut reels = Vec::new();
     let mut left_out = Vec::new();
     for (v, result) in s.variants.iter().zip(&report.variants) {
@@ -416,10 +420,44 @@ fn ties_among(graph: &Graph, agents: &[u32]) -> (Vec<(u32, u32)>, Vec<u32>) {
     (edges, degree)
 }
 
+/// What a layout depends on, hashed: the pictured agents' number, their
+/// ties and the seed.
+fn layout_key(agents: usize, edges: &[(u32, u32)], seed: u64) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    (agents, edges, seed).hash(&mut h);
+    h.finish()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::network::generators;
+
+    /// With the studio's memory, a film keeps its town's places for the
+    /// next, and they are the places a film without memory works out.
+    #[test]
+    fn a_kept_layout_is_the_layout() {
+        let text = "ticks = 4\nruns = 1\nseed = 9\n[network]\nkind = \"erdos-renyi\"\nn = 300\nmean_degree = 4\n";
+        let s = crate::scenario::Scenario::parse(text, std::path::Path::new("t.toml")).unwrap();
+        let towns = crate::pipeline::Towns::new(1 << 30);
+        let options = RunOptions {
+            towns: Some(&towns),
+            ..RunOptions::silent()
+        };
+        let report = crate::pipeline::simulate(&s, &options).unwrap();
+        let first = record(&report, &options).unwrap();
+        let graph = &report.networks[0].1.graph;
+        let (agents, _) = pictured(&report, graph);
+        let (edges, _) = ties_among(graph, &agents);
+        let key = layout_key(agents.len(), &edges, s.seed);
+        let kept = towns.layout(key, || panic!("the layout was not kept"));
+        assert_eq!(kept, first.position);
+        let again = record(&report, &options).unwrap();
+        assert_eq!(again.position, first.position);
+        let fresh = record(&report, &RunOptions::silent()).unwrap();
+        assert_eq!(fresh.position, first.position);
+    }
 
     #[test]
     fn a_reel_names_the_events_under_way() {
