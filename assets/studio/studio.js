@@ -166,7 +166,8 @@
     state.started = performance.now();
     document.body.classList.add('busy');
     status('Running ' + state.runs + ' runs…', 0);
-    const body = request({ film: state.scenario.film });
+    // The studio readies the sliders' next steps while the room looks.
+    const body = request({ film: state.scenario.film, ready_next: true });
     // What this run's lines stand for, for the legend when it comes back.
     const asked = { values: Object.assign({}, state.values), before: body.before };
     let response;

@@ -7,7 +7,8 @@
 //! - `GET /api/scenarios`: the served scenarios, by name, with the sliders,
 //!   event switches and charts the page shows for each.
 //! - `POST /api/run` with `{"scenario": NAME, "set": {"dotted.path": value},
-//!   "events": {"NAME": false}, "runs": N, "film": true}`: runs the
+//!   "events": {"NAME": false}, "runs": N, "film": true, "ready_next":
+//!   true}`: runs the
 //!   scenario with those values and answers, per variant, each measure's
 //!   mean and 90% band per tick (everyone), the headline figures and the
 //!   differences from the baseline, how many runs came from memory
@@ -178,7 +179,7 @@ impl Studio {
     fn ready_ahead(self: &Arc<Self>, number: u64, request: RunRequest) {
         if let Some((next, stop)) = self.ahead.after(self, number, request) {
             let studio = self.clone();
-            tokio::task::spawn_blocking(move || ahead::ready(&studio, &next, &stop));
+            tokio::task::spawn_blocking(move || ahead::ready(&studio, &next, &stop, MAX_SECONDS));
         }
     }
 
@@ -375,6 +376,10 @@ struct RunRequest {
     /// warm-up); by default they act from week 1, on the file's town.
     #[serde(default)]
     before: bool,
+    /// Whether to ready the sliders' next steps once this is answered and
+    /// nothing runs (see [`ahead`]): the page asks it, a script need not.
+    #[serde(default)]
+    ready_next: bool,
 }
 
 /// A request made ready to run: the scenario with its values, and what
@@ -386,6 +391,8 @@ struct Prepared {
     when: edit::FromWeekOne,
     off: Vec<String>,
     film: bool,
+    /// The run's forecast, in seconds.
+    seconds: f64,
 }
 
 /// Sets a run's `cancel` flag when its request is dropped (the client went
@@ -806,6 +813,7 @@ fn prepare(studio: &Catalogue, request: &RunRequest) -> Result<Prepared, Box<Res
         when,
         off,
         film: request.film,
+        seconds: plan.seconds,
     })
 }
 

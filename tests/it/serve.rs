@@ -164,14 +164,17 @@ fn the_api_runs_a_served_scenario_with_values_set() {
 }
 
 /// A slider moved a step: in the pause after the answer the studio readies
-/// the next step either way (`src/serve/ahead.rs`), and answers that step
-/// with the very text a fresh studio gives it.
+/// the next step either way (`src/serve/ahead.rs`, asked by `ready_next`),
+/// and answers that step from memory with the figures a fresh studio
+/// gives it.
 #[test]
 fn a_step_readied_in_the_pause_is_answered_as_a_fresh_studio_answers_it() {
     let file = repo("tests/data/variants.toml");
     let server = Server::start(&[file.to_str().unwrap()]);
-    let at = |rate: &str| format!(r#"{{"set": {{"service.recovery_rate": {rate}}}, "runs": 2}}"#);
-    assert_eq!(server.post(r#"{"runs": 2}"#).0, 200);
+    let at = |rate: &str| {
+        format!(r#"{{"set": {{"service.recovery_rate": {rate}}}, "runs": 2, "ready_next": true}}"#)
+    };
+    assert_eq!(server.post(r#"{"runs": 2, "ready_next": true}"#).0, 200);
     assert_eq!(server.post(&at("0.4")).0, 200);
     // The room looks at the charts: 0.45, then 0.35, are readied.
     std::thread::sleep(Duration::from_secs(2));

@@ -130,10 +130,12 @@ fn the_studio_fits_a_phone() {
     assert!(b.problems().is_empty());
 }
 
-/// A trainer steps a slider a notch at a time (the arrow keys' step) and
-/// talks between steps: the studio readies the next notch in the pause,
-/// so the page's very number for it (the browser's decimal stepping,
-/// here of -1 to 1 by 0.1) is answered from memory, every run of it.
+/// A trainer opens a lesson, talks it through, then steps a slider a
+/// notch at a time (the arrow keys' step), talking between steps: the
+/// studio readies each slider's first notch while the lesson is talked
+/// through, and the next notch in each pause, so the page's very numbers
+/// for them (the browser's decimal stepping, here of -1 to 1 by 0.1) are
+/// answered from memory, every run.
 #[test]
 fn a_slider_stepped_a_notch_at_a_time_is_answered_from_what_was_readied() {
     let Some(binary) = chromium("the studio's stepping test") else {
@@ -145,15 +147,17 @@ fn a_slider_stepped_a_notch_at_a_time_is_answered_from_what_was_readied() {
     assert!(b.wait("document.body.dataset.films == 1", 60));
     let step = "(() => { const i = document.querySelector('.control[data-path=\"service.quality_mean\"] input'); \
                 i.stepUp(); i.dispatchEvent(new Event('input', {bubbles: true})); return i.value; })()";
+    // The lesson is talked through (the readying starts once the film is
+    // sent, and takes milliseconds in this small town).
+    b.eval("new Promise(ok => setTimeout(ok, 2000))");
     let first = b.eval(step);
     assert!(b.wait("document.body.dataset.films == 2", 60));
     assert_eq!(
         b.eval("grapevineStudio.result.from_memory"),
-        0,
-        "a first move is run"
+        4 * 2,
+        "the first move, to {first}: 4 runs of 2 variants"
     );
-    // The room looks at the charts and the film (the readying starts once
-    // the film is sent, and takes milliseconds in this small town).
+    // The room looks at the charts and the film.
     b.eval("new Promise(ok => setTimeout(ok, 2000))");
     let second = b.eval(step);
     assert!(b.wait("document.body.dataset.draws == 3", 60));
