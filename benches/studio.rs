@@ -7,7 +7,7 @@
 //! are reused, as the studio does for every slider move after the first.
 //!
 //! `cargo bench --bench studio` (about a minute). The page's drawing (a
-//! few milliseconds) and its debounce (a quarter of a second) come on top.
+//! few milliseconds) and its debounce (0.15 s) come on top.
 
 use std::io::{BufRead, BufReader};
 use std::sync::atomic::{AtomicU32, Ordering};
