@@ -166,6 +166,11 @@ fn a_slider_stepped_a_notch_at_a_time_is_answered_from_what_was_readied() {
         4 * 2,
         "the step from {first} to {second}: 4 runs of 2 variants"
     );
+    assert_eq!(
+        b.eval("document.getElementById('status').textContent"),
+        "4 runs, ready before you asked"
+    );
+    b.screenshot(&std::env::temp_dir().join("grapevine-studio-ready.png"));
     assert!(b.problems().is_empty(), "{:?}", b.problems());
 }
 
