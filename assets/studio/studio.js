@@ -8,6 +8,8 @@
   const COLOURS = ['#3c3c3c', '#0072b2', '#e69f00', '#cc79a7', '#56b4e9', '#000000'];
   const DASHED = [false, false, true, false, true, true];
   const DEBOUNCE_MS = 150;
+  // What variant_set_wins says of a value a what-if's own `set` gives.
+  const OWN_SET = 'its own set';
 
   const state = {
     list: [], scenario: null, values: {}, switches: {}, runs: 20,
@@ -282,13 +284,15 @@
   // A variant's name in the legend says what it ran with: its name alone
   // is the file's values, so a variant the sliders moved says so ("angry
   // tell 2-3 + an angry customer tells 10–15 people from week 1"), and one
-  // that sets those values itself says it kept its own.
+  // that sets those values itself (in its own `set`) says it kept its own.
+  // One whose event sets a value follows the slider outside the event.
   function legendName(r, v) {
     const s = state.scenario, asked = r.asked;
     if (!asked) return v.name;
     const moved = s.controls.filter(c => asked.values[c.path] !== c.value);
     if (!moved.length) return v.name;
-    const own = (r.variant_set_wins || []).filter(c => c.variant === v.name).map(c => c.path);
+    const own = (r.variant_set_wins || [])
+      .filter(c => c.variant === v.name && c.by === OWN_SET).map(c => c.path);
     const meets = (a, b) => a === b || a.startsWith(b + '.') || b.startsWith(a + '.');
     const follows = moved.filter(c => !own.some(p => meets(p, c.path)));
     if (!follows.length) return v.name + ' (its own values)';
@@ -325,18 +329,24 @@
       li.textContent = 'After ' + end + ' ' + unit + 's, ' + v.name + ' against ' + reference + ': ' + parts.join('; ');
       list.appendChild(li);
     });
-    // A what-if that sets a slider's value itself keeps its own.
-    const own = {};
+    // A what-if that sets a slider's value itself keeps its own: always,
+    // where its own `set` does; while the event lasts, where an event does.
+    const notes = {};
     (r.variant_set_wins || []).forEach(c => {
       const control = s.controls.find(x => x.path === c.path || c.path.startsWith(x.path + '.'));
       const label = control ? control.label.toLowerCase() : c.path;
-      const labels = (own[c.variant] = own[c.variant] || []);
-      if (!labels.includes(label)) labels.push(label);
+      const event = /^its event `(.*)`, (.*)$/.exec(c.by);
+      const key = c.variant + '\u0000' + (event ? event[1] : '');
+      const note = (notes[key] = notes[key] || { variant: c.variant, event, labels: [] });
+      if (!note.labels.includes(label)) note.labels.push(label);
     });
-    Object.entries(own).forEach(([variant, labels]) => {
+    Object.values(notes).forEach(({ variant, event, labels }) => {
       const li = document.createElement('li');
       li.className = 'note';
-      li.textContent = variant + ' sets “' + labels.join('”, “') + '” itself: the slider moves the others, and this what-if keeps its own value (it still starts from the baseline’s town).';
+      const values = '“' + labels.join('”, “') + '”';
+      li.textContent = event
+        ? variant + ' keeps its own ' + values + ' while its event “' + event[1] + '” lasts (' + event[2].replace(/(\d)-(\d)/, '$1–$2') + '); the slider sets it the rest of the time.'
+        : variant + ' sets ' + values + ' itself: the slider moves the others, and this what-if keeps its own value (it still starts from the baseline’s town).';
       list.appendChild(li);
     });
   }

@@ -170,6 +170,22 @@ fn a_slider_stepped_a_notch_at_a_time_is_answered_from_what_was_readied() {
         b.eval("document.getElementById('status').textContent"),
         "4 runs, ready before you asked"
     );
+    // The file's outage sets service quality in weeks 5 to 8 only: both
+    // versions follow the slider the rest of the time, and say so.
+    let legend = b.eval("document.getElementById('legend').textContent");
+    assert!(
+        legend
+            .as_str()
+            .is_some_and(|l| l.contains("baseline + service quality +0.7 from week 1")),
+        "{legend}"
+    );
+    let notes = b.eval("document.getElementById('findings').textContent");
+    assert!(
+        notes.as_str().is_some_and(|n| n.contains(
+            "baseline keeps its own “service quality” while its event “outage” lasts (weeks 5–8)"
+        )),
+        "{notes}"
+    );
     b.screenshot(&std::env::temp_dir().join("grapevine-studio-ready.png"));
     assert!(b.problems().is_empty(), "{:?}", b.problems());
 }
