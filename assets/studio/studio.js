@@ -330,23 +330,31 @@
       list.appendChild(li);
     });
     // A what-if that sets a slider's value itself keeps its own: always,
-    // where its own `set` does; while the event lasts, where an event does.
+    // where its own `set` does; while the event lasts, where an event does
+    // (one note for the versions whose events say the same).
     const notes = {};
     (r.variant_set_wins || []).forEach(c => {
       const control = s.controls.find(x => x.path === c.path || c.path.startsWith(x.path + '.'));
       const label = control ? control.label.toLowerCase() : c.path;
       const event = /^its event `(.*)`, (.*)$/.exec(c.by);
-      const key = c.variant + '\u0000' + (event ? event[1] : '');
-      const note = (notes[key] = notes[key] || { variant: c.variant, event, labels: [] });
+      const key = event ? 'event\u0000' + event[1] + '\u0000' + event[2] : 'own\u0000' + c.variant;
+      const note = (notes[key] = notes[key] || { variants: [], event, labels: [] });
+      if (!note.variants.includes(c.variant)) note.variants.push(c.variant);
       if (!note.labels.includes(label)) note.labels.push(label);
     });
-    Object.values(notes).forEach(({ variant, event, labels }) => {
+    Object.values(notes).forEach(({ variants, event, labels }) => {
       const li = document.createElement('li');
       li.className = 'note';
       const values = '“' + labels.join('”, “') + '”';
-      li.textContent = event
-        ? variant + ' keeps its own ' + values + ' while its event “' + event[1] + '” lasts (' + event[2].replace(/(\d)-(\d)/, '$1–$2') + '); the slider sets it the rest of the time.'
-        : variant + ' sets ' + values + ' itself: the slider moves the others, and this what-if keeps its own value (it still starts from the baseline’s town).';
+      if (!event) {
+        li.textContent = variants[0] + ' sets ' + values + ' itself: the slider moves the others, and this what-if keeps its own value (it still starts from the baseline’s town).';
+      } else {
+        const who = variants.length === r.variants.length && variants.length > 1 ? 'Every version keeps'
+          : variants.length > 1 ? variants.slice(0, -1).join(', ') + ' and ' + variants[variants.length - 1] + ' keep'
+          : variants[0] + ' keeps';
+        const when = event[2].replace(/(\d)-(\d)/, '$1–$2');
+        li.textContent = who + ' its own ' + values + ' while the event “' + event[1] + '” lasts (' + when + '); the slider sets it the rest of the time.';
+      }
       list.appendChild(li);
     });
   }

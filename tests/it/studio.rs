@@ -182,7 +182,7 @@ fn a_slider_stepped_a_notch_at_a_time_is_answered_from_what_was_readied() {
     let notes = b.eval("document.getElementById('findings').textContent");
     assert!(
         notes.as_str().is_some_and(|n| n.contains(
-            "baseline keeps its own “service quality” while its event “outage” lasts (weeks 5–8)"
+            "Every version keeps its own “service quality” while the event “outage” lasts (weeks 5–8)"
         )),
         "{notes}"
     );
