@@ -21,7 +21,7 @@ use std::sync::{Arc, Mutex};
 use serde_json::Value;
 
 use super::{Catalogue, RunRequest, Studio, prepare};
-use crate::pipeline::{self, RunOptions};
+use crate::pipeline;
 use crate::scenario::studio::{self, Control, Moves};
 
 /// What the studio is readying, and what it last ran.
@@ -96,13 +96,7 @@ pub(super) fn ready(studio: &Studio, next: &[RunRequest], stop: &AtomicBool, bud
         if forecast > budget {
             return;
         }
-        let options = RunOptions {
-            threads: studio.catalogue.threads,
-            cancel: Some(stop),
-            progress: &pipeline::Silent,
-            what: "runs",
-            towns: Some(&studio.towns),
-        };
+        let options = studio.options(stop, &pipeline::Silent);
         // A stopped run is dropped; the replications it finished are kept.
         let _ = studio
             .pool

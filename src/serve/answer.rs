@@ -98,14 +98,13 @@ fn control(c: &studio::Control) -> Value {
         "max": spec.max,
         "step": spec.step,
     });
+    out["value"] = json!(studio::position(&c.now));
     match &c.now {
-        Moves::Number(x) => {
+        Moves::Number(_) => {
             out["kind"] = json!("number");
-            out["value"] = json!(x);
         }
         Moves::FanOut(f) => {
             out["kind"] = json!("fan-out");
-            out["value"] = json!(studio::fan_out_position(f));
             out["shape"] = match *f {
                 FanOut::Fixed { .. } => json!({ "kind": "fixed" }),
                 // A range keeps its proportions as it moves (2-3 at 20 is

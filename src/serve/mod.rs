@@ -147,7 +147,7 @@ struct Studio {
     live: Mutex<Vec<Weak<AtomicBool>>>,
     /// The towns earlier requests warmed up, to start the next from.
     towns: pipeline::Towns,
-    /// A slider's next steps, readied while nothing runs.
+    /// The sliders' likely next steps, readied while nothing runs.
     ahead: ahead::Ahead,
 }
 
@@ -174,8 +174,20 @@ impl Studio {
         })
     }
 
-    /// Readies the next steps of the slider request number `number`
-    /// moved, once it is answered (see [`ahead`]).
+    /// How the studio runs a scenario: on its threads, stopped by
+    /// `cancel`, from and into the towns and recordings it keeps.
+    fn options<'a>(&'a self, cancel: &'a AtomicBool, progress: &'a dyn Progress) -> RunOptions<'a> {
+        RunOptions {
+            threads: self.catalogue.threads,
+            cancel: Some(cancel),
+            progress,
+            what: "runs",
+            towns: Some(&self.towns),
+        }
+    }
+
+    /// Once request number `number` is answered, readies what is likely
+    /// to be asked next, if it asked for that (see [`ahead`]).
     fn ready_ahead(self: &Arc<Self>, number: u64, request: RunRequest) {
         if let Some((next, stop)) = self.ahead.after(self, number, request) {
             let studio = self.clone();
@@ -525,13 +537,7 @@ fn compute(
     mut emit: impl FnMut(Update) -> bool + Send,
 ) -> Result<(), Error> {
     studio.pool.install(|| {
-        let options = RunOptions {
-            threads: studio.catalogue.threads,
-            cancel: Some(cancel),
-            progress,
-            what: "runs",
-            towns: Some(&studio.towns),
-        };
+        let options = studio.options(cancel, progress);
         let report = pipeline::simulate(&p.scenario, &options)?;
         if !emit(Update::Result(answer::results(&report))) || !p.film {
             return Ok(());
@@ -716,13 +722,7 @@ fn written(
     cancel: &AtomicBool,
 ) -> Result<Vec<u8>, Error> {
     let s = Scenario::parse(saved, path)?;
-    let options = RunOptions {
-        threads: studio.catalogue.threads,
-        cancel: Some(cancel),
-        progress: &pipeline::Silent,
-        what: "runs",
-        towns: Some(&studio.towns),
-    };
+    let options = studio.options(cancel, &pipeline::Silent);
     let r = pipeline::simulate(&s, &options)?;
     let film = if file == "report.html" && answer::can_film(&s) {
         Some(crate::film::record(&r, &options)?)

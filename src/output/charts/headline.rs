@@ -84,11 +84,12 @@ pub(crate) fn of(report: &Results<'_>) -> Option<Headline> {
     })
 }
 
-/// The what-if a headline shows when the scenario does not name one: the
-/// one whose difference from its reference at the end is clear (its 90%
-/// range leaves out zero) and largest; the first what-if if none is clear.
-/// The first what-if alone would let a scenario that opens with a
-/// "same as before" check headline a difference of nothing.
+/// The what-if a headline shows when the scenario does not name one: of
+/// those whose difference from its reference at the end is clear (its 90%
+/// range leaves out zero), the largest; if none is clear, the largest of
+/// all; the earliest of equals. The first what-if alone would let a
+/// scenario that opens with a "same as before" check headline a
+/// difference of nothing.
 fn clearest(report: &Results<'_>, measure: Measure) -> Option<usize> {
     let s = report.scenario;
     let strength = |i: usize| {
