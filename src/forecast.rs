@@ -308,7 +308,7 @@ mod tests {
     #[test]
     fn a_file_network_is_never_forecast_empty_and_a_count_wins() {
         let file = NetworkSpec::EdgeList {
-            path: concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/edges.txt").into(),
+            path: crate::project_file("tests/data/edges.txt"),
             weighted: false,
         };
         let mut sizes = Sizes::new();

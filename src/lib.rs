@@ -90,3 +90,16 @@ pub mod scenario;
 pub mod serve;
 pub mod sweep;
 pub mod validation;
+
+/// A file of the project (its docs, its test data) for a unit test to read.
+/// Unit tests build in the package `tests/unit`, whose folder is not the
+/// project's, so the project is the nearest folder up that has `docs/`.
+#[cfg(test)]
+pub(crate) fn project_file(path: &str) -> std::path::PathBuf {
+    let here = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let root = here
+        .ancestors()
+        .find(|dir| dir.join("docs/scenario.md").is_file())
+        .expect("the unit tests run inside the project's folder");
+    root.join(path)
+}

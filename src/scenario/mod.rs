@@ -1020,8 +1020,7 @@ mod docs_tests {
     /// parameters, in order, within the range its header states.
     #[test]
     fn the_model_table_is_the_declaration() {
-        let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/scenario.md"))
-            .unwrap();
+        let doc = std::fs::read_to_string(crate::project_file("docs/scenario.md")).unwrap();
         assert!(doc.contains("| `kind` | keys (each 0 to 1 but `threshold_count`;"));
         for d in crate::catalog::ALL
             .iter()
@@ -1047,8 +1046,7 @@ mod docs_tests {
     /// Every key a scenario takes is documented in docs/scenario.md.
     #[test]
     fn every_field_is_documented() {
-        let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/scenario.md"))
-            .unwrap();
+        let doc = std::fs::read_to_string(crate::project_file("docs/scenario.md")).unwrap();
         let sections = [
             Service::FIELDS,
             Telling::FIELDS,

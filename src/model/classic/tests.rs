@@ -178,7 +178,7 @@ impl<D: Dynamics> Dynamics for EveryTick<D> {
 fn stopping_early_fills_in_exactly_what_running_would_give() {
     let g = big_graph();
     fn check<R: Rule + Copy>(g: &Graph, rule: R, seeds: f64) {
-        let options = Options::new(4, 120);
+        let options = Options::new(2, 120);
         let early = Classic::new(Population::whole(g, 9), rule, Seeding::Share(seeds));
         let full = EveryTick(Classic::new(
             Population::whole(g, 9),
@@ -334,7 +334,12 @@ fn shares_reached<R: Rule>(g: &Graph, rule: R, runs: u32) -> Vec<f64> {
     for replication in 0..runs {
         let mut state = model.initial_state(replication);
         for tick in 1..=40 {
-            model.step(&mut state, clock(replication, tick), replication % 2 == 0);
+            let parallel = replication % 2 == 0;
+            let frame = model.step_measured(&mut state, clock(replication, tick), parallel);
+            // Where the engine stops: nothing changes after (tested above).
+            if model.settled(&frame, tick) {
+                break;
+            }
         }
         for (i, &s) in state.node.iter().enumerate() {
             hits[i] += u32::from(s != 0);
