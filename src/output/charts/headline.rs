@@ -341,8 +341,10 @@ where
     // Each event of the two, once: its window shaded, its name in a lane
     // of its own above the plot, at the window's start.
     for (i, e) in events.iter().enumerate() {
-        let a = f64::from(e.from);
-        let b = (f64::from(e.to) + 1.0).min(ticks).max(a + 0.6);
+        // The panels' window; a one-week event gets a sliver, since this
+        // chart draws no start line of its own.
+        let (a, b) = style::event_window(e.from, e.to, ticks);
+        let b = b.max(a + 0.6);
         chart
             .draw_series(std::iter::once(Rectangle::new(
                 [(a, lo), (b, hi)],

@@ -398,7 +398,7 @@ pub(crate) fn draw_panel<DB: DrawingBackend>(
         },
     );
     for (e, label) in events.iter().zip(&labels) {
-        let (from, to) = (f64::from(e.from), f64::from(e.to).min(ticks));
+        let (from, to) = style::event_window(e.from, e.to, ticks);
         if to > from && e.shared {
             chart.draw_series(std::iter::once(Rectangle::new(
                 [(from, lo), (to, hi)],

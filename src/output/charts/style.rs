@@ -130,6 +130,16 @@ pub(crate) fn variant_stroke(i: usize) -> Stroke {
     VARIANTS[i % VARIANTS.len()]
 }
 
+/// Where an event over ticks `from` to `to` (inclusive) is shaded on a
+/// chart of `ticks` ticks: from the point of its first tick to the point
+/// of its last, the points that lived through it. Every chart (the
+/// panels, the headline) shades an event by this one rule, and the
+/// studio's page does the same, so one event never ends in two places.
+pub(crate) fn event_window(from: u32, to: u32, ticks: f64) -> (f64, f64) {
+    let from = f64::from(from).min(ticks);
+    (from, f64::from(to).min(ticks).max(from))
+}
+
 /// A unit in plain words, with the scenario's time unit: "people per
 /// tick" becomes "people a week".
 pub fn unit_words(unit: &str, tick_unit: &str) -> String {
@@ -421,6 +431,17 @@ pub(crate) fn sample<DB: DrawingBackend>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_event_is_shaded_over_the_points_of_its_ticks() {
+        // Weeks 5 to 8: from the point of week 5 to that of week 8.
+        assert_eq!(event_window(5, 8, 20.0), (5.0, 8.0));
+        // One week: no width (the charts mark its start).
+        assert_eq!(event_window(5, 5, 20.0), (5.0, 5.0));
+        // Past the end of the chart: cut at its last point.
+        assert_eq!(event_window(15, 30, 20.0), (15.0, 20.0));
+        assert_eq!(event_window(25, 30, 20.0), (20.0, 20.0));
+    }
 
     #[test]
     fn short_numbers() {
