@@ -166,6 +166,9 @@ fn a_slider_stepped_a_notch_at_a_time_is_answered_from_what_was_readied() {
         4 * 2,
         "the step from {first} to {second}: 4 runs of 2 variants"
     );
+    // The status line says where the runs came from once the film is in
+    // (while it is filmed, it says how far the filming has got).
+    assert!(b.wait("document.body.dataset.films == 3", 60));
     assert_eq!(
         b.eval("document.getElementById('status').textContent"),
         "4 runs, ready before you asked"
