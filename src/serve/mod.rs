@@ -43,7 +43,7 @@ mod page;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, Weak};
+use std::sync::{Arc, Mutex, PoisonError, Weak};
 use std::time::Duration;
 
 use axum::Router;
@@ -586,24 +586,39 @@ fn stream(studio: Arc<Studio>, prepared: Prepared, number: u64, request: RunRequ
         // The run starts now: say so at once, however short it will be.
         let _ = tx.try_send(line(json!({"progress": 0.0})));
         let tally = Arc::new(Tally::default());
-        let (worker, sink, flag, count) =
-            (studio.clone(), tx.clone(), cancel.clone(), tally.clone());
+        // Set, under its lock, as the answer's last part is sent: the
+        // progress lines, sent from here, take the same lock, so none
+        // comes after the last part (a page would show "filming… 80%"
+        // over a film it already has).
+        let ended = Arc::new(Mutex::new(false));
+        let (worker, sink, flag, count, closing) = (
+            studio.clone(),
+            tx.clone(),
+            cancel.clone(),
+            tally.clone(),
+            ended.clone(),
+        );
         let runtime = tokio::runtime::Handle::current();
         let mut job = tokio::task::spawn_blocking(move || {
             // A client that stops reading (but keeps its connection) must
             // not hold a turn for ever: each part waits at most `WAIT`.
             let send = |v: Value| runtime.block_on(sink.send_timeout(line(v), WAIT)).is_ok();
-            let outcome = compute(&worker, &prepared, &flag, count.as_ref(), |l| {
-                send(match l {
-                    Update::Result(v) => json!({ "result": v }),
-                    Update::Film(f) => json!({ "film": f }),
-                })
+            let send_last = |v: Value| {
+                let mut ended = closing.lock().unwrap_or_else(PoisonError::into_inner);
+                *ended = true;
+                send(v)
+            };
+            let film = prepared.film;
+            let outcome = compute(&worker, &prepared, &flag, count.as_ref(), |l| match l {
+                Update::Result(v) if film => send(json!({ "result": v })),
+                Update::Result(v) => send_last(json!({ "result": v })),
+                Update::Film(f) => send_last(json!({ "film": f })),
             });
             let answered = outcome.is_ok();
             if let Err(e) = outcome {
                 let (status, mut body) = error_body(&e);
                 body["status"] = json!(status.as_u16());
-                send(body);
+                send_last(body);
             }
             answered
         });
@@ -611,11 +626,14 @@ fn stream(studio: Arc<Studio>, prepared: Prepared, number: u64, request: RunRequ
             tokio::select! {
                 done = &mut job => break matches!(done, Ok(true)),
                 () = tokio::time::sleep(EVERY) => {
-                    // Progress is dropped while the client is behind; a
-                    // client gone cancels the run.
-                    let sent = tx.try_send(line(json!({"progress": tally.fraction()})));
-                    if let Err(tokio::sync::mpsc::error::TrySendError::Closed(_)) = sent {
-                        cancel.store(true, Ordering::Relaxed);
+                    // Progress is dropped while the client is behind, and
+                    // once the last part is on its way; a client gone
+                    // cancels the run.
+                    if let Ok(ended) = ended.try_lock() && !*ended {
+                        let sent = tx.try_send(line(json!({"progress": tally.fraction()})));
+                        if let Err(tokio::sync::mpsc::error::TrySendError::Closed(_)) = sent {
+                            cancel.store(true, Ordering::Relaxed);
+                        }
                     }
                 }
             }

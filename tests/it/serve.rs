@@ -487,6 +487,9 @@ fn a_streamed_run_reports_progress_then_the_result_then_the_film() {
     let at = |key: &str| lines.iter().position(|l| l.get(key).is_some());
     let (result, film) = (at("result").unwrap(), at("film").unwrap());
     assert!(result < film, "the charts' figures come before the film");
+    // Nothing after the film: a progress line there would leave the page
+    // saying it is still filming.
+    assert_eq!(film, lines.len() - 1, "{:?}", &lines[film + 1..]);
     let progress: Vec<f64> = lines[..result]
         .iter()
         .filter_map(|l| l["progress"].as_f64())
@@ -504,6 +507,14 @@ fn a_streamed_run_reports_progress_then_the_result_then_the_film() {
     assert_eq!(f["n"], 2000);
     assert_eq!(f, &plain["film"]);
     assert!(f["shown"].as_str().unwrap().contains("2,000"));
+    // Without a film, the result is the answer's last line.
+    let body = r#"{"set": {"telling.bad": {"kind": "uniform", "min": 12, "max": 13}}, "runs": 40}"#;
+    let streamed = server.fetch("POST", "/api/run", body, "application/x-ndjson");
+    let lines: Vec<serde_json::Value> = streamed.text.lines().map(json).collect();
+    assert!(
+        lines.last().is_some_and(|l| l.get("result").is_some()),
+        "{lines:?}"
+    );
 }
 
 #[test]
