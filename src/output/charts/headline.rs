@@ -345,12 +345,17 @@ where
         // chart draws no start line of its own.
         let (a, b) = style::event_window(e.from, e.to, ticks);
         let b = b.max(a + 0.6);
-        chart
-            .draw_series(std::iter::once(Rectangle::new(
-                [(a, lo), (b, hi)],
-                palette::GREY.mix(0.18).filled(),
-            )))
-            .map_err(err)?;
+        // Events over the same weeks share one shade (two would draw it
+        // darker, as if those weeks meant more).
+        let first_over_these_weeks = events[..i].iter().all(|o| (o.from, o.to) != (e.from, e.to));
+        if first_over_these_weeks {
+            chart
+                .draw_series(std::iter::once(Rectangle::new(
+                    [(a, lo), (b, hi)],
+                    palette::GREY.mix(0.18).filled(),
+                )))
+                .map_err(err)?;
+        }
         if (i as i32) < lanes {
             let (x, y) = inside(area, chart.backend_coord(&(a, hi)));
             let y = y - (lanes - i as i32) * lane;
