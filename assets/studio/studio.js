@@ -399,6 +399,8 @@
         { font: font(), size: px(64), values: axisLabels },
       ],
       series, bands,
+      // Room above the plot for the events' names.
+      padding: [eventLanes(r) ? eventLanes(r) * laneHeight() + 8 : null, null, null, null],
       plugins: [eventWindows(r)],
     };
     return new uPlot(opts, data, el);
@@ -412,27 +414,32 @@
   const px = n => Math.round(n * (projector() ? 1.45 : 1));
   const font = () => (projector() ? 22 : 15) + 'px system-ui, sans-serif';
 
-  // Each event's window, shaded behind the lines and named once at the top,
-  // in grey when every variant has it, else in the colour of the variant
-  // it belongs to (as the PNG charts draw them).
+  // Each event's window, shaded behind the lines, and its name in a lane of
+  // its own above the plot (as the PNG charts place them, where no line
+  // can run over one), in grey when every variant has it, else in the
+  // colour of the variant it belongs to.
+  const LANES = 3;
+  const laneHeight = () => Math.round((projector() ? 22 : 15) * 1.25);
+  const eventLanes = r => Math.min(LANES, (r.events || []).length);
   function eventWindows(r) {
     const events = r.events || [], all = r.variants.length;
+    const colour = e => e.variants.length === all ? '#828282' : COLOURS[e.variants[0] % 6];
     return {
       hooks: {
         drawAxes: [u => {
           const ctx = u.ctx, top = u.bbox.top, height = u.bbox.height;
+          // The canvas counts device pixels.
+          const size = (projector() ? 22 : 15) * devicePixelRatio;
+          const lane = laneHeight() * devicePixelRatio, lanes = eventLanes(r);
           ctx.save();
+          ctx.font = size + 'px system-ui, sans-serif';
+          ctx.textBaseline = 'bottom';
           events.forEach((e, k) => {
-            const colour = e.variants.length === all ? '#828282' : COLOURS[e.variants[0] % 6];
             const x0 = u.valToPos(e.from, 'x', true), x1 = u.valToPos(e.to, 'x', true);
-            ctx.fillStyle = hexAlpha(colour, 0.16);
+            ctx.fillStyle = hexAlpha(colour(e), 0.16);
             ctx.fillRect(x0 - 2, top, Math.max(4, x1 - x0 + 4), height);
-            // The canvas counts device pixels.
-            const size = (projector() ? 22 : 15) * devicePixelRatio;
-            ctx.fillStyle = colour;
-            ctx.font = size + 'px system-ui, sans-serif';
-            ctx.textBaseline = 'top';
-            ctx.fillText(e.name, x0 + 6, top + 4 + (k % 3) * size * 1.2);
+            ctx.fillStyle = colour(e);
+            ctx.fillText(e.name, x0, top - 2 - (lanes - 1 - k % LANES) * lane);
           });
           ctx.restore();
         }],
