@@ -412,14 +412,15 @@
   // for a 1280 x 720 projector at the back of a room.
   const projector = () => document.body.classList.contains('projector');
   const px = n => Math.round(n * (projector() ? 1.45 : 1));
-  const font = () => (projector() ? 22 : 15) + 'px system-ui, sans-serif';
+  const textSize = () => (projector() ? 22 : 15);
+  const font = () => textSize() + 'px system-ui, sans-serif';
 
   // Each event's window, shaded behind the lines, and its name in a lane of
   // its own above the plot (as the PNG charts place them, where no line
   // can run over one), in grey when every variant has it, else in the
   // colour of the variant it belongs to.
   const LANES = 3;
-  const laneHeight = () => Math.round((projector() ? 22 : 15) * 1.25);
+  const laneHeight = () => Math.round(textSize() * 1.25);
   const eventLanes = r => Math.min(LANES, (r.events || []).length);
   function eventWindows(r) {
     const events = r.events || [], all = r.variants.length;
@@ -429,7 +430,7 @@
         drawAxes: [u => {
           const ctx = u.ctx, top = u.bbox.top, height = u.bbox.height;
           // The canvas counts device pixels.
-          const size = (projector() ? 22 : 15) * devicePixelRatio;
+          const size = textSize() * devicePixelRatio;
           const lane = laneHeight() * devicePixelRatio, lanes = eventLanes(r);
           ctx.save();
           ctx.font = size + 'px system-ui, sans-serif';
