@@ -47,12 +47,19 @@
   // A figure that rounds to zero prints as 0, never as −0.00.
   const rounded = (x, d) => { const r = +x.toFixed(d); return r === 0 ? 0 : r; };
   const signed = (x, d) => { const r = rounded(x, d); return (r > 0 ? '+' : r < 0 ? '−' : '') + Math.abs(r).toFixed(d); };
-  // An axis's numbers with the decimals its step needs: 0, 1,000, 2,000;
-  // 0.5, 1.0; never 0.00 beside 50.0.
+  // An axis's numbers in one form, by the PNG charts' rule
+  // (`style::axis_format`): the decimals its step needs (0, 1,000, 2,000;
+  // 0.5, 1.0; never 0.00 beside 50.0), and thousands as 12k from 10,000
+  // up, millions as 1.5M, so a large figure fits beside the axis.
   const axisLabels = (u, ticks) => {
-    const step = ticks.length > 1 ? Math.abs(ticks[1] - ticks[0]) : 1;
+    const top = Math.max(0, ...ticks.map(Math.abs));
+    const [div, suffix] = top >= 1e6 ? [1e6, 'M'] : top >= 1e4 ? [1e3, 'k'] : [1, ''];
+    const step = (ticks.length > 1 ? Math.abs(ticks[1] - ticks[0]) : 1) / div;
     const d = step >= 1 ? 0 : step >= 0.1 ? 1 : 2;
-    return ticks.map(t => rounded(t, d).toLocaleString('en-GB', { minimumFractionDigits: d, maximumFractionDigits: d }));
+    return ticks.map(t => {
+      const v = rounded(t / div, d);
+      return v === 0 ? '0' : v.toLocaleString('en-GB', { minimumFractionDigits: d, maximumFractionDigits: d }) + suffix;
+    });
   };
   const fmt = x => { const d = Math.abs(x) >= 100 ? 0 : Math.abs(x) >= 1 ? 1 : 2; return rounded(x, d).toFixed(d); };
 
@@ -400,7 +407,7 @@
       ],
       series, bands,
       // Room above the plot for the events' names.
-      padding: [eventLanes(r) ? eventLanes(r) * laneHeight() + 8 : null, null, null, null],
+      padding: [eventLanes(r) ? eventLanes(r) * laneHeight() + 4 : null, null, null, null],
       plugins: [eventWindows(r)],
     };
     return new uPlot(opts, data, el);
@@ -415,32 +422,43 @@
   const textSize = () => (projector() ? 22 : 15);
   const font = () => textSize() + 'px system-ui, sans-serif';
 
-  // Each event's window, shaded behind the lines, and its name in a lane of
-  // its own above the plot (as the PNG charts place them, where no line
-  // can run over one), in grey when every variant has it, else in the
-  // colour of the variant it belongs to.
+  // The events as the PNG charts draw them: each name in a lane of its own
+  // above the plot (where no line can run over it), with a bar over its
+  // window, in the colour of the variant it belongs to, or grey when every
+  // variant has it; an event every variant has is also shaded, each window
+  // once (a what-if's own event is not: shading says what all the lines
+  // live through, and two shades would blend into a colour nobody named).
   const LANES = 3;
-  const laneHeight = () => Math.round(textSize() * 1.25);
+  const laneHeight = () => Math.round(textSize() * 1.5);
   const eventLanes = r => Math.min(LANES, (r.events || []).length);
   function eventWindows(r) {
     const events = r.events || [], all = r.variants.length;
-    const colour = e => e.variants.length === all ? '#828282' : COLOURS[e.variants[0] % 6];
+    const shared = e => e.variants.length === all;
+    const colour = e => shared(e) ? '#828282' : COLOURS[e.variants[0] % 6];
     return {
       hooks: {
         drawAxes: [u => {
           const ctx = u.ctx, top = u.bbox.top, height = u.bbox.height;
           // The canvas counts device pixels.
-          const size = textSize() * devicePixelRatio;
-          const lane = laneHeight() * devicePixelRatio, lanes = eventLanes(r);
+          const dpr = devicePixelRatio, size = textSize() * dpr;
+          const lane = laneHeight() * dpr, lanes = eventLanes(r);
+          const shaded = new Set();
           ctx.save();
           ctx.font = size + 'px system-ui, sans-serif';
           ctx.textBaseline = 'bottom';
+          ctx.textAlign = 'left';
           events.forEach((e, k) => {
             const x0 = u.valToPos(e.from, 'x', true), x1 = u.valToPos(e.to, 'x', true);
-            ctx.fillStyle = hexAlpha(colour(e), 0.16);
-            ctx.fillRect(x0 - 2, top, Math.max(4, x1 - x0 + 4), height);
+            const width = Math.max(4 * dpr, x1 - x0);
+            if (shared(e) && !shaded.has(e.from + '-' + e.to)) {
+              shaded.add(e.from + '-' + e.to);
+              ctx.fillStyle = hexAlpha(colour(e), 0.16);
+              ctx.fillRect(x0, top, width, height);
+            }
+            const bottom = top - (lanes - 1 - k % LANES) * lane;
             ctx.fillStyle = colour(e);
-            ctx.fillText(e.name, x0, top - 2 - (lanes - 1 - k % LANES) * lane);
+            ctx.fillRect(x0, bottom - 4 * dpr, width, 3 * dpr);
+            ctx.fillText(e.name, x0, bottom - 6 * dpr);
           });
           ctx.restore();
         }],
