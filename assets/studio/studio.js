@@ -47,18 +47,21 @@
   // A figure that rounds to zero prints as 0, never as −0.00.
   const rounded = (x, d) => { const r = +x.toFixed(d); return r === 0 ? 0 : r; };
   const signed = (x, d) => { const r = rounded(x, d); return (r > 0 ? '+' : r < 0 ? '−' : '') + Math.abs(r).toFixed(d); };
-  // An axis's numbers in one form, by the PNG charts' rule
-  // (`style::axis_format`): the decimals its step needs (0, 1,000, 2,000;
-  // 0.5, 1.0; never 0.00 beside 50.0), and thousands as 12k from 10,000
-  // up, millions as 1.5M, so a large figure fits beside the axis.
+  // An axis's numbers in one form, as the PNG charts write them
+  // (`style::axis_format`): thousands as 12k from 10,000 up, millions as
+  // 1.5M, so a large figure fits beside the axis; and the decimals that
+  // every tick needs, the same for all (0, 1,000, 2,000; 0.5, 1.0; 2.5k,
+  // 5.0k; never 0.00 beside 50.0, never 3k for 2.5k).
   const axisLabels = (u, ticks) => {
     const top = Math.max(0, ...ticks.map(Math.abs));
     const [div, suffix] = top >= 1e6 ? [1e6, 'M'] : top >= 1e4 ? [1e3, 'k'] : [1, ''];
-    const step = (ticks.length > 1 ? Math.abs(ticks[1] - ticks[0]) : 1) / div;
-    const d = step >= 1 ? 0 : step >= 0.1 ? 1 : 2;
-    return ticks.map(t => {
-      const v = rounded(t / div, d);
-      return v === 0 ? '0' : v.toLocaleString('en-GB', { minimumFractionDigits: d, maximumFractionDigits: d }) + suffix;
+    const scaled = ticks.map(t => t / div);
+    const exact = d => scaled.every(v => Math.abs(rounded(v, d) - v) < 1e-9 * Math.max(1, Math.abs(v)));
+    let d = 0;
+    while (d < 3 && !exact(d)) d++;
+    return scaled.map(v => {
+      const r = rounded(v, d);
+      return r === 0 ? '0' : r.toLocaleString('en-GB', { minimumFractionDigits: d, maximumFractionDigits: d }) + suffix;
     });
   };
   const fmt = x => { const d = Math.abs(x) >= 100 ? 0 : Math.abs(x) >= 1 ? 1 : 2; return rounded(x, d).toFixed(d); };

@@ -35,6 +35,19 @@ fn the_studio_follows_its_sliders_in_a_real_browser() {
     );
     assert_eq!(b.eval("grapevineStudio.charts[0].series.length"), 7);
     assert_eq!(b.eval("grapevineStudio.charts[0].bands.length"), 2);
+    // Axis numbers by the PNG charts' rule (`style::axis_format`), so a
+    // large figure fits beside the axis: thousands as k from 10,000 up.
+    let mut labels = |ticks: &str| {
+        b.eval(&format!(
+            "grapevineStudio.charts[0].axes[1].values(null, {ticks}).join(' ')"
+        ))
+    };
+    assert_eq!(labels("[0, 100000, 200000]"), "0 100k 200k");
+    assert_eq!(labels("[0, 12500, 25000]"), "0 12.5k 25.0k");
+    assert_eq!(labels("[0, 2000, 4000]"), "0 2,000 4,000");
+    assert_eq!(labels("[0, 1500000, 3000000]"), "0 1.5M 3.0M");
+    assert_eq!(labels("[-1, -0.5, 0, 0.5, 1]"), "-1.0 -0.5 0 0.5 1.0");
+    assert_eq!(labels("[0, 0.25, 0.5]"), "0 0.25 0.50");
     assert_eq!(
         b.eval("document.getElementById('status').textContent.startsWith('4 runs in')"),
         true
