@@ -239,8 +239,8 @@ mod tests {
         let mut out = Value::Null;
         let tally = super::super::Tally::default();
         compute(studio, &p, &AtomicBool::new(false), &tally, |u| {
-            if let super::super::Update::Result(v) = u {
-                out = v;
+            if let super::super::Update::Result { value, .. } = u {
+                out = value;
             }
             true
         })

@@ -480,7 +480,7 @@ async fn run(State(studio): State<Arc<Studio>>, headers: HeaderMap, body: Bytes)
         let mut answer = Value::Null;
         let outcome = compute(&worker, &prepared, &cancel, &Tally::default(), |line| {
             match line {
-                Update::Result(v) => answer = v,
+                Update::Result { value, .. } => answer = value,
                 Update::Film(f) => answer["film"] = f,
             }
             true
@@ -522,7 +522,11 @@ async fn wait_turn(studio: &Studio) -> Option<tokio::sync::SemaphorePermit<'_>> 
 
 /// What a run produces, in the order it is ready.
 enum Update {
-    Result(Value),
+    /// The charts' figures; `last` when no film follows.
+    Result {
+        value: Value,
+        last: bool,
+    },
     Film(Value),
 }
 
@@ -539,7 +543,12 @@ fn compute(
     studio.pool.install(|| {
         let options = studio.options(cancel, progress);
         let report = pipeline::simulate(&p.scenario, &options)?;
-        if !emit(Update::Result(answer::results(&report))) || !p.film {
+        let value = answer::results(&report);
+        if !emit(Update::Result {
+            value,
+            last: !p.film,
+        }) || !p.film
+        {
             return Ok(());
         }
         let film = crate::film::record(&report, &options)?;
@@ -608,10 +617,9 @@ fn stream(studio: Arc<Studio>, prepared: Prepared, number: u64, request: RunRequ
                 *ended = true;
                 send(v)
             };
-            let film = prepared.film;
             let outcome = compute(&worker, &prepared, &flag, count.as_ref(), |l| match l {
-                Update::Result(v) if film => send(json!({ "result": v })),
-                Update::Result(v) => send_last(json!({ "result": v })),
+                Update::Result { value, last: false } => send(json!({ "result": value })),
+                Update::Result { value, last: true } => send_last(json!({ "result": value })),
                 Update::Film(f) => send_last(json!({ "film": f })),
             });
             let answered = outcome.is_ok();
