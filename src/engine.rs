@@ -705,12 +705,15 @@ set = {{ service.recovery_rate = 0.7 }}
         assert!((timeseries_csv(&r), runs_csv(&r)) == fresh);
         // The what-if sets service.recovery_rate itself: moving the
         // slider leaves it as it was, and only the baseline runs again.
-        let first = tables(&slider(0.45), Some(&towns));
-        assert!(first == tables(&slider(0.45), None));
+        // (Every failure recovered, then none: a town this small has a
+        // handful of failures in its ten weeks, and values near each
+        // other could give the same runs.)
+        let first = tables(&slider(1.0), Some(&towns));
+        assert!(first == tables(&slider(1.0), None));
         assert!(first != fresh);
         assert_eq!(towns.len(), 3 + 6 + 6);
-        let second = tables(&slider(0.55), Some(&towns));
-        assert!(second == tables(&slider(0.55), None));
+        let second = tables(&slider(0.0), Some(&towns));
+        assert!(second == tables(&slider(0.0), None));
         assert!(second != first);
         assert_eq!(towns.len(), 3 + 6 + 6 + 3, "the baseline's runs only");
     }

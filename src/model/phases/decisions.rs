@@ -5,8 +5,6 @@
 
 use std::sync::atomic::Ordering::Relaxed;
 
-use rand::RngExt;
-
 use crate::model::state::{Agents, Heard, Shared, event, flag, status, unpack_key};
 use crate::model::word_of_mouth::GroupParams;
 use crate::model::{Clock, WordOfMouth};
@@ -54,7 +52,7 @@ pub fn decide(
     let i = a.first + k;
     let m: &Market = &p.market;
     let attitude = a.attitude[k];
-    let u: f64 = key.stream(i as u64).random();
+    let u = key.uniform(i as u64);
     // Almost every draw changes nothing, so one test asks first whether
     // it falls under the agent's chance: a customer's bounded from above,
     // a prospect's 0 below the minimum attitude. That attitude test, a

@@ -26,8 +26,13 @@ pub fn experience(world: &WordOfMouth<'_>, clock: Clock, a: Agents<'_>, shared: 
         clock.tick,
         Purpose::Experience,
     );
+    let buys = rng::Key::new(world.seed, clock.replication, clock.tick, Purpose::Purchase);
     let params = world.params_at(clock);
     let guests = world.has_guests(clock);
+    let mut staff = [false; 256];
+    for (g, group) in world.groups.iter().enumerate() {
+        staff[g] = group.staff;
+    }
     a.same_lengths();
     let group = &world.group[a.first..a.first + a.len()];
     // k indexes every field of the chunk and the group: counting it is
@@ -40,11 +45,16 @@ pub fn experience(world: &WordOfMouth<'_>, clock: Clock, a: Agents<'_>, shared: 
         a.told_now[k] = 0;
         let guest = if guests { world.guest(clock, i) } else { None };
         let g = group[k] as usize;
-        if guest.is_none() && a.status[k] != status::CUSTOMER && !world.groups[g].staff {
+        let s = &params[g].service;
+        // Customers and others are mixed at random, so a branch on who
+        // buys would be guessed wrong for one agent in five: everyone
+        // draws (one mix), and only a purchase, rare, is a branch. A
+        // buyer starts the stream its experience is drawn from.
+        let eligible = (a.status[k] == status::CUSTOMER) | staff[g];
+        let bought = eligible & (buys.uniform(i as u64) < s.purchase_rate);
+        if guest.is_none() & !bought {
             continue;
         }
-        let p = &params[g];
-        let s = &p.service;
         let mut r = key.stream(i as u64);
         let gap = match guest {
             Some(quality) => {
@@ -53,9 +63,6 @@ pub fn experience(world: &WordOfMouth<'_>, clock: Clock, a: Agents<'_>, shared: 
                 quality
             }
             None => {
-                if r.random::<f64>() >= s.purchase_rate {
-                    continue;
-                }
                 let z: f64 = StandardNormal.sample(&mut r);
                 s.quality_mean + s.quality_sd * z + s.morale_effect * f64::from(shared.morale)
                     - s.expectation

@@ -4,8 +4,6 @@
 
 use std::sync::atomic::Ordering::Relaxed;
 
-use rand::RngExt;
-
 use super::toward;
 use crate::model::state::{self, Agents, Heard, Shared, Story, event, flag, unpack_key};
 use crate::model::word_of_mouth::GroupParams;
@@ -81,8 +79,7 @@ pub fn hear(
         return true;
     }
     let chance = t.retell_probability * t.retell_decay.powi(i32::from(hops) - 1);
-    let mut r = streams.stream(i as u64);
-    if r.random::<f64>() < chance {
+    if streams.uniform(i as u64) < chance {
         a.story[k] = Story {
             valence,
             hops,

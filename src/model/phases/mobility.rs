@@ -19,18 +19,16 @@ pub fn mobility(world: &WordOfMouth<'_>, clock: Clock, a: Agents<'_>, shared: Sh
         return;
     }
     let rate = world.mobility(clock);
+    let (moves, to) = (
+        rng::Key::new(world.seed, clock.replication, clock.tick, Purpose::Move),
+        rng::Key::new(world.seed, clock.replication, clock.tick, Purpose::Mobility),
+    );
     for k in 0..a.len() {
         let i = a.first + k;
-        let mut r = rng::stream(
-            world.seed,
-            clock.replication,
-            clock.tick,
-            i as u64,
-            Purpose::Mobility,
-        );
-        if r.random::<f64>() >= rate {
+        if moves.uniform(i as u64) >= rate {
             continue;
         }
+        let mut r = to.stream(i as u64);
         let now = shared.org[i].load(Relaxed);
         let mut to = r.random_range(0..w.organisations - 1);
         if to >= now {
