@@ -445,13 +445,17 @@
           // The canvas counts device pixels.
           const dpr = devicePixelRatio, size = textSize() * dpr;
           const lane = laneHeight() * dpr, lanes = eventLanes(r);
-          const shaded = new Set();
+          const left = u.bbox.left, right = left + u.bbox.width;
+          const shaded = new Set(), names = [];
           ctx.save();
           ctx.font = size + 'px system-ui, sans-serif';
           ctx.textBaseline = 'bottom';
           ctx.textAlign = 'left';
           events.forEach((e, k) => {
-            const x0 = u.valToPos(e.from, 'x', true), x1 = u.valToPos(e.to, 'x', true);
+            // The window as far as the plot shows it.
+            const x0 = Math.max(left, u.valToPos(e.from, 'x', true));
+            const x1 = Math.min(right, u.valToPos(e.to, 'x', true));
+            if (x0 > right || x1 < left) return;
             const width = Math.max(4 * dpr, x1 - x0);
             if (shared(e) && !shaded.has(e.from + '-' + e.to)) {
               shaded.add(e.from + '-' + e.to);
@@ -461,9 +465,16 @@
             const bottom = top - (lanes - 1 - k % LANES) * lane;
             ctx.fillStyle = colour(e);
             ctx.fillRect(x0, bottom - 4 * dpr, width, 3 * dpr);
-            ctx.fillText(e.name, x0, bottom - 6 * dpr);
+            // A name starts at its window unless that would run it past
+            // the plot's right edge (an event in the last weeks), as on the
+            // PNG charts.
+            const w = ctx.measureText(e.name).width;
+            const x = Math.max(left, Math.min(x0, right - w));
+            ctx.fillText(e.name, x, bottom - 6 * dpr);
+            names.push({ name: e.name, x: x, width: w, left: left, right: right });
           });
           ctx.restore();
+          u.eventNames = names; // where each name went, for the browser test
         }],
       },
     };

@@ -48,6 +48,17 @@ fn the_studio_follows_its_sliders_in_a_real_browser() {
     assert_eq!(labels("[0, 1500000, 3000000]"), "0 1.5M 3.0M");
     assert_eq!(labels("[-1, -0.5, 0, 0.5, 1]"), "-1.0 -0.5 0 0.5 1.0");
     assert_eq!(labels("[0, 0.25, 0.5]"), "0 0.25 0.50");
+    // The outage's name (weeks 5 to 8) sits over its window, inside the
+    // plot; with the weeks narrowed to 0 to 5.3, its window reaches the
+    // plot's right edge, and the name moves left to stay inside, as on
+    // the PNG charts.
+    let names = "JSON.stringify((u => u.eventNames.map(n => [n.name, \
+                 n.x >= n.left - 0.5, n.x + n.width <= n.right + 0.5, \
+                 n.x >= u.valToPos(5, 'x', true) - 0.5]))(grapevineStudio.charts[0]))";
+    assert_eq!(b.eval(names), r#"[["outage",true,true,true]]"#);
+    b.eval("grapevineStudio.charts[0].setScale('x', { min: 0, max: 5.3 })");
+    assert_eq!(b.eval(names), r#"[["outage",true,true,false]]"#);
+    b.eval("grapevineStudio.charts[0].setScale('x', { min: 0, max: 20 })");
     assert_eq!(
         b.eval("document.getElementById('status').textContent.startsWith('4 runs in')"),
         true
