@@ -456,7 +456,8 @@
             const x0 = Math.max(left, u.valToPos(e.from, 'x', true));
             const x1 = Math.min(right, u.valToPos(e.to, 'x', true));
             if (x0 > right || x1 < left) return;
-            const width = Math.max(4 * dpr, x1 - x0);
+            // The shortest bar 10 px, as on the PNG charts (`layout::MIN_BAR`).
+            const width = Math.max(10 * dpr, x1 - x0);
             if (shared(e) && !shaded.has(e.from + '-' + e.to)) {
               shaded.add(e.from + '-' + e.to);
               ctx.fillStyle = hexAlpha(colour(e), 0.16);

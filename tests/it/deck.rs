@@ -138,3 +138,50 @@ fn a_run_without_what_ifs_or_pngs_writes_no_deck() {
         "the deck is made of the PNG charts"
     );
 }
+
+/// The headline slide marks events as every chart does: an event both
+/// drawn versions live through in grey, its window shaded; a what-if's own
+/// event in the what-if's colour, unshaded (shading says what every line
+/// lives through).
+#[test]
+fn the_headline_marks_a_what_ifs_own_event_in_its_colour() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("own-event.toml");
+    std::fs::write(
+        &file,
+        "title = \"Own event\"\nticks = 20\nruns = 2\nseed = 3\n\
+         [headline]\nsay = \"A programme keeps customers\"\nmeasure = \"customers\"\nvariant = \"programme\"\n\
+         [network]\nkind = \"erdos-renyi\"\nn = 500\nmean_degree = 6\n\
+         [[events]]\nname = \"outage\"\nfrom = 5\nto = 8\nset = { service.quality_mean = -1.0 }\n\
+         [[variants]]\nname = \"programme\"\n\
+         [[variants.events]]\nname = \"recovery programme\"\nfrom = 10\nset = { service.recovery_rate = 0.6 }\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    crate::common::grapevine()
+        .arg("run")
+        .arg(&file)
+        .args(["--quiet", "--format", "svg", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let svg = std::fs::read_to_string(out.join("headline.svg")).unwrap();
+    // An event's name is a text element after its bar (a rect).
+    let mark = |name: &str| -> (String, String) {
+        let at = svg
+            .find(&format!(">\n{name}\n</text>"))
+            .unwrap_or_else(|| panic!("no {name} in the headline"));
+        let fill = |s: &str| s.split("fill=\"").nth(1).unwrap()[..7].to_string();
+        let text = &svg[svg[..at].rfind("<text").unwrap()..at];
+        let bar = &svg[svg[..at].rfind("<rect").unwrap()..];
+        (fill(bar), fill(text))
+    };
+    assert_eq!(mark("outage"), ("#828282".into(), "#3C3C3C".into()));
+    assert_eq!(
+        mark("recovery programme"),
+        ("#0072B2".into(), "#0072B2".into())
+    );
+    // One shaded window: the outage's.
+    let shades = svg.matches("opacity=\"0.18\" fill=\"#828282\"").count();
+    assert_eq!(shades, 1, "{svg}");
+}

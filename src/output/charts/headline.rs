@@ -9,6 +9,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
+use super::layout;
 use super::panels::{Pick, bands, capitalise};
 use super::render::{Area, draw_line, on_area};
 use super::style::{self, FAMILY, palette, variant_stroke};
@@ -308,7 +309,8 @@ where
         }
         seen
     };
-    let lane = SMALL as i32 + 8;
+    // A name, then its bar 4 px below it, then a gap before the next.
+    let lane = SMALL as i32 + 16;
     let lanes = events.len().min(3) as i32;
     area.draw(&Text::new(
         title,
@@ -338,17 +340,28 @@ where
         .y_label_formatter(&y_fmt)
         .draw()
         .map_err(err)?;
-    // Each event of the two, once: its window shaded, its name in a lane
-    // of its own above the plot, at the window's start.
+    // Each event of the two, once, as the panels draw events: its name in
+    // a lane of its own above the plot, at the window's start, over a bar
+    // as long as its window; grey, and the window shaded, where both
+    // versions live through it; in its version's colour, unshaded, where
+    // only one does (shading says what every line lives through).
+    let own = |k: usize, e: &crate::scenario::Event| s.variants[k].events.contains(e);
     for (i, e) in events.iter().enumerate() {
-        // The panels' window; a one-week event gets a sliver, since this
-        // chart draws no start line of its own.
+        // The panels' window; a one-week event gets a sliver.
         let (a, b) = style::event_window(e.from, e.to, ticks);
         let b = b.max(a + 0.6);
+        let owner = match (own(h.reference, e), own(h.variant, e)) {
+            (true, true) => None,
+            (false, _) => Some(h.variant),
+            (true, false) => Some(h.reference),
+        };
+        let colour = owner.map_or(palette::GREY, |k| variant_stroke(k).color);
         // Events over the same weeks share one shade (two would draw it
         // darker, as if those weeks meant more).
-        let first_over_these_weeks = events[..i].iter().all(|o| (o.from, o.to) != (e.from, e.to));
-        if first_over_these_weeks {
+        let first_over_these_weeks = events[..i].iter().all(|o| {
+            (o.from, o.to) != (e.from, e.to) || !own(h.reference, o) || !own(h.variant, o)
+        });
+        if owner.is_none() && first_over_these_weeks {
             chart
                 .draw_series(std::iter::once(Rectangle::new(
                     [(a, lo), (b, hi)],
@@ -358,21 +371,28 @@ where
         }
         if (i as i32) < lanes {
             let (x, y) = inside(area, chart.backend_coord(&(a, hi)));
+            let (x_end, _) = inside(area, chart.backend_coord(&(b, hi)));
             let y = y - (lanes - i as i32) * lane;
-            area.draw(&PathElement::new(
-                vec![
-                    (x, y + SMALL as i32 / 2),
-                    (x, y + (lanes - i as i32) * lane),
+            area.draw(&Rectangle::new(
+                [
+                    (x, y + SMALL as i32 + 4),
+                    (x_end.max(x + layout::MIN_BAR as i32), y + SMALL as i32 + 8),
                 ],
-                palette::GREY.stroke_width(2),
+                colour.filled(),
             ))
             .map_err(err)?;
-            area.draw(&Text::new(
-                e.name.clone(),
-                (x + 6, y),
-                (FAMILY, SMALL).into_font().color(&palette::DARK),
-            ))
-            .map_err(err)?;
+            // A name that would run past the plot's right edge (into the
+            // lines' names) ends at it instead.
+            let font = (FAMILY, SMALL)
+                .into_font()
+                .color(&owner.map_or(palette::DARK, |_| colour));
+            let width = area
+                .estimate_text_size(&e.name, &font)
+                .map_or(0, |(w, _)| w as i32);
+            let (right, _) = inside(area, chart.backend_coord(&(ticks, hi)));
+            let name_x = x.min(right - width).max(0);
+            area.draw(&Text::new(e.name.clone(), (name_x, y), font))
+                .map_err(err)?;
         }
     }
     for (k, b) in &lines {

@@ -58,6 +58,10 @@ pub struct EventLabel {
     pub bar: Boxed,
 }
 
+/// The shortest bar an event's window gets (a one-week event on a year's
+/// chart would be a speck): 10 px, on every chart and on the studio's page.
+pub const MIN_BAR: f64 = 10.0;
+
 /// Geometry of the lanes above a plot: where the plot's top edge is, how
 /// far apart lanes are, and how tall a name is.
 #[derive(Debug, Clone, Copy)]
@@ -82,7 +86,7 @@ pub fn event_labels(starts: &[f64], ends: &[f64], widths: &[f64], g: Lanes) -> V
     let spans: Vec<Span> = (0..starts.len())
         .map(|i| Span {
             start: name_x[i].min(starts[i]),
-            end: (name_x[i] + widths[i]).max(ends[i].max(starts[i] + 4.0)),
+            end: (name_x[i] + widths[i]).max(ends[i].max(starts[i] + MIN_BAR)),
         })
         .collect();
     let lane = lanes(&spans, 16.0);
@@ -93,7 +97,7 @@ pub fn event_labels(starts: &[f64], ends: &[f64], widths: &[f64], g: Lanes) -> V
                 bar: Boxed {
                     x: starts[i],
                     y: bottom - 4.0,
-                    w: (ends[i] - starts[i]).max(4.0),
+                    w: (ends[i] - starts[i]).max(MIN_BAR),
                     h: 4.0,
                 },
                 name: Boxed {

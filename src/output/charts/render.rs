@@ -99,8 +99,9 @@ pub(crate) fn figure(
     on_area!(area, |a| draw_figure(a, fig, tick_unit, footer))
 }
 
-/// Pixels between the plot's rows of event names.
-const LANE: i32 = text::EVENT as i32 + 12;
+/// Pixels between the plot's rows of event names: a name, its bar below
+/// it, and a gap of about 10 px before the next row's name.
+const LANE: i32 = text::EVENT as i32 + 20;
 
 /// The height of an event's name, its descenders included.
 const EVENT_HEIGHT: f64 = text::EVENT as f64 * 1.15;

@@ -148,7 +148,9 @@ pub fn unit_words(unit: &str, tick_unit: &str) -> String {
 
 /// Numbers along an axis from `lo` to `hi`, all in one form: thousands as
 /// "12k" (with a decimal when the steps need one) from 10,000 up, millions
-/// as "1.5M", and plain numbers with as many decimals as the steps need.
+/// as "1.5M", and plain numbers with as many decimals as the steps need,
+/// their thousands separated ("4,000", as the studio and the findings
+/// write them).
 pub fn axis_format(lo: f64, hi: f64) -> impl Fn(&f64) -> String {
     axis_format_by(lo.abs().max(hi.abs()), (hi - lo).abs() / 8.0)
 }
@@ -175,8 +177,23 @@ pub fn axis_format_by(top: f64, step: f64) -> impl Fn(&f64) -> String {
         if v.abs() < 0.5 * 10f64.powi(-(decimals as i32)) {
             return "0".to_string();
         }
-        format!("{v:.decimals$}{suffix}")
+        with_thousands(&format!("{v:.decimals$}"), suffix)
     }
+}
+
+/// `number` (as `format!` writes it) with a comma between its whole
+/// part's thousands, then `suffix`.
+fn with_thousands(number: &str, suffix: &str) -> String {
+    let (sign, rest) = number.split_at(usize::from(number.starts_with('-')));
+    let (whole, fraction) = rest.split_at(rest.find('.').unwrap_or(rest.len()));
+    let mut out = String::from(sign);
+    for (k, digit) in whole.chars().enumerate() {
+        if k > 0 && (whole.len() - k) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    out + fraction + suffix
 }
 
 /// Axis labels a room can read at a glance, for figures on their own
@@ -459,6 +476,12 @@ mod tests {
         assert_eq!(labels, ["0", "2k", "8k", "12k"]);
         let f = axis_format(0.0, 4_500.0);
         assert_eq!(f(&500.0), "500");
+        assert_eq!(
+            (f(&4_000.0), f(&-1_500.0)),
+            ("4,000".into(), "-1,500".into())
+        );
+        let f = axis_format_by(1_000.5, 0.25);
+        assert_eq!(f(&1_000.5), "1,000.5");
         let f = axis_format(-1.0, 1.0);
         assert_eq!((f(&-0.5), f(&0.0)), ("-0.5".to_string(), "0".to_string()));
         let f = axis_format(0.0, 1_500_000.0);
