@@ -2,6 +2,7 @@
 """Measures the default town left alone, for docs/model.md's "A steady town".
 
     python3 scripts/steady.py        # from the repository root, after cargo build --release
+    GRAPEVINE=/path/to/grapevine python3 scripts/steady.py    # another build's table
 
 The default town is a scenario that sets only its network (seed 1, every
 other value grapevine's default). For each network and size it runs the
