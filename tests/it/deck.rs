@@ -176,7 +176,7 @@ fn the_headline_marks_a_what_ifs_own_event_in_its_colour() {
         let bar = &svg[svg[..at].rfind("<rect").unwrap()..];
         (fill(bar), fill(text))
     };
-    assert_eq!(mark("outage"), ("#828282".into(), "#3C3C3C".into()));
+    assert_eq!(mark("outage"), ("#828282".into(), "#828282".into()));
     assert_eq!(
         mark("recovery programme"),
         ("#0072B2".into(), "#0072B2".into())

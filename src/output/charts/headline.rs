@@ -7,11 +7,12 @@
 //! high on the 1,600 x 900 slide, for the back of a room.
 
 use plotters::coord::Shift;
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 
-use super::layout;
-use super::panels::{Pick, bands, capitalise};
-use super::render::{Area, draw_line, on_area};
+use super::layout::{self, Lanes};
+use super::panels::{self, Marker, Pick, bands, capitalise};
+use super::render::{self, Area, draw_line, on_area};
 use super::style::{self, FAMILY, palette, variant_stroke};
 use crate::measures::{Kind, Measure, Scale};
 use crate::output::Results;
@@ -296,22 +297,13 @@ where
             s.tick_unit
         )
     };
-    // The chart's title, then a lane per event name, then the plot; the
-    // lines' names go in the right margin, beside their ends.
-    let events: Vec<&crate::scenario::Event> = {
-        let mut seen: Vec<&crate::scenario::Event> = Vec::new();
-        for k in [h.reference, h.variant] {
-            for e in &s.variants[k].events {
-                if !seen.contains(&e) && f64::from(e.from) <= ticks {
-                    seen.push(e);
-                }
-            }
-        }
-        seen
-    };
-    // A name, then its bar 4 px below it, then a gap before the next.
-    let lane = SMALL as i32 + 16;
-    let lanes = events.len().min(3) as i32;
+    // The chart's title, then the events' names in lanes, then the plot;
+    // the lines' names go in the right margin, beside their ends. The
+    // events are the two versions', marked as every chart marks them.
+    let events: Vec<Marker> = panels::markers_of(report, &[h.reference, h.variant])
+        .into_iter()
+        .filter(|e| f64::from(e.from) <= ticks)
+        .collect();
     area.draw(&Text::new(
         title,
         (130, 0),
@@ -319,14 +311,22 @@ where
     ))
     .map_err(err)?;
     let y_fmt = style::axis_format(lo, hi);
-    let mut chart = ChartBuilder::on(area)
-        .margin(10)
-        .margin_top(10 + 44 + lanes * lane)
-        .margin_right(290)
-        .x_label_area_size(90)
-        .y_label_area_size(130)
-        .build_cartesian_2d(0.0..ticks, lo..hi)
-        .map_err(err)?;
+    let build = |lanes: usize| {
+        ChartBuilder::on(area)
+            .margin(10)
+            .margin_top(10 + 44 + lanes as i32 * render::LANE)
+            .margin_right(290)
+            .x_label_area_size(90)
+            .y_label_area_size(130)
+            .build_cartesian_2d(0.0..ticks, lo..hi)
+    };
+    // Where the names go depends on the plot's width, not on its height:
+    // laid out once over a plot with no lanes, they say how many it needs.
+    let lanes = {
+        let (labels, g) = place_events(area, &build(0).map_err(err)?, &events, ticks);
+        layout::lane_count(&labels, g)
+    };
+    let mut chart = build(lanes).map_err(err)?;
     chart
         .configure_mesh()
         .label_style((FAMILY, SMALL))
@@ -340,60 +340,20 @@ where
         .y_label_formatter(&y_fmt)
         .draw()
         .map_err(err)?;
-    // Each event of the two, once, as the panels draw events: its name in
-    // a lane of its own above the plot, at the window's start, over a bar
-    // as long as its window; grey, and the window shaded, where both
-    // versions live through it; in its version's colour, unshaded, where
-    // only one does (shading says what every line lives through).
-    let own = |k: usize, e: &crate::scenario::Event| s.variants[k].events.contains(e);
-    for (i, e) in events.iter().enumerate() {
-        // The panels' window; a one-week event gets a sliver.
-        let (a, b) = style::event_window(e.from, e.to, ticks);
-        let b = b.max(a + 0.6);
-        let owner = match (own(h.reference, e), own(h.variant, e)) {
-            (true, true) => None,
-            (false, _) => Some(h.variant),
-            (true, false) => Some(h.reference),
-        };
-        let colour = owner.map_or(palette::GREY, |k| variant_stroke(k).color);
-        // Events over the same weeks share one shade (two would draw it
-        // darker, as if those weeks meant more).
-        let first_over_these_weeks = events[..i].iter().all(|o| {
-            (o.from, o.to) != (e.from, e.to) || !own(h.reference, o) || !own(h.variant, o)
-        });
-        if owner.is_none() && first_over_these_weeks {
+    // An event both versions live through is shaded (a one-week event a
+    // sliver); each event's name and bar as the panels draw them.
+    let (labels, _) = place_events(area, &chart, &events, ticks);
+    for (e, label) in events.iter().zip(&labels) {
+        if e.shared {
+            let (a, b) = style::event_window(e.from, e.to, ticks);
             chart
                 .draw_series(std::iter::once(Rectangle::new(
-                    [(a, lo), (b, hi)],
+                    [(a, lo), (b.max(a + 0.6), hi)],
                     palette::GREY.mix(0.18).filled(),
                 )))
                 .map_err(err)?;
         }
-        if (i as i32) < lanes {
-            let (x, y) = inside(area, chart.backend_coord(&(a, hi)));
-            let (x_end, _) = inside(area, chart.backend_coord(&(b, hi)));
-            let y = y - (lanes - i as i32) * lane;
-            area.draw(&Rectangle::new(
-                [
-                    (x, y + SMALL as i32 + 4),
-                    (x_end.max(x + layout::MIN_BAR as i32), y + SMALL as i32 + 8),
-                ],
-                colour.filled(),
-            ))
-            .map_err(err)?;
-            // A name that would run past the plot's right edge (into the
-            // lines' names) ends at it instead.
-            let font = (FAMILY, SMALL)
-                .into_font()
-                .color(&owner.map_or(palette::DARK, |_| colour));
-            let width = area
-                .estimate_text_size(&e.name, &font)
-                .map_or(0, |(w, _)| w as i32);
-            let (right, _) = inside(area, chart.backend_coord(&(ticks, hi)));
-            let name_x = x.min(right - width).max(0);
-            area.draw(&Text::new(e.name.clone(), (name_x, y), font))
-                .map_err(err)?;
-        }
+        render::draw_event_label(area, e, label).map_err(err)?;
     }
     for (k, b) in &lines {
         let stroke = variant_stroke(*k);
@@ -445,6 +405,29 @@ where
 fn inside<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, (x, y): (i32, i32)) -> (i32, i32) {
     let (x0, y0) = area.get_base_pixel();
     (x - x0, y - y0)
+}
+
+/// Where `events`' names and bars go above `chart`'s plot (within its
+/// width, so no name runs into the lines' names), by the panels' layout,
+/// and the lanes' geometry.
+fn place_events<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    chart: &ChartContext<'_, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
+    events: &[Marker],
+    ticks: f64,
+) -> (Vec<layout::EventLabel>, Lanes) {
+    let (xs, ys) = chart.plotting_area().get_pixel_range();
+    let (_, top) = inside(area, (xs.start, ys.start));
+    let (right, _) = inside(area, (xs.end, ys.start));
+    let g = Lanes {
+        plot_top: f64::from(top),
+        lane: f64::from(render::LANE),
+        text: render::EVENT_HEIGHT,
+        right: f64::from(right),
+    };
+    let x =
+        |t: u32| f64::from(inside(area, chart.backend_coord(&(f64::from(t).min(ticks), 0.0))).0);
+    (render::event_labels(area, events, x, g), g)
 }
 
 #[cfg(test)]

@@ -553,14 +553,25 @@ pub(crate) struct Marker {
     pub(crate) shared: bool,
 }
 
-/// The events of the first `variants` variants, each once: an event of
-/// every variant in grey; one of some variants in the first one's colour,
-/// named with the variants it belongs to when more than one has it.
+/// The events of the first `variants` variants, each once: see
+/// [`markers_of`].
 pub(crate) fn markers(report: &Results<'_>, variants: usize) -> Vec<Marker> {
-    let all = &report.scenario.variants[..variants];
+    markers_of(report, &(0..variants).collect::<Vec<_>>())
+}
+
+/// The events of the variants `drawn` (indices into the scenario's), each
+/// once: an event all of them have in grey; one of some in the colour of
+/// the first that has it, named with the variants it belongs to when more
+/// than one has it.
+pub(crate) fn markers_of(report: &Results<'_>, drawn: &[usize]) -> Vec<Marker> {
+    let all: Vec<(usize, &crate::scenario::Variant)> = drawn
+        .iter()
+        .map(|&k| (k, &report.scenario.variants[k]))
+        .collect();
+    let variants = all.len();
     let mut out: Vec<Marker> = Vec::new();
     let mut seen: Vec<&crate::scenario::Event> = Vec::new();
-    for (i, v) in all.iter().enumerate() {
+    for &(i, v) in &all {
         for e in &v.events {
             if seen.contains(&e) {
                 continue;
@@ -568,8 +579,8 @@ pub(crate) fn markers(report: &Results<'_>, variants: usize) -> Vec<Marker> {
             seen.push(e);
             let holders: Vec<&str> = all
                 .iter()
-                .filter(|w| w.events.contains(e))
-                .map(|w| w.name.as_str())
+                .filter(|(_, w)| w.events.contains(e))
+                .map(|(_, w)| w.name.as_str())
                 .collect();
             let shared = holders.len() == all.len();
             let name = if shared || holders.len() == 1 {

@@ -101,10 +101,10 @@ pub(crate) fn figure(
 
 /// Pixels between the plot's rows of event names: a name, its bar below
 /// it, and a gap of about 10 px before the next row's name.
-const LANE: i32 = text::EVENT as i32 + 20;
+pub(crate) const LANE: i32 = text::EVENT as i32 + 20;
 
 /// The height of an event's name, its descenders included.
-const EVENT_HEIGHT: f64 = text::EVENT as f64 * 1.15;
+pub(crate) const EVENT_HEIGHT: f64 = text::EVENT as f64 * 1.15;
 
 /// Where a panel sits in its figure, which decides what it repeats: the
 /// top row names the events (in `lanes` lanes, the most any panel of the
@@ -196,9 +196,42 @@ fn grid<DB: DrawingBackend>(
         .collect()
 }
 
+/// An event's bar over its window and its name above (each part of a
+/// shared label in its own colour), where `label` placed them.
+pub(crate) fn draw_event_label<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    e: &Marker,
+    label: &layout::EventLabel,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    let (bar, name) = (label.bar, label.name);
+    area.draw(&Rectangle::new(
+        [
+            (bar.x as i32, bar.y as i32),
+            ((bar.x + bar.w) as i32, (bar.y + bar.h) as i32),
+        ],
+        e.color.filled(),
+    ))?;
+    let mut x = name.x as i32;
+    for (k, (part, colour)) in e.parts.iter().enumerate() {
+        let text = if k == 0 {
+            part.clone()
+        } else {
+            format!("{}{part}", super::panels::BETWEEN)
+        };
+        let width = style::text_width(area, &text, text::EVENT) as i32;
+        area.draw(&Text::new(
+            text,
+            (x, name.y as i32),
+            (FAMILY, text::EVENT).into_font().color(colour),
+        ))?;
+        x += width;
+    }
+    Ok(())
+}
+
 /// Where the events' names and bars go above a plot, with `x` the pixel
 /// (from the panel's left) of a tick.
-fn event_labels<DB: DrawingBackend>(
+pub(crate) fn event_labels<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     events: &[Marker],
     x: impl Fn(u32) -> f64,
@@ -421,29 +454,7 @@ pub(crate) fn draw_panel<DB: DrawingBackend>(
             )))?;
         }
         if place.lanes.is_some() {
-            let (bar, name) = (label.bar, label.name);
-            area.draw(&Rectangle::new(
-                [
-                    (bar.x as i32, bar.y as i32),
-                    ((bar.x + bar.w) as i32, (bar.y + bar.h) as i32),
-                ],
-                e.color.filled(),
-            ))?;
-            let mut x = name.x as i32;
-            for (k, (part, colour)) in e.parts.iter().enumerate() {
-                let text = if k == 0 {
-                    part.clone()
-                } else {
-                    format!("{}{part}", super::panels::BETWEEN)
-                };
-                let width = style::text_width(area, &text, text::EVENT) as i32;
-                area.draw(&Text::new(
-                    text,
-                    (x, name.y as i32),
-                    (FAMILY, text::EVENT).into_font().color(colour),
-                ))?;
-                x += width;
-            }
+            draw_event_label(area, e, label)?;
         }
     }
     if panel.zero {
