@@ -6,7 +6,7 @@ use std::path::Path;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::forecast::{available_memory, bytes, duration};
+use crate::forecast::{available_memory, bytes, duration, writing_seconds};
 use crate::measures::Scale;
 use crate::output::Results;
 use crate::output::charts::short_number;
@@ -165,15 +165,17 @@ pub fn print_check(s: &Scenario, plan: &Estimate, threads: usize, output: &Path)
             println!("            event `{}`, {}", e.name, describe_window(e));
         }
     }
+    // What `run` takes with its outputs: the simulation and the writing.
+    let seconds = plan.seconds + writing_seconds(s.variants.len());
     println!(
-        "  time:     {} on {threads} threads ({} agent-ticks)",
-        duration(plan.seconds),
+        "  time:     {} on {threads} threads, outputs included ({} agent-ticks)",
+        duration(seconds),
         short_number(plan.agent_ticks)
     );
-    if plan.seconds > 60.0 {
+    if seconds > 60.0 {
         println!(
             "  warning:  this run will take {}; try `--runs 2` or fewer ticks first to see it work",
-            duration(plan.seconds)
+            duration(seconds)
         );
     }
     let m = &plan.memory;

@@ -376,11 +376,9 @@ pub fn with_dynamics_all<V: VisitAll>(
 }
 
 /// What a variant's dynamics cost, for the forecasts: bytes of state per
-/// agent, simulation time per agent-tick on one thread (measured on this
-/// project's 2-core machine after issue 27's stop 33: 35 ns in a
-/// 1,000,000-agent Barabási–Albert run, 24 ns in the 20,000-agent lessons,
-/// whose state fits in the caches), and the tellings a tick expected (word
-/// of mouth).
+/// agent, simulation time per agent-tick on one thread (word of mouth:
+/// [`ns_per_agent_tick`]), and the tellings a tick expected (word of
+/// mouth).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Cost {
     pub bytes_per_agent: u64,
@@ -404,9 +402,43 @@ pub fn ns_per_tie_change(agents: f64) -> f64 {
 /// caches (up to 100,000 agents) and `large` once it is far beyond them
 /// (1,000,000 and more), on a log scale between.
 fn cached(agents: f64, small: f64, large: f64) -> f64 {
-    let (fits, beyond) = (1e5f64, 1e6f64);
-    let x = ((agents.max(1.0).ln() - fits.ln()) / (beyond.ln() - fits.ln())).clamp(0.0, 1.0);
-    small + x * (large - small)
+    on_log_scale(agents, &[(1e5, small), (1e6, large)])
+}
+
+/// The word-of-mouth model's time per agent-tick on one thread, in ns, by
+/// the town's size. Measured on this project's 2-core machine, quiet, at
+/// issue 27's stop 42 (whole runs with `--format none` on 2 threads, less
+/// building the town, times 1.85 for the second core): 10.7 to 15.1 ns in
+/// the 20,000-agent lessons (their state fits in the caches), 18 ns in the
+/// 1,000,000-agent Barabási–Albert year and 23 ns in the 10,000,000-agent
+/// one, on a log scale between.
+pub fn ns_per_agent_tick(agents: f64) -> f64 {
+    on_log_scale(agents, &[(1e5, 13.0), (1e6, 18.0), (1e7, 23.0)])
+}
+
+/// Time to build a generated town, per agent, in ns (2 threads): measured
+/// on a Barabási–Albert town of m = 5, with its state, at stop 42: 0.25 s
+/// for 1,000,000 agents and 4.2 s for 10,000,000 (the edges are placed
+/// far beyond the caches), on a log scale between.
+pub fn ns_to_build(agents: f64) -> f64 {
+    on_log_scale(agents, &[(1e6, 250.0), (1e7, 420.0)])
+}
+
+/// The value at `agents` of a cost given at increasing sizes `points`:
+/// the first point's below it, the last one's above the last, and on a
+/// log scale of the size between two points.
+fn on_log_scale(agents: f64, points: &[(f64, f64)]) -> f64 {
+    let n = agents.max(1.0);
+    let (mut below, mut value) = points[0];
+    for &(size, cost) in &points[1..] {
+        if n <= below {
+            break;
+        }
+        let x = ((n.ln() - below.ln()) / (size.ln() - below.ln())).min(1.0);
+        value += x * (cost - value);
+        below = size;
+    }
+    value
 }
 
 /// What a classic model's run is expected to do: the ticks until it
@@ -479,7 +511,7 @@ pub fn cost(variant: &Variant, agents: f64, ticks: u32) -> Cost {
                     .workplaces
                     .as_ref()
                     .map_or(0, |w| state::workplace_bytes_per_agent(w.colleagues)),
-            ns_per_agent_tick: cached(agents, 24.0, 35.0),
+            ns_per_agent_tick: ns_per_agent_tick(agents),
             tellings: expected::tellings(variant, agents, ticks),
             stories: true,
         },
