@@ -298,6 +298,28 @@ fn check_forecasts_the_time_and_warns_before_a_long_run() {
         .stdout(predicate::str::contains(
             "warning:  this run will take about",
         ));
+    // A threshold cascade is forecast reaching everyone, its most, and
+    // says so; word of mouth says its likely time, outputs included.
+    grapevine()
+        .arg("check")
+        .arg(repo("benches/peers/watts-2002.toml"))
+        .arg("--no-pilot")
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("time:     at most 0.")
+                .and(predicate::str::contains("threads, outputs included")),
+        );
+    grapevine()
+        .arg("check")
+        .arg(repo("scenarios/bad-news-travels-fast.toml"))
+        .arg("--no-pilot")
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("time:     about 0.")
+                .and(predicate::str::contains("threads, outputs included")),
+        );
 }
 
 #[test]
