@@ -725,14 +725,14 @@ fn weighted_tellers_tell_stronger_ties_first_and_are_trusted_in_proportion() {
 /// between their costs (on a log scale: 10^5.5 halfway).
 #[test]
 fn a_cost_by_size_goes_through_its_measured_points() {
-    let points = [(1e5, 13.0), (1e6, 18.0), (1e7, 23.0)];
+    let points = [(1e5, 14.0), (1e6, 18.0), (1e7, 23.0)];
     for (n, cost) in points {
         assert!((ns_per_agent_tick(n) - cost).abs() < 1e-9, "{n}");
     }
-    assert_eq!(ns_per_agent_tick(20_000.0), 13.0);
-    assert_eq!(ns_per_agent_tick(0.0), 13.0);
+    assert_eq!(ns_per_agent_tick(20_000.0), 14.0);
+    assert_eq!(ns_per_agent_tick(0.0), 14.0);
     assert_eq!(ns_per_agent_tick(1e9), 23.0);
-    assert!((ns_per_agent_tick(10f64.powf(5.5)) - 15.5).abs() < 1e-9);
+    assert!((ns_per_agent_tick(10f64.powf(5.5)) - 16.0).abs() < 1e-9);
     let mut last = 0.0;
     for k in 0..=80 {
         let c = ns_per_agent_tick(10f64.powf(4.0 + k as f64 * 0.05));
