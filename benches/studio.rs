@@ -1,12 +1,12 @@
 //! Criterion benchmark of the studio's answer to a slider change, as the
 //! page asks for it: a streamed `POST /api/run` with the film, over HTTP
 //! to `grapevine serve`'s server in process, timed until the charts'
-//! figures arrive, for shipped lessons as written (20,000 agents, 20 runs,
+//! figures arrive, for every shipped lesson as written (20,000 agents, 20 runs,
 //! 52 weeks after a 52-week warm-up), each request with a new value: the
 //! figures are new each time, and the towns the first request warmed up
 //! are reused, as the studio does for every slider move after the first.
 //!
-//! `cargo bench --bench studio` (about a minute). The page's drawing (a
+//! `cargo bench --bench studio` (a few minutes). The page's drawing (a
 //! few milliseconds) and its debounce (0.15 s) come on top.
 
 use std::io::{BufRead, BufReader};
@@ -16,14 +16,34 @@ use std::time::Duration;
 use criterion::{Criterion, criterion_group, criterion_main};
 use grapevine::serve::{self, Served};
 
+/// Every shipped lesson, as issue 27's target asks: each one's change
+/// under a second.
 const LESSONS: &[(&str, &str)] = &[
     (
         "bad-news-travels-fast",
         include_str!("../scenarios/bad-news-travels-fast.toml"),
     ),
     (
+        "customer-myopia",
+        include_str!("../scenarios/customer-myopia.toml"),
+    ),
+    (
+        "focus-vs-please-everyone",
+        include_str!("../scenarios/focus-vs-please-everyone.toml"),
+    ),
+    ("people-move", include_str!("../scenarios/people-move.toml")),
+    ("hard-times", include_str!("../scenarios/hard-times.toml")),
+    (
         "service-recovery",
         include_str!("../scenarios/service-recovery.toml"),
+    ),
+    (
+        "invited-guests",
+        include_str!("../scenarios/invited-guests.toml"),
+    ),
+    (
+        "what-the-research-says",
+        include_str!("../scenarios/what-the-research-says.toml"),
     ),
 ];
 
@@ -62,27 +82,19 @@ fn benches(c: &mut Criterion) {
     // What the page sends when a slider moves: the value, the film, the
     // streamed answer; timed until the charts' figures arrive (the film
     // follows them; the page draws the charts in milliseconds).
-    for (name, path) in [
-        ("bad-news-travels-fast", "telling.bad"),
-        ("service-recovery", "service.recovery_rate"),
-    ] {
+    // The slider is the recovery rate's, as `benches/studio.sh` moves it
+    // (every lesson has it; a what-if that sets it itself is not run
+    // again, as a trainer moving it would find).
+    for (name, _) in LESSONS {
         let step = AtomicU32::new(0);
         g.bench_function(format!("slider change, {name}"), |b| {
             b.iter(|| {
                 let k = step.fetch_add(1, Ordering::Relaxed);
                 // A value no earlier request asked for: the studio keeps
                 // recordings, and a value asked again is not run again.
-                let value = if path == "telling.bad" {
-                    let from = 2 + k % 30;
-                    format!(
-                        "{{\"kind\": \"uniform\", \"min\": {from}, \"max\": {}}}",
-                        from + 1 + k / 30
-                    )
-                } else {
-                    format!("0.{:04}", 1000 + k % 8000)
-                };
+                let value = format!("0.{:04}", 1000 + k % 8000);
                 let body = format!(
-                    "{{\"scenario\": \"{name}\", \"set\": {{\"{path}\": {value}}}, \"film\": true}}"
+                    "{{\"scenario\": \"{name}\", \"set\": {{\"service.recovery_rate\": {value}}}, \"film\": true}}"
                 );
                 let mut r = agent
                     .post(format!("http://{addr}/api/run"))
