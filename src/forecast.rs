@@ -285,20 +285,30 @@ pub fn available_memory() -> Option<u64> {
     Some(kib * 1024)
 }
 
-/// Seconds as a person would say them.
+/// Seconds as a person would say them, as a forecast: "about 0.58 s".
 pub fn duration(seconds: f64) -> String {
+    said("about", seconds)
+}
+
+/// Seconds as a person would say them, as a forecast's most: "at most
+/// 0.42 s".
+pub fn duration_at_most(seconds: f64) -> String {
+    said("at most", seconds)
+}
+
+fn said(how: &str, seconds: f64) -> String {
     if seconds < 0.1 {
         "under 0.1 s".to_string()
     } else if seconds < 1.0 {
-        format!("about {seconds:.2} s")
+        format!("{how} {seconds:.2} s")
     } else if seconds < 10.0 {
-        format!("about {seconds:.1} s")
+        format!("{how} {seconds:.1} s")
     } else if seconds < 90.0 {
-        format!("about {seconds:.0} s")
+        format!("{how} {seconds:.0} s")
     } else if seconds < 5400.0 {
-        format!("about {:.0} minutes", seconds / 60.0)
+        format!("{how} {:.0} minutes", seconds / 60.0)
     } else {
-        format!("about {:.1} hours", seconds / 3600.0)
+        format!("{how} {:.1} hours", seconds / 3600.0)
     }
 }
 

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::forecast::{available_memory, bytes, duration, writing_seconds};
+use crate::forecast::{available_memory, bytes, duration, duration_at_most, writing_seconds};
 use crate::measures::Scale;
 use crate::output::Results;
 use crate::output::charts::short_number;
@@ -168,7 +168,7 @@ pub fn print_check(s: &Scenario, plan: &Estimate, threads: usize, output: &Path)
     // What `run` takes with its outputs: the simulation and the writing.
     let seconds = plan.seconds + writing_seconds(s.variants.len());
     let time = if s.variants.iter().any(crate::model::forecast_is_its_most) {
-        duration(seconds).replacen("about", "at most", 1)
+        duration_at_most(seconds)
     } else {
         duration(seconds)
     };
