@@ -409,8 +409,9 @@ fn cached(agents: f64, small: f64, large: f64) -> f64 {
 /// the town's size. Measured on this project's 2-core machine, quiet, at
 /// issue 27's stop 42 (whole runs with `--format none` on 2 threads, less
 /// building the town, times 1.85 for the second core): 10.7 to 15.1 ns in
-/// the 20,000-agent lessons (their state fits in the caches; 14 ns puts
-/// their forecasts with their outputs within 22% in two readings of
+/// the 20,000-agent lessons (their state fits in the caches; 14 ns, with
+/// the tellings beyond [`crate::forecast::TELLINGS_PER_AGENT_TICK`]
+/// counted apart, puts their forecasts with their outputs within 11% in
 /// `scripts/forecasts.py`), 18 ns in the
 /// 1,000,000-agent Barabási–Albert year and 23 ns in the 10,000,000-agent
 /// one, on a log scale between.
