@@ -228,7 +228,7 @@ pub const TELLINGS_PER_AGENT_TICK: f64 = 0.05;
 /// of three: 0.06 s for the quick town and 0.10 s for the million-agent
 /// year (one variant), 0.13 to 0.16 s for the two-variant lessons, 0.14 to
 /// 0.17 s for three and four, 0.18 s for six.
-pub fn writing_seconds(variants: usize) -> f64 {
+fn writing_seconds(variants: usize) -> f64 {
     0.05 + 0.025 * variants as f64
 }
 
@@ -294,10 +294,18 @@ pub fn duration(seconds: f64) -> String {
     said("about", seconds)
 }
 
-/// Seconds as a person would say them, as a forecast's most: "at most
-/// 0.42 s".
-pub fn duration_at_most(seconds: f64) -> String {
-    said("at most", seconds)
+/// What a run of `s` takes with its outputs, from its simulation's
+/// forecast `seconds` (see [`forecast_seconds`]): the seconds, and as
+/// `check` says them: "about 0.58 s", or "at most 0.42 s" where a
+/// variant's forecast is its most (a threshold cascade).
+pub fn run_time(s: &Scenario, seconds: f64) -> (f64, String) {
+    let total = seconds + writing_seconds(s.variants.len());
+    let how = if s.variants.iter().any(model::forecast_is_its_most) {
+        "at most"
+    } else {
+        "about"
+    };
+    (total, said(how, total))
 }
 
 fn said(how: &str, seconds: f64) -> String {

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::forecast::{available_memory, bytes, duration, duration_at_most, writing_seconds};
+use crate::forecast::{available_memory, bytes, duration, run_time};
 use crate::measures::Scale;
 use crate::output::Results;
 use crate::output::charts::short_number;
@@ -165,13 +165,7 @@ pub fn print_check(s: &Scenario, plan: &Estimate, threads: usize, output: &Path)
             println!("            event `{}`, {}", e.name, describe_window(e));
         }
     }
-    // What `run` takes with its outputs: the simulation and the writing.
-    let seconds = plan.seconds + writing_seconds(s.variants.len());
-    let time = if s.variants.iter().any(crate::model::forecast_is_its_most) {
-        duration_at_most(seconds)
-    } else {
-        duration(seconds)
-    };
+    let (seconds, time) = run_time(s, plan.seconds);
     println!(
         "  time:     {time} on {threads} threads, outputs included ({} agent-ticks)",
         short_number(plan.agent_ticks)
