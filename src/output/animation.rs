@@ -19,7 +19,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use rayon::prelude::*;
 
-use super::charts::style::{self, FAMILY, meaning, palette};
+use super::charts::style::{self, FAMILY, em, meaning, palette};
 use crate::film::Film;
 pub use crate::film::thousands;
 use crate::model::Look;
@@ -47,23 +47,24 @@ struct Type {
     clock: bool,
 }
 
-/// The film: a 720p animation, its fine print under the legend.
+/// The film: a 720p animation, its fine print under the legend (sizes
+/// in pixels to the em, as every chart's).
 const FILM: Type = Type {
-    title: 34,
-    name: 26,
-    counts: 20,
-    legend: 20,
-    note: Some(18),
+    title: em(34),
+    name: em(26),
+    counts: em(20),
+    legend: em(20),
+    note: Some(em(18)),
     clock: true,
 };
 
-/// The deck's still at 1600 x 900: nothing under 28 px (the back of the
-/// room); the fine print goes in the speaker notes instead.
+/// The deck's still at 1600 x 900: nothing under 28 px to the em (the
+/// back of the room); the fine print goes in the speaker notes instead.
 const SLIDE: Type = Type {
-    title: 44,
-    name: 34,
-    counts: 28,
-    legend: 28,
+    title: em(44),
+    name: em(34),
+    counts: em(28),
+    legend: em(28),
     note: None,
     clock: false,
 };

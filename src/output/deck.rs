@@ -518,13 +518,15 @@ mod tests {
     use crate::pipeline::{self, RunOptions};
     use crate::scenario::Scenario;
 
-    /// Every size of text an SVG sets, in the pixels it was drawn at
-    /// (plotters writes `font-size` as the size over 1.24).
+    /// Every size of text an SVG sets, in pixels to the em as the PNG
+    /// draws it: plotters writes `font-size` as its size over 1.24, and
+    /// draws a size as DejaVu Sans's line, 2,384/2,048 em
+    /// (`charts::style::em`).
     fn font_sizes(svg: &str) -> Vec<f64> {
         svg.split("font-size=\"")
             .skip(1)
             .filter_map(|rest| rest.split('"').next()?.parse::<f64>().ok())
-            .map(|size| (size * 1.24 * 100.0).round() / 100.0)
+            .map(|size| (size * 1.24 * 2048.0 / 2384.0 * 100.0).round() / 100.0)
             .collect()
     }
 

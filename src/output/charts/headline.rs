@@ -13,14 +13,14 @@ use plotters::prelude::*;
 use super::layout::{self, Lanes};
 use super::panels::{self, Marker, Pick, bands, capitalise};
 use super::render::{self, Area, draw_line, on_area};
-use super::style::{self, FAMILY, palette, variant_stroke};
+use super::style::{self, FAMILY, em, palette, text, variant_stroke};
 use crate::measures::{Kind, Measure, Scale};
 use crate::output::Results;
 use crate::output::findings::{self, counts};
 use crate::results::Band;
 
-/// The least text size on the slide.
-const SMALL: u32 = 28;
+/// The least text size on the slide (28 px to the em).
+const SMALL: u32 = text::SLIDE_LEAST;
 
 /// What the slide says and shows.
 pub(crate) struct Headline {
@@ -137,6 +137,24 @@ fn unsigned(m: Measure, x: f64) -> String {
 
 /// The 90% range in words: "between 422 and 530 fewer, in 9 runs of 10",
 /// or, when it holds zero, that the runs do not tell the two apart.
+/// `text` cut after each comma or colon, the marks kept: where a line
+/// may break that a reader would pause anyway.
+fn clauses(text: &str) -> Vec<String> {
+    let mut out = vec![String::new()];
+    for word in text.split(' ') {
+        let last = out.last_mut().expect("one clause at least");
+        if !last.is_empty() {
+            last.push(' ');
+        }
+        last.push_str(word);
+        if word.ends_with(',') || word.ends_with(':') {
+            out.push(String::new());
+        }
+    }
+    out.retain(|c| !c.is_empty());
+    out
+}
+
 pub(crate) fn range_in_words(m: Measure, d: Band) -> String {
     let (more, fewer) = if counts(m) {
         ("more", "fewer")
@@ -186,9 +204,9 @@ where
             (FAMILY, size).into_font().color(&color),
         ))
     };
-    // The point, up to three lines, as large as fits.
-    let (size, lines) = style::fit_down_to(root, &h.say, 56, 44, w - 120, 3);
-    let size = size.max(40);
+    // The point, up to three lines, as large as fits and never under 48
+    // px to the em (a slide's headline, read from the back).
+    let (size, lines) = style::fit_down_to(root, &h.say, em(56), em(48), w - 120, 3);
     let mut y = 36;
     for line in &lines {
         put(line, 60, y, size, palette::BLACK).map_err(err)?;
@@ -217,18 +235,28 @@ where
     ];
     let mut y = top + 190;
     for line in said {
-        let (size, parts) = style::fit_down_to(root, &line, 38, SMALL, 560, 2);
+        let (size, parts) = style::fit_down_to(root, &line, em(38), SMALL, 560, 2);
         for part in parts {
-            put(&part, 64, y, size.max(SMALL), palette::DARK).map_err(err)?;
-            y += size.max(SMALL) as i32 + 8;
+            put(&part, 64, y, size, palette::DARK).map_err(err)?;
+            y += size as i32 + 8;
         }
     }
     y += 16;
+    // The range on one line if it fits, else a clause a line ("between
+    // 543 and 696 more," / "in 9 runs of 10"), never a lone word.
     let range = range_in_words(m, h.difference);
-    let (size, parts) = style::fit_down_to(root, &range, 34, SMALL, 560, 3);
-    for part in parts {
-        put(&part, 64, y, size.max(SMALL), palette::DARK).map_err(err)?;
-        y += size.max(SMALL) as i32 + 8;
+    let (size, whole) = style::fit_down_to(root, &range, em(34), SMALL, 560, 3);
+    let lines = if whole.len() == 1 {
+        whole
+    } else {
+        clauses(&range)
+            .iter()
+            .flat_map(|c| style::fit_down_to(root, c, size, size, 560, 2).1)
+            .collect()
+    };
+    for line in lines {
+        put(&line, 64, y, size, palette::DARK).map_err(err)?;
+        y += size as i32 + 8;
     }
     // The footer: where the figures came from.
     let footer = format!(
@@ -307,7 +335,7 @@ where
     area.draw(&Text::new(
         title,
         (130, 0),
-        (FAMILY, 32).into_font().color(&palette::BLACK),
+        (FAMILY, em(32)).into_font().color(&palette::BLACK),
     ))
     .map_err(err)?;
     let y_fmt = style::axis_format(lo, hi);
@@ -433,6 +461,19 @@ fn place_events<DB: DrawingBackend>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_range_breaks_where_a_reader_pauses() {
+        assert_eq!(
+            clauses("between 543 and 696 more, in 9 runs of 10"),
+            ["between 543 and 696 more,", "in 9 runs of 10"]
+        );
+        assert_eq!(
+            clauses("from -12 to 30 in 9 runs of 10: no clear difference"),
+            ["from -12 to 30 in 9 runs of 10:", "no clear difference"]
+        );
+        assert_eq!(clauses("no pause here"), ["no pause here"]);
+    }
 
     #[test]
     fn a_range_is_said_in_words() {

@@ -208,29 +208,35 @@ where
     root.fill(&WHITE).map_err(err)?;
     let (w, _) = root.dim_in_pixel();
     let mut y = 90;
-    let (size, parts) = style::fit_down_to(root, title, 66, 48, w - 200, 3);
+    let (size, parts) = style::fit_down_to(root, title, style::em(66), style::em(48), w - 200, 3);
     for part in parts {
         root.draw(&Text::new(
             part,
             (100, y),
-            (style::FAMILY, size.max(48)).into_font(),
+            (style::FAMILY, size).into_font(),
         ))
         .map_err(err)?;
-        y += size.max(48) as i32 + 16;
+        y += size as i32 + 16;
     }
     y += 60;
+    // One size for every line, the largest at which each fits on one
+    // (down to 30 px to the em); a longer line takes a second.
+    let (most, least) = (style::em(44), style::em(30));
+    let size = lines
+        .iter()
+        .map(|line| style::fit_down_to(root, line, most, least, w - 200, 1).0)
+        .min()
+        .unwrap_or(most);
     for line in lines {
-        let (size, parts) = style::fit_down_to(root, line, 44, 30, w - 200, 2);
+        let (_, parts) = style::fit_down_to(root, line, size, size, w - 200, 2);
         for part in parts {
             root.draw(&Text::new(
                 part,
                 (100, y),
-                (style::FAMILY, size.max(30))
-                    .into_font()
-                    .color(&palette::DARK),
+                (style::FAMILY, size).into_font().color(&palette::DARK),
             ))
             .map_err(err)?;
-            y += size.max(30) as i32 + 12;
+            y += size as i32 + 12;
         }
         y += 18;
     }

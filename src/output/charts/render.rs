@@ -103,8 +103,11 @@ pub(crate) fn figure(
 /// it, and a gap of about 10 px before the next row's name.
 pub(crate) const LANE: i32 = text::EVENT as i32 + 20;
 
-/// The height of an event's name, its descenders included.
-pub(crate) const EVENT_HEIGHT: f64 = text::EVENT as f64 * 1.15;
+/// The height of an event's name, its descenders included: the font's
+/// line (its ascent less its descent), which is the size plotters takes.
+/// The bar goes right under it, so it reads as its name's; the next row's
+/// name is about 20 px further down.
+pub(crate) const EVENT_HEIGHT: f64 = text::EVENT as f64;
 
 /// Where a panel sits in its figure, which decides what it repeats: the
 /// top row names the events (in `lanes` lanes, the most any panel of the
@@ -386,7 +389,21 @@ pub(crate) fn draw_panel<DB: DrawingBackend>(
         let (_, y) = chart.plotting_area().get_pixel_range();
         (y.end - y.start).max(1) as u32
     };
-    let (desc_size, desc) = style::fit(area, &panel.y_desc, text::AXIS, plot_height, 1);
+    // Never under 28 px (a slide's least): a description that would need
+    // less is left out, its panel's title naming the measure already.
+    let (desc_size, desc) = style::fit_down_to(
+        area,
+        &panel.y_desc,
+        text::AXIS,
+        text::SLIDE_LEAST,
+        plot_height,
+        1,
+    );
+    let desc = if desc.iter().any(|l| l.ends_with('…')) {
+        Vec::new()
+    } else {
+        desc
+    };
     let y_labels = y_label_count(lo, hi, plot_height);
     let y_fmt = y_format(lo, hi, y_labels);
     let mut mesh = chart.configure_mesh();
@@ -408,15 +425,17 @@ pub(crate) fn draw_panel<DB: DrawingBackend>(
     // The y axis's description, up its left edge, centred on the plot; drawn
     // here rather than by the mesh so that shrinking it to fit leaves the
     // time axis's description at its size.
-    let desc = desc.join(" ");
-    let desc_width = style::text_width(area, &desc, desc_size) as i32;
-    area.draw(&Text::new(
-        desc,
-        (4, plot_top + (plot_height as i32 + desc_width) / 2),
-        (FAMILY, desc_size)
-            .into_font()
-            .transform(FontTransform::Rotate270),
-    ))?;
+    if !desc.is_empty() {
+        let desc = desc.join(" ");
+        let desc_width = style::text_width(area, &desc, desc_size) as i32;
+        area.draw(&Text::new(
+            desc,
+            (4, plot_top + (plot_height as i32 + desc_width) / 2),
+            (FAMILY, desc_size)
+                .into_font()
+                .transform(FontTransform::Rotate270),
+        ))?;
+    }
     // Events: the window faintly shaded, a line where it starts, and (top
     // row) its name in a lane above, with a bar over its window.
     let x_of = |t: u32| f64::from(to_area(chart.backend_coord(&(f64::from(t).min(ticks), hi))).0);

@@ -4,9 +4,9 @@
 //! must fit, and the frame every figure shares (title, finding, legend,
 //! footer).
 //!
-//! The sizes are for a 1,600 x 900 slide seen from the back of a room:
-//! tick labels at 30 px (digits about 22 px tall), panel titles at 36 px,
-//! figure titles at 44 px.
+//! The sizes are for a 1,600 x 900 slide seen from the back of a room,
+//! each an em in pixels: tick labels at 30 px (digits about 22 px tall),
+//! panel titles at 36 px, figure titles at 44 px.
 
 use std::sync::Once;
 
@@ -29,29 +29,42 @@ pub(crate) fn register_font() {
     });
 }
 
-/// Text sizes in pixels (the font's em) on a 1,600 x 900 figure.
+/// Text sizes on a 1,600 x 900 figure, each given as its em in pixels
+/// (what a CSS `font-size` of that many px draws) and converted by [`em`]
+/// to the size plotters takes.
 pub(crate) mod text {
+    use super::em;
     /// The figure's title.
-    pub const TITLE: u32 = 44;
+    pub const TITLE: u32 = em(44);
     /// The finding under the title.
-    pub const SUBTITLE: u32 = 30;
+    pub const SUBTITLE: u32 = em(30);
     /// A panel's title.
-    pub const CAPTION: u32 = 36;
+    pub const CAPTION: u32 = em(36);
     /// Numbers along an axis.
-    pub const TICK: u32 = 30;
+    pub const TICK: u32 = em(30);
     /// An axis's description.
-    pub const AXIS: u32 = 30;
+    pub const AXIS: u32 = em(30);
     /// Legend entries, and the labels at the end of lines.
-    pub const LEGEND: u32 = 28;
+    pub const LEGEND: u32 = em(28);
     /// Events' names.
-    pub const EVENT: u32 = 28;
+    pub const EVENT: u32 = em(28);
     /// The footer (fine print: a file's, not a slide's; the deck's
     /// pictures have none).
-    pub const FOOTER: u32 = 22;
+    pub const FOOTER: u32 = em(22);
     /// The least text on a slide.
-    pub const SLIDE_LEAST: u32 = 28;
+    pub const SLIDE_LEAST: u32 = em(28);
     /// The least any text is shrunk to when it must fit.
-    pub const LEAST: u32 = 20;
+    pub const LEAST: u32 = em(20);
+}
+
+/// The size plotters takes for text `px` pixels to the em. plotters sizes
+/// a font by the height of its line, the font's ascent less its descent
+/// (ab_glyph's `PxScale`), which for DejaVu Sans is 1.164 em (2,384 of
+/// its 2,048 units): a size of 28 draws 24 px to the em. Every size in
+/// the charts goes through this, so "28 px" means 28 px to the em, as a
+/// slide's rule of thumb means it (capitals about 20 px tall).
+pub(crate) const fn em(px: u32) -> u32 {
+    (px * 2384).div_ceil(2048)
 }
 
 /// The grid at the labelled values; there are no lines between them.
@@ -269,9 +282,9 @@ pub(crate) fn fit_down_to<DB: DrawingBackend>(
     width: u32,
     lines: usize,
 ) -> (u32, Vec<String>) {
-    let mut s = size;
+    let mut s = size.max(least);
     while s > least && text_width(area, text, s) > width {
-        s -= 2;
+        s = s.saturating_sub(2).max(least);
     }
     if text_width(area, text, s) <= width {
         return (s, vec![text.to_string()]);
