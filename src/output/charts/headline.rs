@@ -339,11 +339,19 @@ where
     ))
     .map_err(err)?;
     let y_fmt = style::axis_format(lo, hi);
+    // Room on the right for the longer line name (290 px at least, so the
+    // plot keeps its width for short names; at most 440).
+    let right = lines
+        .iter()
+        .map(|(k, _)| style::text_width(area, &report.variants[*k].name, SMALL) as i32 + 34)
+        .max()
+        .unwrap_or(0)
+        .clamp(290, 440);
     let build = |lanes: usize| {
         ChartBuilder::on(area)
             .margin(10)
             .margin_top(10 + 44 + lanes as i32 * render::LANE)
-            .margin_right(290)
+            .margin_right(right)
             .x_label_area_size(90)
             .y_label_area_size(130)
             .build_cartesian_2d(0.0..ticks, lo..hi)
