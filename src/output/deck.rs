@@ -17,7 +17,7 @@ use std::path::Path;
 use zip::write::SimpleFileOptions;
 
 use super::charts::headline::{self, Headline};
-use super::charts::{Chart, Medium, footer, paint_for, png_bytes};
+use super::charts::{Chart, Medium, footer, paint_for, png_bytes, slide_parts};
 use super::{Results, findings};
 use crate::film::Film;
 
@@ -106,12 +106,31 @@ pub(crate) fn slides(
         picture: Some(png("headline")?),
         notes: figures.clone(),
     });
-    out.push(Slide {
-        title: "Every version side by side".into(),
-        lines: Vec::new(),
-        picture: Some(png("compare")?),
-        notes: [findings, vec![footer(report)]].concat(),
-    });
+    // Every version side by side: two panels a slide, so their plots stay
+    // tall enough to read at the slide's text sizes.
+    let parts = drawn("compare").map_or_else(Vec::new, slide_parts);
+    if parts.is_empty() {
+        out.push(Slide {
+            title: "Every version side by side".into(),
+            lines: Vec::new(),
+            picture: Some(png("compare")?),
+            notes: [findings.clone(), vec![footer(report)]].concat(),
+        });
+    }
+    for (k, part) in parts.iter().enumerate() {
+        out.push(Slide {
+            title: format!("Every version side by side ({} of {})", k + 1, parts.len()),
+            lines: Vec::new(),
+            picture: Some(png_bytes(|area| {
+                paint_for(part, report, area, Medium::Slide)
+            })?),
+            notes: if k == 0 {
+                [findings.clone(), vec![footer(report)]].concat()
+            } else {
+                vec![footer(report)]
+            },
+        });
+    }
     if drawn("reach").is_some() {
         out.push(Slide {
             title: "How far one story travels".into(),

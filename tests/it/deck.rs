@@ -50,7 +50,20 @@ fn a_run_with_what_ifs_writes_a_deck_that_reads_back_whole() {
         .keys()
         .filter(|n| n.starts_with("ppt/slides/slide") && n.ends_with(".xml"))
         .collect();
-    assert!((5..=7).contains(&slides.len()), "{slides:?}");
+    assert!((5..=8).contains(&slides.len()), "{slides:?}");
+    // The four panels of the comparison come two a slide, numbered.
+    let said: String = slides
+        .iter()
+        .map(|n| String::from_utf8(parts[n.as_str()].clone()).unwrap())
+        .collect();
+    assert!(
+        said.contains("Every version side by side (1 of 2)"),
+        "{said}"
+    );
+    assert!(
+        said.contains("Every version side by side (2 of 2)"),
+        "{said}"
+    );
     let pngs = std::fs::read_dir(out.join("slides")).unwrap().count();
     assert_eq!(pngs, slides.len(), "a PNG per slide");
     // The notes hold the run's figures, as summary.json has them.

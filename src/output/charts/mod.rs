@@ -55,6 +55,32 @@ pub(crate) struct Chart {
     pub(crate) drawing: Drawing,
 }
 
+/// A figure as slides show it: at most two panels a slide, side by side
+/// (four panels on one 1,600 x 900 slide, with text a room can read,
+/// leave plots a few dozen pixels tall); each part keeps the figure's
+/// title, finding, legend and events. Not a figure, or two panels or
+/// fewer: nothing (the chart is one slide as it is).
+pub(crate) fn slide_parts(chart: &Chart) -> Vec<Chart> {
+    let Drawing::Figure(fig) = &chart.drawing else {
+        return Vec::new();
+    };
+    if fig.panels.len() <= 2 {
+        return Vec::new();
+    }
+    fig.panels
+        .chunks(2)
+        .map(|pair| Chart {
+            stem: chart.stem.clone(),
+            title: chart.title.clone(),
+            drawing: Drawing::Figure(Box::new(Figure {
+                panels: pair.to_vec(),
+                grid: (1, pair.len()),
+                ..(**fig).clone()
+            })),
+        })
+        .collect()
+}
+
 /// Every chart a run draws, in the order a reader meets them.
 pub(crate) fn charts(report: &Results<'_>) -> Vec<Chart> {
     let figure = |stem: String, fig: Figure| Chart {
