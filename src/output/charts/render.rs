@@ -99,8 +99,8 @@ pub(crate) fn figure(
     on_area!(area, |a| draw_figure(a, fig, tick_unit, footer))
 }
 
-/// Pixels between the plot's rows of event names: a name, its bar below
-/// it, and a gap of about 10 px before the next row's name.
+/// Pixels between the plot's rows of event names: a name, its bar right
+/// below it, and a gap of about 20 px to the next row's capitals.
 pub(crate) const LANE: i32 = text::EVENT as i32 + 20;
 
 /// The height of an event's name, its descenders included: the font's

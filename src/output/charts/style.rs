@@ -349,7 +349,9 @@ where
                 (FAMILY, size).into_font().color(&color),
             ))
         };
-    let (size, lines) = fit(root, f.title, text::TITLE, room, 2);
+    // A title, like the finding under it, takes a second line rather than
+    // going under 28 px.
+    let (size, lines) = fit_down_to(root, f.title, text::TITLE, text::SLIDE_LEAST, room, 2);
     for line in &lines {
         centred(root, line, size, y, BLACK).map_err(err)?;
         y += size as i32 + 6;
