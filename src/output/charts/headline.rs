@@ -234,8 +234,15 @@ where
         format!("after {} {}s", s.ticks, s.tick_unit),
     ];
     let mut y = top + 190;
+    // One size for the three lines, the largest at which each fits on one
+    // (down to 28 px); a longer line takes a second.
+    let size = said
+        .iter()
+        .map(|line| style::fit_down_to(root, line, em(38), SMALL, 560, 1).0)
+        .min()
+        .unwrap_or(SMALL);
     for line in said {
-        let (size, parts) = style::fit_down_to(root, &line, em(38), SMALL, 560, 2);
+        let (_, parts) = style::fit_down_to(root, &line, size, size, 560, 2);
         for part in parts {
             put(&part, 64, y, size, palette::DARK).map_err(err)?;
             y += size as i32 + 8;
@@ -332,12 +339,20 @@ where
         .into_iter()
         .filter(|e| f64::from(e.from) <= ticks)
         .collect();
-    area.draw(&Text::new(
-        title,
-        (130, 0),
-        (FAMILY, em(32)).into_font().color(&palette::BLACK),
-    ))
-    .map_err(err)?;
+    // The title over the plot's width, on a second line if it needs one
+    // (an NPS headline's runs past the slide's edge on one at 32 px).
+    let width = area.dim_in_pixel().0.saturating_sub(140);
+    let (size, title_lines) = style::fit_down_to(area, &title, em(32), SMALL, width, 2);
+    let mut title_height = 0;
+    for line in title_lines {
+        area.draw(&Text::new(
+            line,
+            (130, title_height),
+            (FAMILY, size).into_font().color(&palette::BLACK),
+        ))
+        .map_err(err)?;
+        title_height += size as i32 + 6;
+    }
     let y_fmt = style::axis_format(lo, hi);
     // Room on the right for the longer line name (290 px at least, so the
     // plot keeps its width for short names; at most 440).
@@ -350,7 +365,7 @@ where
     let build = |lanes: usize| {
         ChartBuilder::on(area)
             .margin(10)
-            .margin_top(10 + 44 + lanes as i32 * render::LANE)
+            .margin_top(10 + title_height + lanes as i32 * render::LANE)
             .margin_right(right)
             .x_label_area_size(90)
             .y_label_area_size(130)
