@@ -109,21 +109,23 @@ pub(crate) fn slides(
     // Every version side by side: two panels a slide, so their plots stay
     // tall enough to read at the slide's text sizes.
     let parts = drawn("compare").map_or_else(Vec::new, slide_parts);
-    if parts.is_empty() {
+    let pictures = if parts.is_empty() {
+        vec![png("compare")?]
+    } else {
+        let slide = |part| png_bytes(|area| paint_for(part, report, area, Medium::Slide));
+        parts.iter().map(slide).collect::<Result<_, _>>()?
+    };
+    let n = pictures.len();
+    for (k, picture) in pictures.into_iter().enumerate() {
         out.push(Slide {
-            title: "Every version side by side".into(),
+            title: if n == 1 {
+                "Every version side by side".into()
+            } else {
+                format!("Every version side by side ({} of {n})", k + 1)
+            },
             lines: Vec::new(),
-            picture: Some(png("compare")?),
-            notes: [findings.clone(), vec![footer(report)]].concat(),
-        });
-    }
-    for (k, part) in parts.iter().enumerate() {
-        out.push(Slide {
-            title: format!("Every version side by side ({} of {})", k + 1, parts.len()),
-            lines: Vec::new(),
-            picture: Some(png_bytes(|area| {
-                paint_for(part, report, area, Medium::Slide)
-            })?),
+            picture: Some(picture),
+            // The findings once, with the first part.
             notes: if k == 0 {
                 [findings.clone(), vec![footer(report)]].concat()
             } else {
@@ -534,18 +536,19 @@ pub(crate) fn write(
 mod tests {
     use super::*;
     use crate::output::charts;
+    use crate::output::charts::style::{EM_UNITS, LINE_UNITS};
     use crate::pipeline::{self, RunOptions};
     use crate::scenario::Scenario;
 
     /// Every size of text an SVG sets, in pixels to the em as the PNG
     /// draws it: plotters writes `font-size` as its size over 1.24, and
-    /// draws a size as DejaVu Sans's line, 2,384/2,048 em
-    /// (`charts::style::em`).
+    /// draws a size as DejaVu Sans's line (`charts::style::em`).
     fn font_sizes(svg: &str) -> Vec<f64> {
         svg.split("font-size=\"")
             .skip(1)
             .filter_map(|rest| rest.split('"').next()?.parse::<f64>().ok())
-            .map(|size| (size * 1.24 * 2048.0 / 2384.0 * 100.0).round() / 100.0)
+            .map(|size| size * 1.24 * f64::from(EM_UNITS) / f64::from(LINE_UNITS))
+            .map(|em| (em * 100.0).round() / 100.0)
             .collect()
     }
 

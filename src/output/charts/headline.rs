@@ -135,8 +135,6 @@ fn unsigned(m: Measure, x: f64) -> String {
     signed(m, x).trim_start_matches('+').to_string()
 }
 
-/// The 90% range in words: "between 422 and 530 fewer, in 9 runs of 10",
-/// or, when it holds zero, that the runs do not tell the two apart.
 /// `text` cut after each comma or colon, the marks kept: where a line
 /// may break that a reader would pause anyway.
 fn clauses(text: &str) -> Vec<String> {
@@ -155,6 +153,8 @@ fn clauses(text: &str) -> Vec<String> {
     out
 }
 
+/// The 90% range in words: "between 422 and 530 fewer, in 9 runs of 10",
+/// or, when it holds zero, that the runs do not tell the two apart.
 pub(crate) fn range_in_words(m: Measure, d: Band) -> String {
     let (more, fewer) = if counts(m) {
         ("more", "fewer")
@@ -234,13 +234,8 @@ where
         format!("after {} {}s", s.ticks, s.tick_unit),
     ];
     let mut y = top + 190;
-    // One size for the three lines, the largest at which each fits on one
-    // (down to 28 px); a longer line takes a second.
-    let size = said
-        .iter()
-        .map(|line| style::fit_down_to(root, line, em(38), SMALL, 560, 1).0)
-        .min()
-        .unwrap_or(SMALL);
+    // One size for the three lines; a longer line takes a second.
+    let size = style::one_size(root, &said, em(38), SMALL, 560);
     for line in said {
         let (_, parts) = style::fit_down_to(root, &line, size, size, 560, 2);
         for part in parts {

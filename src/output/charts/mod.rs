@@ -245,14 +245,8 @@ where
         y += size as i32 + 16;
     }
     y += 60;
-    // One size for every line, the largest at which each fits on one
-    // (down to 30 px to the em); a longer line takes a second.
-    let (most, least) = (style::em(44), style::em(30));
-    let size = lines
-        .iter()
-        .map(|line| style::fit_down_to(root, line, most, least, w - 200, 1).0)
-        .min()
-        .unwrap_or(most);
+    // One size for every line (down to 30 px); a longer line takes a second.
+    let size = style::one_size(root, lines, style::em(44), style::em(30), w - 200);
     for line in lines {
         let (_, parts) = style::fit_down_to(root, line, size, size, w - 200, 2);
         for part in parts {

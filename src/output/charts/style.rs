@@ -64,8 +64,13 @@ pub(crate) mod text {
 /// the charts goes through this, so "28 px" means 28 px to the em, as a
 /// slide's rule of thumb means it (capitals about 20 px tall).
 pub(crate) const fn em(px: u32) -> u32 {
-    (px * 2384).div_ceil(2048)
+    (px * LINE_UNITS).div_ceil(EM_UNITS)
 }
+
+/// DejaVu Sans's units per em, and its line (ascent less descent) in
+/// those units, from the bundled font's `head` and `hhea` tables.
+pub(crate) const EM_UNITS: u32 = 2048;
+pub(crate) const LINE_UNITS: u32 = 2384;
 
 /// The grid at the labelled values; there are no lines between them.
 pub(crate) const GRID: RGBColor = RGBColor(222, 222, 222);
@@ -257,6 +262,25 @@ pub(crate) fn text_width<DB: DrawingBackend>(
     let font: TextStyle<'_> = (FAMILY, size).into_text_style(area);
     area.estimate_text_size(text, &font)
         .map_or(text.chars().count() as u32 * size / 2, |(w, _)| w)
+}
+
+/// One size for `lines` set together (a slide's list, the lines under a
+/// big number): the largest from `most` down to `least` at which each
+/// fits `width` on one line, so they read as one block rather than each
+/// shrunk on its own; a line that does not fit even at `least` is then
+/// broken by [`fit_down_to`] at that size.
+pub(crate) fn one_size<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    lines: &[String],
+    most: u32,
+    least: u32,
+    width: u32,
+) -> u32 {
+    lines
+        .iter()
+        .map(|line| fit_down_to(area, line, most, least, width, 1).0)
+        .min()
+        .unwrap_or(most)
 }
 
 /// Lines of `text` that fit `width` at `size`: shrunk down to
